@@ -1,0 +1,1 @@
+//! credentials_file (to be written).

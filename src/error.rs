@@ -1,0 +1,103 @@
+//! The one error type of the program and its exit codes (DESIGN §2.11).
+//!
+//! Every failure is rendered as a single line `Error: <message>` on stderr by `main`.
+//! Exit codes: 0 success; 1 runtime failure (network, Okta, STS, files); 2 usage or
+//! configuration error; 130 interrupted; the child's own status under `--exec`.
+
+use std::fmt;
+
+/// Everything that can stop a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// Bad command line: unknown flag, missing value, stray argument. Exit 2.
+    Usage(String),
+    /// Bad configuration value from a flag, env var, `.env` or okta.yaml, or a missing
+    /// required value. Exit 2.
+    Config(String),
+    /// An Okta API error. `code` is the OAuth `error` (e.g. `invalid_grant`) or Okta
+    /// `errorCode` when the reply carried one; the web flow's stale-token retry keys on it.
+    /// Exit 1.
+    Okta {
+        /// OAuth `error` / Okta `errorCode`, when present.
+        code: Option<String>,
+        /// Human-readable one-line message (never contains a secret).
+        message: String,
+    },
+    /// Any other runtime failure: network, TLS, STS, file I/O, bad server reply. Exit 1.
+    Runtime(String),
+    /// The user pressed Ctrl-C or cancelled a prompt. Exit 130.
+    Interrupted,
+    /// `--exec` child ended with this status (already reported); exit with it silently.
+    ChildExit(i32),
+}
+
+impl Error {
+    /// Shorthand for [`Error::Runtime`].
+    pub fn runtime(msg: impl Into<String>) -> Self {
+        Error::Runtime(msg.into())
+    }
+
+    /// Shorthand for [`Error::Config`].
+    pub fn config(msg: impl Into<String>) -> Self {
+        Error::Config(msg.into())
+    }
+
+    /// Shorthand for [`Error::Usage`].
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::Usage(msg.into())
+    }
+
+    /// The process exit status for this error (DESIGN §2.11).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::Config(_) => 2,
+            Error::Okta { .. } | Error::Runtime(_) => 1,
+            Error::Interrupted => 130,
+            Error::ChildExit(code) => *code,
+        }
+    }
+
+    /// The OAuth / Okta error code, when this is an Okta API error that carried one.
+    pub fn okta_code(&self) -> Option<&str> {
+        match self {
+            Error::Okta { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(m) | Error::Config(m) | Error::Runtime(m) => f.write_str(m),
+            Error::Okta { message, .. } => f.write_str(message),
+            Error::Interrupted => f.write_str("interrupted"),
+            Error::ChildExit(code) => write!(f, "command exited with status {code}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_design() {
+        assert_eq!(Error::usage("x").exit_code(), 2);
+        assert_eq!(Error::config("x").exit_code(), 2);
+        assert_eq!(Error::runtime("x").exit_code(), 1);
+        let okta = Error::Okta {
+            code: Some("invalid_grant".into()),
+            message: "m".into(),
+        };
+        assert_eq!(okta.exit_code(), 1);
+        assert_eq!(okta.okta_code(), Some("invalid_grant"));
+        assert_eq!(Error::Interrupted.exit_code(), 130);
+        assert_eq!(Error::ChildExit(7).exit_code(), 7);
+    }
+}

@@ -1,0 +1,26 @@
+//! okta-aws-cli: Okta sign-in to temporary AWS IAM credentials.
+//!
+//! Pure modules (no I/O): `config`, `config_files`, `okta`, `jwt`, `keys`, `saml`, `sts`,
+//! `sigv4`, `iam`, `output`, `credentials_file`. I/O lives in `app`, `http`, `web`, `m2m`,
+//! `exec`, `prompt`, `token_cache`.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod config_files;
+pub mod credentials_file;
+pub mod error;
+pub mod exec;
+pub mod http;
+pub mod iam;
+pub mod jwt;
+pub mod keys;
+pub mod m2m;
+pub mod okta;
+pub mod output;
+pub mod prompt;
+pub mod saml;
+pub mod sigv4;
+pub mod sts;
+pub mod token_cache;
+pub mod web;

@@ -1,0 +1,1 @@
+//! m2m (to be written).

@@ -1,0 +1,1 @@
+//! okta (to be written).

@@ -1,0 +1,1 @@
+//! saml (to be written).
