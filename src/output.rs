@@ -21,9 +21,9 @@ use crate::error::{Error, Result};
 use crate::sts::Credentials;
 
 /// The stdout text for `format` (DESIGN §2.8–2.9):
-/// * [`Format::EnvVar`]: [`env_var_lines`] (`windows` picks `setx` lines);
-/// * [`Format::ProcessCredentials`]: [`process_credentials_json`];
-/// * [`Format::AwsCredentials`], [`Format::Noop`]: the empty string.
+/// * [`Format::EnvVar`] gives [`env_var_lines`] (`windows` picks `setx` lines);
+/// * [`Format::ProcessCredentials`] gives [`process_credentials_json`];
+/// * [`Format::AwsCredentials`] and [`Format::Noop`] give the empty string.
 ///
 /// `legacy_aws_variables` adds `AWS_SECURITY_TOKEN` to the env-var lines.
 ///
