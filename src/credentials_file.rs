@@ -35,6 +35,10 @@
 //! first line. The alternative (refusing the write) would leave the user with a file the AWS
 //! CLI rejects for every profile.
 
+mod write;
+
+pub use write::{WriteReport, write_profiles};
+
 use crate::error::{Error, Result};
 use crate::output::utc_expiration;
 use crate::sts::Credentials;
