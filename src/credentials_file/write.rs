@@ -271,9 +271,11 @@ mod tests {
 
     const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
 
-    /// Python's configparser in strict mode, the parser botocore uses.
+    /// Python's configparser in strict mode, the parser botocore uses
+    /// (`$OKTA_AWS_CLI_TEST_PYTHON` when scripts/test set it, else `python3`).
     fn python_strict_parse(path: &Path) -> std::result::Result<(), String> {
-        let out = std::process::Command::new("python3")
+        let python = std::env::var("OKTA_AWS_CLI_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let out = std::process::Command::new(python)
             .arg("-c")
             .arg(
                 "import configparser,sys;\
