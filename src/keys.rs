@@ -219,6 +219,20 @@ pub fn load_private_key(text: &str, passphrase: Option<&str>) -> Result<PrivateK
     decode_block(block, passphrase)
 }
 
+/// Warning text when a private key file is readable or writable by group or others
+/// (`mode` = the Unix permission bits, e.g. `0o644`); `None` for `0o600`/`0o400` and
+/// stricter. Case B15: a loose mode is a warning, never an error.
+pub fn key_file_mode_warning(path: &str, mode: u32) -> Option<String> {
+    if mode & 0o077 == 0 {
+        return None;
+    }
+    Some(format!(
+        "warning: private key file {path} is accessible by other users (mode {:03o}); \
+         restrict it with 'chmod 600 {path}'",
+        mode & 0o777
+    ))
+}
+
 /// Turn the many ways a PEM value gets mangled in transit back into plain PEM text.
 fn normalise(text: &str) -> String {
     let mut s = text.trim_start_matches('\u{feff}').trim().to_string();
@@ -668,6 +682,17 @@ mod tests {
             load_private_key(cert_only, None).unwrap_err(),
             KeyError::PublicKey(_)
         ));
+    }
+
+    #[test]
+    fn loose_key_file_mode_warns() {
+        assert_eq!(key_file_mode_warning("k.pem", 0o600), None);
+        assert_eq!(key_file_mode_warning("k.pem", 0o100400), None);
+        let w = key_file_mode_warning("k.pem", 0o100644).expect("warning");
+        assert!(
+            w.contains("mode 644") && w.contains("chmod 600 k.pem"),
+            "{w}"
+        );
     }
 
     #[test]

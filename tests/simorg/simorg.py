@@ -572,7 +572,7 @@ def route_sts(org, req):
 # /api/v1/users/me/appLinks, /.well-known/okta-organization.
 ROUTES = [
     ("m2m-token", re.compile(r"^/oauth2/(?P<authz>[^/]+)/v1/token$"), route_token),
-    ("sts", re.compile(r"^/(sts/?)?$"), route_sts),
+    ("sts", re.compile(r"^/(sts/*)?$"), route_sts),
 ]
 
 
