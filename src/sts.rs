@@ -336,31 +336,25 @@ fn scan(body: &str) -> std::result::Result<Fields, String> {
                 }
                 stack.pop();
             }
-            Event::Text(t) => {
-                if slot.is_some() {
-                    let raw = t.decode().map_err(|e| format!("bad text encoding: {e}"))?;
-                    text.push_str(&raw);
-                }
+            Event::Text(t) if slot.is_some() => {
+                let raw = t.decode().map_err(|e| format!("bad text encoding: {e}"))?;
+                text.push_str(&raw);
             }
-            Event::CData(t) => {
-                if slot.is_some() {
-                    let raw = t.decode().map_err(|e| format!("bad CDATA encoding: {e}"))?;
-                    text.push_str(&raw);
-                }
+            Event::CData(t) if slot.is_some() => {
+                let raw = t.decode().map_err(|e| format!("bad CDATA encoding: {e}"))?;
+                text.push_str(&raw);
             }
-            Event::GeneralRef(r) => {
-                if slot.is_some() {
-                    let name = r.decode().map_err(|e| format!("bad entity: {e}"))?;
-                    if let Some(ch) = r
-                        .resolve_char_ref()
-                        .map_err(|e| format!("bad character reference: {e}"))?
-                    {
-                        text.push(ch);
-                    } else if let Some(s) = quick_xml::escape::resolve_xml_entity(&name) {
-                        text.push_str(s);
-                    } else {
-                        return Err(format!("unknown entity &{name};"));
-                    }
+            Event::GeneralRef(r) if slot.is_some() => {
+                let name = r.decode().map_err(|e| format!("bad entity: {e}"))?;
+                if let Some(ch) = r
+                    .resolve_char_ref()
+                    .map_err(|e| format!("bad character reference: {e}"))?
+                {
+                    text.push(ch);
+                } else if let Some(s) = quick_xml::escape::resolve_xml_entity(&name) {
+                    text.push_str(s);
+                } else {
+                    return Err(format!("unknown entity &{name};"));
                 }
             }
             Event::Eof => break,
