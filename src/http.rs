@@ -738,7 +738,7 @@ fn base_roots(env: &Env) -> (Vec<Certificate<'static>>, &'static str) {
     if certs.is_empty() {
         (
             Vec::new(),
-            "the bundled Mozilla roots (no OS certificates found)",
+            "the bundled Mozilla roots, as the OS store had none",
         )
     } else if file.is_some() || dirs.is_some() {
         (certs, "SSL_CERT_FILE/SSL_CERT_DIR")
@@ -1072,14 +1072,14 @@ impl Http {
             .map(|p| format!(" via proxy {}", proxy_label(p)))
             .unwrap_or_default();
         let roots = if service == Service::Aws && self.aws_agent.is_some() {
-            "the roots above plus AWS_CA_BUNDLE"
+            format!("{} plus AWS_CA_BUNDLE", self.roots_label)
         } else {
-            self.roots_label
+            self.roots_label.to_string()
         };
         Error::runtime(format!(
             "cannot reach {}{via}: {}",
             target.label(),
-            describe_error(e, roots)
+            describe_error(e, &roots)
         ))
     }
 }
