@@ -1,1 +1,521 @@
-//! web (to be written).
+//! I/O: the `web` command (upstream-behaviour §4, DESIGN §2.3–2.6, §2.17): Okta device
+//! authorization -> access token (optionally cached) -> AWS Federation app -> web SSO token
+//! -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`.
+//!
+//! Requests are built and replies read by the pure [`crate::okta_web`] and [`crate::saml`]
+//! modules; the banner, browser, waiting indicator and chooser live in [`crate::prompt`].
+//! This module only sequences them, sends the requests through the run's [`Http`] agent,
+//! sleeps between token polls and talks on stderr. Nothing here writes to stdout, and no
+//! secret (token, device code, SAML assertion, credential) reaches stderr.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::aws;
+use crate::config::{Config, Format};
+use crate::error::{Error, Result};
+use crate::http::{Http, Response, Service};
+use crate::okta_web::{
+    self, ChoiceKind, Decision, FedApp, Method, OktaTokens, OktaWeb, PollReply, Poller, Selected,
+};
+use crate::prompt;
+use crate::saml::{self, SamlRoles};
+use crate::sts::Credentials;
+use crate::token_cache::{self, CacheLock, CachedToken};
+
+/// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
+pub const DEFAULT_SESSION_DURATION: u32 = 3600;
+
+/// Printed on stderr before the one retry with a fresh device authorization
+/// (upstream-behaviour §4.16).
+pub const STALE_TOKEN_MESSAGE: &str =
+    "Cached access token appears to be stale, removing token and retrying device authorization ...";
+
+/// Added to the error when Okta rejects the token again after the retry (§4.16).
+pub const RETRY_FAILED_HINT: &str = "Authentication failed after multiple attempts. Please log out of Okta in your browser and log back in to resolve the issue.";
+
+/// Hard cap on token polls, on top of the device code's deadline (never loop unbounded).
+const MAX_POLLS: u32 = 4000;
+
+/// Run the web flow and return the credentials to output, each with its profile name.
+///
+/// Without `--all-profiles` the result is one entry: `(cfg.profile, credentials)`.
+/// With `--all-profiles` it is one entry per (Federation app, IdP, role), named
+/// `<alias>-<idp name>-<role name>` (upstream-behaviour §4.15).
+///
+/// Sequence (upstream-behaviour §4.1): Classic-org probe; access token from the cache
+/// (`--cache-access-token`, DESIGN §2.6) or the device flow; Federation app from
+/// `--aws-acct-fed-app-id` or appLinks; token exchange; SAML; IdP and role; STS. A cached
+/// token that Okta rejects with `invalid_grant` is removed and the flow runs once more with
+/// a new device authorization; a second failure is returned.
+///
+/// Errors: [`Error::Runtime`] for a Classic org, network, SAML and STS failures;
+/// [`Error::Okta`] for Okta API errors (device flow outcome, token exchange, appLinks);
+/// [`Error::Config`] when a choice is needed but nobody can be asked (no terminal, or
+/// `process-credentials` format), listing the choices and the flag that preselects one;
+/// [`Error::Interrupted`] when the chooser is cancelled.
+pub fn run(cfg: &Config, http: &Http) -> Result<Vec<(String, Credentials)>> {
+    let okta = OktaWeb {
+        org: &cfg.org,
+        client_id: &cfg.oidc_client_id,
+        user_agent: http.user_agent(),
+    };
+    classic_org_probe(&okta, cfg, http)?;
+    let mut retried = false;
+    loop {
+        let (tokens, from_cache) = access_token(&okta, cfg, http, retried)?;
+        match federate(&okta, cfg, http, &tokens) {
+            Ok(out) => return Ok(out),
+            Err(e) if e.okta_code() == Some("invalid_grant") && from_cache && !retried => {
+                if let Err(rm) = token_cache::remove(&cache_file(cfg)) {
+                    // The stale token cannot be removed: retrying would reuse it.
+                    return Err(rm);
+                }
+                say(&format!("{STALE_TOKEN_MESSAGE}\n\n"));
+                retried = true;
+            }
+            Err(Error::Okta { code, message })
+                if retried && code.as_deref() == Some("invalid_grant") =>
+            {
+                return Err(Error::Okta {
+                    code,
+                    message: format!("{message}\n{RETRY_FAILED_HINT}"),
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Everything after the access token: app, token exchange, SAML, choice, STS.
+fn federate(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    tokens: &OktaTokens,
+) -> Result<Vec<(String, Credentials)>> {
+    if cfg.all_profiles {
+        return all_profiles(okta, cfg, http, tokens);
+    }
+    let app_id = federation_app(okta, cfg, http, tokens)?;
+    let (assertion, roles) = saml_for_app(okta, http, tokens, &app_id)?;
+    let (idp, role) = choose_pair(cfg, &roles)?;
+    let duration = session_duration(cfg, &roles);
+    let creds = assume_role(cfg, http, &idp, &role, &assertion, duration)?;
+    Ok(vec![(cfg.profile.clone(), creds)])
+}
+
+/// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
+/// §4.15). STS failures of single roles are reported and skipped.
+fn all_profiles(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    tokens: &OktaTokens,
+) -> Result<Vec<(String, Credentials)>> {
+    let apps: Vec<String> = match &cfg.aws_acct_fed_app_id {
+        Some(id) => vec![id.clone()],
+        None => {
+            let apps = list_fed_apps(okta, cfg, http, tokens)?;
+            if apps.is_empty() {
+                return Err(okta_web::no_fed_apps_error(&cfg.oidc_client_id));
+            }
+            apps.into_iter().map(|a| a.id).collect()
+        }
+    };
+    let mut out = Vec::new();
+    let mut failures = Vec::new();
+    for app_id in apps {
+        let (assertion, roles) = match saml_for_app(okta, http, tokens, &app_id) {
+            Ok(v) => v,
+            Err(e) if e.okta_code() == Some("invalid_grant") => return Err(e),
+            Err(e) => {
+                failures.push(e.to_string());
+                continue;
+            }
+        };
+        let duration = session_duration(cfg, &roles);
+        for (idp, role) in roles.pairs() {
+            match assume_role(cfg, http, idp, role, &assertion, duration) {
+                Ok(creds) => {
+                    let alias = account_alias(&creds);
+                    out.push((all_profiles_name(&alias, idp, role), creds));
+                }
+                Err(e) => say(&format!(
+                    "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
+                )),
+            }
+        }
+    }
+    if out.is_empty() && !failures.is_empty() {
+        return Err(Error::runtime(failures.join("\n")));
+    }
+    Ok(out)
+}
+
+/// The account alias for `--all-profiles` profile names. IAM `ListAccountAliases` (SigV4
+/// signed with the new credentials, upstream-behaviour §6.3) is a later issue; until then
+/// the upstream fallback `org` is used, with upstream's message.
+fn account_alias(_creds: &Credentials) -> String {
+    say("unable to determine account alias, setting alias name to \"org\"\n");
+    "org".to_string()
+}
+
+/// `<alias>-<idp name>-<role name>`, each name being everything after the first `/` of its
+/// ARN (empty when there is none) (upstream-behaviour §4.15).
+pub fn all_profiles_name(alias: &str, idp_arn: &str, role_arn: &str) -> String {
+    let after_slash = |arn: &str| arn.split_once('/').map(|(_, r)| r).unwrap_or("").to_string();
+    format!("{alias}-{}-{}", after_slash(idp_arn), after_slash(role_arn))
+}
+
+// ---------------------------------------------------------------------------------------
+// Steps
+// ---------------------------------------------------------------------------------------
+
+/// Send one request built by [`okta_web`] to the Okta org.
+fn send(http: &Http, req: &okta_web::Request) -> Result<Response> {
+    let headers: Vec<(&str, &str)> = req
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    match req.method {
+        Method::Get => http.get(Service::Okta, &req.url, &headers),
+        Method::Post => {
+            let body = req.body();
+            http.send(
+                Service::Okta,
+                "POST",
+                &req.url,
+                &headers,
+                Some(body.as_bytes()),
+            )
+        }
+    }
+}
+
+/// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.
+fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()> {
+    match send(http, &okta.classic_org_probe()) {
+        Ok(resp) => okta_web::check_classic_org(&cfg.org, &resp),
+        Err(_) => Ok(()),
+    }
+}
+
+fn cache_file(cfg: &Config) -> std::path::PathBuf {
+    token_cache::cache_path(&cfg.home, &cfg.org.host, &cfg.oidc_client_id)
+}
+
+/// The Okta access and ID tokens, and whether they came from the cache.
+///
+/// With `--cache-access-token` the cache entry is locked while it is read and, when it is
+/// absent or stale, while the device flow runs, so parallel runs prompt once (case B29).
+/// `skip_cache`: ignore a cached entry (the retry after a stale token).
+fn access_token(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    skip_cache: bool,
+) -> Result<(OktaTokens, bool)> {
+    if !cfg.cache_access_token {
+        return Ok((device_flow(okta, cfg, http)?, false));
+    }
+    let path = cache_file(cfg);
+    let _lock = CacheLock::acquire(&path)?;
+    if !skip_cache
+        && let Some(cached) =
+            token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now_secs())
+    {
+        let tokens = OktaTokens {
+            access_token: cached.access_token,
+            id_token: cached.id_token,
+            token_type: cached.token_type,
+            scope: cached.scope,
+            ..OktaTokens::default()
+        };
+        return Ok((tokens, true));
+    }
+    let start = now_secs();
+    let tokens = device_flow(okta, cfg, http)?;
+    let entry = CachedToken {
+        org: cfg.org.host.clone(),
+        client_id: cfg.oidc_client_id.clone(),
+        access_token: tokens.access_token.clone(),
+        id_token: tokens.id_token.clone(),
+        token_type: tokens.token_type.clone(),
+        scope: tokens.scope.clone(),
+        expires_at: i64::try_from(start.saturating_add(tokens.expires_in.unwrap_or(3600)))
+            .unwrap_or(i64::MAX),
+    };
+    if let Err(e) = token_cache::store(&path, &entry) {
+        say(&format!("WARNING: {e}\n"));
+    }
+    Ok((tokens, false))
+}
+
+/// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN
+/// §2.5): authorize, show the URL (QR code, browser), poll at the server's interval until
+/// approved, denied or expired.
+fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
+    let resp = send(http, &okta.device_authorize())?;
+    let auth = okta_web::parse_device_authorization(&resp)?;
+    let start = now_secs();
+    let url = auth.verification_uri_complete.as_str();
+    let opens = cfg.open_browser || cfg.open_browser_command.is_some();
+    let qr = if cfg.qr_code {
+        match prompt::render_qr(url) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                say(&format!("WARNING: {e}\n"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    say(&prompt::device_banner(url, &auth.user_code, opens, qr.as_deref()));
+    if opens {
+        for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
+            say(&format!("{warning}\n"));
+        }
+    }
+    let mut poller = Poller::new(auth.interval, auth.expires_in, start);
+    let mut indicator = prompt::WaitIndicator::new(prompt::stderr_is_tty() && !quiet(cfg));
+    let mut wait = poller.first_wait();
+    let poll = okta.device_token(&auth.device_code);
+    for _ in 0..MAX_POLLS {
+        indicator.sleep(wait);
+        let sent = send(http, &poll);
+        let decision = match &sent {
+            Ok(resp) => poller.next(PollReply::Response(resp), now_secs()),
+            Err(e) => poller.next(PollReply::NetworkError(&e.to_string()), now_secs()),
+        };
+        match decision {
+            Decision::Wait(secs) => wait = secs,
+            Decision::Done(tokens) => {
+                indicator.finish();
+                return Ok(tokens);
+            }
+            Decision::Fail(e) => {
+                indicator.finish();
+                return Err(e);
+            }
+        }
+    }
+    indicator.finish();
+    Err(Error::runtime(
+        "device authorization: gave up after too many token polls, run the command again",
+    ))
+}
+
+/// Every AWS Federation app (`appName` `amazon_aws`) of the user's appLinks, following
+/// `Link: rel="next"` pages (at most [`okta_web::MAX_APP_LINK_PAGES`]).
+fn list_fed_apps(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    tokens: &OktaTokens,
+) -> Result<Vec<FedApp>> {
+    let mut apps = Vec::new();
+    let mut url = okta.app_links_url();
+    for _ in 0..okta_web::MAX_APP_LINK_PAGES {
+        let resp = send(http, &okta.app_links(&url, tokens))?;
+        apps.extend(okta_web::parse_app_links(&resp)?);
+        match okta_web::next_page_url(&resp, &cfg.org) {
+            Some(next) if next != url => url = next,
+            _ => return Ok(apps),
+        }
+    }
+    say(&format!(
+        "WARNING: appLinks has more than {} pages; the rest is ignored\n",
+        okta_web::MAX_APP_LINK_PAGES
+    ));
+    Ok(apps)
+}
+
+/// The Federation app id: `--aws-acct-fed-app-id`, else the only (or preselected, or
+/// chosen) `amazon_aws` app of appLinks (upstream-behaviour §4.8).
+fn federation_app(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    tokens: &OktaTokens,
+) -> Result<String> {
+    if let Some(id) = &cfg.aws_acct_fed_app_id {
+        return Ok(id.clone());
+    }
+    let apps = list_fed_apps(okta, cfg, http, tokens)?;
+    if apps.is_empty() {
+        return Err(okta_web::no_fed_apps_error(&cfg.oidc_client_id));
+    }
+    match okta_web::choose_fed_app(&apps, cfg.aws_iam_idp.as_deref())? {
+        Selected::Chosen(id) => Ok(id),
+        Selected::Ask(choices) => ask(cfg, ChoiceKind::FedApp, &choices),
+    }
+}
+
+/// Token exchange for app `app_id`, then the SAML page: the base64 SAML Response (as STS
+/// receives it) and the roles it carries. Warnings about odd Role values go to stderr.
+fn saml_for_app(
+    okta: &OktaWeb<'_>,
+    http: &Http,
+    tokens: &OktaTokens,
+    app_id: &str,
+) -> Result<(String, SamlRoles)> {
+    let resp = send(http, &okta.token_exchange(tokens, app_id)?)?;
+    let sso = okta_web::parse_token_exchange(&resp)?;
+    let resp = send(http, &okta.saml_page(&sso))?;
+    let assertion = okta_web::parse_saml_page(&resp, &okta.saml_url())?;
+    let roles = saml::parse_saml_response(&assertion)?;
+    for w in &roles.warnings {
+        say(&format!("WARNING: {w}\n"));
+    }
+    Ok((assertion, roles))
+}
+
+/// Choose the IdP and role (upstream-behaviour §4.12, DESIGN §2.17) and echo them on stderr.
+fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
+    let idp = match okta_web::choose_idp(
+        roles,
+        cfg.aws_iam_idp.as_deref(),
+        cfg.aws_iam_role.as_deref(),
+        &cfg.idp_labels,
+        &cfg.role_labels,
+    )? {
+        Selected::Chosen(v) => v,
+        Selected::Ask(choices) => ask(cfg, ChoiceKind::Idp, &choices)?,
+    };
+    echo(cfg, "IdP", &idp, &cfg.idp_labels);
+    let role = match okta_web::choose_role(
+        roles,
+        &idp,
+        cfg.aws_iam_role.as_deref(),
+        &cfg.role_labels,
+    )? {
+        Selected::Chosen(v) => v,
+        Selected::Ask(choices) => ask(cfg, ChoiceKind::Role, &choices)?,
+    };
+    echo(cfg, "Role", &role, &cfg.role_labels);
+    Ok((idp, role))
+}
+
+/// Ask the user to choose; without a terminal, or in `process-credentials` format, fail
+/// with the list of choices and the flag instead of waiting (DESIGN §2.17).
+fn ask(cfg: &Config, kind: ChoiceKind, choices: &[okta_web::Choice]) -> Result<String> {
+    if cfg.format == Format::ProcessCredentials || !prompt::can_prompt() {
+        return Err(okta_web::no_tty_error(kind, choices));
+    }
+    let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
+    let index = prompt::choose(kind.title(), &labels)?;
+    choices
+        .get(index)
+        .map(|c| c.value.clone())
+        .ok_or_else(|| Error::runtime("the chooser returned no choice"))
+}
+
+/// `  IdP: <label>` / `  Role: <label>` on stderr (not in `process-credentials` format,
+/// whose caller shows no chatter). Styled when stdout and stderr are terminals.
+fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
+    if quiet(cfg) {
+        return;
+    }
+    let label = okta_web::label_for(arn, labels).unwrap_or(arn);
+    let color = std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal()
+        && !cfg.env.contains_key("NO_COLOR");
+    say(&prompt::selection_line(word, label, color));
+}
+
+/// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
+fn session_duration(cfg: &Config, roles: &SamlRoles) -> u32 {
+    cfg.session_duration
+        .or(roles.session_duration)
+        .unwrap_or(DEFAULT_SESSION_DURATION)
+}
+
+/// STS `AssumeRoleWithSAML` with upstream's error wording (upstream-behaviour §4.13).
+fn assume_role(
+    cfg: &Config,
+    http: &Http,
+    idp: &str,
+    role: &str,
+    assertion: &str,
+    duration: u32,
+) -> Result<Credentials> {
+    aws::assume_role_with_saml(
+        http,
+        &cfg.env,
+        cfg.sts_region.as_deref(),
+        idp,
+        role,
+        assertion,
+        duration,
+    )
+    .map_err(|e| match e {
+        Error::Runtime(m) => Error::Runtime(format!(
+            "STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}"
+        )),
+        other => other,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------
+
+/// `process-credentials` callers (the AWS SDKs) show no chatter: no IdP/Role lines and no
+/// waiting indicator. The device banner is still printed, since the user must see it.
+fn quiet(cfg: &Config) -> bool {
+    cfg.format == Format::ProcessCredentials
+}
+
+/// Write a human message on stderr (never stdout).
+fn say(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_profiles_names_keep_role_paths() {
+        assert_eq!(
+            all_profiles_name(
+                "devorg",
+                "arn:aws:iam::123:saml-provider/idp1",
+                "arn:aws:iam::123:role/role1"
+            ),
+            "devorg-idp1-role1"
+        );
+        assert_eq!(
+            all_profiles_name(
+                "org",
+                "arn:aws:iam::123:saml-provider/Okta",
+                "arn:aws:iam::123:role/team/Admin"
+            ),
+            "org-Okta-team/Admin"
+        );
+        assert_eq!(all_profiles_name("org", "weird", "also"), "org--");
+    }
+
+    #[test]
+    fn session_duration_prefers_user_then_assertion_then_default() {
+        let mut cfg = Config::default();
+        let mut roles = SamlRoles::default();
+        assert_eq!(session_duration(&cfg, &roles), 3600);
+        roles.session_duration = Some(7200);
+        assert_eq!(session_duration(&cfg, &roles), 7200);
+        cfg.session_duration = Some(900);
+        assert_eq!(session_duration(&cfg, &roles), 900);
+    }
+}
