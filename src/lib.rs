@@ -17,6 +17,7 @@ pub mod jwt;
 pub mod keys;
 pub mod m2m;
 pub mod okta;
+pub mod okta_web;
 pub mod output;
 pub mod prompt;
 pub mod saml;
