@@ -1,6 +1,6 @@
 //! okta-aws-cli: Okta sign-in to temporary AWS IAM credentials.
 //!
-//! Pure modules (no I/O): `config`, `config_files`, `okta`, `jwt`, `keys`, `saml`, `sts`,
+//! Pure modules (no I/O): `config`, `config_files`, `okta`, `okta_web`, `jwt`, `keys`, `saml`, `sts`,
 //! `sigv4`, `iam`, `output`, `credentials_file`. I/O lives in `app`, `aws`, `http`, `web`, `m2m`,
 //! `exec`, `prompt`, `token_cache`.
 

@@ -69,10 +69,34 @@ pub struct Request {
 }
 
 impl Request {
-    /// The form body, `application/x-www-form-urlencoded` as Go's `url.Values.Encode`
-    /// writes it (space as `+`, other reserved bytes `%XX`). Empty for GET.
+    /// The form body, `application/x-www-form-urlencoded` (space as `+`, reserved bytes as
+    /// `%XX`, see [`crate::okta::form_urlencode`]). Empty for GET.
     pub fn body(&self) -> String {
-        form_encode(&self.form)
+        crate::okta::form_urlencode(&self.form)
+    }
+
+    /// `"GET"` or `"POST"`, as `http::Http::send` takes it.
+    pub fn method_str(&self) -> &'static str {
+        match self.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+
+    /// The headers as borrowed pairs, as `http::Http::send` takes them.
+    pub fn header_pairs(&self) -> Vec<(&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// The body bytes to send: `None` for GET, the encoded form for POST.
+    pub fn body_bytes(&self) -> Option<Vec<u8>> {
+        match self.method {
+            Method::Get => None,
+            Method::Post => Some(self.body().into_bytes()),
+        }
     }
 
     /// First header with this name (case-insensitive).
@@ -127,32 +151,6 @@ impl fmt::Debug for Request {
             .field("headers", &headers)
             .field("form", &form)
             .finish()
-    }
-}
-
-/// `application/x-www-form-urlencoded` encoding of `pairs` in the given order.
-pub fn form_encode(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        query_escape(k, &mut out);
-        out.push('=');
-        query_escape(v, &mut out);
-    }
-    out
-}
-
-fn query_escape(s: &str, out: &mut String) {
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
     }
 }
 
@@ -441,8 +439,7 @@ pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization
         } else {
             '?'
         };
-        let mut code = String::new();
-        query_escape(&user_code, &mut code);
+        let code = crate::http::percent_encode(&user_code);
         complete = format!("{verification_uri}{sep}user_code={code}");
     }
     Ok(DeviceAuthorization {
@@ -849,6 +846,24 @@ pub fn label_for<'a>(arn: &str, labels: &'a [(String, String)]) -> Option<&'a st
         .iter()
         .find(|(k, _)| regex_lite::Regex::new(k).is_ok_and(|re| re.is_match(arn)))
         .map(|(_, l)| l.as_str())
+}
+
+/// The `--debug` report of one label lookup (upstream-behaviour §4.12), for stderr:
+/// `  found <word> ARN "<arn>" having friendly label "<label>"`, or on a miss the ARN and
+/// every (key, label) entry of the okta.yaml map (`awscli.idps` for `IdP`, `awscli.roles`
+/// for `Role`). `word` is `IdP` or `Role`. Each line ends with `\n`.
+pub fn label_debug(word: &str, arn: &str, labels: &[(String, String)]) -> String {
+    if let Some(label) = label_for(arn, labels) {
+        return format!("  found {word} ARN \"{arn}\" having friendly label \"{label}\"\n");
+    }
+    let map = if word == "IdP" { "idps" } else { "roles" };
+    let mut out = format!(
+        "  did not find friendly label for {word} ARN\n    \"{arn}\"\n    in okta.yaml awscli.{map} map:\n"
+    );
+    for (k, l) in labels {
+        out.push_str(&format!("      \"{k}\": \"{l}\"\n"));
+    }
+    out
 }
 
 /// One entry offered to the user.

@@ -68,6 +68,9 @@ fn device_token_request_matches_upstream_bytes() {
         r.body(),
         "client_id=0oaCLIENT&device_code=dev+code%2F1&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
     );
+    assert_eq!(r.method_str(), "POST");
+    assert_eq!(r.body_bytes(), Some(r.body().into_bytes()));
+    assert_eq!(r.header_pairs()[0], ("Accept", "application/json"));
     let dbg = format!("{r:?}");
     assert!(!dbg.contains("dev code/1"), "{dbg}");
     assert!(dbg.contains("<redacted>"));
@@ -139,6 +142,14 @@ fn token_exchange_reply() {
     assert_eq!(t.0, "WEB-SSO");
     assert!(!format!("{t:?}").contains("WEB-SSO"));
     assert!(parse_token_exchange(&json_resp(200, json!({}))).is_err());
+    // invalid_grant keeps its code for the stale-token retry.
+    let err = parse_token_exchange(&json_resp(
+        400,
+        json!({"error": "invalid_grant", "error_description": "The 'subject_token' either expired or the session associated with it was terminated."}),
+    ))
+    .unwrap_err();
+    assert_eq!(err.okta_code(), Some("invalid_grant"));
+    assert!(err.to_string().contains("subject_token"), "{err}");
 }
 
 #[test]
@@ -253,6 +264,13 @@ fn app_links_request_reply_and_pagination() {
         assert_eq!(next_page_url(&resp, &o), None, "{foreign}");
     }
 
+    let denied = json_resp(
+        403,
+        json!({"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action"}),
+    );
+    let err = parse_app_links(&denied).unwrap_err();
+    assert_eq!(err.okta_code(), Some("E0000006"));
+    assert!(r.method_str() == "GET" && r.body_bytes().is_none());
     let not_array = json_resp(200, json!({"a": 1}));
     assert!(
         parse_app_links(&not_array)
@@ -652,6 +670,17 @@ fn label_lookup_order() {
         None
     );
     assert_eq!(label_for("(invalid", &labels), Some("never")); // exact key still works
+
+    assert_eq!(
+        label_debug("Role", "arn:aws:iam::1:role/ReadOnly", &labels),
+        "  found Role ARN \"arn:aws:iam::1:role/ReadOnly\" having friendly label \"RO\"\n"
+    );
+    let idps = pairs(&[("arn:aws:iam::1:saml-provider/A", "A")]);
+    assert_eq!(
+        label_debug("IdP", "arn:aws:iam::2:saml-provider/B", &idps),
+        "  did not find friendly label for IdP ARN\n    \"arn:aws:iam::2:saml-provider/B\"\n    \
+         in okta.yaml awscli.idps map:\n      \"arn:aws:iam::1:saml-provider/A\": \"A\"\n"
+    );
 }
 
 fn b03() -> SamlRoles {
