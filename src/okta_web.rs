@@ -24,13 +24,11 @@ use crate::error::{Error, Result};
 use crate::http::Response;
 use crate::saml::SamlRoles;
 
-/// Scope of the device authorization request (upstream-behaviour §4.4).
-///
-/// Decision: upstream 2.6.0 also asks for `okta.apps.read`, which it no longer needs since
-/// 2.4.0 (appLinks only needs `okta.users.read.self`). Okta refuses a request for a scope
-/// not granted to the OIDC app, so dropping it only helps orgs that granted the minimum;
-/// orgs that granted it lose nothing.
-pub const DEVICE_SCOPE: &str = "openid okta.apps.sso okta.users.read.self";
+/// Scope of the device authorization request, exactly as upstream sends it
+/// (upstream-behaviour §4.4; DESIGN §1 keeps the scopes). `okta.apps.read` is no longer
+/// needed since appLinks only needs `okta.users.read.self`, but OIDC apps set up by the
+/// upstream README grant it, and the request must stay the same for them.
+pub const DEVICE_SCOPE: &str = "openid okta.apps.sso okta.apps.read okta.users.read.self";
 /// RFC 8628 §3.4 device-code grant type.
 pub const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// The Okta app name of the AWS Account Federation app in appLinks.

@@ -39,7 +39,7 @@ fn device_authorize_request() {
     assert_eq!(r.url, "https://example.okta.com/oauth2/v1/device/authorize");
     assert_eq!(
         r.body(),
-        "client_id=0oaCLIENT&scope=openid+okta.apps.sso+okta.users.read.self"
+        "client_id=0oaCLIENT&scope=openid+okta.apps.sso+okta.apps.read+okta.users.read.self"
     );
     assert_eq!(
         header_names(&r),
