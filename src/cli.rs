@@ -17,7 +17,7 @@ const PROGRAM: &str = "okta-aws-cli";
 
 /// Okta federated identity for the AWS CLI: an Okta sign-in turned into temporary AWS IAM
 /// credentials (STS). Output goes to stdout, every message to stderr.
-#[derive(FromArgs, ArgsInfo, Debug, Default)]
+#[derive(FromArgs, ArgsInfo, Default)]
 #[argh(
     note = "With arguments but no command, `web` is implied. Global options may also be given after the command.",
     note = "Each setting is taken from, in order: the flag, its OKTA_AWSCLI_* environment variable, a .env file in the current directory, the awscli.profiles.<profile> section of ~/.okta/okta.yaml, the default.",
@@ -113,7 +113,7 @@ pub struct TopArgs {
 }
 
 /// The subcommands.
-#[derive(FromArgs, ArgsInfo, Debug)]
+#[derive(FromArgs, ArgsInfo)]
 #[argh(subcommand)]
 pub enum SubArgs {
     /// `web`.
@@ -160,7 +160,7 @@ pub struct WebArgs {
 }
 
 /// Machine to machine / headless authorization.
-#[derive(FromArgs, ArgsInfo, Debug, Default)]
+#[derive(FromArgs, ArgsInfo, Default)]
 #[argh(subcommand, name = "m2m")]
 pub struct M2mArgs {
     /// key ID (kid) of the private key [OKTA_AWSCLI_KEY_ID]
@@ -197,7 +197,7 @@ pub struct DebugArgs {}
 /// lower layers (env, `.env`, okta.yaml) apply. Booleans are `Some(false)` after
 /// `--flag=false`. Strings are raw (session duration and format are checked by
 /// [`crate::config::resolve`], which names the flag in its errors).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Flags {
     /// `--org-domain`/`-o`.
     pub org_domain: Option<String>,
@@ -255,6 +255,49 @@ pub struct Flags {
     pub authz_id: Option<String>,
     /// m2m `--aws-sts-role-session-name`/`-q`.
     pub aws_sts_role_session_name: Option<String>,
+}
+
+/// Debug output redacts `private_key`.
+impl std::fmt::Debug for Flags {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut shown = self.clone();
+        if shown.private_key.is_some() {
+            shown.private_key = Some("<redacted>".into());
+        }
+        f.debug_struct("Flags")
+            .field("org_domain", &shown.org_domain)
+            .field("oidc_client_id", &shown.oidc_client_id)
+            .field("aws_iam_role", &shown.aws_iam_role)
+            .field("aws_session_duration", &shown.aws_session_duration)
+            .field("profile", &shown.profile)
+            .field("format", &shown.format)
+            .field("aws_region", &shown.aws_region)
+            .field("aws_credentials", &shown.aws_credentials)
+            .field("write_aws_credentials", &shown.write_aws_credentials)
+            .field("legacy_aws_variables", &shown.legacy_aws_variables)
+            .field("expiry_aws_variables", &shown.expiry_aws_variables)
+            .field("cache_access_token", &shown.cache_access_token)
+            .field("debug", &shown.debug)
+            .field("debug_api_calls", &shown.debug_api_calls)
+            .field("exec", &shown.exec)
+            .field("short_user_agent", &shown.short_user_agent)
+            .field("aws_acct_fed_app_id", &shown.aws_acct_fed_app_id)
+            .field("aws_iam_idp", &shown.aws_iam_idp)
+            .field("qr_code", &shown.qr_code)
+            .field("open_browser", &shown.open_browser)
+            .field("open_browser_command", &shown.open_browser_command)
+            .field("all_profiles", &shown.all_profiles)
+            .field("key_id", &shown.key_id)
+            .field("private_key", &shown.private_key)
+            .field("private_key_file", &shown.private_key_file)
+            .field("custom_scope", &shown.custom_scope)
+            .field("authz_id", &shown.authz_id)
+            .field(
+                "aws_sts_role_session_name",
+                &shown.aws_sts_role_session_name,
+            )
+            .finish()
+    }
 }
 
 /// A parsed command line that runs a command.

@@ -69,7 +69,7 @@ pub struct OrgUrl {
 
 /// The fully resolved settings for one run. Built by [`resolve`] (or [`load`], which reads
 /// the files first); read-only afterwards.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     /// The subcommand.
     pub command: Command,
@@ -155,6 +155,56 @@ pub struct Config {
     pub okta_yaml: Option<OktaYaml>,
     /// Warnings produced while resolving (printed on stderr by the caller).
     pub warnings: Vec<String>,
+}
+
+/// Debug output redacts the private key and shows only the names of the environment
+/// variables (their values may be secrets).
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Config");
+        d.field("command", &self.command);
+        d.field("org", &self.org);
+        d.field("oidc_client_id", &self.oidc_client_id);
+        d.field("aws_iam_idp", &self.aws_iam_idp);
+        d.field("aws_iam_role", &self.aws_iam_role);
+        d.field("session_duration", &self.session_duration);
+        d.field("profile", &self.profile);
+        d.field("format", &self.format);
+        d.field("aws_region", &self.aws_region);
+        d.field("sts_region", &self.sts_region);
+        d.field("aws_credentials", &self.aws_credentials);
+        d.field("write_aws_credentials", &self.write_aws_credentials);
+        d.field("legacy_aws_variables", &self.legacy_aws_variables);
+        d.field("expiry_aws_variables", &self.expiry_aws_variables);
+        d.field("cache_access_token", &self.cache_access_token);
+        d.field("debug", &self.debug);
+        d.field("debug_api_calls", &self.debug_api_calls);
+        d.field("exec", &self.exec);
+        d.field("exec_args", &self.exec_args);
+        d.field("short_user_agent", &self.short_user_agent);
+        d.field("aws_acct_fed_app_id", &self.aws_acct_fed_app_id);
+        d.field("qr_code", &self.qr_code);
+        d.field("open_browser", &self.open_browser);
+        d.field("open_browser_command", &self.open_browser_command);
+        d.field("all_profiles", &self.all_profiles);
+        d.field("key_id", &self.key_id);
+        d.field(
+            "private_key",
+            &self.private_key.as_ref().map(|_| "<redacted>"),
+        );
+        d.field("private_key_file", &self.private_key_file);
+        d.field("custom_scope", &self.custom_scope);
+        d.field("authz_id", &self.authz_id);
+        d.field("sts_role_session_name", &self.sts_role_session_name);
+        d.field("idp_labels", &self.idp_labels);
+        d.field("role_labels", &self.role_labels);
+        d.field("home", &self.home);
+        d.field("env", &self.env.keys().collect::<Vec<_>>());
+        d.field("okta_yaml_path", &self.okta_yaml_path);
+        d.field("okta_yaml", &self.okta_yaml);
+        d.field("warnings", &self.warnings);
+        d.finish()
+    }
 }
 
 impl Format {
@@ -1645,6 +1695,22 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let e = env(&[("AWS_SECRET_ACCESS_KEY", "SECRETVALUE")]);
+        let f = Flags {
+            private_key: Some("-----BEGIN PRIVATE KEY-----\\nMIIsecret".into()),
+            ..Flags::default()
+        };
+        let c = debug_cfg(f.clone(), &e, None, None);
+        let shown = format!("{c:?} {f:?}");
+        assert!(
+            !shown.contains("MIIsecret") && !shown.contains("SECRETVALUE"),
+            "{shown}"
+        );
+        assert!(shown.contains("AWS_SECRET_ACCESS_KEY") && shown.contains("<redacted>"));
     }
 
     #[test]
