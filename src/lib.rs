@@ -1,10 +1,11 @@
 //! okta-aws-cli: Okta sign-in to temporary AWS IAM credentials.
 //!
 //! Pure modules (no I/O): `config`, `config_files`, `okta`, `jwt`, `keys`, `saml`, `sts`,
-//! `sigv4`, `iam`, `output`, `credentials_file`. I/O lives in `app`, `http`, `web`, `m2m`,
+//! `sigv4`, `iam`, `output`, `credentials_file`. I/O lives in `app`, `aws`, `http`, `web`, `m2m`,
 //! `exec`, `prompt`, `token_cache`.
 
 pub mod app;
+pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod config_files;
