@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod config_files;
 pub mod credentials_file;
+pub mod debug_cmd;
 pub mod error;
 pub mod exec;
 pub mod http;
