@@ -3,7 +3,11 @@
 use std::io::Write as _;
 
 use crate::cli::{self, Parsed};
-use crate::config::{self, Command, Config, Env};
+use crate::config::{self, Command, Config, Env, Format};
+use crate::credentials_file::{self, UpsertOptions};
+use crate::http::{Http, HttpOptions, user_agent};
+use crate::sts::Credentials;
+use crate::{exec, output, web};
 use crate::debug_cmd;
 use crate::error::{Error, Result};
 
@@ -43,6 +47,50 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
     dispatch(&cfg)
 }
 
+/// Output the credentials per format (upstream-behaviour §7): the credentials file for
+/// `aws-credentials` (its messages on stderr), else the format's stdout text; then the
+/// `--exec` child with the first credentials in its environment.
+fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
+    if results.is_empty() {
+        return Err(Error::runtime("no credentials were obtained"));
+    }
+    if cfg.format == Format::AwsCredentials {
+        let items: Vec<(&str, &Credentials)> =
+            results.iter().map(|(p, c)| (p.as_str(), c)).collect();
+        let opts = UpsertOptions {
+            legacy_aws_variables: cfg.legacy_aws_variables,
+            expiry_aws_variables: cfg.expiry_aws_variables,
+            region: cfg.aws_region.clone(),
+        };
+        let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
+        for m in &report.messages {
+            eprintln!("{m}");
+        }
+    } else {
+        let mut text = String::new();
+        for (_, creds) in results {
+            text.push_str(&output::stdout_text(
+                cfg.format,
+                creds,
+                cfg.legacy_aws_variables,
+                cfg!(windows),
+            )?);
+        }
+        print_stdout(&text)?;
+    }
+    if cfg.exec {
+        let creds = &results[0].1;
+        let env = exec::child_env(
+            &cfg.env,
+            creds,
+            cfg.legacy_aws_variables,
+            cfg.sts_region.as_deref(),
+        );
+        return exec::run(&cfg.exec_args, &env);
+    }
+    Ok(())
+}
+
 fn dispatch(cfg: &Config) -> Result<()> {
     match cfg.command {
         Command::ListProfiles => {
@@ -53,7 +101,15 @@ fn dispatch(cfg: &Config) -> Result<()> {
             print_stdout(&out)
         }
         Command::Debug => Ok(()),
-        Command::Web => Err(Error::runtime("the web command is not implemented yet")),
+        Command::Web => {
+            let http = Http::new(HttpOptions {
+                user_agent: user_agent(cfg.short_user_agent),
+                debug_api_calls: cfg.debug_api_calls,
+                env: cfg.env.clone(),
+            })?;
+            let results = web::run(cfg, &http)?;
+            deliver(cfg, &results)
+        }
         Command::M2m => Err(Error::runtime("the m2m command is not implemented yet")),
     }
 }

@@ -16,7 +16,7 @@ use crate::config::{Config, Format};
 use crate::error::{Error, Result};
 use crate::http::{Http, Response, Service};
 use crate::okta_web::{
-    self, ChoiceKind, Decision, FedApp, Method, OktaTokens, OktaWeb, PollReply, Poller, Selected,
+    self, ChoiceKind, Decision, FedApp, OktaTokens, OktaWeb, PollReply, Poller, Selected,
 };
 use crate::prompt;
 use crate::saml::{self, SamlRoles};
@@ -174,24 +174,14 @@ pub fn all_profiles_name(alias: &str, idp_arn: &str, role_arn: &str) -> String {
 
 /// Send one request built by [`okta_web`] to the Okta org.
 fn send(http: &Http, req: &okta_web::Request) -> Result<Response> {
-    let headers: Vec<(&str, &str)> = req
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    match req.method {
-        Method::Get => http.get(Service::Okta, &req.url, &headers),
-        Method::Post => {
-            let body = req.body();
-            http.send(
-                Service::Okta,
-                "POST",
-                &req.url,
-                &headers,
-                Some(body.as_bytes()),
-            )
-        }
-    }
+    let body = req.body_bytes();
+    http.send(
+        Service::Okta,
+        req.method_str(),
+        &req.url,
+        &req.header_pairs(),
+        body.as_deref(),
+    )
 }
 
 /// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.
@@ -224,7 +214,7 @@ fn access_token(
     let _lock = CacheLock::acquire(&path)?;
     if !skip_cache
         && let Some(cached) =
-            token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now_secs())
+            token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now_secs() as i64)
     {
         let tokens = OktaTokens {
             access_token: cached.access_token,
@@ -418,6 +408,9 @@ fn ask(cfg: &Config, kind: ChoiceKind, choices: &[okta_web::Choice]) -> Result<S
 fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
     if quiet(cfg) {
         return;
+    }
+    if cfg.debug {
+        say(&okta_web::label_debug(word, arn, labels));
     }
     let label = okta_web::label_for(arn, labels).unwrap_or(arn);
     let color = std::io::stdout().is_terminal()
