@@ -5,11 +5,11 @@ use std::io::Write as _;
 use crate::cli::{self, Parsed};
 use crate::config::{self, Command, Config, Env, Format};
 use crate::credentials_file::{self, UpsertOptions};
+use crate::debug_cmd;
+use crate::error::{Error, Result};
 use crate::http::{Http, HttpOptions, user_agent};
 use crate::sts::Credentials;
 use crate::{exec, output, web};
-use crate::debug_cmd;
-use crate::error::{Error, Result};
 
 /// Print each warning as a `WARNING: ...` line on stderr.
 pub fn print_warnings(warnings: &[String]) {

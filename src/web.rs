@@ -34,6 +34,18 @@ pub const STALE_TOKEN_MESSAGE: &str =
 /// Added to the error when Okta rejects the token again after the retry (§4.16).
 pub const RETRY_FAILED_HINT: &str = "Authentication failed after multiple attempts. Please log out of Okta in your browser and log back in to resolve the issue.";
 
+/// OAuth error of the token exchange for an expired or revoked subject/actor token.
+const STALE_GRANT: &str = "invalid_grant";
+/// OAuth error (RFC 6750) of appLinks for an expired or revoked bearer token.
+const STALE_BEARER: &str = "invalid_token";
+
+/// True when Okta rejected the access/ID token itself: `invalid_grant` from the token
+/// exchange, or `invalid_token` from appLinks (what Okta answers for a revoked or expired
+/// bearer token before the exchange is ever reached).
+fn rejects_token(e: &Error) -> bool {
+    matches!(e.okta_code(), Some(STALE_GRANT | STALE_BEARER))
+}
+
 /// Hard cap on token polls, on top of the device code's deadline (never loop unbounded).
 const MAX_POLLS: u32 = 4000;
 
@@ -46,8 +58,9 @@ const MAX_POLLS: u32 = 4000;
 /// Sequence (upstream-behaviour §4.1): Classic-org probe; access token from the cache
 /// (`--cache-access-token`, DESIGN §2.6) or the device flow; Federation app from
 /// `--aws-acct-fed-app-id` or appLinks; token exchange; SAML; IdP and role; STS. A cached
-/// token that Okta rejects with `invalid_grant` is removed and the flow runs once more with
-/// a new device authorization; a second failure is returned.
+/// token that Okta rejects (`invalid_grant` from the token exchange, `invalid_token` from
+/// appLinks) is removed and the flow runs once more with a new device authorization; a
+/// second rejection is returned with upstream's log-out hint (never a silent exit 0).
 ///
 /// Errors: [`Error::Runtime`] for a Classic org, network, SAML and STS failures;
 /// [`Error::Okta`] for Okta API errors (device flow outcome, token exchange, appLinks);
@@ -66,16 +79,14 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Vec<(String, Credentials)>> {
         let (tokens, from_cache) = access_token(&okta, cfg, http, retried)?;
         match federate(&okta, cfg, http, &tokens) {
             Ok(out) => return Ok(out),
-            Err(e) if e.okta_code() == Some("invalid_grant") && from_cache && !retried => {
-                if let Err(rm) = token_cache::remove(&cache_file(cfg)) {
-                    // The stale token cannot be removed: retrying would reuse it.
-                    return Err(rm);
-                }
+            Err(e) if from_cache && !retried && rejects_token(&e) => {
+                // If the stale token cannot be removed, retrying would reuse it: stop.
+                token_cache::remove(&cache_file(cfg))?;
                 say(&format!("{STALE_TOKEN_MESSAGE}\n\n"));
                 retried = true;
             }
             Err(Error::Okta { code, message })
-                if retried && code.as_deref() == Some("invalid_grant") =>
+                if retried && matches!(code.as_deref(), Some(STALE_GRANT | STALE_BEARER)) =>
             {
                 return Err(Error::Okta {
                     code,
@@ -128,7 +139,7 @@ fn all_profiles(
     for app_id in apps {
         let (assertion, roles) = match saml_for_app(okta, http, tokens, &app_id) {
             Ok(v) => v,
-            Err(e) if e.okta_code() == Some("invalid_grant") => return Err(e),
+            Err(e) if rejects_token(&e) => return Err(e),
             Err(e) => {
                 failures.push(e.to_string());
                 continue;
@@ -164,7 +175,12 @@ fn account_alias(_creds: &Credentials) -> String {
 /// `<alias>-<idp name>-<role name>`, each name being everything after the first `/` of its
 /// ARN (empty when there is none) (upstream-behaviour §4.15).
 pub fn all_profiles_name(alias: &str, idp_arn: &str, role_arn: &str) -> String {
-    let after_slash = |arn: &str| arn.split_once('/').map(|(_, r)| r).unwrap_or("").to_string();
+    let after_slash = |arn: &str| {
+        arn.split_once('/')
+            .map(|(_, r)| r)
+            .unwrap_or("")
+            .to_string()
+    };
     format!("{alias}-{}-{}", after_slash(idp_arn), after_slash(role_arn))
 }
 
@@ -263,7 +279,12 @@ fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaToke
     } else {
         None
     };
-    say(&prompt::device_banner(url, &auth.user_code, opens, qr.as_deref()));
+    say(&prompt::device_banner(
+        url,
+        &auth.user_code,
+        opens,
+        qr.as_deref(),
+    ));
     if opens {
         for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
             say(&format!("{warning}\n"));
@@ -376,15 +397,11 @@ fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
         Selected::Ask(choices) => ask(cfg, ChoiceKind::Idp, &choices)?,
     };
     echo(cfg, "IdP", &idp, &cfg.idp_labels);
-    let role = match okta_web::choose_role(
-        roles,
-        &idp,
-        cfg.aws_iam_role.as_deref(),
-        &cfg.role_labels,
-    )? {
-        Selected::Chosen(v) => v,
-        Selected::Ask(choices) => ask(cfg, ChoiceKind::Role, &choices)?,
-    };
+    let role =
+        match okta_web::choose_role(roles, &idp, cfg.aws_iam_role.as_deref(), &cfg.role_labels)? {
+            Selected::Chosen(v) => v,
+            Selected::Ask(choices) => ask(cfg, ChoiceKind::Role, &choices)?,
+        };
     echo(cfg, "Role", &role, &cfg.role_labels);
     Ok((idp, role))
 }
