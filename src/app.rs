@@ -7,9 +7,9 @@ use crate::config::{self, Command, Config, Env, Format};
 use crate::credentials_file::{self, UpsertOptions};
 use crate::debug_cmd;
 use crate::error::{Error, Result};
-use crate::http::{Http, HttpOptions, user_agent};
+use crate::http::{self, Http, HttpOptions};
 use crate::sts::Credentials;
-use crate::{exec, output, web};
+use crate::{exec, m2m, output, web};
 
 /// Print each warning as a `WARNING: ...` line on stderr.
 pub fn print_warnings(warnings: &[String]) {
@@ -47,50 +47,6 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
     dispatch(&cfg)
 }
 
-/// Output the credentials per format (upstream-behaviour §7): the credentials file for
-/// `aws-credentials` (its messages on stderr), else the format's stdout text; then the
-/// `--exec` child with the first credentials in its environment.
-fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
-    if results.is_empty() {
-        return Err(Error::runtime("no credentials were obtained"));
-    }
-    if cfg.format == Format::AwsCredentials {
-        let items: Vec<(&str, &Credentials)> =
-            results.iter().map(|(p, c)| (p.as_str(), c)).collect();
-        let opts = UpsertOptions {
-            legacy_aws_variables: cfg.legacy_aws_variables,
-            expiry_aws_variables: cfg.expiry_aws_variables,
-            region: cfg.aws_region.clone(),
-        };
-        let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
-        for m in &report.messages {
-            eprintln!("{m}");
-        }
-    } else {
-        let mut text = String::new();
-        for (_, creds) in results {
-            text.push_str(&output::stdout_text(
-                cfg.format,
-                creds,
-                cfg.legacy_aws_variables,
-                cfg!(windows),
-            )?);
-        }
-        print_stdout(&text)?;
-    }
-    if cfg.exec {
-        let creds = &results[0].1;
-        let env = exec::child_env(
-            &cfg.env,
-            creds,
-            cfg.legacy_aws_variables,
-            cfg.sts_region.as_deref(),
-        );
-        return exec::run(&cfg.exec_args, &env);
-    }
-    Ok(())
-}
-
 fn dispatch(cfg: &Config) -> Result<()> {
     match cfg.command {
         Command::ListProfiles => {
@@ -101,15 +57,72 @@ fn dispatch(cfg: &Config) -> Result<()> {
             print_stdout(&out)
         }
         Command::Debug => Ok(()),
+        Command::M2m => {
+            let http = new_http(cfg)?;
+            let creds = m2m::run(cfg, &http)?;
+            deliver(cfg, &[(cfg.profile.clone(), creds)])
+        }
         Command::Web => {
-            let http = Http::new(HttpOptions {
-                user_agent: user_agent(cfg.short_user_agent),
-                debug_api_calls: cfg.debug_api_calls,
-                env: cfg.env.clone(),
-            })?;
+            let http = new_http(cfg)?;
             let results = web::run(cfg, &http)?;
             deliver(cfg, &results)
         }
-        Command::M2m => Err(Error::runtime("the m2m command is not implemented yet")),
     }
+}
+
+/// The one HTTP agent of the run, built only once a network call is certain.
+fn new_http(cfg: &Config) -> Result<Http> {
+    Http::new(HttpOptions {
+        user_agent: http::user_agent(cfg.short_user_agent),
+        debug_api_calls: cfg.debug_api_calls,
+        env: cfg.env.clone(),
+    })
+}
+
+/// Hand the credentials to the user in the configured format (DESIGN §2.7-2.10):
+/// the credentials file first (aws-credentials, or process-credentials with
+/// `--write-aws-credentials`; all profiles in one locked update), then stdout, then
+/// `--exec` (never with `--all-profiles`). `results` holds (profile name, credentials).
+fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
+    let Some((_, first)) = results.first() else {
+        return Err(Error::runtime("no credentials were obtained"));
+    };
+    let writes_file = cfg.format == Format::AwsCredentials
+        || (cfg.format == Format::ProcessCredentials && cfg.write_aws_credentials);
+    if writes_file {
+        let items: Vec<(&str, &Credentials)> =
+            results.iter().map(|(p, c)| (p.as_str(), c)).collect();
+        let opts = UpsertOptions {
+            legacy_aws_variables: cfg.legacy_aws_variables,
+            expiry_aws_variables: cfg.expiry_aws_variables,
+            region: cfg.aws_region.clone(),
+        };
+        let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
+        let mut err = std::io::stderr().lock();
+        for m in &report.messages {
+            let _ = writeln!(err, "{m}");
+        }
+    }
+    let mut text = String::new();
+    for (_, creds) in results {
+        text.push_str(&output::stdout_text(
+            cfg.format,
+            creds,
+            cfg.legacy_aws_variables,
+            cfg!(windows),
+        )?);
+    }
+    if !text.is_empty() {
+        print_stdout(&text)?;
+    }
+    if cfg.exec && !cfg.all_profiles {
+        let env = exec::child_env(
+            &cfg.env,
+            first,
+            cfg.legacy_aws_variables,
+            cfg.sts_region.as_deref(),
+        );
+        exec::run(&cfg.exec_args, &env)?;
+    }
+    Ok(())
 }
