@@ -260,9 +260,10 @@ fn role_preselected_by_arn_takes_the_provider_of_its_own_value() {
         pair(IDP_B, ADMIN_B),
         format!("{ADMIN_C},{IDP_C}"), // role first (case B01)
     ];
-    let Some(org) = start(scenario(vec![app("0oaFED1", "AWS", &roles)], 0)) else {
-        return;
-    };
+    let mut sc = scenario(vec![app("0oaFED1", "AWS", &roles)], 0);
+    // The SAMLResponse written with literal '+', '/', '=' this time (case B05's other half).
+    sc["web"]["apps"][0]["entities"] = json!(false);
+    let Some(org) = start(sc) else { return };
     let out = run(
         &org,
         &["--aws-iam-role", ADMIN_C, "--aws-session-duration", "900"],
@@ -726,4 +727,59 @@ fn web_is_the_default_command_and_exec_gets_the_credentials() {
     let key = sts_ok(&org).len();
     assert_eq!(key, 1);
     assert!(stdout.starts_with("key=ASIA"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_polling_stops_at_once() {
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::time::{Duration, Instant};
+    // Never approved: the binary polls until interrupted.
+    let Some(org) = start(scenario(
+        vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])],
+        1000,
+    )) else {
+        return;
+    };
+    let mut child = org
+        .command()
+        .args([
+            "web",
+            "--org-domain",
+            &org.base_url(),
+            "--oidc-client-id",
+            CLIENT_ID,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while poll_times(&org).is_empty() {
+        assert!(Instant::now() < deadline, "no token poll within 20 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let sent = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(3),
+            "still running after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Killed by SIGINT: the shell reports 130.
+    assert!(
+        status.signal() == Some(2) || status.code() == Some(130),
+        "{status:?}"
+    );
+    let out = child.wait_with_output().expect("output");
+    assert!(out.stdout.is_empty());
 }
