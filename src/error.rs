@@ -29,6 +29,9 @@ pub enum Error {
     Interrupted,
     /// `--exec` child ended with this status (already reported); exit with it silently.
     ChildExit(i32),
+    /// `--exec` program (the `String`, as given) was not found in `PATH`. Exit 127, the
+    /// shell's status for "command not found".
+    CommandNotFound(String),
 }
 
 impl Error {
@@ -54,6 +57,7 @@ impl Error {
             Error::Okta { .. } | Error::Runtime(_) => 1,
             Error::Interrupted => 130,
             Error::ChildExit(code) => *code,
+            Error::CommandNotFound(_) => 127,
         }
     }
 
@@ -73,6 +77,7 @@ impl fmt::Display for Error {
             Error::Okta { message, .. } => f.write_str(message),
             Error::Interrupted => f.write_str("interrupted"),
             Error::ChildExit(code) => write!(f, "command exited with status {code}"),
+            Error::CommandNotFound(prog) => write!(f, "command not found: {prog}"),
         }
     }
 }
@@ -99,5 +104,12 @@ mod tests {
         assert_eq!(okta.okta_code(), Some("invalid_grant"));
         assert_eq!(Error::Interrupted.exit_code(), 130);
         assert_eq!(Error::ChildExit(7).exit_code(), 7);
+    }
+
+    #[test]
+    fn command_not_found_is_127_and_names_the_program() {
+        let e = Error::CommandNotFound("does-not-exist-binary".into());
+        assert_eq!(e.exit_code(), 127);
+        assert_eq!(e.to_string(), "command not found: does-not-exist-binary");
     }
 }

@@ -1,1 +1,703 @@
-//! keys (to be written).
+//! PURE: load the m2m private key from text and sign with it (upstream-behaviour §5.1,
+//! case B15).
+//!
+//! Accepted inputs (the key text may come from `--private-key`, an env var, `.env` or a file):
+//!
+//! * PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`, RFC 5208/5958) holding an RSA key (RS256) or
+//!   an EC P-256 key (ES256);
+//! * encrypted PKCS#8 PEM (`-----BEGIN ENCRYPTED PRIVATE KEY-----`, PBES2 of RFC 8018), given
+//!   a passphrase;
+//! * PKCS#1 PEM (`-----BEGIN RSA PRIVATE KEY-----`, RFC 8017) -> RS256;
+//! * SEC1 PEM (`-----BEGIN EC PRIVATE KEY-----`, RFC 5915) on curve P-256 -> ES256.
+//!
+//! The text is normalised first: CRLF or CR line endings, the two-character sequence `\n`
+//! (as CI secret stores and `.env` files write it), surrounding quotes, and header, body and
+//! footer squeezed onto one line separated by spaces are all accepted. Everything else gets
+//! a one-line [`KeyError`] that names what is supported. Key material never appears in an
+//! error message or a `Debug` rendering.
+
+use std::fmt;
+
+use base64::Engine as _;
+use rsa::pkcs1::DecodeRsaPrivateKey as _;
+use rsa::pkcs8::DecodePrivateKey as _;
+
+/// What this module accepts, quoted in error messages.
+const SUPPORTED: &str = "supported: PKCS#8 PEM (BEGIN PRIVATE KEY, RSA or EC P-256), \
+                         encrypted PKCS#8 (BEGIN ENCRYPTED PRIVATE KEY) with a passphrase, \
+                         PKCS#1 PEM (BEGIN RSA PRIVATE KEY), SEC1 P-256 PEM (BEGIN EC PRIVATE KEY)";
+
+/// The JWS algorithm a key signs with (RFC 7518 §3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    Rs256,
+    /// ECDSA with P-256 and SHA-256; the signature is `r || s`, 64 bytes.
+    Es256,
+}
+
+impl Algorithm {
+    /// The JWS `alg` header value: `RS256` or `ES256`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Rs256 => "RS256",
+            Algorithm::Es256 => "ES256",
+        }
+    }
+}
+
+/// Why a private key could not be loaded or used. Messages are one line and never contain
+/// key material.
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeyError {
+    /// The key is an encrypted PKCS#8 key and no passphrase was given. The caller may ask
+    /// for one (`OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE`, or a prompt on a TTY) and retry.
+    PassphraseRequired,
+    /// Decryption with the given passphrase failed (wrong passphrase or damaged key).
+    WrongPassphrase,
+    /// The text is a JSON Web Key, not a PEM private key.
+    Jwk,
+    /// The text holds a public key or certificate only.
+    PublicKey(String),
+    /// A well-formed key of a kind we cannot sign with (other curve, Ed25519, DSA, ...).
+    Unsupported(String),
+    /// The text is not a usable PEM private key at all.
+    Invalid(String),
+    /// Signing failed (should not happen with a key that loaded).
+    Sign(String),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::PassphraseRequired => write!(
+                f,
+                "the private key is encrypted (BEGIN ENCRYPTED PRIVATE KEY) and no passphrase \
+                 was given; set OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE or run on a terminal to be \
+                 asked for it"
+            ),
+            KeyError::WrongPassphrase => write!(
+                f,
+                "could not decrypt the encrypted private key: wrong passphrase or damaged key"
+            ),
+            KeyError::Jwk => write!(
+                f,
+                "a JWK was given; a PEM private key is expected ({SUPPORTED}); export the key \
+                 as PEM from the Okta admin console or convert the JWK to PEM"
+            ),
+            KeyError::PublicKey(what) => write!(
+                f,
+                "this is a {what}; the private key is required ({SUPPORTED})"
+            ),
+            KeyError::Unsupported(what) => {
+                write!(f, "unsupported private key: {what} ({SUPPORTED})")
+            }
+            KeyError::Invalid(what) => write!(f, "invalid private key: {what} ({SUPPORTED})"),
+            KeyError::Sign(what) => write!(f, "signing the client assertion failed: {what}"),
+        }
+    }
+}
+
+impl fmt::Debug for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyError({self})")
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+impl From<KeyError> for crate::error::Error {
+    /// A key that cannot be loaded is a configuration error (exit 2); a signing failure is a
+    /// runtime error (exit 1).
+    fn from(e: KeyError) -> Self {
+        match e {
+            KeyError::Sign(_) => crate::error::Error::Runtime(e.to_string()),
+            _ => crate::error::Error::Config(e.to_string()),
+        }
+    }
+}
+
+enum Inner {
+    Rsa(Box<rsa::RsaPrivateKey>),
+    Ec(Box<p256::ecdsa::SigningKey>),
+}
+
+/// A loaded private key that signs JWS payloads. `Debug` shows only the algorithm.
+pub struct PrivateKey {
+    inner: Inner,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("alg", &self.algorithm().as_str())
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl PrivateKey {
+    /// The JWS algorithm this key signs with.
+    pub fn algorithm(&self) -> Algorithm {
+        match self.inner {
+            Inner::Rsa(_) => Algorithm::Rs256,
+            Inner::Ec(_) => Algorithm::Es256,
+        }
+    }
+
+    /// Sign `message` (the JWS signing input `header.payload`).
+    ///
+    /// RS256: RSASSA-PKCS1-v1_5 over SHA-256 (RFC 8017 §8.2), with RSA blinding from the OS
+    /// random source (the signature itself is deterministic). ES256: ECDSA P-256/SHA-256 with
+    /// RFC 6979 nonces, returned as the 64-byte `r || s` of RFC 7518 §3.4.
+    ///
+    /// Errors: [`KeyError::Sign`] if the RSA operation fails.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        use sha2::Digest as _;
+        match &self.inner {
+            Inner::Rsa(key) => {
+                let digest = sha2::Sha256::digest(message);
+                let mut rng = rsa::rand_core::OsRng;
+                key.sign_with_rng(&mut rng, rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest)
+                    .map_err(|e| KeyError::Sign(e.to_string()))
+            }
+            Inner::Ec(key) => {
+                use p256::ecdsa::signature::Signer as _;
+                let sig: p256::ecdsa::Signature = key.sign(message);
+                Ok(sig.to_bytes().to_vec())
+            }
+        }
+    }
+}
+
+/// True when the text (after normalisation) holds an encrypted PKCS#8 key, so the caller
+/// knows to look for a passphrase before calling [`load_private_key`].
+pub fn is_encrypted(text: &str) -> bool {
+    normalise(text).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+}
+
+/// Load a private key from PEM text (see the module docs for every accepted shape).
+///
+/// `passphrase` is used only for `ENCRYPTED PRIVATE KEY`; when the key is encrypted and
+/// `passphrase` is `None` the result is [`KeyError::PassphraseRequired`]. When the text holds
+/// several PEM blocks (e.g. a certificate and a key) the first private-key block is used.
+///
+/// Errors: [`KeyError`] with a one-line message naming the supported formats.
+pub fn load_private_key(text: &str, passphrase: Option<&str>) -> Result<PrivateKey, KeyError> {
+    let text = normalise(text);
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(KeyError::Invalid("the private key value is empty".into()));
+    }
+    if trimmed.starts_with('{') {
+        return Err(KeyError::Jwk);
+    }
+    let blocks = pem_blocks(trimmed)?;
+    let Some(first) = blocks.first() else {
+        if trimmed.starts_with("MI")
+            && trimmed
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c) || c.is_whitespace())
+        {
+            return Err(KeyError::Invalid(
+                "the value looks like a bare base64 key body; add the '-----BEGIN PRIVATE \
+                 KEY-----' and '-----END PRIVATE KEY-----' lines (or the RSA PRIVATE KEY pair \
+                 for PKCS#1)"
+                    .into(),
+            ));
+        }
+        return Err(KeyError::Invalid(
+            "no PEM block found; expected a line '-----BEGIN PRIVATE KEY-----', the base64 \
+             body, and a line '-----END PRIVATE KEY-----'"
+                .into(),
+        ));
+    };
+    let block = blocks
+        .iter()
+        .find(|b| is_private_label(&b.label))
+        .unwrap_or(first);
+    decode_block(block, passphrase)
+}
+
+/// Warning text when a private key file is readable or writable by group or others
+/// (`mode` = the Unix permission bits, e.g. `0o644`); `None` for `0o600`/`0o400` and
+/// stricter. Case B15: a loose mode is a warning, never an error.
+pub fn key_file_mode_warning(path: &str, mode: u32) -> Option<String> {
+    if mode & 0o077 == 0 {
+        return None;
+    }
+    Some(format!(
+        "warning: private key file {path} is accessible by other users (mode {:03o}); \
+         restrict it with 'chmod 600 {path}'",
+        mode & 0o777
+    ))
+}
+
+/// Turn the many ways a PEM value gets mangled in transit back into plain PEM text.
+fn normalise(text: &str) -> String {
+    let mut s = text.trim_start_matches('\u{feff}').trim().to_string();
+    // Surrounding quotes, as copied from a .env line or JSON string.
+    for q in ['"', '\''] {
+        if s.len() >= 2 && s.starts_with(q) && s.ends_with(q) {
+            s = s[1..s.len() - 1].trim().to_string();
+        }
+    }
+    // Escaped line breaks written as two characters.
+    if s.contains("\\n") || s.contains("\\r") {
+        s = s
+            .replace("\\r\\n", "\n")
+            .replace("\\n", "\n")
+            .replace("\\r", "\n");
+    }
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+struct PemBlock {
+    label: String,
+    der: Vec<u8>,
+}
+
+fn is_private_label(label: &str) -> bool {
+    label.ends_with("PRIVATE KEY")
+}
+
+/// Find every `-----BEGIN X----- ... -----END X-----` block. The body may be wrapped at any
+/// width or not at all; whitespace inside it is ignored.
+fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
+    const BEGIN: &str = "-----BEGIN ";
+    const DASHES: &str = "-----";
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(BEGIN) {
+        let after = &rest[start + BEGIN.len()..];
+        let Some(label_end) = after.find(DASHES) else {
+            return Err(KeyError::Invalid(
+                "a '-----BEGIN' line is not closed with '-----'".into(),
+            ));
+        };
+        let label = after[..label_end].trim().to_string();
+        if label.is_empty()
+            || label.len() > 40
+            || !label
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == ' ' || c.is_ascii_digit())
+        {
+            return Err(KeyError::Invalid("malformed '-----BEGIN' line".into()));
+        }
+        let body_and_more = &after[label_end + DASHES.len()..];
+        let end_marker = format!("-----END {label}-----");
+        let Some(end) = body_and_more.find(&end_marker) else {
+            return Err(KeyError::Invalid(format!(
+                "the '-----BEGIN {label}-----' block has no matching '-----END {label}-----' line"
+            )));
+        };
+        let body = &body_and_more[..end];
+        if body.contains(':') {
+            // RFC 1421 headers: the legacy OpenSSL encryption of PKCS#1/SEC1 keys.
+            if body.contains("Proc-Type") || body.contains("DEK-Info") {
+                return Err(KeyError::Unsupported(format!(
+                    "'{label}' with legacy OpenSSL encryption (Proc-Type/DEK-Info); convert it \
+                     with 'openssl pkcs8 -topk8 -v2 aes-256-cbc' to an encrypted PKCS#8 key"
+                )));
+            }
+            return Err(KeyError::Invalid(format!(
+                "unexpected header lines inside the '{label}' block"
+            )));
+        }
+        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(compact.as_bytes())
+            .map_err(|_| {
+                KeyError::Invalid(format!(
+                    "the body of the '{label}' block is not valid base64"
+                ))
+            })?;
+        out.push(PemBlock { label, der });
+        rest = &body_and_more[end + end_marker.len()..];
+    }
+    Ok(out)
+}
+
+// Object identifiers (DER content bytes are compared through `ObjectIdentifier`).
+const OID_RSA: &str = "1.2.840.113549.1.1.1";
+const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+const OID_P256: &str = "1.2.840.10045.3.1.7";
+
+fn oid_name(oid: &str) -> &'static str {
+    match oid {
+        "1.2.840.10045.3.1.7" => "P-256",
+        "1.3.132.0.34" => "P-384",
+        "1.3.132.0.35" => "P-521",
+        "1.3.132.0.10" => "secp256k1",
+        "1.3.101.112" => "Ed25519",
+        "1.3.101.113" => "Ed448",
+        "1.3.101.110" => "X25519",
+        "1.3.101.111" => "X448",
+        "1.2.840.10040.4.1" => "DSA",
+        "1.2.840.113549.1.1.10" => "RSASSA-PSS",
+        "1.2.840.113549.1.3.1" => "Diffie-Hellman",
+        _ => "unknown",
+    }
+}
+
+fn decode_block(block: &PemBlock, passphrase: Option<&str>) -> Result<PrivateKey, KeyError> {
+    match block.label.as_str() {
+        "RSA PRIVATE KEY" => {
+            let key = rsa::RsaPrivateKey::from_pkcs1_der(&block.der).map_err(|e| {
+                KeyError::Invalid(format!("the PKCS#1 RSA key could not be parsed ({e})"))
+            })?;
+            Ok(PrivateKey {
+                inner: Inner::Rsa(Box::new(key)),
+            })
+        }
+        "PRIVATE KEY" => decode_pkcs8(&block.der),
+        "ENCRYPTED PRIVATE KEY" => {
+            let Some(pass) = passphrase else {
+                return Err(KeyError::PassphraseRequired);
+            };
+            let info =
+                pkcs8::EncryptedPrivateKeyInfo::try_from(block.der.as_slice()).map_err(|e| {
+                    KeyError::Invalid(format!(
+                        "the encrypted PKCS#8 key could not be parsed ({e})"
+                    ))
+                })?;
+            let doc = info.decrypt(pass.as_bytes()).map_err(|e| match e {
+                pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed) => {
+                    KeyError::WrongPassphrase
+                }
+                pkcs8::Error::EncryptedPrivateKey(
+                    pkcs8::pkcs5::Error::AlgorithmParametersInvalid { .. },
+                )
+                | pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::UnsupportedAlgorithm {
+                    ..
+                }) => KeyError::Unsupported(format!(
+                    "the key's encryption scheme is not supported ({e}); re-encrypt it \
+                         with 'openssl pkcs8 -topk8 -v2 aes-256-cbc'"
+                )),
+                _ => KeyError::WrongPassphrase,
+            })?;
+            decode_pkcs8(doc.as_bytes()).map_err(|e| match e {
+                // Garbage that happened to pass the CBC padding check.
+                KeyError::Invalid(_) => KeyError::WrongPassphrase,
+                other => other,
+            })
+        }
+        "EC PRIVATE KEY" => match p256::SecretKey::from_sec1_der(&block.der) {
+            Ok(secret) => Ok(PrivateKey {
+                inner: Inner::Ec(Box::new(p256::ecdsa::SigningKey::from(secret))),
+            }),
+            Err(_) => match sec1_curve(&block.der) {
+                Some(oid) if oid != OID_P256 => Err(KeyError::Unsupported(format!(
+                    "EC key on curve {} ({oid}); only P-256 (ES256) can be used",
+                    oid_name(&oid)
+                ))),
+                _ => Err(KeyError::Invalid(
+                    "the SEC1 EC key could not be parsed".into(),
+                )),
+            },
+        },
+        "PUBLIC KEY" | "RSA PUBLIC KEY" | "EC PUBLIC KEY" => {
+            Err(KeyError::PublicKey("public key".into()))
+        }
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => Err(KeyError::PublicKey(
+            "certificate (it holds only the public key)".into(),
+        )),
+        "OPENSSH PRIVATE KEY" => Err(KeyError::Unsupported(
+            "OpenSSH key format; convert it with 'ssh-keygen -p -m PKCS8 -f <file>'".into(),
+        )),
+        "DSA PRIVATE KEY" => Err(KeyError::Unsupported("DSA key".into())),
+        other => Err(KeyError::Invalid(format!("unexpected PEM type '{other}'"))),
+    }
+}
+
+fn decode_pkcs8(der: &[u8]) -> Result<PrivateKey, KeyError> {
+    let info = pkcs8::PrivateKeyInfo::try_from(der)
+        .map_err(|e| KeyError::Invalid(format!("the PKCS#8 key could not be parsed ({e})")))?;
+    let alg = info.algorithm.oid.to_string();
+    match alg.as_str() {
+        OID_RSA => {
+            let key = rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|e| {
+                KeyError::Invalid(format!("the PKCS#8 RSA key could not be parsed ({e})"))
+            })?;
+            Ok(PrivateKey {
+                inner: Inner::Rsa(Box::new(key)),
+            })
+        }
+        OID_EC_PUBLIC_KEY => {
+            let curve = info
+                .algorithm
+                .parameters_oid()
+                .map(|o| o.to_string())
+                .unwrap_or_default();
+            if curve != OID_P256 {
+                return Err(KeyError::Unsupported(format!(
+                    "EC key on curve {} ({curve}); only P-256 (ES256) can be used",
+                    oid_name(&curve)
+                )));
+            }
+            let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|e| {
+                KeyError::Invalid(format!("the PKCS#8 EC key could not be parsed ({e})"))
+            })?;
+            Ok(PrivateKey {
+                inner: Inner::Ec(Box::new(p256::ecdsa::SigningKey::from(secret))),
+            })
+        }
+        other => Err(KeyError::Unsupported(format!(
+            "PKCS#8 key of type {} ({other})",
+            oid_name(other)
+        ))),
+    }
+}
+
+/// The named curve of a SEC1 `ECPrivateKey` (RFC 5915 §3): the OID inside the `[0]`
+/// parameters field, found by walking the outer SEQUENCE.
+fn sec1_curve(der: &[u8]) -> Option<String> {
+    // SEQUENCE header
+    let (tag, body, _) = tlv(der)?;
+    if tag != 0x30 {
+        return None;
+    }
+    let mut rest = body;
+    while !rest.is_empty() {
+        let (tag, value, next) = tlv(rest)?;
+        if tag == 0xa0 {
+            let (inner_tag, oid_bytes, _) = tlv(value)?;
+            if inner_tag != 0x06 {
+                return None;
+            }
+            return pkcs8::ObjectIdentifier::from_bytes(oid_bytes)
+                .ok()
+                .map(|o| o.to_string());
+        }
+        rest = next;
+    }
+    None
+}
+
+/// One DER tag-length-value: (tag, value, remaining bytes).
+fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *input.first()?;
+    let first = *input.get(1)? as usize;
+    let (len, header) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 3 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | *input.get(2 + i)? as usize;
+        }
+        (len, 2 + n)
+    };
+    let value = input.get(header..header + len)?;
+    Some((tag, value, &input[header + len..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rsa::pkcs8::DecodePublicKey as _;
+
+    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+
+    fn case(name: &str) -> String {
+        std::fs::read_to_string(format!("{CASES}{name}")).expect("case file")
+    }
+
+    fn fixture(name: &str) -> String {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+        std::fs::read_to_string(format!("{path}{name}")).expect("fixture file")
+    }
+
+    /// The B15 `.env` line: the value between the quotes, `\n` still escaped.
+    fn escaped_value() -> String {
+        let line = case("B15-key-env-escaped.txt");
+        let (_, value) = line.trim().split_once('=').expect("NAME=value");
+        value.to_string()
+    }
+
+    fn verify_with_public(sig: &[u8], msg: &[u8]) -> bool {
+        use sha2::Digest as _;
+        let public = rsa::RsaPublicKey::from_public_key_pem(&case("B15-key-public.pem"))
+            .expect("public key");
+        let digest = sha2::Sha256::digest(msg);
+        public
+            .verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest, sig)
+            .is_ok()
+    }
+
+    #[test]
+    fn same_key_in_every_rsa_shape_verifies_with_the_public_key() {
+        let msg = b"header.payload";
+        let mut signatures = Vec::new();
+        for (name, text) in [
+            ("pkcs1", case("B15-key-pkcs1.pem")),
+            ("pkcs8", case("B15-key-pkcs8.pem")),
+            ("crlf", case("B15-key-pkcs8-crlf.pem")),
+            ("escaped", escaped_value()),
+            ("one-line", case("B15-key-one-line.txt")),
+        ] {
+            let key = load_private_key(&text, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(key.algorithm(), Algorithm::Rs256, "{name}");
+            let sig = key.sign(msg).expect("sign");
+            assert_eq!(sig.len(), 256, "{name}");
+            assert!(verify_with_public(&sig, msg), "{name} does not verify");
+            assert!(!verify_with_public(&sig, b"other"), "{name}");
+            signatures.push(sig);
+        }
+        // PKCS#1 v1.5 is deterministic: the same key gives the same signature.
+        assert!(signatures.windows(2).all(|w| w[0] == w[1]));
+    }
+
+    #[test]
+    fn encrypted_pkcs8_needs_the_passphrase() {
+        let text = case("B15-key-pkcs8-encrypted.pem");
+        assert!(is_encrypted(&text));
+        assert!(!is_encrypted(&case("B15-key-pkcs8.pem")));
+        assert_eq!(
+            load_private_key(&text, None).unwrap_err(),
+            KeyError::PassphraseRequired
+        );
+        assert_eq!(
+            load_private_key(&text, Some("not-the-passphrase")).unwrap_err(),
+            KeyError::WrongPassphrase
+        );
+        let key = load_private_key(&text, Some("fake-test-passphrase")).expect("decrypts");
+        assert_eq!(key.algorithm(), Algorithm::Rs256);
+        let sig = key.sign(b"m").expect("sign");
+        assert!(verify_with_public(&sig, b"m"));
+        let msg = KeyError::PassphraseRequired.to_string();
+        assert!(msg.contains("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE"), "{msg}");
+    }
+
+    #[test]
+    fn ec_sec1_and_pkcs8_sign_es256() {
+        use p256::ecdsa::signature::Verifier as _;
+        use p256::pkcs8::EncodePrivateKey as _;
+        let sec1 = case("B15-key-ec-sec1.pem");
+        let key = load_private_key(&sec1, None).expect("sec1 loads");
+        assert_eq!(key.algorithm(), Algorithm::Es256);
+        let sig = key.sign(b"abc").expect("sign");
+        assert_eq!(sig.len(), 64);
+        let secret = p256::SecretKey::from_sec1_pem(&sec1).expect("sec1");
+        let verifying = p256::ecdsa::VerifyingKey::from(secret.public_key());
+        let parsed = p256::ecdsa::Signature::from_slice(&sig).expect("r||s");
+        assert!(verifying.verify(b"abc", &parsed).is_ok());
+        assert!(verifying.verify(b"abd", &parsed).is_err());
+
+        // The same key as PKCS#8 loads too.
+        let pkcs8 = secret
+            .to_pkcs8_pem(pkcs8::LineEnding::LF)
+            .expect("pkcs8 pem");
+        let key8 = load_private_key(&pkcs8, None).expect("pkcs8 ec loads");
+        assert_eq!(key8.algorithm(), Algorithm::Es256);
+        let sig8 = key8.sign(b"abc").expect("sign");
+        let parsed8 = p256::ecdsa::Signature::from_slice(&sig8).expect("r||s");
+        assert!(verifying.verify(b"abc", &parsed8).is_ok());
+    }
+
+    #[test]
+    fn jwk_public_key_and_garbage_get_clear_errors() {
+        let jwk = load_private_key(&case("B15-key-jwk.json"), None).unwrap_err();
+        assert_eq!(jwk, KeyError::Jwk);
+        assert!(
+            jwk.to_string()
+                .starts_with("a JWK was given; a PEM private key is expected")
+        );
+
+        let public = load_private_key(&case("B15-key-public.pem"), None).unwrap_err();
+        assert!(matches!(public, KeyError::PublicKey(_)), "{public}");
+        assert!(public.to_string().contains("public key"));
+
+        for garbage in [
+            "",
+            "   ",
+            "hello world",
+            "MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSk",
+        ] {
+            let e = load_private_key(garbage, None).unwrap_err();
+            assert!(matches!(e, KeyError::Invalid(_)), "{garbage:?}: {e}");
+            assert!(e.to_string().contains("supported: PKCS#8"), "{e}");
+        }
+        let bad_b64 = "-----BEGIN PRIVATE KEY-----\n%%%%\n-----END PRIVATE KEY-----\n";
+        let e = load_private_key(bad_b64, None).unwrap_err();
+        assert!(e.to_string().contains("not valid base64"), "{e}");
+        let unterminated = "-----BEGIN PRIVATE KEY-----\nMIIE\n";
+        let e = load_private_key(unterminated, None).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("no matching '-----END PRIVATE KEY-----'"),
+            "{e}"
+        );
+        let truncated = "-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkq\n-----END PRIVATE KEY-----";
+        let e = load_private_key(truncated, None).unwrap_err();
+        assert!(e.to_string().contains("could not be parsed"), "{e}");
+        let legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----";
+        let e = load_private_key(legacy, None).unwrap_err();
+        assert!(matches!(e, KeyError::Unsupported(_)), "{e}");
+    }
+
+    #[test]
+    fn other_curves_and_key_types_are_named() {
+        let p384 = fixture("test-key-p384-sec1.pem");
+        let e = load_private_key(&p384, None).unwrap_err();
+        assert!(matches!(e, KeyError::Unsupported(_)), "{e}");
+        assert!(e.to_string().contains("P-384"), "{e}");
+
+        let ed = fixture("test-key-ed25519-pkcs8.pem");
+        let e = load_private_key(&ed, None).unwrap_err();
+        assert!(e.to_string().contains("Ed25519"), "{e}");
+    }
+
+    #[test]
+    fn key_material_never_shows() {
+        let text = case("B15-key-pkcs8.pem");
+        let key = load_private_key(&text, None).expect("loads");
+        let debug = format!("{key:?}");
+        assert!(
+            debug.contains("RS256") && debug.contains("redacted"),
+            "{debug}"
+        );
+        assert!(!debug.contains("MII"));
+        // An error on a damaged key does not echo the body.
+        let body_line = text.lines().nth(3).expect("body line");
+        let damaged = text.replace(body_line, &body_line[..20]);
+        let e = load_private_key(&damaged, None).unwrap_err();
+        assert!(!e.to_string().contains(&body_line[..20]), "{e}");
+        assert!(!format!("{e:?}").contains(&body_line[..20]));
+    }
+
+    #[test]
+    fn first_private_block_is_used_after_a_certificate() {
+        let text = format!(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n{}",
+            case("B15-key-pkcs1.pem")
+        );
+        let key = load_private_key(&text, None).expect("key after cert");
+        assert_eq!(key.algorithm(), Algorithm::Rs256);
+        let cert_only = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert!(matches!(
+            load_private_key(cert_only, None).unwrap_err(),
+            KeyError::PublicKey(_)
+        ));
+    }
+
+    #[test]
+    fn loose_key_file_mode_warns() {
+        assert_eq!(key_file_mode_warning("k.pem", 0o600), None);
+        assert_eq!(key_file_mode_warning("k.pem", 0o100400), None);
+        let w = key_file_mode_warning("k.pem", 0o100644).expect("warning");
+        assert!(
+            w.contains("mode 644") && w.contains("chmod 600 k.pem"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn quoted_value_loads() {
+        let quoted = format!("'{}'", case("B15-key-pkcs8.pem").trim());
+        assert!(load_private_key(&quoted, None).is_ok());
+    }
+}

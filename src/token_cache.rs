@@ -1,1 +1,302 @@
-//! token_cache (to be written).
+//! The Okta access-token cache of `--cache-access-token` (DESIGN §2.6, case B29).
+//!
+//! One file per (org, OIDC client id) under `<home>/.okta/awscli-access-tokens/`, named by a
+//! hash of the pair, so switching orgs or clients never reuses the wrong token. Each file
+//! holds one JSON object (see [`CachedToken`]); it is created with mode 0600 inside a 0700
+//! directory and replaced atomically (temp file in the same directory, fsync, rename), so a
+//! reader never sees a half-written file. A sibling `.lock` file serialises parallel runs:
+//! the first one runs the device flow while the others wait, then reuse its token.
+//!
+//! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`] and
+//! [`CacheLock::acquire`] touch the disk.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// A token counts as valid until this many seconds before its expiry.
+pub const EXPIRY_MARGIN_SECS: i64 = 60;
+
+/// One cached device-flow result.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedToken {
+    /// Org authority the token was issued by, e.g. `example.okta.com`.
+    pub org: String,
+    /// OIDC client id the token was issued to.
+    pub client_id: String,
+    /// OAuth access token (secret).
+    pub access_token: String,
+    /// OpenID Connect id token (secret); the token exchange's subject token.
+    pub id_token: String,
+    /// Usually `Bearer`.
+    pub token_type: String,
+    /// Granted scopes, space-separated.
+    #[serde(default)]
+    pub scope: String,
+    /// Expiry as unix seconds (UTC).
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for CachedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedToken")
+            .field("org", &self.org)
+            .field("client_id", &self.client_id)
+            .field("access_token", &"<redacted>")
+            .field("id_token", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl CachedToken {
+    /// True when the token is still usable at `now` (unix seconds), keeping
+    /// [`EXPIRY_MARGIN_SECS`] in hand.
+    pub fn is_fresh(&self, now: i64) -> bool {
+        now < self.expires_at - EXPIRY_MARGIN_SECS
+    }
+}
+
+/// The cache file for an org authority and client id:
+/// `<home>/.okta/awscli-access-tokens/<first 16 hex digits of sha256("org\nclient")>.json`.
+pub fn cache_path(home: &Path, org: &str, client_id: &str) -> PathBuf {
+    let digest = Sha256::digest(format!("{org}\n{client_id}").as_bytes());
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    home.join(".okta")
+        .join("awscli-access-tokens")
+        .join(format!("{name}.json"))
+}
+
+/// Parse cache-file text. Returns the token only if it parses, belongs to this org and
+/// client id, and is fresh at `now` (unix seconds); anything else counts as absent.
+pub fn parse(text: &str, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
+    let token: CachedToken = serde_json::from_str(text).ok()?;
+    (token.org == org
+        && token.client_id == client_id
+        && !token.access_token.is_empty()
+        && token.is_fresh(now))
+    .then_some(token)
+}
+
+/// Render the cache-file text (compact JSON, no trailing newline).
+pub fn render(token: &CachedToken) -> String {
+    // Serialising plain strings and integers cannot fail.
+    serde_json::to_string(token).unwrap_or_default()
+}
+
+/// Read the cache entry for this org and client id; `None` when absent, unreadable,
+/// foreign or stale.
+pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
+    let text = fs::read_to_string(path).ok()?;
+    parse(&text, org, client_id, now)
+}
+
+/// Write the cache entry atomically: directory created 0700, file 0600, temp file in the
+/// same directory, fsync, rename. Errors name the path.
+pub fn store(path: &Path, token: &CachedToken) -> Result<()> {
+    let dir = path.parent().ok_or_else(|| {
+        Error::runtime(format!("token cache path {} has no parent", path.display()))
+    })?;
+    create_private_dir(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("token"),
+        std::process::id()
+    ));
+    let fail = |e: std::io::Error| {
+        Error::runtime(format!("cannot write token cache {}: {e}", path.display()))
+    };
+    let result = (|| {
+        let mut file = private_create(&tmp)?;
+        file.write_all(render(token).as_bytes())?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}
+
+/// Delete the cache entry (a stale token Okta rejected). A missing file is not an error.
+pub fn remove(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::runtime(format!(
+            "cannot remove stale token cache {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// An exclusive lock on `<cache file>.lock`, held while one run checks the cache and, if
+/// needed, runs the device flow. Released on drop; the OS releases it if the process dies,
+/// so a killed run never blocks the next one.
+#[derive(Debug)]
+pub struct CacheLock {
+    _file: File,
+}
+
+impl CacheLock {
+    /// Block until the lock for this cache file is ours.
+    pub fn acquire(cache_file: &Path) -> Result<CacheLock> {
+        let lock_path = cache_file.with_extension("lock");
+        let fail = |e: std::io::Error| {
+            Error::runtime(format!(
+                "cannot lock token cache {}: {e}",
+                lock_path.display()
+            ))
+        };
+        if let Some(dir) = lock_path.parent() {
+            create_private_dir(dir)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(fail)?;
+        file.lock().map_err(fail)?;
+        Ok(CacheLock { _file: file })
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| Error::runtime(format!("cannot create directory {}: {e}", dir.display())))
+}
+
+fn private_create(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(org: &str, client: &str, expires_at: i64) -> CachedToken {
+        CachedToken {
+            org: org.into(),
+            client_id: client.into(),
+            access_token: "at-123".into(),
+            id_token: "id-456".into(),
+            token_type: "Bearer".into(),
+            scope: "openid".into(),
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn path_is_keyed_by_org_and_client() {
+        let home = Path::new("/home/u");
+        let a = cache_path(home, "a.okta.com", "c1");
+        let b = cache_path(home, "b.okta.com", "c1");
+        let c = cache_path(home, "a.okta.com", "c2");
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert!(a.starts_with("/home/u/.okta/awscli-access-tokens"));
+        assert_eq!(a, cache_path(home, "a.okta.com", "c1"));
+        // "a\nb" + "c" must not collide with "a" + "b\nc"-style joins of other pairs.
+        assert_ne!(cache_path(home, "ab", "c"), cache_path(home, "a", "bc"));
+    }
+
+    #[test]
+    fn parse_checks_owner_and_freshness() {
+        let t = token("o", "c", 1000);
+        let text = render(&t);
+        assert_eq!(parse(&text, "o", "c", 900), Some(t.clone()));
+        // Within the 60 s margin: stale.
+        assert_eq!(parse(&text, "o", "c", 940), None);
+        assert_eq!(parse(&text, "other", "c", 900), None);
+        assert_eq!(parse(&text, "o", "other", 900), None);
+        assert_eq!(parse("{not json", "o", "c", 900), None);
+        assert_eq!(parse("", "o", "c", 900), None);
+    }
+
+    #[test]
+    fn debug_hides_tokens() {
+        let shown = format!("{:?}", token("o", "c", 1));
+        assert!(!shown.contains("at-123") && !shown.contains("id-456"));
+    }
+
+    #[test]
+    fn store_load_remove_round_trip_with_private_modes() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        let t = token("o", "c", 10_000);
+        store(&path, &t).unwrap();
+        assert_eq!(load(&path, "o", "c", 100), Some(t.clone()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            let dmode = fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(dmode, 0o700);
+        }
+        // No temp files left behind.
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        remove(&path).unwrap();
+        assert_eq!(load(&path, "o", "c", 100), None);
+        remove(&path).unwrap();
+    }
+
+    #[test]
+    fn lock_serialises_holders() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        let inside = Arc::new(AtomicUsize::new(0));
+        let max_seen = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, inside, max_seen) = (path.clone(), inside.clone(), max_seen.clone());
+                std::thread::spawn(move || {
+                    let _lock = CacheLock::acquire(&path).unwrap();
+                    let n = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                    max_seen.fetch_max(n, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(max_seen.load(Ordering::SeqCst), 1);
+    }
+}
