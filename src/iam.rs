@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::config::Env;
 use crate::error::{Error, Result};
 use crate::sigv4;
-use crate::sts::Credentials;
+use crate::sts::{self, Credentials, Partition};
 
 /// The form body of the request.
 pub const LIST_ACCOUNT_ALIASES_BODY: &str = "Action=ListAccountAliases&Version=2010-05-08";
@@ -29,18 +29,17 @@ pub const SERVICE: &str = "iam";
 /// endpoints"): the first one set and non-empty wins over the partition's endpoint.
 pub const ENDPOINT_ENV_VARS: [&str; 2] = ["AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL"];
 
-/// The global IAM endpoint of each partition: (partition, host, signing region).
-const PARTITIONS: [(&str, &str, &str); 5] = [
-    ("aws", "iam.amazonaws.com", "us-east-1"),
-    ("aws-us-gov", "iam.us-gov.amazonaws.com", "us-gov-west-1"),
-    ("aws-cn", "iam.cn-north-1.amazonaws.com.cn", "cn-north-1"),
-    ("aws-iso", "iam.us-iso-east-1.c2s.ic.gov", "us-iso-east-1"),
-    (
-        "aws-iso-b",
-        "iam.us-isob-east-1.sc2s.sgov.gov",
-        "us-isob-east-1",
-    ),
-];
+/// The global IAM endpoint of a partition: (host, signing region). AWS General Reference,
+/// "AWS Identity and Access Management endpoints and quotas" and the SDKs' endpoint rules.
+pub fn global_endpoint(partition: Partition) -> (&'static str, &'static str) {
+    match partition {
+        Partition::Aws => ("iam.amazonaws.com", "us-east-1"),
+        Partition::AwsUsGov => ("iam.us-gov.amazonaws.com", "us-gov-west-1"),
+        Partition::AwsCn => ("iam.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+        Partition::AwsIso => ("iam.us-iso-east-1.c2s.ic.gov", "us-iso-east-1"),
+        Partition::AwsIsoB => ("iam.us-isob-east-1.sc2s.sgov.gov", "us-isob-east-1"),
+    }
+}
 
 /// Where to send `ListAccountAliases` and how to sign it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,42 +58,21 @@ pub struct Endpoint {
     pub overridden_by: Option<&'static str>,
 }
 
-/// The partition of an ARN (`arn:PARTITION:service:region:account:resource`), e.g. `aws`,
-/// `aws-cn`, `aws-us-gov`. Errors when the text is not an ARN.
-pub fn partition_from_arn(arn: &str) -> Result<&str> {
-    let mut parts = arn.splitn(6, ':');
-    let ok = parts.next() == Some("arn");
-    let partition = parts.next().unwrap_or("");
-    let rest = parts.count();
-    if !ok
-        || rest < 4
-        || partition.is_empty()
-        || !partition
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err(Error::runtime(format!(
-            "{arn:?} is not an ARN (expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"
-        )));
-    }
-    Ok(partition)
+/// The IAM endpoint for the partition of `arn` (the role ARN whose credentials sign the
+/// call), see [`endpoint`]. Errors: [`Error::Config`] when `arn` is not an ARN of a known
+/// partition (from [`sts::partition_of`]), and those of [`endpoint`].
+pub fn endpoint_for_arn(arn: &str, env: &Env) -> Result<Endpoint> {
+    endpoint(sts::partition_of(arn)?, env)
 }
 
 /// The IAM endpoint for `partition`, overridden by `AWS_ENDPOINT_URL_IAM`, then
-/// `AWS_ENDPOINT_URL` from `env` (an `http://` or `https://` URL, optionally with a path; no
-/// query or fragment). The signing region is always the partition's.
+/// `AWS_ENDPOINT_URL` from `env` (the first one set and not blank; an `http://` or
+/// `https://` URL, optionally with a path; no query or fragment). The signing region is
+/// always the partition's, also with an override.
 ///
-/// Errors: an unknown partition (names the variable that would set an endpoint: the signing
-/// region is still needed, so an override does not help there); an override that is not an
-/// http(s) URL (a [`Error::Config`] naming the variable).
-pub fn endpoint(partition: &str, env: &Env) -> Result<Endpoint> {
-    let Some(&(_, host, region)) = PARTITIONS.iter().find(|(p, _, _)| *p == partition) else {
-        let known: Vec<&str> = PARTITIONS.iter().map(|(p, _, _)| *p).collect();
-        return Err(Error::runtime(format!(
-            "iam: no IAM endpoint is known for partition {partition:?} (known: {})",
-            known.join(", ")
-        )));
-    };
+/// Errors: an override that is not such a URL ([`Error::Config`] naming the variable).
+pub fn endpoint(partition: Partition, env: &Env) -> Result<Endpoint> {
+    let (host, region) = global_endpoint(partition);
     for var in ENDPOINT_ENV_VARS {
         if let Some(value) = env.get(var).map(|v| v.trim()).filter(|v| !v.is_empty()) {
             let (url, host, path) = parse_endpoint_url(var, value)?;
@@ -180,6 +158,16 @@ pub struct SignedRequest {
     pub body: String,
 }
 
+impl SignedRequest {
+    /// The headers as borrowed pairs, the shape `Http::send` takes.
+    pub fn header_refs(&self) -> Vec<(&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+}
+
 impl fmt::Debug for SignedRequest {
     /// Header names only: the values hold the session token.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -228,14 +216,15 @@ pub fn list_account_aliases_request(
     })
 }
 
-/// The first account alias from a `ListAccountAliases` reply
+/// The first account alias from a `ListAccountAliases` reply (HTTP `status` and raw `body`)
 /// (`ListAccountAliasesResponse/ListAccountAliasesResult/AccountAliases/member`), or
 /// `Ok(None)` when the account has none.
 ///
 /// Errors: an `<ErrorResponse>` (whatever the status) → `iam: <Code>: <Message>`; any other
 /// non-2xx status → `iam: HTTP <status>`; a 2xx body that is not the expected XML.
-pub fn parse_list_account_aliases(status: u16, body: &str) -> Result<Option<String>> {
-    let elements = collect_texts(body);
+pub fn parse_list_account_aliases(status: u16, body: &[u8]) -> Result<Option<String>> {
+    let body = String::from_utf8_lossy(body);
+    let elements = collect_texts(&body);
     if let Ok(found) = &elements
         && let Some(code) = text_at(found, &["Error", "Code"])
     {
@@ -383,62 +372,46 @@ mod tests {
     }
 
     #[test]
-    fn partition_from_arns() {
-        let cases = [
-            ("arn:aws:iam::123456789012:role/Admin", "aws"),
-            ("arn:aws-us-gov:iam::123456789012:role/a/b", "aws-us-gov"),
-            ("arn:aws-cn:iam::123456789012:saml-provider/Okta", "aws-cn"),
-            ("arn:aws-iso-b:iam::1:role/x", "aws-iso-b"),
-        ];
-        for (arn, want) in cases {
-            assert_eq!(partition_from_arn(arn).unwrap(), want, "{arn}");
-        }
-        for bad in [
-            "",
-            "role/Admin",
-            "arn::iam::1:role/x",
-            "arn:aws:iam",
-            "arx:aws:iam::1:r",
-            "arn:AWS:iam::1:r",
-        ] {
-            let err = partition_from_arn(bad).unwrap_err().to_string();
-            assert!(err.contains("is not an ARN"), "{bad}: {err}");
-        }
-    }
-
-    #[test]
-    fn endpoint_per_partition() {
+    fn endpoint_per_partition_from_the_role_arn() {
         let none = Env::new();
         let cases = [
             (
-                "aws",
+                "arn:aws:iam::123456789012:role/Admin",
                 "https://iam.amazonaws.com/",
                 "iam.amazonaws.com",
                 "us-east-1",
             ),
             (
-                "aws-us-gov",
+                "arn:aws-us-gov:iam::123456789012:role/team/Admin",
                 "https://iam.us-gov.amazonaws.com/",
                 "iam.us-gov.amazonaws.com",
                 "us-gov-west-1",
             ),
             (
-                "aws-cn",
+                "arn:aws-cn:iam::123456789012:role/Admin",
                 "https://iam.cn-north-1.amazonaws.com.cn/",
                 "iam.cn-north-1.amazonaws.com.cn",
                 "cn-north-1",
             ),
+            (
+                "arn:aws-iso:iam::123456789012:role/Admin",
+                "https://iam.us-iso-east-1.c2s.ic.gov/",
+                "iam.us-iso-east-1.c2s.ic.gov",
+                "us-iso-east-1",
+            ),
         ];
-        for (partition, url, host, region) in cases {
-            let e = endpoint(partition, &none).unwrap();
-            assert_eq!(e.url, url);
-            assert_eq!(e.host, host);
+        for (arn, url, host, region) in cases {
+            let e = endpoint_for_arn(arn, &none).unwrap();
+            assert_eq!(e.url, url, "{arn}");
+            assert_eq!(e.host, host, "{arn}");
             assert_eq!(e.path, "/");
-            assert_eq!(e.signing_region, region);
+            assert_eq!(e.signing_region, region, "{arn}");
             assert_eq!(e.overridden_by, None);
         }
-        let err = endpoint("aws-mars", &none).unwrap_err().to_string();
-        assert!(err.contains("\"aws-mars\""), "{err}");
+        for bad in ["", "role/Admin", "arn:aws-mars:iam::1:role/x"] {
+            let err = endpoint_for_arn(bad, &none).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad}");
+        }
     }
 
     #[test]
@@ -447,7 +420,7 @@ mod tests {
             ("AWS_ENDPOINT_URL_IAM", "http://127.0.0.1:5000"),
             ("AWS_ENDPOINT_URL", "http://127.0.0.1:6000"),
         ]);
-        let e = endpoint("aws", &both).unwrap();
+        let e = endpoint(Partition::Aws, &both).unwrap();
         assert_eq!(e.url, "http://127.0.0.1:5000/");
         assert_eq!(e.host, "127.0.0.1:5000");
         assert_eq!(e.signing_region, "us-east-1");
@@ -457,7 +430,7 @@ mod tests {
             ("AWS_ENDPOINT_URL_IAM", "  "),
             ("AWS_ENDPOINT_URL", "https://LocalHost:443/base/"),
         ]);
-        let e = endpoint("aws-cn", &general).unwrap();
+        let e = endpoint(Partition::AwsCn, &general).unwrap();
         assert_eq!(e.url, "https://localhost:443/base/");
         assert_eq!(e.host, "localhost");
         assert_eq!(e.path, "/base/");
@@ -471,7 +444,7 @@ mod tests {
             "http://h/?a=b",
             "http://u@h/",
         ] {
-            let err = endpoint("aws", &env(&[("AWS_ENDPOINT_URL_IAM", bad)])).unwrap_err();
+            let err = endpoint(Partition::Aws, &env(&[("AWS_ENDPOINT_URL_IAM", bad)])).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
             assert!(
                 err.to_string().starts_with("AWS_ENDPOINT_URL_IAM: "),
@@ -482,7 +455,7 @@ mod tests {
 
     #[test]
     fn request_is_signed_post_with_session_token() {
-        let e = endpoint("aws", &Env::new()).unwrap();
+        let e = endpoint(Partition::Aws, &Env::new()).unwrap();
         let t = sigv4::time_from_unix(1_795_910_400).unwrap(); // 2026-11-29T00:00:00Z
         let r = list_account_aliases_request(&e, &creds(), t).unwrap();
         assert_eq!(r.method, "POST");
@@ -517,6 +490,8 @@ mod tests {
             ),
             "{authz}"
         );
+        assert_eq!(r.header_refs()[0], ("Host", "iam.amazonaws.com"));
+        assert_eq!(r.header_refs().len(), r.headers.len());
         let dbg = format!("{r:?}");
         assert!(!dbg.contains("SESSION-TOKEN-VALUE"), "{dbg}");
     }
@@ -544,7 +519,7 @@ mod tests {
             session_token: c["session_token"].as_str().unwrap().into(),
             expiration: "2026-11-29T01:00:00Z".into(),
         };
-        let e = endpoint("aws", &Env::new()).unwrap();
+        let e = endpoint(Partition::Aws, &Env::new()).unwrap();
         let t = sigv4::time_from_unix(1_795_910_400).unwrap();
         let r = list_account_aliases_request(&e, &creds, t).unwrap();
         let want: Vec<(String, String)> = v["expected"]["signed_request_headers"]
@@ -563,7 +538,7 @@ mod tests {
     #[test]
     fn overridden_endpoint_signs_its_host_and_path() {
         let e = endpoint(
-            "aws",
+            Partition::Aws,
             &env(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")]),
         )
         .unwrap();
@@ -590,14 +565,14 @@ mod tests {
     #[test]
     fn first_alias_is_used() {
         assert_eq!(
-            parse_list_account_aliases(200, REPLY).unwrap(),
+            parse_list_account_aliases(200, REPLY.as_bytes()).unwrap(),
             Some("my-company&co".to_string())
         );
         let prefixed = REPLY
             .replace("<member>", "<iam:member>")
             .replace("</member>", "</iam:member>");
         assert_eq!(
-            parse_list_account_aliases(200, &prefixed).unwrap(),
+            parse_list_account_aliases(200, prefixed.as_bytes()).unwrap(),
             Some("my-company&co".to_string())
         );
     }
@@ -607,14 +582,23 @@ mod tests {
         let empty = r#"<ListAccountAliasesResponse><ListAccountAliasesResult>
             <IsTruncated>false</IsTruncated><AccountAliases/></ListAccountAliasesResult>
             </ListAccountAliasesResponse>"#;
-        assert_eq!(parse_list_account_aliases(200, empty).unwrap(), None);
+        assert_eq!(
+            parse_list_account_aliases(200, empty.as_bytes()).unwrap(),
+            None
+        );
         let open_close = empty.replace("<AccountAliases/>", "<AccountAliases></AccountAliases>");
-        assert_eq!(parse_list_account_aliases(200, &open_close).unwrap(), None);
+        assert_eq!(
+            parse_list_account_aliases(200, open_close.as_bytes()).unwrap(),
+            None
+        );
         let blank = empty.replace(
             "<AccountAliases/>",
             "<AccountAliases><member> </member></AccountAliases>",
         );
-        assert_eq!(parse_list_account_aliases(200, &blank).unwrap(), None);
+        assert_eq!(
+            parse_list_account_aliases(200, blank.as_bytes()).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -624,7 +608,7 @@ mod tests {
     <Message>User: arn:aws:sts::123456789012:assumed-role/R/s is not authorized
       to perform: iam:ListAccountAliases</Message></Error>
   <RequestId>4a79e6c5-0000</RequestId></ErrorResponse>"#;
-        let err = parse_list_account_aliases(403, body).unwrap_err();
+        let err = parse_list_account_aliases(403, body.as_bytes()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "iam: AccessDenied: User: arn:aws:sts::123456789012:assumed-role/R/s is not \
@@ -632,33 +616,35 @@ mod tests {
         );
         assert_eq!(err.exit_code(), 1);
         // Even with a 200 status.
-        assert!(parse_list_account_aliases(200, body).is_err());
+        assert!(parse_list_account_aliases(200, body.as_bytes()).is_err());
     }
 
     #[test]
     fn other_failures_are_clear() {
         assert_eq!(
-            parse_list_account_aliases(500, "<html>oops</html>")
+            parse_list_account_aliases(500, "<html>oops</html>".as_bytes())
                 .unwrap_err()
                 .to_string(),
             "iam: HTTP 500"
         );
         assert_eq!(
-            parse_list_account_aliases(503, "").unwrap_err().to_string(),
+            parse_list_account_aliases(503, "".as_bytes())
+                .unwrap_err()
+                .to_string(),
             "iam: HTTP 503"
         );
-        let err = parse_list_account_aliases(200, "<ListAccountAliasesResponse><x>")
+        let err = parse_list_account_aliases(200, "<ListAccountAliasesResponse><x>".as_bytes())
             .unwrap_err()
             .to_string();
         assert!(
             err.starts_with("iam: cannot parse the ListAccountAliases reply"),
             "{err}"
         );
-        let err = parse_list_account_aliases(200, "<Other/>")
+        let err = parse_list_account_aliases(200, "<Other/>".as_bytes())
             .unwrap_err()
             .to_string();
         assert!(err.contains("<Other>"), "{err}");
-        assert!(parse_list_account_aliases(200, "").is_err());
-        assert!(parse_list_account_aliases(200, "not xml at all").is_err());
+        assert!(parse_list_account_aliases(200, "".as_bytes()).is_err());
+        assert!(parse_list_account_aliases(200, "not xml at all".as_bytes()).is_err());
     }
 }
