@@ -11,6 +11,7 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::all_profiles::{self, Planned};
 use crate::aws;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
@@ -117,7 +118,11 @@ fn federate(
 }
 
 /// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
-/// §4.15). STS failures of single roles are reported and skipped.
+/// §4.15), each under the profile name of [`all_profiles::profile_name`] with the account
+/// alias from IAM (read once per account with the new credentials). STS failures of single
+/// roles are reported on stderr and skipped; an app whose SAML cannot be had fails the run
+/// only when nothing else succeeded. Two roles that would share a profile name are an error
+/// before anything is returned ([`all_profiles::check_collisions`]).
 fn all_profiles(
     okta: &OktaWeb<'_>,
     cfg: &Config,
@@ -134,8 +139,10 @@ fn all_profiles(
             apps.into_iter().map(|a| a.id).collect()
         }
     };
+    let mut planned: Vec<Planned> = Vec::new();
     let mut out = Vec::new();
     let mut failures = Vec::new();
+    let mut aliases: Vec<(String, Option<String>)> = Vec::new();
     for app_id in apps {
         let (assertion, roles) = match saml_for_app(okta, http, tokens, &app_id) {
             Ok(v) => v,
@@ -147,41 +154,71 @@ fn all_profiles(
         };
         let duration = session_duration(cfg, &roles);
         for (idp, role) in roles.pairs() {
-            match assume_role(cfg, http, idp, role, &assertion, duration) {
-                Ok(creds) => {
-                    let alias = account_alias(&creds);
-                    out.push((all_profiles_name(&alias, idp, role), creds));
-                }
-                Err(e) => say(&format!(
-                    "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
-                )),
+            if planned
+                .iter()
+                .any(|p| p.idp_arn == idp && p.role_arn == role)
+            {
+                continue;
             }
+            let creds = match assume_role(cfg, http, idp, role, &assertion, duration) {
+                Ok(c) => c,
+                Err(e) => {
+                    say(&format!(
+                        "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
+                    ));
+                    continue;
+                }
+            };
+            let account = all_profiles::account_id(role).unwrap_or("").to_string();
+            let alias = match aliases.iter().find(|(a, _)| *a == account) {
+                Some((_, alias)) => alias.clone(),
+                None => {
+                    let alias = account_alias(cfg, http, role, &creds, &account);
+                    aliases.push((account, alias.clone()));
+                    alias
+                }
+            };
+            let profile = all_profiles::profile_name(alias.as_deref(), idp, role);
+            planned.push(Planned {
+                profile: profile.clone(),
+                idp_arn: idp.to_string(),
+                role_arn: role.to_string(),
+            });
+            out.push((profile, creds));
         }
     }
+    all_profiles::check_collisions(&planned)?;
     if out.is_empty() && !failures.is_empty() {
         return Err(Error::runtime(failures.join("\n")));
+    }
+    if out.is_empty() {
+        return Err(Error::runtime(
+            "--all-profiles: no role could be assumed (see the messages above)",
+        ));
     }
     Ok(out)
 }
 
-/// The account alias for `--all-profiles` profile names. IAM `ListAccountAliases` (SigV4
-/// signed with the new credentials, upstream-behaviour §6.3) is a later issue; until then
-/// the upstream fallback `org` is used, with upstream's message.
-fn account_alias(_creds: &Credentials) -> String {
-    say("unable to determine account alias, setting alias name to \"org\"\n");
-    "org".to_string()
-}
-
-/// `<alias>-<idp name>-<role name>`, each name being everything after the first `/` of its
-/// ARN (empty when there is none) (upstream-behaviour §4.15).
-pub fn all_profiles_name(alias: &str, idp_arn: &str, role_arn: &str) -> String {
-    let after_slash = |arn: &str| {
-        arn.split_once('/')
-            .map(|(_, r)| r)
-            .unwrap_or("")
-            .to_string()
-    };
-    format!("{alias}-{}-{}", after_slash(idp_arn), after_slash(role_arn))
+/// The account alias via IAM `ListAccountAliases` signed with `creds`; `None` (and a note
+/// on stderr) when it cannot be read or the account has none: the profile is then named by
+/// the account id.
+fn account_alias(
+    cfg: &Config,
+    http: &Http,
+    role: &str,
+    creds: &Credentials,
+    account: &str,
+) -> Option<String> {
+    match aws::list_account_alias(http, &cfg.env, role, creds) {
+        Ok(Some(alias)) => Some(alias),
+        Ok(None) => None,
+        Err(e) => {
+            say(&format!(
+                "unable to determine the account alias of {account} ({e}); naming its profiles by account id\n"
+            ));
+            None
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -496,27 +533,6 @@ fn now_secs() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn all_profiles_names_keep_role_paths() {
-        assert_eq!(
-            all_profiles_name(
-                "devorg",
-                "arn:aws:iam::123:saml-provider/idp1",
-                "arn:aws:iam::123:role/role1"
-            ),
-            "devorg-idp1-role1"
-        );
-        assert_eq!(
-            all_profiles_name(
-                "org",
-                "arn:aws:iam::123:saml-provider/Okta",
-                "arn:aws:iam::123:role/team/Admin"
-            ),
-            "org-Okta-team/Admin"
-        );
-        assert_eq!(all_profiles_name("org", "weird", "also"), "org--");
-    }
 
     #[test]
     fn session_duration_prefers_user_then_assertion_then_default() {

@@ -783,3 +783,40 @@ fn ctrl_c_while_polling_stops_at_once() {
     let out = child.wait_with_output().expect("output");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn all_profiles_writes_one_profile_per_role() {
+    let apps = vec![
+        app("0oaFEDA", "AWS A", &[pair(IDP, ADMIN), pair(IDP, READONLY)]),
+        app(
+            "0oaFEDB",
+            "AWS B",
+            &[pair(IDP_B, ADMIN_B), pair(IDP, ADMIN)],
+        ),
+    ];
+    let mut sc = scenario(apps, 0);
+    sc["iam"] = json!({"aliases": {"123456789012": "devorg"}});
+    let Some(org) = start(sc) else { return };
+    let iam = format!("{}/iam/", org.base_url());
+    let out = run_env(
+        &org,
+        &["--all-profiles"],
+        &[("AWS_ENDPOINT_URL_IAM", iam.as_str())],
+    );
+    assert_ok(&out);
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let file = std::fs::read_to_string(org.home().join(".aws/credentials")).expect("file");
+    for profile in [
+        "[devorg-ExampleOkta-Admin]",
+        "[devorg-ExampleOkta-ReadOnly]",
+        // No alias for this account: named by its account id.
+        "[222222222222-ExampleOkta-Admin]",
+    ] {
+        assert!(file.contains(profile), "{profile} missing:\n{file}");
+    }
+    assert_eq!(file.matches("aws_access_key_id").count(), 3, "{file}");
+    // The pair offered by both apps is assumed once; one alias lookup per account.
+    assert_eq!(sts_ok(&org).len(), 3);
+    assert_eq!(org.requests_to("iam").len(), 2);
+    assert_eq!(complaints(&org), Vec::<String>::new());
+}

@@ -67,6 +67,7 @@ and for the STS stand-in's AssumeRoleWithSAML: "sts": {"fail_roles": {"<role arn
 {"code": ..., "message": ...}}, "role_credentials": {"<role arn>": {...}}}. The assertion
 must be one this org issued, and (PrincipalArn, RoleArn) must be a pair in its Role values.
 Without role_credentials the AccessKeyId is derived from the role ARN (ASIA + 16 hex).
+IAM ListAccountAliases (POST /iam/, for --all-profiles): "iam": {"aliases": {"<account>": "x"}}.
 """
 
 import argparse
@@ -1033,6 +1034,38 @@ def route_sts(org, req):
     return Reply(200, body, "text/xml")
 
 
+def route_iam(org, req):
+    """IAM ListAccountAliases stand-in: "iam": {"aliases": {"<account id>": "alias"}}. The
+    account is the one of the access key's role (ASIA keys of this org's STS are derived from
+    the role ARN, so the org looks the key up among the roles of its apps). The SigV4
+    signature itself is checked by the moto tests, not here."""
+    cfg = org.scenario.get("iam", {})
+    if req.method != "POST" or req.form.get("Action") != "ListAccountAliases":
+        return sts_error(400, "InvalidAction", "only POST Action=ListAccountAliases is simulated")
+    auth = req.header("authorization") or ""
+    m = re.search(r"Credential=([A-Z0-9]+)/", auth)
+    if not auth.startswith("AWS4-HMAC-SHA256 ") or not m or not req.header("x-amz-security-token"):
+        return sts_error(403, "MissingAuthenticationToken", "Request must be SigV4-signed with a session token.",
+                         verdict="unsigned IAM request")
+    account = None
+    for app in org.scenario.get("web", {}).get("apps", []):
+        for value in app.get("roles", []):
+            for part in value.split(","):
+                part = part.strip()
+                if ":role/" in part and "ASIA" + hashlib.sha256(part.encode()).hexdigest()[:16].upper() == m.group(1):
+                    account = part.split(":")[4]
+    alias = cfg.get("aliases", {}).get(account)
+    members = f"<member>{html.escape(alias)}</member>" if alias else ""
+    body = (
+        '<ListAccountAliasesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+        f"<ListAccountAliasesResult><IsTruncated>false</IsTruncated><AccountAliases>{members}"
+        "</AccountAliases></ListAccountAliasesResult>"
+        f"<ResponseMetadata><RequestId>{secrets.token_hex(16)}</RequestId></ResponseMetadata>"
+        "</ListAccountAliasesResponse>"
+    )
+    return Reply(200, body, "text/xml")
+
+
 # ---------------------------------------------------------------------------------------
 # Routing
 # ---------------------------------------------------------------------------------------
@@ -1046,6 +1079,7 @@ ROUTES = [
     ("applinks", re.compile(r"^/api/v1/users/me/appLinks$"), route_app_links),
     ("well-known", re.compile(r"^/\.well-known/okta-organization$"), route_well_known),
     ("sts", re.compile(r"^/(sts/*)?$"), route_sts),
+    ("iam", re.compile(r"^/iam/*$"), route_iam),
 ]
 
 
