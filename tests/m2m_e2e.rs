@@ -9,9 +9,14 @@ mod support;
 
 use serde_json::{Value, json};
 use support::{
-    M2M_CLIENT_ID, M2M_KID, M2M_ROLE_ARN, Output, SimOrg, TEST_PASSPHRASE, b15_scenario,
-    case_text, gen_key, header, jwt_claims, m2m_scenario, run,
+    M2M_CLIENT_ID, M2M_KID, M2M_ROLE_ARN, Output, SimOrg, TEST_PASSPHRASE, b15_scenario, case_text,
+    gen_key, header, jwt_claims, m2m_scenario, run,
 };
+
+/// Extra command-line arguments of one case.
+type Args = &'static [&'static str];
+/// Extra environment variables of one case.
+type Envs = &'static [(&'static str, &'static str)];
 
 /// The decoded protected header of a compact JWS.
 fn jws_header(jws: &str) -> Value {
@@ -55,7 +60,10 @@ fn pem_body_lines(pem: &str) -> Vec<String> {
 fn assert_no_secret(what: &str, text: &str, secrets: &[String]) {
     for s in secrets {
         assert!(s.len() >= 8, "secret too short to check: {s:?}");
-        assert!(!text.contains(s.as_str()), "{what} leaks a secret ({s}):\n{text}");
+        assert!(
+            !text.contains(s.as_str()),
+            "{what} leaks a secret ({s}):\n{text}"
+        );
     }
 }
 
@@ -70,6 +78,17 @@ fn b15_escaped_value() -> String {
     let value = value.trim_matches('"');
     assert!(value.contains("\\n") && !value.contains('\n'));
     value.to_string()
+}
+
+/// The start of the error message that names where the key came from.
+fn named_source(org: &SimOrg, input: &KeyInput) -> String {
+    match input {
+        KeyInput::File(name) => format!(
+            "Error: private key file {}: ",
+            org.dir.path().join("keys").join(name).display()
+        ),
+        _ => "Error: private key (--private-key / OKTA_AWSCLI_PRIVATE_KEY): ".to_string(),
+    }
 }
 
 /// How a test passes the private key to the binary.
@@ -115,7 +134,9 @@ fn assert_accepted_run(org: &SimOrg, before: usize, alg: &str, what: &str) {
     assert_eq!(token["verdict"], "ok", "{what}: {token:#}");
     assert_eq!(sts["route"], "sts", "{what}");
     assert_eq!(sts["verdict"], "ok", "{what}: {sts:#}");
-    let assertion = token["form"]["client_assertion"].as_str().expect("assertion");
+    let assertion = token["form"]["client_assertion"]
+        .as_str()
+        .expect("assertion");
     let h = jws_header(assertion);
     assert_eq!(h["alg"], alg, "{what}: header {h}");
     assert_eq!(h["kid"], M2M_KID, "{what}: header {h}");
@@ -130,7 +151,11 @@ fn b15_rsa_key_shapes_all_sign_accepted_assertions() {
     let shapes: Vec<(&str, KeyInput, bool)> = vec![
         ("PKCS#1 file", KeyInput::File("B15-key-pkcs1.pem"), false),
         ("PKCS#8 file", KeyInput::File("B15-key-pkcs8.pem"), false),
-        ("PKCS#8 CRLF file", KeyInput::File("B15-key-pkcs8-crlf.pem"), false),
+        (
+            "PKCS#8 CRLF file",
+            KeyInput::File("B15-key-pkcs8-crlf.pem"),
+            false,
+        ),
         (
             "literal \\n in OKTA_AWSCLI_PRIVATE_KEY",
             KeyInput::Env(escaped.clone()),
@@ -141,7 +166,11 @@ fn b15_rsa_key_shapes_all_sign_accepted_assertions() {
             KeyInput::DotEnv(case_text("B15-key-env-escaped.txt").trim().to_string()),
             false,
         ),
-        ("one-line file", KeyInput::File("B15-key-one-line.txt"), false),
+        (
+            "one-line file",
+            KeyInput::File("B15-key-one-line.txt"),
+            false,
+        ),
         (
             "one-line in OKTA_AWSCLI_PRIVATE_KEY",
             KeyInput::Env(case_text("B15-key-one-line.txt")),
@@ -202,15 +231,27 @@ fn b15_encrypted_key_without_or_with_wrong_passphrase_is_a_config_error() {
     let out = run(&mut with_key(&org, &input));
     out.expect_code(2);
     let line = one_error_line(&out);
+    assert!(line.starts_with(&named_source(&org, &input)), "{line}");
     assert!(line.contains("encrypted"), "{line}");
-    assert!(line.contains("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE"), "{line}");
+    assert!(
+        line.contains("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE"),
+        "{line}"
+    );
 
     let mut cmd = with_key(&org, &input);
     cmd.env("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE", "not-the-passphrase");
     let out = run(&mut cmd);
     out.expect_code(2);
     let line = one_error_line(&out);
+    assert!(line.starts_with(&named_source(&org, &input)), "{line}");
     assert!(line.contains("wrong passphrase"), "{line}");
+
+    // Encrypted key in the environment variable, no passphrase: named as such.
+    let env_input = KeyInput::Env(case_text("B15-key-pkcs8-encrypted.pem"));
+    let out = run(&mut with_key(&org, &env_input));
+    out.expect_code(2);
+    let line = one_error_line(&out);
+    assert!(line.starts_with(&named_source(&org, &env_input)), "{line}");
     assert!(!out.stderr.contains("not-the-passphrase"));
     assert_no_secret(
         "stderr",
@@ -273,7 +314,11 @@ fn b15_jwk_and_public_key_are_refused_before_any_request() {
             KeyInput::Env(case_text("B15-key-jwk.json")),
             "JWK",
         ),
-        ("public key file", KeyInput::File("B15-key-public.pem"), "public key"),
+        (
+            "public key file",
+            KeyInput::File("B15-key-public.pem"),
+            "public key",
+        ),
         (
             "public key in --private-key",
             KeyInput::Flag(case_text("B15-key-public.pem")),
@@ -283,8 +328,15 @@ fn b15_jwk_and_public_key_are_refused_before_any_request() {
         let out = run(&mut with_key(&org, &input));
         assert_eq!(out.code(), Some(2), "{what}: {}", out.stderr);
         let line = one_error_line(&out);
+        assert!(
+            line.starts_with(&named_source(&org, &input)),
+            "{what}: {line}"
+        );
         assert!(line.contains(expect), "{what}: {line}");
-        assert!(line.contains("PEM"), "{what}: names the expected format: {line}");
+        assert!(
+            line.contains("PEM"),
+            "{what}: names the expected format: {line}"
+        );
         assert_no_secret(what, &out.stderr, &jwk_secrets);
         assert_no_secret(
             what,
@@ -293,6 +345,64 @@ fn b15_jwk_and_public_key_are_refused_before_any_request() {
         );
     }
     assert!(org.requests().is_empty(), "{:#?}", org.requests());
+}
+
+#[test]
+fn unusable_key_inputs_are_named_config_errors() {
+    let Some(org) = SimOrg::start(b15_scenario()) else {
+        return;
+    };
+    let missing = org.dir.path().join("keys/absent.pem");
+    let dir = org.dir.path().join("keys/a-directory");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let empty = org.private_file("empty.pem", "");
+    let good = org.private_file("good.pem", &case_text("B15-key-pkcs8.pem"));
+    let cases: Vec<(Vec<std::ffi::OsString>, String)> = vec![
+        (
+            vec!["--private-key-file".into(), missing.clone().into()],
+            format!(
+                "Error: cannot read private key file {}: ",
+                missing.display()
+            ),
+        ),
+        (
+            vec!["--private-key-file".into(), dir.clone().into()],
+            format!("Error: cannot read private key file {}: ", dir.display()),
+        ),
+        (
+            vec!["--private-key-file".into(), empty.clone().into()],
+            format!(
+                "Error: private key file {}: invalid private key: the private key value is empty",
+                empty.display()
+            ),
+        ),
+        (
+            vec![
+                "--private-key-file".into(),
+                good.into(),
+                "--private-key".into(),
+                case_text("B15-key-pkcs8.pem").into(),
+            ],
+            "Error: both a private key (--private-key) and a private key file \
+             (--private-key-file) are set; give only one"
+                .to_string(),
+        ),
+    ];
+    for (args, start) in cases {
+        let mut cmd = org.m2m_command();
+        cmd.args(&args);
+        let out = run(&mut cmd);
+        assert_eq!(out.code(), Some(2), "{args:?}: {}", out.stderr);
+        // No loose-mode warning for a directory: one line, the error.
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with(&start), "{args:?}: {}", out.stderr);
+        assert_no_secret(
+            "stderr",
+            &out.stderr,
+            &pem_body_lines(&case_text("B15-key-pkcs8.pem")),
+        );
+    }
+    assert!(org.requests().is_empty());
 }
 
 #[test]
@@ -354,7 +464,10 @@ fn okta_error_shapes_each_give_one_clear_line() {
         return;
     };
     let expected: [&[&str]; 4] = [
-        &["401", "invalid_client: Invalid value for 'client_id' parameter."],
+        &[
+            "401",
+            "invalid_client: Invalid value for 'client_id' parameter.",
+        ],
         &[
             "403",
             "You do not have permission to perform the requested action",
@@ -403,10 +516,14 @@ fn authz_id_default_and_custom_reach_url_and_audience() {
     let Some(org) = SimOrg::start(b15_scenario()) else {
         return;
     };
-    let cases: [(&[&str], &[(&str, &str)], &str); 3] = [
+    let cases: [(Args, Envs, &str); 3] = [
         (&[], &[], "default"),
         (&["--authz-id", "aus1custom0001"], &[], "aus1custom0001"),
-        (&[], &[("OKTA_AWSCLI_AUTHZ_ID", "aus2fromenv0002")], "aus2fromenv0002"),
+        (
+            &[],
+            &[("OKTA_AWSCLI_AUTHZ_ID", "aus2fromenv0002")],
+            "aus2fromenv0002",
+        ),
     ];
     for (args, envs, authz) in cases {
         let mut cmd = org.m2m_b15();
@@ -459,7 +576,10 @@ fn custom_scope_reaches_okta() {
     let out = run(&mut cmd);
     out.expect_code(1);
     let line = one_error_line(&out);
-    assert!(line.contains("invalid_scope") && line.contains("admin.all"), "{line}");
+    assert!(
+        line.contains("invalid_scope") && line.contains("admin.all"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -468,7 +588,7 @@ fn role_session_name_and_duration_reach_sts() {
         return;
     };
     // (flags, env, expected RoleSessionName, expected DurationSeconds)
-    let cases: [(&[&str], &[(&str, &str)], &str, &str); 5] = [
+    let cases: [(Args, Envs, &str, &str); 5] = [
         (&[], &[], "okta-aws-cli", "3600"),
         (
             &["--aws-sts-role-session-name", "ci-deploy-42"],
@@ -483,7 +603,12 @@ fn role_session_name_and_duration_reach_sts() {
             "3600",
         ),
         (
-            &["--aws-sts-role-session-name", "flag-wins", "--aws-session-duration", "7200"],
+            &[
+                "--aws-sts-role-session-name",
+                "flag-wins",
+                "--aws-session-duration",
+                "7200",
+            ],
             &[("OKTA_AWSCLI_STS_ROLE_SESSION_NAME", "env-loses")],
             "flag-wins",
             "7200",
@@ -501,7 +626,10 @@ fn role_session_name_and_duration_reach_sts() {
         run(&mut cmd).expect_code(0);
         let sts = org.requests_to("sts").pop().expect("sts request");
         assert_eq!(sts["form"]["RoleSessionName"], session, "{args:?} {envs:?}");
-        assert_eq!(sts["form"]["DurationSeconds"], duration, "{args:?} {envs:?}");
+        assert_eq!(
+            sts["form"]["DurationSeconds"], duration,
+            "{args:?} {envs:?}"
+        );
         assert_eq!(sts["form"]["RoleArn"], M2M_ROLE_ARN);
     }
 
@@ -536,7 +664,12 @@ fn token_request_shape_and_exactly_two_requests() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["client_assertion", "client_assertion_type", "grant_type", "scope"]
+        [
+            "client_assertion",
+            "client_assertion_type",
+            "grant_type",
+            "scope"
+        ]
     );
     assert_eq!(form["grant_type"], "client_credentials");
     assert_eq!(
@@ -565,7 +698,12 @@ fn token_request_shape_and_exactly_two_requests() {
         "{claims}"
     );
     assert!(claims["jti"].as_str().is_some_and(|j| j.len() >= 16));
-    assert!(!token["path"].as_str().unwrap_or_default().contains(assertion));
+    assert!(
+        !token["path"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(assertion)
+    );
 
     let sts = &all[1];
     assert_eq!(sts["route"], "sts");
@@ -577,7 +715,10 @@ fn token_request_shape_and_exactly_two_requests() {
         sts["form"]["WebIdentityToken"],
         "simorg-at-fixed-FAKE-0123456789abcdef"
     );
-    assert!(header(sts, "authorization").is_none(), "STS call is unsigned");
+    assert!(
+        header(sts, "authorization").is_none(),
+        "STS call is unsigned"
+    );
 }
 
 #[test]
@@ -609,17 +750,23 @@ fn no_secret_on_stderr_even_with_debug_api_calls() {
         ("--debug-api-calls", &["--debug-api-calls"], false),
         (
             "--debug-api-calls --debug, aws-credentials",
-            &["--debug-api-calls", "--debug", "--format", "aws-credentials"],
+            &[
+                "--debug-api-calls",
+                "--debug",
+                "--format",
+                "aws-credentials",
+            ],
             false,
         ),
-        ("encrypted key, --debug-api-calls", &["--debug-api-calls"], true),
+        (
+            "encrypted key, --debug-api-calls",
+            &["--debug-api-calls"],
+            true,
+        ),
     ];
     for (what, args, encrypted) in runs {
         let mut cmd = if encrypted {
-            let path = org.private_file(
-                "enc.pem",
-                &case_text("B15-key-pkcs8-encrypted.pem"),
-            );
+            let path = org.private_file("enc.pem", &case_text("B15-key-pkcs8-encrypted.pem"));
             let mut c = org.m2m_command();
             c.arg("--private-key-file")
                 .arg(path)

@@ -60,10 +60,11 @@ fn ini_value(text: &str, profile: &str, key: &str) -> Option<String> {
             in_section = t == format!("[{profile}]");
             continue;
         }
-        if in_section && let Some((k, v)) = t.split_once('=') {
-            if k.trim() == key {
-                return Some(v.trim().to_string());
-            }
+        if in_section
+            && let Some((k, v)) = t.split_once('=')
+            && k.trim() == key
+        {
+            return Some(v.trim().to_string());
         }
     }
     None
@@ -148,11 +149,17 @@ fn aws_credentials_creates_then_updates_in_place() {
     let first_id = ini_value(&first, "default", "aws_access_key_id").expect("key id");
     assert!(first_id.starts_with("ASIASIMORG"), "{first}");
     for key in ["aws_secret_access_key", "aws_session_token"] {
-        assert!(ini_value(&first, "default", key).is_some(), "{key}: {first}");
+        assert!(
+            ini_value(&first, "default", key).is_some(),
+            "{key}: {first}"
+        );
     }
     // Nothing we were not asked for.
     for key in ["aws_security_token", "x_security_token_expires", "region"] {
-        assert!(ini_value(&first, "default", key).is_none(), "{key}: {first}");
+        assert!(
+            ini_value(&first, "default", key).is_none(),
+            "{key}: {first}"
+        );
     }
 
     // A second run (fresh credentials from the stand-in) updates the same section.
@@ -178,7 +185,10 @@ fn aws_credentials_creates_then_updates_in_place() {
     out.expect_code(0);
     assert!(out.stdout.is_empty());
     let third = read(&path);
-    assert!(third.starts_with(&second), "the default section is untouched");
+    assert!(
+        third.starts_with(&second),
+        "the default section is untouched"
+    );
     assert_eq!(count_sections(&third, "ops"), 1, "{third}");
 }
 
@@ -204,7 +214,14 @@ fn b24_existing_file_keeps_everything_else_byte_identical() {
     let path_arg = path.to_str().expect("utf-8 path");
     let out = m2m(
         &org,
-        &["--format", "aws-credentials", "--aws-credentials", path_arg, "--profile", "okta-dev"],
+        &[
+            "--format",
+            "aws-credentials",
+            "--aws-credentials",
+            path_arg,
+            "--profile",
+            "okta-dev",
+        ],
     );
     out.expect_code(0);
     assert_eq!(read(&path), case_text("B24-credentials-comments.after.ini"));
@@ -375,7 +392,10 @@ fn process_credentials_prints_one_json_object() {
             "Expiration": EXPIRATION
         })
     );
-    assert!(!org.home().join(".aws").exists(), "no file without the flag");
+    assert!(
+        !org.home().join(".aws").exists(),
+        "no file without the flag"
+    );
 
     // With --write-aws-credentials the file is written too; stdout still holds only JSON.
     let out = m2m(
@@ -390,7 +410,11 @@ fn process_credentials_prints_one_json_object() {
         ini_value(&text, "default", "aws_secret_access_key").as_deref(),
         Some(SECRET_KEY)
     );
-    assert!(out.stderr.contains("Wrote profile \"default\""), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Wrote profile \"default\""),
+        "{}",
+        out.stderr
+    );
     assert!(!out.stderr.contains(SECRET_KEY));
 }
 
@@ -442,7 +466,11 @@ fn exec_child_gets_credentials_status_and_stdin() {
     assert!(out.stderr.contains("failing"));
 
     // stdin reaches the child.
-    let out = exec("noop", "read line; echo \"got:$line\"", Some(b"hello child\n"));
+    let out = exec(
+        "noop",
+        "read line; echo \"got:$line\"",
+        Some(b"hello child\n"),
+    );
     out.expect_code(0);
     assert_eq!(out.stdout, "got:hello child\n");
 
@@ -503,7 +531,11 @@ fn failing_run_leaves_stdout_empty_and_file_untouched() {
         let out = run(&mut cmd);
         assert_eq!(out.code(), Some(1), "{format}: {}", out.stderr);
         assert_eq!(out.stdout, "", "{format}");
-        assert!(out.stderr.contains("sts: AccessDenied"), "{format}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("sts: AccessDenied"),
+            "{format}: {}",
+            out.stderr
+        );
         assert_eq!(read(&path), original, "{format}: file changed");
         assert_eq!(
             std::fs::metadata(&path).expect("stat").modified().ok(),

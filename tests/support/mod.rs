@@ -61,6 +61,23 @@ pub fn moto_url() -> Option<String> {
     }
 }
 
+/// The AWS CLI used by the interop tests: `OKTA_AWS_CLI_TEST_AWS`, else
+/// `<repo>/.venv/bin/aws`. `None` (test skipped) when neither exists; a panic under `CI=true`.
+pub fn aws_cli() -> Option<PathBuf> {
+    let path = match std::env::var_os("OKTA_AWS_CLI_TEST_AWS") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws"),
+    };
+    if path.exists() {
+        Some(path)
+    } else {
+        missing(&format!(
+            "AWS CLI not found at {} (set OKTA_AWS_CLI_TEST_AWS or run scripts/setup-test-env)",
+            path.display()
+        ))
+    }
+}
+
 fn simorg_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/simorg/simorg.py")
 }
