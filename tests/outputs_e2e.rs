@@ -484,7 +484,17 @@ fn exec_child_gets_credentials_status_and_stdin() {
         out.stdout
     );
 
-    // A program that does not exist: 127 and a clear message.
+    // A program that does not exist: 127 and a clear message, found out before any
+    // request (upstream-behaviour §7.6), like an empty command (B37 item 8, exit 2).
+    let before = org.requests().len();
+    let mut cmd = org.m2m_b15();
+    cmd.args(["--format", "noop", "--exec", "--"]);
+    let out = run(&mut cmd);
+    assert_eq!(out.code(), Some(2), "{}", out.stderr);
+    assert_eq!(
+        out.stderr_lines(),
+        ["Error: --exec needs a command after --"]
+    );
     let mut cmd = org.m2m_b15();
     cmd.args([
         "--format",
@@ -498,6 +508,19 @@ fn exec_child_gets_credentials_status_and_stdin() {
     assert_eq!(
         out.stderr_lines(),
         ["Error: command not found: okta-aws-cli-test-no-such-program"]
+    );
+    let mut cmd = org.m2m_b15();
+    cmd.args(["--format", "noop", "--exec", "--", "./no/such/dir/program"]);
+    let out = run(&mut cmd);
+    assert_eq!(out.code(), Some(127), "{}", out.stderr);
+    assert_eq!(
+        out.stderr_lines(),
+        ["Error: command not found: ./no/such/dir/program"]
+    );
+    assert_eq!(
+        org.requests().len(),
+        before,
+        "no request for a doomed --exec"
     );
 }
 
