@@ -35,18 +35,11 @@ fn setup() -> Option<Setup> {
     Some(Setup { moto, aws, org })
 }
 
-/// The ARN moto reports for our role and `session`.
+/// The ARN moto reports for our role and `session`:
+/// `arn:aws:sts::<account>:assumed-role/<role name>/<session>`.
 fn expected_arn(session: &str) -> String {
-    let (account, role) = {
-        let mut parts = M2M_ROLE_ARN.split(':');
-        let account = parts.nth(4).expect("account in role ARN");
-        let role = M2M_ROLE_ARN
-            .split_once(":role/")
-            .expect("role name")
-            .1
-            .to_string();
-        (account.to_string(), role)
-    };
+    let account = M2M_ROLE_ARN.split(':').nth(4).expect("account in role ARN");
+    let (_, role) = M2M_ROLE_ARN.split_once(":role/").expect("role name");
     format!("arn:aws:sts::{account}:assumed-role/{role}/{session}")
 }
 
