@@ -68,7 +68,7 @@ const MAX_POLLS: u32 = 4000;
 /// [`Error::Config`] when a choice is needed but nobody can be asked (no terminal, or
 /// `process-credentials` format), listing the choices and the flag that preselects one;
 /// [`Error::Interrupted`] when the chooser is cancelled.
-pub fn run(cfg: &Config, http: &Http) -> Result<Vec<(String, Credentials)>> {
+pub fn run(cfg: &Config, http: &Http) -> Result<Outcome> {
     let okta = OktaWeb {
         org: &cfg.org,
         client_id: &cfg.oidc_client_id,
@@ -100,12 +100,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Vec<(String, Credentials)>> {
 }
 
 /// Everything after the access token: app, token exchange, SAML, choice, STS.
-fn federate(
-    okta: &OktaWeb<'_>,
-    cfg: &Config,
-    http: &Http,
-    tokens: &OktaTokens,
-) -> Result<Vec<(String, Credentials)>> {
+fn federate(okta: &OktaWeb<'_>, cfg: &Config, http: &Http, tokens: &OktaTokens) -> Result<Outcome> {
     if cfg.all_profiles {
         return all_profiles(okta, cfg, http, tokens);
     }
@@ -114,7 +109,21 @@ fn federate(
     let (idp, role) = choose_pair(cfg, &roles)?;
     let duration = session_duration(cfg, &roles);
     let creds = assume_role(cfg, http, &idp, &role, &assertion, duration)?;
-    Ok(vec![(cfg.profile.clone(), creds)])
+    Ok(Outcome {
+        results: vec![(cfg.profile.clone(), creds)],
+        failures: Vec::new(),
+    })
+}
+
+/// What a web run obtained: (profile name, credentials) per assumed role, and a one-line
+/// description of each role or Federation app that failed under `--all-profiles` (already
+/// reported on stderr). Outside `--all-profiles` `failures` is always empty.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// (profile name, credentials), in the order they were obtained.
+    pub results: Vec<(String, Credentials)>,
+    /// What failed (roles whose STS call failed, apps whose SAML could not be had).
+    pub failures: Vec<String>,
 }
 
 /// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
@@ -128,7 +137,7 @@ fn all_profiles(
     cfg: &Config,
     http: &Http,
     tokens: &OktaTokens,
-) -> Result<Vec<(String, Credentials)>> {
+) -> Result<Outcome> {
     let apps: Vec<String> = match &cfg.aws_acct_fed_app_id {
         Some(id) => vec![id.clone()],
         None => {
@@ -148,7 +157,10 @@ fn all_profiles(
             Ok(v) => v,
             Err(e) if rejects_token(&e) => return Err(e),
             Err(e) => {
-                failures.push(e.to_string());
+                say(&format!(
+                    "failed to fetch the SAML assertion of Federation app \"{app_id}\": {e}\n"
+                ));
+                failures.push(format!("Federation app {app_id}: {e}"));
                 continue;
             }
         };
@@ -166,6 +178,7 @@ fn all_profiles(
                     say(&format!(
                         "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
                     ));
+                    failures.push(format!("role {role}: {e}"));
                     continue;
                 }
             };
@@ -196,7 +209,10 @@ fn all_profiles(
             "--all-profiles: no role could be assumed (see the messages above)",
         ));
     }
-    Ok(out)
+    Ok(Outcome {
+        results: out,
+        failures,
+    })
 }
 
 /// The account alias via IAM `ListAccountAliases` signed with `creds`; `None` (and a note
