@@ -67,7 +67,12 @@ and for the STS stand-in's AssumeRoleWithSAML: "sts": {"fail_roles": {"<role arn
 {"code": ..., "message": ...}}, "role_credentials": {"<role arn>": {...}}}. The assertion
 must be one this org issued, and (PrincipalArn, RoleArn) must be a pair in its Role values.
 Without role_credentials the AccessKeyId is derived from the role ARN (ASIA + 16 hex).
-IAM ListAccountAliases (POST /iam/, for --all-profiles): "iam": {"aliases": {"<account>": "x"}}.
+IAM ListAccountAliases (POST /iam/, for --all-profiles): "iam": {"aliases": {"<account>": "x"},
+"deny_accounts": ["<account>", ...]} (those get 403 AccessDenied). Every STS reply with
+credentials records them in its log line ("issued": AccessKeyId, SecretAccessKey, SessionToken,
+RoleArn) so tests can check what signed later calls; IAM log lines add "request_target" (the
+raw request-target) and "body_b64" (the raw body), so a test can recompute the SigV4 signature
+of the request exactly as received. The IAM route itself does not verify signatures.
 """
 
 import argparse
@@ -236,6 +241,7 @@ class Request:
         self.query = query
         self.headers = headers  # list of (name, value)
         self.body = body
+        self.target = None  # raw request-target, set by the handler
         self.params = {}
         self.form = {}
         self.form_duplicates = []
@@ -261,6 +267,7 @@ class Reply:
         self.content_type = content_type
         self.headers = headers or []
         self.verdict = verdict
+        self.record = {}  # extra fields for this request's log line
 
 
 def json_reply(status, obj, verdict="ok", headers=None):
@@ -327,6 +334,7 @@ class Org:
         self.web_tokens = {}  # access token -> {"id_token", "expires_at"}
         self.sso_tokens = {}  # web SSO token -> Federation app id (single use)
         self.issued_assertions = set()  # base64 SAML Responses served by /login/token/sso
+        self.issued_aws = {}  # AccessKeyId -> credentials (and RoleArn) the STS stand-in issued
         self.seq = 0
         self.log_path = os.path.join(state_dir, "requests.jsonl")
         self.base_url = None  # set once the port is known
@@ -358,6 +366,7 @@ class Org:
                 "status": reply.status,
                 "verdict": reply.verdict,
             }
+            entry.update(reply.record)
             with open(self.log_path, "a", encoding="utf-8") as f:
                 f.write(json.dumps(entry) + "\n")
                 f.flush()
@@ -1031,14 +1040,41 @@ def route_sts(org, req):
         f"  <ResponseMetadata><RequestId>{secrets.token_hex(16)}</RequestId></ResponseMetadata>\n"
         f"</{action}Response>\n"
     )
-    return Reply(200, body, "text/xml")
+    reply = Reply(200, body, "text/xml")
+    issued = {k: creds[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
+    issued["RoleArn"] = role
+    with org.lock:
+        org.issued_aws[creds["AccessKeyId"]] = issued
+    reply.record = {"issued": issued}
+    return reply
+
+
+def iam_error(status, code, message, verdict=None):
+    body = (
+        '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+        f"<Error><Type>Sender</Type><Code>{html.escape(code)}</Code>"
+        f"<Message>{html.escape(message)}</Message></Error>"
+        f"<RequestId>{secrets.token_hex(16)}</RequestId></ErrorResponse>"
+    )
+    return Reply(status, body, "text/xml", verdict=verdict or f"{code}: {message}")
 
 
 def route_iam(org, req):
-    """IAM ListAccountAliases stand-in: "iam": {"aliases": {"<account id>": "alias"}}. The
-    account is the one of the access key's role (ASIA keys of this org's STS are derived from
-    the role ARN, so the org looks the key up among the roles of its apps). The SigV4
-    signature itself is checked by the moto tests, not here."""
+    reply = route_iam_reply(org, req)
+    reply.record = {
+        "request_target": req.target,
+        "body_b64": base64.b64encode(req.body).decode("ascii"),
+    }
+    return reply
+
+
+def route_iam_reply(org, req):
+    """IAM ListAccountAliases stand-in: "iam": {"aliases": {"<account id>": "alias"},
+    "deny_accounts": [...]}. The account is the one of the role the access key was issued
+    for (the STS stand-in remembers its credentials; a key it did not issue is matched among
+    the roles of the scenario's apps, as ASIA keys are derived from the role ARN). The
+    session token must be the one issued with the key. The SigV4 signature itself is not
+    checked here: tests recompute it from the recorded request (botocore)."""
     cfg = org.scenario.get("iam", {})
     if req.method != "POST" or req.form.get("Action") != "ListAccountAliases":
         return sts_error(400, "InvalidAction", "only POST Action=ListAccountAliases is simulated")
@@ -1047,13 +1083,25 @@ def route_iam(org, req):
     if not auth.startswith("AWS4-HMAC-SHA256 ") or not m or not req.header("x-amz-security-token"):
         return sts_error(403, "MissingAuthenticationToken", "Request must be SigV4-signed with a session token.",
                          verdict="unsigned IAM request")
+    with org.lock:
+        issued = org.issued_aws.get(m.group(1))
     account = None
-    for app in org.scenario.get("web", {}).get("apps", []):
-        for value in app.get("roles", []):
-            for part in value.split(","):
-                part = part.strip()
-                if ":role/" in part and "ASIA" + hashlib.sha256(part.encode()).hexdigest()[:16].upper() == m.group(1):
-                    account = part.split(":")[4]
+    if issued is not None:
+        if req.header("x-amz-security-token") != issued["SessionToken"]:
+            return iam_error(403, "InvalidClientTokenId", "The security token included in the request is invalid.",
+                             verdict="X-Amz-Security-Token must be the session token issued with the access key")
+        account = issued["RoleArn"].split(":")[4]
+    else:
+        for app in org.scenario.get("web", {}).get("apps", []):
+            for value in app.get("roles", []):
+                for part in value.split(","):
+                    part = part.strip()
+                    if ":role/" in part and "ASIA" + hashlib.sha256(part.encode()).hexdigest()[:16].upper() == m.group(1):
+                        account = part.split(":")[4]
+    if account is not None and account in cfg.get("deny_accounts", []):
+        return iam_error(403, "AccessDenied",
+                         f"User: arn:aws:sts::{account}:assumed-role/okta-user is not authorized to perform: "
+                         "iam:ListAccountAliases on resource: *", verdict="ok (account denies aliases)")
     alias = cfg.get("aliases", {}).get(account)
     members = f"<member>{html.escape(alias)}</member>" if alias else ""
     body = (
@@ -1121,6 +1169,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(n) if n else b""
         req = Request(self.command, split.path, split.query, list(self.headers.items()), body)
+        req.target = self.path
         route, reply = dispatch(org, req)
         org.record(req, route, reply)
         self.send_response(reply.status)

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Independent checks the Rust end-to-end tests hand to Python (run under
+OKTA_AWS_CLI_TEST_PYTHON). Input is one JSON document on stdin, output one on stdout.
+
+  pycheck.py probe
+      Exit 0 when botocore can be imported (else exit 3 with the reason on stderr).
+
+  pycheck.py ini
+      stdin: {"text": "<credentials file>"}. Parses it with configparser in strict mode
+      (duplicate sections or keys are errors, as botocore's reader would have to cope with)
+      and no interpolation. stdout: {"sections": [[name, {key: value}], ...]} in file order,
+      or {"error": "<why>"}.
+
+  pycheck.py sigv4
+      stdin: {"checks": [{"request": <a requests.jsonl line of the sim org>,
+                          "credentials": {"AccessKeyId", "SecretAccessKey", "SessionToken"},
+                          "region": "us-east-1", "service": "iam"}, ...]}
+      For each recorded request, rebuild it the way a server sees it (method, the raw
+      request-target, the Host header, the headers named in the sent SignedHeaders with their
+      values as received, the raw body), sign it with botocore's SigV4Auth at the instant of
+      the sent X-Amz-Date, and compare botocore's Authorization header with the one sent.
+      stdout: {"results": [{"match": bool, "sent": "...", "botocore": "...", "error": null}]}.
+"""
+
+import base64
+import configparser
+import datetime
+import json
+import re
+import sys
+from unittest import mock
+
+AUTH_RE = re.compile(
+    r"^AWS4-HMAC-SHA256 Credential=(?P<cred>[^,]+), ?SignedHeaders=(?P<signed>[^,]+), ?"
+    r"Signature=(?P<sig>[0-9a-f]{64})$"
+)
+
+
+def header(pairs, name):
+    for k, v in pairs:
+        if k.lower() == name.lower():
+            return v
+    return None
+
+
+def probe():
+    try:
+        import botocore.auth  # noqa: F401
+        import botocore.awsrequest  # noqa: F401
+        import botocore.credentials  # noqa: F401
+    except Exception as e:  # ImportError and anything the import itself raises
+        print(f"botocore is not importable: {type(e).__name__}: {e}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def parse_ini(doc):
+    parser = configparser.ConfigParser(strict=True, interpolation=None)
+    try:
+        parser.read_string(doc["text"], source="credentials")
+    except configparser.Error as e:
+        return {"error": f"{type(e).__name__}: {e}"}
+    sections = []
+    for name in parser.sections():
+        sections.append([name, {k: parser.get(name, k, raw=True) for k in parser.options(name)}])
+    return {"sections": sections}
+
+
+def recompute(check):
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    req = check["request"]
+    pairs = [(k, v) for k, v in req["headers"]]
+    sent = header(pairs, "authorization") or ""
+    m = AUTH_RE.match(sent)
+    if not m:
+        return {"match": False, "sent": sent, "botocore": None,
+                "error": "the Authorization header is not AWS4-HMAC-SHA256 Credential=, SignedHeaders=, Signature="}
+    signed = m.group("signed").split(";")
+    received = {k.lower() for k, _ in pairs}
+    absent = [h for h in signed if h not in received]
+    if absent:
+        return {"match": False, "sent": sent, "botocore": None,
+                "error": f"signed headers not in the request: {absent}"}
+    amz_date = header(pairs, "x-amz-date") or ""
+    try:
+        instant = datetime.datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ")
+    except ValueError:
+        return {"match": False, "sent": sent, "botocore": None,
+                "error": f"X-Amz-Date {amz_date!r} is not YYYYMMDDTHHMMSSZ"}
+    host = header(pairs, "host")
+    if not host:
+        return {"match": False, "sent": sent, "botocore": None, "error": "no Host header"}
+    body = base64.b64decode(req.get("body_b64", ""))
+    request = AWSRequest(method=req["method"], url=f"https://{host}{req['request_target']}", data=body)
+    # What a server would hand its verifier: the headers the client says it signed, with
+    # their values as received (repeated headers kept).
+    for k, v in pairs:
+        if k.lower() in signed:
+            request.headers[k] = v
+    creds = check["credentials"]
+    signer = SigV4Auth(
+        Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds.get("SessionToken")),
+        check.get("service", "iam"),
+        check.get("region", "us-east-1"),
+    )
+    # botocore takes its timestamp from botocore.auth.get_current_datetime (naive UTC).
+    with mock.patch("botocore.auth.get_current_datetime", return_value=instant):
+        signer.add_auth(request)
+    ours = request.headers.get("Authorization")
+    return {"match": ours == sent, "sent": sent, "botocore": ours, "error": None}
+
+
+def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else ""
+    if mode == "probe":
+        return probe()
+    doc = json.load(sys.stdin)
+    if mode == "ini":
+        out = parse_ini(doc)
+    elif mode == "sigv4":
+        out = {"results": [recompute(c) for c in doc["checks"]]}
+    else:
+        print(f"usage: {sys.argv[0]} probe|ini|sigv4", file=sys.stderr)
+        return 2
+    json.dump(out, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
