@@ -1,0 +1,275 @@
+//! Independent verification of the SigV4 signatures our binary actually sends.
+//!
+//! `web --all-profiles` runs against the simulated org, which records every IAM
+//! `ListAccountAliases` request as received (method, raw request-target, every header, raw
+//! body) and the credentials its STS stand-in issued. `tests/support/pycheck.py sigv4` then
+//! rebuilds each request as a server would and signs it with botocore's `SigV4Auth` (at the
+//! instant of the request's `X-Amz-Date`) using those credentials; botocore's
+//! `Authorization` header must equal the one we sent, byte for byte. Tampering with one byte
+//! of a recorded header, of the body or of the secret must make it differ, which proves the
+//! comparison is live.
+//!
+//! Runs under `OKTA_AWS_CLI_TEST_PYTHON` (the venv with awscli, hence botocore). Without it,
+//! or without botocore, the tests are skipped with a note, except under `CI=true`, where
+//! they fail.
+
+mod support;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use support::{SimOrg, header};
+
+const CLIENT_ID: &str = "0oaWEBsigv4interop";
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pycheck.py")
+}
+
+/// The test Python, provided botocore imports there. `None` (skipped, with a note) when
+/// either is missing; a panic under `CI=true`.
+fn python_with_botocore() -> Option<PathBuf> {
+    let py = support::python()?;
+    let out = Command::new(&py)
+        .arg(script())
+        .arg("probe")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run pycheck.py probe");
+    if out.status.success() {
+        return Some(py);
+    }
+    let why = format!(
+        "{} (test Python {}); install awscli in the test venv (scripts/setup-test-env)",
+        String::from_utf8_lossy(&out.stderr).trim(),
+        py.display()
+    );
+    if in_ci() {
+        panic!("{why} (required under CI=true)");
+    }
+    eprintln!("SKIPPED: {why}");
+    None
+}
+
+/// `pycheck.py sigv4` on `checks`: one result per check.
+fn botocore_verdicts(py: &Path, checks: &[Value]) -> Vec<Value> {
+    let mut child = Command::new(py)
+        .arg(script())
+        .arg("sigv4")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pycheck.py sigv4");
+    let data = json!({ "checks": checks }).to_string();
+    let mut stdin = child.stdin.take().expect("stdin");
+    std::thread::spawn(move || {
+        let _ = stdin.write_all(data.as_bytes());
+    });
+    let out = child.wait_with_output().expect("pycheck.py output");
+    assert!(
+        out.status.success(),
+        "pycheck.py sigv4 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    doc["results"].as_array().expect("results").clone()
+}
+
+fn idp(account: &str) -> String {
+    format!("arn:aws:iam::{account}:saml-provider/OktaSigV4")
+}
+
+fn role(account: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account}:role/{name}")
+}
+
+/// An org with three accounts (one role with a path) and aliases for two.
+fn start_org() -> Option<SimOrg> {
+    let pairs: Vec<String> = [
+        ("121212121212", "Admin"),
+        ("343434343434", "ops/ReadOnly"),
+        ("565656565656", "Billing"),
+    ]
+    .iter()
+    .map(|(acct, name)| format!("{},{}", idp(acct), role(acct, name)))
+    .collect();
+    SimOrg::start(json!({
+        "web": {
+            "client_id": CLIENT_ID,
+            "device": {"interval": 1, "expires_in": 120, "approve_after": 0},
+            "apps": [{"id": "0oaFEDSIG", "label": "AWS", "appName": "amazon_aws", "roles": pairs}],
+        },
+        "sts": {},
+        "iam": {"aliases": {"121212121212": "sig-one", "565656565656": "sig-three"}},
+    }))
+}
+
+/// Run `web --all-profiles` with IAM at `iam_url`; the run must succeed.
+fn run_all_profiles(org: &SimOrg, iam_url: &str) {
+    let mut cmd = org.command();
+    cmd.arg("web")
+        .args(["--org-domain", &org.base_url()])
+        .args(["--oidc-client-id", CLIENT_ID])
+        .arg("--all-profiles")
+        .env("AWS_ENDPOINT_URL_IAM", iam_url);
+    support::run(&mut cmd).expect_code(0);
+}
+
+/// One check per recorded IAM request: the request and the credentials the STS stand-in
+/// issued for the access key named in its `Authorization` header.
+fn checks(org: &SimOrg) -> Vec<Value> {
+    let issued: Vec<Value> = org
+        .requests_to("sts")
+        .into_iter()
+        .filter(|r| r["status"] == 200)
+        .map(|r| r["issued"].clone())
+        .collect();
+    org.requests_to("iam")
+        .into_iter()
+        .map(|r| {
+            let auth = header(&r, "Authorization").expect("Authorization");
+            let creds = issued
+                .iter()
+                .find(|c| {
+                    c["AccessKeyId"].as_str().is_some_and(|k| {
+                        auth.starts_with(&format!("AWS4-HMAC-SHA256 Credential={k}/"))
+                    })
+                })
+                .unwrap_or_else(|| panic!("no issued credentials for {auth}"))
+                .clone();
+            json!({"request": r, "credentials": creds, "region": "us-east-1", "service": "iam"})
+        })
+        .collect()
+}
+
+fn assert_all_match(verdicts: &[Value]) {
+    for v in verdicts {
+        assert_eq!(v["error"], Value::Null, "{v:#}");
+        assert_eq!(
+            v["match"], true,
+            "botocore computes a different signature:\n sent:     {}\n botocore: {}",
+            v["sent"], v["botocore"]
+        );
+    }
+}
+
+/// Replace the value of header `name` in a recorded request.
+fn set_header(check: &mut Value, name: &str, value: &str) {
+    let headers = check["request"]["headers"].as_array_mut().expect("headers");
+    let pair = headers
+        .iter_mut()
+        .find(|p| p[0].as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))
+        .unwrap_or_else(|| panic!("no {name} header"));
+    pair[1] = json!(value);
+}
+
+/// `s` with its last character changed (a one-byte change for ASCII).
+fn flip_last(s: &str) -> String {
+    let mut bytes = s.as_bytes().to_vec();
+    let last = bytes.last_mut().expect("non-empty");
+    *last = if *last == b'1' { b'2' } else { b'1' };
+    String::from_utf8(bytes).expect("ascii")
+}
+
+#[test]
+fn botocore_recomputes_every_iam_signature_we_sent() {
+    let Some(py) = python_with_botocore() else {
+        return;
+    };
+    let Some(org) = start_org() else { return };
+    run_all_profiles(&org, &format!("{}/iam/", org.base_url()));
+    let checks = checks(&org);
+    assert_eq!(checks.len(), 3, "one IAM call per account");
+    let verdicts = botocore_verdicts(&py, &checks);
+    assert_eq!(verdicts.len(), 3);
+    assert_all_match(&verdicts);
+    // The signed headers include the ones that must be signed.
+    for c in &checks {
+        let auth = header(&c["request"], "Authorization").expect("auth");
+        let signed = auth
+            .split("SignedHeaders=")
+            .nth(1)
+            .and_then(|s| s.split(',').next())
+            .expect("SignedHeaders");
+        for h in ["host", "x-amz-date", "x-amz-security-token"] {
+            assert!(signed.split(';').any(|x| x == h), "{h} not signed: {auth}");
+        }
+    }
+
+    // One byte changed anywhere the signature covers must show up as a mismatch.
+    let base = checks[0].clone();
+    let mut tampered = Vec::new();
+    let content_type = header(&base["request"], "Content-Type").expect("Content-Type");
+    let mut c = base.clone();
+    set_header(&mut c, "Content-Type", &flip_last(content_type));
+    tampered.push(("Content-Type header", c));
+    let host = header(&base["request"], "Host").expect("Host");
+    let mut c = base.clone();
+    set_header(&mut c, "Host", &flip_last(host));
+    tampered.push(("Host header", c));
+    let date = header(&base["request"], "X-Amz-Date").expect("X-Amz-Date");
+    let mut c = base.clone();
+    // Keep the format: change the last digit of the seconds.
+    let mut secs = date.to_string();
+    secs.replace_range(14..15, if &date[14..15] == "1" { "2" } else { "1" });
+    set_header(&mut c, "X-Amz-Date", &secs);
+    tampered.push(("X-Amz-Date header", c));
+    let mut c = base.clone();
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(base["request"]["body_b64"].as_str().expect("body_b64"))
+        .expect("base64");
+    let body = flip_last(std::str::from_utf8(&body).expect("utf-8"));
+    c["request"]["body_b64"] = json!(base64::engine::general_purpose::STANDARD.encode(body));
+    tampered.push(("body", c));
+    let mut c = base.clone();
+    c["request"]["request_target"] = json!("/ian/");
+    tampered.push(("path", c));
+    let mut c = base.clone();
+    let secret = base["credentials"]["SecretAccessKey"]
+        .as_str()
+        .expect("secret");
+    c["credentials"]["SecretAccessKey"] = json!(flip_last(secret));
+    tampered.push(("secret access key", c));
+    let mut c = base.clone();
+    let token = base["credentials"]["SessionToken"].as_str().expect("token");
+    c["credentials"]["SessionToken"] = json!(flip_last(token));
+    tampered.push(("session token", c));
+
+    let (names, docs): (Vec<&str>, Vec<Value>) = tampered.into_iter().unzip();
+    let verdicts = botocore_verdicts(&py, &docs);
+    for (name, v) in names.iter().zip(&verdicts) {
+        assert_eq!(
+            v["match"], false,
+            "changing one byte of the {name} went unnoticed: {v:#}"
+        );
+    }
+}
+
+#[test]
+fn endpoint_with_a_mixed_case_host_and_no_trailing_slash_is_signed_as_sent() {
+    let Some(py) = python_with_botocore() else {
+        return;
+    };
+    let Some(org) = start_org() else { return };
+    // The certificate covers `localhost`; the host is written in mixed case, the path
+    // without its trailing slash.
+    run_all_profiles(&org, &format!("https://LocalHost:{}/iam", org.port));
+    let checks = checks(&org);
+    assert_eq!(checks.len(), 3);
+    for c in &checks {
+        assert_eq!(c["request"]["request_target"], "/iam");
+        assert_eq!(
+            header(&c["request"], "Host"),
+            Some(format!("localhost:{}", org.port).as_str())
+        );
+    }
+    assert_all_match(&botocore_verdicts(&py, &checks));
+}
