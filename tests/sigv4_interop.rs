@@ -273,3 +273,212 @@ fn endpoint_with_a_mixed_case_host_and_no_trailing_slash_is_signed_as_sent() {
     }
     assert_all_match(&botocore_verdicts(&py, &checks));
 }
+
+// ---------------------------------------------------------------------------------------
+// moto with request authentication on
+// ---------------------------------------------------------------------------------------
+
+/// The account moto uses for unknown credentials; the role lives there.
+const MOTO_ACCOUNT: &str = "123456789012";
+/// Requests moto answers without authentication: the AWS CLI's three set-up calls
+/// (create-role, put-role-policy, create-account-alias) and our one unsigned
+/// AssumeRoleWithSAML. Every later request must carry a valid SigV4 signature.
+const MOTO_NO_AUTH_COUNT: &str = "4";
+
+/// A moto server of this test only, started with `INITIAL_NO_AUTH_ACTION_COUNT`; killed on
+/// drop.
+struct Moto {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `moto_server` beside the test Python (the venv's bin directory), on a free loopback port,
+/// with authentication after [`MOTO_NO_AUTH_COUNT`] actions. Waits (bounded) until it
+/// answers. `None` (skipped, or a panic under `CI=true`) when moto_server is missing.
+fn start_moto(py: &Path) -> Option<Moto> {
+    let server = py.with_file_name("moto_server");
+    if !server.exists() {
+        let why = format!("moto_server not found at {}", server.display());
+        if in_ci() {
+            panic!("{why} (required under CI=true)");
+        }
+        eprintln!("SKIPPED: {why}");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = Command::new(&server)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("INITIAL_NO_AUTH_ACTION_COUNT", MOTO_NO_AUTH_COUNT)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start moto_server");
+    let moto = Moto {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::Read as _;
+            let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+            let _ = s.write_all(
+                b"GET /moto-api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            );
+            let mut buf = [0u8; 12];
+            if s.read_exact(&mut buf).is_ok() && buf.starts_with(b"HTTP/1.1 200") {
+                return Some(moto);
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "moto_server did not answer within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// The AWS CLI (`OKTA_AWS_CLI_TEST_AWS`) against moto with a clean environment.
+fn aws_cli(aws: &Path, org: &SimOrg, moto: &Moto) -> Command {
+    let mut cmd = Command::new(aws);
+    cmd.env_clear()
+        .current_dir(org.work_dir())
+        .env("HOME", org.home())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", org.home().join("no-such-config"))
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .args(["--endpoint-url", &moto.url, "--output", "json"]);
+    if let Some(p) = std::env::var_os("PATH") {
+        cmd.env("PATH", p);
+    }
+    cmd
+}
+
+#[test]
+fn moto_with_authentication_on_accepts_our_signed_list_account_aliases() {
+    let Some(py) = python_with_botocore() else {
+        return;
+    };
+    let Some(aws) = support::aws_cli() else {
+        return;
+    };
+    let Some(moto) = start_moto(&py) else {
+        return;
+    };
+    let role_arn = format!("arn:aws:iam::{MOTO_ACCOUNT}:role/MotoAliasReader");
+    let idp_arn = format!("arn:aws:iam::{MOTO_ACCOUNT}:saml-provider/MotoOkta");
+    // moto takes the role from the first half of the Role value: role ARN first.
+    let Some(org) = SimOrg::start(json!({
+        "web": {
+            "client_id": CLIENT_ID,
+            "device": {"interval": 1, "expires_in": 120, "approve_after": 0},
+            "apps": [{"id": "0oaFEDMOTO", "label": "AWS", "appName": "amazon_aws",
+                      "roles": [format!("{role_arn},{idp_arn}")]}],
+        },
+        "sts": {},
+    })) else {
+        return;
+    };
+
+    // Set-up (unauthenticated while the count lasts): the role, a policy that allows
+    // iam:ListAccountAliases, and the alias.
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/MotoOkta"},"Action":"sts:AssumeRoleWithSAML"}]}"#;
+    let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListAccountAliases","Resource":"*"}]}"#;
+    let setup: [&[&str]; 3] = [
+        &[
+            "iam",
+            "create-role",
+            "--role-name",
+            "MotoAliasReader",
+            "--assume-role-policy-document",
+            trust,
+        ],
+        &[
+            "iam",
+            "put-role-policy",
+            "--role-name",
+            "MotoAliasReader",
+            "--policy-name",
+            "aliases",
+            "--policy-document",
+            allow,
+        ],
+        &[
+            "iam",
+            "create-account-alias",
+            "--account-alias",
+            "moto-signed",
+        ],
+    ];
+    for args in setup {
+        let mut cmd = aws_cli(&aws, &org, &moto);
+        cmd.env("AWS_ACCESS_KEY_ID", "AKIAFAKESETUP0000000")
+            .env("AWS_SECRET_ACCESS_KEY", "fake-setup-secret")
+            .args(args);
+        support::run(&mut cmd).expect_code(0);
+    }
+
+    // Our binary: STS and IAM at moto.
+    let file = org.home().join(".aws/credentials");
+    let mut cmd = org.command();
+    cmd.arg("web")
+        .args(["--org-domain", &org.base_url()])
+        .args(["--oidc-client-id", CLIENT_ID])
+        .arg("--all-profiles")
+        .env("AWS_ENDPOINT_URL_STS", &moto.url)
+        .env("AWS_ENDPOINT_URL_IAM", &moto.url);
+    let out = support::run(&mut cmd);
+    out.expect_code(0);
+    assert!(
+        !out.stderr.contains("unable to determine"),
+        "moto refused our signed ListAccountAliases: {}",
+        out.stderr
+    );
+    let text = std::fs::read_to_string(&file).expect("credentials file");
+    assert!(
+        text.contains("[moto-signed-MotoOkta-MotoAliasReader]"),
+        "the alias moto returned names the profile:\n{text}"
+    );
+
+    // Moto really checks signatures now: the AWS CLI with our profile passes, and with one
+    // byte of the secret changed it is refused.
+    let mut cmd = aws_cli(&aws, &org, &moto);
+    cmd.env("AWS_SHARED_CREDENTIALS_FILE", &file)
+        .env("AWS_PROFILE", "moto-signed-MotoOkta-MotoAliasReader")
+        .args(["iam", "list-account-aliases"]);
+    let ok = support::run(&mut cmd);
+    ok.expect_code(0);
+    assert!(ok.stdout.contains("moto-signed"), "{}", ok.stdout);
+    let marker = "aws_secret_access_key = ";
+    let start = text.find(marker).expect("secret line") + marker.len();
+    let end = start + text[start..].find('\n').unwrap_or(text.len() - start);
+    let mut bad = text.clone();
+    bad.replace_range(
+        end - 1..end,
+        if text[..end].ends_with('A') { "B" } else { "A" },
+    );
+    let bad_file = org.home().join("tampered-credentials");
+    std::fs::write(&bad_file, bad).expect("write tampered file");
+    let mut cmd = aws_cli(&aws, &org, &moto);
+    cmd.env("AWS_SHARED_CREDENTIALS_FILE", &bad_file)
+        .env("AWS_PROFILE", "moto-signed-MotoOkta-MotoAliasReader")
+        .args(["iam", "list-account-aliases"]);
+    let refused = support::run(&mut cmd);
+    assert_ne!(refused.code(), Some(0), "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("SignatureDoesNotMatch"),
+        "{}",
+        refused.stderr
+    );
+}
