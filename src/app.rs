@@ -1,11 +1,128 @@
 //! I/O: the pipeline. argv + env -> config -> auth flow -> credentials -> output.
 
-use crate::config::Env;
-use crate::error::Result;
+use std::io::Write as _;
+
+use crate::cli::{self, Parsed};
+use crate::config::{self, Command, Config, Env, Format};
+use crate::credentials_file::{self, UpsertOptions};
+use crate::debug_cmd;
+use crate::error::{Error, Result};
+use crate::http::{self, Http, HttpOptions};
+use crate::sts::Credentials;
+use crate::{exec, m2m, output, web};
+
+/// Print each warning as a `WARNING: ...` line on stderr.
+pub fn print_warnings(warnings: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "WARNING: {w}");
+    }
+}
+
+fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::runtime(format!("cannot write to stdout: {e}")))
+}
 
 /// Run one invocation. `argv` excludes the program name; `env` is the process
 /// environment snapshot. Errors carry their exit code (see [`crate::error::Error`]).
+///
+/// Steps: [`cli::parse`] (help and version print on stdout and return), then per command:
+/// `debug` runs [`debug_cmd::run_debug`]; the others [`config::load`], print
+/// [`Config::warnings`] on stderr, and dispatch.
 pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
-    let _ = (argv, env);
+    let inv = match cli::parse(&argv)? {
+        Parsed::Help(text) => return print_stdout(&text),
+        Parsed::Version(line) => return print_stdout(&format!("{line}\n")),
+        Parsed::Run(inv) => inv,
+    };
+    if inv.command == Command::Debug {
+        print_warnings(&inv.warnings);
+        return debug_cmd::run_debug(&inv, &env);
+    }
+    let cfg = config::load(&inv, &env)?;
+    print_warnings(&cfg.warnings);
+    dispatch(&cfg)
+}
+
+fn dispatch(cfg: &Config) -> Result<()> {
+    match cfg.command {
+        Command::ListProfiles => {
+            let (out, note) = debug_cmd::list_profiles(cfg);
+            if let Some(n) = note {
+                eprintln!("{n}");
+            }
+            print_stdout(&out)
+        }
+        Command::Debug => Ok(()),
+        Command::M2m => {
+            let http = new_http(cfg)?;
+            let creds = m2m::run(cfg, &http)?;
+            deliver(cfg, &[(cfg.profile.clone(), creds)])
+        }
+        Command::Web => {
+            let http = new_http(cfg)?;
+            let results = web::run(cfg, &http)?;
+            deliver(cfg, &results)
+        }
+    }
+}
+
+/// The one HTTP agent of the run, built only once a network call is certain.
+fn new_http(cfg: &Config) -> Result<Http> {
+    Http::new(HttpOptions {
+        user_agent: http::user_agent(cfg.short_user_agent),
+        debug_api_calls: cfg.debug_api_calls,
+        env: cfg.env.clone(),
+    })
+}
+
+/// Hand the credentials to the user in the configured format (DESIGN §2.7-2.10):
+/// the credentials file first (aws-credentials, or process-credentials with
+/// `--write-aws-credentials`; all profiles in one locked update), then stdout, then
+/// `--exec` (never with `--all-profiles`). `results` holds (profile name, credentials).
+fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
+    let Some((_, first)) = results.first() else {
+        return Err(Error::runtime("no credentials were obtained"));
+    };
+    let writes_file = cfg.format == Format::AwsCredentials
+        || (cfg.format == Format::ProcessCredentials && cfg.write_aws_credentials);
+    if writes_file {
+        let items: Vec<(&str, &Credentials)> =
+            results.iter().map(|(p, c)| (p.as_str(), c)).collect();
+        let opts = UpsertOptions {
+            legacy_aws_variables: cfg.legacy_aws_variables,
+            expiry_aws_variables: cfg.expiry_aws_variables,
+            region: cfg.aws_region.clone(),
+        };
+        let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
+        let mut err = std::io::stderr().lock();
+        for m in &report.messages {
+            let _ = writeln!(err, "{m}");
+        }
+    }
+    let mut text = String::new();
+    for (_, creds) in results {
+        text.push_str(&output::stdout_text(
+            cfg.format,
+            creds,
+            cfg.legacy_aws_variables,
+            cfg!(windows),
+        )?);
+    }
+    if !text.is_empty() {
+        print_stdout(&text)?;
+    }
+    if cfg.exec && !cfg.all_profiles {
+        let env = exec::child_env(
+            &cfg.env,
+            first,
+            cfg.legacy_aws_variables,
+            cfg.sts_region.as_deref(),
+        );
+        exec::run(&cfg.exec_args, &env)?;
+    }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! okta-aws-cli: Okta sign-in to temporary AWS IAM credentials.
 //!
-//! Pure modules (no I/O): `config`, `config_files`, `okta`, `jwt`, `keys`, `saml`, `sts`,
+//! Pure modules (no I/O): `config`, `config_files`, `okta`, `okta_web`, `jwt`, `keys`, `saml`, `sts`,
 //! `sigv4`, `iam`, `output`, `credentials_file`. I/O lives in `app`, `aws`, `http`, `web`, `m2m`,
 //! `exec`, `prompt`, `token_cache`.
 
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod config_files;
 pub mod credentials_file;
+pub mod debug_cmd;
 pub mod error;
 pub mod exec;
 pub mod http;
@@ -18,6 +19,7 @@ pub mod jwt;
 pub mod keys;
 pub mod m2m;
 pub mod okta;
+pub mod okta_web;
 pub mod output;
 pub mod prompt;
 pub mod saml;

@@ -1,1 +1,131 @@
-//! m2m (to be written).
+//! I/O: the `m2m` flow (upstream-behaviour §5).
+//!
+//! Private key -> RS256/ES256 client assertion (RFC 7523) -> client-credentials grant at
+//! `<org>/oauth2/<authz-id>/v1/token` -> STS `AssumeRoleWithWebIdentity` with the access
+//! token. Two HTTP requests in all.
+
+use std::io::IsTerminal;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::aws;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::http::{Http, Service};
+use crate::jwt::{self, AssertionInput};
+use crate::keys::{self, KeyError, PrivateKey};
+use crate::okta;
+
+/// Environment variable holding the passphrase of an encrypted PKCS#8 private key.
+pub const PASSPHRASE_ENV: &str = "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE";
+
+/// Default session duration in seconds when the user set none.
+pub const DEFAULT_DURATION_SECS: u32 = 3600;
+
+/// Run the m2m flow and return the STS credentials.
+///
+/// Errors: [`Error::Config`] for a missing or unusable key (named, never shown);
+/// [`Error::Okta`] when Okta refuses the token request; [`Error::Runtime`] for network
+/// failures and STS errors (`sts: <Code>: <Message>`).
+pub fn run(cfg: &Config, http: &Http) -> Result<crate::sts::Credentials> {
+    let role_arn = cfg
+        .aws_iam_role
+        .as_deref()
+        .ok_or_else(|| Error::config("missing flags:\n  --aws-iam-role"))?;
+    let key = load_key(cfg)?;
+
+    let now = unix_now();
+    let audience = okta::token_endpoint(&cfg.org.base, &cfg.authz_id);
+    let jti = jwt::new_jti()?;
+    let assertion = jwt::client_assertion(
+        &key,
+        &AssertionInput {
+            key_id: cfg.key_id.as_deref().unwrap_or_default(),
+            client_id: &cfg.oidc_client_id,
+            audience: &audience,
+            now,
+            jti: &jti,
+        },
+    )?;
+
+    let request = okta::m2m_token_request(
+        &cfg.org.base,
+        &cfg.authz_id,
+        &assertion,
+        &cfg.custom_scope,
+        http.user_agent(),
+    );
+    let headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let reply = http.post_form(Service::Okta, &request.url, &headers, &request.form)?;
+    let token = okta::m2m_token_reply(&reply, now as i64)?;
+
+    aws::assume_role_with_web_identity(
+        http,
+        &cfg.env,
+        cfg.sts_region.as_deref(),
+        role_arn,
+        &cfg.sts_role_session_name,
+        &token.access_token,
+        cfg.session_duration.unwrap_or(DEFAULT_DURATION_SECS),
+    )
+}
+
+/// Read the private key from `--private-key` (text) or `--private-key-file`, asking for a
+/// passphrase when the key is encrypted: [`PASSPHRASE_ENV`] first, then a prompt when stdin
+/// is a terminal. A key file readable by others draws a warning on stderr.
+fn load_key(cfg: &Config) -> Result<PrivateKey> {
+    let text = match (&cfg.private_key, &cfg.private_key_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) => {
+            warn_loose_mode(path);
+            std::fs::read_to_string(path).map_err(|e| {
+                Error::config(format!(
+                    "cannot read private key file {}: {e}",
+                    path.display()
+                ))
+            })?
+        }
+        (None, None) => {
+            return Err(Error::config(
+                "missing flags:\n  --(private-key or private-key-file)",
+            ));
+        }
+    };
+    let passphrase = if keys::is_encrypted(&text) {
+        match cfg.env.get(PASSPHRASE_ENV).filter(|p| !p.is_empty()) {
+            Some(p) => Some(p.clone()),
+            None if std::io::stdin().is_terminal() => Some(
+                rpassword::prompt_password("Passphrase for the m2m private key: ")
+                    .map_err(|e| Error::runtime(format!("cannot read passphrase: {e}")))?,
+            ),
+            None => return Err(KeyError::PassphraseRequired.into()),
+        }
+    } else {
+        None
+    };
+    Ok(keys::load_private_key(&text, passphrase.as_deref())?)
+}
+
+#[cfg(unix)]
+fn warn_loose_mode(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path)
+        && let Some(w) =
+            keys::key_file_mode_warning(&path.display().to_string(), meta.permissions().mode())
+    {
+        eprintln!("{w}");
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_loose_mode(_path: &std::path::Path) {}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -1,0 +1,898 @@
+use super::*;
+use serde_json::json;
+
+const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+
+fn org() -> OrgUrl {
+    OrgUrl {
+        base: "https://example.okta.com".into(),
+        host: "example.okta.com".into(),
+    }
+}
+
+fn web(org: &OrgUrl) -> OktaWeb<'_> {
+    OktaWeb {
+        org,
+        client_id: "0oaCLIENT",
+        user_agent: "okta-aws-cli",
+    }
+}
+
+fn json_resp(status: u16, body: Value) -> Response {
+    Response {
+        status,
+        reason: String::new(),
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+fn header_names(r: &Request) -> Vec<&str> {
+    r.headers.iter().map(|(k, _)| k.as_str()).collect()
+}
+
+#[test]
+fn device_authorize_request() {
+    let o = org();
+    let r = web(&o).device_authorize();
+    assert_eq!(r.method, Method::Post);
+    assert_eq!(r.url, "https://example.okta.com/oauth2/v1/device/authorize");
+    assert_eq!(
+        r.body(),
+        "client_id=0oaCLIENT&scope=openid+okta.apps.sso+okta.apps.read+okta.users.read.self"
+    );
+    assert_eq!(
+        header_names(&r),
+        [
+            "Accept",
+            "Content-Type",
+            "User-Agent",
+            "X-Okta-Aws-Cli-Operation"
+        ]
+    );
+    assert_eq!(r.header("accept"), Some("application/json"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(r.header("user-agent"), Some("okta-aws-cli"));
+    assert_eq!(r.header("x-okta-aws-cli-operation"), Some("web"));
+}
+
+#[test]
+fn device_token_request_matches_upstream_bytes() {
+    let o = org();
+    let r = web(&o).device_token("dev code/1");
+    assert_eq!(r.url, "https://example.okta.com/oauth2/v1/token");
+    assert_eq!(
+        r.body(),
+        "client_id=0oaCLIENT&device_code=dev+code%2F1&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
+    );
+    assert_eq!(r.method_str(), "POST");
+    assert_eq!(r.body_bytes(), Some(r.body().into_bytes()));
+    assert_eq!(r.header_pairs()[0], ("Accept", "application/json"));
+    let dbg = format!("{r:?}");
+    assert!(!dbg.contains("dev code/1"), "{dbg}");
+    assert!(dbg.contains("<redacted>"));
+}
+
+fn tokens() -> OktaTokens {
+    OktaTokens {
+        access_token: "AT-secret".into(),
+        id_token: "IDT-secret".into(),
+        token_type: "Bearer".into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn token_exchange_request_fields() {
+    let o = org();
+    let r = web(&o).token_exchange(&tokens(), "0oaFEDAPP").unwrap();
+    assert_eq!(r.url, "https://example.okta.com/oauth2/v1/token");
+    let want = [
+        ("actor_token", "AT-secret"),
+        (
+            "actor_token_type",
+            "urn:ietf:params:oauth:token-type:access_token",
+        ),
+        ("audience", "urn:okta:apps:0oaFEDAPP"),
+        ("client_id", "0oaCLIENT"),
+        (
+            "grant_type",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+        ),
+        (
+            "requested_token_type",
+            "urn:okta:oauth:token-type:web_sso_token",
+        ),
+        ("subject_token", "IDT-secret"),
+        (
+            "subject_token_type",
+            "urn:ietf:params:oauth:token-type:id_token",
+        ),
+    ];
+    let got: Vec<(&str, &str)> = r
+        .form
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(r.header("accept"), Some("application/json"));
+    let dbg = format!("{r:?}");
+    assert!(
+        !dbg.contains("AT-secret") && !dbg.contains("IDT-secret"),
+        "{dbg}"
+    );
+
+    let no_id = OktaTokens {
+        id_token: String::new(),
+        ..tokens()
+    };
+    assert!(web(&o).token_exchange(&no_id, "x").is_err());
+}
+
+#[test]
+fn token_exchange_reply() {
+    let t = parse_token_exchange(&json_resp(
+        200,
+        json!({"access_token": "WEB-SSO", "issued_token_type": "urn:okta:oauth:token-type:web_sso_token"}),
+    ))
+    .unwrap();
+    assert_eq!(t.0, "WEB-SSO");
+    assert!(!format!("{t:?}").contains("WEB-SSO"));
+    assert!(parse_token_exchange(&json_resp(200, json!({}))).is_err());
+    // invalid_grant keeps its code for the stale-token retry.
+    let err = parse_token_exchange(&json_resp(
+        400,
+        json!({"error": "invalid_grant", "error_description": "The 'subject_token' either expired or the session associated with it was terminated."}),
+    ))
+    .unwrap_err();
+    assert_eq!(err.okta_code(), Some("invalid_grant"));
+    assert!(err.to_string().contains("subject_token"), "{err}");
+}
+
+#[test]
+fn saml_page_request_and_reply() {
+    let o = org();
+    let w = web(&o);
+    let r = w.saml_page(&WebSsoToken("SSO+TOKEN".into()));
+    assert_eq!(r.url, "https://example.okta.com/login/token/sso");
+    assert_eq!(w.saml_url(), r.url);
+    assert_eq!(r.body(), "token=SSO%2BTOKEN");
+    assert_eq!(r.header("accept"), Some("text/html"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert!(!format!("{r:?}").contains("SSO+TOKEN"));
+
+    let page = std::fs::read(format!("{CASES}B05-sso-page-html-entities.html")).unwrap();
+    let ok = Response {
+        status: 200,
+        reason: "OK".into(),
+        headers: vec![],
+        body: page,
+    };
+    let v = parse_saml_page(&ok, &w.saml_url()).unwrap();
+    assert_eq!(v.len(), 1140);
+    let bad = Response {
+        status: 403,
+        reason: "Forbidden".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        parse_saml_page(&bad, &w.saml_url())
+            .unwrap_err()
+            .to_string(),
+        "fetching SAML assertion received API response \"403 Forbidden\""
+    );
+}
+
+#[test]
+fn app_links_request_reply_and_pagination() {
+    let o = org();
+    let w = web(&o);
+    let r = w.app_links(&w.app_links_url(), &tokens());
+    assert_eq!(r.method, Method::Get);
+    assert_eq!(r.url, "https://example.okta.com/api/v1/users/me/appLinks");
+    assert_eq!(r.header("authorization"), Some("Bearer AT-secret"));
+    assert_eq!(r.header("accept"), Some("application/json"));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.header("x-okta-aws-cli-operation"), Some("web"));
+    assert!(r.body().is_empty());
+    assert!(!format!("{r:?}").contains("AT-secret"));
+
+    let mut resp = json_resp(
+        200,
+        json!([
+            {"appInstanceId": "0oa1", "label": "AWS Prod", "appName": "amazon_aws"},
+            {"appInstanceId": "0oa2", "label": "Slack", "appName": "slack"},
+            {"appInstanceId": "0oa3", "label": "AWS Dev", "appName": "amazon_aws"}
+        ]),
+    );
+    let apps = parse_app_links(&resp).unwrap();
+    assert_eq!(
+        apps,
+        vec![
+            FedApp {
+                id: "0oa1".into(),
+                label: "AWS Prod".into()
+            },
+            FedApp {
+                id: "0oa3".into(),
+                label: "AWS Dev".into()
+            },
+        ]
+    );
+    assert_eq!(next_page_url(&resp, &o), None);
+    resp.headers.push((
+        "Link".into(),
+        "<https://example.okta.com/api/v1/users/me/appLinks?limit=2>; rel=\"self\"".into(),
+    ));
+    resp.headers.push((
+        "link".into(),
+        "<https://example.okta.com/api/v1/users/me/appLinks?after=0oa3&limit=2>; rel=\"next\""
+            .into(),
+    ));
+    assert_eq!(
+        next_page_url(&resp, &o).as_deref(),
+        Some("https://example.okta.com/api/v1/users/me/appLinks?after=0oa3&limit=2")
+    );
+    // Both links in one header, next first.
+    resp.headers.truncate(1);
+    resp.headers.push((
+        "Link".into(),
+        "</api/v1/users/me/appLinks?after=x>; rel=next, <https://example.okta.com/a>; rel=\"self\""
+            .into(),
+    ));
+    assert_eq!(
+        next_page_url(&resp, &o).as_deref(),
+        Some("https://example.okta.com/api/v1/users/me/appLinks?after=x")
+    );
+    // Another origin (host, scheme or port) is never followed.
+    for foreign in [
+        "https://evil.example.com/api/v1/users/me/appLinks?after=x",
+        "http://example.okta.com/api/v1/users/me/appLinks?after=x",
+        "https://example.okta.com:444/x",
+        "https://example.okta.com@evil.example.com/x",
+        "//evil.example.com/x",
+    ] {
+        resp.headers.truncate(1);
+        resp.headers
+            .push(("Link".into(), format!("<{foreign}>; rel=\"next\"")));
+        assert_eq!(next_page_url(&resp, &o), None, "{foreign}");
+    }
+
+    let denied = json_resp(
+        403,
+        json!({"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action"}),
+    );
+    let err = parse_app_links(&denied).unwrap_err();
+    assert_eq!(err.okta_code(), Some("E0000006"));
+    assert!(r.method_str() == "GET" && r.body_bytes().is_none());
+    let not_array = json_resp(200, json!({"a": 1}));
+    assert!(
+        parse_app_links(&not_array)
+            .unwrap_err()
+            .to_string()
+            .contains("not a JSON array")
+    );
+    assert!(
+        no_fed_apps_error("0oaX")
+            .to_string()
+            .contains("OIDC App \"0oaX\"")
+    );
+}
+
+#[test]
+fn classic_org_probe() {
+    let o = org();
+    let r = web(&o).classic_org_probe();
+    assert_eq!(r.method, Method::Get);
+    assert_eq!(
+        r.url,
+        "https://example.okta.com/.well-known/okta-organization"
+    );
+    assert_eq!(r.header("accept"), Some("application/json"));
+    assert_eq!(r.header("x-okta-aws-cli-operation"), Some("web"));
+
+    let err = check_classic_org(&o, &json_resp(200, json!({"pipeline": "v1"}))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "\"example.okta.com\" is a Classic org; the web command needs an Okta Identity Engine org"
+    );
+    assert!(check_classic_org(&o, &json_resp(200, json!({"pipeline": "idx"}))).is_ok());
+    assert!(check_classic_org(&o, &json_resp(404, json!({"pipeline": "v1"}))).is_ok());
+    let html = Response {
+        status: 200,
+        body: b"<html>".to_vec(),
+        ..Default::default()
+    };
+    assert!(check_classic_org(&o, &html).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------
+// B09: device authorization and polling
+// ---------------------------------------------------------------------------------------
+
+fn transcript() -> Value {
+    let text = std::fs::read_to_string(format!("{CASES}B09-device-poll-transcript.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Epoch seconds of the fake clock's t = 0.
+const T0: u64 = 1_714_564_800;
+
+/// A transcript entry as the reply the I/O side would see.
+fn scripted(entry: &Value) -> std::result::Result<Response, String> {
+    if let Some(e) = entry.get("network_error") {
+        return Err(e.as_str().unwrap().to_string());
+    }
+    let mut headers = Vec::new();
+    let ct = entry
+        .get("content_type")
+        .and_then(Value::as_str)
+        .unwrap_or("application/json");
+    headers.push(("Content-Type".to_string(), ct.to_string()));
+    if let Some(Value::Object(h)) = entry.get("headers") {
+        for (k, v) in h {
+            let mut v = v.as_str().unwrap().to_string();
+            if v == "<t=50 as epoch seconds>" {
+                v = (T0 + 50).to_string();
+            }
+            headers.push((k.clone(), v));
+        }
+    }
+    let body = match (entry.get("json"), entry.get("body")) {
+        (Some(j), _) => j.to_string().into_bytes(),
+        (None, Some(b)) => b.as_str().unwrap().as_bytes().to_vec(),
+        _ => Vec::new(),
+    };
+    Ok(Response {
+        status: entry["status"].as_u64().unwrap() as u16,
+        reason: String::new(),
+        headers,
+        body,
+    })
+}
+
+fn pending() -> Response {
+    json_resp(
+        400,
+        json!({"error": "authorization_pending", "error_description": "pending"}),
+    )
+}
+
+/// Drive a Poller with the fake clock. Each poll at time t gets the scripted reply for t,
+/// or `authorization_pending` when the script has nothing for t. Returns the poll times
+/// (relative to t = 0) and the final outcome. Bounded by `max_polls`.
+fn drive(script: &[Value], max_polls: usize) -> (Vec<u64>, std::result::Result<OktaTokens, Error>) {
+    let auth = &transcript()["device_authorize"]["response"]["json"];
+    let mut poller = Poller::new(auth["interval"].as_u64(), auth["expires_in"].as_u64(), T0);
+    let mut now = T0 + poller.first_wait();
+    let mut times = Vec::new();
+    for _ in 0..max_polls {
+        let t = now - T0;
+        times.push(t);
+        let entry = script.iter().find(|e| e["t"].as_u64() == Some(t));
+        let reply = match entry.map(scripted) {
+            Some(Ok(r)) => Ok(r),
+            Some(Err(e)) => Err(e),
+            None => Ok(pending()),
+        };
+        let decision = match &reply {
+            Ok(r) => poller.next(PollReply::Response(r), now),
+            Err(e) => poller.next(PollReply::NetworkError(e), now),
+        };
+        match decision {
+            Decision::Wait(s) => now += s,
+            Decision::Done(t) => return (times, Ok(t)),
+            Decision::Fail(e) => return (times, Err(e)),
+        }
+    }
+    panic!("poller did not finish within {max_polls} polls: {times:?}");
+}
+
+#[test]
+fn b09_device_authorization_reply() {
+    let tr = transcript();
+    let resp = json_resp(200, tr["device_authorize"]["response"]["json"].clone());
+    let a = parse_device_authorization(&resp).unwrap();
+    assert_eq!(a.device_code, "FAKE-DEVICE-CODE-0001");
+    assert_eq!(a.user_code, "ABCD-EFGH");
+    assert_eq!(
+        a.verification_uri_complete,
+        "https://example.okta.com/activate?user_code=ABCDEFGH"
+    );
+    assert_eq!((a.expires_in, a.interval), (Some(600), Some(5)));
+    assert!(!format!("{a:?}").contains("FAKE-DEVICE-CODE"));
+
+    let mut partial = tr["device_authorize"]["response"]["json"].clone();
+    partial
+        .as_object_mut()
+        .unwrap()
+        .remove("verification_uri_complete");
+    partial.as_object_mut().unwrap().remove("interval");
+    let a = parse_device_authorization(&json_resp(200, partial)).unwrap();
+    assert_eq!(
+        a.verification_uri_complete,
+        "https://example.okta.com/activate?user_code=ABCD-EFGH"
+    );
+    assert_eq!(a.interval, None);
+
+    let err = parse_device_authorization(&Response {
+        status: 400,
+        reason: "Bad Request".into(),
+        headers: vec![],
+        body: json!({"error": "invalid_client", "error_description": "Invalid value for 'client_id' parameter."})
+            .to_string()
+            .into_bytes(),
+    })
+    .unwrap_err();
+    assert_eq!(err.okta_code(), Some("invalid_client"));
+    assert!(
+        err.to_string()
+            .starts_with("authorize received API response \"400 Bad Request\": invalid_client"),
+        "{err}"
+    );
+    let html = Response {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: b"<html/>".to_vec(),
+        ..Default::default()
+    };
+    assert_eq!(
+        parse_device_authorization(&html).unwrap_err().to_string(),
+        "authorize non-JSON API response content type \"text/html\""
+    );
+}
+
+#[test]
+fn b09_main_script_polls_at_5_10_20_50_60() {
+    let tr = transcript();
+    let script = tr["token_polls"].as_array().unwrap();
+    let (times, outcome) = drive(script, 50);
+    assert_eq!(times, [5, 10, 20, 50, 60]);
+    let t = outcome.unwrap();
+    assert_eq!(t.access_token, "FAKE.ACCESS.TOKEN");
+    assert_eq!(t.id_token, "FAKE.ID.TOKEN");
+    assert_eq!(t.token_type, "Bearer");
+    assert_eq!(t.expires_in, Some(3600));
+}
+
+#[test]
+fn b09_expired_token() {
+    let tr = transcript();
+    let script = tr["alternative_endings"]["expired"].as_array().unwrap();
+    let (times, outcome) = drive(script, 500);
+    assert_eq!(times.last(), Some(&600));
+    assert_eq!(times.len(), 120);
+    let err = outcome.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "device code expired, run the command again"
+    );
+    assert_eq!(err.exit_code(), 1);
+}
+
+#[test]
+fn b09_local_deadline_ends_polling() {
+    // The server never says expired_token: the local expires_in deadline stops the loop.
+    let (times, outcome) = drive(&[], 500);
+    assert!(times.iter().all(|t| *t <= 600), "{times:?}");
+    assert_eq!(times.last(), Some(&600));
+    assert_eq!(
+        outcome.unwrap_err().to_string(),
+        "device code expired, run the command again"
+    );
+    // A wait never runs past the deadline, whatever the server asks.
+    let mut p = Poller::new(Some(5), Some(600), 0);
+    let r = Response {
+        status: 429,
+        headers: vec![("Retry-After".into(), "3600".into())],
+        ..Default::default()
+    };
+    match p.next(PollReply::Response(&r), 590) {
+        Decision::Wait(s) => assert_eq!(s, 10),
+        d => panic!("{d:?}"),
+    }
+}
+
+#[test]
+fn b09_denied() {
+    let tr = transcript();
+    let script = tr["alternative_endings"]["denied"].as_array().unwrap();
+    let (times, outcome) = drive(script, 50);
+    assert_eq!(times, [5, 10, 15]);
+    let err = outcome.unwrap_err();
+    assert_eq!(err.to_string(), "authorization was denied in the browser");
+    assert_eq!(err.okta_code(), Some("access_denied"));
+}
+
+#[test]
+fn b09_html_from_proxy() {
+    let tr = transcript();
+    let script = tr["alternative_endings"]["html_from_proxy"]
+        .as_array()
+        .unwrap();
+    let (times, outcome) = drive(script, 50);
+    assert_eq!(times, [5]);
+    let msg = outcome.unwrap_err().to_string();
+    assert!(msg.contains("\"502\""), "{msg}");
+    assert!(
+        msg.contains("<html><body>Bad gateway</body></html>"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn b09_connection_reset_is_retried_then_fails() {
+    let tr = transcript();
+    let entry = &tr["alternative_endings"]["connection_reset"][0];
+    // Once: retried at the interval, then the flow goes on to the token.
+    let mut success = tr["token_polls"][4].clone();
+    success["t"] = json!(10);
+    let (times, outcome) = drive(&[entry.clone(), success], 10);
+    assert_eq!(times, [5, 10]);
+    assert_eq!(outcome.unwrap().access_token, "FAKE.ACCESS.TOKEN");
+    // Every poll fails: a bounded number of retries, then the error.
+    let mut p = Poller::new(Some(5), Some(600), 0);
+    let mut now = p.first_wait();
+    let mut polls = 0;
+    let err = loop {
+        polls += 1;
+        match p.next(PollReply::NetworkError("connection reset by peer"), now) {
+            Decision::Wait(s) => now += s,
+            Decision::Fail(e) => break e,
+            Decision::Done(_) => panic!("no token from a network error"),
+        }
+        assert!(polls < 10);
+    };
+    assert_eq!(polls, MAX_NETWORK_RETRIES + 1);
+    assert!(
+        err.to_string().contains("connection reset by peer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rate_limit_variants() {
+    let r429 = |h: Vec<(&str, &str)>| Response {
+        status: 429,
+        headers: h.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        ..Default::default()
+    };
+    let wait = |p: &mut Poller, r: &Response, now: u64| match p.next(PollReply::Response(r), now) {
+        Decision::Wait(s) => s,
+        d => panic!("{d:?}"),
+    };
+    let mut p = Poller::new(None, None, 1000);
+    assert_eq!(p.first_wait(), 5);
+    assert_eq!(wait(&mut p, &r429(vec![("Retry-After", "17")]), 1005), 17);
+    // A reset already in the past still respects the interval.
+    assert_eq!(
+        wait(&mut p, &r429(vec![("X-Rate-Limit-Reset", "900")]), 1030),
+        5
+    );
+    // HTTP-date Retry-After.
+    let mut p = Poller::new(Some(5), Some(600), 1_445_412_000);
+    let r = r429(vec![("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")]);
+    assert_eq!(wait(&mut p, &r, 1_445_412_460), 20);
+    // No header: growing, bounded back-off.
+    let mut p = Poller::new(Some(5), Some(3600), 0);
+    let waits: Vec<u64> = (0..6)
+        .map(|i| wait(&mut p, &r429(vec![]), 10 + i))
+        .collect();
+    assert_eq!(waits, [10, 20, 40, 60, 60, 60]);
+    // A normal reply resets the back-off.
+    assert_eq!(wait(&mut p, &pending(), 100), 5);
+    assert_eq!(wait(&mut p, &r429(vec![]), 105), 10);
+}
+
+#[test]
+fn other_poll_errors() {
+    let mut p = Poller::new(Some(5), Some(600), 0);
+    let r = json_resp(
+        400,
+        json!({"error": "invalid_grant", "error_description": "The device code is invalid."}),
+    );
+    let Decision::Fail(e) = p.next(PollReply::Response(&r), 5) else {
+        panic!()
+    };
+    assert_eq!(e.okta_code(), Some("invalid_grant"));
+    assert_eq!(
+        e.to_string(),
+        "fetching access token polling received unexpected API polling error \"invalid_grant\" - \"The device code is invalid.\""
+    );
+    let r = Response {
+        status: 400,
+        reason: "Bad Request".into(),
+        headers: vec![],
+        body: b"oops\n\n not json".to_vec(),
+    };
+    let Decision::Fail(e) = p.next(PollReply::Response(&r), 5) else {
+        panic!()
+    };
+    assert_eq!(
+        e.to_string(),
+        "fetching access token polling received unexpected API error body \"oops not json\""
+    );
+    // A 200 that is not a token, without leaking its body.
+    let r = Response {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: b"<html>secret-ish</html>".to_vec(),
+        ..Default::default()
+    };
+    let Decision::Fail(e) = p.next(PollReply::Response(&r), 5) else {
+        panic!()
+    };
+    assert!(!e.to_string().contains("secret-ish"), "{e}");
+    // Long bodies are cut.
+    let long = "x".repeat(1000);
+    assert_eq!(body_snippet(long.as_bytes()).len(), 203);
+}
+
+// ---------------------------------------------------------------------------------------
+// Labels and choices
+// ---------------------------------------------------------------------------------------
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn label_lookup_order() {
+    let labels = pairs(&[
+        ("arn:aws:iam::.*:role/Admin", "Any Admin"),
+        ("(invalid", "never"),
+        ("arn:aws:iam::222222222222:role/Admin", "Exact 222 Admin"),
+        ("role/Admin", "Later regex"),
+        ("ReadOnly$", "RO"),
+    ]);
+    assert_eq!(
+        label_for("arn:aws:iam::222222222222:role/Admin", &labels),
+        Some("Exact 222 Admin")
+    );
+    assert_eq!(
+        label_for("arn:aws:iam::111111111111:role/Admin", &labels),
+        Some("Any Admin")
+    );
+    assert_eq!(
+        label_for("arn:aws:iam::111111111111:role/ReadOnly", &labels),
+        Some("RO")
+    );
+    assert_eq!(
+        label_for("arn:aws:iam::111111111111:role/ReadOnlyX", &labels),
+        None
+    );
+    assert_eq!(label_for("(invalid", &labels), Some("never")); // exact key still works
+
+    assert_eq!(
+        label_debug("Role", "arn:aws:iam::1:role/ReadOnly", &labels),
+        "  found Role ARN \"arn:aws:iam::1:role/ReadOnly\" having friendly label \"RO\"\n"
+    );
+    let idps = pairs(&[("arn:aws:iam::1:saml-provider/A", "A")]);
+    assert_eq!(
+        label_debug("IdP", "arn:aws:iam::2:saml-provider/B", &idps),
+        "  did not find friendly label for IdP ARN\n    \"arn:aws:iam::2:saml-provider/B\"\n    \
+         in okta.yaml awscli.idps map:\n      \"arn:aws:iam::1:saml-provider/A\": \"A\"\n"
+    );
+}
+
+fn b03() -> SamlRoles {
+    let xml = std::fs::read(format!("{CASES}B03-saml-multi-account.xml")).unwrap();
+    crate::saml::parse_saml_xml(&xml).unwrap()
+}
+
+#[test]
+fn b03_preselected_role_brings_its_provider() {
+    let r = b03();
+    let sel = choose_idp(
+        &r,
+        None,
+        Some("arn:aws:iam::333333333333:role/Admin"),
+        &[],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        sel,
+        Selected::Chosen("arn:aws:iam::333333333333:saml-provider/OtherIdP".into())
+    );
+    let sel = choose_role(
+        &r,
+        "arn:aws:iam::333333333333:saml-provider/OtherIdP",
+        Some("arn:aws:iam::333333333333:role/Admin"),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        sel,
+        Selected::Chosen("arn:aws:iam::333333333333:role/Admin".into())
+    );
+
+    // Same via a label (reverse lookup among the offered roles).
+    let role_labels = pairs(&[("arn:aws:iam::222222222222:role/ReadOnly", "Staging RO")]);
+    let sel = choose_idp(&r, None, Some("Staging RO"), &[], &role_labels).unwrap();
+    assert_eq!(
+        sel,
+        Selected::Chosen("arn:aws:iam::222222222222:saml-provider/ExampleOkta".into())
+    );
+}
+
+#[test]
+fn b03_menus_tell_same_named_entries_apart() {
+    let r = b03();
+    let idp_labels = pairs(&[("saml-provider/ExampleOkta", "Okta")]);
+    let Selected::Ask(c) = choose_idp(&r, None, None, &idp_labels, &[]).unwrap() else {
+        panic!("three IdPs must be asked")
+    };
+    let labels: Vec<&str> = c.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Okta (arn:aws:iam::111111111111:saml-provider/ExampleOkta)",
+            "Okta (arn:aws:iam::222222222222:saml-provider/ExampleOkta)",
+            "arn:aws:iam::333333333333:saml-provider/OtherIdP",
+        ]
+    );
+    // A label shared by several roles asks among those only.
+    let role_labels = pairs(&[("role/Admin$", "Admin")]);
+    let Selected::Ask(c) = choose_idp(&r, None, Some("Admin"), &[], &role_labels).unwrap() else {
+        panic!()
+    };
+    assert_eq!(c.len(), 3);
+    let sel = choose_idp(
+        &r,
+        Some("arn:aws:iam::222222222222:saml-provider/ExampleOkta"),
+        Some("Admin"),
+        &[],
+        &role_labels,
+    )
+    .unwrap();
+    assert_eq!(
+        sel,
+        Selected::Chosen("arn:aws:iam::222222222222:saml-provider/ExampleOkta".into())
+    );
+    let Selected::Ask(c) = choose_role(
+        &r,
+        "arn:aws:iam::222222222222:saml-provider/ExampleOkta",
+        None,
+        &role_labels,
+    )
+    .unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        c.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+        ["Admin", "arn:aws:iam::222222222222:role/ReadOnly"]
+    );
+}
+
+#[test]
+fn preselection_errors_and_auto_selection() {
+    let r = b03();
+    let err = choose_idp(
+        &r,
+        None,
+        Some("arn:aws:iam::444444444444:role/Admin"),
+        &[],
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(
+        err.to_string()
+            .starts_with("--aws-iam-role \"arn:aws:iam::444444444444:role/Admin\" matches none"),
+        "{err}"
+    );
+    let err = choose_idp(&r, Some("Nope"), None, &[], &[]).unwrap_err();
+    assert!(
+        err.to_string().starts_with("--aws-iam-idp \"Nope\""),
+        "{err}"
+    );
+    let err = choose_idp(
+        &r,
+        Some("arn:aws:iam::111111111111:saml-provider/ExampleOkta"),
+        Some("arn:aws:iam::333333333333:role/Admin"),
+        &[],
+        &[],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("is not paired with role"), "{err}");
+    let sel = choose_idp(
+        &r,
+        Some("Other"),
+        None,
+        &pairs(&[("OtherIdP", "Other")]),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        sel,
+        Selected::Chosen("arn:aws:iam::333333333333:saml-provider/OtherIdP".into())
+    );
+
+    // One IdP with one role: chosen without asking; an unknown role flag is refused.
+    let xml = std::fs::read(format!("{CASES}B06-saml-provider-only.xml")).unwrap();
+    let one = crate::saml::parse_saml_xml(&xml).unwrap();
+    let idp = match choose_idp(&one, Some("whatever"), None, &[], &[]).unwrap() {
+        Selected::Chosen(i) => i,
+        s => panic!("{s:?}"),
+    };
+    assert_eq!(
+        choose_role(&one, &idp, None, &[]).unwrap(),
+        Selected::Chosen("arn:aws:iam::210987654321:role/Support".into())
+    );
+    assert!(choose_role(&one, &idp, Some("arn:aws:iam::1:role/Other"), &[]).is_err());
+    assert!(choose_role(&one, "arn:aws:iam::9:saml-provider/X", None, &[]).is_err());
+}
+
+#[test]
+fn fed_app_choice_and_no_tty_error() {
+    let apps = vec![
+        FedApp {
+            id: "0oa1".into(),
+            label: "AWS".into(),
+        },
+        FedApp {
+            id: "0oa2".into(),
+            label: "AWS".into(),
+        },
+        FedApp {
+            id: "0oa3".into(),
+            label: "AWS Dev".into(),
+        },
+    ];
+    assert_eq!(
+        choose_fed_app(&apps[2..], None).unwrap(),
+        Selected::Chosen("0oa3".into())
+    );
+    assert_eq!(
+        choose_fed_app(&apps, Some("AWS Dev")).unwrap(),
+        Selected::Chosen("0oa3".into())
+    );
+    let Selected::Ask(c) = choose_fed_app(&apps, Some("AWS")).unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        c.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+        ["AWS (0oa1)", "AWS (0oa2)", "AWS Dev"]
+    );
+    let err = no_tty_error(ChoiceKind::FedApp, &c);
+    assert_eq!(err.exit_code(), 2);
+    assert_eq!(
+        err.to_string(),
+        "several AWS Federation apps are available and there is no terminal to choose from; \
+         preselect one with --aws-acct-fed-app-id:\n  0oa1  (AWS (0oa1))\n  0oa2  (AWS (0oa2))\n  0oa3  (AWS Dev)"
+    );
+    let err = no_tty_error(
+        ChoiceKind::Role,
+        &choices(&["arn:aws:iam::1:role/A", "arn:aws:iam::1:role/B"], &[]),
+    );
+    assert!(
+        err.to_string()
+            .contains("--aws-iam-role:\n  arn:aws:iam::1:role/A\n  arn:aws:iam::1:role/B")
+    );
+}
+
+#[test]
+fn tokens_serialize_like_upstream_cache() {
+    let t = OktaTokens {
+        access_token: "a".into(),
+        id_token: "i".into(),
+        token_type: "Bearer".into(),
+        scope: "openid".into(),
+        expires_in: Some(3600),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_string(&t).unwrap(),
+        r#"{"access_token":"a","id_token":"i","token_type":"Bearer","scope":"openid","expires_in":3600}"#
+    );
+    assert!(!format!("{t:?}").contains("\"a\""));
+}

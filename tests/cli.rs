@@ -1,0 +1,358 @@
+//! End to end: the built binary's command-line surface, configuration errors,
+//! `list-profiles` and `debug`. Each run has an empty environment, a temporary HOME and a
+//! temporary current directory; no network is used.
+
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-aws-cli");
+const B34: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/spec/cases/B34-okta.yaml"
+);
+
+struct Sandbox {
+    home: tempfile::TempDir,
+    cwd: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        Sandbox {
+            home: tempfile::tempdir().expect("temp home"),
+            cwd: tempfile::tempdir().expect("temp cwd"),
+        }
+    }
+
+    fn okta_yaml(&self, text: &str) -> &Self {
+        let dir = self.home.path().join(".okta");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("okta.yaml"), text).unwrap();
+        self
+    }
+
+    fn dotenv(&self, text: &str) -> &Self {
+        std::fs::write(self.cwd.path().join(".env"), text).unwrap();
+        self
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("USERPROFILE", self.home.path())
+            .current_dir(self.cwd.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Out(cmd.output().expect("binary runs"))
+    }
+
+    fn yaml_path(&self) -> String {
+        self.home
+            .path()
+            .join(".okta")
+            .join("okta.yaml")
+            .display()
+            .to_string()
+    }
+}
+
+struct Out(Output);
+
+impl Out {
+    fn code(&self) -> i32 {
+        self.0.status.code().expect("exit code")
+    }
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    /// Exit 2, empty stdout, exactly one stderr line `Error: ...` containing `needle`.
+    fn usage_error(&self, needle: &str) {
+        let err = self.stderr();
+        assert_eq!(self.code(), 2, "stderr: {err}");
+        assert_eq!(self.stdout(), "");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(
+            err.starts_with("Error: ") && err.contains(needle),
+            "{needle}: {err}"
+        );
+    }
+}
+
+#[test]
+fn no_args_prints_help_on_stdout() {
+    let o = Sandbox::new().run(&[], &[]);
+    assert_eq!(o.code(), 0);
+    assert!(
+        o.stdout().starts_with("Usage: okta-aws-cli"),
+        "{}",
+        o.stdout()
+    );
+    assert!(o.stdout().contains("list-profiles"));
+    assert_eq!(o.stderr(), "");
+}
+
+#[test]
+fn help_of_a_command() {
+    let o = Sandbox::new().run(&["m2m", "--help"], &[]);
+    assert_eq!(o.code(), 0);
+    assert!(o.stdout().contains("--private-key-file"), "{}", o.stdout());
+}
+
+#[test]
+fn version() {
+    for flag in ["--version", "-v"] {
+        let o = Sandbox::new().run(&[flag], &[]);
+        assert_eq!(o.code(), 0);
+        assert_eq!(
+            o.stdout(),
+            format!("okta-aws-cli version {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+#[test]
+fn unknown_flag_and_missing_value() {
+    let s = Sandbox::new();
+    s.run(&["--no-such-flag"], &[])
+        .usage_error("--no-such-flag");
+    s.run(&["web", "--key-id", "k"], &[])
+        .usage_error("--key-id");
+    s.run(&["--profile"], &[]).usage_error("--profile");
+    s.run(&["m2m", "-i"], &[]).usage_error("-i");
+    s.run(&["--open-browser=perhaps"], &[])
+        .usage_error("perhaps");
+}
+
+#[test]
+fn missing_required_values_are_named_together() {
+    let o = Sandbox::new().run(&["m2m"], &[]);
+    assert_eq!(o.code(), 2);
+    let err = o.stderr();
+    for needle in [
+        "--org-domain",
+        "--oidc-client-id",
+        "--aws-iam-role",
+        "--key-id",
+        "--private-key or --private-key-file",
+    ] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let o = Sandbox::new().run(&["--aws-iam-role", "arn:aws:iam::1:role/r"], &[]);
+    assert_eq!(o.code(), 2);
+    assert!(
+        o.stderr()
+            .contains("missing required settings for web: --org-domain")
+    );
+}
+
+#[test]
+fn bad_duration_format_and_boolean() {
+    let s = Sandbox::new();
+    let o = s.run(&["list-profiles", "--aws-session-duration", "60"], &[]);
+    assert_eq!(o.code(), 2);
+    assert!(
+        o.stderr().contains("\"60\"") && o.stderr().contains("900"),
+        "{}",
+        o.stderr()
+    );
+    let o = s.run(&["list-profiles"], &[("OKTA_AWSCLI_FORMAT", "yaml")]);
+    assert_eq!(o.code(), 2);
+    assert!(o.stderr().contains("OKTA_AWSCLI_FORMAT") && o.stderr().contains("env-var"));
+    let o = s.run(&["--format=json", "m2m"], &[]);
+    assert_eq!(o.code(), 2);
+    assert!(o.stderr().contains("\"json\""), "{}", o.stderr());
+    let o = s.run(&["list-profiles"], &[("OKTA_AWSCLI_DEBUG", "sometimes")]);
+    assert_eq!(o.code(), 2);
+    assert!(
+        o.stderr().contains("OKTA_AWSCLI_DEBUG") && o.stderr().contains("sometimes"),
+        "{}",
+        o.stderr()
+    );
+}
+
+#[test]
+fn list_profiles_sorted_and_none() {
+    let s = Sandbox::new();
+    s.okta_yaml(
+        "awscli:\n  profiles:\n    zed: {}\n    alpha:\n      org-domain: a.okta.com\n    mid:\n",
+    );
+    let o = s.run(&["list-profiles"], &[]);
+    assert_eq!(o.code(), 0, "{}", o.stderr());
+    assert_eq!(o.stdout(), "Profiles:\n alpha\n mid\n zed\n");
+
+    let none = Sandbox::new();
+    let o = none.run(&["list-profiles"], &[]);
+    assert_eq!(o.code(), 0);
+    assert_eq!(o.stdout(), "Profiles:\n");
+    assert!(o.stderr().contains("no okta.yaml found"), "{}", o.stderr());
+    none.okta_yaml("awscli:\n  idps:\n");
+    let o = none.run(&["list-profiles"], &[]);
+    assert_eq!(o.stdout(), "Profiles:\n");
+    assert!(o.stderr().contains("no profiles"), "{}", o.stderr());
+}
+
+#[test]
+fn list_profiles_with_malformed_yaml_fails_with_position() {
+    let s = Sandbox::new();
+    s.okta_yaml("awscli:\n  profiles:\n\tbad: {}\n");
+    let o = s.run(&["list-profiles"], &[]);
+    assert_eq!(o.code(), 2);
+    assert_eq!(o.stdout(), "");
+    assert!(o.stderr().contains(&s.yaml_path()), "{}", o.stderr());
+    assert!(o.stderr().contains("line 3, column"), "{}", o.stderr());
+}
+
+#[test]
+fn debug_with_b34_file() {
+    let s = Sandbox::new();
+    s.okta_yaml(&std::fs::read_to_string(B34).expect("B34 case file"));
+    let o = s.run(&["debug"], &[]);
+    let err = o.stderr();
+    assert_eq!(o.code(), 0, "{err}");
+    assert_eq!(o.stdout(), "");
+    assert!(err.contains("okta.yaml is valid yaml"), "{err}");
+    assert!(
+        err.contains("did you mean \"write-aws-credentials\""),
+        "{err}"
+    );
+    assert!(err.contains("map of 3 separate config settings"), "{err}");
+    assert!(err.trim_end().ends_with("is complete"), "{err}");
+}
+
+#[test]
+fn debug_with_ok_file() {
+    let s = Sandbox::new();
+    s.okta_yaml(
+        "awscli:\n  idps:\n    \"arn:aws:iam::1:saml-provider/x\": X\n  roles:\n    \"arn:aws:iam::1:role/r\": R\n  profiles:\n    dev:\n      org-domain: dev.okta.com\n",
+    );
+    let o = s.run(&["debug"], &[]);
+    assert_eq!(o.code(), 0, "{}", o.stderr());
+    assert!(o.stderr().contains("okta.yaml is OK"), "{}", o.stderr());
+}
+
+#[test]
+fn debug_with_malformed_yaml() {
+    let s = Sandbox::new();
+    s.okta_yaml("awscli:\n  profiles:\n    a: 1\n   b: 2\n");
+    let o = s.run(&["debug"], &[]);
+    let err = o.stderr();
+    assert_eq!(o.code(), 1, "{err}");
+    assert!(err.contains("invalid yaml"), "{err}");
+    assert!(err.contains("line ") && err.contains("column "), "{err}");
+    assert!(err.contains("is complete"), "{err}");
+    assert!(err.lines().last().unwrap().starts_with("Error: "), "{err}");
+}
+
+#[test]
+fn debug_with_absent_file() {
+    let s = Sandbox::new();
+    let o = s.run(&["debug"], &[]);
+    assert_eq!(o.code(), 0, "{}", o.stderr());
+    assert!(
+        o.stderr().contains("okta.yaml does not exist"),
+        "{}",
+        o.stderr()
+    );
+    assert!(o.stderr().contains(&s.yaml_path()));
+}
+
+#[test]
+fn exec_without_command_is_a_usage_error() {
+    let s = Sandbox::new();
+    let env = [
+        ("OKTA_AWSCLI_ORG_DOMAIN", "example.okta.com"),
+        ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+    ];
+    s.run(&["--exec", "--"], &env)
+        .usage_error("--exec needs a command after --");
+    s.run(&["--exec"], &env)
+        .usage_error("--exec needs a command after --");
+}
+
+#[test]
+fn words_after_double_dash_are_not_our_flags() {
+    let s = Sandbox::new();
+    // `--bogus` after `--` belongs to the child: no usage error about it.
+    let o = s.run(
+        &["m2m", "--exec", "--", "aws", "--bogus"],
+        &[("OKTA_AWSCLI_ORG_DOMAIN", "example.okta.com")],
+    );
+    assert_eq!(o.code(), 2);
+    assert!(!o.stderr().contains("--bogus"), "{}", o.stderr());
+    assert!(o.stderr().contains("missing required settings for m2m"));
+}
+
+#[test]
+fn global_flag_after_subcommand() {
+    let s = Sandbox::new();
+    s.okta_yaml("awscli:\n  profiles:\n    one: {}\n");
+    let o = s.run(&["list-profiles", "--profile=one", "-g"], &[]);
+    assert_eq!(o.code(), 0, "{}", o.stderr());
+    assert_eq!(o.stdout(), "Profiles:\n one\n");
+    // The flow commands are wired by the lead; resolution must succeed up to there.
+    let o = s.run(
+        &[
+            "web",
+            "--org-domain",
+            "https://acme-admin.okta.com/",
+            "-c",
+            "0oa1",
+            "--debug",
+        ],
+        &[],
+    );
+    assert!(
+        o.stderr().contains("non-admin form") && !o.stderr().contains("missing"),
+        "{}",
+        o.stderr()
+    );
+}
+
+#[test]
+fn precedence_flag_env_dotenv_yaml_end_to_end() {
+    let s = Sandbox::new();
+    s.okta_yaml("awscli:\n  profiles:\n    default:\n      aws-session-duration: 100\n");
+    // okta.yaml alone: its bad value is reported.
+    let o = s.run(&["list-profiles"], &[]);
+    assert_eq!(o.code(), 2);
+    assert!(
+        o.stderr().contains("okta.yaml key aws-session-duration"),
+        "{}",
+        o.stderr()
+    );
+    // .env overrides okta.yaml.
+    s.dotenv("export okta_awscli_session_duration='3600'\r\n");
+    assert_eq!(s.run(&["list-profiles"], &[]).code(), 0);
+    // env overrides .env.
+    let o = s.run(&["list-profiles"], &[("OKTA_AWSCLI_SESSION_DURATION", "5")]);
+    assert!(
+        o.stderr()
+            .contains("environment variable OKTA_AWSCLI_SESSION_DURATION")
+    );
+    // the flag overrides env.
+    let o = s.run(
+        &["list-profiles", "-s", "7200"],
+        &[("OKTA_AWSCLI_SESSION_DURATION", "5")],
+    );
+    assert_eq!(o.code(), 0, "{}", o.stderr());
+}
+
+#[test]
+fn deprecated_session_duration_flag_warns() {
+    let s = Sandbox::new();
+    let o = s.run(&["list-profiles", "--session-duration", "3600"], &[]);
+    assert_eq!(o.code(), 0);
+    assert!(
+        o.stderr()
+            .contains("WARNING: Flag --session-duration has been deprecated"),
+        "{}",
+        o.stderr()
+    );
+    assert_eq!(o.stdout(), "Profiles:\n");
+}
