@@ -58,15 +58,52 @@ fn dispatch(cfg: &Config) -> Result<()> {
         }
         Command::Debug => Ok(()),
         Command::M2m => {
+            check_exec_program(cfg)?;
             let http = new_http(cfg)?;
             let creds = m2m::run(cfg, &http)?;
             deliver(cfg, &[(cfg.profile.clone(), creds)])
         }
         Command::Web => {
+            check_exec_program(cfg)?;
             let http = new_http(cfg)?;
             let results = web::run(cfg, &http)?;
             deliver(cfg, &results)
         }
+    }
+}
+
+/// Before any network work, make sure the `--exec` program can be found
+/// (upstream-behaviour §7.6), so a typo costs no sign-in and no credentials.
+///
+/// A program name with a path separator must exist as given; a bare name must exist in a
+/// directory of the run's `PATH` (as `execvp` searches it). Only absence is reported here
+/// ([`Error::CommandNotFound`], exit 127); a file that exists but cannot be run is left
+/// for [`exec::run`] to report. Skipped without `--exec`, with `--all-profiles` (no child
+/// is run) and on non-Unix systems (where `PATHEXT` rules apply).
+fn check_exec_program(cfg: &Config) -> Result<()> {
+    if !cfg.exec || cfg.all_profiles || !cfg!(unix) {
+        return Ok(());
+    }
+    let Some(program) = cfg.exec_args.first() else {
+        return Ok(()); // the empty command is exec::run's usage error
+    };
+    let found = if program.contains('/') {
+        std::path::Path::new(program).exists()
+    } else {
+        let path = cfg.env.get("PATH").map(String::as_str).unwrap_or_default();
+        std::env::split_paths(path).any(|dir| {
+            let dir = if dir.as_os_str().is_empty() {
+                std::path::PathBuf::from(".")
+            } else {
+                dir
+            };
+            dir.join(program).is_file()
+        })
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(Error::CommandNotFound(program.clone()))
     }
 }
 

@@ -73,3 +73,32 @@ pub fn assume_role_with_web_identity(
     );
     call(http, &endpoint, &form)
 }
+
+/// The first account alias of the account `role_arn` belongs to, via IAM
+/// `ListAccountAliases` (AWS IAM API Reference), SigV4-signed with `credentials` (the
+/// temporary credentials just issued for that role, session token included). The endpoint is
+/// the partition's global IAM endpoint, or `AWS_ENDPOINT_URL_IAM` / `AWS_ENDPOINT_URL`.
+///
+/// `Ok(None)` when the account has no alias. Errors: [`crate::error::Error::Runtime`] for
+/// network failures and IAM errors (`iam: <Code>: <Message>`, e.g. `AccessDenied`).
+pub fn list_account_alias(
+    http: &Http,
+    env: &Env,
+    role_arn: &str,
+    credentials: &Credentials,
+) -> Result<Option<String>> {
+    let endpoint = crate::iam::endpoint_for_arn(role_arn, env)?;
+    let request = crate::iam::list_account_aliases_request(
+        &endpoint,
+        credentials,
+        time::OffsetDateTime::now_utc(),
+    )?;
+    let reply = http.send(
+        Service::Aws,
+        request.method,
+        &request.url,
+        &request.header_refs(),
+        Some(request.body.as_bytes()),
+    )?;
+    crate::iam::parse_list_account_aliases(reply.status, &reply.body)
+}

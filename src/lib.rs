@@ -4,6 +4,7 @@
 //! `sigv4`, `iam`, `output`, `credentials_file`. I/O lives in `app`, `aws`, `http`, `web`, `m2m`,
 //! `exec`, `prompt`, `token_cache`.
 
+pub mod all_profiles;
 pub mod app;
 pub mod aws;
 pub mod cli;

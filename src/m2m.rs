@@ -76,22 +76,38 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::sts::Credentials> {
 /// Read the private key from `--private-key` (text) or `--private-key-file`, asking for a
 /// passphrase when the key is encrypted: [`PASSPHRASE_ENV`] first, then a prompt when stdin
 /// is a terminal. A key file readable by others draws a warning on stderr.
+///
+/// Errors name the input: `private key file <path>: <reason>` or
+/// `private key (--private-key / OKTA_AWSCLI_PRIVATE_KEY): <reason>`; the key itself is
+/// never shown.
 fn load_key(cfg: &Config) -> Result<PrivateKey> {
-    let text = match (&cfg.private_key, &cfg.private_key_file) {
-        (Some(text), _) => text.clone(),
+    let (text, source) = match (&cfg.private_key, &cfg.private_key_file) {
+        (Some(text), _) => (
+            text.clone(),
+            "private key (--private-key / OKTA_AWSCLI_PRIVATE_KEY)".to_string(),
+        ),
         (None, Some(path)) => {
             warn_loose_mode(path);
-            std::fs::read_to_string(path).map_err(|e| {
+            let text = std::fs::read_to_string(path).map_err(|e| {
                 Error::config(format!(
                     "cannot read private key file {}: {e}",
                     path.display()
                 ))
-            })?
+            })?;
+            (text, format!("private key file {}", path.display()))
         }
         (None, None) => {
             return Err(Error::config(
                 "missing flags:\n  --(private-key or private-key-file)",
             ));
+        }
+    };
+    let named = |e: KeyError| -> Error {
+        let inner: Error = e.into();
+        match inner {
+            Error::Config(m) => Error::Config(format!("{source}: {m}")),
+            Error::Runtime(m) => Error::Runtime(format!("{source}: {m}")),
+            other => other,
         }
     };
     let passphrase = if keys::is_encrypted(&text) {
@@ -101,18 +117,20 @@ fn load_key(cfg: &Config) -> Result<PrivateKey> {
                 rpassword::prompt_password("Passphrase for the m2m private key: ")
                     .map_err(|e| Error::runtime(format!("cannot read passphrase: {e}")))?,
             ),
-            None => return Err(KeyError::PassphraseRequired.into()),
+            None => return Err(named(KeyError::PassphraseRequired)),
         }
     } else {
         None
     };
-    Ok(keys::load_private_key(&text, passphrase.as_deref())?)
+    keys::load_private_key(&text, passphrase.as_deref()).map_err(named)
 }
 
 #[cfg(unix)]
 fn warn_loose_mode(path: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
+    // Only a regular file: a directory or device gets its own read error instead.
     if let Ok(meta) = std::fs::metadata(path)
+        && meta.is_file()
         && let Some(w) =
             keys::key_file_mode_warning(&path.display().to_string(), meta.permissions().mode())
     {

@@ -61,6 +61,23 @@ pub fn moto_url() -> Option<String> {
     }
 }
 
+/// The AWS CLI used by the interop tests: `OKTA_AWS_CLI_TEST_AWS`, else
+/// `<repo>/.venv/bin/aws`. `None` (test skipped) when neither exists; a panic under `CI=true`.
+pub fn aws_cli() -> Option<PathBuf> {
+    let path = match std::env::var_os("OKTA_AWS_CLI_TEST_AWS") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws"),
+    };
+    if path.exists() {
+        Some(path)
+    } else {
+        missing(&format!(
+            "AWS CLI not found at {} (set OKTA_AWS_CLI_TEST_AWS or run scripts/setup-test-env)",
+            path.display()
+        ))
+    }
+}
+
 fn simorg_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/simorg/simorg.py")
 }
@@ -294,4 +311,176 @@ pub fn https_agent(org: &SimOrg) -> ureq::Agent {
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .new_agent()
+}
+
+// ---------------------------------------------------------------------------------------
+// Running the binary (bounded) and the m2m set-up shared by the m2m end-to-end tests
+// ---------------------------------------------------------------------------------------
+
+/// Longest a single run of our binary may take before the test kills it and fails.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The outcome of one run of our binary.
+pub struct Output {
+    /// Exit status.
+    pub status: std::process::ExitStatus,
+    /// Everything written to stdout (lossy UTF-8).
+    pub stdout: String,
+    /// Everything written to stderr (lossy UTF-8).
+    pub stderr: String,
+}
+
+impl Output {
+    /// The exit code (`None` when killed by a signal).
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+
+    /// Panic with both streams unless the exit code is `code`.
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code(),
+            Some(code),
+            "exit status {:?}, expected {code}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// stderr lines other than `WARNING:`/`warning:` lines.
+    pub fn stderr_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| !l.is_empty())
+            .filter(|l| !l.starts_with("WARNING:") && !l.starts_with("warning:"))
+            .collect()
+    }
+}
+
+/// Run `cmd` to completion with stdout and stderr captured and stdin as configured (the
+/// harness's [`SimOrg::command`] gives `/dev/null`). Killed, and the test failed, after
+/// [`RUN_TIMEOUT`].
+pub fn run(cmd: &mut Command) -> Output {
+    run_with_input(cmd, None)
+}
+
+/// [`run`] with `input` written to the child's stdin (then closed).
+pub fn run_with_input(cmd: &mut Command, input: Option<&[u8]>) -> Output {
+    use std::io::Read;
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    if input.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    let mut child = cmd.spawn().expect("start the binary under test");
+    if let (Some(data), Some(mut stdin)) = (input, child.stdin.take()) {
+        let data = data.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&data);
+        });
+    }
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = reader(Box::new(child.stdout.take().expect("stdout")));
+    let err = reader(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = std::time::Instant::now() + RUN_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the binary") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the binary did not finish within {RUN_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+    }
+}
+
+/// OIDC client id of the m2m service app in [`m2m_scenario`].
+pub const M2M_CLIENT_ID: &str = "0oaSIMe2eclient01";
+/// Key id registered for the m2m app (case B15's kid).
+pub const M2M_KID: &str = "fake-kid-0001";
+/// The IAM role the m2m tests assume.
+pub const M2M_ROLE_ARN: &str = "arn:aws:iam::123456789012:role/OktaM2MRole";
+
+/// Path of a file of the shared real-world cases (`../shared/spec/cases/<name>`).
+pub fn case_path(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases")).join(name)
+}
+
+/// Text of a shared case file.
+pub fn case_text(name: &str) -> String {
+    std::fs::read_to_string(case_path(name)).unwrap_or_else(|e| panic!("case file {name}: {e}"))
+}
+
+/// A scenario with the m2m service app ([`M2M_CLIENT_ID`], [`M2M_KID`], `public_key_pem`
+/// registered) and the STS stand-in.
+pub fn m2m_scenario(public_key_pem: &str) -> Value {
+    serde_json::json!({
+        "m2m": {
+            "client_id": M2M_CLIENT_ID,
+            "kid": M2M_KID,
+            "public_key_pem": public_key_pem,
+            "allowed_scopes": ["okta-m2m-access"]
+        },
+        "sts": {}
+    })
+}
+
+/// [`m2m_scenario`] with case B15's RSA public key registered.
+pub fn b15_scenario() -> Value {
+    m2m_scenario(&case_text("B15-key-public.pem"))
+}
+
+impl SimOrg {
+    /// Write `contents` to `<state dir>/keys/<name>` with mode 0600 (no loose-mode warning)
+    /// and return the path.
+    pub fn private_file(&self, name: &str, contents: &str) -> PathBuf {
+        let dir = self.dir.path().join("keys");
+        std::fs::create_dir_all(&dir).expect("keys dir");
+        let path = dir.join(name);
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&path).expect("create key file");
+        f.write_all(contents.as_bytes()).expect("write key file");
+        path
+    }
+
+    /// [`Self::command`] with `m2m --org-domain <this org> --oidc-client-id --key-id
+    /// --aws-iam-role` set for [`m2m_scenario`]; the test adds the private key.
+    pub fn m2m_command(&self) -> Command {
+        let mut cmd = self.command();
+        cmd.arg("m2m")
+            .args(["--org-domain", &self.base_url()])
+            .args(["--oidc-client-id", M2M_CLIENT_ID])
+            .args(["--key-id", M2M_KID])
+            .args(["--aws-iam-role", M2M_ROLE_ARN]);
+        cmd
+    }
+
+    /// [`Self::m2m_command`] with `--private-key-file` = a 0600 copy of case B15's PKCS#8
+    /// key (registered by [`b15_scenario`]).
+    pub fn m2m_b15(&self) -> Command {
+        let key = self.private_file("b15-pkcs8.pem", &case_text("B15-key-pkcs8.pem"));
+        let mut cmd = self.m2m_command();
+        cmd.arg("--private-key-file").arg(key);
+        cmd
+    }
 }

@@ -1,0 +1,137 @@
+//! PURE: profile names for `web --all-profiles` (upstream-behaviour §4.15).
+//!
+//! Upstream names each profile `<alias>-<idp name>-<role name>`, where the IdP and role names
+//! are everything after the first `/` of their ARNs. We keep that rule, except that an
+//! account whose alias cannot be read is named by its account id instead of upstream's
+//! shared placeholder `org` (upstream #250), and two roles that would get the same name are an
+//! error naming both, raised before anything is written.
+
+use crate::error::{Error, Result};
+
+/// Everything after the first `/` of an ARN's resource part:
+/// `arn:aws:iam::123:role/team/Admin` -> `team/Admin`; an ARN without `/` gives `""`.
+pub fn resource_name(arn: &str) -> &str {
+    arn.split_once('/').map(|(_, rest)| rest).unwrap_or("")
+}
+
+/// The 12-digit account id of an IAM ARN (`arn:<partition>:iam::<account>:...`), if any.
+pub fn account_id(arn: &str) -> Option<&str> {
+    let account = arn.split(':').nth(4)?;
+    (!account.is_empty() && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// The profile name for one role: `<alias or account id>-<idp name>-<role name>`.
+/// `alias` is the account alias from IAM, `None` when it could not be read or there is none.
+pub fn profile_name(alias: Option<&str>, idp_arn: &str, role_arn: &str) -> String {
+    let account = match alias {
+        Some(a) if !a.trim().is_empty() => a.trim(),
+        _ => account_id(role_arn).unwrap_or("unknown-account"),
+    };
+    format!(
+        "{account}-{}-{}",
+        resource_name(idp_arn),
+        resource_name(role_arn)
+    )
+}
+
+/// One planned profile: its name and the (IdP ARN, role ARN) pair it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// The profile name.
+    pub profile: String,
+    /// Principal (SAML provider) ARN.
+    pub idp_arn: String,
+    /// Role ARN.
+    pub role_arn: String,
+}
+
+/// Fail when two different roles would be written under one profile name; the error names
+/// the profile and both roles. The same (IdP, role) pair reached twice (e.g. through two
+/// Federation apps) is not a conflict.
+pub fn check_collisions(planned: &[Planned]) -> Result<()> {
+    for (i, a) in planned.iter().enumerate() {
+        for b in &planned[i + 1..] {
+            if a.profile == b.profile && (a.idp_arn != b.idp_arn || a.role_arn != b.role_arn) {
+                return Err(Error::runtime(format!(
+                    "--all-profiles: roles {} (IdP {}) and {} (IdP {}) would both be written as profile \"{}\"; nothing was written",
+                    a.role_arn, a.idp_arn, b.role_arn, b.idp_arn, a.profile
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDP: &str = "arn:aws:iam::123456789012:saml-provider/idp1";
+    const ROLE: &str = "arn:aws:iam::123456789012:role/role1";
+
+    fn plan(profile: &str, idp: &str, role: &str) -> Planned {
+        Planned {
+            profile: profile.into(),
+            idp_arn: idp.into(),
+            role_arn: role.into(),
+        }
+    }
+
+    #[test]
+    fn upstream_naming_rule_with_alias() {
+        assert_eq!(profile_name(Some("devorg"), IDP, ROLE), "devorg-idp1-role1");
+        // Role paths are kept.
+        assert_eq!(
+            profile_name(
+                Some("devorg"),
+                IDP,
+                "arn:aws:iam::123456789012:role/team/Admin"
+            ),
+            "devorg-idp1-team/Admin"
+        );
+    }
+
+    #[test]
+    fn missing_alias_uses_account_id_not_a_shared_placeholder() {
+        assert_eq!(profile_name(None, IDP, ROLE), "123456789012-idp1-role1");
+        assert_eq!(
+            profile_name(Some("  "), IDP, ROLE),
+            "123456789012-idp1-role1"
+        );
+        let other = profile_name(None, IDP, "arn:aws:iam::210987654321:role/role1");
+        assert_ne!(other, profile_name(None, IDP, ROLE));
+        assert_eq!(
+            profile_name(None, "x", "arn:aws:iam::bad:role/r"),
+            "unknown-account--r"
+        );
+    }
+
+    #[test]
+    fn helpers_split_arns() {
+        assert_eq!(resource_name("arn:aws:iam::1:role/a/b"), "a/b");
+        assert_eq!(resource_name("no-slash"), "");
+        assert_eq!(account_id(ROLE), Some("123456789012"));
+        assert_eq!(
+            account_id("arn:aws-cn:iam::000000000001:role/x"),
+            Some("000000000001")
+        );
+        assert_eq!(account_id("arn:aws:iam:::role/x"), None);
+        assert_eq!(account_id("garbage"), None);
+    }
+
+    #[test]
+    fn collisions_name_both_roles() {
+        let ok = [plan("a-i-r", IDP, ROLE), plan("b-i-r", IDP, ROLE)];
+        assert!(check_collisions(&ok).is_ok());
+        // The same pair twice is fine.
+        assert!(check_collisions(&[plan("a", IDP, ROLE), plan("a", IDP, ROLE)]).is_ok());
+        let other_role = "arn:aws:iam::999999999999:role/role1";
+        let err = check_collisions(&[plan("a", IDP, ROLE), plan("a", IDP, other_role)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(ROLE) && err.contains(other_role) && err.contains("\"a\""),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,577 @@
+//! Every output format through a full `okta-aws-cli m2m` run against the simulated org
+//! (upstream-behaviour §7, DESIGN §2.7–2.10): env-var, aws-credentials (the credentials
+//! file), process-credentials, noop and `--exec`, and what a failing run leaves behind.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use support::{Output, SimOrg, b15_scenario, case_text, run, run_with_input};
+
+const ACCESS_KEY_ID: &str = "ASIASIMORGOUTPUT0001";
+const SECRET_KEY: &str = "fakeOutputSecret/0123456789+abcdefghijklm";
+const SESSION_TOKEN: &str = "FwoGZXIvYXdzEFAKEOUTPUT/token+0123456789abcdefghijklmnop==";
+const EXPIRATION: &str = "2030-05-01T13:00:00Z";
+
+/// The B15 m2m org whose STS stand-in returns fixed credentials (`Expiration` as given).
+fn org_with(expiration: &str) -> Option<SimOrg> {
+    let mut scenario = b15_scenario();
+    scenario["sts"]["credentials"] = json!({
+        "AccessKeyId": ACCESS_KEY_ID,
+        "SecretAccessKey": SECRET_KEY,
+        "SessionToken": SESSION_TOKEN,
+        "Expiration": expiration
+    });
+    SimOrg::start(scenario)
+}
+
+fn org() -> Option<SimOrg> {
+    org_with(EXPIRATION)
+}
+
+fn m2m(org: &SimOrg, args: &[&str]) -> Output {
+    let mut cmd = org.m2m_b15();
+    cmd.args(args);
+    run(&mut cmd)
+}
+
+/// stderr with `WARNING:` lines removed must be empty.
+fn assert_quiet(out: &Output) {
+    assert!(out.stderr_lines().is_empty(), "stderr: {}", out.stderr);
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("stat").permissions().mode() & 0o777
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The value of `key` in section `[profile]` of INI text (`None` if absent).
+fn ini_value(text: &str, profile: &str, key: &str) -> Option<String> {
+    let mut in_section = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_section = t == format!("[{profile}]");
+            continue;
+        }
+        if in_section
+            && let Some((k, v)) = t.split_once('=')
+            && k.trim() == key
+        {
+            return Some(v.trim().to_string());
+        }
+    }
+    None
+}
+
+fn count_sections(text: &str, profile: &str) -> usize {
+    text.lines()
+        .filter(|l| l.trim() == format!("[{profile}]"))
+        .count()
+}
+
+#[test]
+fn env_var_prints_exact_export_lines_only() {
+    let Some(org) = org() else {
+        return;
+    };
+    let out = m2m(&org, &[]);
+    out.expect_code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "export AWS_ACCESS_KEY_ID={ACCESS_KEY_ID}\n\
+             export AWS_SECRET_ACCESS_KEY={SECRET_KEY}\n\
+             export AWS_SESSION_TOKEN={SESSION_TOKEN}\n"
+        )
+    );
+    assert_quiet(&out);
+
+    // The lines are shell-safe: sh evaluates them back to the same values.
+    let mut sh = std::process::Command::new("sh");
+    sh.args([
+        "-c",
+        "eval \"$(cat)\"; printf '%s|%s|%s|%s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" \"${AWS_SECURITY_TOKEN-unset}\"",
+    ]);
+    let evaluated = run_with_input(&mut sh, Some(out.stdout.as_bytes()));
+    assert_eq!(
+        evaluated.stdout,
+        format!("{ACCESS_KEY_ID}|{SECRET_KEY}|{SESSION_TOKEN}|unset")
+    );
+
+    let out = m2m(&org, &["--legacy-aws-variables"]);
+    out.expect_code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "export AWS_ACCESS_KEY_ID={ACCESS_KEY_ID}\n\
+             export AWS_SECRET_ACCESS_KEY={SECRET_KEY}\n\
+             export AWS_SESSION_TOKEN={SESSION_TOKEN}\n\
+             export AWS_SECURITY_TOKEN={SESSION_TOKEN}\n"
+        )
+    );
+    assert_quiet(&out);
+    // Explicit --format env-var is the same as the default.
+    let explicit = m2m(&org, &["--format", "env-var", "--legacy-aws-variables"]);
+    assert_eq!(explicit.stdout, out.stdout);
+}
+
+#[test]
+fn aws_credentials_creates_then_updates_in_place() {
+    let Some(org) = SimOrg::start(b15_scenario()) else {
+        return;
+    };
+    let aws_dir = org.home().join(".aws");
+    let path = aws_dir.join("credentials");
+    let out = m2m(&org, &["--format", "aws-credentials"]);
+    out.expect_code(0);
+    assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
+    assert_eq!(
+        out.stderr_lines(),
+        [format!(
+            "Wrote profile \"default\" in credentials file \"{}\".",
+            path.display()
+        )]
+    );
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&path), 0o600, "credentials file mode");
+        assert_eq!(mode(&aws_dir), 0o700, "~/.aws mode");
+    }
+    let first = read(&path);
+    assert_eq!(count_sections(&first, "default"), 1, "{first}");
+    let first_id = ini_value(&first, "default", "aws_access_key_id").expect("key id");
+    assert!(first_id.starts_with("ASIASIMORG"), "{first}");
+    for key in ["aws_secret_access_key", "aws_session_token"] {
+        assert!(
+            ini_value(&first, "default", key).is_some(),
+            "{key}: {first}"
+        );
+    }
+    // Nothing we were not asked for.
+    for key in ["aws_security_token", "x_security_token_expires", "region"] {
+        assert!(
+            ini_value(&first, "default", key).is_none(),
+            "{key}: {first}"
+        );
+    }
+
+    // A second run (fresh credentials from the stand-in) updates the same section.
+    let out = m2m(&org, &["--format", "aws-credentials"]);
+    out.expect_code(0);
+    assert_eq!(
+        out.stderr_lines(),
+        [format!(
+            "Updated profile \"default\" in credentials file \"{}\".",
+            path.display()
+        )]
+    );
+    let second = read(&path);
+    assert_eq!(count_sections(&second, "default"), 1, "{second}");
+    let second_id = ini_value(&second, "default", "aws_access_key_id").expect("key id");
+    assert_ne!(first_id, second_id, "the profile holds the new credentials");
+    assert_eq!(second.lines().count(), first.lines().count(), "{second}");
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+
+    // --write-aws-credentials alone means aws-credentials; another profile is added.
+    let out = m2m(&org, &["--write-aws-credentials", "--profile", "ops"]);
+    out.expect_code(0);
+    assert!(out.stdout.is_empty());
+    let third = read(&path);
+    assert!(
+        third.starts_with(&second),
+        "the default section is untouched"
+    );
+    assert_eq!(count_sections(&third, "ops"), 1, "{third}");
+}
+
+#[test]
+fn b24_existing_file_keeps_everything_else_byte_identical() {
+    let mut scenario = b15_scenario();
+    scenario["sts"]["credentials"] = json!({
+        "AccessKeyId": "ASIAEXAMPLENEW000009",
+        "SecretAccessKey": "fakeNewSecret99999999999999999999999999999",
+        "SessionToken": "FAKENEWTOKEN9999",
+        "Expiration": EXPIRATION
+    });
+    let Some(org) = SimOrg::start(scenario) else {
+        return;
+    };
+    let path = org.home().join("b24-credentials");
+    std::fs::write(&path, case_text("B24-credentials-comments.ini")).expect("write B24");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let path_arg = path.to_str().expect("utf-8 path");
+    let out = m2m(
+        &org,
+        &[
+            "--format",
+            "aws-credentials",
+            "--aws-credentials",
+            path_arg,
+            "--profile",
+            "okta-dev",
+        ],
+    );
+    out.expect_code(0);
+    assert_eq!(read(&path), case_text("B24-credentials-comments.after.ini"));
+    assert!(
+        out.stderr.contains("WARNING:")
+            && out.stderr.contains("aws_security_token")
+            && out.stderr.contains("x_security_token_expires"),
+        "the commented-out keys are named: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(&format!(
+        "Updated profile \"okta-dev\" in credentials file \"{path_arg}\"."
+    )));
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+
+    // Legacy and expiry on, with a region: the stale keys get live values again.
+    std::fs::write(&path, case_text("B24-credentials-comments.ini")).expect("write B24");
+    let out = m2m(
+        &org,
+        &[
+            "--format",
+            "aws-credentials",
+            "--aws-credentials",
+            path_arg,
+            "--profile",
+            "okta-dev",
+            "--legacy-aws-variables",
+            "--expiry-aws-variables",
+            "--aws-region",
+            "eu-central-1",
+        ],
+    );
+    out.expect_code(0);
+    let text = read(&path);
+    assert_eq!(
+        ini_value(&text, "okta-dev", "aws_security_token").as_deref(),
+        Some("FAKENEWTOKEN9999")
+    );
+    assert_eq!(
+        ini_value(&text, "okta-dev", "x_security_token_expires").as_deref(),
+        Some(EXPIRATION)
+    );
+    assert_eq!(
+        ini_value(&text, "okta-dev", "region").as_deref(),
+        Some("eu-central-1")
+    );
+    // The other sections are still byte-identical.
+    let original = case_text("B24-credentials-comments.ini");
+    let head_end = original.find("# profile maintained").expect("B24 layout");
+    assert!(text.starts_with(&original[..head_end]), "{text}");
+    let tail = &original[original.find("\n[ci]").expect("B24 [ci]")..];
+    assert!(text.ends_with(tail), "{text}");
+}
+
+#[test]
+fn expiry_and_region_are_written_from_sts_and_the_flag() {
+    // STS reports its Expiration with an offset; the file carries it in UTC.
+    let Some(org) = org_with("2030-05-01T15:00:00+02:00") else {
+        return;
+    };
+    let out = m2m(
+        &org,
+        &[
+            "--format",
+            "aws-credentials",
+            "--expiry-aws-variables",
+            "--aws-region",
+            "ap-southeast-2",
+        ],
+    );
+    out.expect_code(0);
+    let text = read(&org.home().join(".aws/credentials"));
+    assert_eq!(
+        ini_value(&text, "default", "x_security_token_expires").as_deref(),
+        Some(EXPIRATION),
+        "{text}"
+    );
+    assert_eq!(
+        ini_value(&text, "default", "region").as_deref(),
+        Some("ap-southeast-2")
+    );
+    assert_eq!(
+        ini_value(&text, "default", "aws_session_token").as_deref(),
+        Some(SESSION_TOKEN)
+    );
+}
+
+#[test]
+fn credentials_path_precedence() {
+    let Some(org) = org() else {
+        return;
+    };
+    let flag = org.home().join("from-flag/credentials");
+    let okta_env = org.home().join("from-okta-env/credentials");
+    let shared = org.home().join("from-shared/credentials");
+    let default = org.home().join(".aws/credentials");
+    let all = [&flag, &okta_env, &shared, &default];
+    // (flag?, OKTA_AWSCLI_AWS_CREDENTIALS?, AWS_SHARED_CREDENTIALS_FILE?, expected file)
+    let cases: [(bool, bool, bool, &PathBuf); 4] = [
+        (true, true, true, &flag),
+        (false, true, true, &okta_env),
+        (false, false, true, &shared),
+        (false, false, false, &default),
+    ];
+    for (use_flag, use_okta_env, use_shared, expected) in cases {
+        for p in all {
+            let _ = std::fs::remove_file(p);
+        }
+        let mut cmd = org.m2m_b15();
+        cmd.args(["--format", "aws-credentials"]);
+        if use_flag {
+            cmd.arg("--aws-credentials").arg(&flag);
+        }
+        if use_okta_env {
+            cmd.env("OKTA_AWSCLI_AWS_CREDENTIALS", &okta_env);
+        }
+        if use_shared {
+            cmd.env("AWS_SHARED_CREDENTIALS_FILE", &shared);
+        }
+        let out = run(&mut cmd);
+        out.expect_code(0);
+        for p in all {
+            assert_eq!(
+                p.exists(),
+                p == expected,
+                "{} (expected only {})",
+                p.display(),
+                expected.display()
+            );
+        }
+        assert_eq!(
+            ini_value(&read(expected), "default", "aws_access_key_id").as_deref(),
+            Some(ACCESS_KEY_ID)
+        );
+        assert!(out.stderr.contains(&expected.display().to_string()));
+    }
+}
+
+/// Parse stdout as exactly one JSON object and nothing else.
+fn one_json_object(stdout: &str) -> Value {
+    let mut stream = serde_json::Deserializer::from_str(stdout).into_iter::<Value>();
+    let first = stream
+        .next()
+        .expect("a JSON document on stdout")
+        .expect("valid JSON on stdout");
+    assert!(stream.next().is_none(), "more than one document: {stdout}");
+    assert!(first.is_object(), "{stdout}");
+    first
+}
+
+#[test]
+fn process_credentials_prints_one_json_object() {
+    let Some(org) = org_with("2030-05-01T15:00:00+02:00") else {
+        return;
+    };
+    let out = m2m(&org, &["--format", "process-credentials"]);
+    out.expect_code(0);
+    assert_quiet(&out);
+    let doc = one_json_object(&out.stdout);
+    assert_eq!(
+        doc,
+        json!({
+            "Version": 1,
+            "AccessKeyId": ACCESS_KEY_ID,
+            "SecretAccessKey": SECRET_KEY,
+            "SessionToken": SESSION_TOKEN,
+            "Expiration": EXPIRATION
+        })
+    );
+    assert!(
+        !org.home().join(".aws").exists(),
+        "no file without the flag"
+    );
+
+    // With --write-aws-credentials the file is written too; stdout still holds only JSON.
+    let out = m2m(
+        &org,
+        &["--format", "process-credentials", "--write-aws-credentials"],
+    );
+    out.expect_code(0);
+    assert_eq!(one_json_object(&out.stdout), doc);
+    let path = org.home().join(".aws/credentials");
+    let text = read(&path);
+    assert_eq!(
+        ini_value(&text, "default", "aws_secret_access_key").as_deref(),
+        Some(SECRET_KEY)
+    );
+    assert!(
+        out.stderr.contains("Wrote profile \"default\""),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(SECRET_KEY));
+}
+
+#[test]
+fn noop_prints_nothing() {
+    let Some(org) = org() else {
+        return;
+    };
+    let out = m2m(&org, &["--format", "noop"]);
+    out.expect_code(0);
+    assert_eq!(out.stdout, "");
+    assert_quiet(&out);
+    assert!(!org.home().join(".aws").exists());
+    assert_eq!(org.requests().len(), 2, "the flow still ran");
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_child_gets_credentials_status_and_stdin() {
+    let Some(org) = org() else {
+        return;
+    };
+    let exec = |format: &str, script: &str, input: Option<&[u8]>| {
+        let mut cmd = org.m2m_b15();
+        cmd.args(["--format", format, "--aws-region", "eu-west-3"])
+            .env("AWS_PROFILE", "stale-profile")
+            .env("KEEP_ME", "kept")
+            .args(["--exec", "--", "sh", "-c", script, "child-sh"]);
+        run_with_input(&mut cmd, input)
+    };
+
+    let out = exec(
+        "noop",
+        "printf '%s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" \"${AWS_PROFILE-unset}\" \"$AWS_REGION\" \"$KEEP_ME\" \"$0\"",
+        None,
+    );
+    out.expect_code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{ACCESS_KEY_ID}\n{SECRET_KEY}\n{SESSION_TOKEN}\nunset\neu-west-3\nkept\nchild-sh\n"
+        )
+    );
+    assert_quiet(&out);
+
+    // The child's exit status is ours.
+    let out = exec("noop", "echo failing >&2; exit 7", None);
+    assert_eq!(out.code(), Some(7), "{}", out.stderr);
+    assert!(out.stderr.contains("failing"));
+
+    // stdin reaches the child.
+    let out = exec(
+        "noop",
+        "read line; echo \"got:$line\"",
+        Some(b"hello child\n"),
+    );
+    out.expect_code(0);
+    assert_eq!(out.stdout, "got:hello child\n");
+
+    // With env-var the export lines come first, then the child's output.
+    let out = exec("env-var", "echo child-output", None);
+    out.expect_code(0);
+    assert!(
+        out.stdout.starts_with("export AWS_ACCESS_KEY_ID=")
+            && out.stdout.ends_with("child-output\n"),
+        "{}",
+        out.stdout
+    );
+
+    // A program that does not exist: 127 and a clear message, found out before any
+    // request (upstream-behaviour §7.6), like an empty command (B37 item 8, exit 2).
+    let before = org.requests().len();
+    let mut cmd = org.m2m_b15();
+    cmd.args(["--format", "noop", "--exec", "--"]);
+    let out = run(&mut cmd);
+    assert_eq!(out.code(), Some(2), "{}", out.stderr);
+    assert_eq!(
+        out.stderr_lines(),
+        ["Error: --exec needs a command after --"]
+    );
+    let mut cmd = org.m2m_b15();
+    cmd.args([
+        "--format",
+        "noop",
+        "--exec",
+        "--",
+        "okta-aws-cli-test-no-such-program",
+    ]);
+    let out = run(&mut cmd);
+    assert_eq!(out.code(), Some(127), "{}", out.stderr);
+    assert_eq!(
+        out.stderr_lines(),
+        ["Error: command not found: okta-aws-cli-test-no-such-program"]
+    );
+    let mut cmd = org.m2m_b15();
+    cmd.args(["--format", "noop", "--exec", "--", "./no/such/dir/program"]);
+    let out = run(&mut cmd);
+    assert_eq!(out.code(), Some(127), "{}", out.stderr);
+    assert_eq!(
+        out.stderr_lines(),
+        ["Error: command not found: ./no/such/dir/program"]
+    );
+    assert_eq!(
+        org.requests().len(),
+        before,
+        "no request for a doomed --exec"
+    );
+}
+
+#[test]
+fn failing_run_leaves_stdout_empty_and_file_untouched() {
+    let mut scenario = b15_scenario();
+    scenario["sts"]["replies"] = json!([{"shape": "error", "status": 403,
+        "code": "AccessDenied", "message": "Not authorized to perform sts:AssumeRoleWithWebIdentity"}]);
+    let Some(org) = SimOrg::start(scenario) else {
+        return;
+    };
+    let path = org.home().join("creds");
+    let original = case_text("B24-credentials-comments.ini");
+    std::fs::write(&path, &original).expect("write");
+    let before = std::fs::metadata(&path).expect("stat").modified().ok();
+    let path_arg = path.to_str().expect("utf-8");
+    for format in ["aws-credentials", "process-credentials", "env-var", "noop"] {
+        let mut cmd = org.m2m_b15();
+        cmd.args([
+            "--format",
+            format,
+            "--write-aws-credentials",
+            "--aws-credentials",
+            path_arg,
+            "--profile",
+            "okta-dev",
+        ]);
+        if format == "noop" {
+            cmd.args(["--exec", "--", "sh", "-c", "echo child-ran"]);
+        }
+        let out = run(&mut cmd);
+        assert_eq!(out.code(), Some(1), "{format}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{format}");
+        assert!(
+            out.stderr.contains("sts: AccessDenied"),
+            "{format}: {}",
+            out.stderr
+        );
+        assert_eq!(read(&path), original, "{format}: file changed");
+        assert_eq!(
+            std::fs::metadata(&path).expect("stat").modified().ok(),
+            before,
+            "{format}"
+        );
+    }
+    // No temp or stray files beside it apart from a lock file.
+    let names: Vec<String> = std::fs::read_dir(org.home())
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "creds" && !n.ends_with(".lock"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
