@@ -218,7 +218,10 @@ def size_breakdown(rec, args, stripped_size):
     log("building an unstripped copy for the size breakdown")
     proc = run(argv, timeout=1800, env=env, cwd=REPO)
     if argv[0].endswith("build-release"):
-        path = proc.stdout.strip().splitlines()[0]
+        # build-release prints target/<triple>/release/<exe> whatever CARGO_TARGET_DIR says.
+        printed = proc.stdout.strip().splitlines()[0]
+        rel = os.path.relpath(printed, os.path.join(REPO, "target"))
+        path = os.path.join(env["CARGO_TARGET_DIR"], rel)
     else:
         path = os.path.join(env["CARGO_TARGET_DIR"], "release", "okta-aws-cli")
     nm = ["nm", "--size-sort", "--print-size", "--radix=d", "-C", path]
@@ -231,6 +234,8 @@ def size_breakdown(rec, args, stripped_size):
             symbols.append((int(parts[1]), parts[2], parts[3]))
     symbols.sort(reverse=True)
     total = sum(s for s, _, _ in symbols)
+    if not total:
+        raise Failure(f"size breakdown: {path} has no symbols (was it stripped?)")
     by_crate = {}
     for size, _kind, name in symbols:
         by_crate[crate_of(name)] = by_crate.get(crate_of(name), 0) + size
@@ -284,9 +289,10 @@ class SimOrg:
                 "--max-lifetime", str(SIM_LIFETIME)]
         rec.note(f"simulated org ({name})", argv)
         env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=open(os.path.join(self.dir, "stderr.log"), "wb"),
-                                     env=env)
+        self.stderr_log = os.path.join(self.dir, "stderr.log")
+        with open(self.stderr_log, "wb") as err:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=err, env=env)
         line = []
         reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
         reader.start()
@@ -294,8 +300,10 @@ class SimOrg:
         text = line[0].decode("utf-8", "replace").strip() if line else ""
         if not text.startswith("READY "):
             self.stop()
+            with open(self.stderr_log, encoding="utf-8", errors="replace") as f:
+                tail = " | ".join(f.read().strip().splitlines()[-3:])
             raise Failure(f"simorg ({name}) did not print READY within {READY_TIMEOUT:.0f} s "
-                          f"(got {text!r}; see {self.dir}/stderr.log)")
+                          f"(got {text!r}; stderr: {tail})")
         self.port = int(text.split()[1])
         rec.replace.append((f"127.0.0.1:{self.port}", f"127.0.0.1:${name.upper()}_PORT"))
         self.ca = os.path.join(self.state, "ca.pem")
