@@ -66,8 +66,16 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::Web => {
             check_exec_program(cfg)?;
             let http = new_http(cfg)?;
-            let results = web::run(cfg, &http)?;
-            deliver(cfg, &results)
+            let outcome = web::run(cfg, &http)?;
+            deliver(cfg, &outcome.results)?;
+            match outcome.failures.len() {
+                0 => Ok(()),
+                n => Err(Error::runtime(format!(
+                    "--all-profiles: {n} of {} roles or apps failed (see above); the other {} profiles were delivered",
+                    n + outcome.results.len(),
+                    outcome.results.len()
+                ))),
+            }
         }
     }
 }

@@ -38,14 +38,44 @@ The scenario is a JSON object with one section per route family:
                  "message": "...", "type": "Sender"} ]
   }
 
-Other flows (device authorization, token polling, token exchange, /login/token/sso,
-appLinks, /.well-known/okta-organization) plug in by adding a handler to ROUTES (or a
-grant handler to GRANTS) and a section to the scenario.
+  "web": {                      # the web command's flow (see the WEB section below)
+    "client_id": "0oa...",      # the OIDC native app; device authorize and token calls check it
+    "pipeline": "idx",          # /.well-known/okta-organization answer ("v1" = Classic org)
+    "required_scopes": ["openid", "okta.apps.sso", "okta.users.read.self"],
+    "allowed_scopes": [... the above plus "okta.apps.read"],
+    "device": {
+      "interval": 1,            # seconds, sent to the client; polls sooner get a verdict
+      "expires_in": 600,        # device code lifetime (after it: expired_token)
+      "approve_after": 2,       # authorization_pending replies before the outcome
+      "outcome": "approve",     # or "access_denied" / "expired_token"
+      "slow_down_at": [1],      # 0-based poll numbers answered slow_down (interval += 5)
+      "rate_limit_at": [2],     # 0-based poll numbers answered 429 + X-Rate-Limit-Reset
+      "rate_limit_wait": 2      # seconds until that reset
+    },
+    "token_lifetime": 3600,     # expires_in of the access token
+    "apps": [                   # the user's appLinks, in order; the SAML per app
+      {"id": "0oaFED1", "label": "AWS Prod", "appName": "amazon_aws",
+       "roles": ["arn:aws:iam::1:saml-provider/Okta,arn:aws:iam::1:role/Admin", ...],
+       "session_duration": 7200,            # optional SessionDuration attribute
+       "role_session_name": "user@example.com",
+       "entities": true}        # write the SAMLResponse with &#x2b; &#x2f; &#x3d; (case B05)
+    ],
+    "applinks_page_size": 2,    # appLinks page size (Link: rel="next" for the rest)
+    "exchange_replies": [ REPLY, ... ],   # forced token-exchange replies, call n gets [n]
+    "applinks_replies": [ REPLY, ... ]    # forced appLinks replies
+  }
+
+and for the STS stand-in's AssumeRoleWithSAML: "sts": {"fail_roles": {"<role arn>":
+{"code": ..., "message": ...}}, "role_credentials": {"<role arn>": {...}}}. The assertion
+must be one this org issued, and (PrincipalArn, RoleArn) must be a pair in its Role values.
+Without role_credentials the AccessKeyId is derived from the role ARN (ASIA + 16 hex).
+IAM ListAccountAliases (POST /iam/, for --all-profiles): "iam": {"aliases": {"<account>": "x"}}.
 """
 
 import argparse
 import base64
 import datetime
+import hashlib
 import html
 import ipaddress
 import json
@@ -295,6 +325,10 @@ class Org:
         self.counters = {}
         self.seen_jti = set()
         self.issued_tokens = set()
+        self.devices = {}  # device code -> polling state
+        self.web_tokens = {}  # access token -> {"id_token", "expires_at"}
+        self.sso_tokens = {}  # web SSO token -> Federation app id (single use)
+        self.issued_assertions = set()  # base64 SAML Responses served by /login/token/sso
         self.seq = 0
         self.log_path = os.path.join(state_dir, "requests.jsonl")
         self.base_url = None  # set once the port is known
@@ -474,7 +508,7 @@ def grant_client_credentials(org, req):
 # grant_type -> handler(org, req). The web flow adds the device-code and token-exchange grants.
 GRANTS = {
     "client_credentials": grant_client_credentials,
-}
+}  # the web section below adds the device-code and token-exchange grants
 
 
 def route_token(org, req):
@@ -488,6 +522,431 @@ def route_token(org, req):
     if handler is None:
         return oauth_error(400, "unsupported_grant_type", f"The grant_type {grant!r} is not supported.")
     return handler(org, req)
+
+
+# ---------------------------------------------------------------------------------------
+# WEB: device authorization (RFC 8628), token exchange (RFC 8693), /login/token/sso,
+# appLinks, the org-pipeline probe
+# ---------------------------------------------------------------------------------------
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
+ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
+ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token"
+WEB_SSO_TOKEN_TYPE = "urn:okta:oauth:token-type:web_sso_token"
+SAML_P = "urn:oasis:names:tc:SAML:2.0:protocol"
+SAML_A = "urn:oasis:names:tc:SAML:2.0:assertion"
+ROLE_ATTR = "https://aws.amazon.com/SAML/Attributes/Role"
+SESSION_NAME_ATTR = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
+SESSION_DURATION_ATTR = "https://aws.amazon.com/SAML/Attributes/SessionDuration"
+# Allowed lateness below the interval before a poll is called "too early" (clock jitter).
+POLL_TOLERANCE = 0.25
+
+
+def web_cfg(org):
+    return org.scenario.get("web", {})
+
+
+def web_common_checks(req, accept="application/json"):
+    """Headers every web-flow call carries (upstream-behaviour §4.4). Returns a verdict or None."""
+    if req.header("x-okta-aws-cli-operation") != "web":
+        return "missing header X-Okta-Aws-Cli-Operation: web"
+    if accept not in (req.header("accept") or ""):
+        return f"Accept must be {accept}"
+    if not (req.header("user-agent") or "").startswith("okta-aws-cli"):
+        return "User-Agent must start with okta-aws-cli"
+    return None
+
+
+def forced_reply(org, key, counter):
+    """The scenario's forced reply list `web.<key>`: call n gets [min(n, len-1)]; None = normal."""
+    replies = web_cfg(org).get(key) or []
+    with org.lock:
+        n = org.counters.get(counter, 0)
+        org.counters[counter] = n + 1
+    if not replies:
+        return None
+    spec = replies[min(n, len(replies) - 1)]
+    return None if spec.get("shape", "ok") == "ok" else spec
+
+
+def route_well_known(org, req):
+    if req.method != "GET":
+        return json_reply(405, {"errorCode": "E0000022", "errorSummary": "GET only"}, verdict="not GET")
+    cfg = web_cfg(org)
+    body = {
+        "id": "00oSIMORG0000000001",
+        "pipeline": cfg.get("pipeline", "idx"),
+        "_links": {"organization": {"href": org.base_url}},
+    }
+    return json_reply(200, body, verdict=web_common_checks(req) or "ok")
+
+
+def route_device_authorize(org, req):
+    cfg = web_cfg(org)
+    if req.method != "POST":
+        return oauth_error(405, "invalid_request", "The device authorization endpoint accepts POST only.")
+    ctype = (req.header("content-type") or "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        return oauth_error(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.")
+    problem = web_common_checks(req)
+    if problem:
+        return oauth_error(400, "invalid_request", "simorg: " + problem)
+    if req.form.get("client_id") != cfg.get("client_id"):
+        return oauth_error(401, "invalid_client", "Client authentication failed. Either the client or the "
+                           "client credentials are invalid.")
+    scopes = req.form.get("scope", "").split(" ")
+    required = cfg.get("required_scopes", ["openid", "okta.apps.sso", "okta.users.read.self"])
+    allowed = set(cfg.get("allowed_scopes", required + ["okta.apps.read"]))
+    bad = [s for s in scopes if s not in allowed]
+    missing_scopes = [s for s in required if s not in scopes]
+    if bad or missing_scopes or len(set(scopes)) != len(scopes):
+        return oauth_error(400, "invalid_scope",
+                           f"The requested scope is invalid (unknown {bad}, missing {missing_scopes}).")
+    dev = cfg.get("device", {})
+    interval = dev.get("interval", 5)
+    expires_in = dev.get("expires_in", 600)
+    device_code = "simorg-dc-" + secrets.token_urlsafe(24)
+    user_code = "".join(secrets.choice("BCDFGHJKLMNPQRSTVWXZ") for _ in range(8))
+    now = time.time()
+    with org.lock:
+        org.devices[device_code] = {
+            "created": now,
+            "expires_at": now + expires_in,
+            "interval": interval,
+            "last_poll": None,
+            "polls": 0,
+            "pending": 0,
+            "done": False,
+        }
+    uri = f"{org.base_url}/activate"
+    return json_reply(200, {
+        "device_code": device_code,
+        "user_code": user_code,
+        "verification_uri": uri,
+        "verification_uri_complete": f"{uri}?user_code={user_code}",
+        "expires_in": expires_in,
+        "interval": interval,
+    })
+
+
+def fake_id_token(org, client_id):
+    """A JWS-shaped id token (header.claims.signature); the signature is random bytes."""
+    def b64(obj):
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+    now = int(time.time())
+    claims = {"iss": org.base_url, "aud": client_id, "sub": "00uSIMUSER0001", "iat": now,
+              "exp": now + 3600, "email": "user@example.com"}
+    sig = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+    return f"{b64({'alg': 'RS256', 'kid': 'simorg'})}.{b64(claims)}.{sig}"
+
+
+def issue_tokens(org, client_id):
+    cfg = web_cfg(org)
+    lifetime = cfg.get("token_lifetime", 3600)
+    access = "simorg-at-" + secrets.token_urlsafe(24)
+    id_token = fake_id_token(org, client_id)
+    with org.lock:
+        org.issued_tokens.add(access)
+        org.web_tokens[access] = {"id_token": id_token, "expires_at": time.time() + lifetime}
+    return json_reply(200, {
+        "token_type": "Bearer",
+        "expires_in": lifetime,
+        "access_token": access,
+        "id_token": id_token,
+        "scope": "openid okta.apps.sso okta.users.read.self",
+    })
+
+
+def grant_device_code(org, req):
+    if req.params.get("authz"):
+        return oauth_error(400, "unsupported_grant_type", "This grant is served by /oauth2/v1/token only.")
+    cfg = web_cfg(org)
+    problem = web_common_checks(req)
+    if problem:
+        return oauth_error(400, "invalid_request", "simorg: " + problem)
+    if req.form.get("client_id") != cfg.get("client_id"):
+        return oauth_error(401, "invalid_client", "Client authentication failed.")
+    code = req.form.get("device_code", "")
+    now = time.time()
+    with org.lock:
+        dev = org.devices.get(code)
+        if dev is None:
+            return oauth_error(400, "invalid_grant", "The device code is invalid.")
+        if dev["done"]:
+            return oauth_error(400, "invalid_grant", "The device code has already been used.")
+        k = dev["polls"]
+        dev["polls"] += 1
+        early = None
+        since = now - (dev["last_poll"] if dev["last_poll"] is not None else dev["created"])
+        if since + POLL_TOLERANCE < dev["interval"]:
+            early = f"polled too early: {since:.2f}s after the previous call, interval {dev['interval']}s"
+        dev["last_poll"] = now
+        script = cfg.get("device", {})
+
+        def verdict(v="ok"):
+            return early or v
+
+        if now >= dev["expires_at"]:
+            return oauth_error(400, "expired_token", "The device code has expired.", verdict=verdict())
+        if k in script.get("slow_down_at", []):
+            dev["interval"] += 5
+            return oauth_error(400, "slow_down", "Slow down the polling frequency. Please try again later.",
+                               verdict=verdict())
+        if k in script.get("rate_limit_at", []):
+            wait = script.get("rate_limit_wait", 2)
+            reset = int(now + wait) + 1
+            # The client must wait until the reset; count from there.
+            dev["last_poll"] = reset - dev["interval"]
+            return json_reply(429, {"errorCode": "E0000047",
+                                    "errorSummary": "API call exceeded rate limit due to too many requests.",
+                                    "errorLink": "E0000047", "errorId": "oae0", "errorCauses": []},
+                              verdict=verdict(), headers=[("X-Rate-Limit-Reset", str(reset)),
+                                                          ("X-Rate-Limit-Limit", "10"),
+                                                          ("X-Rate-Limit-Remaining", "0")])
+        if dev["pending"] < script.get("approve_after", 0):
+            dev["pending"] += 1
+            return oauth_error(400, "authorization_pending",
+                               "The device authorization is pending. Please try again later.", verdict=verdict())
+        outcome = script.get("outcome", "approve")
+        if outcome == "access_denied":
+            dev["done"] = True
+            return oauth_error(400, "access_denied",
+                               "The resource owner or authorization server denied the request.", verdict=verdict())
+        if outcome == "expired_token":
+            return oauth_error(400, "expired_token", "The device code has expired.", verdict=verdict())
+        dev["done"] = True
+    reply = issue_tokens(org, cfg.get("client_id"))
+    reply.verdict = early or "ok"
+    return reply
+
+
+def find_app(org, app_id):
+    for app in web_cfg(org).get("apps", []):
+        if app.get("id") == app_id:
+            return app
+    return None
+
+
+def grant_token_exchange(org, req):
+    if req.params.get("authz"):
+        return oauth_error(400, "unsupported_grant_type", "This grant is served by /oauth2/v1/token only.")
+    cfg = web_cfg(org)
+    f = req.form
+    problems = []
+    common = web_common_checks(req)
+    if common:
+        problems.append(common)
+    if req.form_duplicates:
+        problems.append(f"duplicate form fields {req.form_duplicates}")
+    if f.get("client_id") != cfg.get("client_id"):
+        return oauth_error(401, "invalid_client", "Client authentication failed.")
+    if f.get("actor_token_type") != ACCESS_TOKEN_TYPE:
+        problems.append("actor_token_type must be " + ACCESS_TOKEN_TYPE)
+    if f.get("subject_token_type") != ID_TOKEN_TYPE:
+        problems.append("subject_token_type must be " + ID_TOKEN_TYPE)
+    if f.get("requested_token_type") != WEB_SSO_TOKEN_TYPE:
+        problems.append("requested_token_type must be " + WEB_SSO_TOKEN_TYPE)
+    expected = {"actor_token", "actor_token_type", "audience", "client_id", "grant_type",
+                "requested_token_type", "subject_token", "subject_token_type"}
+    if set(f) != expected:
+        problems.append(f"form fields must be exactly {sorted(expected)}, got {sorted(f)}")
+    if problems:
+        return oauth_error(400, "invalid_request", "simorg: " + "; ".join(problems))
+    forced = forced_reply(org, "exchange_replies", "token-exchange")
+    if forced:
+        return error_reply(forced, verdict="ok (forced error)")
+    m = re.match(r"^urn:okta:apps:(.+)$", f.get("audience", ""))
+    app = find_app(org, m.group(1)) if m else None
+    if app is None:
+        return oauth_error(400, "invalid_target",
+                           "The target audience app must be configured to allow the client to request a "
+                           "'web_sso_token'.")
+    with org.lock:
+        issued = org.web_tokens.get(f.get("actor_token", ""))
+    if (issued is None or issued["id_token"] != f.get("subject_token")
+            or issued["expires_at"] <= time.time()):
+        return oauth_error(400, "invalid_grant",
+                           "The 'subject_token' either expired or the session associated with it was terminated.")
+    sso = "simorg-sso-" + secrets.token_urlsafe(24)
+    with org.lock:
+        org.sso_tokens[sso] = app["id"]
+    return json_reply(200, {
+        "access_token": sso,
+        "issued_token_type": WEB_SSO_TOKEN_TYPE,
+        "token_type": "N_A",
+        "expires_in": 300,
+    })
+
+
+def saml_response_xml(app, base_url):
+    """A SAML 2.0 Response (unsigned) with the app's Role values, a RoleSessionName and,
+    when configured, a SessionDuration attribute, each attribute with one or more values."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ts = now.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    until = (now + datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    esc = html.escape
+
+    def attribute(name, values):
+        vals = "".join(
+            f'<saml2:AttributeValue xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="xs:string">{esc(v)}'
+            f"</saml2:AttributeValue>"
+            for v in values
+        )
+        return (f'<saml2:Attribute Name="{esc(name)}" '
+                f'NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">{vals}</saml2:Attribute>')
+
+    attrs = [attribute(ROLE_ATTR, app.get("roles", []))]
+    attrs.append(attribute(SESSION_NAME_ATTR, [app.get("role_session_name", "user@example.com")]))
+    if app.get("session_duration") is not None:
+        attrs.append(attribute(SESSION_DURATION_ATTR, [str(app["session_duration"])]))
+    rid = "id" + secrets.token_hex(10)
+    aid = "id" + secrets.token_hex(10)
+    issuer = f"http://www.okta.com/exk{esc(app.get('id', ''))}"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<saml2p:Response xmlns:saml2p="{SAML_P}" Destination="https://signin.aws.amazon.com/saml" '
+        f'ID="{rid}" IssueInstant="{ts}" Version="2.0">'
+        f'<saml2:Issuer xmlns:saml2="{SAML_A}">{issuer}</saml2:Issuer>'
+        '<saml2p:Status><saml2p:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/>'
+        "</saml2p:Status>"
+        f'<saml2:Assertion xmlns:saml2="{SAML_A}" ID="{aid}" IssueInstant="{ts}" Version="2.0">'
+        f"<saml2:Issuer>{issuer}</saml2:Issuer>"
+        '<saml2:Subject><saml2:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">'
+        f"{esc(app.get('role_session_name', 'user@example.com'))}</saml2:NameID>"
+        '<saml2:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'
+        f'<saml2:SubjectConfirmationData NotOnOrAfter="{until}" '
+        'Recipient="https://signin.aws.amazon.com/saml"/></saml2:SubjectConfirmation></saml2:Subject>'
+        f'<saml2:Conditions NotBefore="{ts}" NotOnOrAfter="{until}"><saml2:AudienceRestriction>'
+        "<saml2:Audience>urn:amazon:webservices</saml2:Audience></saml2:AudienceRestriction>"
+        "</saml2:Conditions>"
+        f'<saml2:AuthnStatement AuthnInstant="{ts}" SessionIndex="{aid}"><saml2:AuthnContext>'
+        "<saml2:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+        "</saml2:AuthnContextClassRef></saml2:AuthnContext></saml2:AuthnStatement>"
+        f"<saml2:AttributeStatement>{''.join(attrs)}</saml2:AttributeStatement>"
+        "</saml2:Assertion></saml2p:Response>"
+    )
+
+
+def entity_encode_b64(b64):
+    """Okta's way of writing base64 in the form: '+', '/', '=' as hex character references."""
+    return b64.replace("+", "&#x2b;").replace("/", "&#x2f;").replace("=", "&#x3d;")
+
+
+def route_login_token_sso(org, req):
+    if req.method != "POST":
+        return Reply(405, "<html><body>Method not allowed</body></html>", "text/html", verdict="not POST")
+    problem = web_common_checks(req, accept="text/html")
+    ctype = (req.header("content-type") or "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        problem = problem or "Content-Type must be application/x-www-form-urlencoded"
+    if req.query:
+        problem = problem or "the web SSO token belongs in the form body, not the query"
+    token = req.form.get("token", "")
+    with org.lock:
+        app_id = org.sso_tokens.pop(token, None)  # single use
+    app = find_app(org, app_id) if app_id else None
+    if app is None:
+        return Reply(403, "<html><head><title>Forbidden</title></head><body>"
+                          "<h1>403 - Forbidden</h1><p>The token is invalid or was already used.</p>"
+                          "</body></html>", "text/html; charset=utf-8", verdict=problem or "unknown token")
+    b64 = base64.b64encode(saml_response_xml(app, org.base_url).encode("utf-8")).decode()
+    with org.lock:
+        org.issued_assertions.add(b64)
+    value = entity_encode_b64(b64) if app.get("entities", True) else b64
+    page = (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Signing in...</title></head>\n"
+        "<body onload=\"document.forms[0].submit()\">\n"
+        "<form id=\"appForm\" action=\"https&#x3a;&#x2f;&#x2f;signin.aws.amazon.com&#x2f;saml\" "
+        "method=\"POST\">\n"
+        "  <input name=\"RelayState\" type=\"hidden\" value=\"\"/>\n"
+        f"  <input type=\"hidden\" value=\"{value}\" name=\"SAMLResponse\"/>\n"
+        "</form>\n</body></html>\n"
+    )
+    return Reply(200, page, "text/html;charset=utf-8", verdict=problem or "ok")
+
+
+def route_app_links(org, req):
+    cfg = web_cfg(org)
+    if req.method != "GET":
+        return json_reply(405, {"errorCode": "E0000022", "errorSummary": "GET only"}, verdict="not GET")
+    auth = req.header("authorization") or ""
+    token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+    with org.lock:
+        issued = org.web_tokens.get(token)
+    if issued is None or issued["expires_at"] <= time.time():
+        return error_reply({"shape": "www-authenticate", "status": 401, "error": "invalid_token",
+                            "error_description": "The access token is invalid."}, verdict="bad bearer token")
+    forced = forced_reply(org, "applinks_replies", "applinks")
+    if forced:
+        return error_reply(forced, verdict="ok (forced error)")
+    apps = cfg.get("apps", [])
+    qs = urllib.parse.parse_qs(req.query)
+    try:
+        after = int(qs.get("after", ["0"])[0])
+        limit = int(qs.get("limit", [str(cfg.get("applinks_page_size", 200))])[0])
+    except ValueError:
+        return json_reply(400, {"errorCode": "E0000001", "errorSummary": "Api validation failed: after/limit"},
+                          verdict="bad paging parameters")
+    page = apps[after:after + max(limit, 1)]
+    items = []
+    for i, app in enumerate(page, start=after):
+        items.append({
+            "id": f"00ub{i:04d}",
+            "label": app.get("label", app.get("id")),
+            "linkUrl": f"{org.base_url}/home/{app.get('appName', 'amazon_aws')}/{app.get('id')}/272",
+            "logoUrl": f"{org.base_url}/assets/img/logos/aws.png",
+            "appName": app.get("appName", "amazon_aws"),
+            "appInstanceId": app.get("id"),
+            "appAssignmentId": f"0ua{i:04d}",
+            "credentialsSetup": False,
+            "hidden": False,
+            "sortOrder": i,
+        })
+    headers = []
+    if after + limit < len(apps):
+        nxt = f"{org.base_url}/api/v1/users/me/appLinks?after={after + limit}&limit={limit}"
+        headers.append(("Link", f'<{nxt}>; rel="next"'))
+    problem = web_common_checks(req)
+    return json_reply(200, items, verdict=problem or "ok", headers=headers)
+
+
+GRANTS[DEVICE_GRANT] = grant_device_code
+GRANTS[EXCHANGE_GRANT] = grant_token_exchange
+
+
+def saml_role_values(assertion_b64):
+    """The Role attribute values of a base64 SAML Response (namespace-aware), or None."""
+    import xml.etree.ElementTree as ET
+    try:
+        root = ET.fromstring(base64.b64decode(assertion_b64, validate=True))
+    except Exception:
+        return None
+    values = []
+    for attr in root.iter(f"{{{SAML_A}}}Attribute"):
+        if attr.get("Name") == ROLE_ATTR:
+            for v in attr.iter(f"{{{SAML_A}}}AttributeValue"):
+                values.append((v.text or "").strip())
+    return values
+
+
+def check_saml_pair(org, assertion, principal, role):
+    """None when STS would accept (principal, role) for this assertion, else an error Reply."""
+    with org.lock:
+        known = assertion in org.issued_assertions
+    if not known:
+        return sts_error(400, "InvalidIdentityToken",
+                         "The SAML assertion was not issued by this org (was it passed unchanged?).")
+    values = saml_role_values(assertion)
+    if values is None:
+        return sts_error(400, "InvalidIdentityToken", "The SAML assertion is not valid base64 XML.")
+    for v in values:
+        parts = {p.strip() for p in v.split(",")}
+        if principal in parts and role in parts:
+            return None
+    return sts_error(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML",
+                     verdict="(PrincipalArn, RoleArn) is not a pair of the assertion's Role values")
 
 
 # ---------------------------------------------------------------------------------------
@@ -533,10 +992,19 @@ def route_sts(org, req):
     else:
         if not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:saml-provider/.+", form.get("PrincipalArn", "")):
             return sts_error(400, "ValidationError", "PrincipalArn is not a valid SAML provider ARN.")
+        assertion = form.get("SAMLAssertion", "")
         try:
-            base64.b64decode(form.get("SAMLAssertion", ""), validate=True)
+            base64.b64decode(assertion, validate=True)
         except Exception:
             return sts_error(400, "InvalidIdentityToken", "SAMLAssertion is not valid base64.")
+        rejected = check_saml_pair(org, assertion, form.get("PrincipalArn", ""), role)
+        if rejected:
+            return rejected
+        failing = cfg.get("fail_roles", {}).get(role)
+        if failing is not None:
+            return sts_error(failing.get("status", 403), failing.get("code", "AccessDenied"),
+                             failing.get("message", "Not authorized to perform sts:AssumeRoleWithSAML"),
+                             verdict="ok (role marked failing)")
         session = "okta-user"
     spec = org.next_reply_spec("sts", "sts-" + action)
     if spec.get("shape", "ok") != "ok":
@@ -549,7 +1017,10 @@ def route_sts(org, req):
         "SessionToken": "FwoGZXIvYXdzE" + secrets.token_urlsafe(90),
         "Expiration": "2030-01-01T00:00:00Z",
     }
+    if action == "AssumeRoleWithSAML":
+        creds["AccessKeyId"] = "ASIA" + hashlib.sha256(role.encode()).hexdigest()[:16].upper()
     creds.update(cfg.get("credentials", {}))
+    creds.update(cfg.get("role_credentials", {}).get(role, {}))
     account = role.split(":")[4]
     role_name = role.split(":role/", 1)[1]
     body = (
@@ -571,16 +1042,52 @@ def route_sts(org, req):
     return Reply(200, body, "text/xml")
 
 
+def route_iam(org, req):
+    """IAM ListAccountAliases stand-in: "iam": {"aliases": {"<account id>": "alias"}}. The
+    account is the one of the access key's role (ASIA keys of this org's STS are derived from
+    the role ARN, so the org looks the key up among the roles of its apps). The SigV4
+    signature itself is checked by the moto tests, not here."""
+    cfg = org.scenario.get("iam", {})
+    if req.method != "POST" or req.form.get("Action") != "ListAccountAliases":
+        return sts_error(400, "InvalidAction", "only POST Action=ListAccountAliases is simulated")
+    auth = req.header("authorization") or ""
+    m = re.search(r"Credential=([A-Z0-9]+)/", auth)
+    if not auth.startswith("AWS4-HMAC-SHA256 ") or not m or not req.header("x-amz-security-token"):
+        return sts_error(403, "MissingAuthenticationToken", "Request must be SigV4-signed with a session token.",
+                         verdict="unsigned IAM request")
+    account = None
+    for app in org.scenario.get("web", {}).get("apps", []):
+        for value in app.get("roles", []):
+            for part in value.split(","):
+                part = part.strip()
+                if ":role/" in part and "ASIA" + hashlib.sha256(part.encode()).hexdigest()[:16].upper() == m.group(1):
+                    account = part.split(":")[4]
+    alias = cfg.get("aliases", {}).get(account)
+    members = f"<member>{html.escape(alias)}</member>" if alias else ""
+    body = (
+        '<ListAccountAliasesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+        f"<ListAccountAliasesResult><IsTruncated>false</IsTruncated><AccountAliases>{members}"
+        "</AccountAliases></ListAccountAliasesResult>"
+        f"<ResponseMetadata><RequestId>{secrets.token_hex(16)}</RequestId></ResponseMetadata>"
+        "</ListAccountAliasesResponse>"
+    )
+    return Reply(200, body, "text/xml")
+
+
 # ---------------------------------------------------------------------------------------
 # Routing
 # ---------------------------------------------------------------------------------------
 
 # (name, path regex, handler). First match wins; named groups become req.params.
-# The web flow adds: device authorize, /oauth2/v1/token grants, /login/token/sso,
-# /api/v1/users/me/appLinks, /.well-known/okta-organization.
 ROUTES = [
+    ("device-authorize", re.compile(r"^/oauth2/v1/device/authorize$"), route_device_authorize),
+    ("token", re.compile(r"^/oauth2/v1/token$"), route_token),
     ("m2m-token", re.compile(r"^/oauth2/(?P<authz>[^/]+)/v1/token$"), route_token),
+    ("sso", re.compile(r"^/login/token/sso$"), route_login_token_sso),
+    ("applinks", re.compile(r"^/api/v1/users/me/appLinks$"), route_app_links),
+    ("well-known", re.compile(r"^/\.well-known/okta-organization$"), route_well_known),
     ("sts", re.compile(r"^/(sts/*)?$"), route_sts),
+    ("iam", re.compile(r"^/iam/*$"), route_iam),
 ]
 
 
