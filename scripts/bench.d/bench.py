@@ -36,7 +36,7 @@ PEERS = [
 
 # Targets (benchmarks, not tests).
 MB = 1_000_000
-SIZE_TARGET = 2.5 * MB
+SIZE_TARGET = 2_500_000
 VERSION_TARGET_MS = 1.0
 RSS_TARGET = 6 * MB
 REQUESTS_TARGET = 2
@@ -208,7 +208,7 @@ def measure_binary(rec, args, res):
 def size_breakdown(rec, args, stripped_size):
     """Biggest symbols and crates of an unstripped build (same profile, strip off)."""
     if not args.build_cmd:
-        return ["(no breakdown: with --bin the unstripped build command is unknown)"]
+        return ["(no breakdown: with --bin the unstripped build command is unknown)"], ""
     env = dict(os.environ)
     env["CARGO_PROFILE_RELEASE_STRIP"] = "false"
     env["CARGO_TARGET_DIR"] = os.path.join(REPO, "target", "bench-unstripped")
@@ -259,7 +259,13 @@ def size_breakdown(rec, args, stripped_size):
     for size, _kind, name in symbols[:20]:
         short = name if len(name) <= 110 else name[:107] + "..."
         lines.append(f"| `{short.replace('|', '/')}` | {size:,} |")
-    return lines
+    top_sections = ", ".join(f"`{n}` {fmt_mb(z)}" for z, n in sorted(sections, reverse=True)[:3])
+    top_crates = ", ".join(f"{c} {fmt_mb(z)}" for c, z in
+                           sorted(by_crate.items(), key=lambda kv: -kv[1])[:5])
+    top_symbol = f"`{symbols[0][2][:60]}` {fmt_mb(symbols[0][0])}" if symbols else "none"
+    summary = (f"What costs it: sections {top_sections}; biggest crates by symbol size "
+               f"{top_crates}; biggest symbol {top_symbol} (tables under Size breakdown).")
+    return lines, summary
 
 
 def crate_of(symbol):
@@ -517,7 +523,7 @@ def verdict(ok):
     return "pass" if ok else "**miss**"
 
 
-def build_report(res):
+def build_report(res, size_summary):
     ours = res
     peers = res.get("peers", [])
     peer_names = [p["name"] for p in peers]
@@ -538,7 +544,8 @@ def build_report(res):
         [f"{fmt_mb(p['installed'])}{ratio(p['installed'], ours['size'])} in site-packages, "
          "plus a Python 3 runtime (not counted)" for p in peers])
     if not size_ok:
-        misses.append(f"Size: {fmt_mb(ours['size'])} is {fmt_mb(ours['size'] - SIZE_TARGET)} over 2.5 MB.")
+        misses.append(f"Size: {fmt_mb(ours['size'])} is {fmt_mb(ours['size'] - SIZE_TARGET)} "
+                      f"({ours['size'] - SIZE_TARGET:,} bytes) over 2.5 MB. {size_summary}".rstrip())
     if kind != "static" or stripped != "stripped":
         misses.append(f"Size: the measured binary is {kind}, {stripped} (`file`: {ours.get('file', '')}); "
                       "the target is for the static, stripped build of scripts/build-release.")
@@ -657,13 +664,13 @@ def main():
         log(f"FAILED: {e}")
         shutil.rmtree(tmp, ignore_errors=True)
         return 1
-    table, misses = build_report(res)
-    breakdown = []
+    breakdown, summary = [], ""
     if args.breakdown or not args.quick:
         try:
-            breakdown = size_breakdown(rec, args, res["size"])
+            breakdown, summary = size_breakdown(rec, args, res["size"])
         except Failure as e:
             failures.append(str(e))
+    table, misses = build_report(res, summary)
     shutil.rmtree(tmp, ignore_errors=True)
 
     print("\n".join(table))
