@@ -159,18 +159,14 @@ pub fn percent_decode(text: &str) -> String {
 }
 
 /// Encode name/value pairs as an `application/x-www-form-urlencoded` body (WHATWG URL
-/// standard / HTML forms), in the given order: `a=1&b=x%20y`. Names and values use
-/// [`percent_encode`], so a space is `%20` and `+`, `/`, `=` are escaped.
+/// standard §5.2, HTML forms), in the given order: `a=1&b=x+y`. Unreserved characters are
+/// kept, a space becomes `+` (as Go's `url.Values` and botocore send it, so bodies match
+/// upstream byte for byte), every other byte `%XX`; `+`, `/`, `=` are escaped.
 pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let component = |s: &str| percent_encode(s).replace("%20", "+");
     pairs
         .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                percent_encode(k.as_ref()),
-                percent_encode(v.as_ref())
-            )
-        })
+        .map(|(k, v)| format!("{}={}", component(k.as_ref()), component(v.as_ref())))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -434,7 +430,9 @@ pub const SECRET_HEADERS: &[&str] = &[
 /// JWK members that hold private key material (only inside an object with `kty`).
 const JWK_PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
 
-fn is_secret_field(name: &str) -> bool {
+/// True when a form field, JSON member or query parameter of this name holds a secret
+/// ([`SECRET_FIELDS`], compared case-insensitively).
+pub fn is_secret_field(name: &str) -> bool {
     SECRET_FIELDS.iter().any(|s| s.eq_ignore_ascii_case(name))
 }
 
@@ -1197,7 +1195,7 @@ mod tests {
         assert_eq!(
             body,
             "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code\
-             &scope=openid%20okta.apps.sso&SAMLAssertion=PHN%2B%2Fa%3D%3D&name=%C3%A9~._-"
+             &scope=openid+okta.apps.sso&SAMLAssertion=PHN%2B%2Fa%3D%3D&name=%C3%A9~._-"
         );
         // Round trip through the decoder.
         for part in body.split('&') {

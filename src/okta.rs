@@ -300,9 +300,9 @@ pub struct FormPost {
 }
 
 impl FormPost {
-    /// The encoded request body (see [`form_urlencode`]).
+    /// The encoded request body (see [`crate::http::form_encode`]).
     pub fn body(&self) -> String {
-        form_urlencode(&self.form)
+        crate::http::form_encode(&self.form)
     }
 }
 
@@ -327,32 +327,6 @@ impl std::fmt::Debug for FormPost {
             .field("form", &form)
             .finish()
     }
-}
-
-/// Encode fields as `application/x-www-form-urlencoded` (WHATWG URL §5.2): unreserved
-/// `A-Z a-z 0-9 - . _ ~` kept, space as `+`, every other byte as `%XX` (upper-case hex).
-pub fn form_urlencode(fields: &[(String, String)]) -> String {
-    fn enc(s: &str, out: &mut String) {
-        for b in s.bytes() {
-            match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    out.push(b as char)
-                }
-                b' ' => out.push('+'),
-                _ => out.push_str(&format!("%{b:02X}")),
-            }
-        }
-    }
-    let mut out = String::new();
-    for (i, (k, v)) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        enc(k, &mut out);
-        out.push('=');
-        enc(v, &mut out);
-    }
-    out
 }
 
 /// `client_assertion_type` for a JWT client assertion (RFC 7523 §2.2).
@@ -828,14 +802,5 @@ mod tests {
         );
         let (_, msg) = parts(m2m_token_reply(&r, 0).unwrap_err());
         assert!(!msg.contains("NTP"), "{msg}");
-    }
-
-    #[test]
-    fn form_encoding() {
-        let f = vec![
-            ("a b".to_string(), "x&y=z/~".to_string()),
-            ("u".to_string(), "é".to_string()),
-        ];
-        assert_eq!(form_urlencode(&f), "a+b=x%26y%3Dz%2F~&u=%C3%A9");
     }
 }

@@ -67,10 +67,10 @@ pub struct Request {
 }
 
 impl Request {
-    /// The form body, `application/x-www-form-urlencoded` (space as `+`, reserved bytes as
-    /// `%XX`, see [`crate::okta::form_urlencode`]). Empty for GET.
+    /// The form body, `application/x-www-form-urlencoded` (space and reserved bytes as
+    /// `%XX`, see [`crate::http::form_encode`]). Empty for GET.
     pub fn body(&self) -> String {
-        crate::okta::form_urlencode(&self.form)
+        crate::http::form_encode(&self.form)
     }
 
     /// `"GET"` or `"POST"`, as `http::Http::send` takes it.
@@ -114,16 +114,6 @@ impl Request {
     }
 }
 
-/// Form fields and headers whose values are secrets.
-const SECRET_FIELDS: &[&str] = &[
-    "device_code",
-    "actor_token",
-    "subject_token",
-    "token",
-    "access_token",
-    "id_token",
-];
-
 impl fmt::Debug for Request {
     /// Prints the request with tokens, device code and Authorization redacted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -139,7 +129,7 @@ impl fmt::Debug for Request {
             .form
             .iter()
             .map(|(k, v)| {
-                let secret = SECRET_FIELDS.contains(&k.as_str());
+                let secret = crate::http::is_secret_field(k);
                 (k.as_str(), if secret { "<redacted>" } else { v.as_str() })
             })
             .collect();

@@ -286,16 +286,13 @@ fn simorg_sts_stand_in_answers_query_api() {
     let token = body["access_token"].as_str().expect("token").to_string();
 
     let sts = |token: &str| {
-        let form = okta::form_urlencode(&[
-            ("Action".into(), "AssumeRoleWithWebIdentity".into()),
-            ("DurationSeconds".into(), "3600".into()),
-            (
-                "RoleArn".into(),
-                "arn:aws:iam::123456789012:role/SimRole".into(),
-            ),
-            ("RoleSessionName".into(), "okta-aws-cli".into()),
-            ("Version".into(), "2011-06-15".into()),
-            ("WebIdentityToken".into(), token.into()),
+        let form = okta_aws_cli::http::form_encode(&[
+            ("Action", "AssumeRoleWithWebIdentity"),
+            ("DurationSeconds", "3600"),
+            ("RoleArn", "arn:aws:iam::123456789012:role/SimRole"),
+            ("RoleSessionName", "okta-aws-cli"),
+            ("Version", "2011-06-15"),
+            ("WebIdentityToken", token),
         ]);
         let mut resp = agent
             .post(org.sts_url())

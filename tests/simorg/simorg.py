@@ -11,6 +11,8 @@ Server mode:
   * listens with TLS on 127.0.0.1 only, on a free port, and prints "READY <port>" on stdout;
   * appends every request it receives (method, path, query, headers, body, form fields, the
     route that answered and the route's verdict) as one JSON line to DIR/requests.jsonl;
+  * appends every completed TLS handshake (protocol version, resumed or not) as one JSON
+    line to DIR/handshakes.jsonl (scripts/bench counts them);
   * exits when its stdin closes (the test harness holds the pipe; a crashed test closes it)
     or after --max-lifetime seconds, whichever comes first.
 
@@ -348,6 +350,12 @@ class Org:
         if not replies:
             return {"shape": "ok"}
         return replies[min(n, len(replies) - 1)]
+
+    def record_handshake(self, sock):
+        entry = {"time": time.time(), "version": sock.version(), "resumed": sock.session_reused}
+        with self.lock:
+            with open(os.path.join(self.state_dir, "handshakes.jsonl"), "a", encoding="utf-8") as f:
+                f.write(json.dumps(entry) + "\n")
 
     def record(self, req, route, reply):
         with self.lock:
@@ -1150,11 +1158,21 @@ def dispatch(org, req):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY: without it, the reply's second segment waits for the client's delayed
+    # ACK (about 40 ms per request on Linux loopback), which would swamp scripts/bench's timings.
+    disable_nagle_algorithm = True
     server_version = "simorg/1"
     timeout = 30  # an idle or stuck connection is dropped after this many seconds
 
     def log_message(self, fmt, *args):
         pass  # stdout carries only READY; requests go to requests.jsonl
+
+    def setup(self):
+        super().setup()
+        # Finish the TLS handshake here (under the socket timeout) and log it to
+        # DIR/handshakes.jsonl, one line per handshake, so scripts/bench can count them.
+        self.request.do_handshake()
+        self.server.org.record_handshake(self.request)
 
     def handle_any(self):
         org = self.server.org

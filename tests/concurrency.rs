@@ -1,0 +1,150 @@
+//! Case B29: parallel invocations (credential_process fan-out, parallel terraform runs).
+//!
+//! Several `web --cache-access-token` runs for the same org and client start at once with
+//! no cached token: exactly one device authorization happens, the others wait on the cache
+//! lock and reuse its token; all of them write their own profile into one credentials file
+//! without losing each other's update; and a run for another OIDC client does not reuse
+//! the first client's token.
+
+mod support;
+
+use std::process::Output;
+
+use serde_json::{Value, json};
+use support::SimOrg;
+
+const CLIENT_ID: &str = "0oaWEBtestclient01";
+const OTHER_CLIENT_ID: &str = "0oaWEBtestclient02";
+const IDP: &str = "arn:aws:iam::123456789012:saml-provider/ExampleOkta";
+const ROLE: &str = "arn:aws:iam::123456789012:role/Admin";
+const RUNS: usize = 6;
+
+fn scenario(client_id: &str) -> Value {
+    json!({
+        "web": {
+            "client_id": client_id,
+            "device": {"interval": 1, "expires_in": 120, "approve_after": 2},
+            "apps": [{
+                "id": "0oaFEDAPP000001",
+                "label": "AWS Prod",
+                "appName": "amazon_aws",
+                "roles": [format!("{IDP},{ROLE}")]
+            }],
+        },
+        "sts": {}
+    })
+}
+
+fn run(org: &SimOrg, client_id: &str, profile: &str) -> std::process::Child {
+    org.command()
+        .arg("web")
+        .args(["--org-domain", &org.base_url()])
+        .args(["--oidc-client-id", client_id])
+        .args(["--aws-acct-fed-app-id", "0oaFEDAPP000001"])
+        .args(["--cache-access-token", "--write-aws-credentials"])
+        .args(["--profile", profile])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start okta-aws-cli")
+}
+
+fn check(out: &Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn parallel_runs_share_one_device_flow_and_keep_every_profile() {
+    let Some(org) = SimOrg::start(scenario(CLIENT_ID)) else {
+        return;
+    };
+    let children: Vec<_> = (0..RUNS)
+        .map(|i| run(&org, CLIENT_ID, &format!("p{i}")))
+        .collect();
+    for child in children {
+        check(&child.wait_with_output().expect("wait"));
+    }
+
+    let authorizations = org.requests_to("device-authorize");
+    assert_eq!(
+        authorizations.len(),
+        1,
+        "expected one device authorization for {RUNS} parallel runs"
+    );
+    assert_eq!(org.requests_to("sso").len(), RUNS, "one SAML fetch per run");
+
+    let path = org.home().join(".aws/credentials");
+    let text = std::fs::read_to_string(&path).expect("credentials file");
+    for i in 0..RUNS {
+        let header = format!("[p{i}]");
+        assert_eq!(
+            text.matches(&header).count(),
+            1,
+            "{header} must appear exactly once:\n{text}"
+        );
+    }
+    if let Some(py) = support::python() {
+        let status = std::process::Command::new(py)
+            .args([
+                "-c",
+                "import configparser,sys;c=configparser.ConfigParser(strict=True,interpolation=None);c.read(sys.argv[1]);assert len(c.sections())==int(sys.argv[2]),c.sections()",
+            ])
+            .arg(&path)
+            .arg(RUNS.to_string())
+            .status()
+            .expect("python");
+        assert!(status.success(), "strict configparser rejected:\n{text}");
+    }
+
+    // The cache holds one 0600 file for this org and client, and no temp files.
+    let cache_dir = org.home().join(".okta/awscli-access-tokens");
+    let names: Vec<String> = std::fs::read_dir(&cache_dir)
+        .expect("cache dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.iter().filter(|n| n.ends_with(".json")).count(),
+        1,
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.contains(".tmp")), "{names:?}");
+}
+
+#[test]
+fn another_client_does_not_reuse_the_cached_token() {
+    let Some(org) = SimOrg::start(scenario(CLIENT_ID)) else {
+        return;
+    };
+    check(
+        &run(&org, CLIENT_ID, "first")
+            .wait_with_output()
+            .expect("wait"),
+    );
+    assert_eq!(org.requests_to("device-authorize").len(), 1);
+    // Same client again: served from the cache.
+    check(
+        &run(&org, CLIENT_ID, "again")
+            .wait_with_output()
+            .expect("wait"),
+    );
+    assert_eq!(org.requests_to("device-authorize").len(), 1);
+    // Another client id: its own device flow (the sim org refuses the unknown client, so
+    // only the request count matters here).
+    let out = run(&org, OTHER_CLIENT_ID, "other")
+        .wait_with_output()
+        .expect("wait");
+    let authorizations = org.requests_to("device-authorize");
+    assert_eq!(
+        authorizations.len(),
+        2,
+        "a different client id must not reuse the cached token; stderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(authorizations[1]["form"]["client_id"], OTHER_CLIENT_ID);
+}
