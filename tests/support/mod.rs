@@ -27,7 +27,7 @@ fn in_ci() -> bool {
 }
 
 /// Skip (print why, return `None`) or, under `CI=true`, fail.
-fn missing<T>(what: &str) -> Option<T> {
+pub fn missing<T>(what: &str) -> Option<T> {
     if in_ci() {
         panic!("{what} (required under CI=true; scripts/test sets it up)");
     }
