@@ -9,13 +9,14 @@ use crate::debug_cmd;
 use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
 use crate::sts::Credentials;
-use crate::{exec, m2m, output, web};
+use crate::{exec, m2m, output, sanitize, web};
 
-/// Print each warning as a `WARNING: ...` line on stderr.
+/// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
+/// ([`sanitize::lines`]).
 pub fn print_warnings(warnings: &[String]) {
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "WARNING: {w}");
+        let _ = writeln!(err, "WARNING: {}", sanitize::lines(w));
     }
 }
 
@@ -30,8 +31,8 @@ fn print_stdout(text: &str) -> Result<()> {
 /// environment snapshot. Errors carry their exit code (see [`crate::error::Error`]).
 ///
 /// Steps: [`cli::parse`] (help and version print on stdout and return), then per command:
-/// `debug` runs [`debug_cmd::run_debug`]; the others [`config::load`], print
-/// [`Config::warnings`] on stderr, and dispatch.
+/// `debug` runs [`debug_cmd::run_debug`]; the others [`config::load_with_warnings`], print
+/// the warnings on stderr (also when resolution fails, before the error), and dispatch.
 pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
     let inv = match cli::parse(&argv)? {
         Parsed::Help(text) => return print_stdout(&text),
@@ -42,7 +43,15 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
         print_warnings(&inv.warnings);
         return debug_cmd::run_debug(&inv, &env);
     }
-    let cfg = config::load(&inv, &env)?;
+    // Warnings found before a configuration error still reach stderr, ahead of main's
+    // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).
+    let cfg = match config::load_with_warnings(&inv, &env) {
+        Ok(cfg) => cfg,
+        Err(failure) => {
+            print_warnings(&failure.warnings);
+            return Err(failure.error);
+        }
+    };
     print_warnings(&cfg.warnings);
     dispatch(&cfg)
 }
@@ -52,7 +61,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::ListProfiles => {
             let (out, note) = debug_cmd::list_profiles(cfg);
             if let Some(n) = note {
-                eprintln!("{n}");
+                eprintln!("{}", sanitize::lines(&n));
             }
             print_stdout(&out)
         }

@@ -407,8 +407,12 @@ impl Occ {
     }
 }
 
+/// The boolean words [`parse_bool`] accepts, as every boolean error message lists them
+/// (flags, environment, `.env`, okta.yaml).
+pub const BOOL_WORDS: &str = "true/false, 1/0, yes/no or on/off (any case)";
+
 /// Parse a boolean word: true/false, 1/0, yes/no, on/off, any case, surrounding spaces
-/// ignored. `None` for anything else.
+/// ignored ([`BOOL_WORDS`]). `None` for anything else.
 pub fn parse_bool(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Some(true),
@@ -486,13 +490,13 @@ fn scan(tokens: &[String], lookup: &Lookup<'_>) -> Result<Scan> {
                         v.clone()
                     }
                 };
-                out.occs.push(Occ::Value(def.long.clone(), value));
+                out.occs.push(value_occ(def, value, &format!("--{name}"))?);
             } else {
                 let on = match inline {
                     None => true,
                     Some(v) => parse_bool(v).ok_or_else(|| {
                         Error::usage(format!(
-                            "invalid value {v:?} for --{name}: use true or false"
+                            "invalid value {v:?} for --{name}: use {BOOL_WORDS}"
                         ))
                     })?,
                 };
@@ -523,14 +527,15 @@ fn scan(tokens: &[String], lookup: &Lookup<'_>) -> Result<Scan> {
                         i += 1;
                         v.clone()
                     };
-                    out.occs.push(Occ::Value(def.long.clone(), value));
+                    out.occs
+                        .push(value_occ(def, value, &format!("-{c} (--{})", def.long))?);
                     break;
                 }
                 if chars.get(j) == Some(&'=') {
                     let rest: String = chars[j + 1..].iter().collect();
                     let on = parse_bool(&rest).ok_or_else(|| {
                         Error::usage(format!(
-                            "invalid value {rest:?} for -{c} (--{}): use true or false",
+                            "invalid value {rest:?} for -{c} (--{}): use {BOOL_WORDS}",
                             def.long
                         ))
                     })?;
@@ -544,6 +549,19 @@ fn scan(tokens: &[String], lookup: &Lookup<'_>) -> Result<Scan> {
         }
     }
     Ok(out)
+}
+
+/// A value flag's occurrence. An explicitly empty (or all-blank) value is a usage error
+/// naming the flag as typed (`shown`): it would otherwise read as "not given" and let a
+/// lower layer's value apply unnoticed. (An empty environment variable, by contrast, means
+/// unset; see [`crate::config::resolve`].)
+fn value_occ(def: &FlagDef, value: String, shown: &str) -> Result<Occ> {
+    if value.trim().is_empty() {
+        return Err(Error::usage(format!(
+            "flag {shown} was given an empty value; give a value, or leave the flag out to use the environment, .env or okta.yaml"
+        )));
+    }
+    Ok(Occ::Value(def.long.clone(), value))
 }
 
 /// `--no-x` is the hidden explicit-off twin of switch `--x`.
@@ -737,7 +755,7 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
 /// (also 1/0/yes/no/on/off). A repeated flag: the last one wins. Everything after the first
 /// `--` goes to [`Invocation::exec_args`] untouched.
 ///
-/// Errors: [`Error::Usage`] (one line) for an unknown flag, a missing value, a bad switch
+/// Errors: [`Error::Usage`] (one line) for an unknown flag, a missing or empty value, a bad switch
 /// value or a stray argument.
 pub fn parse(argv: &[String]) -> Result<Parsed> {
     if argv.is_empty() {
@@ -1109,6 +1127,44 @@ mod tests {
             assert!(!msg.contains('\n'), "{argv:?}: {msg}");
         }
         assert!(usage_err(&["web", "--key-id", "k"]).contains("m2m"));
+    }
+
+    #[test]
+    fn empty_flag_values_are_usage_errors() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["-o", ""], "-o (--org-domain)"),
+            (&["--org-domain", ""], "--org-domain"),
+            (&["--org-domain="], "--org-domain"),
+            (&["--aws-session-duration", "  "], "--aws-session-duration"),
+            (&["--session-duration="], "--session-duration"),
+            (&["-p="], "-p (--profile)"),
+            (&["m2m", "--key-id", ""], "--key-id"),
+            (&["web", "-a", ""], "-a (--aws-acct-fed-app-id)"),
+        ];
+        for (argv, needle) in cases {
+            let msg = usage_err(argv);
+            assert!(
+                msg.contains(needle) && msg.contains("empty value"),
+                "{argv:?}: {msg}"
+            );
+        }
+        // A value that is not empty is still taken as given.
+        assert_eq!(
+            run(&["-o", "x.okta.com"]).flags.org_domain.as_deref(),
+            Some("x.okta.com")
+        );
+    }
+
+    #[test]
+    fn bad_switch_values_list_every_accepted_word() {
+        for argv in [
+            &["--debug=maybe"][..],
+            &["-g=maybe"],
+            &["web", "--qr-code=2"],
+        ] {
+            let msg = usage_err(argv);
+            assert!(msg.contains(BOOL_WORDS), "{argv:?}: {msg}");
+        }
     }
 
     #[test]

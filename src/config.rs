@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Flags, Invocation, parse_bool};
+use crate::cli::{BOOL_WORDS, Flags, Invocation, parse_bool};
 use crate::config_files::{
     DotEnv, OktaYaml, ProfileEntry, Scalar, closest_key, parse_dotenv, parse_okta_yaml,
 };
@@ -376,7 +376,7 @@ struct Layers<'a> {
     dotenv: &'a DotEnv,
     profile: &'a str,
     yaml: Option<&'a ProfileEntry>,
-    warnings: Vec<String>,
+    warnings: &'a mut Vec<String>,
 }
 
 fn non_empty(v: &str) -> Option<String> {
@@ -407,8 +407,11 @@ impl Layers<'_> {
         }
     }
 
-    /// The winning value of setting `key`: flag > env > `.env` > okta.yaml. Empty values
-    /// count as unset.
+    /// The winning value of setting `key`: flag > env > `.env` > okta.yaml. Empty (or
+    /// all-blank) values count as unset: `OKTA_AWSCLI_X=` in the environment or `.env`, and
+    /// `x:` or `x: ""` in okta.yaml, let the next layer apply, as in upstream and as shells
+    /// use empty variables. An empty value on the command line never gets here:
+    /// [`crate::cli::parse`] refuses it as a usage error.
     fn get(&mut self, key: &str, flag: Option<&String>) -> Result<Option<(String, Source)>> {
         let spec = SPECS
             .iter()
@@ -466,9 +469,7 @@ impl Layers<'_> {
         match self.get(key, None)? {
             None => Ok(false),
             Some((v, src)) => parse_bool(&v).ok_or_else(|| {
-                Error::config(format!(
-                    "invalid boolean {v:?} in {src}: use true or false (or 1/0, yes/no, on/off)"
-                ))
+                Error::config(format!("invalid boolean {v:?} in {src}: use {BOOL_WORDS}"))
             }),
         }
     }
@@ -520,8 +521,15 @@ pub fn normalize_profile(raw: &str) -> std::result::Result<(String, Option<Strin
     let name = raw.trim();
     let mut warning = None;
     let mut out = name.to_string();
-    if name.len() > 8 && name[..8].eq_ignore_ascii_case("profile ") {
-        out = name[8..].trim().to_string();
+    // Slice with `get` only: the name is user input, and byte 8 need not be a character
+    // boundary (`aaaaaaaé`, `日本語のプロファイル`).
+    if let Some(rest) = name
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("profile "))
+        .and_then(|_| name.get(8..))
+        .filter(|r| !r.is_empty())
+    {
+        out = rest.trim().to_string();
         warning = Some(format!(
             "profile name {name:?} corrected to {out:?}: the \"profile \" prefix belongs to ~/.aws/config section names only"
         ));
@@ -529,24 +537,79 @@ pub fn normalize_profile(raw: &str) -> std::result::Result<(String, Option<Strin
     if out.is_empty() {
         return Err(format!("profile name {raw:?} is empty"));
     }
-    if out.contains(['[', ']', '\n', '\r']) {
+    if out.contains(['[', ']']) || out.chars().any(char::is_control) {
         return Err(format!(
-            "profile name {raw:?} cannot contain '[', ']' or a line break"
+            "profile name {raw:?} cannot contain '[', ']', a line break or another control character"
         ));
     }
     Ok((out, warning))
 }
 
 fn is_loopback(host: &str) -> bool {
-    if host == "localhost" || host == "[::1]" {
+    if host == "localhost" {
         return true;
     }
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() == 4
-        && parts[0] == "127"
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.parse::<u8>().is_ok())
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return inner
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|a| a.is_loopback());
+    }
+    host.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|a| a.is_loopback())
+}
+
+/// Why `host` (lower case, without port) cannot be an Okta org's host, or `None` when it
+/// can (DESIGN §2.15). Accepted: a DNS name (RFC 1123 labels of 1–63 letters, digits and
+/// inner hyphens, at most 253 characters, a top-level label that is not all digits) with
+/// at least one dot, or `localhost`. An IP literal (`127.0.0.1`, `[::1]`) only when it is a
+/// loopback address and the scheme was given explicitly (a local test org); any other IP
+/// address or a malformed name would only fail later, in TLS, as "invalid DNS name".
+fn host_problem(host: &str, scheme_given: bool) -> Option<&'static str> {
+    const LOOPBACK_ONLY: &str = "an IP address is accepted only for a loopback test org given with an explicit https:// or http:// (e.g. https://127.0.0.1:8443); give the org's DNS name, e.g. example.okta.com";
+    if host.starts_with('[') {
+        let inner = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
+        return match inner.map(str::parse::<std::net::Ipv6Addr>) {
+            Some(Ok(a)) if a.is_loopback() && scheme_given => None,
+            Some(Ok(_)) => Some(LOOPBACK_ONLY),
+            _ => Some("the bracketed part is not an IPv6 address"),
+        };
+    }
+    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return (!(is_loopback(host) && scheme_given)).then_some(LOOPBACK_ONLY);
+    }
+    if host.is_empty() {
+        return Some("the host name is empty");
+    }
+    if host.len() > 253 {
+        return Some("the host name is longer than 253 characters");
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    for label in &labels {
+        if label.is_empty() {
+            return Some("the host name has an empty label (a leading, trailing or doubled dot)");
+        }
+        if label.len() > 63 {
+            return Some("a label of the host name is longer than 63 characters");
+        }
+        if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Some(
+                "a host name has only letters, digits, hyphens and dots (no spaces, '_', '@' or other characters)",
+            );
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some("a label of the host name starts or ends with a hyphen");
+        }
+    }
+    if labels.len() < 2 && host != "localhost" {
+        return Some("a host name needs a domain, e.g. example.okta.com");
+    }
+    if labels
+        .last()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some("the top-level label of the host name is all digits (not a DNS name)");
+    }
+    None
 }
 
 /// Normalise the org domain (DESIGN §2.15, upstream-behaviour §2.5): a pasted `https://`,
@@ -593,22 +656,8 @@ pub fn normalize_org(raw: &str) -> std::result::Result<(OrgUrl, Vec<String>), St
     {
         return Err(format!("org domain {raw:?} has an invalid port {p:?}"));
     }
-    let host_ok = if host.starts_with('[') {
-        host.len() > 2
-            && host[1..host.len() - 1]
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':')
-    } else {
-        !host.is_empty()
-            && !host.starts_with(['.', '-'])
-            && !host.ends_with(['.', '-'])
-            && !host.contains("..")
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-    };
-    if !host_ok {
-        return Err(format!("org domain {raw:?} is not a host name"));
+    if let Some(problem) = host_problem(host, scheme.is_some()) {
+        return Err(format!("org domain {raw:?} is not usable: {problem}"));
     }
     let loopback = is_loopback(host);
     if scheme == Some("http") && !loopback {
@@ -679,7 +728,8 @@ pub fn normalize_org(raw: &str) -> std::result::Result<(OrgUrl, Vec<String>), St
 /// Inputs: the parsed command line, the environment snapshot, the text of `.env` in the
 /// current directory and of `<home>/.okta/okta.yaml` (`None` when the file does not
 /// exist). Per setting: flag > `OKTA_AWSCLI_*` env (then legacy name, with a warning) >
-/// `.env` (keys any case) > okta.yaml `awscli.profiles.<profile>` > default. The profile
+/// `.env` (keys any case) > okta.yaml `awscli.profiles.<profile>` > default. An empty
+/// environment variable, `.env` or okta.yaml value means unset (the next layer applies). The profile
 /// name itself: `--profile` > `OKTA_AWSCLI_PROFILE` > `.env` > `default`.
 ///
 /// Errors: [`Error::Config`] for an invalid value (naming its source), invalid okta.yaml
@@ -692,13 +742,51 @@ pub fn resolve(
     dotenv_text: Option<&str>,
     okta_yaml_text: Option<&str>,
 ) -> Result<Config> {
-    let flags: &Flags = &inv.flags;
+    resolve_with_warnings(inv, env, dotenv_text, okta_yaml_text).map_err(|f| f.error)
+}
+
+/// A resolution that ended in an error, with the warnings gathered before it (the
+/// command line's deprecation notices, okta.yaml unknown keys, legacy variables, ...), so
+/// the caller can print them ahead of the `Error:` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// What stopped the resolution.
+    pub error: Error,
+    /// Warnings found before it, in order (one line each, without the `WARNING: ` prefix).
+    pub warnings: Vec<String>,
+}
+
+/// [`resolve`], keeping the warnings also when resolution fails: on success they are in
+/// [`Config::warnings`]; on failure in [`Failure::warnings`].
+pub fn resolve_with_warnings(
+    inv: &Invocation,
+    env: &Env,
+    dotenv_text: Option<&str>,
+    okta_yaml_text: Option<&str>,
+) -> std::result::Result<Config, Failure> {
     let mut warnings = inv.warnings.clone();
+    match resolve_into(inv, env, dotenv_text, okta_yaml_text, &mut warnings) {
+        Ok(mut cfg) => {
+            cfg.warnings = warnings;
+            Ok(cfg)
+        }
+        Err(error) => Err(Failure { error, warnings }),
+    }
+}
+
+/// The body of [`resolve`]: every warning goes to `warnings` as soon as it is found.
+fn resolve_into(
+    inv: &Invocation,
+    env: &Env,
+    dotenv_text: Option<&str>,
+    okta_yaml_text: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<Config> {
+    let flags: &Flags = &inv.flags;
     let home = home_dir(env);
     let yaml_path = home.as_deref().map(okta_yaml_path).unwrap_or_default();
 
-    let dotenv = parse_dotenv(dotenv_text.unwrap_or(""));
-    warnings.extend(dotenv.warnings.iter().cloned());
+    let dotenv = parse_dotenv(dotenv_text.unwrap_or("")).map_err(Error::config)?;
 
     let okta_yaml = match okta_yaml_text {
         None => None,
@@ -745,7 +833,7 @@ pub fn resolve(
         dotenv: &dotenv,
         profile: &profile,
         yaml: entry,
-        warnings: Vec::new(),
+        warnings,
     };
 
     let org_raw = l.get("org-domain", flags.org_domain.as_ref())?;
@@ -778,7 +866,6 @@ pub fn resolve(
         "aws-sts-role-session-name",
         &flags.aws_sts_role_session_name,
     )?;
-    warnings.append(&mut l.warnings);
 
     let session_duration = match duration {
         None => None,
@@ -907,7 +994,7 @@ pub fn resolve(
         env: child_env,
         okta_yaml_path: yaml_path,
         okta_yaml,
-        warnings,
+        warnings: Vec::new(),
     };
     check_required(&cfg)?;
     check_exec(&cfg)?;
@@ -981,17 +1068,33 @@ pub fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
 /// `<home>/.okta/okta.yaml`, then resolves. An unreadable file (other than absent) is an
 /// [`Error::Config`] naming it.
 pub fn load(inv: &Invocation, env: &Env) -> Result<Config> {
-    let dotenv = read_optional(Path::new(".env"))
-        .map_err(|e| Error::config(format!("cannot read .env in the current directory: {e}")))?;
+    load_with_warnings(inv, env).map_err(|f| f.error)
+}
+
+/// [`load`], keeping the warnings also when it fails (see [`resolve_with_warnings`]).
+pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Config, Failure> {
+    let fail = |error: Error| Failure {
+        error,
+        warnings: inv.warnings.clone(),
+    };
+    let dotenv = read_optional(Path::new(".env")).map_err(|e| {
+        fail(Error::config(format!(
+            "cannot read .env in the current directory: {e}"
+        )))
+    })?;
     let yaml = match home_dir(env) {
         Some(home) => {
             let path = okta_yaml_path(&home);
-            read_optional(&path)
-                .map_err(|e| Error::config(format!("cannot read {}: {e}", path.display())))?
+            read_optional(&path).map_err(|e| {
+                fail(Error::config(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )))
+            })?
         }
         None => None,
     };
-    resolve(inv, env, dotenv.as_deref(), yaml.as_deref())
+    resolve_with_warnings(inv, env, dotenv.as_deref(), yaml.as_deref())
 }
 
 #[cfg(test)]
@@ -1103,9 +1206,17 @@ mod tests {
         assert!(matches!(err, Error::Config(_)));
         let m = err.to_string();
         assert!(
-            m.contains("OKTA_AWSCLI_QR_CODE") && m.contains("maybe"),
+            m.contains("OKTA_AWSCLI_QR_CODE") && m.contains("maybe") && m.contains(BOOL_WORDS),
             "{m}"
         );
+        let err = cfg_err(
+            Command::Debug,
+            Flags::default(),
+            &env(&[]),
+            Some("OKTA_AWSCLI_DEBUG=maybe\n"),
+            None,
+        );
+        assert!(err.to_string().contains(BOOL_WORDS), "{err}");
         let err = cfg_err(
             Command::Debug,
             Flags::default(),
@@ -1115,7 +1226,8 @@ mod tests {
         );
         assert!(
             err.to_string()
-                .contains("okta.yaml key exec of profile \"default\""),
+                .contains("okta.yaml key exec of profile \"default\"")
+                && err.to_string().contains(BOOL_WORDS),
             "{err}"
         );
     }
@@ -1537,6 +1649,7 @@ mod tests {
         assert_eq!(c.profile, "okta-dev");
         assert!(c.warnings.iter().any(|w| w.contains("\"profile \" prefix")));
         assert!(normalize_profile("a]b").is_err());
+        assert!(normalize_profile("a\u{1b}[2Jb").is_err());
         assert!(normalize_profile("  ").is_err());
         assert_eq!(normalize_profile("profile").unwrap().0, "profile");
         // okta.yaml cannot pick the profile name.
@@ -1547,6 +1660,33 @@ mod tests {
             Some("awscli:\n  profiles:\n    default:\n      profile: other\n"),
         );
         assert_eq!(c.profile, "default");
+    }
+
+    #[test]
+    fn non_ascii_profile_names_never_panic() {
+        // Byte 8 inside a character, names of every length around the prefix's.
+        for name in [
+            "aaaaaaaé",
+            "aaaaaaaéb",
+            "日本語のプロファイル",
+            "profileé",
+            "é",
+            "profilé x",
+        ] {
+            assert_eq!(normalize_profile(name).unwrap(), (name.to_string(), None));
+        }
+        let (name, warning) = normalize_profile("PROFILE 日本語").unwrap();
+        assert_eq!(name, "日本語");
+        assert!(warning.is_some());
+        let e = env(&[("OKTA_AWSCLI_PROFILE", "日本語のプロファイル")]);
+        let c = resolve(
+            &inv(Command::ListProfiles, Flags::default()),
+            &e,
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.profile, "日本語のプロファイル");
     }
 
     #[test]
@@ -1648,6 +1788,46 @@ mod tests {
         ] {
             assert!(normalize_org(bad).is_err(), "{bad}");
         }
+        // Forms that used to pass and then failed in TLS as "invalid dns name".
+        for bad in [
+            "12345",
+            "a b",
+            "exa_mple..com",
+            "exa_mple.com",
+            "example..com",
+            "example",
+            "1.2.3.4",
+            "https://1.2.3.4",
+            "127.0.0.1:8443",
+            "[::1]:8443",
+            "https://[2001:db8::1]",
+            "https://[zz]",
+            "a.123",
+            "x-.okta.com",
+            "http://127.0.0.1.5",
+        ] {
+            let e = normalize_org(bad).expect_err(bad);
+            assert!(e.contains(&format!("{bad:?}")), "{bad}: {e}");
+        }
+        let long_label = format!("{}.okta.com", "a".repeat(64));
+        assert!(normalize_org(&long_label).is_err());
+        assert!(normalize_org("localhost").is_ok());
+        assert!(normalize_org("http://[::1]:9").is_ok());
+        let m = cfg_err(
+            Command::Web,
+            Flags {
+                org_domain: Some("12345".into()),
+                ..Flags::default()
+            },
+            &env(&[]),
+            None,
+            None,
+        );
+        assert!(matches!(m, Error::Config(_)));
+        assert!(
+            m.to_string().contains("\"12345\"") && m.to_string().contains("--org-domain"),
+            "{m}"
+        );
         let m = cfg_err(
             Command::Debug,
             Flags {

@@ -15,8 +15,6 @@ pub struct DotEnv {
     /// Variables by UPPER-CASED name (keys are matched case-insensitively); a later line
     /// wins over an earlier one.
     pub vars: BTreeMap<String, String>,
-    /// Lines that were skipped, as one-line messages (`.env line 3: ...`).
-    pub warnings: Vec<String>,
 }
 
 impl DotEnv {
@@ -38,9 +36,15 @@ fn valid_key(key: &str) -> bool {
 /// Parse dotenv text: `KEY=VALUE` lines, an optional `export ` prefix, spaces around `=`,
 /// `#` comment lines and trailing ` # comments` on unquoted values, single quotes (literal),
 /// double quotes (with `\n`, `\r`, `\t`, `\"`, `\\` escapes), quoted values spanning lines,
-/// CRLF line ends and a UTF-8 BOM. No `${VAR}` expansion. Malformed lines are skipped with
-/// a warning rather than failing the run (the file may belong to another tool).
-pub fn parse_dotenv(text: &str) -> DotEnv {
+/// CRLF line ends and a UTF-8 BOM. No `${VAR}` expansion.
+///
+/// Errors: a line that cannot be read stops the run (exit 2) rather than being skipped,
+/// since a skipped line silently changes which settings apply: the one-line message names
+/// the file, the 1-based line number and what is wrong, never the value, e.g.
+/// `.env line 3: expected KEY=VALUE (no '=' found)`, `.env line 5: "1BAD" is not a valid
+/// variable name ...`, `.env line 7: the quoted value of OKTA_AWSCLI_ORG_DOMAIN is never
+/// closed`.
+pub fn parse_dotenv(text: &str) -> Result<DotEnv, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text
         .split('\n')
@@ -61,16 +65,15 @@ pub fn parse_dotenv(text: &str) -> DotEnv {
             .map(str::trim_start)
             .unwrap_or(line);
         let Some((key, rest)) = line.split_once('=') else {
-            out.warnings
-                .push(format!(".env line {lineno}: ignored, expected KEY=VALUE"));
-            continue;
+            return Err(format!(
+                ".env line {lineno}: expected KEY=VALUE (no '=' found)"
+            ));
         };
         let key = key.trim();
         if !valid_key(key) {
-            out.warnings.push(format!(
-                ".env line {lineno}: ignored, {key:?} is not a variable name"
+            return Err(format!(
+                ".env line {lineno}: {key:?} is not a valid variable name (letters, digits, '_' and '.', not starting with a digit)"
             ));
-            continue;
         }
         let rest = rest.trim_start();
         let value = match rest.chars().next() {
@@ -96,10 +99,9 @@ pub fn parse_dotenv(text: &str) -> DotEnv {
                     }
                 }
                 if closed.is_none() {
-                    out.warnings.push(format!(
-                        ".env line {lineno}: ignored {key}, its quoted value is never closed"
+                    return Err(format!(
+                        ".env line {lineno}: the quoted value of {key} is never closed (missing {q})"
                     ));
-                    continue;
                 }
                 buf
             }
@@ -113,7 +115,7 @@ pub fn parse_dotenv(text: &str) -> DotEnv {
         };
         out.vars.insert(key.to_ascii_uppercase(), value);
     }
-    out
+    Ok(out)
 }
 
 /// If `src` contains the closing quote `q`, the unescaped text before it.
@@ -530,10 +532,8 @@ mod tests {
                    C=\n\
                    D=a=b\n\
                    \n\
-                   garbage line\n\
-                   1BAD=x\n\
                    E=plain#nocomment\n";
-        let d = parse_dotenv(src);
+        let d = parse_dotenv(src).unwrap();
         assert_eq!(d.get("OKTA_AWSCLI_ORG_DOMAIN"), Some("example.okta.com"));
         assert_eq!(d.get("okta_awscli_profile"), Some("dev"));
         assert_eq!(d.get("a"), Some("single # not comment"));
@@ -542,18 +542,43 @@ mod tests {
         assert!(d.vars.contains_key("C"));
         assert_eq!(d.get("D"), Some("a=b"));
         assert_eq!(d.get("E"), Some("plain#nocomment"));
-        assert_eq!(d.warnings.len(), 2, "{:?}", d.warnings);
-        assert!(d.warnings[0].contains("line 9"), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn dotenv_bad_lines_are_errors_naming_file_and_line() {
+        let cases = [
+            ("A=1\ngarbage line\n", ".env line 2: expected KEY=VALUE"),
+            (
+                "# c\n\n1BAD=x\n",
+                ".env line 3: \"1BAD\" is not a valid variable name",
+            ),
+            ("X=1\r\nBAD-KEY=2\r\n", ".env line 2: \"BAD-KEY\" is not"),
+            (
+                "OKTA_AWSCLI_ORG_DOMAIN=\"a.okta.com\n",
+                ".env line 1: the quoted value of OKTA_AWSCLI_ORG_DOMAIN is never closed",
+            ),
+            (
+                "A=1\nK='open\nmore\n",
+                ".env line 2: the quoted value of K is never closed",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = parse_dotenv(text).expect_err(text);
+            assert!(e.starts_with(want), "{text:?}: {e}");
+            assert!(
+                !e.contains("a.okta.com") && !e.contains("open"),
+                "value shown: {e}"
+            );
+        }
     }
 
     #[test]
     fn dotenv_multiline_and_unclosed() {
-        let d = parse_dotenv("K=\"-----BEGIN\nabc\n-----END\"\nNEXT=1\nBAD='open\n");
+        let d = parse_dotenv("K=\"-----BEGIN\nabc\n-----END\"\nNEXT=1\n").unwrap();
         assert_eq!(d.get("K"), Some("-----BEGIN\nabc\n-----END"));
         assert_eq!(d.get("NEXT"), Some("1"));
-        assert_eq!(d.get("BAD"), None);
-        assert_eq!(d.warnings.len(), 1);
-        let d = parse_dotenv("X=1\nX=2\n");
+        assert!(parse_dotenv("NEXT=1\nBAD='open\n").is_err());
+        let d = parse_dotenv("X=1\nX=2\n").unwrap();
         assert_eq!(d.get("x"), Some("2"));
     }
 

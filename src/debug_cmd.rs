@@ -12,10 +12,12 @@ use crate::cli::Invocation;
 use crate::config::{self, Config, Env};
 use crate::config_files::{self, KNOWN_PROFILE_KEYS, Scalar, Section};
 use crate::error::{Error, Result};
+use crate::okta_web;
 
 /// `list-profiles` output: `(stdout, stderr note)`. stdout is `Profiles:` and then each
 /// profile name of `awscli.profiles`, sorted, one per line after one space. When there
-/// are none, the note (for stderr) says why.
+/// are none, the note (for stderr) says why. Control characters in a name (a YAML key
+/// `"x\ny"`) are shown escaped ([`crate::sanitize::line`]), so each profile stays one line.
 pub fn list_profiles(cfg: &Config) -> (String, Option<String>) {
     let mut out = String::from("Profiles:\n");
     let path = cfg.okta_yaml_path.display();
@@ -33,7 +35,7 @@ pub fn list_profiles(cfg: &Config) -> (String, Option<String>) {
         );
     }
     for n in names {
-        let _ = writeln!(out, " {n}");
+        let _ = writeln!(out, " {}", crate::sanitize::line(n));
     }
     (out, None)
 }
@@ -117,7 +119,13 @@ fn label_section(out: &mut String, warnings: &mut usize, root: &Value, name: &st
                         );
                     }
                     (Some(k), Scalar::Text(_)) => {
-                        let _ = k;
+                        if let Some(problem) = okta_web::label_key_problem(k) {
+                            bad += 1;
+                            let _ = writeln!(
+                                out,
+                                "WARNING: okta.yaml {label} key {k:?} is not a valid regular expression ({problem}); it matches only an identical ARN"
+                            );
+                        }
                     }
                     (Some(k), _) => {
                         bad += 1;
@@ -357,7 +365,7 @@ pub fn run_debug(inv: &Invocation, env: &Env) -> Result<()> {
         })?;
         config::resolve(inv, env, dotenv.as_deref(), yaml)
     });
-    eprint!("{}", report.text);
+    eprint!("{}", crate::sanitize::lines(&report.text));
     match report.failure {
         Some(f) => Err(Error::runtime(f)),
         None => Ok(()),
@@ -392,6 +400,19 @@ mod tests {
             read,
             ok_resolve,
         )
+    }
+
+    #[test]
+    fn list_profiles_escapes_control_characters() {
+        let cfg = Config {
+            okta_yaml: Some(
+                parse_okta_yaml("awscli:\n  profiles:\n    \"x\\ny\": {}\n    \"e\\e[2J\": {}\n")
+                    .unwrap(),
+            ),
+            ..Config::default()
+        };
+        let (out, _) = list_profiles(&cfg);
+        assert_eq!(out, "Profiles:\n e\\x1b[2J\n x\\ny\n");
     }
 
     #[test]
@@ -501,5 +522,34 @@ mod tests {
             "{}",
             r.text
         );
+    }
+
+    #[test]
+    fn debug_reports_each_invalid_label_regex() {
+        let r = report(YamlRead::Text(
+            "awscli:\n  idps:\n    \"([\": x\n    \"arn:aws:iam::1:saml-provider/ok\": Ok\n  roles:\n    \"arn:.*:role/(admin\": A\n    \"arn:.*:role/ops\": Ops\n    \"a{2,1}\": B\n".into(),
+        ));
+        assert_eq!(r.failure, None, "a warning, not a failure: {}", r.text);
+        let t = &r.text;
+        let warned: Vec<&str> = t
+            .lines()
+            .filter(|l| l.contains("regular expression"))
+            .collect();
+        assert_eq!(warned.len(), 3, "{t}");
+        assert!(
+            warned[0].starts_with("WARNING: okta.yaml \"awscli.idps\" key \"([\""),
+            "{t}"
+        );
+        assert!(
+            warned[1].contains("\"awscli.roles\" key \"arn:.*:role/(admin\""),
+            "{t}"
+        );
+        assert!(warned[2].contains("\"a{2,1}\""), "{t}");
+        assert!(!t.contains("okta.yaml is OK"), "{t}");
+        // Plain ARNs and valid expressions are not reported.
+        let r = report(YamlRead::Text(
+            "awscli:\n  roles:\n    \"arn:aws:iam::1:role/a+b\": A\n    \"^arn:.*$\": B\n".into(),
+        ));
+        assert!(r.text.contains("okta.yaml is OK"), "{}", r.text);
     }
 }

@@ -227,7 +227,7 @@ pub fn key_file_mode_warning(path: &str, mode: u32) -> Option<String> {
         return None;
     }
     Some(format!(
-        "warning: private key file {path} is accessible by other users (mode {:03o}); \
+        "WARNING: private key file {path} is accessible by other users (mode {:03o}); \
          restrict it with 'chmod 600 {path}'",
         mode & 0o777
     ))
@@ -690,7 +690,7 @@ mod tests {
         assert_eq!(key_file_mode_warning("k.pem", 0o100400), None);
         let w = key_file_mode_warning("k.pem", 0o100644).expect("warning");
         assert!(
-            w.contains("mode 644") && w.contains("chmod 600 k.pem"),
+            w.starts_with("WARNING: ") && w.contains("mode 644") && w.contains("chmod 600 k.pem"),
             "{w}"
         );
     }

@@ -24,6 +24,7 @@ pub mod okta_web;
 pub mod output;
 pub mod prompt;
 pub mod saml;
+pub mod sanitize;
 pub mod sigv4;
 pub mod sts;
 pub mod token_cache;

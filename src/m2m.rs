@@ -134,7 +134,7 @@ fn warn_loose_mode(path: &std::path::Path) {
         && let Some(w) =
             keys::key_file_mode_warning(&path.display().to_string(), meta.permissions().mode())
     {
-        eprintln!("{w}");
+        eprintln!("{}", crate::sanitize::lines(&w));
     }
 }
 

@@ -385,8 +385,8 @@ pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization
         let mut message = format!("authorize received API response \"{}\"", resp.status_line());
         let mut code = None;
         if let Some(v) = json_body(resp) {
-            let error = str_field(&v, "error");
-            let desc = str_field(&v, "error_description");
+            let error = crate::sanitize::line(&str_field(&v, "error")).into_owned();
+            let desc = crate::sanitize::line(&str_field(&v, "error_description")).into_owned();
             if !error.is_empty() {
                 message.push_str(&format!(": {error}"));
                 if !desc.is_empty() {
@@ -416,6 +416,12 @@ pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization
     if device_code.is_empty() {
         return Err(Error::runtime("authorize API response has no device_code"));
     }
+    for (name, value) in [
+        ("verification_uri", &verification_uri),
+        ("verification_uri_complete", &complete),
+    ] {
+        check_activation_url(name, value)?;
+    }
     if complete.is_empty() {
         if verification_uri.is_empty() {
             return Err(Error::runtime(
@@ -438,6 +444,29 @@ pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization
         expires_in: u64_field(&v, "expires_in"),
         interval: u64_field(&v, "interval"),
     })
+}
+
+/// An activation URL of the device authorization reply must be a plain `http(s)://` URL:
+/// it is printed, encoded in the QR code and handed to a browser command. Empty passes
+/// (absence is checked by the caller).
+fn check_activation_url(name: &str, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let lower = value.to_ascii_lowercase();
+    let problem = if crate::sanitize::has_unsafe(value) {
+        "contains control characters"
+    } else if value.contains(char::is_whitespace) {
+        "contains white space"
+    } else if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        "is not an http(s) URL"
+    } else {
+        return Ok(());
+    };
+    Err(Error::runtime(format!(
+        "invalid device authorization reply from Okta: {name} {problem}: \"{}\"",
+        crate::sanitize::line(value)
+    )))
 }
 
 /// The OAuth token response of the device flow (RFC 6749 §5.1); field names as in Okta's
@@ -599,7 +628,7 @@ impl Poller {
         if (400..500).contains(&resp.status) && !error.is_empty() {
             let desc = json
                 .as_ref()
-                .map(|v| str_field(v, "error_description"))
+                .map(|v| crate::sanitize::line(&str_field(v, "error_description")).into_owned())
                 .unwrap_or_default();
             return match error.as_str() {
                 "authorization_pending" => self.wait(self.interval, now),
@@ -617,7 +646,8 @@ impl Poller {
                 }),
                 _ => Decision::Fail(Error::Okta {
                     message: format!(
-                        "fetching access token polling received unexpected API polling error \"{error}\" - \"{desc}\""
+                        "fetching access token polling received unexpected API polling error \"{}\" - \"{desc}\"",
+                        crate::sanitize::line(&error)
                     ),
                     code: Some(error),
                 }),
@@ -748,6 +778,17 @@ pub fn parse_app_links(resp: &Response) -> Result<Vec<FedApp>> {
         .collect())
 }
 
+/// Add the apps of one appLinks page to `apps`, skipping every app whose `appInstanceId`
+/// is already there (first seen wins): a server that repeats an app on several pages, or
+/// pages that loop, must not turn one Federation app into a choice between "several".
+pub fn add_new_apps(apps: &mut Vec<FedApp>, page: Vec<FedApp>) {
+    for app in page {
+        if !apps.iter().any(|a| a.id == app.id) {
+            apps.push(app);
+        }
+    }
+}
+
 /// The `rel="next"` URL of the reply's `Link` headers (RFC 8288), if it is on the org's
 /// own origin (scheme, host and port equal to `org.base`). A path-only target is resolved
 /// against the org. Other origins are ignored (the bearer token must not leave the org).
@@ -832,8 +873,28 @@ pub fn label_for<'a>(arn: &str, labels: &'a [(String, String)]) -> Option<&'a st
     }
     labels
         .iter()
-        .find(|(k, _)| regex_lite::Regex::new(k).is_ok_and(|re| re.is_match(arn)))
+        .find(|(k, _)| label_key_regex(k).is_ok_and(|re| re.is_match(arn)))
         .map(|(_, l)| l.as_str())
+}
+
+/// An okta.yaml label key as the unanchored regular expression [`label_for`] tries.
+fn label_key_regex(key: &str) -> std::result::Result<regex_lite::Regex, regex_lite::Error> {
+    regex_lite::Regex::new(key)
+}
+
+/// Why the okta.yaml label key `key` (of `awscli.idps` or `awscli.roles`) cannot work as a
+/// regular expression in [`label_for`], as one line of regex-lite's error, or `None` when
+/// it compiles. Such a key still matches an identical ARN; `debug` reports it.
+pub fn label_key_problem(key: &str) -> Option<String> {
+    let err = label_key_regex(key).err()?;
+    let text = err.to_string();
+    let reason = text
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or("invalid")
+        .trim_start_matches("error: ");
+    Some(crate::sanitize::line(reason).into_owned())
 }
 
 /// The `--debug` report of one label lookup (upstream-behaviour §4.12), for stderr:
@@ -841,15 +902,21 @@ pub fn label_for<'a>(arn: &str, labels: &'a [(String, String)]) -> Option<&'a st
 /// every (key, label) entry of the okta.yaml map (`awscli.idps` for `IdP`, `awscli.roles`
 /// for `Role`). `word` is `IdP` or `Role`. Each line ends with `\n`.
 pub fn label_debug(word: &str, arn: &str, labels: &[(String, String)]) -> String {
+    use crate::sanitize::line;
     if let Some(label) = label_for(arn, labels) {
-        return format!("  found {word} ARN \"{arn}\" having friendly label \"{label}\"\n");
+        return format!(
+            "  found {word} ARN \"{}\" having friendly label \"{}\"\n",
+            line(arn),
+            line(label)
+        );
     }
+    let arn = line(arn);
     let map = if word == "IdP" { "idps" } else { "roles" };
     let mut out = format!(
         "  did not find friendly label for {word} ARN\n    \"{arn}\"\n    in okta.yaml awscli.{map} map:\n"
     );
     for (k, l) in labels {
-        out.push_str(&format!("      \"{k}\": \"{l}\"\n"));
+        out.push_str(&format!("      \"{}\": \"{}\"\n", line(k), line(l)));
     }
     out
 }
@@ -951,10 +1018,14 @@ pub fn no_tty_error(kind: ChoiceKind, choices: &[Choice]) -> Error {
         kind.flag()
     );
     for c in choices {
+        let value = crate::sanitize::line(&c.value);
         if c.label == c.value {
-            msg.push_str(&format!("\n  {}", c.value));
+            msg.push_str(&format!("\n  {value}"));
         } else {
-            msg.push_str(&format!("\n  {}  ({})", c.value, c.label));
+            msg.push_str(&format!(
+                "\n  {value}  ({})",
+                crate::sanitize::line(&c.label)
+            ));
         }
     }
     Error::config(msg)
@@ -1052,7 +1123,7 @@ pub fn choose_idp(
                     "{} \"{wanted}\" is not paired with role \"{}\" in the SAML assertion from Okta; it is offered with: {}",
                     ChoiceKind::Idp.flag(),
                     role_flag.unwrap_or_default(),
-                    candidates.join(", ")
+                    joined_for_terminal(&candidates)
                 ))
             } else {
                 not_offered(ChoiceKind::Idp, wanted, &candidates)
@@ -1101,11 +1172,21 @@ pub fn choose_role(
 
 fn not_offered(kind: ChoiceKind, wanted: &str, offered: &[&str]) -> Error {
     Error::config(format!(
-        "{} \"{wanted}\" matches none of the {} in the SAML assertion from Okta: {}",
+        "{} \"{}\" matches none of the {} in the SAML assertion from Okta: {}",
         kind.flag(),
+        crate::sanitize::line(wanted),
         kind.noun(),
-        offered.join(", ")
+        joined_for_terminal(offered)
     ))
+}
+
+/// `values` joined by `, `, each with its control characters escaped.
+fn joined_for_terminal(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| crate::sanitize::line(v))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

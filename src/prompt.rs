@@ -11,6 +11,7 @@ use std::io::{IsTerminal, Write};
 use qrcodegen::{QrCode, QrCodeEcc};
 
 use crate::error::{Error, Result};
+use crate::sanitize;
 
 // ---------------------------------------------------------------------------------------
 // Banner and QR code
@@ -30,7 +31,8 @@ use crate::error::{Error, Result};
 ///
 /// `browser_opens`: `--open-browser` (or `--open-browser-command`) is in effect. `qr`: the
 /// output of [`render_qr`] when `--qr-code` is set. The code line is left out when
-/// `user_code` is empty.
+/// `user_code` is empty. The URL and the user code come from Okta: control characters in
+/// them are shown escaped ([`crate::sanitize::line`]), never sent to the terminal.
 pub fn device_banner(url: &str, user_code: &str, browser_opens: bool, qr: Option<&str>) -> String {
     let verb = if browser_opens {
         "Web browser will open"
@@ -42,10 +44,10 @@ pub fn device_banner(url: &str, user_code: &str, browser_opens: bool, qr: Option
     if let Some(q) = qr {
         out.push_str(q);
     }
-    out.push_str(url);
+    out.push_str(&sanitize::line(url));
     out.push_str("\n\n");
     if !user_code.is_empty() {
-        out.push_str(&format!("Code: {user_code}\n\n"));
+        out.push_str(&format!("Code: {}\n\n", sanitize::line(user_code)));
     }
     out
 }
@@ -84,8 +86,10 @@ pub fn render_qr(text: &str) -> Result<String> {
 
 /// The `  IdP: <label>` / `  Role: <label>` line printed when a value was chosen without the
 /// chooser (upstream-behaviour §4.12): two spaces, the word in bold, the value in ANSI-256
-/// colour 39 when `color`, then a newline.
+/// colour 39 when `color`, then a newline. Control characters in `label` (an okta.yaml
+/// label or an ARN from the SAML assertion) are escaped ([`crate::sanitize::line`]).
 pub fn selection_line(word: &str, label: &str, color: bool) -> String {
+    let label = sanitize::line(label);
     if color {
         format!("  \x1b[1m{word}:\x1b[0m \x1b[38;5;39m{label}\x1b[0m\n")
     } else {
@@ -496,10 +500,15 @@ pub struct Chooser {
 
 impl Chooser {
     /// A chooser titled `title` (e.g. `Choose a Role:`) over `items` (the labels shown).
+    /// Control characters in the items (labels from Okta or okta.yaml) are escaped
+    /// ([`crate::sanitize::line`]) before they are filtered or drawn.
     pub fn new(title: &str, items: Vec<String>) -> Chooser {
         let mut c = Chooser {
-            title: title.to_string(),
-            items,
+            title: sanitize::line(title).into_owned(),
+            items: items
+                .into_iter()
+                .map(|i| sanitize::line(&i).into_owned())
+                .collect(),
             query: String::new(),
             view: Vec::new(),
             cursor: 0,
@@ -816,6 +825,30 @@ mod tests {
             b,
             "Web browser will open the following URL to begin Okta device authorization for the AWS CLI\n\n\
              QR\nhttps://example.okta.com/activate?user_code=ABCDEFGH\n\n"
+        );
+    }
+
+    #[test]
+    fn server_text_cannot_drive_the_terminal() {
+        let b = device_banner("https://x/\u{1b}[2J", "AB\u{1b}[31mCD\n", false, None);
+        assert!(!b.contains('\u{1b}'), "{b:?}");
+        assert!(
+            b.contains("https://x/\\x1b[2J") && b.contains("Code: AB\\x1b[31mCD\\n\n"),
+            "{b:?}"
+        );
+        let l = selection_line("Role", "evil\r\u{9b}2Jlabel", true);
+        assert!(
+            l.contains("evil\\r\\u{9b}2Jlabel") && !l.contains('\r'),
+            "{l:?}"
+        );
+        let mut c = Chooser::new(
+            "Choose a Role:",
+            vec!["a\u{1b}]0;x\u{7}".into(), "b".into()],
+        );
+        let drawn = c.render(80, 10).join("\n");
+        assert!(
+            drawn.contains("a\\x1b]0;x\\x07") && !drawn.contains('\u{7}'),
+            "{drawn:?}"
         );
     }
 

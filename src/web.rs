@@ -21,6 +21,7 @@ use crate::okta_web::{
 };
 use crate::prompt;
 use crate::saml::{self, SamlRoles};
+use crate::sanitize;
 use crate::sts::Credentials;
 use crate::token_cache::{self, CacheLock, CachedToken};
 
@@ -230,7 +231,7 @@ fn account_alias(
         Ok(None) => None,
         Err(e) => {
             say(&format!(
-                "unable to determine the account alias of {account} ({e}); naming its profiles by account id\n"
+                "WARNING: unable to determine the account alias of {account} ({e}); naming its profiles by account id\n"
             ));
             None
         }
@@ -340,7 +341,7 @@ fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaToke
     ));
     if opens {
         for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
-            say(&format!("{warning}\n"));
+            say(&format!("WARNING: {warning}\n"));
         }
     }
     let mut poller = Poller::new(auth.interval, auth.expires_in, start);
@@ -373,7 +374,9 @@ fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaToke
 }
 
 /// Every AWS Federation app (`appName` `amazon_aws`) of the user's appLinks, following
-/// `Link: rel="next"` pages (at most [`okta_web::MAX_APP_LINK_PAGES`]).
+/// `Link: rel="next"` pages (at most [`okta_web::MAX_APP_LINK_PAGES`]). Each app is kept
+/// once, by id, first seen wins ([`okta_web::add_new_apps`]); paging stops when the next
+/// URL is one already fetched (a loop).
 fn list_fed_apps(
     okta: &OktaWeb<'_>,
     cfg: &Config,
@@ -382,11 +385,13 @@ fn list_fed_apps(
 ) -> Result<Vec<FedApp>> {
     let mut apps = Vec::new();
     let mut url = okta.app_links_url();
+    let mut fetched: Vec<String> = Vec::new();
     for _ in 0..okta_web::MAX_APP_LINK_PAGES {
         let resp = send(http, &okta.app_links(&url, tokens))?;
-        apps.extend(okta_web::parse_app_links(&resp)?);
+        okta_web::add_new_apps(&mut apps, okta_web::parse_app_links(&resp)?);
+        fetched.push(url.clone());
         match okta_web::next_page_url(&resp, &cfg.org) {
-            Some(next) if next != url => url = next,
+            Some(next) if !fetched.contains(&next) => url = next,
             _ => return Ok(apps),
         }
     }
@@ -486,7 +491,7 @@ fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
     let color = std::io::stdout().is_terminal()
         && std::io::stderr().is_terminal()
         && !cfg.env.contains_key("NO_COLOR");
-    say(&prompt::selection_line(word, label, color));
+    say_styled(&prompt::selection_line(word, label, color));
 }
 
 /// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
@@ -532,8 +537,15 @@ fn quiet(cfg: &Config) -> bool {
     cfg.format == Format::ProcessCredentials
 }
 
-/// Write a human message on stderr (never stdout).
+/// Write a human message on stderr (never stdout), control characters from server or file
+/// text escaped ([`sanitize::lines`]; line breaks and tabs kept).
 fn say(text: &str) {
+    say_styled(&sanitize::lines(text));
+}
+
+/// Write text that carries our own ANSI styling on stderr as is; every outside value in it
+/// must already have gone through [`sanitize::line`] (as [`prompt::selection_line`] does).
+fn say_styled(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes());
     let _ = err.flush();

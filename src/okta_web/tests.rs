@@ -1,4 +1,5 @@
 use super::*;
+use crate::sanitize;
 use serde_json::json;
 
 const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
@@ -895,4 +896,129 @@ fn tokens_serialize_like_upstream_cache() {
         r#"{"access_token":"a","id_token":"i","token_type":"Bearer","scope":"openid","expires_in":3600}"#
     );
     assert!(!format!("{t:?}").contains("\"a\""));
+}
+
+#[test]
+fn activation_urls_with_control_characters_are_refused() {
+    let reply = |complete: &str, uri: &str| {
+        json_resp(
+            200,
+            json!({"device_code": "DC", "user_code": "AB\u{1b}[31mCD",
+                   "verification_uri": uri, "verification_uri_complete": complete}),
+        )
+    };
+    for (complete, uri) in [
+        ("https://x/\u{1b}[2J", "https://x/activate"),
+        ("https://x/activate?c=1\r\nFake: line", "https://x/activate"),
+        ("https://x/\u{9b}2J", "https://x/activate"),
+        ("", "https://x/\u{7}activate"),
+        ("javascript:alert(1)", "https://x/activate"),
+        ("https://x/a b", "https://x/activate"),
+    ] {
+        let e = parse_device_authorization(&reply(complete, uri)).expect_err(complete);
+        let m = e.to_string();
+        assert!(
+            m.starts_with("invalid device authorization reply from Okta: verification_uri"),
+            "{m}"
+        );
+        assert!(!sanitize::has_unsafe(&m), "{m:?}");
+    }
+    // A user code with controls is kept (the banner escapes it), the URL is fine.
+    let a = parse_device_authorization(&reply(
+        "https://x/activate?user_code=A",
+        "https://x/activate",
+    ))
+    .unwrap();
+    assert_eq!(a.user_code, "AB\u{1b}[31mCD");
+}
+
+#[test]
+fn okta_error_descriptions_are_escaped() {
+    let e = parse_device_authorization(&json_resp(
+        400,
+        json!({"error": "invalid\u{1b}[2J", "error_description": "bad\nline\u{7}"}),
+    ))
+    .unwrap_err();
+    let m = e.to_string();
+    assert!(!sanitize::has_unsafe(&m), "{m:?}");
+    assert!(m.contains("invalid\\x1b[2J - bad\\nline\\x07"), "{m}");
+    let mut p = Poller::new(Some(1), Some(60), 0);
+    let d = p.next(
+        PollReply::Response(&json_resp(
+            400,
+            json!({"error": "weird\r", "error_description": "x\u{1b}]0;t\u{7}"}),
+        )),
+        1,
+    );
+    let Decision::Fail(e) = d else {
+        panic!("expected failure")
+    };
+    assert!(!sanitize::has_unsafe(&e.to_string()), "{e}");
+}
+
+#[test]
+fn labels_and_arns_are_escaped_wherever_printed() {
+    let labels = vec![(
+        "arn:aws:iam::1:role/r".to_string(),
+        "Prod\u{1b}[2J".to_string(),
+    )];
+    let found = label_debug("Role", "arn:aws:iam::1:role/r", &labels);
+    assert!(
+        found.contains("Prod\\x1b[2J") && !found.contains('\u{1b}'),
+        "{found:?}"
+    );
+    let missed = label_debug("Role", "arn:aws:iam::1:role/x\ny", &labels);
+    assert!(
+        !missed.contains('\u{1b}') && missed.contains("role/x\\ny"),
+        "{missed:?}"
+    );
+    let choices = vec![
+        Choice {
+            value: "0oa1".into(),
+            label: "App\rOne".into(),
+        },
+        Choice {
+            value: "0oa2\u{9b}".into(),
+            label: "0oa2\u{9b}".into(),
+        },
+    ];
+    let m = no_tty_error(ChoiceKind::FedApp, &choices).to_string();
+    assert!(!sanitize::has_unsafe(&m.replace('\n', "")), "{m:?}");
+    assert_eq!(m.lines().count(), 3, "{m}");
+    let e = not_offered(ChoiceKind::Role, "want\u{1b}", &["arn:a\nb"]).to_string();
+    assert!(!sanitize::has_unsafe(&e), "{e:?}");
+}
+
+#[test]
+fn repeated_apps_are_kept_once_first_seen_wins() {
+    let app = |id: &str, label: &str| FedApp {
+        id: id.into(),
+        label: label.into(),
+    };
+    let mut apps = Vec::new();
+    add_new_apps(&mut apps, vec![app("0oa1", "First"), app("0oa2", "Two")]);
+    add_new_apps(&mut apps, vec![app("0oa1", "Again"), app("0oa3", "Three")]);
+    add_new_apps(&mut apps, vec![app("0oa2", "Two")]);
+    assert_eq!(
+        apps,
+        vec![
+            app("0oa1", "First"),
+            app("0oa2", "Two"),
+            app("0oa3", "Three")
+        ]
+    );
+}
+
+#[test]
+fn invalid_label_regexes_are_named_and_never_match_by_regex() {
+    assert_eq!(label_key_problem("arn:aws:iam::1:role/admin"), None);
+    assert_eq!(label_key_problem("arn:.*:role/admin"), None);
+    for bad in ["([", "arn:.*:role/(admin", "a{2,1}", "*"] {
+        let p = label_key_problem(bad).unwrap_or_else(|| panic!("{bad} compiles?"));
+        assert!(!p.is_empty() && !p.contains('\n'), "{bad}: {p}");
+    }
+    // Same engine as label_for: an invalid key matches only the identical ARN.
+    let labels = vec![("([".to_string(), "L".to_string())];
+    assert_eq!(label_for("([", &labels), Some("L"));
+    assert_eq!(label_for("arn:x([", &labels), None);
 }
