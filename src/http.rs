@@ -786,7 +786,8 @@ fn build_agent(tls: TlsConfig, user_agent: &str) -> Agent {
         .http_status_as_error(false)
         .tls_config(tls)
         .proxy(None)
-        .max_redirects(MAX_REDIRECTS)
+        // Redirects are followed by `Http::send` itself, on the same origin only.
+        .max_redirects(0)
         .timeout_connect(Some(CONNECT_TIMEOUT))
         .timeout_global(Some(REQUEST_TIMEOUT))
         .user_agent(user_agent)
@@ -908,6 +909,9 @@ impl Http {
         if let Some(sink) = &self.debug
             && let Ok(mut w) = sink.lock()
         {
+            // Bodies are server text: escape control characters (the dump's own CRLF line
+            // ends stay) so a reply cannot drive the terminal.
+            let text = dump_for_terminal(text);
             // A failing debug sink must not fail the request.
             let _ = w.write_all(text.as_bytes());
             let _ = w.flush();
@@ -920,10 +924,77 @@ impl Http {
     /// added as given (`User-Agent` is set by the client); `body` is sent as is.
     ///
     /// Returns every HTTP reply, including 4xx and 5xx, as a [`Response`].
+    ///
+    /// Redirects (301, 302, 303, 307, 308 with a `Location`) are followed, at most
+    /// [`MAX_REDIRECTS`], only within the same origin (scheme, host and port): Okta's and
+    /// AWS's APIs never redirect to another host, and following one would send the
+    /// request's headers (a bearer token) and body elsewhere. 303, and 301/302 after a
+    /// POST, continue as a GET without body (RFC 9110 §15.4); 307/308 repeat the request.
+    /// A redirect to another origin is an error naming both hosts, so an error never
+    /// names a host that was not the one that failed.
+    ///
     /// Errors: [`Error::Runtime`], one line naming the host and the cause, e.g.
-    /// `cannot reach sts.amazonaws.com: connection refused`; never containing a query
-    /// string or a secret.
+    /// `cannot reach sts.amazonaws.com: connection refused`, or
+    /// `127.0.0.1:8443 redirected the request to another host, 127.0.0.1:1; not followed ...`;
+    /// never containing a query string or a secret.
     pub fn send(
+        &self,
+        service: Service,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Result<Response> {
+        let mut method = method.to_string();
+        let mut url = url.to_string();
+        let mut body = body;
+        let mut headers: Vec<(&str, &str)> = headers.to_vec();
+        for _ in 0..=MAX_REDIRECTS {
+            let response = self.send_once(service, &method, &url, &headers, body)?;
+            if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(response);
+            }
+            let Some(location) = response.header("location") else {
+                return Ok(response);
+            };
+            let from = Target::parse(&url)?;
+            let next = redirect_target(&url, location).ok_or_else(|| {
+                Error::runtime(format!(
+                    "{} replied {} with an unusable Location header",
+                    from.label(),
+                    response.status_line()
+                ))
+            })?;
+            if origin(&next) != origin(&url) {
+                let to = Target::parse(&next)
+                    .map(|t| format!("{}://{}", t.scheme, t.label()))
+                    .unwrap_or_else(|_| "an invalid URL".to_string());
+                return Err(Error::runtime(format!(
+                    "{} redirected the request ({}) to another host, {to}; not followed (Okta and AWS APIs do not redirect across hosts)",
+                    from.label(),
+                    response.status_line()
+                )));
+            }
+            if response.status == 303
+                || (matches!(response.status, 301 | 302) && method.eq_ignore_ascii_case("POST"))
+            {
+                method = "GET".to_string();
+                body = None;
+                headers.retain(|(k, _)| {
+                    !k.eq_ignore_ascii_case("content-type")
+                        && !k.eq_ignore_ascii_case("content-length")
+                });
+            }
+            url = next;
+        }
+        let shown = Target::parse(&url).map(|t| t.label()).unwrap_or_default();
+        Err(Error::runtime(format!(
+            "cannot reach {shown}: more than {MAX_REDIRECTS} redirects"
+        )))
+    }
+
+    /// One request, no redirect followed: dumps, retries, error mapping.
+    fn send_once(
         &self,
         service: Service,
         method: &str,
@@ -1082,6 +1153,62 @@ impl Http {
     }
 }
 
+/// A `--debug-api-calls` dump with control characters escaped
+/// ([`crate::sanitize::lines`]), keeping its CRLF line ends.
+fn dump_for_terminal(text: &str) -> String {
+    text.split("\r\n")
+        .map(|part| crate::sanitize::lines(part))
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
+/// The origin of an absolute `http(s)://` URL, lower case, default port dropped:
+/// `https://Example.com:443/x` -> `https://example.com`. `None` when not such a URL.
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let auth = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    if auth.is_empty() || auth.contains('@') {
+        return None;
+    }
+    let default = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let auth = auth.strip_suffix(default).unwrap_or(&auth);
+    Some(format!("{scheme}://{auth}"))
+}
+
+/// The absolute URL a `Location` value points to from `base` (RFC 9110 §10.2.2, RFC 3986
+/// §5.2 for the usual forms): absolute, scheme-relative (`//host/p`), path-absolute
+/// (`/p`) or relative to `base`'s directory (`p`). `None` for an empty value or a base
+/// that is not an absolute URL. The fragment is dropped.
+fn redirect_target(base: &str, location: &str) -> Option<String> {
+    let loc = location.trim();
+    let loc = loc.split('#').next().unwrap_or(loc);
+    if loc.is_empty() {
+        return None;
+    }
+    let lower = loc.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return Some(loc.to_string());
+    }
+    let (scheme, rest) = base.split_once("://")?;
+    if let Some(other) = loc.strip_prefix("//") {
+        return Some(format!("{scheme}://{other}"));
+    }
+    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..auth_end];
+    if loc.starts_with('/') {
+        return Some(format!("{scheme}://{authority}{loc}"));
+    }
+    let path = rest[auth_end..].split(['?', '#']).next().unwrap_or("");
+    let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
+    let dir = if dir.is_empty() { "/" } else { dir };
+    Some(format!("{scheme}://{authority}{dir}{loc}"))
+}
+
 /// The I/O error kind behind a ureq error, if any.
 fn io_kind(e: &ureq::Error) -> Option<std::io::ErrorKind> {
     match e {
@@ -1161,6 +1288,46 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirect_targets_and_origins() {
+        let base = "https://example.okta.com:8443/api/v1/users/me/appLinks?after=1";
+        for (loc, want) in [
+            ("https://other.com/x", "https://other.com/x"),
+            ("//other.com/x", "https://other.com/x"),
+            (
+                "/login/x?y=1#frag",
+                "https://example.okta.com:8443/login/x?y=1",
+            ),
+            ("next", "https://example.okta.com:8443/api/v1/users/me/next"),
+        ] {
+            assert_eq!(redirect_target(base, loc).as_deref(), Some(want), "{loc}");
+        }
+        assert_eq!(redirect_target(base, "  "), None);
+        assert_eq!(
+            redirect_target("https://h", "x").as_deref(),
+            Some("https://h/x")
+        );
+        assert_eq!(
+            origin("HTTPS://Example.com:443/x"),
+            origin("https://example.com/y")
+        );
+        assert_ne!(
+            origin("https://127.0.0.1:1/"),
+            origin("https://127.0.0.1:8443/")
+        );
+        assert_ne!(origin("http://h/"), origin("https://h/"));
+        assert_eq!(origin("https://u@h/"), None);
+    }
+
+    #[test]
+    fn debug_dumps_escape_control_characters_but_keep_crlf() {
+        let d = dump_for_terminal("HTTP/1.1 200 OK\r\nX: a\u{1b}[2J\r\n\r\nbody\rmore\nline\u{7}");
+        assert_eq!(
+            d,
+            "HTTP/1.1 200 OK\r\nX: a\\x1b[2J\r\n\r\nbody\\rmore\nline\\x07"
+        );
+    }
 
     fn env(pairs: &[(&str, &str)]) -> Env {
         pairs

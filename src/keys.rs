@@ -340,15 +340,33 @@ fn oid_name(oid: &str) -> &'static str {
     }
 }
 
+/// Smallest RSA modulus accepted for signing client assertions, in bits (NIST SP 800-131A
+/// disallows shorter keys for signatures; Okta requires at least 2048 for RS256 keys).
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Wrap an RSA key, refusing one whose modulus is shorter than [`MIN_RSA_BITS`]: a
+/// 512- or 1024-bit key can be factored, so a client assertion signed with it proves
+/// nothing. Every RSA shape (PKCS#1, PKCS#8, encrypted PKCS#8) passes through here.
+fn rsa_key(key: rsa::RsaPrivateKey) -> Result<PrivateKey, KeyError> {
+    use rsa::traits::PublicKeyParts as _;
+    let bits = key.n().bits();
+    if bits < MIN_RSA_BITS {
+        return Err(KeyError::Unsupported(format!(
+            "RSA key of {bits} bits is too weak to sign the client assertion; use at least {MIN_RSA_BITS} bits"
+        )));
+    }
+    Ok(PrivateKey {
+        inner: Inner::Rsa(Box::new(key)),
+    })
+}
+
 fn decode_block(block: &PemBlock, passphrase: Option<&str>) -> Result<PrivateKey, KeyError> {
     match block.label.as_str() {
         "RSA PRIVATE KEY" => {
             let key = rsa::RsaPrivateKey::from_pkcs1_der(&block.der).map_err(|e| {
                 KeyError::Invalid(format!("the PKCS#1 RSA key could not be parsed ({e})"))
             })?;
-            Ok(PrivateKey {
-                inner: Inner::Rsa(Box::new(key)),
-            })
+            rsa_key(key)
         }
         "PRIVATE KEY" => decode_pkcs8(&block.der),
         "ENCRYPTED PRIVATE KEY" => {
@@ -419,9 +437,7 @@ fn decode_pkcs8(der: &[u8]) -> Result<PrivateKey, KeyError> {
             let key = rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|e| {
                 KeyError::Invalid(format!("the PKCS#8 RSA key could not be parsed ({e})"))
             })?;
-            Ok(PrivateKey {
-                inner: Inner::Rsa(Box::new(key)),
-            })
+            rsa_key(key)
         }
         OID_EC_PUBLIC_KEY => {
             let curve = info
@@ -682,6 +698,30 @@ mod tests {
             load_private_key(cert_only, None).unwrap_err(),
             KeyError::PublicKey(_)
         ));
+    }
+
+    #[test]
+    fn weak_rsa_keys_are_refused_in_every_shape() {
+        use rsa::pkcs1::EncodeRsaPrivateKey as _;
+        use rsa::pkcs8::EncodePrivateKey as _;
+        let mut rng = rsa::rand_core::OsRng;
+        for bits in [512usize, 1024] {
+            let key = rsa::RsaPrivateKey::new(&mut rng, bits).expect("key");
+            let pkcs8 = key.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+            let pkcs1 = key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+            for pem in [pkcs8.as_str(), pkcs1.as_str()] {
+                let e = load_private_key(pem, None).expect_err("weak key must be refused");
+                let m = e.to_string();
+                assert!(
+                    m.contains(&format!("RSA key of {bits} bits")) && m.contains("2048"),
+                    "{m}"
+                );
+                let err: crate::error::Error = e.into();
+                assert_eq!(err.exit_code(), 2, "a configuration error");
+            }
+        }
+        // The case keys (2048 bits) still load.
+        assert!(load_private_key(&case("B15-key-pkcs8.pem"), None).is_ok());
     }
 
     #[test]

@@ -356,3 +356,138 @@ fn deprecated_session_duration_flag_warns() {
     );
     assert_eq!(o.stdout(), "Profiles:\n");
 }
+
+#[test]
+fn non_ascii_profile_names_do_not_crash() {
+    let s = Sandbox::new();
+    s.okta_yaml("awscli:\n  profiles:\n    日本語のプロファイル: {}\n");
+    let o = s.run(
+        &["list-profiles"],
+        &[("OKTA_AWSCLI_PROFILE", "日本語のプロファイル")],
+    );
+    assert_eq!(o.code(), 0, "{}", o.stderr());
+    assert_eq!(o.stdout(), "Profiles:\n 日本語のプロファイル\n");
+    // A web run with such a profile gets past resolution (to the missing client id).
+    let o = s.run(&["web", "-o", "a.okta.com", "-p", "aaaaaaaé"], &[]);
+    assert_eq!(o.code(), 2, "{}", o.stderr());
+    assert!(!o.stderr().contains("panicked"), "{}", o.stderr());
+    assert!(o.stderr().contains("--oidc-client-id"), "{}", o.stderr());
+}
+
+#[test]
+fn warnings_come_before_a_resolution_error() {
+    let s = Sandbox::new();
+    s.okta_yaml("awscli:\n  profiles:\n    default:\n      write-credentials: true\n");
+    let o = s.run(&["web"], &[("OKTA_ORG_DOMAIN", "a.okta.com")]);
+    assert_eq!(o.code(), 2);
+    let err = o.stderr();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        lines[0].starts_with("WARNING: okta.yaml profile \"default\" has unknown key \"write-credentials\" (did you mean \"write-aws-credentials\"?)"),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("WARNING: environment variable OKTA_ORG_DOMAIN is deprecated"),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with("Error: missing required settings for web: --oidc-client-id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unparsable_dotenv_lines_are_errors() {
+    for (text, needle) in [
+        (
+            "OKTA_AWSCLI_ORG_DOMAIN=\"a.okta.com\n",
+            ".env line 1: the quoted value of OKTA_AWSCLI_ORG_DOMAIN is never closed",
+        ),
+        ("# ok\nA=1\njust words\n", ".env line 3: expected KEY=VALUE"),
+        ("9X=1\n", ".env line 1: \"9X\" is not a valid variable name"),
+    ] {
+        let s = Sandbox::new();
+        s.dotenv(text);
+        s.run(&["web"], &[]).usage_error(needle);
+    }
+}
+
+#[test]
+fn explicitly_empty_flag_values_are_usage_errors() {
+    let s = Sandbox::new();
+    for (args, needle) in [
+        (&["web", "-o", ""][..], "-o (--org-domain)"),
+        (
+            &["--aws-session-duration", "", "list-profiles"],
+            "--aws-session-duration",
+        ),
+        (&["list-profiles", "--profile="], "--profile"),
+    ] {
+        s.run(args, &[("OKTA_AWSCLI_ORG_DOMAIN", "a.okta.com")])
+            .usage_error(needle);
+    }
+    // An empty environment variable still means unset.
+    let o = s.run(&["list-profiles"], &[("OKTA_AWSCLI_PROFILE", "")]);
+    assert_eq!(o.code(), 0, "{}", o.stderr());
+}
+
+#[test]
+fn invalid_org_domains_are_config_errors() {
+    let s = Sandbox::new();
+    for bad in ["12345", "a b", "exa_mple..com", "1.2.3.4", "127.0.0.1:8443"] {
+        s.run(&["web", "-o", bad, "-c", "x"], &[])
+            .usage_error(&format!("org domain {bad:?} is not usable"));
+        let o = s.run(&["web", "-o", bad, "-c", "x"], &[]);
+        assert!(o.stderr().contains("(from --org-domain)"), "{}", o.stderr());
+    }
+}
+
+#[test]
+fn boolean_errors_list_every_accepted_word() {
+    let s = Sandbox::new();
+    const WORDS: &str = "true/false, 1/0, yes/no or on/off";
+    s.run(&["--debug=maybe", "list-profiles"], &[])
+        .usage_error(WORDS);
+    s.run(&["list-profiles"], &[("OKTA_AWSCLI_DEBUG", "maybe")])
+        .usage_error(WORDS);
+    let d = Sandbox::new();
+    d.dotenv("OKTA_AWSCLI_DEBUG=maybe\n");
+    d.run(&["list-profiles"], &[]).usage_error(WORDS);
+    let y = Sandbox::new();
+    y.okta_yaml("awscli:\n  profiles:\n    default:\n      debug: maybe\n");
+    y.run(&["list-profiles"], &[]).usage_error(WORDS);
+}
+
+#[test]
+fn debug_reports_invalid_label_regexes() {
+    let s = Sandbox::new();
+    s.okta_yaml(
+        "awscli:\n  idps:\n    \"([\": x\n  roles:\n    \"arn:aws:iam::1:role/ok\": Ok\n    \"arn:.*(\": Bad\n",
+    );
+    let o = s.run(&["debug"], &[]);
+    assert_eq!(o.code(), 0, "a warning, not a failure: {}", o.stderr());
+    let err = o.stderr();
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("is not a valid regular expression"))
+        .collect();
+    assert_eq!(warned.len(), 2, "{err}");
+    assert!(
+        warned[0].starts_with("WARNING: okta.yaml \"awscli.idps\" key \"([\""),
+        "{err}"
+    );
+    assert!(
+        warned[1].starts_with("WARNING: okta.yaml \"awscli.roles\" key \"arn:.*(\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn list_profiles_shows_each_name_on_one_line() {
+    let s = Sandbox::new();
+    s.okta_yaml("awscli:\n  profiles:\n    \"x\\ny\": {}\n    \"z\\e[2J\": {}\n");
+    let o = s.run(&["list-profiles"], &[]);
+    assert_eq!(o.code(), 0, "{}", o.stderr());
+    assert_eq!(o.stdout(), "Profiles:\n x\\ny\n z\\x1b[2J\n");
+}

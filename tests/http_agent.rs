@@ -334,3 +334,80 @@ fn bad_settings_are_config_errors() {
     let http = Http::new(opts(Env::new())).unwrap();
     assert!(http.user_agent().starts_with("okta-aws-cli/"));
 }
+
+/// Serve `replies` on successive connections; the handle yields the requests received.
+fn serve_seq(replies: Vec<String>) -> (u16, JoinHandle<Vec<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for reply in replies {
+            let Some(stream) = accept(&listener) else {
+                break;
+            };
+            let mut reader = BufReader::new(stream);
+            seen.push(read_request(&mut reader));
+            let _ = reader.get_mut().write_all(reply.as_bytes());
+        }
+        seen
+    });
+    (port, handle)
+}
+
+fn redirect(status: &str, location: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+}
+
+#[test]
+fn cross_host_redirect_is_refused_naming_both_hosts() {
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let (port, server) = serve_once(redirect(
+        "302 Found",
+        &format!("https://127.0.0.1:{closed}/?token=SECRET-IN-QUERY"),
+    ));
+    let err = http_with(&[])
+        .get(Service::Okta, &format!("http://127.0.0.1:{port}/x"), &[])
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, Error::Runtime(_)), "{err:?}");
+    assert!(
+        msg.starts_with(&format!("127.0.0.1:{port} redirected the request (302 Found) to another host, https://127.0.0.1:{closed};")),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("cannot reach") && !msg.contains("SECRET"),
+        "{msg}"
+    );
+    server.join().unwrap();
+}
+
+#[test]
+fn same_origin_redirects_are_followed() {
+    let (port, server) = serve_seq(vec![
+        redirect("303 See Other", "/landing?a=1"),
+        reply("200 OK", "application/json", "{}"),
+    ]);
+    let resp = http_with(&[])
+        .post_form(
+            Service::Okta,
+            &format!("http://127.0.0.1:{port}/start"),
+            &[],
+            &[("k", "v")],
+        )
+        .unwrap();
+    assert_eq!(resp.status, 200);
+    let seen = server.join().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert!(seen[0].starts_with("POST /start "), "{}", seen[0]);
+    assert!(seen[1].starts_with("GET /landing?a=1 "), "{}", seen[1]);
+    assert!(
+        !seen[1].to_ascii_lowercase().contains("content-type"),
+        "{}",
+        seen[1]
+    );
+}

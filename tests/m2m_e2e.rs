@@ -423,7 +423,9 @@ fn loose_key_file_mode_is_a_warning_only() {
     assert_env_var_stdout(&out);
     #[cfg(unix)]
     assert!(
-        out.stderr.contains("mode 644") && out.stderr.contains("chmod 600"),
+        out.stderr.contains("WARNING: private key file")
+            && out.stderr.contains("mode 644")
+            && out.stderr.contains("chmod 600"),
         "{}",
         out.stderr
     );

@@ -820,3 +820,69 @@ fn all_profiles_writes_one_profile_per_role() {
     assert_eq!(org.requests_to("iam").len(), 2);
     assert_eq!(complaints(&org), Vec::<String>::new());
 }
+
+#[test]
+fn device_banner_escapes_the_user_code_and_refuses_a_bad_url() {
+    let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
+    sc["web"]["device"]["user_code"] = json!("AB\u{1b}[31mCD");
+    sc["web"]["device"]["verification_uri_complete"] = json!("https://example.okta.com/activate");
+    let Some(org) = start(sc) else {
+        return;
+    };
+    let out = run(&org, &["--format", "noop"]);
+    assert_ok(&out);
+    let err = text(&out.stderr);
+    assert!(!err.contains('\u{1b}'), "raw ESC on stderr: {err:?}");
+    assert!(err.contains("Code: AB\\x1b[31mCD"), "{err}");
+
+    let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
+    sc["web"]["device"]["verification_uri_complete"] = json!("https://x/\u{1b}[2J\u{1b}[H");
+    let Some(org) = start(sc) else {
+        return;
+    };
+    let out = run(&org, &["--format", "noop"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(!err.contains('\u{1b}'), "raw ESC on stderr: {err:?}");
+    assert!(
+        err.contains("Error: invalid device authorization reply from Okta: verification_uri_complete contains control characters"),
+        "{err}"
+    );
+    assert!(
+        poll_times(&org).is_empty(),
+        "no polling after a refused reply"
+    );
+}
+
+#[test]
+fn app_labels_from_okta_are_escaped_in_the_no_tty_list() {
+    let Some(org) = start(scenario(
+        vec![
+            app("0oaFED1", "Prod\u{1b}]0;owned\u{7}", &[pair(IDP, ADMIN)]),
+            app("0oaFED2", "Dev\nFake line", &[pair(IDP, READONLY)]),
+        ],
+        0,
+    )) else {
+        return;
+    };
+    let out = run(&org, &["--format", "noop"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("0oaFED1  (Prod\\x1b]0;owned\\x07)"), "{err}");
+    assert!(err.contains("0oaFED2  (Dev\\nFake line)"), "{err}");
+}
+
+#[test]
+fn looping_applinks_pages_list_each_app_once() {
+    let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
+    sc["web"]["applinks_next_loop"] = json!(true);
+    let Some(org) = start(sc) else {
+        return;
+    };
+    let out = run(&org, &["--format", "noop"]);
+    assert_ok(&out);
+    assert_eq!(sts_ok(&org).len(), 1);
+    // The first page, then its rel="next" twin, then the twin's link is already fetched.
+    assert_eq!(org.requests_to("applinks").len(), 2);
+}

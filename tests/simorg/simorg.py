@@ -50,7 +50,9 @@ The scenario is a JSON object with one section per route family:
       "outcome": "approve",     # or "access_denied" / "expired_token"
       "slow_down_at": [1],      # 0-based poll numbers answered slow_down (interval += 5)
       "rate_limit_at": [2],     # 0-based poll numbers answered 429 + X-Rate-Limit-Reset
-      "rate_limit_wait": 2      # seconds until that reset
+      "rate_limit_wait": 2,     # seconds until that reset
+      "user_code": "...",       # optional: this user code instead of a random one
+      "verification_uri_complete": "..."  # optional: sent as is instead of the real one
     },
     "token_lifetime": 3600,     # expires_in of the access token
     "apps": [                   # the user's appLinks, in order; the SAML per app
@@ -61,6 +63,7 @@ The scenario is a JSON object with one section per route family:
        "entities": true}        # write the SAMLResponse with &#x2b; &#x2f; &#x3d; (case B05)
     ],
     "applinks_page_size": 2,    # appLinks page size (Link: rel="next" for the rest)
+    "applinks_next_loop": true, # every appLinks page links rel="next" to the first page again
     "exchange_replies": [ REPLY, ... ],   # forced token-exchange replies, call n gets [n]
     "applinks_replies": [ REPLY, ... ]    # forced appLinks replies
   }
@@ -616,7 +619,8 @@ def route_device_authorize(org, req):
     interval = dev.get("interval", 5)
     expires_in = dev.get("expires_in", 600)
     device_code = "simorg-dc-" + secrets.token_urlsafe(24)
-    user_code = "".join(secrets.choice("BCDFGHJKLMNPQRSTVWXZ") for _ in range(8))
+    user_code = dev.get("user_code") or "".join(
+        secrets.choice("BCDFGHJKLMNPQRSTVWXZ") for _ in range(8))
     now = time.time()
     with org.lock:
         org.devices[device_code] = {
@@ -633,7 +637,8 @@ def route_device_authorize(org, req):
         "device_code": device_code,
         "user_code": user_code,
         "verification_uri": uri,
-        "verification_uri_complete": f"{uri}?user_code={user_code}",
+        "verification_uri_complete": dev.get("verification_uri_complete",
+                                             f"{uri}?user_code={user_code}"),
         "expires_in": expires_in,
         "interval": interval,
     })
@@ -914,7 +919,10 @@ def route_app_links(org, req):
             "sortOrder": i,
         })
     headers = []
-    if after + limit < len(apps):
+    if cfg.get("applinks_next_loop"):
+        nxt = f"{org.base_url}/api/v1/users/me/appLinks?after=0&limit={limit}"
+        headers.append(("Link", f'<{nxt}>; rel="next"'))
+    elif after + limit < len(apps):
         nxt = f"{org.base_url}/api/v1/users/me/appLinks?after={after + limit}&limit={limit}"
         headers.append(("Link", f'<{nxt}>; rel="next"'))
     problem = web_common_checks(req)
