@@ -86,7 +86,12 @@ pub fn write_profiles(
     )
     .map_err(|e| io_err("cannot write", path, &e))?;
 
-    let mut messages = edit.warnings;
+    // Section names come from the file: escape control characters for the terminal.
+    let mut messages: Vec<String> = edit
+        .warnings
+        .iter()
+        .map(|w| crate::sanitize::lines(w).into_owned())
+        .collect();
     for p in &edit.profiles {
         let verb = if p.existed { "Updated" } else { "Wrote" };
         messages.push(format!(
