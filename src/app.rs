@@ -98,7 +98,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
 /// for [`exec::run`] to report. Skipped without `--exec`, with `--all-profiles` (no child
 /// is run) and on non-Unix systems (where `PATHEXT` rules apply).
 fn check_exec_program(cfg: &Config) -> Result<()> {
-    if !cfg.exec || cfg.all_profiles || !cfg!(unix) {
+    if !cfg.exec || !cfg!(unix) {
         return Ok(());
     }
     let Some(program) = cfg.exec_args.first() else {
@@ -157,10 +157,17 @@ fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
             let _ = writeln!(err, "{m}");
         }
     }
+    // Under --exec the child receives the credentials in its environment; printing the
+    // export lines too would only mix them into the child's stdout (case B37).
+    let format = if cfg.exec && cfg.format == Format::EnvVar {
+        Format::Noop
+    } else {
+        cfg.format
+    };
     let mut text = String::new();
     for (_, creds) in results {
         text.push_str(&output::stdout_text(
-            cfg.format,
+            format,
             creds,
             cfg.legacy_aws_variables,
             cfg!(windows),
@@ -169,7 +176,7 @@ fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
     if !text.is_empty() {
         print_stdout(&text)?;
     }
-    if cfg.exec && !cfg.all_profiles {
+    if cfg.exec {
         let env = exec::child_env(
             &cfg.env,
             first,

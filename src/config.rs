@@ -886,6 +886,22 @@ fn resolve_into(
             ))
         })?,
     };
+    if all_profiles && inv.command == Command::Web {
+        // One credential_process answer is one set of credentials, and one child process
+        // gets one set of variables: neither can take every profile.
+        if format == Format::ProcessCredentials {
+            return Err(Error::usage(
+                "--all-profiles cannot be used with --format process-credentials \
+                 (credential_process takes one set of credentials); use --format aws-credentials",
+            ));
+        }
+        if exec {
+            return Err(Error::usage(
+                "--all-profiles cannot be used with --exec (the command would get only one \
+                 of the profiles); pick one role with --aws-iam-role instead",
+            ));
+        }
+    }
     if (write_aws_credentials || all_profiles) && format != Format::ProcessCredentials {
         format = Format::AwsCredentials;
     }
@@ -1840,6 +1856,41 @@ mod tests {
         )
         .to_string();
         assert!(m.contains("--org-domain") && m.contains("http://"), "{m}");
+    }
+
+    #[test]
+    fn all_profiles_refuses_one_set_outputs() {
+        let web = |format: Option<&str>, exec: bool| {
+            let mut i = inv(
+                Command::Web,
+                Flags {
+                    org_domain: Some("x.okta.com".into()),
+                    oidc_client_id: Some("c".into()),
+                    all_profiles: Some(true),
+                    format: format.map(String::from),
+                    exec: exec.then_some(true),
+                    ..Flags::default()
+                },
+            );
+            if exec {
+                i.exec_args = vec!["true".into()];
+            }
+            resolve(&i, &env(&[]), None, None)
+        };
+        let err = web(Some("process-credentials"), false).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("process-credentials"), "{err}");
+        let err = web(None, true).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--exec"), "{err}");
+        // Every other format becomes the credentials file.
+        for f in [None, Some("env-var"), Some("noop"), Some("aws-credentials")] {
+            assert_eq!(
+                web(f, false).unwrap().format,
+                Format::AwsCredentials,
+                "{f:?}"
+            );
+        }
     }
 
     #[test]

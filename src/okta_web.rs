@@ -852,10 +852,9 @@ fn same_origin(url: &str, base: &str) -> bool {
 /// trimmed to its message lines).
 pub fn no_fed_apps_error(client_id: &str) -> Error {
     Error::runtime(format!(
-        "There aren't any AWS Federation Applications associated with OIDC App \"{client_id}\".\n\
-         Check if it has \"okta.apps.read or okta.users.read.self\" scopes and is the allowed web SSO client for an AWS\n\
-         Federation app. Or, invoke okta-aws-cli including the client ID of the\n\
-         AWS Federation App with --aws-acct-fed-app-id FED_APP_ID"
+        "no AWS Federation app (appName amazon_aws) is assigned to you through OIDC app \"{client_id}\": \
+         check that the OIDC app has the okta.users.read.self scope and is an allowed web SSO client \
+         of the AWS Account Federation app, or name the app with --aws-acct-fed-app-id"
     ))
 }
 

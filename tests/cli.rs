@@ -276,6 +276,23 @@ fn exec_without_command_is_a_usage_error() {
 }
 
 #[test]
+fn all_profiles_refuses_process_credentials_and_exec() {
+    let s = Sandbox::new();
+    // A loopback org that nothing listens on: the usage check must come first.
+    let env = [
+        ("OKTA_AWSCLI_ORG_DOMAIN", "https://127.0.0.1:9"),
+        ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+    ];
+    s.run(
+        &["web", "--all-profiles", "-f", "process-credentials"],
+        &env,
+    )
+    .usage_error("--all-profiles cannot be used with --format process-credentials");
+    s.run(&["web", "-k", "--exec", "--", "true"], &env)
+        .usage_error("--all-profiles cannot be used with --exec");
+}
+
+#[test]
 fn words_after_double_dash_are_not_our_flags() {
     let s = Sandbox::new();
     // `--bogus` after `--` belongs to the child: no usage error about it.

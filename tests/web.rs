@@ -372,13 +372,15 @@ fn no_federation_app_is_a_clear_error() {
     let out = run(&org, &[]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Error:")).collect();
+    let last = stderr.lines().last().unwrap_or_default();
+    assert_eq!(errors, [last], "one error line, last: {stderr}");
     assert!(
-        stderr.contains(&format!(
-            "There aren't any AWS Federation Applications associated with OIDC App \"{CLIENT_ID}\""
-        )),
+        last.starts_with("Error: no AWS Federation app")
+            && last.contains(&format!("OIDC app \"{CLIENT_ID}\""))
+            && last.contains("--aws-acct-fed-app-id"),
         "{stderr}"
     );
-    assert!(stderr.contains("--aws-acct-fed-app-id"));
 }
 
 #[test]

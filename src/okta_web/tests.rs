@@ -282,7 +282,7 @@ fn app_links_request_reply_and_pagination() {
     assert!(
         no_fed_apps_error("0oaX")
             .to_string()
-            .contains("OIDC App \"0oaX\"")
+            .contains("OIDC app \"0oaX\"")
     );
 }
 
