@@ -1,4 +1,5 @@
-//! Interop with independent implementations: `okta-aws-cli m2m` against the simulated org,
+//! Interop with independent implementations: `okta-aws-cli m2m` (and, at the end, `web`)
+//! against the simulated org,
 //! with moto (`OKTA_AWS_CLI_TEST_MOTO`) as STS, and then the real AWS CLI
 //! (`OKTA_AWS_CLI_TEST_AWS`, default `<repo>/.venv/bin/aws`) calling
 //! `sts get-caller-identity` on moto with the credentials we delivered:
@@ -223,4 +224,120 @@ fn credential_process_runs_our_binary() {
         1,
         "the AWS CLI ran our binary once"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// web: the device flow against the simulated org, AssumeRoleWithSAML at moto
+// ---------------------------------------------------------------------------------------
+
+const WEB_CLIENT_ID: &str = "0oaWEBinterop00001";
+const WEB_FED_APP: &str = "0oaFEDinterop0001";
+const WEB_IDP: &str = "arn:aws:iam::123456789012:saml-provider/InteropOkta";
+const WEB_ROLE: &str = "arn:aws:iam::123456789012:role/InteropWeb";
+const WEB_SESSION: &str = "jane.doe@example.com";
+
+/// A web org whose assertion moto 5 accepts: one Role value (role ARN first, the order
+/// moto reads), a single-valued RoleSessionName, no other multi-valued attribute.
+fn web_setup() -> Option<Setup> {
+    let moto = support::moto_url()?;
+    let aws = support::aws_cli()?;
+    let org = SimOrg::start(serde_json::json!({
+        "web": {
+            "client_id": WEB_CLIENT_ID,
+            "device": {"interval": 1, "expires_in": 120, "approve_after": 1},
+            "apps": [{
+                "id": WEB_FED_APP,
+                "label": "AWS Interop",
+                "appName": "amazon_aws",
+                "roles": [format!("{WEB_ROLE},{WEB_IDP}")],
+                "role_session_name": WEB_SESSION
+            }],
+        },
+        "sts": {}
+    }))?;
+    Some(Setup { moto, aws, org })
+}
+
+/// The arguments of a web run for the interop org.
+fn web_args(s: &Setup) -> Vec<String> {
+    [
+        "web",
+        "--org-domain",
+        &s.org.base_url(),
+        "--oidc-client-id",
+        WEB_CLIENT_ID,
+        "--aws-acct-fed-app-id",
+        WEB_FED_APP,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// The ARN moto reports for the web role: `.../assumed-role/InteropWeb/<session>`.
+fn web_expected_arn() -> String {
+    format!("arn:aws:sts::123456789012:assumed-role/InteropWeb/{WEB_SESSION}")
+}
+
+#[test]
+fn web_credentials_file_is_read_by_the_aws_cli() {
+    let Some(s) = web_setup() else {
+        return;
+    };
+    let file = s.org.home().join(".aws/credentials");
+    let mut cmd = s.org.command();
+    cmd.args(web_args(&s))
+        .env("AWS_ENDPOINT_URL_STS", &s.moto)
+        .args(["--write-aws-credentials", "--profile", "okta-web"]);
+    let out = run(&mut cmd);
+    out.expect_code(0);
+    assert!(
+        s.org.requests_to("sts").is_empty(),
+        "STS was moto, not the stand-in"
+    );
+
+    let mut aws = s.aws();
+    aws.env("AWS_SHARED_CREDENTIALS_FILE", &file)
+        .args(["--profile", "okta-web"]);
+    let out = run(&mut aws);
+    out.expect_code(0);
+    assert_eq!(arn_of(&out.stdout), web_expected_arn());
+}
+
+#[test]
+fn web_credential_process_runs_our_binary() {
+    let Some(s) = web_setup() else {
+        return;
+    };
+    let mut words = vec![env!("CARGO_BIN_EXE_okta-aws-cli").to_string()];
+    words.extend(web_args(&s));
+    words.extend(
+        ["--format", "process-credentials", "--cache-access-token"]
+            .iter()
+            .map(|w| w.to_string()),
+    );
+    let line: Vec<String> = words.iter().map(|w| quote(w)).collect();
+    let config = s.org.home().join("aws-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile okta-web-process]\ncredential_process = {}\nregion = us-east-1\n",
+            line.join(" ")
+        ),
+    )
+    .expect("write config");
+
+    for round in 0..2 {
+        let mut aws = s.aws();
+        aws.env("AWS_CONFIG_FILE", &config)
+            .env("SSL_CERT_FILE", s.org.ca_path())
+            .env("AWS_ENDPOINT_URL_STS", &s.moto)
+            .args(["--profile", "okta-web-process"]);
+        let out = run(&mut aws);
+        out.expect_code(0);
+        assert_eq!(arn_of(&out.stdout), web_expected_arn(), "round {round}");
+    }
+    // The second AWS CLI run reused the cached Okta token: one device authorization.
+    assert_eq!(s.org.requests_to("device-authorize").len(), 1);
+    assert_eq!(s.org.requests_to("sso").len(), 2);
 }
