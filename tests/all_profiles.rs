@@ -12,9 +12,8 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -114,35 +113,10 @@ fn python() -> Option<std::path::PathBuf> {
     support::python()
 }
 
-/// Run `tests/support/pycheck.py <mode>` with `input` on stdin; its JSON answer.
-fn pycheck(py: &Path, mode: &str, input: &Value) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pycheck.py");
-    let mut child = Command::new(py)
-        .arg(script)
-        .arg(mode)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run pycheck.py");
-    let data = input.to_string();
-    let mut stdin = child.stdin.take().expect("stdin");
-    std::thread::spawn(move || {
-        let _ = stdin.write_all(data.as_bytes());
-    });
-    let out = child.wait_with_output().expect("pycheck.py output");
-    assert!(
-        out.status.success(),
-        "pycheck.py {mode} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("pycheck.py JSON")
-}
-
 /// The credentials file read by Python's `configparser(strict=True)`: (section, keys) in
 /// file order. Panics with the parser's reason when it refuses the file.
 fn parse_strict(py: &Path, text: &str) -> Vec<(String, BTreeMap<String, String>)> {
-    let answer = pycheck(py, "ini", &json!({"text": text}));
+    let answer = support::pycheck(py, "ini", &json!({"text": text}));
     if let Some(e) = answer["error"].as_str() {
         panic!("configparser(strict=True) refuses the file: {e}\n{text}");
     }

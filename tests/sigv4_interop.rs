@@ -52,26 +52,7 @@ fn python_with_botocore() -> Option<PathBuf> {
 
 /// `pycheck.py sigv4` on `checks`: one result per check.
 fn botocore_verdicts(py: &Path, checks: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(py)
-        .arg(script())
-        .arg("sigv4")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run pycheck.py sigv4");
-    let data = json!({ "checks": checks }).to_string();
-    let mut stdin = child.stdin.take().expect("stdin");
-    std::thread::spawn(move || {
-        let _ = stdin.write_all(data.as_bytes());
-    });
-    let out = child.wait_with_output().expect("pycheck.py output");
-    assert!(
-        out.status.success(),
-        "pycheck.py sigv4 failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let doc = support::pycheck(py, "sigv4", &json!({ "checks": checks }));
     doc["results"].as_array().expect("results").clone()
 }
 

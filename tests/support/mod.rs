@@ -484,3 +484,28 @@ impl SimOrg {
         cmd
     }
 }
+
+/// Run `tests/support/pycheck.py <mode>` with `input` on stdin; its JSON answer.
+pub fn pycheck(py: &Path, mode: &str, input: &Value) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pycheck.py");
+    let mut child = Command::new(py)
+        .arg(script)
+        .arg(mode)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pycheck.py");
+    let data = input.to_string();
+    let mut stdin = child.stdin.take().expect("stdin");
+    std::thread::spawn(move || {
+        let _ = stdin.write_all(data.as_bytes());
+    });
+    let out = child.wait_with_output().expect("pycheck.py output");
+    assert!(
+        out.status.success(),
+        "pycheck.py {mode} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("pycheck.py JSON")
+}
