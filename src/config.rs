@@ -1945,6 +1945,19 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_hides_okta_yaml_profile_secrets() {
+        let yaml = "awscli:\n  profiles:\n    default:\n      private-key: \"-----BEGIN PRIVATE KEY-----\\nMIIyamlSECRET\"\n      password: yamlPASSWORD\n";
+        let c = debug_cfg(Flags::default(), &env(&[]), None, Some(yaml));
+        assert!(c.okta_yaml.is_some());
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("MIIyamlSECRET") && !shown.contains("yamlPASSWORD"),
+            "{shown}"
+        );
+        assert!(shown.contains("private-key"), "{shown}");
+    }
+
+    #[test]
     fn labels_and_yaml_in_config() {
         let c = debug_cfg(
             Flags::default(),

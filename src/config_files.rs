@@ -9,12 +9,21 @@ use std::collections::BTreeMap;
 
 use serde_norway::{Mapping, Value};
 
-/// The result of reading `.env` text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The result of reading `.env` text. Debug shows the variable names only (values such
+/// as `OKTA_AWSCLI_PRIVATE_KEY` may be secrets).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DotEnv {
     /// Variables by UPPER-CASED name (keys are matched case-insensitively); a later line
     /// wins over an earlier one.
     pub vars: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for DotEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DotEnv")
+            .field("vars", &self.vars.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl DotEnv {
@@ -220,8 +229,9 @@ pub fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// A YAML value as configuration text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A YAML value as configuration text. Debug never shows the text (a profile's
+/// `private-key` or `password` is a secret): `Text(<redacted, N bytes>)`.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Scalar {
     /// `~`, `null` or nothing: the key sets nothing.
     Null,
@@ -229,6 +239,16 @@ pub enum Scalar {
     Text(String),
     /// A list or map where one value was expected (the kind name).
     NotScalar(&'static str),
+}
+
+impl std::fmt::Debug for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Null => f.write_str("Null"),
+            Scalar::Text(t) => write!(f, "Text(<redacted, {} bytes>)", t.len()),
+            Scalar::NotScalar(kind) => write!(f, "NotScalar({kind:?})"),
+        }
+    }
 }
 
 /// Turn a YAML value into [`Scalar`] text.
@@ -349,13 +369,30 @@ pub fn closest_key(unknown: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-/// One `awscli.profiles` entry: its settings in file order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One `awscli.profiles` entry: its settings in file order. Debug shows the keys with
+/// every value redacted (see [`Scalar`]).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProfileEntry {
     /// (key, value) pairs as written.
     pub settings: Vec<(String, Scalar)>,
     /// The entry itself was not a map (kind name); it then has no settings.
     pub not_a_map: Option<&'static str>,
+}
+
+impl std::fmt::Debug for ProfileEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ProfileEntry");
+        d.field(
+            "settings",
+            &self
+                .settings
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect::<Vec<_>>(),
+        );
+        d.field("not_a_map", &self.not_a_map);
+        d.finish()
+    }
 }
 
 impl ProfileEntry {
@@ -374,7 +411,8 @@ impl ProfileEntry {
     }
 }
 
-/// What okta-aws-cli uses from okta.yaml.
+/// What okta-aws-cli uses from okta.yaml. Debug shows the labels and the profiles' keys,
+/// never a profile value (see [`ProfileEntry`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OktaYaml {
     /// `awscli.idps`: (IdP ARN or regex, label), file order.
@@ -688,5 +726,26 @@ mod tests {
         );
         assert_eq!(section(&v, &["awscli", "nope"]), Section::Absent);
         assert_eq!(section(&v, &["x", "y"]), Section::Absent);
+    }
+
+    #[test]
+    fn debug_never_shows_profile_values_or_dotenv_values() {
+        let y = parse_okta_yaml(
+            "awscli:\n  profiles:\n    prod:\n      private-key: MIIEvQIBADANBgkqhkiG9w0BSECRET\n      password: hunter2pass\n      org-domain: example.okta.com\n",
+        )
+        .unwrap();
+        let shown = format!("{y:?}");
+        assert!(
+            !shown.contains("MIIEvQIBADANBgkqhkiG9w0BSECRET") && !shown.contains("hunter2pass"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("prod") && shown.contains("private-key") && shown.contains("password"),
+            "{shown}"
+        );
+        let d = parse_dotenv("OKTA_AWSCLI_PRIVATE_KEY=dotenvSECRETvalue\n").unwrap();
+        let shown = format!("{d:?}");
+        assert!(!shown.contains("dotenvSECRETvalue"), "{shown}");
+        assert!(shown.contains("OKTA_AWSCLI_PRIVATE_KEY"), "{shown}");
     }
 }

@@ -55,8 +55,9 @@ pub struct UpsertOptions {
     pub region: Option<String>,
 }
 
-/// The result of editing the text for one profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of editing the text for one profile. Debug shows the text's length only
+/// (it holds secret keys and session tokens).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Edit {
     /// The whole new file text (BOM and line endings preserved).
     pub text: String,
@@ -64,6 +65,16 @@ pub struct Edit {
     pub warnings: Vec<String>,
     /// Whether a `[profile]` section already existed (updated) or was appended (new).
     pub existed: bool,
+}
+
+impl std::fmt::Debug for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Edit")
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .field("warnings", &self.warnings)
+            .field("existed", &self.existed)
+            .finish()
+    }
 }
 
 /// What happened to one profile in a batch edit.
@@ -75,8 +86,9 @@ pub struct ProfileOutcome {
     pub existed: bool,
 }
 
-/// The result of editing the text for several profiles (`--all-profiles`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of editing the text for several profiles (`--all-profiles`). Debug shows
+/// the text's length only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct BatchEdit {
     /// The whole new file text.
     pub text: String,
@@ -84,6 +96,16 @@ pub struct BatchEdit {
     pub warnings: Vec<String>,
     /// One entry per input profile, in input order.
     pub profiles: Vec<ProfileOutcome>,
+}
+
+impl std::fmt::Debug for BatchEdit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchEdit")
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .field("warnings", &self.warnings)
+            .field("profiles", &self.profiles)
+            .finish()
+    }
 }
 
 const ACCESS_KEY: &str = "aws_access_key_id";
@@ -1062,5 +1084,23 @@ mod tests {
                 .exit_code(),
             2
         );
+    }
+
+    #[test]
+    fn debug_of_edits_hides_the_file_text() {
+        let c = creds("ASIADEBUG", "debugSecretKeyValue", "debugSessionTokenValue");
+        let one = upsert("", "p", &c, &off()).unwrap();
+        let all = upsert_all("", &[("p", &c)], &off()).unwrap();
+        assert!(one.text.contains("debugSecretKeyValue"));
+        for shown in [format!("{one:?}"), format!("{all:?}")] {
+            assert!(
+                !shown.contains("debugSecretKeyValue") && !shown.contains("debugSessionTokenValue"),
+                "{shown}"
+            );
+            assert!(
+                shown.contains(&format!("<{} bytes>", one.text.len())),
+                "{shown}"
+            );
+        }
     }
 }

@@ -23,8 +23,8 @@ pub enum Service {
     Aws,
 }
 
-/// How to build the agent.
-#[derive(Debug, Clone, Default)]
+/// How to build the agent. Debug shows the environment's variable names only.
+#[derive(Clone, Default)]
 pub struct HttpOptions {
     /// The User-Agent for Okta calls (see [`user_agent`]).
     pub user_agent: String,
@@ -35,7 +35,10 @@ pub struct HttpOptions {
 }
 
 /// An HTTP reply, read whole. 4xx/5xx are replies, not errors.
-#[derive(Debug, Clone, Default)]
+///
+/// Debug shows the status, the headers with secret values redacted ([`redact_header`]) and
+/// only the body's length: bodies carry tokens, SAML assertions and STS secret keys.
+#[derive(Clone, Default)]
 pub struct Response {
     /// Status code, e.g. 400.
     pub status: u16,
@@ -45,6 +48,32 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The body bytes.
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for HttpOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpOptions")
+            .field("user_agent", &self.user_agent)
+            .field("debug_api_calls", &self.debug_api_calls)
+            .field("env", &self.env.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, String)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), redact_header(k, v)))
+            .collect();
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("reason", &self.reason)
+            .field("headers", &headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl Response {
@@ -115,22 +144,12 @@ pub fn user_agent(short: bool) -> String {
 }
 
 /// Percent-encode one form component: RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`)
-/// are kept, every other byte of the UTF-8 text becomes `%XX` (space is `%20`).
+/// are kept, every other byte of the UTF-8 text becomes `%XX` (space is `%20`). The one
+/// encoder of the crate is [`crate::sigv4::uri_encode`] (AWS's `UriEncode` with `/`
+/// encoded); this is it for text.
 pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
-    out
+    crate::sigv4::uri_encode(text.as_bytes(), false)
 }
-
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Decode one `application/x-www-form-urlencoded` component (`+` is a space, `%XX` a
 /// byte; a malformed escape is kept as written; invalid UTF-8 is replaced).
@@ -1624,5 +1643,42 @@ mod tests {
         assert!(!retry_is_safe(K::ConnectionReset, "POST", 0));
         assert!(!retry_is_safe(K::TimedOut, "GET", 0));
         assert!(!retry_is_safe(K::PermissionDenied, "GET", 0));
+    }
+
+    #[test]
+    fn debug_of_options_and_response_hides_secrets() {
+        let opts = HttpOptions {
+            user_agent: "ua".into(),
+            debug_api_calls: false,
+            env: [(
+                "HTTPS_PROXY".to_string(),
+                "http://user:proxyPASS@p:3128".to_string(),
+            )]
+            .into_iter()
+            .collect(),
+        };
+        let shown = format!("{opts:?}");
+        assert!(
+            !shown.contains("proxyPASS") && shown.contains("HTTPS_PROXY"),
+            "{shown}"
+        );
+        let resp = Response {
+            status: 200,
+            reason: "OK".into(),
+            headers: vec![
+                ("Content-Type".into(), "application/json".into()),
+                ("Set-Cookie".into(), "sid=cookieSECRET".into()),
+            ],
+            body: br#"{"access_token":"bodyACCESSTOKEN"}"#.to_vec(),
+        };
+        let shown = format!("{resp:?}");
+        assert!(
+            !shown.contains("bodyACCESSTOKEN") && !shown.contains("cookieSECRET"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("application/json") && shown.contains("bytes"),
+            "{shown}"
+        );
     }
 }

@@ -177,8 +177,11 @@ fn clean_field(s: &str) -> String {
     truncate(&redact_tokens(&squeeze(s)), FIELD_MAX_BYTES)
 }
 
-/// First bytes of a non-JSON body as one readable line.
-fn body_excerpt(body: &[u8]) -> String {
+/// The first bytes of a reply body for an error message, as one readable line: lossy UTF-8,
+/// HTML tags (and `<script>`/`<style>` contents) dropped, whitespace and control characters
+/// collapsed to one space, token-like runs replaced with `<redacted>`, at most 100 bytes
+/// (then `...`). Used for every Okta reply quoted in an error.
+pub fn body_excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let text = if text.trim_start().starts_with('<') {
         strip_tags(&text)

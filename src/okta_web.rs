@@ -297,18 +297,6 @@ impl OktaWeb<'_> {
 // Replies
 // ---------------------------------------------------------------------------------------
 
-/// The first bytes of a body for an error message: lossy UTF-8, whitespace runs collapsed
-/// to one space, at most 200 characters (then `...`).
-pub fn body_snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = collapsed.chars().take(200).collect();
-    if collapsed.chars().count() > 200 {
-        out.push_str("...");
-    }
-    out
-}
-
 fn json_body(resp: &Response) -> Option<Value> {
     serde_json::from_slice(&resp.body).ok()
 }
@@ -406,7 +394,7 @@ pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization
     let v = json_body(resp).ok_or_else(|| {
         Error::runtime(format!(
             "authorize API response is not valid JSON: {}",
-            body_snippet(&resp.body)
+            crate::okta::body_excerpt(&resp.body)
         ))
     })?;
     let device_code = str_field(&v, "device_code");
@@ -656,13 +644,13 @@ impl Poller {
         if resp.status == 400 && json.is_none() {
             return Decision::Fail(Error::runtime(format!(
                 "fetching access token polling received unexpected API error body \"{}\"",
-                body_snippet(&resp.body)
+                crate::okta::body_excerpt(&resp.body)
             )));
         }
         Decision::Fail(Error::runtime(format!(
             "fetching access token polling received unexpected API status \"{}\" \"{}\"",
             resp.status_line(),
-            body_snippet(&resp.body)
+            crate::okta::body_excerpt(&resp.body)
         )))
     }
 
@@ -764,7 +752,7 @@ pub fn parse_app_links(resp: &Response) -> Result<Vec<FedApp>> {
     let Some(Value::Array(items)) = json_body(resp) else {
         return Err(Error::runtime(format!(
             "the appLinks reply from Okta is not a JSON array: \"{}\"",
-            body_snippet(&resp.body)
+            crate::okta::body_excerpt(&resp.body)
         )));
     };
     Ok(items

@@ -65,7 +65,11 @@ impl<'a> From<&'a crate::sts::Credentials> for SigningCredentials<'a> {
 }
 
 /// The HTTP request to sign, exactly as it will be sent.
-#[derive(Debug, Clone, Copy)]
+///
+/// Debug shows the method, the path and the header names; the query, header values
+/// (`X-Amz-Security-Token`, `Authorization`) and body (web identity token, SAML assertion)
+/// only by length.
+#[derive(Clone, Copy)]
 pub struct Request<'a> {
     /// HTTP method, e.g. `POST`.
     pub method: &'a str,
@@ -79,6 +83,23 @@ pub struct Request<'a> {
     pub headers: &'a [(String, String)],
     /// Body bytes (empty for none).
     pub body: &'a [u8],
+}
+
+impl std::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<String> = self
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: <{} bytes>", v.len()))
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &format_args!("<{} bytes>", self.query.len()))
+            .field("headers", &headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 /// Who signs, for what, and when.

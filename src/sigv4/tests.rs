@@ -786,3 +786,29 @@ fn botocore_generated_every_vector() {
     assert_eq!(vectors.len(), BOTOCORE_VECTORS);
     assert_eq!(checked, BOTOCORE_VECTORS);
 }
+
+#[test]
+fn request_debug_hides_token_header_query_and_body() {
+    let headers = vec![
+        ("Host".to_string(), "sts.amazonaws.com".to_string()),
+        (
+            "X-Amz-Security-Token".to_string(),
+            "FwoGZXIvYXdzEXAMPLETOKEN".to_string(),
+        ),
+    ];
+    let req = Request {
+        method: "POST",
+        path: "/",
+        query: "X-Amz-Credential=querySECRET",
+        headers: &headers,
+        body: b"WebIdentityToken=eyJbodySECRET",
+    };
+    let shown = format!("{req:?}");
+    for secret in ["FwoGZXIvYXdzEXAMPLETOKEN", "querySECRET", "eyJbodySECRET"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(
+        shown.contains("X-Amz-Security-Token") && shown.contains("POST"),
+        "{shown}"
+    );
+}
