@@ -95,8 +95,9 @@ fn dispatch(cfg: &Config) -> Result<()> {
 /// A program name with a path separator must exist as given; a bare name must exist in a
 /// directory of the run's `PATH` (as `execvp` searches it). Only absence is reported here
 /// ([`Error::CommandNotFound`], exit 127); a file that exists but cannot be run is left
-/// for [`exec::run`] to report. Skipped without `--exec`, with `--all-profiles` (no child
-/// is run) and on non-Unix systems (where `PATHEXT` rules apply).
+/// for [`exec::run`] to report. Skipped without `--exec` and on non-Unix systems (where
+/// `PATHEXT` rules apply); `--exec` with `--all-profiles` never gets here (configuration
+/// refuses the pair).
 fn check_exec_program(cfg: &Config) -> Result<()> {
     if !cfg.exec || !cfg!(unix) {
         return Ok(());

@@ -17,6 +17,9 @@ const PROGRAM: &str = "okta-aws-cli";
 
 /// Okta federated identity for the AWS CLI: an Okta sign-in turned into temporary AWS IAM
 /// credentials (STS). Output goes to stdout, every message to stderr.
+// argh turns these doc comments into --help text, where `[OKTA_AWSCLI_*]` names the
+// environment variable; rustdoc would read it as a link.
+#[allow(rustdoc::broken_intra_doc_links)]
 #[derive(FromArgs, ArgsInfo, Default)]
 #[argh(
     note = "With arguments but no command, `web` is implied. Global options may also be given after the command.",
@@ -127,6 +130,9 @@ pub enum SubArgs {
 }
 
 /// Human oriented authentication and device authorization (the default command).
+// argh turns these doc comments into --help text, where `[OKTA_AWSCLI_*]` names the
+// environment variable; rustdoc would read it as a link.
+#[allow(rustdoc::broken_intra_doc_links)]
 #[derive(FromArgs, ArgsInfo, Debug, Default)]
 #[argh(subcommand, name = "web")]
 pub struct WebArgs {
@@ -160,6 +166,9 @@ pub struct WebArgs {
 }
 
 /// Machine to machine / headless authorization.
+// argh turns these doc comments into --help text, where `[OKTA_AWSCLI_*]` names the
+// environment variable; rustdoc would read it as a link.
+#[allow(rustdoc::broken_intra_doc_links)]
 #[derive(FromArgs, ArgsInfo, Default)]
 #[argh(subcommand, name = "m2m")]
 pub struct M2mArgs {

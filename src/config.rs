@@ -1827,8 +1827,16 @@ mod tests {
         }
         let long_label = format!("{}.okta.com", "a".repeat(64));
         assert!(normalize_org(&long_label).is_err());
-        assert!(normalize_org("localhost").is_ok());
-        assert!(normalize_org("http://[::1]:9").is_ok());
+        let (org, _) = normalize_org("localhost").expect("localhost");
+        assert_eq!(
+            (org.base.as_str(), org.host.as_str()),
+            ("https://localhost", "localhost")
+        );
+        let (org, _) = normalize_org("http://[::1]:9").expect("loopback IPv6");
+        assert_eq!(
+            (org.base.as_str(), org.host.as_str()),
+            ("http://[::1]:9", "[::1]:9")
+        );
         let m = cfg_err(
             Command::Web,
             Flags {

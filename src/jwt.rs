@@ -6,8 +6,9 @@
 //! `{"aud":<token endpoint URL>,"exp":iat+300,"iat":<now>,"iss":<client id>,"jti":<uuid>,
 //! "sub":<client id>}`. The lifetime is five minutes, well under Okta's one-hour limit, so a
 //! client clock that runs slightly fast is not rejected ("expiration too far into the
-//! future"). The clock and the `jti` are arguments, so signing is deterministic for tests;
-//! [`new_jti`] draws a fresh UUID v4 from the OS for each real request.
+//! future"). The clock, the `jti` and the random source (RSA blinding) are arguments, so
+//! this module does no I/O; `m2m::new_jti` draws a fresh UUID v4 from the OS for each real
+//! request and `m2m` passes the OS random source.
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -30,7 +31,7 @@ pub struct AssertionInput<'a> {
     pub audience: &'a str,
     /// `iat`: the current time in Unix seconds.
     pub now: u64,
-    /// `jti`: a value never used before (see [`new_jti`]).
+    /// `jti`: a value never used before (see [`crate::m2m::new_jti`], [`uuid_v4_from_bytes`]).
     pub jti: &'a str,
 }
 
@@ -58,8 +59,15 @@ fn b64url(bytes: &[u8]) -> String {
 /// Build and sign the client assertion; returns the compact JWS `header.claims.signature`
 /// (each part base64url without padding). The result is a secret: never log it.
 ///
+/// `rng` is the random source for RSA blinding ([`PrivateKey::sign`]); pass
+/// `rsa::rand_core::OsRng`.
+///
 /// Errors: [`Error::Runtime`] if serialisation or signing fails.
-pub fn client_assertion(key: &PrivateKey, input: &AssertionInput<'_>) -> Result<String> {
+pub fn client_assertion(
+    key: &PrivateKey,
+    input: &AssertionInput<'_>,
+    rng: &mut impl rsa::rand_core::CryptoRngCore,
+) -> Result<String> {
     let header = Header {
         alg: key.algorithm().as_str(),
         kid: input.key_id,
@@ -77,7 +85,7 @@ pub fn client_assertion(key: &PrivateKey, input: &AssertionInput<'_>) -> Result<
     let claims_json = serde_json::to_vec(&claims)
         .map_err(|e| Error::runtime(format!("encoding the JWT claims: {e}")))?;
     let signing_input = format!("{}.{}", b64url(&header_json), b64url(&claims_json));
-    let signature = key.sign(signing_input.as_bytes())?;
+    let signature = key.sign(rng, signing_input.as_bytes())?;
     Ok(format!("{signing_input}.{}", b64url(&signature)))
 }
 
@@ -94,17 +102,6 @@ pub fn uuid_v4_from_bytes(mut bytes: [u8; 16]) -> String {
         &hex[16..20],
         &hex[20..32]
     )
-}
-
-/// A fresh `jti`: a random UUID v4 from the operating system's random source. Call it for
-/// every token request (Okta treats an assertion with a `jti` as single-use).
-///
-/// Errors: [`Error::Runtime`] if the OS random source fails.
-pub fn new_jti() -> Result<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes)
-        .map_err(|e| Error::runtime(format!("reading OS randomness for the JWT id: {e}")))?;
-    Ok(uuid_v4_from_bytes(bytes))
 }
 
 #[cfg(test)]
@@ -150,6 +147,7 @@ mod tests {
                 now: iat,
                 jti: &jti,
             },
+            &mut rsa::rand_core::OsRng,
         )
         .expect("jwt");
 
@@ -218,6 +216,7 @@ mod tests {
                 now: 1_714_564_800,
                 jti: "j",
             },
+            &mut rsa::rand_core::OsRng,
         )
         .expect("jwt");
         let parts: Vec<&str> = jwt.split('.').collect();
@@ -243,15 +242,5 @@ mod tests {
         assert_eq!(u, "ffffffff-ffff-4fff-bfff-ffffffffffff");
         let z = uuid_v4_from_bytes([0; 16]);
         assert_eq!(z, "00000000-0000-4000-8000-000000000000");
-    }
-
-    #[test]
-    fn new_jti_is_fresh_each_call() {
-        let a = new_jti().expect("jti");
-        let b = new_jti().expect("jti");
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
     }
 }

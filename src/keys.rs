@@ -147,18 +147,22 @@ impl PrivateKey {
 
     /// Sign `message` (the JWS signing input `header.payload`).
     ///
-    /// RS256: RSASSA-PKCS1-v1_5 over SHA-256 (RFC 8017 §8.2), with RSA blinding from the OS
-    /// random source (the signature itself is deterministic). ES256: ECDSA P-256/SHA-256 with
-    /// RFC 6979 nonces, returned as the 64-byte `r || s` of RFC 7518 §3.4.
+    /// RS256: RSASSA-PKCS1-v1_5 over SHA-256 (RFC 8017 §8.2), with RSA blinding drawn from
+    /// `rng` (the caller passes the OS source, `rsa::rand_core::OsRng`; the signature itself
+    /// is deterministic). ES256: ECDSA P-256/SHA-256 with RFC 6979 nonces (`rng` unused),
+    /// returned as the 64-byte `r || s` of RFC 7518 §3.4.
     ///
-    /// Errors: [`KeyError::Sign`] if the RSA operation fails.
-    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+    /// Errors: [`KeyError::Sign`] if the RSA operation fails (including a failing `rng`).
+    pub fn sign(
+        &self,
+        rng: &mut impl rsa::rand_core::CryptoRngCore,
+        message: &[u8],
+    ) -> Result<Vec<u8>, KeyError> {
         use sha2::Digest as _;
         match &self.inner {
             Inner::Rsa(key) => {
                 let digest = sha2::Sha256::digest(message);
-                let mut rng = rsa::rand_core::OsRng;
-                key.sign_with_rng(&mut rng, rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest)
+                key.sign_with_rng(rng, rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest)
                     .map_err(|e| KeyError::Sign(e.to_string()))
             }
             Inner::Ec(key) => {
@@ -557,7 +561,7 @@ mod tests {
         ] {
             let key = load_private_key(&text, None).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(key.algorithm(), Algorithm::Rs256, "{name}");
-            let sig = key.sign(msg).expect("sign");
+            let sig = key.sign(&mut rsa::rand_core::OsRng, msg).expect("sign");
             assert_eq!(sig.len(), 256, "{name}");
             assert!(verify_with_public(&sig, msg), "{name} does not verify");
             assert!(!verify_with_public(&sig, b"other"), "{name}");
@@ -582,7 +586,7 @@ mod tests {
         );
         let key = load_private_key(&text, Some("fake-test-passphrase")).expect("decrypts");
         assert_eq!(key.algorithm(), Algorithm::Rs256);
-        let sig = key.sign(b"m").expect("sign");
+        let sig = key.sign(&mut rsa::rand_core::OsRng, b"m").expect("sign");
         assert!(verify_with_public(&sig, b"m"));
         let msg = KeyError::PassphraseRequired.to_string();
         assert!(msg.contains("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE"), "{msg}");
@@ -595,7 +599,7 @@ mod tests {
         let sec1 = case("B15-key-ec-sec1.pem");
         let key = load_private_key(&sec1, None).expect("sec1 loads");
         assert_eq!(key.algorithm(), Algorithm::Es256);
-        let sig = key.sign(b"abc").expect("sign");
+        let sig = key.sign(&mut rsa::rand_core::OsRng, b"abc").expect("sign");
         assert_eq!(sig.len(), 64);
         let secret = p256::SecretKey::from_sec1_pem(&sec1).expect("sec1");
         let verifying = p256::ecdsa::VerifyingKey::from(secret.public_key());
@@ -609,7 +613,7 @@ mod tests {
             .expect("pkcs8 pem");
         let key8 = load_private_key(&pkcs8, None).expect("pkcs8 ec loads");
         assert_eq!(key8.algorithm(), Algorithm::Es256);
-        let sig8 = key8.sign(b"abc").expect("sign");
+        let sig8 = key8.sign(&mut rsa::rand_core::OsRng, b"abc").expect("sign");
         let parsed8 = p256::ecdsa::Signature::from_slice(&sig8).expect("r||s");
         assert!(verifying.verify(b"abc", &parsed8).is_ok());
     }
@@ -720,8 +724,11 @@ mod tests {
                 assert_eq!(err.exit_code(), 2, "a configuration error");
             }
         }
-        // The case keys (2048 bits) still load.
-        assert!(load_private_key(&case("B15-key-pkcs8.pem"), None).is_ok());
+        // The case keys (2048 bits) still load, as RS256 keys that sign.
+        let key = load_private_key(&case("B15-key-pkcs8.pem"), None).expect("2048-bit key");
+        assert_eq!(key.algorithm(), Algorithm::Rs256);
+        let sig = key.sign(&mut rng, b"m").expect("sign");
+        assert!(verify_with_public(&sig, b"m"));
     }
 
     #[test]
@@ -738,6 +745,11 @@ mod tests {
     #[test]
     fn quoted_value_loads() {
         let quoted = format!("'{}'", case("B15-key-pkcs8.pem").trim());
-        assert!(load_private_key(&quoted, None).is_ok());
+        let key = load_private_key(&quoted, None).expect("quoted key loads");
+        assert_eq!(key.algorithm(), Algorithm::Rs256);
+        let sig = key
+            .sign(&mut rsa::rand_core::OsRng, b"quoted")
+            .expect("sign");
+        assert!(verify_with_public(&sig, b"quoted"));
     }
 }

@@ -35,7 +35,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::sts::Credentials> {
 
     let now = unix_now();
     let audience = okta::token_endpoint(&cfg.org.base, &cfg.authz_id);
-    let jti = jwt::new_jti()?;
+    let jti = new_jti()?;
     let assertion = jwt::client_assertion(
         &key,
         &AssertionInput {
@@ -45,6 +45,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::sts::Credentials> {
             now,
             jti: &jti,
         },
+        &mut rsa::rand_core::OsRng,
     )?;
 
     let request = okta::m2m_token_request(
@@ -71,6 +72,18 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::sts::Credentials> {
         &token.access_token,
         cfg.session_duration.unwrap_or(DEFAULT_DURATION_SECS),
     )
+}
+
+/// A fresh client-assertion `jti`: a random UUID v4 (RFC 9562) from the operating
+/// system's random source ([`jwt::uuid_v4_from_bytes`]). Call it for every token request
+/// (Okta treats an assertion with a `jti` as single-use).
+///
+/// Errors: [`Error::Runtime`] if the OS random source fails.
+pub fn new_jti() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| Error::runtime(format!("reading OS randomness for the JWT id: {e}")))?;
+    Ok(jwt::uuid_v4_from_bytes(bytes))
 }
 
 /// Read the private key from `--private-key` (text) or `--private-key-file`, asking for a
@@ -146,4 +159,19 @@ fn unix_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_jti_is_fresh_each_call() {
+        let a = new_jti().expect("jti");
+        let b = new_jti().expect("jti");
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+    }
 }

@@ -12,10 +12,10 @@
 //!   characters (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), which can reorder what the
 //!   reader sees: `\u{202e}`, ....
 //!
-//! [`line`] is for one field (a label, an ARN, a profile name, a description): every
+//! [`line()`] is for one field (a label, an ARN, a profile name, a description): every
 //! character above is escaped, line breaks included. [`lines`] is for whole messages we
 //! compose ourselves that may span lines on purpose: it keeps `\n` and `\t` and escapes the
-//! rest; fields embedded in such messages should have gone through [`line`] first.
+//! rest; fields embedded in such messages should have gone through [`line()`] first.
 
 use std::borrow::Cow;
 

@@ -753,7 +753,10 @@ mod tests {
             "https://localhost:9000/sts"
         );
         // The override does not need a valid role ARN partition (tests use any ARN).
-        assert!(endpoint(&both, "not-an-arn", None).is_ok());
+        assert_eq!(
+            endpoint(&both, "not-an-arn", None).unwrap(),
+            "http://127.0.0.1:4566/"
+        );
         let bad = env(&[("AWS_ENDPOINT_URL_STS", "ftp://x")]);
         let err = endpoint(&bad, aws, None).unwrap_err();
         assert!(err.to_string().contains("AWS_ENDPOINT_URL_STS"), "{err}");

@@ -5,7 +5,7 @@ mod support;
 
 use okta_aws_cli::jwt::{self, AssertionInput};
 use okta_aws_cli::keys::{self, PrivateKey};
-use okta_aws_cli::okta;
+use okta_aws_cli::{m2m, okta};
 use serde_json::{Value, json};
 use support::{SimOrg, gen_key, header};
 
@@ -29,6 +29,7 @@ fn assertion(key: &PrivateKey, audience: &str, iat: u64, jti: &str) -> String {
             now: iat,
             jti,
         },
+        &mut rsa::rand_core::OsRng,
     )
     .expect("sign")
 }
@@ -87,7 +88,7 @@ fn simorg_accepts_our_assertion_and_rejects_bad_ones() {
         &key,
         &endpoint,
         t,
-        &jwt::new_jti().expect("jti"),
+        &m2m::new_jti().expect("jti"),
     ));
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["token_type"], "Bearer");
@@ -98,7 +99,7 @@ fn simorg_accepts_our_assertion_and_rejects_bad_ones() {
         &wrong,
         &endpoint,
         t,
-        &jwt::new_jti().expect("jti"),
+        &m2m::new_jti().expect("jti"),
     ));
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["error"], "invalid_client");
@@ -110,7 +111,7 @@ fn simorg_accepts_our_assertion_and_rejects_bad_ones() {
     );
 
     // 3. A reused jti.
-    let jti = jwt::new_jti().expect("jti");
+    let jti = m2m::new_jti().expect("jti");
     assert_eq!(send(&assertion(&key, &endpoint, t, &jti)).0, 200);
     let (status, body) = send(&assertion(&key, &endpoint, t, &jti));
     assert_eq!(status, 401);
@@ -126,7 +127,7 @@ fn simorg_accepts_our_assertion_and_rejects_bad_ones() {
         &key,
         &wrong_aud,
         t,
-        &jwt::new_jti().expect("jti"),
+        &m2m::new_jti().expect("jti"),
     ));
     assert_eq!(status, 401);
     assert!(
@@ -140,7 +141,7 @@ fn simorg_accepts_our_assertion_and_rejects_bad_ones() {
         &key,
         &endpoint,
         t + 600,
-        &jwt::new_jti().expect("jti"),
+        &m2m::new_jti().expect("jti"),
     ));
     assert_eq!(status, 401);
     assert!(
@@ -155,7 +156,7 @@ fn simorg_accepts_our_assertion_and_rejects_bad_ones() {
         &key,
         &endpoint,
         t - 600,
-        &jwt::new_jti().expect("jti"),
+        &m2m::new_jti().expect("jti"),
     ));
     assert_eq!(status, 401);
     assert!(
@@ -166,13 +167,13 @@ fn simorg_accepts_our_assertion_and_rejects_bad_ones() {
     );
 
     // 7. The assertion in the query string is refused, the form body still checked.
-    let good = assertion(&key, &endpoint, t, &jwt::new_jti().expect("jti"));
+    let good = assertion(&key, &endpoint, t, &m2m::new_jti().expect("jti"));
     let req = okta::m2m_token_request(&org.base_url(), "default", &good, "", "okta-aws-cli");
     let (status, _) = post(&agent, &req, &format!("{}?client_assertion=x", req.url));
     assert_eq!(status, 400);
 
     // 8. A scope the app may not use.
-    let good = assertion(&key, &endpoint, t, &jwt::new_jti().expect("jti"));
+    let good = assertion(&key, &endpoint, t, &m2m::new_jti().expect("jti"));
     let req = okta::m2m_token_request(&org.base_url(), "default", &good, "admin", "okta-aws-cli");
     let (status, body) = post(&agent, &req, &req.url);
     assert_eq!(status, 400);
@@ -217,7 +218,7 @@ fn simorg_verifies_es256_and_serves_forced_error_shapes() {
     let endpoint = okta::token_endpoint(&org.base_url(), "default");
     let mut messages = Vec::new();
     for _ in 0..5 {
-        let a = assertion(&key, &endpoint, now(), &jwt::new_jti().expect("jti"));
+        let a = assertion(&key, &endpoint, now(), &m2m::new_jti().expect("jti"));
         let req = okta::m2m_token_request(&org.base_url(), "default", &a, "", "okta-aws-cli");
         let mut builder = agent.post(&req.url);
         for (k, v) in &req.headers {
@@ -252,7 +253,13 @@ fn simorg_verifies_es256_and_serves_forced_error_shapes() {
         "{}",
         err(3)
     );
-    assert!(messages[4].is_ok());
+    let token = messages[4].as_ref().expect("the fifth reply is a token");
+    assert!(
+        token.access_token.starts_with("simorg-at-"),
+        "{}",
+        token.access_token
+    );
+    assert_eq!(token.token_type, "Bearer");
     // The forced errors were served to valid requests.
     let verdicts: Vec<Value> = org
         .requests_to("m2m-token")
@@ -279,7 +286,7 @@ fn simorg_sts_stand_in_answers_query_api() {
     let agent = support::https_agent(&org);
     let key = keys::load_private_key(&key_files.pkcs8, None).expect("key");
     let endpoint = okta::token_endpoint(&org.base_url(), "default");
-    let a = assertion(&key, &endpoint, now(), &jwt::new_jti().expect("jti"));
+    let a = assertion(&key, &endpoint, now(), &m2m::new_jti().expect("jti"));
     let req = okta::m2m_token_request(&org.base_url(), "default", &a, "", "okta-aws-cli");
     let (status, body) = post(&agent, &req, &req.url);
     assert_eq!(status, 200);
