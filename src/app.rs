@@ -3,13 +3,13 @@
 use std::io::Write as _;
 
 use crate::cli::{self, Parsed};
-use crate::config::{self, Command, Config, Env, Format};
+use crate::config::{Command, Config, Env, Format};
 use crate::credentials_file::{self, UpsertOptions};
 use crate::debug_cmd;
 use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
 use crate::sts::Credentials;
-use crate::{exec, m2m, output, sanitize, web};
+use crate::{config_load, exec, m2m, output, sanitize, web};
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
 /// ([`sanitize::lines`]).
@@ -31,7 +31,7 @@ fn print_stdout(text: &str) -> Result<()> {
 /// environment snapshot. Errors carry their exit code (see [`crate::error::Error`]).
 ///
 /// Steps: [`cli::parse`] (help and version print on stdout and return), then per command:
-/// `debug` runs [`debug_cmd::run_debug`]; the others [`config::load_with_warnings`], print
+/// `debug` runs [`debug_cmd::run_debug`]; the others [`config_load::load_with_warnings`], print
 /// the warnings on stderr (also when resolution fails, before the error), and dispatch.
 pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
     let inv = match cli::parse(&argv)? {
@@ -45,7 +45,7 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
     }
     // Warnings found before a configuration error still reach stderr, ahead of main's
     // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).
-    let cfg = match config::load_with_warnings(&inv, &env) {
+    let cfg = match config_load::load_with_warnings(&inv, &env) {
         Ok(cfg) => cfg,
         Err(failure) => {
             print_warnings(&failure.warnings);

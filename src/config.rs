@@ -67,8 +67,8 @@ pub struct OrgUrl {
     pub host: String,
 }
 
-/// The fully resolved settings for one run. Built by [`resolve`] (or [`load`], which reads
-/// the files first); read-only afterwards.
+/// The fully resolved settings for one run. Built by [`resolve`] (or
+/// [`crate::config_load::load`], which reads the files first); read-only afterwards.
 #[derive(Clone, Default)]
 pub struct Config {
     /// The subcommand.
@@ -1069,48 +1069,6 @@ fn check_exec(cfg: &Config) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// Read a file that may be absent: `Ok(None)` when it does not exist.
-pub fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// I/O wrapper around [`resolve`]: reads `.env` from the current directory and
-/// `<home>/.okta/okta.yaml`, then resolves. An unreadable file (other than absent) is an
-/// [`Error::Config`] naming it.
-pub fn load(inv: &Invocation, env: &Env) -> Result<Config> {
-    load_with_warnings(inv, env).map_err(|f| f.error)
-}
-
-/// [`load`], keeping the warnings also when it fails (see [`resolve_with_warnings`]).
-pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Config, Failure> {
-    let fail = |error: Error| Failure {
-        error,
-        warnings: inv.warnings.clone(),
-    };
-    let dotenv = read_optional(Path::new(".env")).map_err(|e| {
-        fail(Error::config(format!(
-            "cannot read .env in the current directory: {e}"
-        )))
-    })?;
-    let yaml = match home_dir(env) {
-        Some(home) => {
-            let path = okta_yaml_path(&home);
-            read_optional(&path).map_err(|e| {
-                fail(Error::config(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )))
-            })?
-        }
-        None => None,
-    };
-    resolve_with_warnings(inv, env, dotenv.as_deref(), yaml.as_deref())
 }
 
 #[cfg(test)]

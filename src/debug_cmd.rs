@@ -11,6 +11,7 @@ use serde_norway::Value;
 use crate::cli::Invocation;
 use crate::config::{self, Config, Env};
 use crate::config_files::{self, KNOWN_PROFILE_KEYS, Scalar, Section};
+use crate::config_load;
 use crate::error::{Error, Result};
 use crate::okta_web;
 
@@ -353,14 +354,14 @@ pub fn run_debug(inv: &Invocation, env: &Env) -> Result<()> {
         .unwrap_or_default();
     let read = match &home {
         None => YamlRead::NoHome,
-        Some(_) => match config::read_optional(&path) {
+        Some(_) => match config_load::read_optional(&path) {
             Ok(None) => YamlRead::Absent,
             Ok(Some(t)) => YamlRead::Text(t),
             Err(e) => YamlRead::Unreadable(e.to_string()),
         },
     };
     let report = debug_report(home.as_deref(), &path, read, |yaml| {
-        let dotenv = config::read_optional(Path::new(".env")).map_err(|e| {
+        let dotenv = config_load::read_optional(Path::new(".env")).map_err(|e| {
             Error::config(format!("cannot read .env in the current directory: {e}"))
         })?;
         config::resolve(inv, env, dotenv.as_deref(), yaml)

@@ -1,8 +1,9 @@
 //! okta-aws-cli: Okta sign-in to temporary AWS IAM credentials.
 //!
 //! Pure modules (no I/O): `config`, `config_files`, `okta`, `okta_web`, `jwt`, `keys`, `saml`, `sts`,
-//! `sigv4`, `iam`, `output`, `credentials_file`. I/O lives in `app`, `aws`, `http`, `web`, `m2m`,
-//! `exec`, `prompt`, `token_cache`.
+//! `sigv4`, `iam`, `output`, `credentials_file` (its `write` submodule excepted). I/O lives in
+//! `app`, `config_load`, `aws`, `http`, `web`, `m2m`, `exec`, `prompt`, `token_cache`,
+//! `atomic_file`.
 
 pub mod all_profiles;
 pub mod app;
@@ -10,6 +11,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod config_files;
+pub mod config_load;
 pub mod credentials_file;
 pub mod debug_cmd;
 pub mod error;
