@@ -93,7 +93,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
 /// (upstream-behaviour §7.6), so a typo costs no sign-in and no credentials.
 ///
 /// A program name with a path separator must exist as given; a bare name must exist in a
-/// directory of the run's `PATH` (as `execvp` searches it). Only absence is reported here
+/// directory of the process's `PATH` (as `execvp` searches it). Only absence is reported here
 /// ([`Error::CommandNotFound`], exit 127); a file that exists but cannot be run is left
 /// for [`exec::run`] to report. Skipped without `--exec` and on non-Unix systems (where
 /// `PATHEXT` rules apply); `--exec` with `--all-profiles` never gets here (configuration
@@ -108,8 +108,10 @@ fn check_exec_program(cfg: &Config) -> Result<()> {
     let found = if program.contains('/') {
         std::path::Path::new(program).exists()
     } else {
-        let path = cfg.env.get("PATH").map(String::as_str).unwrap_or_default();
-        std::env::split_paths(path).any(|dir| {
+        // The child inherits the real environment, so search the real PATH (which the
+        // snapshot lacks when it is not UTF-8).
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path).any(|dir| {
             let dir = if dir.as_os_str().is_empty() {
                 std::path::PathBuf::from(".")
             } else {
@@ -178,13 +180,10 @@ fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
         print_stdout(&text)?;
     }
     if cfg.exec {
-        let env = exec::child_env(
-            &cfg.env,
-            first,
-            cfg.legacy_aws_variables,
-            cfg.sts_region.as_deref(),
-        );
-        exec::run(&cfg.exec_args, &env)?;
+        // The child inherits the real process environment (also its non-UTF-8 variables,
+        // which cfg.env lacks) with these changes.
+        let changes = exec::child_env(first, cfg.legacy_aws_variables, cfg.sts_region.as_deref());
+        exec::run(&cfg.exec_args, &changes)?;
     }
     Ok(())
 }

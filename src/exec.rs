@@ -1,6 +1,8 @@
 //! I/O: run the `--exec -- cmd args…` child with the new credentials (DESIGN §2.10, case B37).
 //!
-//! The environment is computed by the pure [`child_env`]; [`command`] builds the
+//! The child inherits this process's real environment (including variables whose names or
+//! values are not UTF-8, which the [`Env`] snapshot cannot hold); the pure [`child_env`]
+//! computes only the changes to it ([`EnvChanges`]). [`command`] builds the
 //! [`std::process::Command`] without starting anything; [`run`] starts it. On Unix the process
 //! is replaced (`execvp`), so stdin/stdout/stderr (a TTY stays a TTY), signals (Ctrl-C,
 //! SIGTERM) and the exit status pass straight through. On other systems the child is spawned
@@ -12,7 +14,45 @@ use crate::config::Env;
 use crate::error::{Error, Result};
 use crate::sts::Credentials;
 
-/// The child's environment: the whole parent environment `parent` with these changes.
+/// Changes applied to the inherited environment of the `--exec` child.
+///
+/// Debug shows the names only (the values are the new credentials).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct EnvChanges {
+    /// Variables to set or override: (name, value), in a fixed order.
+    pub set: Vec<(String, String)>,
+    /// Variables to remove.
+    pub remove: Vec<String>,
+}
+
+impl std::fmt::Debug for EnvChanges {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvChanges")
+            .field(
+                "set",
+                &self.set.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            )
+            .field("remove", &self.remove)
+            .finish()
+    }
+}
+
+impl EnvChanges {
+    /// The environment that results from applying the changes to `parent` (pure; what the
+    /// child sees, for the UTF-8 part of the environment).
+    pub fn apply(&self, parent: &Env) -> Env {
+        let mut env = parent.clone();
+        for name in &self.remove {
+            env.remove(name);
+        }
+        for (name, value) in &self.set {
+            env.insert(name.clone(), value.clone());
+        }
+        env
+    }
+}
+
+/// The changes that turn the parent's environment into the child's.
 ///
 /// * Set `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` to the new
 ///   credentials.
@@ -24,50 +64,61 @@ use crate::sts::Credentials;
 /// * `AWS_REGION` and `AWS_DEFAULT_REGION`: both set to `region` when a region is known
 ///   (the caller passes the resolved region, DESIGN §2.12); left as inherited otherwise.
 ///
-/// Everything else (`PATH`, `HOME`, `TERM`, `LANG`, proxies, `AWS_CA_BUNDLE`, …) is inherited
-/// unchanged (unlike upstream, which passed only `AWS_*` and `HOME`; okta/okta-aws-cli#294).
+/// Removals are listed whether or not the parent has the variable (a value that is not
+/// UTF-8 is missing from the [`Env`] snapshot but still inherited). Everything else (`PATH`,
+/// `HOME`, `TERM`, `LANG`, proxies, `AWS_CA_BUNDLE`, …) is inherited unchanged (unlike
+/// upstream, which passed only `AWS_*` and `HOME`; okta/okta-aws-cli#294).
 pub fn child_env(
-    parent: &Env,
     creds: &Credentials,
     legacy_aws_variables: bool,
     region: Option<&str>,
-) -> Env {
-    let mut env = parent.clone();
-    env.insert("AWS_ACCESS_KEY_ID".into(), creds.access_key_id.clone());
-    env.insert(
-        "AWS_SECRET_ACCESS_KEY".into(),
-        creds.secret_access_key.clone(),
-    );
-    env.insert("AWS_SESSION_TOKEN".into(), creds.session_token.clone());
+) -> EnvChanges {
+    let mut set = vec![
+        ("AWS_ACCESS_KEY_ID".to_string(), creds.access_key_id.clone()),
+        (
+            "AWS_SECRET_ACCESS_KEY".to_string(),
+            creds.secret_access_key.clone(),
+        ),
+        ("AWS_SESSION_TOKEN".to_string(), creds.session_token.clone()),
+    ];
+    let mut remove = vec!["AWS_PROFILE".to_string(), "AWS_DEFAULT_PROFILE".to_string()];
     if legacy_aws_variables {
-        env.insert("AWS_SECURITY_TOKEN".into(), creds.session_token.clone());
+        set.push((
+            "AWS_SECURITY_TOKEN".to_string(),
+            creds.session_token.clone(),
+        ));
     } else {
-        env.remove("AWS_SECURITY_TOKEN");
+        remove.push("AWS_SECURITY_TOKEN".to_string());
     }
-    env.remove("AWS_PROFILE");
-    env.remove("AWS_DEFAULT_PROFILE");
     if let Some(region) = region.filter(|r| !r.is_empty()) {
-        env.insert("AWS_REGION".into(), region.to_string());
-        env.insert("AWS_DEFAULT_REGION".into(), region.to_string());
+        set.push(("AWS_REGION".to_string(), region.to_string()));
+        set.push(("AWS_DEFAULT_REGION".to_string(), region.to_string()));
     }
-    env
+    EnvChanges { set, remove }
 }
 
-/// The command for `args` (program first, looked up in `env`'s `PATH`; the arguments passed
-/// unchanged, never re-split) with exactly the environment `env` and inherited stdio.
-/// Starts nothing.
+/// The command for `args` (program first, looked up in the inherited `PATH`; the arguments
+/// passed unchanged, never re-split) with the inherited environment changed by `changes`
+/// and inherited stdio. Starts nothing.
 ///
 /// Errors: [`Error::Usage`] `--exec needs a command after --` when `args` is empty.
-pub fn command(args: &[String], env: &Env) -> Result<Command> {
+pub fn command(args: &[String], changes: &EnvChanges) -> Result<Command> {
     let Some((program, rest)) = args.split_first() else {
         return Err(Error::usage("--exec needs a command after --"));
     };
     let mut cmd = Command::new(program);
-    cmd.args(rest).env_clear().envs(env);
+    cmd.args(rest);
+    for name in &changes.remove {
+        cmd.env_remove(name);
+    }
+    for (name, value) in &changes.set {
+        cmd.env(name, value);
+    }
     Ok(cmd)
 }
 
-/// Run the `--exec` child `args` with environment `env` (normally [`child_env`]'s result).
+/// Run the `--exec` child `args` with the inherited environment changed by `changes`
+/// ([`child_env`]'s result).
 ///
 /// Flushes our stdout first (the format's output, if any, comes before the child's).
 /// * Unix: replaces this process; returns only on failure.
@@ -77,8 +128,8 @@ pub fn command(args: &[String], env: &Env) -> Result<Command> {
 /// Errors: [`Error::Usage`] for an empty `args`; [`Error::CommandNotFound`] (exit 127) when
 /// the program is not found; [`Error::Runtime`] `cannot run "<prog>": <reason>` for any
 /// other failure to start it (e.g. permission denied).
-pub fn run(args: &[String], env: &Env) -> Result<()> {
-    let mut cmd = command(args, env)?;
+pub fn run(args: &[String], changes: &EnvChanges) -> Result<()> {
+    let mut cmd = command(args, changes)?;
     let program = args.first().map(String::as_str).unwrap_or_default();
     {
         use std::io::Write;
@@ -145,7 +196,7 @@ mod tests {
 
     #[test]
     fn b37_env_keeps_parent_and_replaces_credentials() {
-        let env = child_env(&parent(), &creds(), false, None);
+        let env = child_env(&creds(), false, None).apply(&parent());
         assert_eq!(env["PATH"], "/usr/local/bin:/usr/bin:/bin");
         assert_eq!(env["HOME"], "/home/fakeuser");
         assert_eq!(env["LANG"], "C.UTF-8");
@@ -164,37 +215,56 @@ mod tests {
 
     #[test]
     fn legacy_and_region_set_their_variables() {
-        let env = child_env(&parent(), &creds(), true, Some("us-east-2"));
+        let env = child_env(&creds(), true, Some("us-east-2")).apply(&parent());
         assert_eq!(env["AWS_SECURITY_TOKEN"], "FAKE/EXEC+TOKEN=");
         assert_eq!(env["AWS_REGION"], "us-east-2");
         assert_eq!(env["AWS_DEFAULT_REGION"], "us-east-2");
     }
 
     #[test]
-    fn command_passes_arguments_unchanged_and_only_given_env() {
+    fn command_passes_arguments_unchanged_and_only_the_changes() {
         let args: Vec<String> = ["printf", "%s\n", "--profile", "a b"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let env = child_env(&parent(), &creds(), false, None);
-        let cmd = command(&args, &env).unwrap();
+        let changes = child_env(&creds(), false, None);
+        let cmd = command(&args, &changes).unwrap();
         assert_eq!(cmd.get_program(), OsStr::new("printf"));
         let got: Vec<&OsStr> = cmd.get_args().collect();
         assert_eq!(got, vec!["%s\n", "--profile", "a b"]);
+        // Only the changes: the rest of the environment is inherited, not copied.
         let envs: Vec<_> = cmd.get_envs().collect();
-        assert_eq!(envs.len(), env.len());
+        assert_eq!(envs.len(), changes.set.len() + changes.remove.len());
         assert!(envs.contains(&(
             OsStr::new("AWS_ACCESS_KEY_ID"),
             Some(OsStr::new("ASIAEXAMPLEEXEC00001"))
         )));
+        assert!(envs.contains(&(OsStr::new("AWS_PROFILE"), None)));
+        assert!(!envs.iter().any(|(k, _)| *k == OsStr::new("PATH")));
+    }
+
+    #[test]
+    fn removals_do_not_depend_on_the_snapshot() {
+        // A stale AWS_PROFILE whose value is not UTF-8 is missing from the snapshot, but
+        // must still be removed from the inherited environment.
+        let c = child_env(&creds(), false, Some(""));
+        for name in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"] {
+            assert!(c.remove.iter().any(|n| n == name), "{name}");
+        }
+        assert!(!c.set.iter().any(|(k, _)| k == "AWS_REGION"));
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("fakeExecSecret") && !shown.contains("FAKE/EXEC"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn empty_command_is_a_usage_error() {
-        let err = command(&[], &Env::new()).unwrap_err();
+        let err = command(&[], &EnvChanges::default()).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert_eq!(err.to_string(), "--exec needs a command after --");
-        assert_eq!(run(&[], &Env::new()).unwrap_err().exit_code(), 2);
+        assert_eq!(run(&[], &EnvChanges::default()).unwrap_err().exit_code(), 2);
     }
 
     #[test]

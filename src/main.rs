@@ -16,6 +16,8 @@ fn main() -> ExitCode {
             }
         }
     }
+    // The snapshot holds the UTF-8 variables (settings, proxies, TLS, AWS overrides); an
+    // `--exec` child inherits the real environment, non-UTF-8 variables included.
     let env: Env = std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
         .collect();

@@ -4,8 +4,8 @@
 //! This test target has no libtest harness (`harness = false` in Cargo.toml): started
 //! normally, `main` runs the checks, each of which starts this same executable again as
 //! `exec_child --child [--legacy] [--region R] -- PROGRAM ARGS…`; in that mode `main`
-//! builds the child environment from its own environment and calls `exec::run`, exactly as
-//! the app does after obtaining credentials.
+//! computes the environment changes and calls `exec::run`, exactly as the app does after
+//! obtaining credentials.
 //!
 //! The checks are Unix-only (they use `sh`, `cat`, `printf` and signals).
 
@@ -15,7 +15,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use okta_aws_cli::config::Env;
 use okta_aws_cli::exec;
 use okta_aws_cli::sts::Credentials;
 
@@ -32,6 +31,7 @@ fn main() {
             ("stdout is streamed", stdout_is_streamed),
             ("stdin is connected", stdin_is_connected),
             ("environment", environment_is_parent_plus_credentials),
+            ("non-UTF-8 environment", non_utf8_variables_reach_child),
             ("legacy and region", legacy_and_region),
             ("command not found", command_not_found_is_127),
             ("stderr once", stderr_appears_once),
@@ -63,15 +63,14 @@ fn child(args: &[String]) -> ! {
         i += 1;
     }
     let program_args = args.get(i + 1..).unwrap_or_default().to_vec();
-    let parent: Env = std::env::vars().collect();
     let creds = Credentials {
         access_key_id: "ASIAEXAMPLEEXEC00001".into(),
         secret_access_key: "fakeExecSecret".into(),
         session_token: "FAKE/EXEC+TOKEN=".into(),
         expiration: "2024-05-01T13:00:00Z".into(),
     };
-    let env = exec::child_env(&parent, &creds, legacy, region.as_deref());
-    match exec::run(&program_args, &env) {
+    let changes = exec::child_env(&creds, legacy, region.as_deref());
+    match exec::run(&program_args, &changes) {
         Ok(()) => std::process::exit(0),
         Err(e) => {
             eprintln!("Error: {e}");
@@ -206,6 +205,28 @@ fn environment_is_parent_plus_credentials() {
         o.stdout,
         "/usr/local/bin:/usr/bin:/bin|/home/fakeuser|||set|FAKE/EXEC+TOKEN=|unset\n"
     );
+}
+
+#[cfg(unix)]
+fn non_utf8_variables_reach_child() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let mut cmd = tool(&[], &["printenv", "OKTA_TEST_RAW"]);
+    cmd.env("OKTA_TEST_RAW", OsStr::from_bytes(b"caf\xe9-\xff"))
+        // A stale profile whose value is not UTF-8 must still be removed.
+        .env("AWS_PROFILE", OsStr::from_bytes(b"stale-\xff"));
+    let out = cmd.stderr(Stdio::piped()).output().expect("run test child");
+    assert!(
+        out.status.success(),
+        "status {:?}, stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, b"caf\xe9-\xff\n");
+    let mut cmd = tool(&[], &["sh", "-c", "echo \"${AWS_PROFILE-unset}\""]);
+    cmd.env("AWS_PROFILE", OsStr::from_bytes(b"stale-\xff"));
+    let out = cmd.output().expect("run test child");
+    assert_eq!(out.stdout, b"unset\n");
 }
 
 #[cfg(unix)]

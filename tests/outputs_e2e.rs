@@ -442,6 +442,10 @@ fn exec_child_gets_credentials_status_and_stdin() {
         cmd.args(["--format", format, "--aws-region", "eu-west-3"])
             .env("AWS_PROFILE", "stale-profile")
             .env("KEEP_ME", "kept")
+            .env(
+                "KEEP_RAW",
+                <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"raw\xff"),
+            )
             .args(["--exec", "--", "sh", "-c", script, "child-sh"]);
         run_with_input(&mut cmd, input)
     };
@@ -459,6 +463,15 @@ fn exec_child_gets_credentials_status_and_stdin() {
         )
     );
     assert_quiet(&out);
+
+    // A variable that is not UTF-8 is inherited too (DESIGN §2.10: the whole environment).
+    let out = exec(
+        "noop",
+        "printf %s \"$KEEP_RAW\" | od -An -tx1 | tr -d ' \\n'",
+        None,
+    );
+    out.expect_code(0);
+    assert_eq!(out.stdout, "726177ff");
 
     // The child's exit status is ours.
     let out = exec("noop", "echo failing >&2; exit 7", None);
