@@ -61,7 +61,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::sts::Credentials> {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let reply = http.post_form(Service::Okta, &request.url, &headers, &request.form)?;
-    let token = okta::m2m_token_reply(&reply, now as i64)?;
+    let token = okta::m2m_token_reply(&reply, i64::try_from(now).unwrap_or(i64::MAX))?;
 
     aws::assume_role_with_web_identity(
         http,

@@ -39,6 +39,10 @@ pub const MAX_APP_LINK_PAGES: usize = 20;
 pub const DEFAULT_EXPIRES_IN: u64 = 600;
 /// Polling interval assumed when Okta sends no `interval` (seconds, RFC 8628 §3.5).
 pub const DEFAULT_INTERVAL: u64 = 5;
+/// Longest initial polling interval accepted from Okta (seconds); larger values are cut.
+pub const MAX_INTERVAL: u64 = 60;
+/// Longest device-code lifetime accepted from Okta (seconds); larger values are cut.
+pub const MAX_EXPIRES_IN: u64 = 3600;
 /// Consecutive network errors tolerated while polling before giving up.
 pub const MAX_NETWORK_RETRIES: u32 = 3;
 
@@ -531,13 +535,25 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// `interval`/`expires_in` from the authorization reply (5 s / 600 s when absent;
-    /// interval at least 1 s, lifetime at most one hour); `start` is when the authorization
-    /// reply arrived.
+    /// `interval`/`expires_in` (seconds) from the authorization reply; `start` is when the
+    /// authorization reply arrived.
+    ///
+    /// Server values are bounded so no later arithmetic can overflow: `interval` absent or 0
+    /// means [`DEFAULT_INTERVAL`] (5 s, RFC 8628 §3.5's default), else at most
+    /// [`MAX_INTERVAL`]; `expires_in` absent or 0 means [`DEFAULT_EXPIRES_IN`], else at most
+    /// [`MAX_EXPIRES_IN`] (one hour).
     pub fn new(interval: Option<u64>, expires_in: Option<u64>, start: u64) -> Poller {
+        let interval = match interval {
+            None | Some(0) => DEFAULT_INTERVAL,
+            Some(i) => i.min(MAX_INTERVAL),
+        };
+        let lifetime = match expires_in {
+            None | Some(0) => DEFAULT_EXPIRES_IN,
+            Some(e) => e.min(MAX_EXPIRES_IN),
+        };
         Poller {
-            interval: interval.unwrap_or(DEFAULT_INTERVAL).max(1),
-            deadline: start + expires_in.unwrap_or(DEFAULT_EXPIRES_IN).min(3600),
+            interval,
+            deadline: start.saturating_add(lifetime),
             rate_limited: 0,
             network_errors: 0,
         }
@@ -588,10 +604,10 @@ impl Poller {
         };
         self.network_errors = 0;
         if resp.status == 429 {
-            self.rate_limited += 1;
+            self.rate_limited = self.rate_limited.saturating_add(1);
             let until = rate_limit_wait(resp, now).unwrap_or_else(|| {
                 let shift = self.rate_limited.min(6);
-                (self.interval << shift).min(60)
+                self.interval.saturating_mul(1 << shift).min(60)
             });
             return self.wait(until.max(self.interval), now);
         }
@@ -621,7 +637,7 @@ impl Poller {
             return match error.as_str() {
                 "authorization_pending" => self.wait(self.interval, now),
                 "slow_down" => {
-                    self.interval += 5;
+                    self.interval = self.interval.saturating_add(5);
                     self.wait(self.interval, now)
                 }
                 "expired_token" => Decision::Fail(Error::Okta {

@@ -224,7 +224,11 @@ impl WaitIndicator {
 
     /// Sleep `secs` seconds, animating every 200 ms when enabled.
     pub fn sleep(&mut self, secs: u64) {
-        let end = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        let start = std::time::Instant::now();
+        // A huge `secs` would overflow the clock: cap it at a day.
+        let end = start
+            .checked_add(std::time::Duration::from_secs(secs.min(86_400)))
+            .unwrap_or(start);
         loop {
             let now = std::time::Instant::now();
             if now >= end {

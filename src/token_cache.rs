@@ -58,7 +58,7 @@ impl CachedToken {
     /// True when the token is still usable at `now` (unix seconds), keeping
     /// [`EXPIRY_MARGIN_SECS`] in hand.
     pub fn is_fresh(&self, now: i64) -> bool {
-        now < self.expires_at - EXPIRY_MARGIN_SECS
+        now < self.expires_at.saturating_sub(EXPIRY_MARGIN_SECS)
     }
 }
 
@@ -236,6 +236,16 @@ mod tests {
         assert_eq!(parse(&text, "o", "other", 900), None);
         assert_eq!(parse("{not json", "o", "c", 900), None);
         assert_eq!(parse("", "o", "c", 900), None);
+    }
+
+    #[test]
+    fn extreme_expiry_times_never_overflow() {
+        // A cache file is input: i64::MIN must not underflow the margin subtraction.
+        assert!(!token("o", "c", i64::MIN).is_fresh(0));
+        assert!(!token("o", "c", i64::MIN).is_fresh(i64::MIN));
+        assert!(token("o", "c", i64::MAX).is_fresh(i64::MAX - 61));
+        let text = render(&token("o", "c", i64::MIN));
+        assert_eq!(parse(&text, "o", "c", 0), None);
     }
 
     #[test]

@@ -283,8 +283,12 @@ fn access_token(
     let path = cache_file(cfg);
     let _lock = CacheLock::acquire(&path)?;
     if !skip_cache
-        && let Some(cached) =
-            token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now_secs() as i64)
+        && let Some(cached) = token_cache::load(
+            &path,
+            &cfg.org.host,
+            &cfg.oidc_client_id,
+            i64::try_from(now_secs()).unwrap_or(i64::MAX),
+        )
     {
         let tokens = OktaTokens {
             access_token: cached.access_token,

@@ -1059,3 +1059,53 @@ fn quoted_bodies_are_redacted_and_cleaned() {
         assert!(m.contains("oops") && m.contains("<redacted>"), "{m}");
     }
 }
+
+#[test]
+fn huge_and_zero_server_numbers_are_bounded() {
+    // RFC 8628 §3.5: 0 or absent -> 5 s; absurd values are cut, never overflow.
+    assert_eq!(Poller::new(Some(0), None, 0).interval(), DEFAULT_INTERVAL);
+    assert_eq!(Poller::new(None, Some(0), 0).deadline(), DEFAULT_EXPIRES_IN);
+    let mut p = Poller::new(Some(u64::MAX), Some(u64::MAX), u64::MAX - 10);
+    assert_eq!(p.interval(), MAX_INTERVAL);
+    assert_eq!(p.deadline(), u64::MAX);
+    let mut p2 = Poller::new(Some(u64::MAX), Some(u64::MAX), 0);
+    assert_eq!(p2.deadline(), MAX_EXPIRES_IN);
+    let slow = json_resp(400, json!({"error": "slow_down"}));
+    for _ in 0..3 {
+        assert!(matches!(
+            p2.next(PollReply::Response(&slow), 1),
+            Decision::Wait(_)
+        ));
+    }
+    assert_eq!(p2.interval(), MAX_INTERVAL + 15);
+    // Repeated slow_down at a huge interval saturates instead of overflowing.
+    p.interval = u64::MAX - 1;
+    match p.next(PollReply::Response(&slow), u64::MAX - 5) {
+        Decision::Wait(s) => assert_eq!(s, 5),
+        d => panic!("{d:?}"),
+    }
+    assert_eq!(p.interval(), u64::MAX);
+    // 429 back-off with a huge interval and huge header values.
+    let r429 = Response {
+        status: 429,
+        headers: vec![
+            ("X-Rate-Limit-Reset".into(), u64::MAX.to_string()),
+            ("Retry-After".into(), u64::MAX.to_string()),
+        ],
+        ..Default::default()
+    };
+    for _ in 0..8 {
+        match p.next(PollReply::Response(&r429), u64::MAX - 5) {
+            Decision::Wait(s) => assert!(s <= 5, "{s}"),
+            d => panic!("{d:?}"),
+        }
+    }
+    let bare429 = Response {
+        status: 429,
+        ..Default::default()
+    };
+    match p.next(PollReply::Response(&bare429), u64::MAX - 5) {
+        Decision::Wait(s) => assert!(s <= 5, "{s}"),
+        d => panic!("{d:?}"),
+    }
+}
