@@ -79,6 +79,8 @@ pub fn assume_role_with_web_identity(
 /// temporary credentials just issued for that role, session token included). The endpoint is
 /// the partition's global IAM endpoint, or `AWS_ENDPOINT_URL_IAM` / `AWS_ENDPOINT_URL`.
 ///
+/// `now` is the signing time (UTC), read from the clock by the caller.
+///
 /// `Ok(None)` when the account has no alias. Errors: [`crate::error::Error::Runtime`] for
 /// network failures and IAM errors (`iam: <Code>: <Message>`, e.g. `AccessDenied`).
 pub fn list_account_alias(
@@ -86,13 +88,10 @@ pub fn list_account_alias(
     env: &Env,
     role_arn: &str,
     credentials: &Credentials,
+    now: time::OffsetDateTime,
 ) -> Result<Option<String>> {
     let endpoint = crate::iam::endpoint_for_arn(role_arn, env)?;
-    let request = crate::iam::list_account_aliases_request(
-        &endpoint,
-        credentials,
-        time::OffsetDateTime::now_utc(),
-    )?;
+    let request = crate::iam::list_account_aliases_request(&endpoint, credentials, now)?;
     let reply = http.send(
         Service::Aws,
         request.method,

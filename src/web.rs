@@ -226,7 +226,7 @@ fn account_alias(
     creds: &Credentials,
     account: &str,
 ) -> Option<String> {
-    match aws::list_account_alias(http, &cfg.env, role, creds) {
+    match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc()) {
         Ok(Some(alias)) => Some(alias),
         Ok(None) => None,
         Err(e) => {
