@@ -7,6 +7,7 @@
 
 pub mod all_profiles;
 pub mod app;
+pub mod atomic_file;
 pub mod aws;
 pub mod cli;
 pub mod config;

@@ -8,15 +8,15 @@
 //! the first one runs the device flow while the others wait, then reuse its token.
 //!
 //! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`] and
-//! [`CacheLock::acquire`] touch the disk.
+//! [`CacheLock::acquire`] touch the disk, the last two through [`crate::atomic_file`].
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::atomic_file::{self, LockError, LockWait};
 use crate::error::{Error, Result};
 
 /// A token counts as valid until this many seconds before its expiry.
@@ -96,35 +96,15 @@ pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedT
     parse(&text, org, client_id, now)
 }
 
-/// Write the cache entry atomically: directory created 0700, file 0600, temp file in the
-/// same directory, fsync, rename. Errors name the path.
+/// Write the cache entry atomically ([`crate::atomic_file::replace`]): directory created
+/// 0700, file 0600, temp file in the same directory, fsync, rename. Errors name the path.
 pub fn store(path: &Path, token: &CachedToken) -> Result<()> {
     let dir = path.parent().ok_or_else(|| {
         Error::runtime(format!("token cache path {} has no parent", path.display()))
     })?;
     create_private_dir(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("token"),
-        std::process::id()
-    ));
-    let fail = |e: std::io::Error| {
-        Error::runtime(format!("cannot write token cache {}: {e}", path.display()))
-    };
-    let result = (|| {
-        let mut file = private_create(&tmp)?;
-        file.write_all(render(token).as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(fail)
+    atomic_file::replace(path, render(token).as_bytes(), 0o600)
+        .map_err(|e| Error::runtime(format!("cannot write token cache {}: {e}", path.display())))
 }
 
 /// Delete the cache entry (a stale token Okta rejected). A missing file is not an error.
@@ -148,51 +128,30 @@ pub struct CacheLock {
 }
 
 impl CacheLock {
-    /// Block until the lock for this cache file is ours.
+    /// Block until the lock for this cache file is ours (the holder runs at most one
+    /// device flow, itself bounded by the device code's lifetime).
     pub fn acquire(cache_file: &Path) -> Result<CacheLock> {
         let lock_path = cache_file.with_extension("lock");
-        let fail = |e: std::io::Error| {
-            Error::runtime(format!(
-                "cannot lock token cache {}: {e}",
-                lock_path.display()
-            ))
-        };
         if let Some(dir) = lock_path.parent() {
             create_private_dir(dir)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(fail)?;
-        file.lock().map_err(fail)?;
-        Ok(CacheLock { _file: file })
+        match atomic_file::lock_exclusive(&lock_path, LockWait::Forever) {
+            Ok(file) => Ok(CacheLock { _file: file }),
+            Err(LockError::Io(e)) => Err(Error::runtime(format!(
+                "cannot lock token cache {}: {e}",
+                lock_path.display()
+            ))),
+            Err(LockError::TimedOut) => Err(Error::runtime(format!(
+                "cannot lock token cache {}: timed out",
+                lock_path.display()
+            ))),
+        }
     }
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(dir)
+    atomic_file::create_private_dirs(dir)
         .map_err(|e| Error::runtime(format!("cannot create directory {}: {e}", dir.display())))
-}
-
-fn private_create(path: &Path) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
 
 #[cfg(test)]

@@ -4,15 +4,16 @@
 //! 0700); take an exclusive lock on the sibling lock file `.<name>.lock` (a kernel lock, so a
 //! killed writer never leaves it held); read the file; edit it with
 //! [`super::upsert_all`]; write a temp file in the same directory (mode 0600 for a new file,
-//! the old mode for an existing one); fsync; rename over the target; fsync the directory.
+//! the old mode for an existing one); fsync; rename over the target; fsync the directory
+//! (the last steps and the lock through [`crate::atomic_file`]).
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{ErrorKind, Write};
+use std::fs::{self, File};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{ProfileOutcome, UpsertOptions, upsert_all};
+use crate::atomic_file::{self, LockError, LockWait, dir_of};
 use crate::error::{Error, Result};
 use crate::sts::Credentials;
 
@@ -56,7 +57,12 @@ pub fn write_profiles(
                 path.display()
             ))
         })?;
-    create_dir_all(&dir)?;
+    atomic_file::create_private_dirs(&dir).map_err(|e| {
+        Error::runtime(format!(
+            "unable to create AWS credentials directory \"{}\": {e}",
+            dir.display()
+        ))
+    })?;
 
     let lock_path = dir.join(format!(".{name}.lock"));
     let _lock = lock_exclusive(&lock_path)?;
@@ -77,14 +83,8 @@ pub fn write_profiles(
     };
 
     let edit = upsert_all(&old_text, items, opts)?;
-    replace_file(
-        &dir,
-        &name,
-        &target,
-        edit.text.as_bytes(),
-        old_meta.as_ref(),
-    )
-    .map_err(|e| io_err("cannot write", path, &e))?;
+    atomic_file::replace(&target, edit.text.as_bytes(), file_mode(old_meta.as_ref()))
+        .map_err(|e| io_err("cannot write", path, &e))?;
 
     // Section names come from the file: escape control characters for the terminal.
     let mut messages: Vec<String> = edit
@@ -113,14 +113,6 @@ fn io_err(what: &str, path: &Path, e: &std::io::Error) -> Error {
     ))
 }
 
-/// The directory holding `path` (`.` for a bare file name).
-fn dir_of(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
 /// Follow `path` through symlinks (at most 40) to the file that is really written. A missing
 /// final target is fine (it will be created).
 fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
@@ -146,119 +138,35 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
     )))
 }
 
-fn create_dir_all(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
+/// The mode of the new file: an existing file's permission bits, else 0600.
+fn file_mode(old: Option<&fs::Metadata>) -> u32 {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
+        use std::os::unix::fs::PermissionsExt;
+        old.map_or(0o600, |m| m.permissions().mode() & 0o7777)
     }
-    builder.create(dir).map_err(|e| {
-        Error::runtime(format!(
-            "unable to create AWS credentials directory \"{}\": {e}",
-            dir.display()
-        ))
-    })
-}
-
-/// Open (creating, mode 0600) and exclusively lock `lock_path`, waiting at most
-/// [`LOCK_WAIT`]. The lock is released when the returned file is dropped (or the process
-/// dies); the lock file itself is left in place on purpose (deleting it would race).
-fn lock_exclusive(lock_path: &Path) -> Result<File> {
-    let mut oo = OpenOptions::new();
-    oo.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
+    #[cfg(not(unix))]
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        oo.mode(0o600);
-    }
-    let file = oo.open(lock_path).map_err(|e| {
-        Error::runtime(format!(
-            "cannot open lock file \"{}\": {e}",
-            lock_path.display()
-        ))
-    })?;
-    let deadline = Instant::now() + LOCK_WAIT;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(file),
-            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::runtime(format!(
-                    "timed out after {} s waiting for the lock \"{}\" held by another okta-aws-cli",
-                    LOCK_WAIT.as_secs(),
-                    lock_path.display()
-                )));
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(Error::runtime(format!(
-                    "cannot lock \"{}\": {e}",
-                    lock_path.display()
-                )));
-            }
-        }
-    }
-}
-
-/// Write `bytes` to a new temp file beside `target`, copy the old mode (or use 0600), fsync,
-/// rename over `target`, fsync the directory. The temp file is removed on failure.
-fn replace_file(
-    dir: &Path,
-    name: &str,
-    target: &Path,
-    bytes: &[u8],
-    old: Option<&fs::Metadata>,
-) -> std::io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let (tmp_path, mut tmp) = {
-        let mut attempt = 0;
-        loop {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let candidate = dir.join(format!(".{name}.tmp.{}.{n}", std::process::id()));
-            let mut oo = OpenOptions::new();
-            oo.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                oo.mode(0o600);
-            }
-            match oo.open(&candidate) {
-                Ok(f) => break (candidate, f),
-                Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-                Err(e) => return Err(e),
-            }
-        }
-    };
-    let result = (|| {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = old.map_or(0o600, |m| m.permissions().mode() & 0o7777);
-            tmp.set_permissions(fs::Permissions::from_mode(mode))?;
-        }
-        #[cfg(not(unix))]
         let _ = old;
-        tmp.write_all(bytes)?;
-        tmp.sync_all()?;
-        drop(tmp);
-        fs::rename(&tmp_path, target)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp_path);
-        return Err(e);
+        0o600
     }
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        // Best effort: some file systems do not support syncing a directory.
-        let _ = d.sync_all();
+}
+
+/// Exclusively lock `lock_path` (created 0600), waiting at most [`LOCK_WAIT`]. The lock is
+/// released when the returned file is dropped (or the process dies).
+fn lock_exclusive(lock_path: &Path) -> Result<File> {
+    match atomic_file::lock_exclusive(lock_path, LockWait::AtMost(LOCK_WAIT)) {
+        Ok(file) => Ok(file),
+        Err(LockError::TimedOut) => Err(Error::runtime(format!(
+            "timed out after {} s waiting for the lock \"{}\" held by another okta-aws-cli",
+            LOCK_WAIT.as_secs(),
+            lock_path.display()
+        ))),
+        Err(LockError::Io(e)) => Err(Error::runtime(format!(
+            "cannot lock \"{}\": {e}",
+            lock_path.display()
+        ))),
     }
-    Ok(())
 }
 
 #[cfg(test)]
