@@ -127,7 +127,8 @@ fn check_exec_program(cfg: &Config) -> Result<()> {
     }
 }
 
-/// The one HTTP agent of the run, built only once a network call is certain.
+/// The one HTTP client of the run; its TLS set-up waits for the first request
+/// ([`Http::tls_ready`]).
 fn new_http(cfg: &Config) -> Result<Http> {
     Http::new(HttpOptions {
         user_agent: http::user_agent(cfg.short_user_agent),

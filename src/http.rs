@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use ureq::http::Uri;
@@ -700,14 +700,21 @@ pub type DebugSink = Box<dyn Write + Send>;
 /// The HTTP client of one run: one ureq agent (connections reused) for Okta and AWS, plus a
 /// second one for AWS when `AWS_CA_BUNDLE` adds trusted roots.
 ///
+/// The agents, and with them the trust store, are built on the first request
+/// ([`Http::tls_ready`]), so a run that fails before any network call (a bad key, a
+/// configuration error) never pays for the TLS set-up.
+///
 /// Every request: TLS verified (no way to turn it off), connect timeout
 /// [`CONNECT_TIMEOUT`], whole-request timeout [`REQUEST_TIMEOUT`], at most
 /// [`MAX_REDIRECTS`] redirects, 4xx/5xx returned as [`Response`]s, proxies per
 /// [`ProxyConfig`], retries per [`retry_is_safe`] with 200 ms then 400 ms back-off.
 pub struct Http {
-    agent: Agent,
-    aws_agent: Option<Agent>,
-    roots_label: &'static str,
+    /// Built on first use from `env` and `aws_bundle`.
+    agents: OnceLock<Agents>,
+    /// The environment snapshot (`SSL_CERT_FILE`, `SSL_CERT_DIR`).
+    env: Env,
+    /// The certificates of `AWS_CA_BUNDLE`, read and checked by [`Http::new`].
+    aws_bundle: Option<Vec<Certificate<'static>>>,
     proxies: ProxyConfig,
     https_proxy: Option<Proxy>,
     http_proxy: Option<Proxy>,
@@ -715,11 +722,18 @@ pub struct Http {
     debug: Option<Mutex<DebugSink>>,
 }
 
+/// The ureq agents and a label for the roots they trust (for messages).
+struct Agents {
+    agent: Agent,
+    aws_agent: Option<Agent>,
+    roots_label: &'static str,
+}
+
 impl std::fmt::Debug for Http {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Http")
-            .field("roots", &self.roots_label)
-            .field("aws_ca_bundle", &self.aws_agent.is_some())
+            .field("tls_ready", &self.tls_ready())
+            .field("aws_ca_bundle", &self.aws_bundle.is_some())
             .field("user_agent", &self.user_agent)
             .field("debug_api_calls", &self.debug.is_some())
             .finish()
@@ -863,14 +877,16 @@ impl Target {
 }
 
 impl Http {
-    /// Build the agent(s) for a run from the options (see [`Http`]).
+    /// Prepare the client of a run from the options (see [`Http`]); no agent is built and
+    /// no trust store read yet (that happens on the first request).
     ///
-    /// Reads from `opts.env`: `SSL_CERT_FILE`, `SSL_CERT_DIR`, `AWS_CA_BUNDLE`, and the proxy
-    /// variables of [`ProxyConfig`]. With `opts.debug_api_calls`, dumps go to stderr. An
-    /// empty `opts.user_agent` means [`user_agent`]`(false)`.
+    /// Reads from `opts.env`: `SSL_CERT_FILE`, `SSL_CERT_DIR` (on first use), `AWS_CA_BUNDLE`,
+    /// and the proxy variables of [`ProxyConfig`]. With `opts.debug_api_calls`, dumps go to
+    /// stderr. An empty `opts.user_agent` means [`user_agent`]`(false)`.
     ///
-    /// Errors: [`Error::Config`] when `AWS_CA_BUNDLE` cannot be read or holds no
-    /// certificate, or a proxy variable is not a usable URL.
+    /// Errors, reported here so they come before any sign-in: [`Error::Config`] when
+    /// `AWS_CA_BUNDLE` cannot be read or holds no certificate (the file is read and parsed
+    /// now, which needs no TLS set-up), or a proxy variable is not a usable URL.
     pub fn new(opts: HttpOptions) -> Result<Http> {
         let user_agent = if opts.user_agent.is_empty() {
             user_agent(false)
@@ -886,15 +902,8 @@ impl Http {
             Some(url) => Some(parse_proxy("HTTP_PROXY", url)?),
             None => None,
         };
-        let (roots, roots_label) = base_roots(&opts.env);
-        let agent = build_agent(tls_config(&roots), &user_agent);
-        let aws_agent = match first_env(&opts.env, &["AWS_CA_BUNDLE"]) {
-            Some(path) => {
-                // With no OS roots the bundle alone is trusted for AWS (as the AWS CLI does).
-                let mut all = roots.clone();
-                all.extend(aws_ca_bundle(path)?);
-                Some(build_agent(tls_config(&all), &user_agent))
-            }
+        let aws_bundle = match first_env(&opts.env, &["AWS_CA_BUNDLE"]) {
+            Some(path) => Some(aws_ca_bundle(path)?),
             None => None,
         };
         let debug: Option<Mutex<DebugSink>> = if opts.debug_api_calls {
@@ -903,14 +912,39 @@ impl Http {
             None
         };
         Ok(Http {
-            agent,
-            aws_agent,
-            roots_label,
+            agents: OnceLock::new(),
+            env: opts.env,
+            aws_bundle,
             proxies,
             https_proxy,
             http_proxy,
             user_agent,
             debug,
+        })
+    }
+
+    /// Whether the TLS set-up (trust store read, agents built) has happened; it happens on
+    /// the first request.
+    pub fn tls_ready(&self) -> bool {
+        self.agents.get().is_some()
+    }
+
+    /// The agents, built on first use.
+    fn agents(&self) -> &Agents {
+        self.agents.get_or_init(|| {
+            let (roots, roots_label) = base_roots(&self.env);
+            let agent = build_agent(tls_config(&roots), &self.user_agent);
+            let aws_agent = self.aws_bundle.as_ref().map(|bundle| {
+                // With no OS roots the bundle alone is trusted for AWS (as the AWS CLI does).
+                let mut all = roots.clone();
+                all.extend(bundle.iter().cloned());
+                build_agent(tls_config(&all), &self.user_agent)
+            });
+            Agents {
+                agent,
+                aws_agent,
+                roots_label,
+            }
         })
     }
 
@@ -1030,9 +1064,10 @@ impl Http {
             (Some(_), _) => self.http_proxy.clone(),
             (None, _) => None,
         };
-        let agent = match (service, &self.aws_agent) {
+        let agents = self.agents();
+        let agent = match (service, &agents.aws_agent) {
             (Service::Aws, Some(aws)) => aws,
-            _ => &self.agent,
+            _ => &agents.agent,
         };
 
         if self.debug.is_some() {
@@ -1159,10 +1194,11 @@ impl Http {
         let via = proxy_url
             .map(|p| format!(" via proxy {}", proxy_label(p)))
             .unwrap_or_default();
-        let roots = if service == Service::Aws && self.aws_agent.is_some() {
-            format!("{} plus AWS_CA_BUNDLE", self.roots_label)
+        let agents = self.agents();
+        let roots = if service == Service::Aws && agents.aws_agent.is_some() {
+            format!("{} plus AWS_CA_BUNDLE", agents.roots_label)
         } else {
-            self.roots_label.to_string()
+            agents.roots_label.to_string()
         };
         Error::runtime(format!(
             "cannot reach {}{via}: {}",

@@ -101,6 +101,8 @@ fn client_error_body_is_a_response() {
     let body = r#"{"error":"authorization_pending","error_description":"The device authorization is pending."}"#;
     let (port, server) = serve_once(reply("400 Bad Request", "application/json", body));
     let http = http_with(&[]);
+    // The TLS set-up waits for the first request.
+    assert!(!http.tls_ready());
     let resp = http
         .post_form(
             Service::Okta,
@@ -112,6 +114,7 @@ fn client_error_body_is_a_response() {
             ],
         )
         .unwrap();
+    assert!(http.tls_ready());
     assert_eq!(resp.status, 400);
     assert_eq!(resp.status_line(), "400 Bad Request");
     assert_eq!(resp.text(), body);
@@ -410,4 +413,66 @@ fn same_origin_redirects_are_followed() {
         "{}",
         seen[1]
     );
+}
+
+/// A run that fails before any network call never reads the trust store: here
+/// `SSL_CERT_FILE` is a FIFO nobody writes to, so reading it would block until the harness
+/// timeout; the m2m key error must come at once.
+#[cfg(unix)]
+#[test]
+fn bad_key_fails_before_any_tls_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("certs.pem");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !made {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_okta-aws-cli"));
+    cmd.args([
+        "m2m",
+        "--org-domain",
+        "https://127.0.0.1:9",
+        "--oidc-client-id",
+        "0oa1",
+        "--aws-iam-role",
+        "arn:aws:iam::123456789012:role/R",
+        "--key-id",
+        "k",
+        "--private-key",
+        "not a key",
+    ])
+    .env_clear()
+    .env("HOME", dir.path())
+    .env("SSL_CERT_FILE", &fifo)
+    .current_dir(dir.path())
+    .stdin(std::process::Stdio::null())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("start the binary");
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the binary read the trust store before failing on the key");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("private key"), "{stderr}");
 }
