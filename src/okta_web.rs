@@ -241,10 +241,7 @@ impl OktaWeb<'_> {
                     "grant_type",
                     "urn:ietf:params:oauth:grant-type:token-exchange",
                 ),
-                (
-                    "requested_token_type",
-                    "urn:okta:oauth:token-type:web_sso_token",
-                ),
+                ("requested_token_type", WEB_SSO_TOKEN_TYPE),
                 ("subject_token", &tokens.id_token),
                 (
                     "subject_token_type",
@@ -371,7 +368,9 @@ impl fmt::Debug for DeviceAuthorization {
 /// Errors: non-200 -> [`Error::Okta`] `authorize received API response "<status line>"`
 /// (plus the OAuth `error` and description when the body has them); a non-JSON content
 /// type -> `authorize non-JSON API response content type "<ct>"`; no `device_code` or no
-/// verification URI -> [`Error::Runtime`].
+/// verification URI -> [`Error::Runtime`]; an absent or empty `device_code`, `user_code` or
+/// `verification_uri` (all required by RFC 8628 §3.2) -> [`Error::Runtime`]
+/// `authorize API response has no <field> (absent or empty)`.
 pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization> {
     if resp.status != 200 {
         let mut message = format!("authorize received API response \"{}\"", resp.status_line());
@@ -405,8 +404,17 @@ pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization
     let user_code = str_field(&v, "user_code");
     let verification_uri = str_field(&v, "verification_uri");
     let mut complete = str_field(&v, "verification_uri_complete");
-    if device_code.is_empty() {
-        return Err(Error::runtime("authorize API response has no device_code"));
+    // RFC 8628 §3.2: device_code, user_code and verification_uri are required.
+    for (name, value) in [
+        ("device_code", &device_code),
+        ("user_code", &user_code),
+        ("verification_uri", &verification_uri),
+    ] {
+        if value.trim().is_empty() {
+            return Err(Error::runtime(format!(
+                "authorize API response has no {name} (absent or empty)"
+            )));
+        }
     }
     for (name, value) in [
         ("verification_uri", &verification_uri),
@@ -415,11 +423,6 @@ pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization
         check_activation_url(name, value)?;
     }
     if complete.is_empty() {
-        if verification_uri.is_empty() {
-            return Err(Error::runtime(
-                "authorize API response has no verification_uri",
-            ));
-        }
         let sep = if verification_uri.contains('?') {
             '&'
         } else {
@@ -500,6 +503,68 @@ impl fmt::Debug for OktaTokens {
     }
 }
 
+/// Longest access-token lifetime accepted from a token reply (seconds): one day, Okta's
+/// maximum access-token lifetime. Larger values are cut to it.
+pub const MAX_TOKEN_LIFETIME: u64 = 86_400;
+
+/// Read a JSON token reply (RFC 6749 §5.1) leniently, with the same field helpers as the
+/// device authorization reply: a string field that is absent, `null` or not a string is
+/// empty; `expires_in` may be a number or a string of digits; a negative, fractional or
+/// out-of-range (`1e20`) `expires_in` counts as absent, and one above
+/// [`MAX_TOKEN_LIFETIME`] is cut to it. Whether the tokens are usable is
+/// [`check_tokens`]'s business.
+pub fn tokens_from_json(v: &Value) -> OktaTokens {
+    OktaTokens {
+        access_token: str_field(v, "access_token"),
+        id_token: str_field(v, "id_token"),
+        token_type: str_field(v, "token_type"),
+        scope: str_field(v, "scope"),
+        expires_in: u64_field(v, "expires_in").map(|e| e.min(MAX_TOKEN_LIFETIME)),
+        refresh_token: str_field(v, "refresh_token"),
+        device_secret: str_field(v, "device_secret"),
+    }
+}
+
+/// Check the tokens the web flow needs before anything uses or caches them: the access
+/// token and the ID token present, and each of them and the token type (RFC 6749 §5.1,
+/// `Bearer`) a single printable word: visible ASCII only, no white space, CR or LF (they go
+/// into an `Authorization` header and a form field).
+///
+/// Errors: a one-line description naming the field, without its value (tokens are
+/// secrets), e.g. `no id_token (the OIDC app must grant the openid scope)`.
+pub fn check_tokens(
+    access_token: &str,
+    id_token: &str,
+    token_type: &str,
+) -> std::result::Result<(), String> {
+    let word = |s: &str| s.bytes().all(|b| b.is_ascii_graphic());
+    for (name, value) in [("access_token", access_token), ("id_token", id_token)] {
+        if value.is_empty() {
+            let hint = if name == "id_token" {
+                " (the OIDC app must grant the openid scope)"
+            } else {
+                ""
+            };
+            return Err(format!("no {name}{hint}"));
+        }
+        if !word(value) {
+            return Err(format!(
+                "{name} contains white space or characters that are not printable ASCII"
+            ));
+        }
+    }
+    if token_type.is_empty() {
+        return Err("no token_type".into());
+    }
+    if !word(token_type) {
+        return Err(format!(
+            "token_type \"{}\" is not a single printable word",
+            crate::sanitize::line(token_type)
+        ));
+    }
+    Ok(())
+}
+
 /// What the I/O side observed for one token poll.
 #[derive(Debug, Clone, Copy)]
 pub enum PollReply<'a> {
@@ -529,6 +594,7 @@ pub enum Decision {
 #[derive(Debug, Clone)]
 pub struct Poller {
     interval: u64,
+    start: u64,
     deadline: u64,
     rate_limited: u32,
     network_errors: u32,
@@ -553,15 +619,20 @@ impl Poller {
         };
         Poller {
             interval,
+            start,
             deadline: start.saturating_add(lifetime),
             rate_limited: 0,
             network_errors: 0,
         }
     }
 
-    /// Seconds to wait before the first poll (the interval).
+    /// Seconds to wait before the first poll: the interval, but never past the device
+    /// code's deadline (a long server interval with a short lifetime polls once, at the
+    /// deadline, and then ends with `device code expired`).
     pub fn first_wait(&self) -> u64 {
         self.interval
+            .min(self.deadline.saturating_sub(self.start))
+            .max(1)
     }
 
     /// The current polling interval in seconds (grows by 5 on each `slow_down`).
@@ -576,7 +647,8 @@ impl Poller {
 
     /// Decide after one poll observed at `now`.
     ///
-    /// * 200 with an `access_token` -> [`Decision::Done`].
+    /// * 200 with a JSON object ([`tokens_from_json`]) whose tokens pass [`check_tokens`] ->
+    ///   [`Decision::Done`]; one that fails the check -> error naming the field.
     /// * `authorization_pending` -> wait the interval; `slow_down` -> interval += 5 s, wait it.
     /// * 429 -> wait until `X-Rate-Limit-Reset` (epoch seconds) or `Retry-After` (seconds or
     ///   HTTP date), at least the interval; without either, back off (2x interval, doubling,
@@ -614,14 +686,17 @@ impl Poller {
         self.rate_limited = 0;
         let json = json_body(resp);
         if resp.status == 200 {
-            return match json.map(serde_json::from_value::<OktaTokens>) {
-                Some(Ok(t)) if !t.access_token.is_empty() => Decision::Done(t),
-                Some(Ok(_)) => Decision::Fail(Error::runtime(
-                    "fetching access token polling received a token response without access_token",
-                )),
-                _ => Decision::Fail(Error::runtime(format!(
+            let Some(v) = json.as_ref().filter(|v| v.is_object()) else {
+                return Decision::Fail(Error::runtime(format!(
                     "fetching access token polling received a non-JSON token response (content type \"{}\")",
-                    resp.header("content-type").unwrap_or("")
+                    crate::sanitize::line(resp.header("content-type").unwrap_or(""))
+                )));
+            };
+            let tokens = tokens_from_json(v);
+            return match check_tokens(&tokens.access_token, &tokens.id_token, &tokens.token_type) {
+                Ok(()) => Decision::Done(tokens),
+                Err(problem) => Decision::Fail(Error::runtime(format!(
+                    "fetching access token polling received an unusable token response: {problem}"
                 ))),
             };
         }
@@ -707,9 +782,17 @@ impl fmt::Debug for WebSsoToken {
     }
 }
 
+/// RFC 8693 token type of Okta's web SSO token (the token exchange's
+/// `requested_token_type` and, in the reply, `issued_token_type`).
+pub const WEB_SSO_TOKEN_TYPE: &str = "urn:okta:oauth:token-type:web_sso_token";
+
 /// Read the token-exchange reply (upstream-behaviour §4.9): 200..=399 -> the `access_token`
 /// field as the web SSO token; >= 400 -> [`crate::okta::error_from_response`] (keeps
 /// `invalid_grant` in the code for the stale-token retry).
+///
+/// Errors: an `issued_token_type` that is present (not `null`) but not
+/// [`WEB_SSO_TOKEN_TYPE`] (RFC 8693 §2.2.1: the token is something else, which the SAML
+/// endpoint would not take); no `access_token`.
 pub fn parse_token_exchange(resp: &Response) -> Result<WebSsoToken> {
     if resp.status >= 400 {
         return Err(crate::okta::error_from_response(
@@ -717,7 +800,22 @@ pub fn parse_token_exchange(resp: &Response) -> Result<WebSsoToken> {
             resp,
         ));
     }
-    let token = json_body(resp)
+    let json = json_body(resp);
+    if let Some(issued) = json
+        .as_ref()
+        .and_then(|v| v.get("issued_token_type"))
+        .filter(|t| !t.is_null())
+        && issued.as_str() != Some(WEB_SSO_TOKEN_TYPE)
+    {
+        let shown = match issued.as_str() {
+            Some(s) => format!("\"{}\"", crate::sanitize::line(s)),
+            None => "a non-string value".to_string(),
+        };
+        return Err(Error::runtime(format!(
+            "the web SSO token exchange reply has issued_token_type {shown}, not \"{WEB_SSO_TOKEN_TYPE}\""
+        )));
+    }
+    let token = json
         .map(|v| str_field(&v, "access_token"))
         .unwrap_or_default();
     if token.is_empty() {
@@ -1012,15 +1110,20 @@ impl ChoiceKind {
     }
 }
 
+/// How many choices [`no_tty_error`] lists before summing up the rest.
+pub const MAX_LISTED_CHOICES: usize = 20;
+
 /// The error when a choice is needed but no terminal can ask (DESIGN §2.17): names the
-/// flag and lists every value with its label, one per line.
+/// flag and lists the values with their labels, one per line: the first
+/// [`MAX_LISTED_CHOICES`], then `  ... and <N> more` (an org with thousands of roles must
+/// not produce a message of hundreds of kilobytes).
 pub fn no_tty_error(kind: ChoiceKind, choices: &[Choice]) -> Error {
     let mut msg = format!(
         "several {} are available and there is no terminal to choose from; preselect one with {}:",
         kind.noun(),
         kind.flag()
     );
-    for c in choices {
+    for c in choices.iter().take(MAX_LISTED_CHOICES) {
         let value = crate::sanitize::line(&c.value);
         if c.label == c.value {
             msg.push_str(&format!("\n  {value}"));
@@ -1030,6 +1133,12 @@ pub fn no_tty_error(kind: ChoiceKind, choices: &[Choice]) -> Error {
                 crate::sanitize::line(&c.label)
             ));
         }
+    }
+    if choices.len() > MAX_LISTED_CHOICES {
+        msg.push_str(&format!(
+            "\n  ... and {} more",
+            choices.len() - MAX_LISTED_CHOICES
+        ));
     }
     Error::config(msg)
 }

@@ -1109,3 +1109,251 @@ fn huge_and_zero_server_numbers_are_bounded() {
         d => panic!("{d:?}"),
     }
 }
+
+#[test]
+fn long_server_interval_never_sleeps_past_the_deadline() {
+    // interval 100000 s, device code valid 30 s: the first wait is cut to the lifetime,
+    // the poll at the deadline still pending ends the run with "device code expired".
+    let mut p = Poller::new(Some(100_000), Some(30), T0);
+    assert_eq!(p.first_wait(), 30);
+    let mut now = T0 + p.first_wait();
+    let mut slept = p.first_wait();
+    let mut outcome = None;
+    for _ in 0..10 {
+        match p.next(PollReply::Response(&pending()), now) {
+            Decision::Wait(s) => {
+                slept += s;
+                now += s;
+            }
+            Decision::Done(_) => panic!("no token was issued"),
+            Decision::Fail(e) => {
+                outcome = Some(e);
+                break;
+            }
+        }
+    }
+    assert!(slept <= 30, "slept {slept} s past a 30 s device code");
+    assert_eq!(
+        outcome.expect("the run must end").to_string(),
+        "device code expired, run the command again"
+    );
+    // A lifetime longer than the (clamped) interval: every wait, first included, stays
+    // within the remaining lifetime, and the total never passes it.
+    let mut p = Poller::new(Some(100_000), Some(100), T0);
+    let mut now = T0 + p.first_wait();
+    let mut waits = vec![p.first_wait()];
+    loop {
+        match p.next(PollReply::Response(&pending()), now) {
+            Decision::Wait(s) => {
+                assert!(
+                    now + s <= T0 + 100,
+                    "wait {s} at {} passes the deadline",
+                    now - T0
+                );
+                waits.push(s);
+                now += s;
+            }
+            Decision::Fail(e) => {
+                assert_eq!(e.to_string(), "device code expired, run the command again");
+                break;
+            }
+            Decision::Done(_) => panic!("no token was issued"),
+        }
+        assert!(waits.len() < 10, "{waits:?}");
+    }
+    assert_eq!(waits, [MAX_INTERVAL, 100 - MAX_INTERVAL]);
+}
+
+#[test]
+fn no_tty_error_lists_at_most_twenty_choices() {
+    let arns: Vec<String> = (0..3000)
+        .map(|i| format!("arn:aws:iam::123456789012:role/role-{i:04}"))
+        .collect();
+    let values: Vec<&str> = arns.iter().map(String::as_str).collect();
+    let msg = no_tty_error(ChoiceKind::Role, &choices(&values, &[])).to_string();
+    assert!(msg.len() < 2000, "{} bytes", msg.len());
+    assert!(msg.contains("\n  arn:aws:iam::123456789012:role/role-0000\n"));
+    assert!(msg.contains("\n  arn:aws:iam::123456789012:role/role-0019\n"));
+    assert!(!msg.contains("role-0020"), "{msg}");
+    assert!(msg.ends_with("\n  ... and 2980 more"), "{msg}");
+    // Exactly the cap: no summary line.
+    let msg = no_tty_error(ChoiceKind::Role, &choices(&values[..20], &[])).to_string();
+    assert!(msg.ends_with("role-0019") && !msg.contains("more"), "{msg}");
+}
+
+fn poll_once(reply: Value) -> Decision {
+    let mut p = Poller::new(Some(5), Some(600), 0);
+    p.next(PollReply::Response(&json_resp(200, reply)), 5)
+}
+
+fn good_token_reply() -> Value {
+    json!({"token_type": "Bearer", "expires_in": 3600, "access_token": "AT.x-y_z",
+           "scope": "openid okta.apps.sso", "id_token": "ID.a.b"})
+}
+
+#[test]
+fn token_reply_numbers_as_strings_and_null_scope_are_json() {
+    // Valid JSON in shapes the device-authorize parser already accepts.
+    for (field, value, want) in [
+        ("expires_in", json!("3600"), Some(3600)),
+        ("expires_in", json!(" 120 "), Some(120)),
+        ("expires_in", json!(1e20), None),
+        ("expires_in", json!(-5), None),
+        ("expires_in", json!(2.5), None),
+        ("expires_in", json!(null), None),
+        ("expires_in", json!(u64::MAX), Some(MAX_TOKEN_LIFETIME)),
+        ("scope", json!(null), Some(3600)),
+    ] {
+        let mut reply = good_token_reply();
+        reply[field] = value.clone();
+        match poll_once(reply) {
+            Decision::Done(t) => {
+                assert_eq!(t.expires_in, want, "{field}: {value}");
+                assert_eq!(t.access_token, "AT.x-y_z");
+                if field == "scope" {
+                    assert_eq!(t.scope, "");
+                }
+            }
+            d => panic!("{field}: {value}: {d:?}"),
+        }
+    }
+    // Still non-JSON: an HTML page, or JSON that is not an object.
+    let html = Response {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: b"<html>".to_vec(),
+        ..Default::default()
+    };
+    let mut p = Poller::new(Some(5), Some(600), 0);
+    match p.next(PollReply::Response(&html), 5) {
+        Decision::Fail(e) => assert!(e.to_string().contains("non-JSON"), "{e}"),
+        d => panic!("{d:?}"),
+    }
+    match poll_once(json!(["AT"])) {
+        Decision::Fail(e) => assert!(e.to_string().contains("non-JSON"), "{e}"),
+        d => panic!("{d:?}"),
+    }
+}
+
+#[test]
+fn unusable_token_replies_fail_before_anything_stores_them() {
+    for (field, value, want) in [
+        (
+            "id_token",
+            None,
+            "no id_token (the OIDC app must grant the openid scope)",
+        ),
+        ("id_token", Some(json!("")), "no id_token"),
+        ("access_token", None, "no access_token"),
+        ("access_token", Some(json!(7)), "no access_token"),
+        ("token_type", None, "no token_type"),
+        ("token_type", Some(json!("")), "no token_type"),
+        (
+            "token_type",
+            Some(json!("Bearer\r\nX-Evil: 1")),
+            "token_type \"Bearer\\r\\nX-Evil: 1\" is not a single printable word",
+        ),
+        (
+            "token_type",
+            Some(json!("Be arer")),
+            "is not a single printable word",
+        ),
+        (
+            "access_token",
+            Some(json!("AT\nsecret")),
+            "access_token contains white space",
+        ),
+        (
+            "id_token",
+            Some(json!("ID\u{e9}")),
+            "id_token contains white space or characters that are not printable ASCII",
+        ),
+    ] {
+        let mut reply = good_token_reply();
+        match &value {
+            Some(v) => reply[field] = v.clone(),
+            None => {
+                reply.as_object_mut().unwrap().remove(field);
+            }
+        }
+        match poll_once(reply) {
+            Decision::Fail(e) => {
+                let m = e.to_string();
+                assert!(
+                    m.starts_with(
+                        "fetching access token polling received an unusable token response: "
+                    ) && m.contains(want),
+                    "{field}: {m}"
+                );
+                assert!(!m.contains("secret") && !sanitize::has_unsafe(&m), "{m:?}");
+            }
+            d => panic!("{field}: {d:?}"),
+        }
+    }
+    assert_eq!(check_tokens("a", "b", "Bearer"), Ok(()));
+    assert!(check_tokens("a", "b", "DPoP").is_ok());
+}
+
+#[test]
+fn token_exchange_reply_of_another_token_type_is_refused() {
+    let reply = |issued: Value| {
+        json_resp(
+            200,
+            json!({"access_token": "SSO", "issued_token_type": issued, "token_type": "N_A"}),
+        )
+    };
+    let e = parse_token_exchange(&reply(json!(
+        "urn:ietf:params:oauth:token-type:access_token"
+    )))
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the web SSO token exchange reply has issued_token_type \
+         \"urn:ietf:params:oauth:token-type:access_token\", not \"urn:okta:oauth:token-type:web_sso_token\""
+    );
+    assert!(!e.to_string().contains("SSO\""));
+    assert!(
+        parse_token_exchange(&reply(json!(5)))
+            .unwrap_err()
+            .to_string()
+            .contains("a non-string value")
+    );
+    assert!(parse_token_exchange(&reply(json!(""))).is_err());
+    // Absent or null: accepted as before.
+    assert_eq!(parse_token_exchange(&reply(json!(null))).unwrap().0, "SSO");
+    assert_eq!(
+        parse_token_exchange(&json_resp(200, json!({"access_token": "SSO"})))
+            .unwrap()
+            .0,
+        "SSO"
+    );
+}
+
+#[test]
+fn device_authorize_reply_missing_required_fields() {
+    let full = json!({"device_code": "DC", "user_code": "ABCD-EFGH",
+                      "verification_uri": "https://x/activate",
+                      "verification_uri_complete": "https://x/activate?user_code=ABCD-EFGH",
+                      "expires_in": 600, "interval": 5});
+    assert!(parse_device_authorization(&json_resp(200, full.clone())).is_ok());
+    for (field, value) in [
+        ("user_code", None),
+        ("user_code", Some(json!(""))),
+        ("verification_uri", Some(json!(""))),
+        ("verification_uri", None),
+        ("device_code", Some(json!(" "))),
+    ] {
+        let mut reply = full.clone();
+        match value {
+            Some(v) => reply[field] = v,
+            None => {
+                reply.as_object_mut().unwrap().remove(field);
+            }
+        }
+        let e = parse_device_authorization(&json_resp(200, reply)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("authorize API response has no {field} (absent or empty)")
+        );
+    }
+}
