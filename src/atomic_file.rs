@@ -43,7 +43,8 @@ pub fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
 /// permission bits, e.g. 0o600; ignored elsewhere), written, fsynced, renamed over `target`;
 /// then the directory is fsynced (best effort). `target` itself is replaced, not followed:
 /// resolve symlinks first to write through one. On failure the temp file is removed and
-/// `target` is unchanged.
+/// `target` is unchanged. Temp files of `target` left by killed writers are removed first
+/// ([`remove_stale_temps`]); call this under the target's lock, as both callers do.
 pub fn replace(target: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = dir_of(target);
@@ -51,6 +52,7 @@ pub fn replace(target: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| std::io::Error::new(ErrorKind::InvalidInput, "the path names no file"))?;
+    remove_stale_temps(&dir, &name);
     let (tmp_path, mut tmp) = {
         let mut attempt = 0;
         loop {
@@ -93,6 +95,86 @@ pub fn replace(target: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// A temp file older than this is stale whatever its process id says (seconds; a write
+/// takes milliseconds, and a recycled process id must not keep secrets on disk forever).
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(600);
+
+/// If `file_name` is one of `name`'s temp files, the process id that wrote it: the
+/// current form `.<name>.tmp.<pid>.<n>` or the token cache's former `.<name>.tmp<pid>`.
+pub fn temp_owner(file_name: &str, name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?.strip_prefix(name)?;
+    let rest = rest.strip_prefix(".tmp")?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match rest.strip_prefix('.') {
+        Some(pid_n) => {
+            let (pid, n) = pid_n.split_once('.')?;
+            (digits(pid) && digits(n)).then(|| pid.parse().ok())?
+        }
+        None => digits(rest).then(|| rest.parse().ok())?,
+    }
+}
+
+/// Whether a temp file written by process `pid`, last modified `age` ago, is stale: its
+/// process is gone (`alive` says whether a process id exists), or it is older than
+/// [`STALE_TEMP_AGE`]. Our own process's temp files are never stale by pid.
+pub fn temp_is_stale(pid: u32, age: Duration, alive: impl Fn(u32) -> bool) -> bool {
+    age >= STALE_TEMP_AGE || (pid != std::process::id() && !alive(pid))
+}
+
+/// Whether a process with this id exists (`kill(pid, 0)`; a process we may not signal
+/// exists too). Without a way to tell (not Unix), every process counts as alive, so only
+/// the age rule of [`temp_is_stale`] applies.
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Some(pid) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
+            return false;
+        };
+        !matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Remove the temp files of `name` in `dir` that killed writers left behind (they hold the
+/// secrets being written): those whose process is gone or that are older than
+/// [`STALE_TEMP_AGE`] (see [`temp_is_stale`]). Only regular files named by [`temp_owner`]
+/// are touched; errors are ignored (best effort).
+pub fn remove_stale_temps(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| temp_owner(n, name)) else {
+            continue;
+        };
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        if !meta.file_type().is_file() {
+            continue;
+        }
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .unwrap_or_default();
+        if temp_is_stale(pid, age, process_alive) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// How long [`lock_exclusive`] waits for another holder.
@@ -191,6 +273,58 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("t")]);
+    }
+
+    #[test]
+    fn temp_names_and_staleness() {
+        assert_eq!(
+            temp_owner(".credentials.tmp.123.0", "credentials"),
+            Some(123)
+        );
+        assert_eq!(temp_owner(".ab12.json.tmp.9.17", "ab12.json"), Some(9));
+        assert_eq!(temp_owner(".ab12.json.tmp4242", "ab12.json"), Some(4242));
+        for other in [
+            "credentials",
+            ".credentials.lock",
+            ".credentials.tmp.",
+            ".credentials.tmp.12",
+            ".credentials.tmp.12.x",
+            ".credentials.tmp.x.1",
+            ".credentials.tmpx",
+            ".other.tmp.1.2",
+            ".credentials.bak.tmp.1.2",
+        ] {
+            assert_eq!(temp_owner(other, "credentials"), None, "{other}");
+        }
+        let me = std::process::id();
+        let fresh = Duration::from_secs(1);
+        assert!(temp_is_stale(7, fresh, |_| false));
+        assert!(!temp_is_stale(7, fresh, |_| true));
+        assert!(temp_is_stale(7, STALE_TEMP_AGE, |_| true));
+        assert!(!temp_is_stale(me, fresh, |_| false));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replace_removes_temps_of_dead_writers_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("credentials");
+        // A child that has exited: its pid is gone (reaped by wait).
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let alive = std::process::id();
+        let dead_new = tmp.path().join(format!(".credentials.tmp.{dead}.0"));
+        let dead_old = tmp.path().join(format!(".credentials.tmp{dead}"));
+        let ours = tmp.path().join(format!(".credentials.tmp.{alive}.999"));
+        let foreign = tmp.path().join(format!(".other.tmp.{dead}.0"));
+        for p in [&dead_new, &dead_old, &ours, &foreign] {
+            fs::write(p, "secret").unwrap();
+        }
+        replace(&target, b"x", 0o600).unwrap();
+        assert!(!dead_new.exists() && !dead_old.exists());
+        assert!(ours.exists(), "a live writer's temp file stays");
+        assert!(foreign.exists(), "another file's temp files are not ours");
     }
 
     #[test]

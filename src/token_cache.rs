@@ -73,12 +73,16 @@ pub fn cache_path(home: &Path, org: &str, client_id: &str) -> PathBuf {
 }
 
 /// Parse cache-file text. Returns the token only if it parses, belongs to this org and
-/// client id, and is fresh at `now` (unix seconds); anything else counts as absent.
+/// client id, is fresh at `now` (unix seconds) and its tokens are usable
+/// ([`crate::okta_web::check_tokens`]: access and ID token present, token type one
+/// printable word); anything else counts as absent, so a broken entry leads to a new
+/// device authorization instead of failing every later run.
 pub fn parse(text: &str, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
     let token: CachedToken = serde_json::from_str(text).ok()?;
     (token.org == org
         && token.client_id == client_id
-        && !token.access_token.is_empty()
+        && crate::okta_web::check_tokens(&token.access_token, &token.id_token, &token.token_type)
+            .is_ok()
         && token.is_fresh(now))
     .then_some(token)
 }
@@ -205,6 +209,28 @@ mod tests {
         assert!(token("o", "c", i64::MAX).is_fresh(i64::MAX - 61));
         let text = render(&token("o", "c", i64::MIN));
         assert_eq!(parse(&text, "o", "c", 0), None);
+    }
+
+    #[test]
+    fn entries_with_unusable_tokens_count_as_absent() {
+        let good = token("o", "c", 1000);
+        assert!(parse(&render(&good), "o", "c", 900).is_some());
+        let broken: [fn(&mut CachedToken); 6] = [
+            |t| t.id_token.clear(),
+            |t| t.access_token.clear(),
+            |t| t.token_type.clear(),
+            |t| t.token_type = "Bearer\r\nX: y".into(),
+            |t| t.token_type = "Be arer".into(),
+            |t| t.access_token = "at 123".into(),
+        ];
+        for (i, spoil) in broken.iter().enumerate() {
+            let mut t = good.clone();
+            spoil(&mut t);
+            assert_eq!(parse(&render(&t), "o", "c", 900), None, "case {i}");
+        }
+        // An entry written without the id_token field at all.
+        let text = r#"{"org":"o","client_id":"c","access_token":"a","token_type":"Bearer","expires_at":1000}"#;
+        assert_eq!(parse(text, "o", "c", 900), None);
     }
 
     #[test]
