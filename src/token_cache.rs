@@ -12,6 +12,7 @@
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -123,6 +124,17 @@ pub fn remove(path: &Path) -> Result<()> {
     }
 }
 
+/// How long a run waits for another run's cache lock before giving up (seconds): the
+/// holder runs at most one device flow, and an Okta device code lives 10 minutes (its
+/// `expires_in`, [`crate::okta_web::DEFAULT_EXPIRES_IN`]); a holder that keeps the lock
+/// longer is stopped (Ctrl-Z) or stuck, and waiting on it silently would hang every run.
+pub const LOCK_WAIT: Duration = Duration::from_secs(600);
+
+/// The lock file of a cache file: `<cache file without .json>.lock`.
+pub fn lock_path(cache_file: &Path) -> PathBuf {
+    cache_file.with_extension("lock")
+}
+
 /// An exclusive lock on `<cache file>.lock`, held while one run checks the cache and, if
 /// needed, runs the device flow. Released on drop; the OS releases it if the process dies,
 /// so a killed run never blocks the next one.
@@ -131,23 +143,63 @@ pub struct CacheLock {
     _file: File,
 }
 
-impl CacheLock {
-    /// Block until the lock for this cache file is ours (the holder runs at most one
-    /// device flow, itself bounded by the device code's lifetime).
-    pub fn acquire(cache_file: &Path) -> Result<CacheLock> {
-        let lock_path = cache_file.with_extension("lock");
-        if let Some(dir) = lock_path.parent() {
-            create_private_dir(dir)?;
+/// Why [`CacheLock::acquire`] returned without the lock.
+#[derive(Debug)]
+pub enum LockFailure {
+    /// The lock file cannot be created, opened or locked (unwritable directory, a path
+    /// that is not a file, ...): the cache cannot be used safely, but the run can go on
+    /// without it. The message names the lock file.
+    Unusable(String),
+    /// Another run held the lock for the whole wait. The message names the lock file.
+    TimedOut(String),
+}
+
+impl LockFailure {
+    /// The one-line message, naming the lock file.
+    pub fn message(&self) -> &str {
+        match self {
+            LockFailure::Unusable(m) | LockFailure::TimedOut(m) => m,
         }
-        match atomic_file::lock_exclusive(&lock_path, LockWait::Forever) {
-            Ok(file) => Ok(CacheLock { _file: file }),
-            Err(LockError::Io(e)) => Err(Error::runtime(format!(
+    }
+}
+
+impl CacheLock {
+    /// Take the lock for this cache file: one try; if another run holds it, call
+    /// `on_wait(<lock file>)` once (the caller tells the user) and poll for at most
+    /// `max_wait` (normally [`LOCK_WAIT`]). The lock file is created with mode 0600 in a
+    /// 0700 directory.
+    ///
+    /// Errors: [`LockFailure::Unusable`] when the lock file cannot be made or locked;
+    /// [`LockFailure::TimedOut`] when it stayed busy for `max_wait`.
+    pub fn acquire(
+        cache_file: &Path,
+        max_wait: Duration,
+        on_wait: impl FnOnce(&Path),
+    ) -> std::result::Result<CacheLock, LockFailure> {
+        let lock_path = lock_path(cache_file);
+        let unusable = |e: &dyn std::fmt::Display| {
+            LockFailure::Unusable(format!(
                 "cannot lock token cache {}: {e}",
                 lock_path.display()
-            ))),
-            Err(LockError::TimedOut) => Err(Error::runtime(format!(
-                "cannot lock token cache {}: timed out",
-                lock_path.display()
+            ))
+        };
+        if let Some(dir) = lock_path.parent() {
+            create_private_dir(dir).map_err(|e| unusable(&e))?;
+        }
+        let wait = |limit| atomic_file::lock_exclusive(&lock_path, LockWait::AtMost(limit));
+        match wait(Duration::ZERO) {
+            Ok(file) => return Ok(CacheLock { _file: file }),
+            Err(LockError::Io(e)) => return Err(unusable(&e)),
+            Err(LockError::TimedOut) => on_wait(&lock_path),
+        }
+        match wait(max_wait) {
+            Ok(file) => Ok(CacheLock { _file: file }),
+            Err(LockError::Io(e)) => Err(unusable(&e)),
+            Err(LockError::TimedOut) => Err(LockFailure::TimedOut(format!(
+                "another okta-aws-cli run kept the token cache lock {} for {} s; \
+                 if no other run is signing in (a stopped one holds it too), end it and try again",
+                lock_path.display(),
+                max_wait.as_secs()
             ))),
         }
     }
@@ -281,7 +333,7 @@ mod tests {
             .map(|_| {
                 let (path, inside, max_seen) = (path.clone(), inside.clone(), max_seen.clone());
                 std::thread::spawn(move || {
-                    let _lock = CacheLock::acquire(&path).unwrap();
+                    let _lock = CacheLock::acquire(&path, LOCK_WAIT, |_| {}).unwrap();
                     let n = inside.fetch_add(1, Ordering::SeqCst) + 1;
                     max_seen.fetch_max(n, Ordering::SeqCst);
                     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -293,5 +345,61 @@ mod tests {
             t.join().unwrap();
         }
         assert_eq!(max_seen.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn busy_lock_says_so_once_then_gives_up_naming_the_lock_file() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        let held = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("free lock")).unwrap();
+        let mut told = Vec::new();
+        let started = std::time::Instant::now();
+        let err = CacheLock::acquire(&path, Duration::from_millis(150), |p| {
+            told.push(p.to_path_buf())
+        })
+        .unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(150));
+        assert_eq!(told, vec![lock_path(&path)]);
+        let LockFailure::TimedOut(msg) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            msg.contains(&lock_path(&path).display().to_string()),
+            "{msg}"
+        );
+        // Released by the holder while another waits: the waiter gets it.
+        let waiter = {
+            let path = path.clone();
+            std::thread::spawn(move || CacheLock::acquire(&path, Duration::from_secs(10), |_| {}))
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        drop(held);
+        assert!(waiter.join().unwrap().is_ok());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(lock_path(&path)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[test]
+    fn unusable_lock_paths_are_reported_not_waited_on() {
+        let home = tempfile::tempdir().unwrap();
+        // The lock path is a directory.
+        let path = cache_path(home.path(), "o", "c");
+        fs::create_dir_all(lock_path(&path)).unwrap();
+        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
+        assert!(
+            err.message().starts_with("cannot lock token cache "),
+            "{err:?}"
+        );
+        // The cache directory's parent is a regular file.
+        let blocked = tempfile::tempdir().unwrap();
+        fs::write(blocked.path().join(".okta"), "not a directory").unwrap();
+        let path = cache_path(blocked.path(), "o", "c");
+        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
     }
 }

@@ -23,7 +23,7 @@ use crate::prompt;
 use crate::saml::{self, SamlRoles};
 use crate::sanitize;
 use crate::sts::Credentials;
-use crate::token_cache::{self, CacheLock, CachedToken};
+use crate::token_cache::{self, CacheLock, CachedToken, LockFailure};
 
 /// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
@@ -62,7 +62,9 @@ const MAX_POLLS: u32 = 4000;
 /// `--aws-acct-fed-app-id` or appLinks; token exchange; SAML; IdP and role; STS. A cached
 /// token that Okta rejects (`invalid_grant` from the token exchange, `invalid_token` from
 /// appLinks) is removed and the flow runs once more with a new device authorization; a
-/// second rejection is returned with upstream's log-out hint (never a silent exit 0).
+/// second rejection is returned with upstream's log-out hint (never a silent exit 0). The
+/// removal happens under the cache lock, and a token a parallel run stored meanwhile is
+/// used instead of prompting again (case B29).
 ///
 /// Errors: [`Error::Runtime`] for a Classic org, network, SAML and STS failures;
 /// [`Error::Okta`] for Okta API errors (device flow outcome, token exchange, appLinks);
@@ -77,14 +79,16 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Outcome> {
     };
     classic_org_probe(&okta, cfg, http)?;
     let mut retried = false;
+    let mut rejected: Option<String> = None;
     loop {
-        let (tokens, from_cache) = access_token(&okta, cfg, http, retried)?;
+        let (tokens, from_cache) = access_token(&okta, cfg, http, rejected.as_deref())?;
         match federate(&okta, cfg, http, &tokens) {
             Ok(out) => return Ok(out),
             Err(e) if from_cache && !retried && rejects_token(&e) => {
-                // If the stale token cannot be removed, retrying would reuse it: stop.
-                token_cache::remove(&cache_file(cfg))?;
+                // The entry is dealt with under the cache lock by the retry: another run
+                // may have stored a fresh token meanwhile, which must be used, not removed.
                 say(&format!("{STALE_TOKEN_MESSAGE}\n\n"));
+                rejected = Some(tokens.access_token.clone());
                 retried = true;
             }
             Err(Error::Okta { code, message })
@@ -270,34 +274,58 @@ fn cache_file(cfg: &Config) -> std::path::PathBuf {
 ///
 /// With `--cache-access-token` the cache entry is locked while it is read and, when it is
 /// absent or stale, while the device flow runs, so parallel runs prompt once (case B29).
-/// `skip_cache`: ignore a cached entry (the retry after a stale token).
+/// A busy lock is announced on stderr and waited on for at most
+/// [`token_cache::LOCK_WAIT`], then the run fails naming the lock file. A lock that cannot
+/// be taken at all (unwritable directory, ...) is a warning: the run goes on without the
+/// cache (no read, no write).
+///
+/// `rejected`: the access token Okta just rejected (the retry after a stale token). Under
+/// the lock the entry is read again: a different token (stored by a parallel run
+/// meanwhile) is used; the rejected one is removed and the device flow runs.
 fn access_token(
     okta: &OktaWeb<'_>,
     cfg: &Config,
     http: &Http,
-    skip_cache: bool,
+    rejected: Option<&str>,
 ) -> Result<(OktaTokens, bool)> {
     if !cfg.cache_access_token {
         return Ok((device_flow(okta, cfg, http)?, false));
     }
     let path = cache_file(cfg);
-    let _lock = CacheLock::acquire(&path)?;
-    if !skip_cache
-        && let Some(cached) = token_cache::load(
-            &path,
-            &cfg.org.host,
-            &cfg.oidc_client_id,
-            i64::try_from(now_secs()).unwrap_or(i64::MAX),
-        )
-    {
-        let tokens = OktaTokens {
-            access_token: cached.access_token,
-            id_token: cached.id_token,
-            token_type: cached.token_type,
-            scope: cached.scope,
-            ..OktaTokens::default()
-        };
-        return Ok((tokens, true));
+    let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
+        say(&format!(
+            "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
+            lock.display()
+        ))
+    }) {
+        Ok(lock) => lock,
+        Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+        Err(LockFailure::Unusable(m)) => {
+            say(&format!(
+                "WARNING: {m}; continuing without the access token cache\n"
+            ));
+            return Ok((device_flow(okta, cfg, http)?, false));
+        }
+    };
+    let now = i64::try_from(now_secs()).unwrap_or(i64::MAX);
+    match token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now) {
+        Some(cached) if rejected != Some(cached.access_token.as_str()) => {
+            let tokens = OktaTokens {
+                access_token: cached.access_token,
+                id_token: cached.id_token,
+                token_type: cached.token_type,
+                scope: cached.scope,
+                ..OktaTokens::default()
+            };
+            return Ok((tokens, true));
+        }
+        Some(_) => {
+            // The rejected token: remove it so a failed device flow cannot leave it behind.
+            if let Err(e) = token_cache::remove(&path) {
+                say(&format!("WARNING: {e}\n"));
+            }
+        }
+        None => {}
     }
     let start = now_secs();
     let tokens = device_flow(okta, cfg, http)?;

@@ -18,6 +18,7 @@ const OTHER_CLIENT_ID: &str = "0oaWEBtestclient02";
 const IDP: &str = "arn:aws:iam::123456789012:saml-provider/ExampleOkta";
 const ROLE: &str = "arn:aws:iam::123456789012:role/Admin";
 const RUNS: usize = 6;
+const WAITING: &str = "waiting for another okta-aws-cli run to finish signing in (lock ";
 
 fn scenario(client_id: &str) -> Value {
     json!({
@@ -67,9 +68,17 @@ fn parallel_runs_share_one_device_flow_and_keep_every_profile() {
     let children: Vec<_> = (0..RUNS)
         .map(|i| run(&org, CLIENT_ID, &format!("p{i}")))
         .collect();
+    let mut waited = 0;
     for child in children {
-        check(&child.wait_with_output().expect("wait"));
+        let out = child.wait_with_output().expect("wait");
+        check(&out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let told = stderr.matches(WAITING).count();
+        assert!(told <= 1, "the wait is announced once:\n{stderr}");
+        waited += told;
     }
+    // The runs that found the lock busy said so (the first one's device flow takes 2 s).
+    assert!(waited >= 1, "no run announced its wait for the lock");
 
     let authorizations = org.requests_to("device-authorize");
     assert_eq!(
@@ -147,4 +156,57 @@ fn another_client_does_not_reuse_the_cached_token() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(authorizations[1]["form"]["client_id"], OTHER_CLIENT_ID);
+}
+
+/// A stale cached token and parallel runs (B29): every run is told no by Okta, but only
+/// the first to take the lock runs the device flow; the others find its fresh token in the
+/// cache instead of removing it and prompting again.
+#[test]
+fn stale_cached_token_with_parallel_runs_prompts_once() {
+    let Some(org) = SimOrg::start(scenario(CLIENT_ID)) else {
+        return;
+    };
+    check(
+        &run(&org, CLIENT_ID, "seed")
+            .wait_with_output()
+            .expect("wait"),
+    );
+    assert_eq!(org.requests_to("device-authorize").len(), 1);
+    // Replace the cached tokens with ones this org never issued.
+    let cache_dir = org.home().join(".okta/awscli-access-tokens");
+    let entry = std::fs::read_dir(&cache_dir)
+        .expect("cache dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("cache entry");
+    let mut cached: Value =
+        serde_json::from_str(&std::fs::read_to_string(&entry).expect("read")).expect("json");
+    cached["access_token"] = json!("bogus-access-token");
+    cached["id_token"] = json!("bogus.id.token");
+    std::fs::write(&entry, cached.to_string()).expect("write");
+
+    let children: Vec<_> = (0..3)
+        .map(|i| run(&org, CLIENT_ID, &format!("s{i}")))
+        .collect();
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("wait"))
+        .collect();
+    for out in &outs {
+        check(out);
+    }
+    let stderrs: Vec<String> = outs
+        .iter()
+        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        .collect();
+    assert_eq!(
+        org.requests_to("device-authorize").len(),
+        2,
+        "one device authorization for the seed run and one for the three parallel runs:\n{}",
+        stderrs.join("\n-----\n")
+    );
+    let fresh: Value =
+        serde_json::from_str(&std::fs::read_to_string(&entry).expect("read")).expect("json");
+    assert_ne!(fresh["access_token"], "bogus-access-token");
 }

@@ -888,3 +888,40 @@ fn looping_applinks_pages_list_each_app_once() {
     // The first page, then its rel="next" twin, then the twin's link is already fetched.
     assert_eq!(org.requests_to("applinks").len(), 2);
 }
+
+/// A token cache that cannot be locked (its lock file is a directory) is a warning, not a
+/// failure: the run signs in without the cache (neither reading nor writing it).
+#[test]
+fn unusable_token_cache_lock_is_a_warning() {
+    let Some(org) = start(scenario(
+        vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])],
+        0,
+    )) else {
+        return;
+    };
+    assert_ok(&run(&org, &["--cache-access-token"]));
+    let cache_dir = org.home().join(".okta/awscli-access-tokens");
+    let lock = std::fs::read_dir(&cache_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "lock"))
+        .expect("lock file");
+    let entry = lock.with_extension("json");
+    let before = std::fs::read(&entry).unwrap();
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::create_dir(&lock).unwrap();
+    let out = run(&org, &["--cache-access-token"]);
+    assert_ok(&out);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("WARNING: cannot lock token cache ")
+            && stderr.contains("continuing without the access token cache"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Error:"), "{stderr}");
+    // The cached token was not used (a device flow ran) and the entry was not rewritten.
+    assert_eq!(org.requests_to("device-authorize").len(), 2);
+    assert_eq!(std::fs::read(&entry).unwrap(), before);
+    assert!(exports(&text(&out.stdout)).contains_key("AWS_ACCESS_KEY_ID"));
+}
