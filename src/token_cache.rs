@@ -94,9 +94,13 @@ pub fn render(token: &CachedToken) -> String {
     serde_json::to_string(token).unwrap_or_default()
 }
 
-/// Read the cache entry for this org and client id; `None` when absent, unreadable,
-/// foreign or stale.
+/// Read the cache entry for this org and client id; `None` when absent, not a regular
+/// file, unreadable, foreign, stale or unusable (see [`parse`]).
 pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
+    // Only a regular file is read: a FIFO put there would block the run (holding the lock).
+    if !fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
     let text = fs::read_to_string(path).ok()?;
     parse(&text, org, client_id, now)
 }
@@ -401,5 +405,26 @@ mod tests {
         let path = cache_path(blocked.path(), "o", "c");
         let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
         assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_place_of_the_cache_file_is_absent_not_a_hang() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(load(&path, "o", "c", 0));
+        });
+        let loaded = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("load hung on a FIFO");
+        assert_eq!(loaded, None);
     }
 }

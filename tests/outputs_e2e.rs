@@ -584,3 +584,76 @@ fn failing_run_leaves_stdout_empty_and_file_untouched() {
         .collect();
     assert!(names.is_empty(), "{names:?}");
 }
+
+/// `--aws-credentials` naming something that is not a regular file (a FIFO, a directory,
+/// a symlink to a FIFO): refused with a one-line error and exit 1, nothing written beside
+/// it, and never a hang reading the FIFO.
+#[cfg(unix)]
+#[test]
+fn credentials_path_that_is_not_a_regular_file_is_refused() {
+    use std::os::unix::fs::FileTypeExt;
+    let Some(org) = org() else {
+        return;
+    };
+    let dir = org.home().join("special");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let fifo = dir.join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    let a_dir = dir.join("a-directory");
+    std::fs::create_dir(&a_dir).expect("mkdir");
+    let link = dir.join("link");
+    std::os::unix::fs::symlink(&fifo, &link).expect("symlink");
+    for target in [&fifo, &a_dir, &link] {
+        let mut cmd = org.m2m_b15();
+        cmd.args(["--format", "aws-credentials", "--aws-credentials"])
+            .arg(target)
+            .args(["--profile", "okta-dev"]);
+        // support::run has no timeout of its own: a FIFO read would hang here, so the
+        // child is waited on for at most 30 s.
+        let mut child = cmd
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let started = std::time::Instant::now();
+        while child.try_wait().expect("wait").is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("okta-aws-cli hung writing {}", target.display());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let out = child.wait_with_output().expect("output");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            stderr.trim_end(),
+            format!(
+                "Error: credentials file \"{}\" is not a regular file",
+                target.display()
+            )
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a-directory", "fifo", "link"]);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .expect("stat")
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(std::fs::read_dir(&a_dir).expect("ls").count(), 0);
+}

@@ -39,8 +39,10 @@ pub struct WriteReport {
 /// A missing file is created (mode 0600) along with missing directories (mode 0700).
 ///
 /// Errors: those of [`super::upsert_all`]; [`Error::Runtime`] naming the path for I/O
-/// failures, a file that is not UTF-8 text, a symlink loop, or a lock not obtained within
-/// 30 seconds. On error the file is unchanged.
+/// failures, a file that is not UTF-8 text, a target (after symlinks) that exists but is
+/// not a regular file (directory, device, FIFO, socket: nothing is written, not even the
+/// lock file), a symlink loop, or a lock not obtained within 30 seconds. On error the file
+/// is unchanged.
 pub fn write_profiles(
     path: &Path,
     items: &[(&str, &Credentials)],
@@ -57,6 +59,8 @@ pub fn write_profiles(
                 path.display()
             ))
         })?;
+    // Before anything is created (a lock file beside a device would be a write too).
+    existing_regular_file(&target, path)?;
     atomic_file::create_private_dirs(&dir).map_err(|e| {
         Error::runtime(format!(
             "unable to create AWS credentials directory \"{}\": {e}",
@@ -67,19 +71,19 @@ pub fn write_profiles(
     let lock_path = dir.join(format!(".{name}.lock"));
     let _lock = lock_exclusive(&lock_path)?;
 
-    let (old_text, old_meta) = match fs::read(&target) {
-        Ok(bytes) => {
+    // Again under the lock, right before reading: the file may have changed meanwhile.
+    let (old_text, old_meta) = match existing_regular_file(&target, path)? {
+        Some(meta) => {
+            let bytes = fs::read(&target).map_err(|e| io_err("cannot read", path, &e))?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 Error::runtime(format!(
                     "credentials file \"{}\" is not UTF-8 text; not changing it",
                     path.display()
                 ))
             })?;
-            let meta = fs::metadata(&target).map_err(|e| io_err("cannot read", path, &e))?;
             (text, Some(meta))
         }
-        Err(e) if e.kind() == ErrorKind::NotFound => (String::new(), None),
-        Err(e) => return Err(io_err("cannot read", path, &e)),
+        None => (String::new(), None),
     };
 
     let edit = upsert_all(&old_text, items, opts)?;
@@ -136,6 +140,23 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
         "credentials file \"{}\": too many levels of symbolic links",
         path.display()
     )))
+}
+
+/// The metadata of the (symlink-resolved) `target` if it exists, `None` if it does not.
+///
+/// Errors: `credentials file "<path>" is not a regular file` for a directory, device, FIFO,
+/// socket... (replacing one with a regular file, or reading a FIFO, must never happen);
+/// other I/O errors name the path.
+fn existing_regular_file(target: &Path, path: &Path) -> Result<Option<fs::Metadata>> {
+    match fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_file() => Ok(Some(meta)),
+        Ok(_) => Err(Error::runtime(format!(
+            "credentials file \"{}\" is not a regular file",
+            path.display()
+        ))),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err("cannot inspect", path, &e)),
+    }
 }
 
 /// The mode of the new file: an existing file's permission bits, else 0600.
@@ -375,6 +396,82 @@ mod tests {
         let err = write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap_err();
         assert!(err.to_string().contains("not UTF-8"));
         assert_eq!(fs::read(&path).unwrap(), b"[default]\nk = \xff\n");
+    }
+
+    /// Run `write_profiles` on a thread: a FIFO target must not block it forever.
+    fn write_within_10s(path: &Path) -> Result<WriteReport> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = tx.send(write_profiles(
+                &path,
+                &[("p", &creds("A"))],
+                &Default::default(),
+            ));
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("write_profiles hung on a special file")
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused_and_left_alone() {
+        use std::os::unix::fs::FileTypeExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("fifo");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let dir = tmp.path().join("a-directory");
+        fs::create_dir(&dir).unwrap();
+        let link = tmp.path().join("link-to-fifo");
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        let before = names_in(tmp.path());
+        for target in [&fifo, &dir, &link] {
+            let err = write_within_10s(target).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "credentials file \"{}\" is not a regular file",
+                    target.display()
+                )
+            );
+            assert_eq!(err.exit_code(), 1);
+        }
+        // Nothing written: no lock or temp file, the FIFO still a FIFO, the link a link.
+        assert_eq!(names_in(tmp.path()), before);
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(names_in(&dir).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_file_is_0600_and_an_existing_mode_is_kept_not_widened() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        write_profiles(&path, &[("p", &creds("B"))], &Default::default()).unwrap();
+        assert_eq!(mode(&path), 0o400);
     }
 
     #[test]
