@@ -540,34 +540,51 @@ pub fn redact_xml(body: &str) -> String {
 
 /// The `value` of every HTML `<input>` whose `name` is a secret field (`SAMLResponse`,
 /// `token`, ...) replaced by `<redacted>`, whatever the attribute order or quoting.
+///
+/// Inputs are found by the same tokenizer that reads the SAML Response
+/// ([`crate::saml::html_inputs`]), in its [`crate::saml::InputScan::Everywhere`] mode (in
+/// comments, scripts and attribute values too); a `>` inside a quoted attribute does not end
+/// the tag, and names are compared after decoding character references
+/// (`SAML&#x52;esponse`), trimmed and ignoring ASCII case. Every `name` attribute of an
+/// element counts, and every `value` attribute of a secret one is redacted.
 pub fn redact_html(body: &str) -> String {
-    let (Some(input), Some(name_attr), Some(value_attr)) = (
-        regex(r"(?i)<input\b[^>]*>"),
-        regex(r#"(?i)\bname\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#),
-        regex(r#"(?i)(\bvalue\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s>]+)"#),
-    ) else {
-        return REDACTED.to_string();
-    };
-    input
-        .replace_all(body, |caps: &regex_lite::Captures<'_>| {
-            let tag = &caps[0];
-            let secret = name_attr.captures(tag).is_some_and(|c| {
-                let name = c
-                    .get(1)
-                    .or_else(|| c.get(2))
-                    .or_else(|| c.get(3))
-                    .map_or("", |m| m.as_str());
-                is_secret_field(name)
-            });
-            if secret {
-                value_attr
-                    .replace_all(tag, format!("${{1}}\"{REDACTED}\"").as_str())
-                    .into_owned()
-            } else {
-                tag.to_string()
-            }
-        })
-        .into_owned()
+    use crate::saml::{InputScan, decode_char_refs, html_inputs};
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for input in html_inputs(body, InputScan::Everywhere) {
+        let secret = input
+            .values_of(body, "name")
+            .iter()
+            .any(|n| is_secret_field(decode_char_refs(n).trim()));
+        if !secret {
+            continue;
+        }
+        spans.extend(
+            input
+                .attrs
+                .iter()
+                .filter(|(k, v)| {
+                    !v.is_empty()
+                        && body
+                            .get(k.clone())
+                            .is_some_and(|k| k.eq_ignore_ascii_case("value"))
+                })
+                .map(|(_, v)| v.clone()),
+        );
+    }
+    spans.sort_by_key(|r| (r.start, r.end));
+    let mut out = String::with_capacity(body.len());
+    let mut done = 0;
+    for span in spans {
+        if span.end <= done {
+            continue; // inside a span already redacted
+        }
+        let from = span.start.max(done);
+        out.push_str(body.get(done..from).unwrap_or(""));
+        out.push_str(REDACTED);
+        done = span.end;
+    }
+    out.push_str(body.get(done..).unwrap_or(""));
+    out
 }
 
 /// Safety nets applied to every dumped body: PEM private-key blocks, `"secret": "..."`
@@ -1622,6 +1639,34 @@ mod tests {
         assert_clean(&out);
         assert!(out.contains("keep-me"), "{out}");
         assert_eq!(out.matches(REDACTED).count(), 2, "{out}");
+    }
+
+    #[test]
+    fn html_redaction_reads_inputs_like_the_saml_reader() {
+        // A `>` inside another attribute, a character reference in the name, the value
+        // before the name, no quotes, and an input inside a comment or an attribute.
+        let body = concat!(
+            r#"<form><input type="hidden" data-x="a>b" name="SAMLResponse" value="SECRET-ONE">"#,
+            r#"<input name="SAML&#x52;esponse" value="SECRET-TWO">"#,
+            r#"<input value=SECRET-THREE data-y='x>y' name=SAMLResponse>"#,
+            r#"<!-- <input name="SAMLResponse" value="SECRET-FOUR"> -->"#,
+            r#"<div title='<input name="token" value="SECRET-FIVE">'></div>"#,
+            r#"<input name=" samlresponse " value="SECRET-SIX">"#,
+            r#"<input type="hidden" data-z="q>r" name="RelayState" value="keep-me">"#,
+            r#"<input name="SAMLResponse" value="SECRET-SEVEN"#,
+            "</form>"
+        );
+        let out = redact_body(Some("text/html"), body.as_bytes());
+        assert!(!out.contains("SECRET"), "{out}");
+        assert!(out.contains(r#"value="keep-me""#), "{out}");
+        assert!(out.contains(r#"data-x="a>b""#), "{out}");
+        // The reader and the redactor agree on the one real form field.
+        let page = r#"<input type="hidden" data-x="a>b" name="SAML&#x52;esponse" value="QUJD">"#;
+        assert_eq!(
+            crate::saml::extract_saml_response(page, "u").unwrap(),
+            "QUJD"
+        );
+        assert!(!redact_html(page).contains("QUJD"));
     }
 
     #[test]

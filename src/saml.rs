@@ -90,23 +90,46 @@ impl SamlRoles {
 
 /// Find the `SAMLResponse` value in the HTML returned by `POST <org>/login/token/sso`.
 ///
-/// Takes the value of the first `<input>` element whose `name` attribute is exactly
+/// Takes the value of the `<input>` element whose `name` attribute is exactly
 /// `SAMLResponse` (attributes in any order; double, single or no quotes; HTML character
 /// references — named, decimal `&#43;`, hex `&#x2b;` — decoded; whitespace removed). Comments
-/// and `<script>`/`<style>`/`<textarea>` contents are skipped. `url` only names the page in
-/// errors.
+/// and `<script>`/`<style>`/`<textarea>` contents are skipped ([`html_inputs`] with
+/// [`InputScan::FormFields`]). Several such inputs with the same value are one; `url` only
+/// names the page in errors.
 ///
 /// Returns the base64 SAML Response exactly as STS `SAMLAssertion` wants it.
 ///
 /// Errors ([`Error::Runtime`]): no such input -> `no SAML assertion in the response from
-/// <url>`; a value that is not base64 text.
+/// <url>`; several with different values (ambiguous: never guess which one is real); a
+/// value that is not base64 text.
 pub fn extract_saml_response(html: &str, url: &str) -> Result<String> {
-    let raw = find_input_value(html, "SAMLResponse")
-        .ok_or_else(|| Error::runtime(format!("no SAML assertion in the response from {url}")))?;
-    let value: String = decode_char_refs(&raw)
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
+    let mut values: Vec<String> = Vec::new();
+    for input in html_inputs(html, InputScan::FormFields) {
+        if input.name(html).as_deref() != Some("SAMLResponse") {
+            continue;
+        }
+        let value: String = decode_char_refs(input.value(html).unwrap_or(""))
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+    let value = match values.len() {
+        0 => {
+            return Err(Error::runtime(format!(
+                "no SAML assertion in the response from {url}"
+            )));
+        }
+        1 => values.swap_remove(0),
+        n => {
+            return Err(Error::runtime(format!(
+                "the response from {url} has {n} SAMLResponse inputs with different values; \
+                 refusing to guess which SAML assertion is meant"
+            )));
+        }
+    };
     if value.is_empty() {
         return Err(Error::runtime(format!(
             "the SAMLResponse value in the response from {url} is empty"
@@ -123,18 +146,71 @@ pub fn extract_saml_response(html: &str, url: &str) -> Result<String> {
     Ok(value)
 }
 
-/// Scan `html` for `<input ... name="<name>" ... value="...">` and return the raw
-/// (still character-reference-encoded) value of the first match.
-fn find_input_value(html: &str, name: &str) -> Option<String> {
+/// Which `<input>` elements [`html_inputs`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputScan {
+    /// Real form fields only: comments and `<script>`/`<style>`/`<textarea>` contents are
+    /// skipped, as a browser submitting the form would (for reading the SAML Response).
+    FormFields,
+    /// Every `<input` in the text wherever it stands: in comments, scripts and even inside
+    /// another tag's attribute value (for redaction, which must err on the side of hiding).
+    Everywhere,
+}
+
+/// One `<input>` element of an HTML page: its attributes as (name, raw value) byte ranges
+/// into the page, in source order. Read them with [`HtmlInput::name`] and
+/// [`HtmlInput::value`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlInput {
+    /// (attribute name, attribute value) byte ranges; the value range is empty for an
+    /// attribute without `=`, and excludes the quotes of a quoted value.
+    pub attrs: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+impl HtmlInput {
+    /// The raw (still character-reference-encoded) values of every attribute called `attr`
+    /// (ASCII case-insensitive), in source order.
+    pub fn values_of<'h>(&self, html: &'h str, attr: &str) -> Vec<&'h str> {
+        self.attrs
+            .iter()
+            .filter(|(k, _)| {
+                html.get(k.clone())
+                    .is_some_and(|k| k.eq_ignore_ascii_case(attr))
+            })
+            .filter_map(|(_, v)| html.get(v.clone()))
+            .collect()
+    }
+
+    /// The element's `name`, character references decoded: the first `name` attribute (a
+    /// repeated attribute is ignored, as in HTML).
+    pub fn name(&self, html: &str) -> Option<String> {
+        self.values_of(html, "name")
+            .first()
+            .map(|v| decode_char_refs(v))
+    }
+
+    /// The raw (still encoded) `value` of the first `value` attribute.
+    pub fn value<'h>(&self, html: &'h str) -> Option<&'h str> {
+        self.values_of(html, "value").first().copied()
+    }
+}
+
+/// The `<input>` elements of `html` (tag name ASCII case-insensitive), in source order,
+/// found by one tokenizer for both reading ([`extract_saml_response`]) and redacting
+/// (`http::redact_html`): attributes in any order, double, single or no quotes, a `>`
+/// inside a quoted value is part of the value. `scan` says which ones count.
+pub fn html_inputs(html: &str, scan: InputScan) -> Vec<HtmlInput> {
+    let everywhere = scan == InputScan::Everywhere;
+    let mut out = Vec::new();
     let mut i = 0;
     while let Some(off) = html[i..].find('<') {
         let start = i + off;
         let rest = &html[start + 1..];
-        if let Some(comment) = rest.strip_prefix("!--") {
+        if !everywhere && let Some(comment) = rest.strip_prefix("!--") {
             // Comment: skip to its end (or to the end of the page).
             i = match comment.find("-->") {
                 Some(e) => start + 1 + 3 + e + 3,
-                None => return None,
+                None => break,
             };
             continue;
         }
@@ -148,7 +224,20 @@ fn find_input_value(html: &str, name: &str) -> Option<String> {
             continue;
         }
         let tag = rest[..name_len].to_ascii_lowercase();
+        if everywhere && tag != "input" {
+            // Any other tag: its attribute values are searched as plain text.
+            i = start + 1;
+            continue;
+        }
         let (attrs, end) = parse_attributes(html, start + 1 + name_len);
+        if tag == "input" {
+            out.push(HtmlInput { attrs });
+        }
+        if everywhere {
+            // Look inside this tag's attribute values too.
+            i = start + 1;
+            continue;
+        }
         i = end.max(start + 1);
         if matches!(tag.as_str(), "script" | "style" | "textarea") {
             // Raw text element: skip to the matching close tag.
@@ -156,33 +245,22 @@ fn find_input_value(html: &str, name: &str) -> Option<String> {
             let lower = html[i..].to_ascii_lowercase();
             i = match lower.find(&close) {
                 Some(e) => i + e,
-                None => return None,
+                None => break,
             };
             continue;
-        }
-        if tag == "input"
-            && attrs
-                .iter()
-                .any(|(k, v)| k.eq_ignore_ascii_case("name") && decode_char_refs(v) == name)
-        {
-            return Some(
-                attrs
-                    .into_iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("value"))
-                    .map(|(_, v)| v)
-                    .unwrap_or_default(),
-            );
         }
         if i >= html.len() {
             break;
         }
     }
-    None
+    out
 }
 
+type AttrRanges = Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>;
+
 /// Parse HTML attributes starting at byte `pos` (just after the tag name) up to the closing
-/// `>`. Returns the (name, raw value) pairs and the byte index after `>`.
-fn parse_attributes(html: &str, mut pos: usize) -> (Vec<(String, String)>, usize) {
+/// `>`. Returns the (name, raw value) byte ranges and the byte index after `>`.
+fn parse_attributes(html: &str, mut pos: usize) -> (AttrRanges, usize) {
     let b = html.as_bytes();
     let mut attrs = Vec::new();
     loop {
@@ -202,11 +280,11 @@ fn parse_attributes(html: &str, mut pos: usize) -> (Vec<(String, String)>, usize
         {
             pos += 1;
         }
-        let name = html[name_start..pos].to_string();
+        let name = name_start..pos;
         while pos < b.len() && b[pos].is_ascii_whitespace() {
             pos += 1;
         }
-        let mut value = String::new();
+        let mut value = pos..pos;
         if pos < b.len() && b[pos] == b'=' {
             pos += 1;
             while pos < b.len() && b[pos].is_ascii_whitespace() {
@@ -219,14 +297,14 @@ fn parse_attributes(html: &str, mut pos: usize) -> (Vec<(String, String)>, usize
                     .iter()
                     .position(|&c| c == q)
                     .map_or(b.len(), |e| vstart + e);
-                value = html[vstart..vend].to_string();
+                value = vstart..vend;
                 pos = (vend + 1).min(b.len());
             } else {
                 let vstart = pos;
                 while pos < b.len() && !b[pos].is_ascii_whitespace() && b[pos] != b'>' {
                     pos += 1;
                 }
-                value = html[vstart..pos].to_string();
+                value = vstart..pos;
             }
         }
         if !name.is_empty() {
@@ -754,6 +832,27 @@ mod tests {
         assert!(
             extract_saml_response("<input name=\"xSAMLResponse\" value=\"QUJD\">", "u").is_err()
         );
+    }
+
+    #[test]
+    fn two_different_saml_responses_are_ambiguous() {
+        let page = "<form><input name=SAMLResponse value=QUJD>\
+                    <input name=SAMLResponse value=REVG></form>";
+        let err = extract_saml_response(page, "https://o/login/token/sso").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the response from https://o/login/token/sso has 2 SAMLResponse inputs with \
+             different values; refusing to guess which SAML assertion is meant"
+        );
+        assert!(!err.to_string().contains("QUJD") && !err.to_string().contains("REVG"));
+        // The same value twice (also written differently) is one assertion.
+        let page =
+            "<input name=SAMLResponse value=QUJD><input name='SAMLResponse' value='QU&#x4a;D'>";
+        assert_eq!(extract_saml_response(page, "u").unwrap(), "QUJD");
+        // A decoy in a comment or script does not make a real field ambiguous.
+        let page =
+            "<!-- <input name=SAMLResponse value=REVG> --><input name=SAMLResponse value=QUJD>";
+        assert_eq!(extract_saml_response(page, "u").unwrap(), "QUJD");
     }
 
     #[test]

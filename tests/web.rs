@@ -925,3 +925,30 @@ fn unusable_token_cache_lock_is_a_warning() {
     assert_eq!(std::fs::read(&entry).unwrap(), before);
     assert!(exports(&text(&out.stdout)).contains_key("AWS_ACCESS_KEY_ID"));
 }
+
+/// `--debug-api-calls` with a SAML page whose input has a `>` inside another attribute and
+/// a character reference in its name: the run reads the assertion, and the dump hides it.
+#[test]
+fn debug_dump_hides_a_tricky_saml_input() {
+    let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
+    sc["web"]["apps"][0]["tricky_input"] = json!(true);
+    sc["web"]["apps"][0]["entities"] = json!(false);
+    let Some(org) = start(sc) else { return };
+    let out = run(&org, &["--debug-api-calls"]);
+    assert_ok(&out);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("data-x=\"a>b\""),
+        "the page is dumped: {stderr}"
+    );
+    let assertion = org
+        .requests_to("sts")
+        .iter()
+        .find_map(|r| r["form"]["SAMLAssertion"].as_str().map(str::to_string))
+        .expect("the assertion reached STS");
+    for chunk in assertion.as_bytes().chunks(40).filter(|c| c.len() >= 20) {
+        let chunk = std::str::from_utf8(chunk).unwrap();
+        assert!(!stderr.contains(chunk), "stderr leaks the SAML assertion");
+    }
+    assert_no_secrets(&org, &stderr, &text(&out.stdout));
+}

@@ -60,7 +60,10 @@ The scenario is a JSON object with one section per route family:
        "roles": ["arn:aws:iam::1:saml-provider/Okta,arn:aws:iam::1:role/Admin", ...],
        "session_duration": 7200,            # optional SessionDuration attribute
        "role_session_name": "user@example.com",
-       "entities": true}        # write the SAMLResponse with &#x2b; &#x2f; &#x3d; (case B05)
+       "entities": true,        # write the SAMLResponse with &#x2b; &#x2f; &#x3d; (case B05)
+       "tricky_input": true}    # the SAMLResponse input as <input data-x="a>b"
+                                # name="SAML&#x52;esponse" value="..."> (a `>` in an attribute,
+                                # a reference in the name)
     ],
     "applinks_page_size": 2,    # appLinks page size (Link: rel="next" for the rest)
     "applinks_next_loop": true, # every appLinks page links rel="next" to the first page again
@@ -875,8 +878,10 @@ def route_login_token_sso(org, req):
         "<form id=\"appForm\" action=\"https&#x3a;&#x2f;&#x2f;signin.aws.amazon.com&#x2f;saml\" "
         "method=\"POST\">\n"
         "  <input name=\"RelayState\" type=\"hidden\" value=\"\"/>\n"
-        f"  <input type=\"hidden\" value=\"{value}\" name=\"SAMLResponse\"/>\n"
-        "</form>\n</body></html>\n"
+        + (f"  <input type=\"hidden\" data-x=\"a>b\" name=\"SAML&#x52;esponse\" value=\"{value}\">\n"
+           if app.get("tricky_input") else
+           f"  <input type=\"hidden\" value=\"{value}\" name=\"SAMLResponse\"/>\n")
+        + "</form>\n</body></html>\n"
     )
     return Reply(200, page, "text/html;charset=utf-8", verdict=problem or "ok")
 
