@@ -952,3 +952,122 @@ fn debug_dump_hides_a_tricky_saml_input() {
     }
     assert_no_secrets(&org, &stderr, &text(&out.stdout));
 }
+
+/// Run a tmux command, returning its stdout (`None` when tmux failed).
+fn tmux(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("tmux")
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Poll the tmux pane (at most 30 s) until it shows `want`; the pane text.
+fn wait_for_pane(session: &str, want: &str) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let pane = tmux(&["capture-pane", "-p", "-t", session]).unwrap_or_default();
+        if pane.contains(want) {
+            return pane;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = tmux(&["kill-session", "-t", session]);
+            panic!("the pane never showed {want:?}:\n{pane}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// SIGTERM while the role chooser has the terminal in raw mode: the process dies by the
+/// signal (exit 143 in the shell) and the terminal is back in cooked mode (icanon, echo).
+/// Runs in a real terminal under tmux; skipped when tmux is not installed.
+#[cfg(unix)]
+#[test]
+fn sigterm_during_the_chooser_restores_the_terminal() {
+    if tmux(&["-V"]).is_none() {
+        eprintln!("tmux not installed: skipping");
+        return;
+    }
+    let Some(org) = start(scenario(
+        vec![app(
+            "0oaFED1",
+            "AWS",
+            &[pair(IDP, ADMIN), pair(IDP, READONLY)],
+        )],
+        0,
+    )) else {
+        return;
+    };
+    let session = format!("okta-aws-cli-test-{}", std::process::id());
+    let script = org.home().join("run.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "cd '{work}' && env -i HOME='{home}' PATH=\"$PATH\" TERM=xterm SSL_CERT_FILE='{ca}' \
+             AWS_ENDPOINT_URL_STS='{sts}' '{bin}' web --org-domain '{org}' --oidc-client-id {CLIENT_ID}\n\
+             echo \"EXIT=$?\"\nstty -a | tr ' ' '\\n' | grep -x -e '-*icanon' -e '-*echo' | tr '\\n' ' '\necho END\n",
+            work = org.work_dir().display(),
+            home = org.home().display(),
+            ca = org.ca_path().display(),
+            sts = org.sts_url(),
+            bin = env!("CARGO_BIN_EXE_okta-aws-cli"),
+            org = org.base_url(),
+        ),
+    )
+    .unwrap();
+    let shell = format!("sh {}; sleep 30", script.display());
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "160",
+        "-y",
+        "40",
+        &shell,
+    ])
+    .expect("tmux new-session");
+    wait_for_pane(&session, "Choose a Role");
+    // The pane runs shells; the descendant whose executable is our binary is the target.
+    let shell_pid = tmux(&["display-message", "-p", "-t", &session, "#{pane_pid}"])
+        .expect("pane pid")
+        .trim()
+        .to_string();
+    let binary = std::fs::canonicalize(env!("CARGO_BIN_EXE_okta-aws-cli")).unwrap();
+    let mut queue = vec![shell_pid];
+    let mut target = None;
+    while let Some(p) = queue.pop() {
+        if std::fs::read_link(format!("/proc/{p}/exe")).ok().as_ref() == Some(&binary) {
+            target = Some(p);
+            break;
+        }
+        let children =
+            std::fs::read_to_string(format!("/proc/{p}/task/{p}/children")).unwrap_or_default();
+        queue.extend(children.split_whitespace().map(str::to_string));
+    }
+    let Some(pid) = target else {
+        let _ = tmux(&["kill-session", "-t", &session]);
+        panic!("okta-aws-cli not found under the pane's shell");
+    };
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let pane = wait_for_pane(&session, "END");
+    let _ = tmux(&["kill-session", "-t", &session]);
+    assert!(pane.contains("EXIT=143"), "{pane}");
+    assert!(
+        pane.contains(" icanon ") || pane.contains("\nicanon ") || pane.contains("icanon echo"),
+        "{pane}"
+    );
+    assert!(
+        !pane.contains("-icanon") && !pane.contains("-echo "),
+        "{pane}"
+    );
+}
