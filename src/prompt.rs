@@ -769,9 +769,9 @@ fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
 /// return, on error, and on SIGTERM / SIGHUP / SIGINT / SIGQUIT sent from outside while it
 /// is shown (in raw mode the keyboard sends no signals; Ctrl-C is a key).
 ///
-/// The saved state lives in one slot ([`Slot`]) that is taken exactly once, by whichever
-/// comes first: the chooser's end ([`Armed`]'s drop) or the signal thread. The signal
-/// thread is started with the first chooser (signal-hook's safe iterator; a registered
+/// The saved state lives in one slot ([`terminal_restore::Slot`]) that is taken exactly
+/// once, by whichever comes first: the chooser's end ([`terminal_restore::Armed`]'s drop)
+/// or the signal thread. The signal thread is started with the first chooser (signal-hook's safe iterator; a registered
 /// signal cannot be given back to the default action afterwards, so after the chooser the
 /// thread does exactly what the default action would: it ends the process by that signal).
 #[cfg(unix)]
