@@ -771,9 +771,10 @@ fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
 ///
 /// The saved state lives in one slot ([`terminal_restore::Slot`]) that is taken exactly
 /// once, by whichever comes first: the chooser's end ([`terminal_restore::Armed`]'s drop)
-/// or the signal thread. The signal thread is started with the first chooser (signal-hook's safe iterator; a registered
-/// signal cannot be given back to the default action afterwards, so after the chooser the
-/// thread does exactly what the default action would: it ends the process by that signal).
+/// or the signal thread. The signal thread is started with the first chooser
+/// (signal-hook's safe iterator; a registered signal cannot be given back to the default
+/// action afterwards, so after the chooser the thread does exactly what the default action
+/// would: it ends the process by that signal).
 #[cfg(unix)]
 pub mod terminal_restore {
     use std::io::Write as _;
