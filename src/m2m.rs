@@ -5,7 +5,6 @@
 //! token. Two HTTP requests in all.
 
 use std::io::IsTerminal;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::aws;
 use crate::config::Config;
@@ -33,7 +32,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::sts::Credentials> {
         .ok_or_else(|| Error::config("missing flags:\n  --aws-iam-role"))?;
     let key = load_key(cfg)?;
 
-    let now = unix_now();
+    let now = crate::app::unix_now();
     let audience = okta::token_endpoint(&cfg.org.base, &cfg.authz_id);
     let jti = new_jti()?;
     let assertion = jwt::client_assertion(
@@ -153,13 +152,6 @@ fn warn_loose_mode(path: &std::path::Path) {
 
 #[cfg(not(unix))]
 fn warn_loose_mode(_path: &std::path::Path) {}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
 
 #[cfg(test)]
 mod tests {

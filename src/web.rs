@@ -9,7 +9,6 @@
 //! secret (token, device code, SAML assertion, credential) reaches stderr.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::all_profiles::{self, Planned};
 use crate::aws;
@@ -307,7 +306,7 @@ fn access_token(
             return Ok((device_flow(okta, cfg, http)?, false));
         }
     };
-    let now = i64::try_from(now_secs()).unwrap_or(i64::MAX);
+    let now = i64::try_from(crate::app::unix_now()).unwrap_or(i64::MAX);
     match token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now) {
         Some(cached) if rejected != Some(cached.access_token.as_str()) => {
             let tokens = OktaTokens {
@@ -327,7 +326,7 @@ fn access_token(
         }
         None => {}
     }
-    let start = now_secs();
+    let start = crate::app::unix_now();
     let tokens = device_flow(okta, cfg, http)?;
     let entry = CachedToken {
         org: cfg.org.host.clone(),
@@ -351,7 +350,7 @@ fn access_token(
 fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
     let resp = send(http, &okta.device_authorize())?;
     let auth = okta_web::parse_device_authorization(&resp)?;
-    let start = now_secs();
+    let start = crate::app::unix_now();
     let url = auth.verification_uri_complete.as_str();
     let opens = cfg.open_browser || cfg.open_browser_command.is_some();
     let qr = if cfg.qr_code {
@@ -384,8 +383,11 @@ fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaToke
         indicator.sleep(wait);
         let sent = send(http, &poll);
         let decision = match &sent {
-            Ok(resp) => poller.next(PollReply::Response(resp), now_secs()),
-            Err(e) => poller.next(PollReply::NetworkError(&e.to_string()), now_secs()),
+            Ok(resp) => poller.next(PollReply::Response(resp), crate::app::unix_now()),
+            Err(e) => poller.next(
+                PollReply::NetworkError(&e.to_string()),
+                crate::app::unix_now(),
+            ),
         };
         match decision {
             Decision::Wait(secs) => wait = secs,
@@ -581,13 +583,6 @@ fn say_styled(text: &str) {
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes());
     let _ = err.flush();
-}
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
