@@ -2,14 +2,17 @@
 
 use std::io::Write as _;
 
+use crate::aws::sts::Credentials;
 use crate::cli::{self, Parsed};
+use crate::commands::debug;
+use crate::commands::{m2m, web};
+use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
-use crate::credentials_file::{self, UpsertOptions};
-use crate::debug_cmd;
 use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
-use crate::sts::Credentials;
-use crate::{config_load, exec, m2m, output, sanitize, web};
+use crate::output::credentials_file::{self, UpsertOptions};
+use crate::output::{exec, render as output};
+use crate::term::sanitize;
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
 /// ([`sanitize::lines`]).
@@ -31,7 +34,7 @@ fn print_stdout(text: &str) -> Result<()> {
 /// environment snapshot. Errors carry their exit code (see [`crate::error::Error`]).
 ///
 /// Steps: [`cli::parse`] (help and version print on stdout and return), then per command:
-/// `debug` runs [`debug_cmd::run_debug`]; the others [`config_load::load_with_warnings`], print
+/// `debug` runs [`debug::run_debug`]; the others [`config_load::load_with_warnings`], print
 /// the warnings on stderr (also when resolution fails, before the error), and dispatch.
 pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
     let inv = match cli::parse(&argv)? {
@@ -41,7 +44,7 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
     };
     if inv.command == Command::Debug {
         print_warnings(&inv.warnings);
-        return debug_cmd::run_debug(&inv, &env);
+        return debug::run_debug(&inv, &env);
     }
     // Warnings found before a configuration error still reach stderr, ahead of main's
     // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).
@@ -59,7 +62,7 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
 fn dispatch(cfg: &Config) -> Result<()> {
     match cfg.command {
         Command::ListProfiles => {
-            let (out, note) = debug_cmd::list_profiles(cfg);
+            let (out, note) = debug::list_profiles(cfg);
             if let Some(n) = note {
                 eprintln!("{}", sanitize::lines(&n));
             }
@@ -187,13 +190,4 @@ fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
         exec::run(&cfg.exec_args, &changes)?;
     }
     Ok(())
-}
-
-/// The local clock as Unix seconds (UTC); 0 if the clock is before 1970. The flows read the
-/// clock through this one function.
-pub fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }

@@ -1,34 +1,19 @@
 //! okta-aws-cli: Okta sign-in to temporary AWS IAM credentials.
 //!
-//! Pure modules (no I/O): `config`, `config_files`, `okta`, `okta_web`, `jwt`, `keys`, `saml`, `sts`,
-//! `sigv4`, `iam`, `output`, `credentials_file` (its `write` submodule excepted). I/O lives in
-//! `app`, `config_load`, `aws`, `http`, `web`, `m2m`, `exec`, `prompt`, `token_cache`,
-//! `atomic_file`.
+//! Layers, lowest first; a module imports only from layers below it:
+//! `error`, `clock` -> `term`, `fs` -> `config` -> `cli` -> `http` -> `aws`, `okta` ->
+//! `output` -> `commands` -> `app`. Each folder's `mod.rs` says which of its files are pure
+//! (text and values in, values out) and which do I/O.
 
-pub mod all_profiles;
 pub mod app;
-pub mod atomic_file;
 pub mod aws;
 pub mod cli;
+pub mod clock;
+pub mod commands;
 pub mod config;
-pub mod config_files;
-pub mod config_load;
-pub mod credentials_file;
-pub mod debug_cmd;
 pub mod error;
-pub mod exec;
+pub mod fs;
 pub mod http;
-pub mod iam;
-pub mod jwt;
-pub mod keys;
-pub mod m2m;
 pub mod okta;
-pub mod okta_web;
 pub mod output;
-pub mod prompt;
-pub mod saml;
-pub mod sanitize;
-pub mod sigv4;
-pub mod sts;
-pub mod token_cache;
-pub mod web;
+pub mod term;

@@ -25,7 +25,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::ChildExit(code)) => ExitCode::from(code.clamp(0, 255) as u8),
         Err(e) => {
-            eprintln!("Error: {}", okta_aws_cli::sanitize::lines(&e.to_string()));
+            eprintln!(
+                "Error: {}",
+                okta_aws_cli::term::sanitize::lines(&e.to_string())
+            );
             ExitCode::from(e.exit_code().clamp(0, 255) as u8)
         }
     }

@@ -15,8 +15,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use okta_aws_cli::exec;
-use okta_aws_cli::sts::Credentials;
+use okta_aws_cli::aws::sts::Credentials;
+use okta_aws_cli::output::exec;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -3,9 +3,10 @@
 
 mod support;
 
-use okta_aws_cli::jwt::{self, AssertionInput};
-use okta_aws_cli::keys::{self, PrivateKey};
-use okta_aws_cli::{m2m, okta};
+use okta_aws_cli::commands::m2m;
+use okta_aws_cli::okta::client_assertion::{self, AssertionInput};
+use okta_aws_cli::okta::oauth as okta;
+use okta_aws_cli::okta::private_key::{self, PrivateKey};
 use serde_json::{Value, json};
 use support::{SimOrg, gen_key, header};
 
@@ -20,7 +21,7 @@ fn now() -> u64 {
 }
 
 fn assertion(key: &PrivateKey, audience: &str, iat: u64, jti: &str) -> String {
-    jwt::client_assertion(
+    client_assertion::client_assertion(
         key,
         &AssertionInput {
             key_id: KID,
@@ -73,8 +74,8 @@ fn simorg_accepts_our_assertion_and_rejects_bad_ones() {
         return;
     };
     let agent = support::https_agent(&org);
-    let key = keys::load_private_key(&key_files.pkcs8, None).expect("test key");
-    let wrong = keys::load_private_key(&other_files.traditional, None).expect("other key");
+    let key = private_key::load_private_key(&key_files.pkcs8, None).expect("test key");
+    let wrong = private_key::load_private_key(&other_files.traditional, None).expect("other key");
     let endpoint = okta::token_endpoint(&org.base_url(), "default");
     let t = now();
     let send = |assertion: &str| {
@@ -213,8 +214,8 @@ fn simorg_verifies_es256_and_serves_forced_error_shapes() {
         return;
     };
     let agent = support::https_agent(&org);
-    let key = keys::load_private_key(&key_files.traditional, None).expect("sec1 key");
-    assert_eq!(key.algorithm(), keys::Algorithm::Es256);
+    let key = private_key::load_private_key(&key_files.traditional, None).expect("sec1 key");
+    assert_eq!(key.algorithm(), private_key::Algorithm::Es256);
     let endpoint = okta::token_endpoint(&org.base_url(), "default");
     let mut messages = Vec::new();
     for _ in 0..5 {
@@ -284,7 +285,7 @@ fn simorg_sts_stand_in_answers_query_api() {
         return;
     };
     let agent = support::https_agent(&org);
-    let key = keys::load_private_key(&key_files.pkcs8, None).expect("key");
+    let key = private_key::load_private_key(&key_files.pkcs8, None).expect("key");
     let endpoint = okta::token_endpoint(&org.base_url(), "default");
     let a = assertion(&key, &endpoint, now(), &m2m::new_jti().expect("jti"));
     let req = okta::m2m_token_request(&org.base_url(), "default", &a, "", "okta-aws-cli");

@@ -6,11 +6,11 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use okta_aws_cli::aws;
+use okta_aws_cli::aws::client as aws;
+use okta_aws_cli::aws::sts::Credentials;
 use okta_aws_cli::config::Env;
 use okta_aws_cli::error::Error;
 use okta_aws_cli::http::{Http, HttpOptions};
-use okta_aws_cli::sts::Credentials;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 

@@ -1,0 +1,103 @@
+//! I/O: AWS STS calls sent through the run's [`Http`] agent: unsigned Query-API POSTs of
+//! `AssumeRoleWithSAML` and `AssumeRoleWithWebIdentity` (upstream-behaviour §4.13, §5.4,
+//! §6.2). Requests are built and replies parsed by the pure [`crate::aws::sts`] module.
+
+use crate::aws::sts::{self, Credentials};
+use crate::config::Env;
+use crate::error::Result;
+use crate::http::{Http, Service};
+
+/// The `Content-Type` of STS Query-API requests.
+const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
+
+fn call(http: &Http, endpoint: &str, form: &[(&'static str, String)]) -> Result<Credentials> {
+    let reply = http.post_form(
+        Service::Aws,
+        endpoint,
+        &[("Content-Type", FORM_CONTENT_TYPE), ("Accept", "text/xml")],
+        form,
+    )?;
+    sts::parse_credentials(reply.status, &reply.body)
+}
+
+/// Exchange an Okta SAML assertion for temporary credentials with STS
+/// `AssumeRoleWithSAML` (AWS STS API Reference; unsigned request).
+///
+/// - `env`: snapshot for `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`;
+/// - `region`: the resolved STS region (`Config::sts_region`), `None` for the partition's
+///   global endpoint (see [`sts::endpoint`]);
+/// - `principal_arn`: the SAML provider (IdP) ARN; `role_arn`: the role ARN;
+/// - `saml_assertion`: the base64 `SAMLResponse` as received from Okta;
+/// - `duration_secs`: session duration in seconds (900..=43200).
+///
+/// Errors: [`crate::error::Error::Config`] for a bad endpoint setting or role ARN;
+/// [`crate::error::Error::Runtime`] for network failures (`cannot reach <host>: ...`), STS
+/// errors (`sts: <Code>: <Message>`) and unusable replies.
+pub fn assume_role_with_saml(
+    http: &Http,
+    env: &Env,
+    region: Option<&str>,
+    principal_arn: &str,
+    role_arn: &str,
+    saml_assertion: &str,
+    duration_secs: u32,
+) -> Result<Credentials> {
+    let endpoint = sts::endpoint(env, role_arn, region)?;
+    let form =
+        sts::assume_role_with_saml_form(principal_arn, role_arn, saml_assertion, duration_secs);
+    call(http, &endpoint, &form)
+}
+
+/// Exchange an Okta access token for temporary credentials with STS
+/// `AssumeRoleWithWebIdentity` (AWS STS API Reference; unsigned request).
+///
+/// - `session_name`: the role session name (`--aws-sts-role-session-name`, default
+///   `okta-aws-cli`);
+/// - `web_identity_token`: the Okta access token;
+/// - other arguments and errors as for [`assume_role_with_saml`].
+pub fn assume_role_with_web_identity(
+    http: &Http,
+    env: &Env,
+    region: Option<&str>,
+    role_arn: &str,
+    session_name: &str,
+    web_identity_token: &str,
+    duration_secs: u32,
+) -> Result<Credentials> {
+    let endpoint = sts::endpoint(env, role_arn, region)?;
+    let form = sts::assume_role_with_web_identity_form(
+        role_arn,
+        session_name,
+        web_identity_token,
+        duration_secs,
+    );
+    call(http, &endpoint, &form)
+}
+
+/// The first account alias of the account `role_arn` belongs to, via IAM
+/// `ListAccountAliases` (AWS IAM API Reference), SigV4-signed with `credentials` (the
+/// temporary credentials just issued for that role, session token included). The endpoint is
+/// the partition's global IAM endpoint, or `AWS_ENDPOINT_URL_IAM` / `AWS_ENDPOINT_URL`.
+///
+/// `now` is the signing time (UTC), read from the clock by the caller.
+///
+/// `Ok(None)` when the account has no alias. Errors: [`crate::error::Error::Runtime`] for
+/// network failures and IAM errors (`iam: <Code>: <Message>`, e.g. `AccessDenied`).
+pub fn list_account_alias(
+    http: &Http,
+    env: &Env,
+    role_arn: &str,
+    credentials: &Credentials,
+    now: time::OffsetDateTime,
+) -> Result<Option<String>> {
+    let endpoint = crate::aws::iam::endpoint_for_arn(role_arn, env)?;
+    let request = crate::aws::iam::list_account_aliases_request(&endpoint, credentials, now)?;
+    let reply = http.send(
+        Service::Aws,
+        request.method,
+        &request.url,
+        &request.header_refs(),
+        Some(request.body.as_bytes()),
+    )?;
+    crate::aws::iam::parse_list_account_aliases(reply.status, &reply.body)
+}

@@ -1,0 +1,8 @@
+//! The AWS side. PURE: `sts` (AssumeRoleWithSAML / AssumeRoleWithWebIdentity requests,
+//! endpoints and partitions, XML replies), `sigv4` (Signature Version 4), `iam`
+//! (ListAccountAliases). I/O: `client` sends those requests through the run's HTTP agent.
+
+pub mod client;
+pub mod iam;
+pub mod sigv4;
+pub mod sts;

@@ -1,0 +1,602 @@
+//! I/O: the `web` command (upstream-behaviour §4, DESIGN §2.3–2.6, §2.17): Okta device
+//! authorization -> access token (optionally cached) -> AWS Federation app -> web SSO token
+//! -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`.
+//!
+//! Requests are built and replies read by the pure [`crate::okta::web_sso`] and [`crate::okta::saml`]
+//! modules; the banner, browser, waiting indicator and chooser live in [`crate::term::prompt`].
+//! This module only sequences them, sends the requests through the run's [`Http`] agent,
+//! sleeps between token polls and talks on stderr. Nothing here writes to stdout, and no
+//! secret (token, device code, SAML assertion, credential) reaches stderr.
+
+use std::io::{IsTerminal as _, Write as _};
+
+use crate::aws::client as aws;
+use crate::aws::sts::Credentials;
+use crate::config::{Config, Format};
+use crate::error::{Error, Result};
+use crate::http::{Http, Response, Service};
+use crate::okta::saml::{self, SamlRoles};
+use crate::okta::token_cache::{self, CacheLock, CachedToken, LockFailure};
+use crate::okta::web_sso::{
+    self, ChoiceKind, Decision, FedApp, OktaTokens, OktaWeb, PollReply, Poller, Selected,
+};
+use crate::output::profile_names::{self, Planned};
+use crate::term::prompt;
+use crate::term::sanitize;
+
+/// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
+pub const DEFAULT_SESSION_DURATION: u32 = 3600;
+
+/// Printed on stderr before the one retry with a fresh device authorization
+/// (upstream-behaviour §4.16).
+pub const STALE_TOKEN_MESSAGE: &str =
+    "Cached access token appears to be stale, removing token and retrying device authorization ...";
+
+/// Added to the error when Okta rejects the token again after the retry (§4.16).
+pub const RETRY_FAILED_HINT: &str = "Authentication failed after multiple attempts. Please log out of Okta in your browser and log back in to resolve the issue.";
+
+/// OAuth error of the token exchange for an expired or revoked subject/actor token.
+const STALE_GRANT: &str = "invalid_grant";
+/// OAuth error (RFC 6750) of appLinks for an expired or revoked bearer token.
+const STALE_BEARER: &str = "invalid_token";
+
+/// True when Okta rejected the access/ID token itself: `invalid_grant` from the token
+/// exchange, or `invalid_token` from appLinks (what Okta answers for a revoked or expired
+/// bearer token before the exchange is ever reached).
+fn rejects_token(e: &Error) -> bool {
+    matches!(e.okta_code(), Some(STALE_GRANT | STALE_BEARER))
+}
+
+/// Hard cap on token polls, on top of the device code's deadline (never loop unbounded).
+const MAX_POLLS: u32 = 4000;
+
+/// Run the web flow and return the credentials to output, each with its profile name.
+///
+/// Without `--all-profiles` the result is one entry: `(cfg.profile, credentials)`.
+/// With `--all-profiles` it is one entry per (Federation app, IdP, role), named
+/// `<alias>-<idp name>-<role name>` (upstream-behaviour §4.15).
+///
+/// Sequence (upstream-behaviour §4.1): Classic-org probe; access token from the cache
+/// (`--cache-access-token`, DESIGN §2.6) or the device flow; Federation app from
+/// `--aws-acct-fed-app-id` or appLinks; token exchange; SAML; IdP and role; STS. A cached
+/// token that Okta rejects (`invalid_grant` from the token exchange, `invalid_token` from
+/// appLinks) is removed and the flow runs once more with a new device authorization; a
+/// second rejection is returned with upstream's log-out hint (never a silent exit 0). The
+/// removal happens under the cache lock, and a token a parallel run stored meanwhile is
+/// used instead of prompting again (case B29).
+///
+/// Errors: [`Error::Runtime`] for a Classic org, network, SAML and STS failures;
+/// [`Error::Okta`] for Okta API errors (device flow outcome, token exchange, appLinks);
+/// [`Error::Config`] when a choice is needed but nobody can be asked (no terminal, or
+/// `process-credentials` format), listing the choices and the flag that preselects one;
+/// [`Error::Interrupted`] when the chooser is cancelled.
+pub fn run(cfg: &Config, http: &Http) -> Result<Outcome> {
+    let okta = OktaWeb {
+        org: &cfg.org,
+        client_id: &cfg.oidc_client_id,
+        user_agent: http.user_agent(),
+    };
+    classic_org_probe(&okta, cfg, http)?;
+    let mut retried = false;
+    let mut rejected: Option<String> = None;
+    loop {
+        let (tokens, from_cache) = access_token(&okta, cfg, http, rejected.as_deref())?;
+        match federate(&okta, cfg, http, &tokens) {
+            Ok(out) => return Ok(out),
+            Err(e) if from_cache && !retried && rejects_token(&e) => {
+                // The entry is dealt with under the cache lock by the retry: another run
+                // may have stored a fresh token meanwhile, which must be used, not removed.
+                say(&format!("{STALE_TOKEN_MESSAGE}\n\n"));
+                rejected = Some(tokens.access_token.clone());
+                retried = true;
+            }
+            Err(Error::Okta { code, message })
+                if retried && matches!(code.as_deref(), Some(STALE_GRANT | STALE_BEARER)) =>
+            {
+                return Err(Error::Okta {
+                    code,
+                    message: format!("{message}\n{RETRY_FAILED_HINT}"),
+                });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Everything after the access token: app, token exchange, SAML, choice, STS.
+fn federate(okta: &OktaWeb<'_>, cfg: &Config, http: &Http, tokens: &OktaTokens) -> Result<Outcome> {
+    if cfg.all_profiles {
+        return all_profiles(okta, cfg, http, tokens);
+    }
+    let app_id = federation_app(okta, cfg, http, tokens)?;
+    let (assertion, roles) = saml_for_app(okta, http, tokens, &app_id)?;
+    let (idp, role) = choose_pair(cfg, &roles)?;
+    let duration = session_duration(cfg, &roles);
+    let creds = assume_role(cfg, http, &idp, &role, &assertion, duration)?;
+    Ok(Outcome {
+        results: vec![(cfg.profile.clone(), creds)],
+        failures: Vec::new(),
+    })
+}
+
+/// What a web run obtained: (profile name, credentials) per assumed role, and a one-line
+/// description of each role or Federation app that failed under `--all-profiles` (already
+/// reported on stderr). Outside `--all-profiles` `failures` is always empty.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// (profile name, credentials), in the order they were obtained.
+    pub results: Vec<(String, Credentials)>,
+    /// What failed (roles whose STS call failed, apps whose SAML could not be had).
+    pub failures: Vec<String>,
+}
+
+/// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
+/// §4.15), each under the profile name of [`profile_names::profile_name`] with the account
+/// alias from IAM (read once per account with the new credentials). STS failures of single
+/// roles are reported on stderr and skipped; an app whose SAML cannot be had fails the run
+/// only when nothing else succeeded. Two roles that would share a profile name are an error
+/// before anything is returned ([`profile_names::check_collisions`]).
+fn all_profiles(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    tokens: &OktaTokens,
+) -> Result<Outcome> {
+    let apps: Vec<String> = match &cfg.aws_acct_fed_app_id {
+        Some(id) => vec![id.clone()],
+        None => {
+            let apps = list_fed_apps(okta, cfg, http, tokens)?;
+            if apps.is_empty() {
+                return Err(web_sso::no_fed_apps_error(&cfg.oidc_client_id));
+            }
+            apps.into_iter().map(|a| a.id).collect()
+        }
+    };
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut out = Vec::new();
+    let mut failures = Vec::new();
+    let mut aliases: Vec<(String, Option<String>)> = Vec::new();
+    for app_id in apps {
+        let (assertion, roles) = match saml_for_app(okta, http, tokens, &app_id) {
+            Ok(v) => v,
+            Err(e) if rejects_token(&e) => return Err(e),
+            Err(e) => {
+                say(&format!(
+                    "failed to fetch the SAML assertion of Federation app \"{app_id}\": {e}\n"
+                ));
+                failures.push(format!("Federation app {app_id}: {e}"));
+                continue;
+            }
+        };
+        let duration = session_duration(cfg, &roles);
+        for (idp, role) in roles.pairs() {
+            if planned
+                .iter()
+                .any(|p| p.idp_arn == idp && p.role_arn == role)
+            {
+                continue;
+            }
+            let creds = match assume_role(cfg, http, idp, role, &assertion, duration) {
+                Ok(c) => c,
+                Err(e) => {
+                    say(&format!(
+                        "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
+                    ));
+                    failures.push(format!("role {role}: {e}"));
+                    continue;
+                }
+            };
+            let account = profile_names::account_id(role).unwrap_or("").to_string();
+            let alias = match aliases.iter().find(|(a, _)| *a == account) {
+                Some((_, alias)) => alias.clone(),
+                None => {
+                    let alias = account_alias(cfg, http, role, &creds, &account);
+                    aliases.push((account, alias.clone()));
+                    alias
+                }
+            };
+            let profile = profile_names::profile_name(alias.as_deref(), idp, role);
+            planned.push(Planned {
+                profile: profile.clone(),
+                idp_arn: idp.to_string(),
+                role_arn: role.to_string(),
+            });
+            out.push((profile, creds));
+        }
+    }
+    profile_names::check_collisions(&planned)?;
+    if out.is_empty() && !failures.is_empty() {
+        return Err(Error::runtime(failures.join("\n")));
+    }
+    if out.is_empty() {
+        return Err(Error::runtime(
+            "--all-profiles: no role could be assumed (see the messages above)",
+        ));
+    }
+    Ok(Outcome {
+        results: out,
+        failures,
+    })
+}
+
+/// The account alias via IAM `ListAccountAliases` signed with `creds`; `None` (and a note
+/// on stderr) when it cannot be read or the account has none: the profile is then named by
+/// the account id.
+fn account_alias(
+    cfg: &Config,
+    http: &Http,
+    role: &str,
+    creds: &Credentials,
+    account: &str,
+) -> Option<String> {
+    match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc()) {
+        Ok(Some(alias)) => Some(alias),
+        Ok(None) => None,
+        Err(e) => {
+            say(&format!(
+                "WARNING: unable to determine the account alias of {account} ({e}); naming its profiles by account id\n"
+            ));
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Steps
+// ---------------------------------------------------------------------------------------
+
+/// Send one request built by [`okta_web`] to the Okta org.
+fn send(http: &Http, req: &web_sso::Request) -> Result<Response> {
+    let body = req.body_bytes();
+    http.send(
+        Service::Okta,
+        req.method_str(),
+        &req.url,
+        &req.header_pairs(),
+        body.as_deref(),
+    )
+}
+
+/// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.
+fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()> {
+    match send(http, &okta.classic_org_probe()) {
+        Ok(resp) => web_sso::check_classic_org(&cfg.org, &resp),
+        Err(_) => Ok(()),
+    }
+}
+
+fn cache_file(cfg: &Config) -> std::path::PathBuf {
+    token_cache::cache_path(&cfg.home, &cfg.org.host, &cfg.oidc_client_id)
+}
+
+/// The Okta access and ID tokens, and whether they came from the cache.
+///
+/// With `--cache-access-token` the cache entry is locked while it is read and, when it is
+/// absent or stale, while the device flow runs, so parallel runs prompt once (case B29).
+/// A busy lock is announced on stderr and waited on for at most
+/// [`token_cache::LOCK_WAIT`], then the run fails naming the lock file. A lock that cannot
+/// be taken at all (unwritable directory, ...) is a warning: the run goes on without the
+/// cache (no read, no write).
+///
+/// `rejected`: the access token Okta just rejected (the retry after a stale token). Under
+/// the lock the entry is read again: a different token (stored by a parallel run
+/// meanwhile) is used; the rejected one is removed and the device flow runs.
+fn access_token(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    rejected: Option<&str>,
+) -> Result<(OktaTokens, bool)> {
+    if !cfg.cache_access_token {
+        return Ok((device_flow(okta, cfg, http)?, false));
+    }
+    let path = cache_file(cfg);
+    let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
+        say(&format!(
+            "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
+            lock.display()
+        ))
+    }) {
+        Ok(lock) => lock,
+        Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+        Err(LockFailure::Unusable(m)) => {
+            say(&format!(
+                "WARNING: {m}; continuing without the access token cache\n"
+            ));
+            return Ok((device_flow(okta, cfg, http)?, false));
+        }
+    };
+    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    match token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now) {
+        Some(cached) if rejected != Some(cached.access_token.as_str()) => {
+            let tokens = OktaTokens {
+                access_token: cached.access_token,
+                id_token: cached.id_token,
+                token_type: cached.token_type,
+                scope: cached.scope,
+                ..OktaTokens::default()
+            };
+            return Ok((tokens, true));
+        }
+        Some(_) => {
+            // The rejected token: remove it so a failed device flow cannot leave it behind.
+            if let Err(e) = token_cache::remove(&path) {
+                say(&format!("WARNING: {e}\n"));
+            }
+        }
+        None => {}
+    }
+    let start = crate::clock::unix_now();
+    let tokens = device_flow(okta, cfg, http)?;
+    let entry = CachedToken {
+        org: cfg.org.host.clone(),
+        client_id: cfg.oidc_client_id.clone(),
+        access_token: tokens.access_token.clone(),
+        id_token: tokens.id_token.clone(),
+        token_type: tokens.token_type.clone(),
+        scope: tokens.scope.clone(),
+        expires_at: i64::try_from(start.saturating_add(tokens.expires_in.unwrap_or(3600)))
+            .unwrap_or(i64::MAX),
+    };
+    if let Err(e) = token_cache::store(&path, &entry) {
+        say(&format!("WARNING: {e}\n"));
+    }
+    Ok((tokens, false))
+}
+
+/// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN
+/// §2.5): authorize, show the URL (QR code, browser), poll at the server's interval until
+/// approved, denied or expired.
+fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
+    let resp = send(http, &okta.device_authorize())?;
+    let auth = web_sso::parse_device_authorization(&resp)?;
+    let start = crate::clock::unix_now();
+    let url = auth.verification_uri_complete.as_str();
+    let opens = cfg.open_browser || cfg.open_browser_command.is_some();
+    let qr = if cfg.qr_code {
+        match prompt::render_qr(url) {
+            Ok(q) => Some(q),
+            Err(e) => {
+                say(&format!("WARNING: {e}\n"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    say(&prompt::device_banner(
+        url,
+        &auth.user_code,
+        opens,
+        qr.as_deref(),
+    ));
+    if opens {
+        for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
+            say(&format!("WARNING: {warning}\n"));
+        }
+    }
+    let mut poller = Poller::new(auth.interval, auth.expires_in, start);
+    let mut indicator = prompt::WaitIndicator::new(prompt::stderr_is_tty() && !quiet(cfg));
+    let mut wait = poller.first_wait();
+    let poll = okta.device_token(&auth.device_code);
+    for _ in 0..MAX_POLLS {
+        indicator.sleep(wait);
+        let sent = send(http, &poll);
+        let decision = match &sent {
+            Ok(resp) => poller.next(PollReply::Response(resp), crate::clock::unix_now()),
+            Err(e) => poller.next(
+                PollReply::NetworkError(&e.to_string()),
+                crate::clock::unix_now(),
+            ),
+        };
+        match decision {
+            Decision::Wait(secs) => wait = secs,
+            Decision::Done(tokens) => {
+                indicator.finish();
+                return Ok(tokens);
+            }
+            Decision::Fail(e) => {
+                indicator.finish();
+                return Err(e);
+            }
+        }
+    }
+    indicator.finish();
+    Err(Error::runtime(
+        "device authorization: gave up after too many token polls, run the command again",
+    ))
+}
+
+/// Every AWS Federation app (`appName` `amazon_aws`) of the user's appLinks, following
+/// `Link: rel="next"` pages (at most [`web_sso::MAX_APP_LINK_PAGES`]). Each app is kept
+/// once, by id, first seen wins ([`web_sso::add_new_apps`]); paging stops when the next
+/// URL is one already fetched (a loop).
+fn list_fed_apps(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    tokens: &OktaTokens,
+) -> Result<Vec<FedApp>> {
+    let mut apps = Vec::new();
+    let mut url = okta.app_links_url();
+    let mut fetched: Vec<String> = Vec::new();
+    for _ in 0..web_sso::MAX_APP_LINK_PAGES {
+        let resp = send(http, &okta.app_links(&url, tokens))?;
+        web_sso::add_new_apps(&mut apps, web_sso::parse_app_links(&resp)?);
+        fetched.push(url.clone());
+        match web_sso::next_page_url(&resp, &cfg.org) {
+            Some(next) if !fetched.contains(&next) => url = next,
+            _ => return Ok(apps),
+        }
+    }
+    say(&format!(
+        "WARNING: appLinks has more than {} pages; the rest is ignored\n",
+        web_sso::MAX_APP_LINK_PAGES
+    ));
+    Ok(apps)
+}
+
+/// The Federation app id: `--aws-acct-fed-app-id`, else the only (or preselected, or
+/// chosen) `amazon_aws` app of appLinks (upstream-behaviour §4.8).
+fn federation_app(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    tokens: &OktaTokens,
+) -> Result<String> {
+    if let Some(id) = &cfg.aws_acct_fed_app_id {
+        return Ok(id.clone());
+    }
+    let apps = list_fed_apps(okta, cfg, http, tokens)?;
+    if apps.is_empty() {
+        return Err(web_sso::no_fed_apps_error(&cfg.oidc_client_id));
+    }
+    match web_sso::choose_fed_app(&apps, cfg.aws_iam_idp.as_deref())? {
+        Selected::Chosen(id) => Ok(id),
+        Selected::Ask(choices) => ask(cfg, ChoiceKind::FedApp, &choices),
+    }
+}
+
+/// Token exchange for app `app_id`, then the SAML page: the base64 SAML Response (as STS
+/// receives it) and the roles it carries. Warnings about odd Role values go to stderr.
+fn saml_for_app(
+    okta: &OktaWeb<'_>,
+    http: &Http,
+    tokens: &OktaTokens,
+    app_id: &str,
+) -> Result<(String, SamlRoles)> {
+    let resp = send(http, &okta.token_exchange(tokens, app_id)?)?;
+    let sso = web_sso::parse_token_exchange(&resp)?;
+    let resp = send(http, &okta.saml_page(&sso))?;
+    let assertion = web_sso::parse_saml_page(&resp, &okta.saml_url())?;
+    let roles = saml::parse_saml_response(&assertion)?;
+    for w in &roles.warnings {
+        say(&format!("WARNING: {w}\n"));
+    }
+    Ok((assertion, roles))
+}
+
+/// Choose the IdP and role (upstream-behaviour §4.12, DESIGN §2.17) and echo them on stderr.
+fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
+    let idp = match web_sso::choose_idp(
+        roles,
+        cfg.aws_iam_idp.as_deref(),
+        cfg.aws_iam_role.as_deref(),
+        &cfg.idp_labels,
+        &cfg.role_labels,
+    )? {
+        Selected::Chosen(v) => v,
+        Selected::Ask(choices) => ask(cfg, ChoiceKind::Idp, &choices)?,
+    };
+    echo(cfg, "IdP", &idp, &cfg.idp_labels);
+    let role =
+        match web_sso::choose_role(roles, &idp, cfg.aws_iam_role.as_deref(), &cfg.role_labels)? {
+            Selected::Chosen(v) => v,
+            Selected::Ask(choices) => ask(cfg, ChoiceKind::Role, &choices)?,
+        };
+    echo(cfg, "Role", &role, &cfg.role_labels);
+    Ok((idp, role))
+}
+
+/// Ask the user to choose; without a terminal, or in `process-credentials` format, fail
+/// with the list of choices and the flag instead of waiting (DESIGN §2.17).
+fn ask(cfg: &Config, kind: ChoiceKind, choices: &[web_sso::Choice]) -> Result<String> {
+    if cfg.format == Format::ProcessCredentials || !prompt::can_prompt() {
+        return Err(web_sso::no_tty_error(kind, choices));
+    }
+    let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
+    let index = prompt::choose(kind.title(), &labels)?;
+    choices
+        .get(index)
+        .map(|c| c.value.clone())
+        .ok_or_else(|| Error::runtime("the chooser returned no choice"))
+}
+
+/// `  IdP: <label>` / `  Role: <label>` on stderr (not in `process-credentials` format,
+/// whose caller shows no chatter). Styled when stdout and stderr are terminals.
+fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
+    if quiet(cfg) {
+        return;
+    }
+    if cfg.debug {
+        say(&web_sso::label_debug(word, arn, labels));
+    }
+    let label = web_sso::label_for(arn, labels).unwrap_or(arn);
+    let color = std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal()
+        && !cfg.env.contains_key("NO_COLOR");
+    say_styled(&prompt::selection_line(word, label, color));
+}
+
+/// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
+fn session_duration(cfg: &Config, roles: &SamlRoles) -> u32 {
+    cfg.session_duration
+        .or(roles.session_duration)
+        .unwrap_or(DEFAULT_SESSION_DURATION)
+}
+
+/// STS `AssumeRoleWithSAML` with upstream's error wording (upstream-behaviour §4.13).
+fn assume_role(
+    cfg: &Config,
+    http: &Http,
+    idp: &str,
+    role: &str,
+    assertion: &str,
+    duration: u32,
+) -> Result<Credentials> {
+    aws::assume_role_with_saml(
+        http,
+        &cfg.env,
+        cfg.sts_region.as_deref(),
+        idp,
+        role,
+        assertion,
+        duration,
+    )
+    .map_err(|e| match e {
+        Error::Runtime(m) => Error::Runtime(format!(
+            "STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}"
+        )),
+        other => other,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------
+
+/// `process-credentials` callers (the AWS SDKs) show no chatter: no IdP/Role lines and no
+/// waiting indicator. The device banner is still printed, since the user must see it.
+fn quiet(cfg: &Config) -> bool {
+    cfg.format == Format::ProcessCredentials
+}
+
+/// Write a human message on stderr (never stdout), control characters from server or file
+/// text escaped ([`sanitize::lines`]; line breaks and tabs kept).
+fn say(text: &str) {
+    say_styled(&sanitize::lines(text));
+}
+
+/// Write text that carries our own ANSI styling on stderr as is; every outside value in it
+/// must already have gone through [`sanitize::line`] (as [`prompt::selection_line`] does).
+fn say_styled(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_duration_prefers_user_then_assertion_then_default() {
+        let mut cfg = Config::default();
+        let mut roles = SamlRoles::default();
+        assert_eq!(session_duration(&cfg, &roles), 3600);
+        roles.session_duration = Some(7200);
+        assert_eq!(session_duration(&cfg, &roles), 7200);
+        cfg.session_duration = Some(900);
+        assert_eq!(session_duration(&cfg, &roles), 900);
+    }
+}

@@ -1,0 +1,139 @@
+//! PURE: the settings as the command line gave them, before resolution: the input that
+//! [`crate::cli::parse`] produces and [`crate::config::resolve`] consumes. It lives below
+//! both so that `config` never imports `cli`.
+
+use crate::config::Command;
+
+/// The command-line values as given; `None` means "not on the command line" so that the
+/// lower layers (env, `.env`, okta.yaml) apply. Booleans are `Some(false)` after
+/// `--flag=false`. Strings are raw (session duration and format are checked by
+/// [`crate::config::resolve`], which names the flag in its errors).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// `--org-domain`/`-o`.
+    pub org_domain: Option<String>,
+    /// `--oidc-client-id`/`-c`.
+    pub oidc_client_id: Option<String>,
+    /// `--aws-iam-role`/`-r`.
+    pub aws_iam_role: Option<String>,
+    /// `--aws-session-duration`/`-s` (or the deprecated `--session-duration`), seconds.
+    pub aws_session_duration: Option<String>,
+    /// `--profile`/`-p`.
+    pub profile: Option<String>,
+    /// `--format`/`-f`.
+    pub format: Option<String>,
+    /// `--aws-region`/`-n`.
+    pub aws_region: Option<String>,
+    /// `--aws-credentials`/`-w`.
+    pub aws_credentials: Option<String>,
+    /// `--write-aws-credentials`/`-z`.
+    pub write_aws_credentials: Option<bool>,
+    /// `--legacy-aws-variables`/`-l`.
+    pub legacy_aws_variables: Option<bool>,
+    /// `--expiry-aws-variables`/`-x`.
+    pub expiry_aws_variables: Option<bool>,
+    /// `--cache-access-token`/`-e`.
+    pub cache_access_token: Option<bool>,
+    /// `--debug`/`-g`.
+    pub debug: Option<bool>,
+    /// `--debug-api-calls`/`-d`.
+    pub debug_api_calls: Option<bool>,
+    /// `--exec`/`-j`.
+    pub exec: Option<bool>,
+    /// `--short-user-agent`/`-y`.
+    pub short_user_agent: Option<bool>,
+    /// web `--aws-acct-fed-app-id`/`-a`.
+    pub aws_acct_fed_app_id: Option<String>,
+    /// web `--aws-iam-idp`/`-i`.
+    pub aws_iam_idp: Option<String>,
+    /// web `--qr-code`/`-q`.
+    pub qr_code: Option<bool>,
+    /// web `--open-browser`/`-b`.
+    pub open_browser: Option<bool>,
+    /// web `--open-browser-command`/`-m`.
+    pub open_browser_command: Option<String>,
+    /// web `--all-profiles`/`-k`.
+    pub all_profiles: Option<bool>,
+    /// m2m `--key-id`/`-i`.
+    pub key_id: Option<String>,
+    /// m2m `--private-key`/`-k`.
+    pub private_key: Option<String>,
+    /// m2m `--private-key-file`/`-b`.
+    pub private_key_file: Option<String>,
+    /// m2m `--custom-scope`/`-m`.
+    pub custom_scope: Option<String>,
+    /// m2m `--authz-id`/`-u`.
+    pub authz_id: Option<String>,
+    /// m2m `--aws-sts-role-session-name`/`-q`.
+    pub aws_sts_role_session_name: Option<String>,
+}
+
+/// Debug output redacts `private_key`.
+impl std::fmt::Debug for Flags {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut shown = self.clone();
+        if shown.private_key.is_some() {
+            shown.private_key = Some("<redacted>".into());
+        }
+        f.debug_struct("Flags")
+            .field("org_domain", &shown.org_domain)
+            .field("oidc_client_id", &shown.oidc_client_id)
+            .field("aws_iam_role", &shown.aws_iam_role)
+            .field("aws_session_duration", &shown.aws_session_duration)
+            .field("profile", &shown.profile)
+            .field("format", &shown.format)
+            .field("aws_region", &shown.aws_region)
+            .field("aws_credentials", &shown.aws_credentials)
+            .field("write_aws_credentials", &shown.write_aws_credentials)
+            .field("legacy_aws_variables", &shown.legacy_aws_variables)
+            .field("expiry_aws_variables", &shown.expiry_aws_variables)
+            .field("cache_access_token", &shown.cache_access_token)
+            .field("debug", &shown.debug)
+            .field("debug_api_calls", &shown.debug_api_calls)
+            .field("exec", &shown.exec)
+            .field("short_user_agent", &shown.short_user_agent)
+            .field("aws_acct_fed_app_id", &shown.aws_acct_fed_app_id)
+            .field("aws_iam_idp", &shown.aws_iam_idp)
+            .field("qr_code", &shown.qr_code)
+            .field("open_browser", &shown.open_browser)
+            .field("open_browser_command", &shown.open_browser_command)
+            .field("all_profiles", &shown.all_profiles)
+            .field("key_id", &shown.key_id)
+            .field("private_key", &shown.private_key)
+            .field("private_key_file", &shown.private_key_file)
+            .field("custom_scope", &shown.custom_scope)
+            .field("authz_id", &shown.authz_id)
+            .field(
+                "aws_sts_role_session_name",
+                &shown.aws_sts_role_session_name,
+            )
+            .finish()
+    }
+}
+
+/// A parsed command line that runs a command.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Invocation {
+    /// The subcommand (`web` when none was named).
+    pub command: Command,
+    /// The flags as given.
+    pub flags: Flags,
+    /// Every word after the first `--` (program first); never parsed as our flags.
+    pub exec_args: Vec<String>,
+    /// Deprecation notices from the command line (printed as `WARNING: ...`).
+    pub warnings: Vec<String>,
+}
+
+/// The boolean words [`parse_bool`] accepts, as every boolean error message lists them
+/// (flags, environment, `.env`, okta.yaml).
+pub const BOOL_WORDS: &str = "true/false, 1/0, yes/no or on/off (any case)";
+
+/// Parse a boolean word: true/false, 1/0, yes/no, on/off, any case, surrounding spaces
+/// ignored ([`BOOL_WORDS`]). `None` for anything else.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}

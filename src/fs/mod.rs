@@ -1,0 +1,4 @@
+//! I/O: files that hold secrets: private directories (0700), atomic replacement (temp file,
+//! fsync, rename) with 0600 files, and exclusive lock files with bounded waits.
+
+pub mod atomic_file;

@@ -1,0 +1,434 @@
+//! The Okta access-token cache of `--cache-access-token` (DESIGN §2.6, case B29).
+//!
+//! One file per (org, OIDC client id) under `<home>/.okta/awscli-access-tokens/`, named by a
+//! hash of the pair, so switching orgs or clients never reuses the wrong token. Each file
+//! holds one JSON object (see [`CachedToken`]); it is created with mode 0600 inside a 0700
+//! directory and replaced atomically (temp file in the same directory, fsync, rename), so a
+//! reader never sees a half-written file. A sibling `.lock` file serialises parallel runs:
+//! the first one runs the device flow while the others wait, then reuse its token.
+//!
+//! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`] and
+//! [`CacheLock::acquire`] touch the disk, the last two through [`crate::fs::atomic_file`].
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::fs::atomic_file::{self, LockError, LockWait};
+
+/// A token counts as valid until this many seconds before its expiry.
+pub const EXPIRY_MARGIN_SECS: i64 = 60;
+
+/// One cached device-flow result.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedToken {
+    /// Org authority the token was issued by, e.g. `example.okta.com`.
+    pub org: String,
+    /// OIDC client id the token was issued to.
+    pub client_id: String,
+    /// OAuth access token (secret).
+    pub access_token: String,
+    /// OpenID Connect id token (secret); the token exchange's subject token.
+    pub id_token: String,
+    /// Usually `Bearer`.
+    pub token_type: String,
+    /// Granted scopes, space-separated.
+    #[serde(default)]
+    pub scope: String,
+    /// Expiry as unix seconds (UTC).
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for CachedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedToken")
+            .field("org", &self.org)
+            .field("client_id", &self.client_id)
+            .field("access_token", &"<redacted>")
+            .field("id_token", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl CachedToken {
+    /// True when the token is still usable at `now` (unix seconds), keeping
+    /// [`EXPIRY_MARGIN_SECS`] in hand.
+    pub fn is_fresh(&self, now: i64) -> bool {
+        now < self.expires_at.saturating_sub(EXPIRY_MARGIN_SECS)
+    }
+}
+
+/// The cache file for an org authority and client id:
+/// `<home>/.okta/awscli-access-tokens/<first 16 hex digits of sha256("org\nclient")>.json`.
+pub fn cache_path(home: &Path, org: &str, client_id: &str) -> PathBuf {
+    let digest = Sha256::digest(format!("{org}\n{client_id}").as_bytes());
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    home.join(".okta")
+        .join("awscli-access-tokens")
+        .join(format!("{name}.json"))
+}
+
+/// Parse cache-file text. Returns the token only if it parses, belongs to this org and
+/// client id, is fresh at `now` (unix seconds) and its tokens are usable
+/// ([`crate::okta::web_sso::check_tokens`]: access and ID token present, token type one
+/// printable word); anything else counts as absent, so a broken entry leads to a new
+/// device authorization instead of failing every later run.
+pub fn parse(text: &str, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
+    let token: CachedToken = serde_json::from_str(text).ok()?;
+    (token.org == org
+        && token.client_id == client_id
+        && crate::okta::web_sso::check_tokens(
+            &token.access_token,
+            &token.id_token,
+            &token.token_type,
+        )
+        .is_ok()
+        && token.is_fresh(now))
+    .then_some(token)
+}
+
+/// Render the cache-file text (compact JSON, no trailing newline).
+pub fn render(token: &CachedToken) -> String {
+    // Serialising plain strings and integers cannot fail.
+    serde_json::to_string(token).unwrap_or_default()
+}
+
+/// Read the cache entry for this org and client id; `None` when absent, not a regular
+/// file, unreadable, foreign, stale or unusable (see [`parse`]).
+pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
+    // Only a regular file is read: a FIFO put there would block the run (holding the lock).
+    if !fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let text = fs::read_to_string(path).ok()?;
+    parse(&text, org, client_id, now)
+}
+
+/// Write the cache entry atomically ([`crate::fs::atomic_file::replace`]): directory created
+/// 0700, file 0600, temp file in the same directory, fsync, rename. Errors name the path.
+pub fn store(path: &Path, token: &CachedToken) -> Result<()> {
+    let dir = path.parent().ok_or_else(|| {
+        Error::runtime(format!("token cache path {} has no parent", path.display()))
+    })?;
+    create_private_dir(dir)?;
+    atomic_file::replace(path, render(token).as_bytes(), 0o600)
+        .map_err(|e| Error::runtime(format!("cannot write token cache {}: {e}", path.display())))
+}
+
+/// Delete the cache entry (a stale token Okta rejected). A missing file is not an error.
+pub fn remove(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::runtime(format!(
+            "cannot remove stale token cache {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// How long a run waits for another run's cache lock before giving up (seconds): the
+/// holder runs at most one device flow, and an Okta device code lives 10 minutes (its
+/// `expires_in`, [`crate::okta::web_sso::DEFAULT_EXPIRES_IN`]); a holder that keeps the lock
+/// longer is stopped (Ctrl-Z) or stuck, and waiting on it silently would hang every run.
+pub const LOCK_WAIT: Duration = Duration::from_secs(600);
+
+/// The lock file of a cache file: `<cache file without .json>.lock`.
+pub fn lock_path(cache_file: &Path) -> PathBuf {
+    cache_file.with_extension("lock")
+}
+
+/// An exclusive lock on `<cache file>.lock`, held while one run checks the cache and, if
+/// needed, runs the device flow. Released on drop; the OS releases it if the process dies,
+/// so a killed run never blocks the next one.
+#[derive(Debug)]
+pub struct CacheLock {
+    _file: File,
+}
+
+/// Why [`CacheLock::acquire`] returned without the lock.
+#[derive(Debug)]
+pub enum LockFailure {
+    /// The lock file cannot be created, opened or locked (unwritable directory, a path
+    /// that is not a file, ...): the cache cannot be used safely, but the run can go on
+    /// without it. The message names the lock file.
+    Unusable(String),
+    /// Another run held the lock for the whole wait. The message names the lock file.
+    TimedOut(String),
+}
+
+impl LockFailure {
+    /// The one-line message, naming the lock file.
+    pub fn message(&self) -> &str {
+        match self {
+            LockFailure::Unusable(m) | LockFailure::TimedOut(m) => m,
+        }
+    }
+}
+
+impl CacheLock {
+    /// Take the lock for this cache file: one try; if another run holds it, call
+    /// `on_wait(<lock file>)` once (the caller tells the user) and poll for at most
+    /// `max_wait` (normally [`LOCK_WAIT`]). The lock file is created with mode 0600 in a
+    /// 0700 directory.
+    ///
+    /// Errors: [`LockFailure::Unusable`] when the lock file cannot be made or locked;
+    /// [`LockFailure::TimedOut`] when it stayed busy for `max_wait`.
+    pub fn acquire(
+        cache_file: &Path,
+        max_wait: Duration,
+        on_wait: impl FnOnce(&Path),
+    ) -> std::result::Result<CacheLock, LockFailure> {
+        let lock_path = lock_path(cache_file);
+        let unusable = |e: &dyn std::fmt::Display| {
+            LockFailure::Unusable(format!(
+                "cannot lock token cache {}: {e}",
+                lock_path.display()
+            ))
+        };
+        if let Some(dir) = lock_path.parent() {
+            create_private_dir(dir).map_err(|e| unusable(&e))?;
+        }
+        let wait = |limit| atomic_file::lock_exclusive(&lock_path, LockWait::AtMost(limit));
+        match wait(Duration::ZERO) {
+            Ok(file) => return Ok(CacheLock { _file: file }),
+            Err(LockError::Io(e)) => return Err(unusable(&e)),
+            Err(LockError::TimedOut) => on_wait(&lock_path),
+        }
+        match wait(max_wait) {
+            Ok(file) => Ok(CacheLock { _file: file }),
+            Err(LockError::Io(e)) => Err(unusable(&e)),
+            Err(LockError::TimedOut) => Err(LockFailure::TimedOut(format!(
+                "another okta-aws-cli run kept the token cache lock {} for {} s; \
+                 if no other run is signing in (a stopped one holds it too), end it and try again",
+                lock_path.display(),
+                max_wait.as_secs()
+            ))),
+        }
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    atomic_file::create_private_dirs(dir)
+        .map_err(|e| Error::runtime(format!("cannot create directory {}: {e}", dir.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(org: &str, client: &str, expires_at: i64) -> CachedToken {
+        CachedToken {
+            org: org.into(),
+            client_id: client.into(),
+            access_token: "at-123".into(),
+            id_token: "id-456".into(),
+            token_type: "Bearer".into(),
+            scope: "openid".into(),
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn path_is_keyed_by_org_and_client() {
+        let home = Path::new("/home/u");
+        let a = cache_path(home, "a.okta.com", "c1");
+        let b = cache_path(home, "b.okta.com", "c1");
+        let c = cache_path(home, "a.okta.com", "c2");
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert!(a.starts_with("/home/u/.okta/awscli-access-tokens"));
+        assert_eq!(a, cache_path(home, "a.okta.com", "c1"));
+        // "a\nb" + "c" must not collide with "a" + "b\nc"-style joins of other pairs.
+        assert_ne!(cache_path(home, "ab", "c"), cache_path(home, "a", "bc"));
+    }
+
+    #[test]
+    fn parse_checks_owner_and_freshness() {
+        let t = token("o", "c", 1000);
+        let text = render(&t);
+        assert_eq!(parse(&text, "o", "c", 900), Some(t.clone()));
+        // Within the 60 s margin: stale.
+        assert_eq!(parse(&text, "o", "c", 940), None);
+        assert_eq!(parse(&text, "other", "c", 900), None);
+        assert_eq!(parse(&text, "o", "other", 900), None);
+        assert_eq!(parse("{not json", "o", "c", 900), None);
+        assert_eq!(parse("", "o", "c", 900), None);
+    }
+
+    #[test]
+    fn extreme_expiry_times_never_overflow() {
+        // A cache file is input: i64::MIN must not underflow the margin subtraction.
+        assert!(!token("o", "c", i64::MIN).is_fresh(0));
+        assert!(!token("o", "c", i64::MIN).is_fresh(i64::MIN));
+        assert!(token("o", "c", i64::MAX).is_fresh(i64::MAX - 61));
+        let text = render(&token("o", "c", i64::MIN));
+        assert_eq!(parse(&text, "o", "c", 0), None);
+    }
+
+    #[test]
+    fn entries_with_unusable_tokens_count_as_absent() {
+        let good = token("o", "c", 1000);
+        assert!(parse(&render(&good), "o", "c", 900).is_some());
+        let broken: [fn(&mut CachedToken); 6] = [
+            |t| t.id_token.clear(),
+            |t| t.access_token.clear(),
+            |t| t.token_type.clear(),
+            |t| t.token_type = "Bearer\r\nX: y".into(),
+            |t| t.token_type = "Be arer".into(),
+            |t| t.access_token = "at 123".into(),
+        ];
+        for (i, spoil) in broken.iter().enumerate() {
+            let mut t = good.clone();
+            spoil(&mut t);
+            assert_eq!(parse(&render(&t), "o", "c", 900), None, "case {i}");
+        }
+        // An entry written without the id_token field at all.
+        let text = r#"{"org":"o","client_id":"c","access_token":"a","token_type":"Bearer","expires_at":1000}"#;
+        assert_eq!(parse(text, "o", "c", 900), None);
+    }
+
+    #[test]
+    fn debug_hides_tokens() {
+        let shown = format!("{:?}", token("o", "c", 1));
+        assert!(!shown.contains("at-123") && !shown.contains("id-456"));
+    }
+
+    #[test]
+    fn store_load_remove_round_trip_with_private_modes() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        let t = token("o", "c", 10_000);
+        store(&path, &t).unwrap();
+        assert_eq!(load(&path, "o", "c", 100), Some(t.clone()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            let dmode = fs::metadata(path.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(dmode, 0o700);
+        }
+        // No temp files left behind.
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        remove(&path).unwrap();
+        assert_eq!(load(&path, "o", "c", 100), None);
+        remove(&path).unwrap();
+    }
+
+    #[test]
+    fn lock_serialises_holders() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        let inside = Arc::new(AtomicUsize::new(0));
+        let max_seen = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, inside, max_seen) = (path.clone(), inside.clone(), max_seen.clone());
+                std::thread::spawn(move || {
+                    let _lock = CacheLock::acquire(&path, LOCK_WAIT, |_| {}).unwrap();
+                    let n = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                    max_seen.fetch_max(n, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(max_seen.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn busy_lock_says_so_once_then_gives_up_naming_the_lock_file() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        let held = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("free lock")).unwrap();
+        let mut told = Vec::new();
+        let started = std::time::Instant::now();
+        let err = CacheLock::acquire(&path, Duration::from_millis(150), |p| {
+            told.push(p.to_path_buf())
+        })
+        .unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(150));
+        assert_eq!(told, vec![lock_path(&path)]);
+        let LockFailure::TimedOut(msg) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            msg.contains(&lock_path(&path).display().to_string()),
+            "{msg}"
+        );
+        // Released by the holder while another waits: the waiter gets it.
+        let waiter = {
+            let path = path.clone();
+            std::thread::spawn(move || CacheLock::acquire(&path, Duration::from_secs(10), |_| {}))
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        drop(held);
+        assert!(waiter.join().unwrap().is_ok());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(lock_path(&path)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[test]
+    fn unusable_lock_paths_are_reported_not_waited_on() {
+        let home = tempfile::tempdir().unwrap();
+        // The lock path is a directory.
+        let path = cache_path(home.path(), "o", "c");
+        fs::create_dir_all(lock_path(&path)).unwrap();
+        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
+        assert!(
+            err.message().starts_with("cannot lock token cache "),
+            "{err:?}"
+        );
+        // The cache directory's parent is a regular file.
+        let blocked = tempfile::tempdir().unwrap();
+        fs::write(blocked.path().join(".okta"), "not a directory").unwrap();
+        let path = cache_path(blocked.path(), "o", "c");
+        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_place_of_the_cache_file_is_absent_not_a_hang() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(load(&path, "o", "c", 0));
+        });
+        let loaded = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("load hung on a FIFO");
+        assert_eq!(loaded, None);
+    }
+}

@@ -1,0 +1,1106 @@
+//! Upsert profiles into the AWS shared credentials file (DESIGN §2.7, upstream-behaviour §7.2–7.3).
+//!
+//! Two layers, kept apart:
+//! * PURE ([`upsert`], [`upsert_all`]): a line-preserving editor. It takes the file's text and
+//!   returns the new text plus warnings; nothing outside the profile's own section changes
+//!   (comments, blank lines, order, other sections, CRLF/LF, a UTF-8 BOM stay byte-identical).
+//! * I/O ([`write_profiles`]): follows a symlink to its target, creates missing directories
+//!   (mode 0700), holds an exclusive lock on a sibling lock file for the read-modify-write,
+//!   and replaces the file atomically (temp file in the same directory, fsync, rename, fsync
+//!   of the directory), with mode 0600 for a new file and the old mode for an existing one.
+//!
+//! # Keys we own
+//! In the profile's section we set `aws_access_key_id`, `aws_secret_access_key`,
+//! `aws_session_token`, `aws_security_token` (only with `--legacy-aws-variables`),
+//! `x_security_token_expires` (only with `--expiry-aws-variables`; the STS expiration in RFC
+//! 3339 UTC) and `region` (only when a region is configured). When their option is off, an
+//! existing `aws_security_token` / `x_security_token_expires` is stale: it is commented out
+//! (`# aws_security_token    = OLD`) and a warning names it. Every other key (`region` when no
+//! region is configured, `output`, `credential_process`, …) is left active and untouched;
+//! unlike upstream (okta/okta-aws-cli#79) we never comment out foreign keys.
+//!
+//! # Parsing rules
+//! Lines are read the way Python's `configparser` (used by botocore) reads them: a header is
+//! `[name]` (the name compared exactly after trimming the whitespace inside the brackets);
+//! `#` / `;` start comment lines; a key line is `key = value` or `key: value` (key names
+//! compared ASCII-case-insensitively, as `configparser` lower-cases them); an indented line
+//! right after a key line continues that key's value. Lines that fit none of these are kept
+//! as they are: the file is never refused for lines outside our section.
+//!
+//! # Duplicates (case B23)
+//! When the profile's section appears more than once, the first one is kept and updated and
+//! the later copies are removed; their keys that the first section lacks (and that we do not
+//! own) are moved into the first section, keys present in both keep the first section's value
+//! and are named in the warning. A key we own that repeats inside the section keeps only its
+//! first line. The alternative (refusing the write) would leave the user with a file the AWS
+//! CLI rejects for every profile.
+
+mod write;
+
+pub use write::{WriteReport, write_profiles};
+
+use crate::aws::sts::Credentials;
+use crate::error::{Error, Result};
+use crate::output::render::utc_expiration;
+
+/// What to write besides the three credential keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpsertOptions {
+    /// `--legacy-aws-variables`: also write `aws_security_token` (= the session token).
+    pub legacy_aws_variables: bool,
+    /// `--expiry-aws-variables`: also write `x_security_token_expires` (STS expiration,
+    /// RFC 3339 UTC `…Z`).
+    pub expiry_aws_variables: bool,
+    /// The configured AWS region (`--aws-region` etc.); written as `region` when set.
+    pub region: Option<String>,
+}
+
+/// The result of editing the text for one profile. Debug shows the text's length only
+/// (it holds secret keys and session tokens).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The whole new file text (BOM and line endings preserved).
+    pub text: String,
+    /// Human-readable warnings, each a full line starting with `WARNING: ` (for stderr).
+    pub warnings: Vec<String>,
+    /// Whether a `[profile]` section already existed (updated) or was appended (new).
+    pub existed: bool,
+}
+
+impl std::fmt::Debug for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Edit")
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .field("warnings", &self.warnings)
+            .field("existed", &self.existed)
+            .finish()
+    }
+}
+
+/// What happened to one profile in a batch edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileOutcome {
+    /// The profile (section) name.
+    pub profile: String,
+    /// Whether the section already existed.
+    pub existed: bool,
+}
+
+/// The result of editing the text for several profiles (`--all-profiles`). Debug shows
+/// the text's length only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BatchEdit {
+    /// The whole new file text.
+    pub text: String,
+    /// Warnings of all profiles, in order.
+    pub warnings: Vec<String>,
+    /// One entry per input profile, in input order.
+    pub profiles: Vec<ProfileOutcome>,
+}
+
+impl std::fmt::Debug for BatchEdit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchEdit")
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .field("warnings", &self.warnings)
+            .field("profiles", &self.profiles)
+            .finish()
+    }
+}
+
+const ACCESS_KEY: &str = "aws_access_key_id";
+const SECRET_KEY: &str = "aws_secret_access_key";
+const SESSION_TOKEN: &str = "aws_session_token";
+const SECURITY_TOKEN: &str = "aws_security_token";
+const EXPIRES: &str = "x_security_token_expires";
+const REGION: &str = "region";
+
+/// Upsert `profile` with `creds` into the credentials-file `text` (DESIGN §2.7).
+///
+/// Errors: [`Error::Config`] for an unusable profile name (empty, surrounding whitespace,
+/// `[`, `]`, a line break, or a `profile ` prefix, which in the credentials file would name a
+/// different profile — case B26) or a region with a line break; [`Error::Runtime`] for
+/// credentials with a line break or an expiration that is not RFC 3339.
+pub fn upsert(
+    text: &str,
+    profile: &str,
+    creds: &Credentials,
+    opts: &UpsertOptions,
+) -> Result<Edit> {
+    let batch = upsert_all(text, &[(profile, creds)], opts)?;
+    let existed = batch.profiles.first().is_some_and(|p| p.existed);
+    Ok(Edit {
+        text: batch.text,
+        warnings: batch.warnings,
+        existed,
+    })
+}
+
+/// Upsert several profiles in one edit, in order (a later item with the same name updates
+/// the section the earlier one wrote). Errors as for [`upsert`]; nothing is returned
+/// partially.
+pub fn upsert_all(
+    text: &str,
+    items: &[(&str, &Credentials)],
+    opts: &UpsertOptions,
+) -> Result<BatchEdit> {
+    let mut doc = Doc::parse(text);
+    let mut warnings = Vec::new();
+    let mut profiles = Vec::new();
+    for (profile, creds) in items {
+        let existed = upsert_one(&mut doc, profile, creds, opts, &mut warnings)?;
+        profiles.push(ProfileOutcome {
+            profile: (*profile).to_string(),
+            existed,
+        });
+    }
+    Ok(BatchEdit {
+        text: doc.render(),
+        warnings,
+        profiles,
+    })
+}
+
+/// One physical line: its text without the line ending, and the ending (`""` only for a last
+/// line without a final newline).
+#[derive(Debug, Clone)]
+struct Line {
+    body: String,
+    eol: &'static str,
+}
+
+/// The file as lines.
+struct Doc {
+    bom: bool,
+    lines: Vec<Line>,
+    /// Line ending for lines we add: the file's first line ending, else `\n`.
+    nl: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// `[name]`, name trimmed.
+    Header(String),
+    /// `key = value`, key trimmed and ASCII-lower-cased.
+    Key(String),
+    /// Indented line continuing the previous key's value.
+    Continuation,
+    Comment,
+    Blank,
+    /// Anything else (kept untouched).
+    Other,
+}
+
+impl Doc {
+    fn parse(text: &str) -> Doc {
+        let (bom, text) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let mut lines = Vec::new();
+        for piece in text.split_inclusive('\n') {
+            let line = if let Some(b) = piece.strip_suffix("\r\n") {
+                Line {
+                    body: b.to_string(),
+                    eol: "\r\n",
+                }
+            } else if let Some(b) = piece.strip_suffix('\n') {
+                Line {
+                    body: b.to_string(),
+                    eol: "\n",
+                }
+            } else {
+                Line {
+                    body: piece.to_string(),
+                    eol: "",
+                }
+            };
+            lines.push(line);
+        }
+        let nl = lines
+            .iter()
+            .map(|l| l.eol)
+            .find(|e| !e.is_empty())
+            .unwrap_or("\n");
+        Doc { bom, lines, nl }
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        if self.bom {
+            out.push('\u{feff}');
+        }
+        for l in &self.lines {
+            out.push_str(&l.body);
+            out.push_str(l.eol);
+        }
+        out
+    }
+
+    fn kinds(&self) -> Vec<Kind> {
+        let mut kinds: Vec<Kind> = Vec::with_capacity(self.lines.len());
+        for line in &self.lines {
+            let prev_is_value = matches!(kinds.last(), Some(Kind::Key(_) | Kind::Continuation));
+            kinds.push(classify(&line.body, prev_is_value));
+        }
+        kinds
+    }
+
+    /// Every line except the last must end with a line ending.
+    fn fix_endings(&mut self) {
+        let n = self.lines.len();
+        let nl = self.nl;
+        for l in self.lines.iter_mut().take(n.saturating_sub(1)) {
+            if l.eol.is_empty() {
+                l.eol = nl;
+            }
+        }
+    }
+
+    fn new_line(&self, body: String) -> Line {
+        Line { body, eol: self.nl }
+    }
+}
+
+fn classify(body: &str, prev_is_value: bool) -> Kind {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return Kind::Blank;
+    }
+    if trimmed.starts_with('#') || trimmed.starts_with(';') {
+        return Kind::Comment;
+    }
+    let indented = body.starts_with([' ', '\t']);
+    if indented && prev_is_value {
+        return Kind::Continuation;
+    }
+    if let Some(rest) = trimmed.strip_prefix('[')
+        && let Some(close) = rest.rfind(']')
+    {
+        return Kind::Header(rest[..close].trim().to_string());
+    }
+    match body.find(['=', ':']) {
+        Some(pos) if !body[..pos].trim().is_empty() => {
+            Kind::Key(body[..pos].trim().to_ascii_lowercase())
+        }
+        _ => Kind::Other,
+    }
+}
+
+/// Sections named `name`: (header index, end index exclusive), in file order.
+fn sections_named(kinds: &[Kind], name: &str) -> Vec<(usize, usize)> {
+    let headers: Vec<usize> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| matches!(k, Kind::Header(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let mut out = Vec::new();
+    for (n, &h) in headers.iter().enumerate() {
+        if kinds[h] == Kind::Header(name.to_string()) {
+            let end = headers.get(n + 1).copied().unwrap_or(kinds.len());
+            out.push((h, end));
+        }
+    }
+    out
+}
+
+/// Index just after the last key/continuation/other line of the section `[h, end)`, or
+/// `h + 1`: trailing blank lines and comments belong to whatever follows.
+fn content_end(kinds: &[Kind], h: usize, end: usize) -> usize {
+    (h + 1..end)
+        .rev()
+        .find(|&i| !matches!(kinds[i], Kind::Blank | Kind::Comment))
+        .map_or(h + 1, |i| i + 1)
+}
+
+/// End (exclusive) of the key entry starting at `i`: the key line plus its continuations.
+fn entry_end(kinds: &[Kind], i: usize, end: usize) -> usize {
+    let mut j = i + 1;
+    while j < end && kinds[j] == Kind::Continuation {
+        j += 1;
+    }
+    j
+}
+
+/// The value text of a key line (after the delimiter, trimmed).
+fn value_of(body: &str) -> &str {
+    body.find(['=', ':']).map_or("", |p| body[p + 1..].trim())
+}
+
+fn check_profile(profile: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(Error::config(format!(
+            "invalid profile name \"{profile}\": {why}"
+        )))
+    };
+    if profile.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if profile.trim() != profile {
+        return bad("it starts or ends with whitespace");
+    }
+    if profile.contains(['[', ']', '\r', '\n']) {
+        return bad("it contains '[', ']' or a line break");
+    }
+    if let Some(rest) = profile.strip_prefix("profile")
+        && rest.starts_with(char::is_whitespace)
+    {
+        return Err(Error::config(format!(
+            "invalid profile name \"{profile}\": sections of the AWS credentials file use the \
+             bare profile name (\"[{}]\"), the \"profile \" prefix belongs to ~/.aws/config; \
+             use --profile {}",
+            rest.trim(),
+            rest.trim()
+        )));
+    }
+    Ok(())
+}
+
+/// The (key, value) pairs we set, in the order new keys are appended, and the keys that are
+/// stale (commented out) because their option is off.
+fn owned_values(
+    creds: &Credentials,
+    opts: &UpsertOptions,
+) -> Result<(OwnedKeys, Vec<&'static str>)> {
+    for (what, v) in [
+        ("access key id", &creds.access_key_id),
+        ("secret access key", &creds.secret_access_key),
+        ("session token", &creds.session_token),
+    ] {
+        if v.contains(['\r', '\n']) || v.trim().is_empty() {
+            return Err(Error::runtime(format!(
+                "cannot write the {what} to the credentials file: it is empty or contains a line break"
+            )));
+        }
+    }
+    let mut owned = vec![
+        (ACCESS_KEY, creds.access_key_id.clone()),
+        (SECRET_KEY, creds.secret_access_key.clone()),
+        (SESSION_TOKEN, creds.session_token.clone()),
+    ];
+    let mut stale = Vec::new();
+    if opts.legacy_aws_variables {
+        owned.push((SECURITY_TOKEN, creds.session_token.clone()));
+    } else {
+        stale.push(SECURITY_TOKEN);
+    }
+    if opts.expiry_aws_variables {
+        owned.push((EXPIRES, utc_expiration(&creds.expiration)?));
+    } else {
+        stale.push(EXPIRES);
+    }
+    if let Some(region) = opts.region.as_deref().filter(|r| !r.trim().is_empty()) {
+        if region.contains(['\r', '\n']) || region.trim() != region {
+            return Err(Error::config(format!(
+                "invalid AWS region \"{}\": it contains whitespace or a line break",
+                region.escape_debug()
+            )));
+        }
+        owned.push((REGION, region.to_string()));
+    }
+    Ok((owned, stale))
+}
+
+/// (key, value) pairs we set, in append order.
+type OwnedKeys = Vec<(&'static str, String)>;
+
+/// Style for key lines we add, learnt from the section's existing key lines.
+struct KeyStyle {
+    /// Column of the delimiter when the section's keys are aligned.
+    align: Option<usize>,
+    before: String,
+    delim: char,
+    after: String,
+}
+
+impl KeyStyle {
+    fn learn(lines: &[Line], kinds: &[Kind], from: usize, to: usize) -> KeyStyle {
+        let mut parts = Vec::new();
+        for i in from..to {
+            if let Kind::Key(_) = kinds[i] {
+                let body = &lines[i].body;
+                if let Some(p) = body.find(['=', ':']) {
+                    let left = &body[..p];
+                    let right = &body[p + 1..];
+                    let before = &left[left.trim_end().len()..];
+                    let after = &right[..right.len() - right.trim_start().len()];
+                    let delim = body[p..].chars().next().unwrap_or('=');
+                    parts.push((
+                        left.chars().count(),
+                        before.to_string(),
+                        delim,
+                        after.to_string(),
+                    ));
+                }
+            }
+        }
+        let Some(first) = parts.first() else {
+            return KeyStyle {
+                align: None,
+                before: " ".into(),
+                delim: '=',
+                after: " ".into(),
+            };
+        };
+        let col = first.0;
+        let aligned = parts.len() >= 2
+            && parts.iter().all(|p| p.0 == col)
+            && parts.iter().any(|p| p.1.len() > 1);
+        KeyStyle {
+            align: aligned.then_some(col),
+            before: if first.1.is_empty() {
+                String::new()
+            } else {
+                " ".into()
+            },
+            delim: first.2,
+            after: if first.3.is_empty() {
+                String::new()
+            } else {
+                " ".into()
+            },
+        }
+    }
+
+    fn render(&self, key: &str, value: &str) -> String {
+        let pad = match self.align {
+            Some(col) if col > key.len() => " ".repeat(col - key.len()),
+            Some(_) => " ".into(),
+            None => self.before.clone(),
+        };
+        format!("{key}{pad}{}{}{value}", self.delim, self.after)
+    }
+}
+
+/// Replace the value of a key line, keeping everything up to the value's first character.
+fn replace_value(body: &str, value: &str) -> String {
+    let Some(p) = body.find(['=', ':']) else {
+        return body.to_string();
+    };
+    let right = &body[p + 1..];
+    let ws = &right[..right.len() - right.trim_start().len()];
+    let ws = if right.trim().is_empty() {
+        if body[..p].ends_with([' ', '\t']) {
+            " "
+        } else {
+            ""
+        }
+    } else {
+        ws
+    };
+    format!("{}{ws}{value}", &body[..=p])
+}
+
+fn upsert_one(
+    doc: &mut Doc,
+    profile: &str,
+    creds: &Credentials,
+    opts: &UpsertOptions,
+    warnings: &mut Vec<String>,
+) -> Result<bool> {
+    check_profile(profile)?;
+    let (owned, stale) = owned_values(creds, opts)?;
+    let is_owned = |k: &str| owned.iter().any(|(o, _)| *o == k);
+    let is_stale = |k: &str| stale.contains(&k);
+
+    let kinds = doc.kinds();
+    // Case B26: "[profile x]" in the credentials file names another profile.
+    for k in &kinds {
+        if let Kind::Header(name) = k
+            && let Some(rest) = name.strip_prefix("profile")
+            && rest.starts_with(char::is_whitespace)
+            && rest.trim() == profile
+        {
+            warnings.push(format!(
+                "WARNING: the credentials file has a section \"[{name}]\"; in the credentials \
+                 file profiles are named without the \"profile \" prefix, so that section is \
+                 probably a mistake. It was left unchanged; profile \"{profile}\" is written \
+                 to \"[{profile}]\"."
+            ));
+        }
+    }
+
+    let found = sections_named(&kinds, profile);
+    let Some(&(first_h, first_end)) = found.first() else {
+        append_section(doc, &kinds, profile, &owned);
+        return Ok(false);
+    };
+
+    if found.len() > 1 {
+        merge_duplicates(doc, &kinds, profile, &found, &is_owned, &is_stale, warnings);
+    }
+
+    // Update the (single) section.
+    let kinds = doc.kinds();
+    let end = if found.len() > 1 {
+        sections_named(&kinds, profile)
+            .first()
+            .map_or(first_end, |s| s.1)
+    } else {
+        first_end
+    };
+    let h = first_h;
+    let mut out: Vec<Line> = Vec::new();
+    let mut out_kinds: Vec<Kind> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut commented: Vec<String> = Vec::new();
+    let mut last_owned: Option<usize> = None;
+    let mut i = h + 1;
+    while i < end {
+        let stop = match &kinds[i] {
+            Kind::Key(_) => entry_end(&kinds, i, end),
+            _ => i + 1,
+        };
+        match &kinds[i] {
+            Kind::Key(key) if is_owned(key) => {
+                let (name, value) = owned
+                    .iter()
+                    .find(|(o, _)| o == key)
+                    .map(|(o, v)| (*o, v.as_str()))
+                    .unwrap_or(("", ""));
+                if !seen.contains(&name) {
+                    seen.push(name);
+                    out.push(Line {
+                        body: replace_value(&doc.lines[i].body, value),
+                        eol: doc.lines[i].eol,
+                    });
+                    out_kinds.push(kinds[i].clone());
+                    last_owned = Some(out.len());
+                }
+                // Repeats of an owned key and continuation lines are dropped.
+            }
+            Kind::Key(key) if is_stale(key) => {
+                if !commented.iter().any(|c| c == key) {
+                    commented.push(key.clone());
+                }
+                for line in &doc.lines[i..stop] {
+                    out.push(Line {
+                        body: format!("# {}", line.body),
+                        eol: line.eol,
+                    });
+                    out_kinds.push(Kind::Comment);
+                }
+            }
+            _ => {
+                out.extend(doc.lines[i..stop].iter().cloned());
+                out_kinds.extend(kinds[i..stop].iter().cloned());
+            }
+        }
+        i = stop;
+    }
+    // Missing owned keys go after the last owned key, else after the section's content.
+    let missing: Vec<&(&str, String)> = owned.iter().filter(|(k, _)| !seen.contains(k)).collect();
+    if !missing.is_empty() {
+        let style = {
+            let mut all_lines = vec![doc.lines[h].clone()];
+            all_lines.extend(out.iter().cloned());
+            let mut all_kinds = vec![kinds[h].clone()];
+            all_kinds.extend(out_kinds.iter().cloned());
+            KeyStyle::learn(&all_lines, &all_kinds, 1, all_lines.len())
+        };
+        let at = last_owned.unwrap_or_else(|| {
+            let mut k = vec![kinds[h].clone()];
+            k.extend(out_kinds.iter().cloned());
+            content_end(&k, 0, k.len()) - 1
+        });
+        let new: Vec<Line> = missing
+            .iter()
+            .map(|(k, v)| doc.new_line(style.render(k, v)))
+            .collect();
+        out.splice(at..at, new);
+    }
+    doc.lines.splice(h + 1..end, out);
+    doc.fix_endings();
+
+    if !commented.is_empty() {
+        let names: Vec<String> = commented.iter().map(|k| format!("\"{k}\"")).collect();
+        warnings.push(format!(
+            "WARNING: Commented out \"{profile}\" profile keys {}. Uncomment if third party tools use these values.",
+            names.join(", ")
+        ));
+    }
+    Ok(true)
+}
+
+fn append_section(doc: &mut Doc, kinds: &[Kind], profile: &str, owned: &[(&'static str, String)]) {
+    if kinds.iter().any(|k| *k != Kind::Blank) && kinds.last() != Some(&Kind::Blank) {
+        let blank = doc.new_line(String::new());
+        doc.lines.push(blank);
+    }
+    let header = doc.new_line(format!("[{profile}]"));
+    doc.lines.push(header);
+    let style = KeyStyle::learn(&[], &[], 0, 0);
+    for (k, v) in owned {
+        let line = doc.new_line(style.render(k, v));
+        doc.lines.push(line);
+    }
+    doc.fix_endings();
+}
+
+/// Remove the later copies of a duplicated section, moving their foreign keys that the first
+/// copy lacks into the first copy.
+fn merge_duplicates(
+    doc: &mut Doc,
+    kinds: &[Kind],
+    profile: &str,
+    found: &[(usize, usize)],
+    is_owned: &dyn Fn(&str) -> bool,
+    is_stale: &dyn Fn(&str) -> bool,
+    warnings: &mut Vec<String>,
+) {
+    let (first_h, first_end) = found[0];
+    let mut present: Vec<(String, String)> = (first_h + 1..first_end)
+        .filter_map(|i| match &kinds[i] {
+            Kind::Key(k) => Some((k.clone(), value_of(&doc.lines[i].body).to_string())),
+            _ => None,
+        })
+        .collect();
+    let mut carried: Vec<Line> = Vec::new();
+    let mut conflicts: Vec<String> = Vec::new();
+    let mut removals: Vec<(usize, usize)> = Vec::new();
+    for &(h, end) in &found[1..] {
+        let mut i = h + 1;
+        while i < end {
+            let stop = match &kinds[i] {
+                Kind::Key(_) => entry_end(kinds, i, end),
+                _ => i + 1,
+            };
+            if let Kind::Key(key) = &kinds[i]
+                && !is_owned(key)
+                && !is_stale(key)
+            {
+                let value = value_of(&doc.lines[i].body);
+                match present.iter().find(|(k, _)| k == key) {
+                    Some((_, v)) => {
+                        if v != value && !conflicts.contains(key) {
+                            conflicts.push(key.clone());
+                        }
+                    }
+                    None => {
+                        present.push((key.clone(), value.to_string()));
+                        carried.extend(doc.lines[i..stop].iter().cloned());
+                    }
+                }
+            }
+            i = stop;
+        }
+        let mut start = h;
+        while start > 0 && kinds[start - 1] == Kind::Blank {
+            start -= 1;
+        }
+        removals.push((start, content_end(kinds, h, end)));
+    }
+    let lines_text: Vec<String> = found[1..]
+        .iter()
+        .map(|(h, _)| (h + 1).to_string())
+        .collect();
+    for &(start, stop) in removals.iter().rev() {
+        doc.lines.drain(start..stop);
+    }
+    let at = content_end(kinds, first_h, first_end);
+    let n = carried.len();
+    doc.lines.splice(at..at, carried);
+    if n > 0 {
+        let nl = doc.nl;
+        for l in &mut doc.lines[at..at + n] {
+            if l.eol.is_empty() {
+                l.eol = nl;
+            }
+        }
+    }
+    doc.fix_endings();
+    let mut msg = format!(
+        "WARNING: profile \"{profile}\" appeared {} times in the credentials file; kept the \
+         section at line {} and removed the later copies (line {}).",
+        found.len(),
+        first_h + 1,
+        lines_text.join(", ")
+    );
+    if !conflicts.is_empty() {
+        let names: Vec<String> = conflicts.iter().map(|k| format!("\"{k}\"")).collect();
+        msg.push_str(&format!(
+            " Differing values of keys {} in the removed copies were dropped.",
+            names.join(", ")
+        ));
+    }
+    warnings.push(msg);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+
+    fn case(name: &str) -> String {
+        std::fs::read_to_string(format!("{CASES}{name}"))
+            .unwrap_or_else(|e| panic!("cannot read case file {name}: {e}"))
+    }
+
+    fn creds(id: &str, secret: &str, token: &str) -> Credentials {
+        Credentials {
+            access_key_id: id.into(),
+            secret_access_key: secret.into(),
+            session_token: token.into(),
+            expiration: "2024-05-01T13:00:00Z".into(),
+        }
+    }
+
+    fn off() -> UpsertOptions {
+        UpsertOptions::default()
+    }
+
+    type Section = (String, Vec<(String, String)>);
+
+    /// Checks of a strict INI reader (botocore/configparser strict mode): no duplicate section,
+    /// no duplicate key (case-insensitive) inside a section. Returns the sections' key/values.
+    fn strict_parse(text: &str) -> std::result::Result<Vec<Section>, String> {
+        let doc = Doc::parse(text);
+        let kinds = doc.kinds();
+        let mut sections: Vec<Section> = Vec::new();
+        for (i, k) in kinds.iter().enumerate() {
+            match k {
+                Kind::Header(name) => {
+                    if sections.iter().any(|(n, _)| n == name) {
+                        return Err(format!("duplicate section {name}"));
+                    }
+                    sections.push((name.clone(), Vec::new()));
+                }
+                Kind::Key(key) => {
+                    let Some((_, keys)) = sections.last_mut() else {
+                        return Err("key before any section".into());
+                    };
+                    if keys.iter().any(|(k, _)| k == key) {
+                        return Err(format!("duplicate key {key}"));
+                    }
+                    keys.push((key.clone(), value_of(&doc.lines[i].body).to_string()));
+                }
+                _ => {}
+            }
+        }
+        Ok(sections)
+    }
+
+    fn section<'a>(parsed: &'a [Section], name: &str) -> &'a [(String, String)] {
+        &parsed.iter().find(|(n, _)| n == name).expect("section").1
+    }
+
+    fn get<'a>(keys: &'a [(String, String)], key: &str) -> Option<&'a str> {
+        keys.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn b24_exact_result() {
+        let input = case("B24-credentials-comments.ini");
+        let want = case("B24-credentials-comments.after.ini");
+        let c = creds(
+            "ASIAEXAMPLENEW000009",
+            "fakeNewSecret99999999999999999999999999999",
+            "FAKENEWTOKEN9999",
+        );
+        let edit = upsert(&input, "okta-dev", &c, &off()).unwrap();
+        assert_eq!(edit.text, want);
+        assert!(edit.existed);
+        assert_eq!(
+            edit.warnings,
+            vec![
+                "WARNING: Commented out \"okta-dev\" profile keys \"aws_security_token\", \
+                 \"x_security_token_expires\". Uncomment if third party tools use these values."
+                    .to_string()
+            ]
+        );
+        strict_parse(&edit.text).unwrap();
+    }
+
+    #[test]
+    fn b24_with_legacy_and_expiry_on_rewrites_them() {
+        let input = case("B24-credentials-comments.ini");
+        let mut c = creds("ASIANEW", "SECRETNEW", "TOKENNEW");
+        c.expiration = "2024-06-01T10:00:00+02:00".into();
+        let opts = UpsertOptions {
+            legacy_aws_variables: true,
+            expiry_aws_variables: true,
+            region: None,
+        };
+        let edit = upsert(&input, "okta-dev", &c, &opts).unwrap();
+        assert!(edit.warnings.is_empty());
+        assert!(edit.text.contains("aws_security_token    = TOKENNEW\n"));
+        assert!(
+            edit.text
+                .contains("x_security_token_expires = 2024-06-01T08:00:00Z\n")
+        );
+        assert!(edit.text.contains("region = us-west-2\noutput = json\n"));
+        let parsed = strict_parse(&edit.text).unwrap();
+        assert_eq!(
+            get(section(&parsed, "okta-dev"), "aws_access_key_id"),
+            Some("ASIANEW")
+        );
+        // Lines outside the section are untouched.
+        let before: Vec<&str> = input.lines().collect();
+        let after: Vec<&str> = edit.text.lines().collect();
+        assert_eq!(before[..11], after[..11]);
+        assert_eq!(before[18..], after[18..]);
+    }
+
+    #[test]
+    fn region_configured_updates_region_in_place() {
+        let input = case("B24-credentials-comments.ini");
+        let opts = UpsertOptions {
+            region: Some("eu-central-1".into()),
+            ..off()
+        };
+        let edit = upsert(&input, "okta-dev", &creds("A", "S", "T"), &opts).unwrap();
+        assert!(edit.text.contains("region = eu-central-1\noutput = json\n"));
+        assert!(edit.text.contains("[default]\naws_access_key_id = AKIAEXAMPLEDEFAULT01\naws_secret_access_key = fakeDefaultSecret0000000000000000000000000\nregion = eu-west-1\n"));
+    }
+
+    #[test]
+    fn b23_test1_twice_into_clean_file() {
+        let start = "[default]\naws_access_key_id = AKIAEXAMPLEDEFAULT01\n";
+        let one = upsert(
+            start,
+            "okta-dev",
+            &creds("ASIAEXAMPLENEW000001", "s1", "t1"),
+            &off(),
+        )
+        .unwrap();
+        assert!(!one.existed);
+        let two = upsert(
+            &one.text,
+            "okta-dev",
+            &creds("ASIAEXAMPLENEW000002", "s2", "t2"),
+            &off(),
+        )
+        .unwrap();
+        assert!(two.existed);
+        assert_eq!(
+            two.text,
+            "[default]\naws_access_key_id = AKIAEXAMPLEDEFAULT01\n\n[okta-dev]\n\
+             aws_access_key_id = ASIAEXAMPLENEW000002\naws_secret_access_key = s2\n\
+             aws_session_token = t2\n"
+        );
+        let parsed = strict_parse(&two.text).unwrap();
+        assert_eq!(parsed.len(), 2);
+    }
+
+    #[test]
+    fn b23_test2_duplicate_sections_are_merged_into_the_first() {
+        let input = case("B23-credentials-duplicate.ini");
+        let c = creds(
+            "ASIAEXAMPLENEW000003",
+            "fakeNewSecret33333333333333333333333333333",
+            "FAKENEWTOKEN3333",
+        );
+        let edit = upsert(&input, "okta-dev", &c, &off()).unwrap();
+        let head: String = input.lines().take(6).map(|l| format!("{l}\n")).collect();
+        assert_eq!(
+            edit.text,
+            format!(
+                "{head}[okta-dev]\naws_access_key_id = ASIAEXAMPLENEW000003\n\
+                 aws_secret_access_key = fakeNewSecret33333333333333333333333333333\n\
+                 aws_session_token = FAKENEWTOKEN3333\n"
+            )
+        );
+        assert_eq!(edit.warnings.len(), 1);
+        assert!(edit.warnings[0].contains("appeared 2 times"));
+        assert!(edit.warnings[0].contains("line 7") && edit.warnings[0].contains("line 12"));
+        strict_parse(&edit.text).unwrap();
+        assert!(
+            strict_parse(&input).is_err(),
+            "the strict checker must see the bug"
+        );
+    }
+
+    #[test]
+    fn duplicate_copies_keep_foreign_keys_and_following_sections() {
+        let input = "[p]\naws_access_key_id = A\noutput = json\n\n# about q\n[p]\nregion = us-east-1\noutput = text\n\n# next\n[q]\nx = 1\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[p]\naws_access_key_id = N\naws_secret_access_key = S\naws_session_token = T\noutput = json\nregion = us-east-1\n\n# about q\n\n# next\n[q]\nx = 1\n"
+        );
+        assert!(edit.warnings[0].contains("\"output\""));
+        strict_parse(&edit.text).unwrap();
+    }
+
+    #[test]
+    fn b23_test3_repeated_key_leaves_one_line() {
+        let input = "[okta-dev]\naws_access_key_id = A\naws_session_token = OLD1\naws_secret_access_key = S\naws_session_token = OLD2\n  continued\nAWS_Session_Token = OLD3\n";
+        let edit = upsert(input, "okta-dev", &creds("A2", "S2", "T2"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[okta-dev]\naws_access_key_id = A2\naws_session_token = T2\naws_secret_access_key = S2\n"
+        );
+        strict_parse(&edit.text).unwrap();
+    }
+
+    #[test]
+    fn b26_profile_prefix_section_is_left_and_warned() {
+        let input = case("B26-credentials-profile-prefix.ini");
+        let edit = upsert(&input, "okta-dev", &creds("ASIANEW", "S", "T"), &off()).unwrap();
+        assert!(!edit.existed);
+        assert!(edit.text.starts_with(&input));
+        assert!(edit.text.ends_with("\n\n[okta-dev]\naws_access_key_id = ASIANEW\naws_secret_access_key = S\naws_session_token = T\n"));
+        assert_eq!(edit.warnings.len(), 1);
+        assert!(edit.warnings[0].contains("[profile okta-dev]"));
+        assert!(edit.warnings[0].contains("probably a mistake"));
+        let err = upsert(&input, "profile okta-dev", &creds("A", "S", "T"), &off()).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--profile okta-dev"));
+    }
+
+    #[test]
+    fn crlf_and_bom_are_preserved() {
+        let input = "\u{feff}; top\r\n[default]\r\nregion = x\r\n\r\n[okta-dev]\r\naws_access_key_id = OLD\r\n";
+        let edit = upsert(input, "okta-dev", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "\u{feff}; top\r\n[default]\r\nregion = x\r\n\r\n[okta-dev]\r\naws_access_key_id = N\r\naws_secret_access_key = S\r\naws_session_token = T\r\n"
+        );
+        let fresh = upsert(
+            "\u{feff}[a]\r\nk = v\r\n",
+            "b",
+            &creds("N", "S", "T"),
+            &off(),
+        )
+        .unwrap();
+        assert_eq!(
+            fresh.text,
+            "\u{feff}[a]\r\nk = v\r\n\r\n[b]\r\naws_access_key_id = N\r\naws_secret_access_key = S\r\naws_session_token = T\r\n"
+        );
+    }
+
+    #[test]
+    fn missing_final_newline_and_empty_file() {
+        let edit = upsert("[a]\nk = v", "b", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[a]\nk = v\n\n[b]\naws_access_key_id = N\naws_secret_access_key = S\naws_session_token = T\n"
+        );
+        // In-place update of a last line without newline keeps it that way.
+        let edit = upsert(
+            "[b]\naws_access_key_id = O\naws_secret_access_key = O\naws_session_token = O",
+            "b",
+            &creds("N", "S", "T"),
+            &off(),
+        )
+        .unwrap();
+        assert_eq!(
+            edit.text,
+            "[b]\naws_access_key_id = N\naws_secret_access_key = S\naws_session_token = T"
+        );
+        let fresh = upsert(
+            "",
+            "default",
+            &creds("N", "S", "T"),
+            &UpsertOptions {
+                legacy_aws_variables: true,
+                expiry_aws_variables: true,
+                region: Some("us-east-2".into()),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            fresh.text,
+            "[default]\naws_access_key_id = N\naws_secret_access_key = S\naws_session_token = T\n\
+             aws_security_token = T\nx_security_token_expires = 2024-05-01T13:00:00Z\nregion = us-east-2\n"
+        );
+    }
+
+    #[test]
+    fn missing_keys_follow_last_owned_key_in_section_style() {
+        let input = "[p]\n# note\naws_access_key_id     = OLD\naws_session_token     = OLD\noutput                = json\n\n# next\n[q]\n";
+        let opts = UpsertOptions {
+            legacy_aws_variables: true,
+            ..off()
+        };
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &opts).unwrap();
+        assert_eq!(
+            edit.text,
+            "[p]\n# note\naws_access_key_id     = N\naws_session_token     = T\n\
+             aws_secret_access_key = S\naws_security_token    = T\noutput                = json\n\n# next\n[q]\n"
+        );
+    }
+
+    #[test]
+    fn no_owned_keys_inserts_before_trailing_comments() {
+        let input = "[p]\noutput=json\n\n# belongs to q\n[q]\nk=v\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[p]\noutput=json\naws_access_key_id=N\naws_secret_access_key=S\naws_session_token=T\n\n# belongs to q\n[q]\nk=v\n"
+        );
+    }
+
+    #[test]
+    fn odd_lines_and_spaced_headers_are_tolerated() {
+        let input = "key before section = 1\nthis line has no delimiter\n[ p ]\naws_access_key_id: OLD\nweird line\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert!(edit.existed);
+        assert_eq!(
+            edit.text,
+            "key before section = 1\nthis line has no delimiter\n[ p ]\naws_access_key_id: N\naws_secret_access_key: S\naws_session_token: T\nweird line\n"
+        );
+    }
+
+    #[test]
+    fn batch_writes_several_profiles() {
+        let a = creds("A", "SA", "TA");
+        let b = creds("B", "SB", "TB");
+        let batch = upsert_all(
+            "[x]\nk = v\n",
+            &[("p1", &a), ("p2", &b), ("p1", &b)],
+            &off(),
+        )
+        .unwrap();
+        let parsed = strict_parse(&batch.text).unwrap();
+        assert_eq!(parsed.len(), 3);
+        assert_eq!(get(section(&parsed, "p1"), "aws_access_key_id"), Some("B"));
+        assert_eq!(get(section(&parsed, "p2"), "aws_access_key_id"), Some("B"));
+        let existed: Vec<bool> = batch.profiles.iter().map(|p| p.existed).collect();
+        assert_eq!(existed, vec![false, false, true]);
+    }
+
+    #[test]
+    fn bad_inputs_are_clear_errors_without_secrets() {
+        for bad in ["", " p", "a]b", "a\nb"] {
+            assert_eq!(
+                upsert("", bad, &creds("A", "S", "T"), &off())
+                    .unwrap_err()
+                    .exit_code(),
+                2
+            );
+        }
+        let err = upsert("", "p", &creds("A", "S", "T\nX"), &off()).unwrap_err();
+        assert!(err.to_string().contains("session token") && !err.to_string().contains("T\nX"));
+        let opts = UpsertOptions {
+            region: Some("us\neast".into()),
+            ..off()
+        };
+        assert_eq!(
+            upsert("", "p", &creds("A", "S", "T"), &opts)
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+    }
+
+    #[test]
+    fn debug_of_edits_hides_the_file_text() {
+        let c = creds("ASIADEBUG", "debugSecretKeyValue", "debugSessionTokenValue");
+        let one = upsert("", "p", &c, &off()).unwrap();
+        let all = upsert_all("", &[("p", &c)], &off()).unwrap();
+        assert!(one.text.contains("debugSecretKeyValue"));
+        for shown in [format!("{one:?}"), format!("{all:?}")] {
+            assert!(
+                !shown.contains("debugSecretKeyValue") && !shown.contains("debugSessionTokenValue"),
+                "{shown}"
+            );
+            assert!(
+                shown.contains(&format!("<{} bytes>", one.text.len())),
+                "{shown}"
+            );
+        }
+    }
+}

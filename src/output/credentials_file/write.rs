@@ -1,0 +1,493 @@
+//! I/O: write profiles into the credentials file safely (DESIGN §2.7, case B29).
+//!
+//! Sequence: resolve symlinks to the real file; create missing parent directories (mode
+//! 0700); take an exclusive lock on the sibling lock file `.<name>.lock` (a kernel lock, so a
+//! killed writer never leaves it held); read the file; edit it with
+//! [`super::upsert_all`]; write a temp file in the same directory (mode 0600 for a new file,
+//! the old mode for an existing one); fsync; rename over the target; fsync the directory
+//! (the last steps and the lock through [`crate::fs::atomic_file`]).
+
+use std::fs::{self, File};
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{ProfileOutcome, UpsertOptions, upsert_all};
+use crate::aws::sts::Credentials;
+use crate::error::{Error, Result};
+use crate::fs::atomic_file::{self, LockError, LockWait, dir_of};
+
+/// How long a writer waits for another writer's lock before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// Outcome of [`write_profiles`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Lines for stderr, in order: the editor's `WARNING: …` lines, then one line per
+    /// profile: `Wrote profile "<name>" in credentials file "<path>".` for a new section or
+    /// `Updated profile "<name>" in credentials file "<path>".` for an existing one (`<path>`
+    /// as given by the caller). Not printed here: the caller prints them on stderr.
+    pub messages: Vec<String>,
+    /// One entry per profile, in input order.
+    pub profiles: Vec<ProfileOutcome>,
+}
+
+/// Upsert `items` (profile name, credentials) into the credentials file at `path` in one
+/// locked read-modify-write, replacing the file atomically (DESIGN §2.7).
+///
+/// `path` may be a symlink: the link's final target is written, the link stays a link.
+/// A missing file is created (mode 0600) along with missing directories (mode 0700).
+///
+/// Errors: those of [`super::upsert_all`]; [`Error::Runtime`] naming the path for I/O
+/// failures, a file that is not UTF-8 text, a target (after symlinks) that exists but is
+/// not a regular file (directory, device, FIFO, socket: nothing is written, not even the
+/// lock file), a symlink loop, or a lock not obtained within 30 seconds. On error the file
+/// is unchanged.
+pub fn write_profiles(
+    path: &Path,
+    items: &[(&str, &Credentials)],
+    opts: &UpsertOptions,
+) -> Result<WriteReport> {
+    let target = resolve_symlinks(path)?;
+    let dir = dir_of(&target);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            Error::runtime(format!(
+                "credentials file path \"{}\" does not name a file",
+                path.display()
+            ))
+        })?;
+    // Before anything is created (a lock file beside a device would be a write too).
+    existing_regular_file(&target, path)?;
+    atomic_file::create_private_dirs(&dir).map_err(|e| {
+        Error::runtime(format!(
+            "unable to create AWS credentials directory \"{}\": {e}",
+            dir.display()
+        ))
+    })?;
+
+    let lock_path = dir.join(format!(".{name}.lock"));
+    let _lock = lock_exclusive(&lock_path)?;
+
+    // Again under the lock, right before reading: the file may have changed meanwhile.
+    let (old_text, old_meta) = match existing_regular_file(&target, path)? {
+        Some(meta) => {
+            let bytes = fs::read(&target).map_err(|e| io_err("cannot read", path, &e))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::runtime(format!(
+                    "credentials file \"{}\" is not UTF-8 text; not changing it",
+                    path.display()
+                ))
+            })?;
+            (text, Some(meta))
+        }
+        None => (String::new(), None),
+    };
+
+    let edit = upsert_all(&old_text, items, opts)?;
+    atomic_file::replace(&target, edit.text.as_bytes(), file_mode(old_meta.as_ref()))
+        .map_err(|e| io_err("cannot write", path, &e))?;
+
+    // Section names come from the file: escape control characters for the terminal.
+    let mut messages: Vec<String> = edit
+        .warnings
+        .iter()
+        .map(|w| crate::term::sanitize::lines(w).into_owned())
+        .collect();
+    for p in &edit.profiles {
+        let verb = if p.existed { "Updated" } else { "Wrote" };
+        messages.push(format!(
+            "{verb} profile \"{}\" in credentials file \"{}\".",
+            p.profile,
+            path.display()
+        ));
+    }
+    Ok(WriteReport {
+        messages,
+        profiles: edit.profiles,
+    })
+}
+
+fn io_err(what: &str, path: &Path, e: &std::io::Error) -> Error {
+    Error::runtime(format!(
+        "{what} credentials file \"{}\": {e}",
+        path.display()
+    ))
+}
+
+/// Follow `path` through symlinks (at most 40) to the file that is really written. A missing
+/// final target is fine (it will be created).
+fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = fs::read_link(&p).map_err(|e| io_err("cannot read link", &p, &e))?;
+                p = if link.is_absolute() {
+                    link
+                } else {
+                    dir_of(&p).join(link)
+                };
+            }
+            Ok(_) => return Ok(p),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(p),
+            Err(e) => return Err(io_err("cannot inspect", &p, &e)),
+        }
+    }
+    Err(Error::runtime(format!(
+        "credentials file \"{}\": too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+/// The metadata of the (symlink-resolved) `target` if it exists, `None` if it does not.
+///
+/// Errors: `credentials file "<path>" is not a regular file` for a directory, device, FIFO,
+/// socket... (replacing one with a regular file, or reading a FIFO, must never happen);
+/// other I/O errors name the path.
+fn existing_regular_file(target: &Path, path: &Path) -> Result<Option<fs::Metadata>> {
+    match fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_file() => Ok(Some(meta)),
+        Ok(_) => Err(Error::runtime(format!(
+            "credentials file \"{}\" is not a regular file",
+            path.display()
+        ))),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err("cannot inspect", path, &e)),
+    }
+}
+
+/// The mode of the new file: an existing file's permission bits, else 0600.
+fn file_mode(old: Option<&fs::Metadata>) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        old.map_or(0o600, |m| m.permissions().mode() & 0o7777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = old;
+        0o600
+    }
+}
+
+/// Exclusively lock `lock_path` (created 0600), waiting at most [`LOCK_WAIT`]. The lock is
+/// released when the returned file is dropped (or the process dies).
+fn lock_exclusive(lock_path: &Path) -> Result<File> {
+    match atomic_file::lock_exclusive(lock_path, LockWait::AtMost(LOCK_WAIT)) {
+        Ok(file) => Ok(file),
+        Err(LockError::TimedOut) => Err(Error::runtime(format!(
+            "timed out after {} s waiting for the lock \"{}\" held by another okta-aws-cli",
+            LOCK_WAIT.as_secs(),
+            lock_path.display()
+        ))),
+        Err(LockError::Io(e)) => Err(Error::runtime(format!(
+            "cannot lock \"{}\": {e}",
+            lock_path.display()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(id: &str) -> Credentials {
+        Credentials {
+            access_key_id: id.into(),
+            secret_access_key: format!("secret-{id}"),
+            session_token: format!("token/{id}+=="),
+            expiration: "2024-05-01T13:00:00Z".into(),
+        }
+    }
+
+    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+
+    /// Python's configparser in strict mode, the parser botocore uses
+    /// (`$OKTA_AWS_CLI_TEST_PYTHON` when scripts/test set it, else `python3`).
+    fn python_strict_parse(path: &Path) -> std::result::Result<(), String> {
+        let python = std::env::var("OKTA_AWS_CLI_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let out = std::process::Command::new(python)
+            .arg("-c")
+            .arg(
+                "import configparser,sys;\
+                 c=configparser.ConfigParser(strict=True,interpolation=None);\
+                 c.read(sys.argv[1]);\
+                 print('\\n'.join(c.sections()))",
+            )
+            .arg(path)
+            .output()
+            .map_err(|e| format!("cannot run python3: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn new_file_in_new_directory_has_private_modes_and_messages() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("nested/.aws/credentials");
+        let report =
+            write_profiles(&path, &[("okta-dev", &creds("A1"))], &Default::default()).unwrap();
+        assert_eq!(
+            report.messages,
+            vec![format!(
+                "Wrote profile \"okta-dev\" in credentials file \"{}\".",
+                path.display()
+            )]
+        );
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "[okta-dev]\naws_access_key_id = A1\naws_secret_access_key = secret-A1\n\
+             aws_session_token = token/A1+==\n"
+        );
+        #[cfg(unix)]
+        {
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&tmp.path().join("nested/.aws")), 0o700);
+            assert_eq!(mode(&tmp.path().join("nested")), 0o700);
+        }
+        let again =
+            write_profiles(&path, &[("okta-dev", &creds("A2"))], &Default::default()).unwrap();
+        assert_eq!(
+            again.messages,
+            vec![format!(
+                "Updated profile \"okta-dev\" in credentials file \"{}\".",
+                path.display()
+            )]
+        );
+        // No temp files left behind; only the file and its lock.
+        let mut names: Vec<String> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, vec![".credentials.lock", "credentials"]);
+        python_strict_parse(&path).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn existing_mode_is_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "[default]\nregion = x\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap();
+        assert_eq!(mode(&path), 0o640);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        write_profiles(&path, &[("p", &creds("B"))], &Default::default()).unwrap();
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_is_written_through_not_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real_dir = tmp.path().join("dotfiles");
+        fs::create_dir(&real_dir).unwrap();
+        let real = real_dir.join("aws-credentials");
+        fs::write(&real, "[default]\nregion = x\n").unwrap();
+        let aws = tmp.path().join(".aws");
+        fs::create_dir(&aws).unwrap();
+        let link = aws.join("credentials");
+        // Relative link, as dotfile managers create them.
+        std::os::unix::fs::symlink("../dotfiles/aws-credentials", &link).unwrap();
+        write_profiles(&link, &[("p", &creds("A"))], &Default::default()).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let text = fs::read_to_string(&real).unwrap();
+        assert!(text.starts_with("[default]\nregion = x\n\n[p]\n"));
+        assert!(text.contains("aws_access_key_id = A\n"));
+        // A dangling link creates its target.
+        let dangling = aws.join("other");
+        std::os::unix::fs::symlink(real_dir.join("new-target"), &dangling).unwrap();
+        write_profiles(&dangling, &[("p", &creds("B"))], &Default::default()).unwrap();
+        assert!(
+            fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::read_to_string(real_dir.join("new-target"))
+                .unwrap()
+                .contains("= B\n")
+        );
+    }
+
+    #[test]
+    fn eight_concurrent_writers_lose_no_update() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "# keep me\n[default]\nregion = eu-west-1\n").unwrap();
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for round in 0..5 {
+                        let c = creds(&format!("ID{i}R{round}"));
+                        write_profiles(&path, &[(&format!("p{i}"), &c)], &Default::default())
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# keep me\n[default]\nregion = eu-west-1\n"));
+        for i in 0..8 {
+            assert_eq!(text.matches(&format!("[p{i}]\n")).count(), 1, "{text}");
+            assert!(text.contains(&format!("aws_access_key_id = ID{i}R4\n")));
+        }
+        python_strict_parse(&path).unwrap();
+    }
+
+    #[test]
+    fn case_files_written_to_disk_parse_strictly() {
+        let tmp = tempfile::tempdir().unwrap();
+        for name in [
+            "B23-credentials-duplicate.ini",
+            "B24-credentials-comments.ini",
+            "B26-credentials-profile-prefix.ini",
+        ] {
+            let path = tmp.path().join(name);
+            fs::copy(format!("{CASES}{name}"), &path).unwrap();
+            let strict_before = python_strict_parse(&path);
+            let report =
+                write_profiles(&path, &[("okta-dev", &creds("N"))], &Default::default()).unwrap();
+            python_strict_parse(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            if name.starts_with("B23") {
+                assert!(strict_before.is_err(), "python must reject the B23 input");
+                assert!(
+                    report.messages[0]
+                        .starts_with("WARNING: profile \"okta-dev\" appeared 2 times")
+                );
+            }
+            if name.starts_with("B26") {
+                assert!(report.messages[0].contains("[profile okta-dev]"));
+                assert!(report.messages[1].starts_with("Wrote profile"));
+            }
+        }
+    }
+
+    #[test]
+    fn non_utf8_file_is_refused_and_unchanged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, b"[default]\nk = \xff\n").unwrap();
+        let err = write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap_err();
+        assert!(err.to_string().contains("not UTF-8"));
+        assert_eq!(fs::read(&path).unwrap(), b"[default]\nk = \xff\n");
+    }
+
+    /// Run `write_profiles` on a thread: a FIFO target must not block it forever.
+    fn write_within_10s(path: &Path) -> Result<WriteReport> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = tx.send(write_profiles(
+                &path,
+                &[("p", &creds("A"))],
+                &Default::default(),
+            ));
+        });
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("write_profiles hung on a special file")
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused_and_left_alone() {
+        use std::os::unix::fs::FileTypeExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("fifo");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let dir = tmp.path().join("a-directory");
+        fs::create_dir(&dir).unwrap();
+        let link = tmp.path().join("link-to-fifo");
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        let before = names_in(tmp.path());
+        for target in [&fifo, &dir, &link] {
+            let err = write_within_10s(target).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "credentials file \"{}\" is not a regular file",
+                    target.display()
+                )
+            );
+            assert_eq!(err.exit_code(), 1);
+        }
+        // Nothing written: no lock or temp file, the FIFO still a FIFO, the link a link.
+        assert_eq!(names_in(tmp.path()), before);
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(names_in(&dir).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_file_is_0600_and_an_existing_mode_is_kept_not_widened() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        write_profiles(&path, &[("p", &creds("B"))], &Default::default()).unwrap();
+        assert_eq!(mode(&path), 0o400);
+    }
+
+    #[test]
+    fn many_profiles_in_one_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        let a = creds("A");
+        let b = creds("B");
+        let report = write_profiles(
+            &path,
+            &[("org-idp-role1", &a), ("org-idp-team/Admin", &b)],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(report.messages.len(), 2);
+        assert_eq!(report.profiles.len(), 2);
+        python_strict_parse(&path).unwrap();
+    }
+}

@@ -1,0 +1,282 @@
+//! I/O: run the `--exec -- cmd args…` child with the new credentials (DESIGN §2.10, case B37).
+//!
+//! The child inherits this process's real environment (including variables whose names or
+//! values are not UTF-8, which the [`Env`] snapshot cannot hold); the pure [`child_env`]
+//! computes only the changes to it ([`EnvChanges`]). [`command`] builds the
+//! [`std::process::Command`] without starting anything; [`run`] starts it. On Unix the process
+//! is replaced (`execvp`), so stdin/stdout/stderr (a TTY stays a TTY), signals (Ctrl-C,
+//! SIGTERM) and the exit status pass straight through. On other systems the child is spawned
+//! with inherited stdio and waited for, and its exit code becomes ours.
+
+use std::process::Command;
+
+use crate::aws::sts::Credentials;
+use crate::config::Env;
+use crate::error::{Error, Result};
+
+/// Changes applied to the inherited environment of the `--exec` child.
+///
+/// Debug shows the names only (the values are the new credentials).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct EnvChanges {
+    /// Variables to set or override: (name, value), in a fixed order.
+    pub set: Vec<(String, String)>,
+    /// Variables to remove.
+    pub remove: Vec<String>,
+}
+
+impl std::fmt::Debug for EnvChanges {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvChanges")
+            .field(
+                "set",
+                &self.set.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            )
+            .field("remove", &self.remove)
+            .finish()
+    }
+}
+
+impl EnvChanges {
+    /// The environment that results from applying the changes to `parent` (pure; what the
+    /// child sees, for the UTF-8 part of the environment).
+    pub fn apply(&self, parent: &Env) -> Env {
+        let mut env = parent.clone();
+        for name in &self.remove {
+            env.remove(name);
+        }
+        for (name, value) in &self.set {
+            env.insert(name.clone(), value.clone());
+        }
+        env
+    }
+}
+
+/// The changes that turn the parent's environment into the child's.
+///
+/// * Set `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` to the new
+///   credentials.
+/// * `AWS_SECURITY_TOKEN`: set to the new session token when `legacy_aws_variables` is on;
+///   otherwise **removed**, so a stale value from the parent cannot be sent by old tools.
+/// * `AWS_PROFILE` (and the older `AWS_DEFAULT_PROFILE`): **removed**. The AWS CLI and SDKs
+///   prefer environment keys over a profile, but several tools (and `aws configure`
+///   commands) resolve the profile first; a stale profile must not shadow the fresh keys.
+/// * `AWS_REGION` and `AWS_DEFAULT_REGION`: both set to `region` when a region is known
+///   (the caller passes the resolved region, DESIGN §2.12); left as inherited otherwise.
+///
+/// Removals are listed whether or not the parent has the variable (a value that is not
+/// UTF-8 is missing from the [`Env`] snapshot but still inherited). Everything else (`PATH`,
+/// `HOME`, `TERM`, `LANG`, proxies, `AWS_CA_BUNDLE`, …) is inherited unchanged (unlike
+/// upstream, which passed only `AWS_*` and `HOME`; okta/okta-aws-cli#294).
+pub fn child_env(
+    creds: &Credentials,
+    legacy_aws_variables: bool,
+    region: Option<&str>,
+) -> EnvChanges {
+    let mut set = vec![
+        ("AWS_ACCESS_KEY_ID".to_string(), creds.access_key_id.clone()),
+        (
+            "AWS_SECRET_ACCESS_KEY".to_string(),
+            creds.secret_access_key.clone(),
+        ),
+        ("AWS_SESSION_TOKEN".to_string(), creds.session_token.clone()),
+    ];
+    let mut remove = vec!["AWS_PROFILE".to_string(), "AWS_DEFAULT_PROFILE".to_string()];
+    if legacy_aws_variables {
+        set.push((
+            "AWS_SECURITY_TOKEN".to_string(),
+            creds.session_token.clone(),
+        ));
+    } else {
+        remove.push("AWS_SECURITY_TOKEN".to_string());
+    }
+    if let Some(region) = region.filter(|r| !r.is_empty()) {
+        set.push(("AWS_REGION".to_string(), region.to_string()));
+        set.push(("AWS_DEFAULT_REGION".to_string(), region.to_string()));
+    }
+    EnvChanges { set, remove }
+}
+
+/// The command for `args` (program first, looked up in the inherited `PATH`; the arguments
+/// passed unchanged, never re-split) with the inherited environment changed by `changes`
+/// and inherited stdio. Starts nothing.
+///
+/// Errors: [`Error::Usage`] `--exec needs a command after --` when `args` is empty.
+pub fn command(args: &[String], changes: &EnvChanges) -> Result<Command> {
+    let Some((program, rest)) = args.split_first() else {
+        return Err(Error::usage("--exec needs a command after --"));
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(rest);
+    for name in &changes.remove {
+        cmd.env_remove(name);
+    }
+    for (name, value) in &changes.set {
+        cmd.env(name, value);
+    }
+    Ok(cmd)
+}
+
+/// Run the `--exec` child `args` with the inherited environment changed by `changes`
+/// ([`child_env`]'s result).
+///
+/// Flushes our stdout first (the format's output, if any, comes before the child's).
+/// * Unix: replaces this process; returns only on failure.
+/// * Elsewhere: waits for the child; `Ok(())` when it exits with 0, else
+///   [`Error::ChildExit`] with its code (1 if it has none).
+///
+/// Errors: [`Error::Usage`] for an empty `args`; [`Error::CommandNotFound`] (exit 127) when
+/// the program is not found; [`Error::Runtime`] `cannot run "<prog>": <reason>` for any
+/// other failure to start it (e.g. permission denied).
+pub fn run(args: &[String], changes: &EnvChanges) -> Result<()> {
+    let mut cmd = command(args, changes)?;
+    let program = args.first().map(String::as_str).unwrap_or_default();
+    {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let e = cmd.exec();
+        Err(start_error(program, &e))
+    }
+    #[cfg(not(unix))]
+    {
+        let status = cmd.status().map_err(|e| start_error(program, &e))?;
+        match status.code() {
+            Some(0) => Ok(()),
+            Some(code) => Err(Error::ChildExit(code)),
+            None => Err(Error::ChildExit(1)),
+        }
+    }
+}
+
+/// Map a failure to start `program` to our error.
+fn start_error(program: &str, e: &std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Error::CommandNotFound(program.to_string()),
+        std::io::ErrorKind::PermissionDenied => {
+            Error::runtime(format!("cannot run \"{program}\": permission denied"))
+        }
+        _ => Error::runtime(format!("cannot run \"{program}\": {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    fn creds() -> Credentials {
+        Credentials {
+            access_key_id: "ASIAEXAMPLEEXEC00001".into(),
+            secret_access_key: "fakeExecSecret".into(),
+            session_token: "FAKE/EXEC+TOKEN=".into(),
+            expiration: "2024-05-01T13:00:00Z".into(),
+        }
+    }
+
+    fn parent() -> Env {
+        [
+            ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            ("HOME", "/home/fakeuser"),
+            ("AWS_PROFILE", "stale-profile"),
+            ("AWS_DEFAULT_PROFILE", "stale-profile"),
+            ("AWS_SECURITY_TOKEN", "STALE"),
+            ("AWS_ACCESS_KEY_ID", "AKIASTALE"),
+            ("AWS_CA_BUNDLE", "/etc/ca.pem"),
+            ("AWS_REGION", "eu-west-1"),
+            ("LANG", "C.UTF-8"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn b37_env_keeps_parent_and_replaces_credentials() {
+        let env = child_env(&creds(), false, None).apply(&parent());
+        assert_eq!(env["PATH"], "/usr/local/bin:/usr/bin:/bin");
+        assert_eq!(env["HOME"], "/home/fakeuser");
+        assert_eq!(env["LANG"], "C.UTF-8");
+        assert_eq!(env["AWS_CA_BUNDLE"], "/etc/ca.pem");
+        assert_eq!(env["AWS_ACCESS_KEY_ID"], "ASIAEXAMPLEEXEC00001");
+        assert_eq!(env["AWS_SECRET_ACCESS_KEY"], "fakeExecSecret");
+        assert_eq!(env["AWS_SESSION_TOKEN"], "FAKE/EXEC+TOKEN=");
+        assert!(!env.contains_key("AWS_SECURITY_TOKEN"));
+        assert!(!env.contains_key("AWS_PROFILE"));
+        assert!(!env.contains_key("AWS_DEFAULT_PROFILE"));
+        // No region known: the inherited one stays, nothing is invented.
+        assert_eq!(env["AWS_REGION"], "eu-west-1");
+        assert!(!env.contains_key("AWS_DEFAULT_REGION"));
+        assert_eq!(env.len(), parent().len() - 3 + 2);
+    }
+
+    #[test]
+    fn legacy_and_region_set_their_variables() {
+        let env = child_env(&creds(), true, Some("us-east-2")).apply(&parent());
+        assert_eq!(env["AWS_SECURITY_TOKEN"], "FAKE/EXEC+TOKEN=");
+        assert_eq!(env["AWS_REGION"], "us-east-2");
+        assert_eq!(env["AWS_DEFAULT_REGION"], "us-east-2");
+    }
+
+    #[test]
+    fn command_passes_arguments_unchanged_and_only_the_changes() {
+        let args: Vec<String> = ["printf", "%s\n", "--profile", "a b"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let changes = child_env(&creds(), false, None);
+        let cmd = command(&args, &changes).unwrap();
+        assert_eq!(cmd.get_program(), OsStr::new("printf"));
+        let got: Vec<&OsStr> = cmd.get_args().collect();
+        assert_eq!(got, vec!["%s\n", "--profile", "a b"]);
+        // Only the changes: the rest of the environment is inherited, not copied.
+        let envs: Vec<_> = cmd.get_envs().collect();
+        assert_eq!(envs.len(), changes.set.len() + changes.remove.len());
+        assert!(envs.contains(&(
+            OsStr::new("AWS_ACCESS_KEY_ID"),
+            Some(OsStr::new("ASIAEXAMPLEEXEC00001"))
+        )));
+        assert!(envs.contains(&(OsStr::new("AWS_PROFILE"), None)));
+        assert!(!envs.iter().any(|(k, _)| *k == OsStr::new("PATH")));
+    }
+
+    #[test]
+    fn removals_do_not_depend_on_the_snapshot() {
+        // A stale AWS_PROFILE whose value is not UTF-8 is missing from the snapshot, but
+        // must still be removed from the inherited environment.
+        let c = child_env(&creds(), false, Some(""));
+        for name in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"] {
+            assert!(c.remove.iter().any(|n| n == name), "{name}");
+        }
+        assert!(!c.set.iter().any(|(k, _)| k == "AWS_REGION"));
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("fakeExecSecret") && !shown.contains("FAKE/EXEC"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn empty_command_is_a_usage_error() {
+        let err = command(&[], &EnvChanges::default()).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.to_string(), "--exec needs a command after --");
+        assert_eq!(run(&[], &EnvChanges::default()).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn start_errors_are_mapped() {
+        let nf = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(
+            start_error("nope", &nf),
+            Error::CommandNotFound("nope".into())
+        );
+        let pd = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = start_error("./x", &pd);
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(e.to_string(), "cannot run \"./x\": permission denied");
+    }
+}

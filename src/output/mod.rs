@@ -1,0 +1,8 @@
+//! Delivering credentials. PURE: `render` (env-var lines, process-credentials JSON),
+//! `credentials_file` (line-preserving upsert of a profile; its `write` part is the I/O)
+//! and `profile_names` (`--all-profiles` names). I/O: `exec` (run `--exec -- cmd`).
+
+pub mod credentials_file;
+pub mod exec;
+pub mod profile_names;
+pub mod render;

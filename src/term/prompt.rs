@@ -1,0 +1,1337 @@
+//! Terminal interaction of the `web` flow (upstream-behaviour §4.5, §4.12; DESIGN §2.17).
+//!
+//! The logic is pure and tested: the device-code banner ([`device_banner`]), the QR code
+//! ([`render_qr`]), the browser command lines ([`browser_commands`]), key decoding
+//! ([`KeyDecoder`]), the chooser's filtering and drawing ([`Chooser`]), the waiting
+//! indicator frames. The I/O sits at the edge: [`open_browser`], [`WaitIndicator`],
+//! [`can_prompt`], [`choose`]. Everything is drawn on stderr; stdout is never touched.
+
+use std::io::{IsTerminal, Write};
+
+use qrcodegen::{QrCode, QrCodeEcc};
+
+use crate::error::{Error, Result};
+use crate::term::sanitize;
+
+// ---------------------------------------------------------------------------------------
+// Banner and QR code
+// ---------------------------------------------------------------------------------------
+
+/// The device-authorization banner for stderr (upstream-behaviour §4.5):
+///
+/// ```text
+/// <Open|Web browser will open> the following URL to begin Okta device authorization for the AWS CLI
+///
+/// [QR code]
+/// <verification_uri_complete>
+///
+/// Code: <user_code>
+///
+/// ```
+///
+/// `browser_opens`: `--open-browser` (or `--open-browser-command`) is in effect. `qr`: the
+/// output of [`render_qr`] when `--qr-code` is set. The code line is left out when
+/// `user_code` is empty. The URL and the user code come from Okta: control characters in
+/// them are shown escaped ([`crate::term::sanitize::line`]), never sent to the terminal.
+pub fn device_banner(url: &str, user_code: &str, browser_opens: bool, qr: Option<&str>) -> String {
+    let verb = if browser_opens {
+        "Web browser will open"
+    } else {
+        "Open"
+    };
+    let mut out =
+        format!("{verb} the following URL to begin Okta device authorization for the AWS CLI\n\n");
+    if let Some(q) = qr {
+        out.push_str(q);
+    }
+    out.push_str(&sanitize::line(url));
+    out.push_str("\n\n");
+    if !user_code.is_empty() {
+        out.push_str(&format!("Code: {}\n\n", sanitize::line(user_code)));
+    }
+    out
+}
+
+/// Modules of light margin around the QR symbol (ISO/IEC 18004 quiet zone).
+pub const QR_QUIET_ZONE: i32 = 4;
+
+/// Render `text` as a QR code (error correction L, [`QR_QUIET_ZONE`]-module quiet zone) for
+/// a dark terminal: two module rows per text line, light modules drawn, dark left blank —
+/// `█` both light, ` ` both dark, `▀` top light only, `▄` bottom light only
+/// (upstream-behaviour §4.5). Each line ends with `\n`. Past the bottom quiet zone the
+/// missing half row counts as light.
+///
+/// Errors: [`Error::Runtime`] when the text is too long for a QR code.
+pub fn render_qr(text: &str) -> Result<String> {
+    let qr = QrCode::encode_text(text, QrCodeEcc::Low)
+        .map_err(|_| Error::runtime("the activation URL is too long for a QR code"))?;
+    let size = qr.size();
+    let dark = |x: i32, y: i32| qr.get_module(x, y);
+    let mut out = String::new();
+    let mut y = -QR_QUIET_ZONE;
+    while y < size + QR_QUIET_ZONE {
+        for x in -QR_QUIET_ZONE..size + QR_QUIET_ZONE {
+            out.push(match (dark(x, y), dark(x, y + 1)) {
+                (false, false) => '█',
+                (true, true) => ' ',
+                (false, true) => '▀',
+                (true, false) => '▄',
+            });
+        }
+        out.push('\n');
+        y += 2;
+    }
+    Ok(out)
+}
+
+/// The `  IdP: <label>` / `  Role: <label>` line printed when a value was chosen without the
+/// chooser (upstream-behaviour §4.12): two spaces, the word in bold, the value in ANSI-256
+/// colour 39 when `color`, then a newline. Control characters in `label` (an okta.yaml
+/// label or an ARN from the SAML assertion) are escaped ([`crate::term::sanitize::line`]).
+pub fn selection_line(word: &str, label: &str, color: bool) -> String {
+    let label = sanitize::line(label);
+    if color {
+        format!("  \x1b[1m{word}:\x1b[0m \x1b[38;5;39m{label}\x1b[0m\n")
+    } else {
+        format!("  {word}: {label}\n")
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Browser
+// ---------------------------------------------------------------------------------------
+
+/// The command lines to try, in order, to open `url` (upstream-behaviour §4.5).
+///
+/// With `command` (`--open-browser-command`): its POSIX-shell words (quotes and backslash
+/// escapes honoured) plus `url`. Otherwise the platform opener for `os` (as
+/// `std::env::consts::OS`): `open` on macOS, `cmd /c start "" <url>` on Windows (with `&`
+/// escaped for cmd), else `xdg-open`, `x-www-browser`, `www-browser`.
+///
+/// Errors: the warning text `Browser command "<cmd>" is invalid: ...` when the command
+/// cannot be split or is empty.
+pub fn browser_commands(
+    command: Option<&str>,
+    url: &str,
+    os: &str,
+) -> std::result::Result<Vec<Vec<String>>, String> {
+    if let Some(cmd) = command {
+        return match shlex::split(cmd) {
+            Some(mut words) if !words.is_empty() => {
+                words.push(url.to_string());
+                Ok(vec![words])
+            }
+            Some(_) => Err(format!("Browser command \"{cmd}\" is invalid: it is empty")),
+            None => Err(format!(
+                "Browser command \"{cmd}\" is invalid: unbalanced quotes or a trailing backslash"
+            )),
+        };
+    }
+    let argv = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    Ok(match os {
+        "macos" => vec![argv(&["open", url])],
+        "windows" => vec![argv(&["cmd", "/c", "start", "", &url.replace('&', "^&")])],
+        _ => ["xdg-open", "x-www-browser", "www-browser"]
+            .iter()
+            .map(|p| argv(&[p, url]))
+            .collect(),
+    })
+}
+
+/// Open `url` in a browser without waiting for it (I/O). The browser's stdout goes to our
+/// stderr (stdout carries only credentials), stdin is closed; the child is reaped by a
+/// background thread. Returns warnings for the caller to print; failures never stop the
+/// flow.
+pub fn open_browser(url: &str, command: Option<&str>) -> Vec<String> {
+    let candidates = match browser_commands(command, url, std::env::consts::OS) {
+        Ok(c) => c,
+        Err(warning) => return vec![warning],
+    };
+    let mut not_found = Vec::new();
+    for argv in &candidates {
+        let Some((program, args)) = argv.split_first() else {
+            continue;
+        };
+        let mut cmd = std::process::Command::new(program);
+        cmd.args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::from(std::io::stderr()));
+        match cmd.spawn() {
+            Ok(mut child) => {
+                std::thread::spawn(move || {
+                    let _ = child.wait();
+                });
+                return Vec::new();
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && command.is_none() => {
+                not_found.push(program.clone());
+            }
+            Err(e) if command.is_some() => {
+                return vec![format!(
+                    "Failed to open activation URL with given browser: {e}\n  {}",
+                    argv.join(" ")
+                )];
+            }
+            Err(e) => {
+                return vec![format!(
+                    "Failed to open activation URL with system browser: {e}"
+                )];
+            }
+        }
+    }
+    vec![format!(
+        "Failed to open activation URL with system browser: exec: \"{}\": executable file not found in $PATH",
+        not_found.join(",")
+    )]
+}
+
+// ---------------------------------------------------------------------------------------
+// Waiting indicator
+// ---------------------------------------------------------------------------------------
+
+const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/// One frame of the waiting line: `\r<spinner> Waiting for authorization in the browser
+/// (<elapsed>s)`, cleared to the end of the line.
+pub fn indicator_frame(tick: usize, elapsed_secs: u64) -> String {
+    format!(
+        "\r{} Waiting for authorization in the browser ({elapsed_secs}s)\x1b[K",
+        SPINNER[tick % SPINNER.len()]
+    )
+}
+
+/// A spinner on stderr while the device flow polls; draws only when enabled (stderr is a
+/// terminal and messages are not suppressed). Clears its line on [`WaitIndicator::finish`]
+/// and on drop.
+#[derive(Debug)]
+pub struct WaitIndicator {
+    enabled: bool,
+    tick: usize,
+    started: std::time::Instant,
+    drawn: bool,
+}
+
+impl WaitIndicator {
+    /// `enabled`: pass `stderr_is_tty() && !quiet`.
+    pub fn new(enabled: bool) -> WaitIndicator {
+        WaitIndicator {
+            enabled,
+            tick: 0,
+            started: std::time::Instant::now(),
+            drawn: false,
+        }
+    }
+
+    /// Sleep `secs` seconds, animating every 200 ms when enabled.
+    pub fn sleep(&mut self, secs: u64) {
+        let start = std::time::Instant::now();
+        // A huge `secs` would overflow the clock: cap it at a day.
+        let end = start
+            .checked_add(std::time::Duration::from_secs(secs.min(86_400)))
+            .unwrap_or(start);
+        loop {
+            let now = std::time::Instant::now();
+            if now >= end {
+                break;
+            }
+            self.draw();
+            std::thread::sleep((end - now).min(std::time::Duration::from_millis(200)));
+        }
+    }
+
+    fn draw(&mut self) {
+        if !self.enabled {
+            return;
+        }
+        let frame = indicator_frame(self.tick, self.started.elapsed().as_secs());
+        self.tick += 1;
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(frame.as_bytes());
+        let _ = err.flush();
+        self.drawn = true;
+    }
+
+    /// Erase the waiting line.
+    pub fn finish(&mut self) {
+        if self.drawn {
+            let _ = std::io::stderr().write_all(b"\r\x1b[K");
+            self.drawn = false;
+        }
+    }
+}
+
+impl Drop for WaitIndicator {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Whether stderr is a terminal.
+pub fn stderr_is_tty() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------
+
+/// A key press understood by the chooser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// Up arrow or ctrl-p.
+    Up,
+    /// Down arrow or ctrl-n.
+    Down,
+    /// Page Up.
+    PageUp,
+    /// Page Down.
+    PageDown,
+    /// Home or ctrl-a.
+    Home,
+    /// End or ctrl-e.
+    End,
+    /// Enter (CR or LF).
+    Enter,
+    /// A lone Escape.
+    Esc,
+    /// ctrl-c (raw mode delivers it as a byte).
+    CtrlC,
+    /// Backspace / DEL.
+    Backspace,
+    /// ctrl-u or ctrl-w: clear the filter.
+    ClearFilter,
+    /// A printable character typed into the filter.
+    Char(char),
+}
+
+/// Turns bytes read from a raw-mode terminal into [`Key`]s. Incomplete escape sequences and
+/// UTF-8 characters at the end of a chunk are kept for the next chunk; an Escape byte that
+/// ends a chunk is a lone Escape. Unknown sequences are ignored.
+#[derive(Debug, Default)]
+pub struct KeyDecoder {
+    pending: Vec<u8>,
+}
+
+impl KeyDecoder {
+    /// Decode one chunk of input.
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<Key> {
+        let mut data = std::mem::take(&mut self.pending);
+        data.extend_from_slice(bytes);
+        let mut keys = Vec::new();
+        let mut i = 0;
+        while i < data.len() {
+            let b = data[i];
+            let step = match b {
+                0x1b => match decode_escape(&data[i..]) {
+                    Escape::Key(k, n) => {
+                        keys.extend(k);
+                        n
+                    }
+                    Escape::Incomplete => {
+                        self.pending = data[i..].to_vec();
+                        return keys;
+                    }
+                },
+                b'\r' | b'\n' => {
+                    keys.push(Key::Enter);
+                    1
+                }
+                0x03 => {
+                    keys.push(Key::CtrlC);
+                    1
+                }
+                0x10 => {
+                    keys.push(Key::Up);
+                    1
+                }
+                0x0e => {
+                    keys.push(Key::Down);
+                    1
+                }
+                0x01 => {
+                    keys.push(Key::Home);
+                    1
+                }
+                0x05 => {
+                    keys.push(Key::End);
+                    1
+                }
+                0x7f | 0x08 => {
+                    keys.push(Key::Backspace);
+                    1
+                }
+                0x15 | 0x17 => {
+                    keys.push(Key::ClearFilter);
+                    1
+                }
+                0x00..=0x1f => 1,
+                _ => {
+                    let len = match b {
+                        0x20..=0x7e => 1,
+                        0xc2..=0xdf => 2,
+                        0xe0..=0xef => 3,
+                        0xf0..=0xf4 => 4,
+                        _ => 0,
+                    };
+                    if len == 0 {
+                        1
+                    } else if i + len > data.len() {
+                        self.pending = data[i..].to_vec();
+                        return keys;
+                    } else {
+                        if let Ok(s) = std::str::from_utf8(&data[i..i + len])
+                            && let Some(c) = s.chars().next()
+                            && !c.is_control()
+                        {
+                            keys.push(Key::Char(c));
+                        }
+                        len
+                    }
+                }
+            };
+            i += step;
+        }
+        keys
+    }
+}
+
+enum Escape {
+    /// The key (if known) and how many bytes it used.
+    Key(Option<Key>, usize),
+    Incomplete,
+}
+
+fn decode_escape(d: &[u8]) -> Escape {
+    match d.get(1) {
+        None => Escape::Key(Some(Key::Esc), 1),
+        Some(b'[') => {
+            let mut j = 2;
+            while j < d.len() && (0x20..=0x3f).contains(&d[j]) {
+                j += 1;
+            }
+            let Some(&fin) = d.get(j) else {
+                return Escape::Incomplete;
+            };
+            if !(0x40..=0x7e).contains(&fin) {
+                // Not a valid CSI: treat the Escape alone.
+                return Escape::Key(Some(Key::Esc), 1);
+            }
+            let params = &d[2..j];
+            let key = match (fin, params) {
+                (b'A', _) => Some(Key::Up),
+                (b'B', _) => Some(Key::Down),
+                (b'H', _) => Some(Key::Home),
+                (b'F', _) => Some(Key::End),
+                (b'~', b"1" | b"7") => Some(Key::Home),
+                (b'~', b"4" | b"8") => Some(Key::End),
+                (b'~', b"5") => Some(Key::PageUp),
+                (b'~', b"6") => Some(Key::PageDown),
+                _ => None,
+            };
+            Escape::Key(key, j + 1)
+        }
+        Some(b'O') => match d.get(2) {
+            None => Escape::Incomplete,
+            Some(b'A') => Escape::Key(Some(Key::Up), 3),
+            Some(b'B') => Escape::Key(Some(Key::Down), 3),
+            Some(b'H') => Escape::Key(Some(Key::Home), 3),
+            Some(b'F') => Escape::Key(Some(Key::End), 3),
+            Some(_) => Escape::Key(None, 3),
+        },
+        // Escape followed by anything else (e.g. alt+key): a lone Escape.
+        Some(_) => Escape::Key(Some(Key::Esc), 1),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Chooser logic
+// ---------------------------------------------------------------------------------------
+
+/// How a [`Key`] left the chooser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Still choosing.
+    Continue,
+    /// The item with this index (into the original list) was selected.
+    Chosen(usize),
+    /// Esc or ctrl-c.
+    Cancelled,
+}
+
+/// Longest filter text accepted (characters).
+pub const MAX_FILTER: usize = 100;
+/// Most items shown at once.
+pub const MAX_ROWS: usize = 15;
+
+/// Whether `query` is a case-insensitive subsequence of `label`.
+pub fn subsequence_match(query: &str, label: &str) -> bool {
+    let mut hay = label.chars().flat_map(char::to_lowercase);
+    query
+        .chars()
+        .flat_map(char::to_lowercase)
+        .all(|q| hay.any(|h| h == q))
+}
+
+/// Rank of a match (lower is better): 0 the part after the last `/` contains the query, 1
+/// the label contains it, 2 a scattered subsequence; `None` no match.
+pub fn match_rank(query: &str, label: &str) -> Option<u8> {
+    if !subsequence_match(query, label) {
+        return None;
+    }
+    let q = query.to_lowercase();
+    let l = label.to_lowercase();
+    let tail = l.rsplit('/').next().unwrap_or(&l);
+    Some(if tail.contains(&q) {
+        0
+    } else if l.contains(&q) {
+        1
+    } else {
+        2
+    })
+}
+
+/// The interactive chooser's state: items, filter, cursor, scroll position. Pure: keys in,
+/// [`Outcome`] and screen lines out.
+#[derive(Debug, Clone)]
+pub struct Chooser {
+    title: String,
+    items: Vec<String>,
+    query: String,
+    view: Vec<usize>,
+    cursor: usize,
+    offset: usize,
+}
+
+impl Chooser {
+    /// A chooser titled `title` (e.g. `Choose a Role:`) over `items` (the labels shown).
+    /// Control characters in the items (labels from Okta or okta.yaml) are escaped
+    /// ([`crate::term::sanitize::line`]) before they are filtered or drawn.
+    pub fn new(title: &str, items: Vec<String>) -> Chooser {
+        let mut c = Chooser {
+            title: sanitize::line(title).into_owned(),
+            items: items
+                .into_iter()
+                .map(|i| sanitize::line(&i).into_owned())
+                .collect(),
+            query: String::new(),
+            view: Vec::new(),
+            cursor: 0,
+            offset: 0,
+        };
+        c.refilter();
+        c
+    }
+
+    /// Indices (into the items) currently shown, best match first.
+    pub fn view(&self) -> &[usize] {
+        &self.view
+    }
+
+    /// The current filter text.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The item index under the cursor, if any item matches.
+    pub fn current(&self) -> Option<usize> {
+        self.view.get(self.cursor).copied()
+    }
+
+    fn refilter(&mut self) {
+        let mut ranked: Vec<(u8, usize)> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| match_rank(&self.query, l).map(|r| (r, i)))
+            .collect();
+        ranked.sort_by_key(|&(r, i)| (r, i));
+        self.view = ranked.into_iter().map(|(_, i)| i).collect();
+        self.cursor = 0;
+        self.offset = 0;
+    }
+
+    /// Apply one key; `rows` is how many items fit on screen (for paging).
+    pub fn apply(&mut self, key: Key, rows: usize) -> Outcome {
+        let rows = rows.max(1);
+        let last = self.view.len().saturating_sub(1);
+        match key {
+            Key::Up => self.cursor = self.cursor.saturating_sub(1),
+            Key::Down => self.cursor = (self.cursor + 1).min(last),
+            Key::PageUp => self.cursor = self.cursor.saturating_sub(rows),
+            Key::PageDown => self.cursor = (self.cursor + rows).min(last),
+            Key::Home => self.cursor = 0,
+            Key::End => self.cursor = last,
+            Key::Enter => {
+                if let Some(i) = self.current() {
+                    return Outcome::Chosen(i);
+                }
+            }
+            Key::Esc | Key::CtrlC => return Outcome::Cancelled,
+            Key::Backspace => {
+                if self.query.pop().is_some() {
+                    self.refilter();
+                }
+            }
+            Key::ClearFilter => {
+                if !self.query.is_empty() {
+                    self.query.clear();
+                    self.refilter();
+                }
+            }
+            Key::Char(c) => {
+                if self.query.chars().count() < MAX_FILTER {
+                    self.query.push(c);
+                    self.refilter();
+                }
+            }
+        }
+        self.scroll(rows);
+        Outcome::Continue
+    }
+
+    fn scroll(&mut self, rows: usize) {
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + rows {
+            self.offset = self.cursor + 1 - rows;
+        }
+        let max_offset = self.view.len().saturating_sub(rows);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// The screen lines (with ANSI styling, no newlines) for a terminal `width` columns wide
+    /// showing at most `rows` items: title, filter line, "N more above", items with `> `
+    /// marking the cursor (or "No matches found"), "N more below", footer.
+    pub fn render(&mut self, width: usize, rows: usize) -> Vec<String> {
+        let rows = rows.max(1);
+        self.scroll(rows);
+        let width = width.max(20);
+        let fit = |s: &str, room: usize| -> String {
+            if s.chars().count() <= room {
+                s.to_string()
+            } else {
+                let mut t: String = s.chars().take(room.saturating_sub(1)).collect();
+                t.push('…');
+                t
+            }
+        };
+        let mut lines = vec![format!(
+            "\x1b[1;32m?\x1b[0m \x1b[1m{}\x1b[0m",
+            fit(&self.title, width - 2)
+        )];
+        if self.query.is_empty() {
+            lines.push("  \x1b[2mType to search...\x1b[0m".to_string());
+        } else {
+            lines.push(format!("  {}", fit(&self.query, width - 2)));
+        }
+        if self.offset > 0 {
+            lines.push(format!("  \x1b[2m↑ {} more above\x1b[0m", self.offset));
+        }
+        if self.view.is_empty() {
+            lines.push("  \x1b[2mNo matches found\x1b[0m".to_string());
+        }
+        let end = (self.offset + rows).min(self.view.len());
+        for (pos, &item) in self.view[self.offset..end].iter().enumerate() {
+            let label = fit(&self.items[item], width - 2);
+            if self.offset + pos == self.cursor {
+                lines.push(format!("\x1b[36m> {label}\x1b[0m"));
+            } else {
+                lines.push(format!("  {label}"));
+            }
+        }
+        if end < self.view.len() {
+            lines.push(format!(
+                "  \x1b[2m↓ {} more below\x1b[0m",
+                self.view.len() - end
+            ));
+        }
+        lines.push(format!(
+            "  \x1b[2m{}\x1b[0m",
+            fit(
+                &format!(
+                    "{}/{}  •  ↑/↓ navigate  •  enter select  •  esc cancel",
+                    self.view.len(),
+                    self.items.len()
+                ),
+                width - 2
+            )
+        ));
+        lines
+    }
+}
+
+/// Items shown for a terminal `height` lines high: up to [`MAX_ROWS`], leaving room for the
+/// title, filter, scroll hints and footer, at least 3.
+pub fn rows_for_height(height: usize) -> usize {
+    height.saturating_sub(6).clamp(3, MAX_ROWS)
+}
+
+// ---------------------------------------------------------------------------------------
+// Chooser I/O
+// ---------------------------------------------------------------------------------------
+
+/// Whether an interactive choice is possible: stderr is a terminal and the controlling
+/// terminal can be opened for keys (stdin is a terminal on non-Unix systems). The caller
+/// also refuses in `process-credentials` format (DESIGN §2.17) and then uses
+/// [`crate::okta::web_sso::no_tty_error`].
+pub fn can_prompt() -> bool {
+    if !stderr_is_tty() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        std::io::stdin().is_terminal()
+    }
+}
+
+/// Let the user choose one of `labels` (I/O): drawn on stderr, keys from the terminal in
+/// raw mode; arrows / ctrl-p / ctrl-n move, typing filters, enter selects. The chooser
+/// erases itself afterwards. A single label is returned at once without drawing.
+///
+/// Returns the index into `labels`. Errors: Esc / ctrl-c -> [`Error::Interrupted`]; no
+/// terminal or a terminal error -> [`Error::Runtime`].
+pub fn choose(title: &str, labels: &[String]) -> Result<usize> {
+    match labels.len() {
+        0 => Err(Error::runtime(format!(
+            "nothing to choose from for \"{title}\""
+        ))),
+        1 => Ok(0),
+        _ => choose_on_terminal(title, labels),
+    }
+}
+
+#[cfg(unix)]
+fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
+    use rustix::termios::{OptionalActions, tcgetattr, tcgetwinsize, tcsetattr};
+    use std::io::Read;
+
+    let term_err = |e: &dyn std::fmt::Display| Error::runtime(format!("terminal: {e}"));
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|e| term_err(&e))?;
+    let original = tcgetattr(&tty).map_err(|e| term_err(&e))?;
+    let mut raw = original.clone();
+    raw.make_raw();
+    // Armed before raw mode: a SIGTERM/SIGHUP from now on restores the terminal first.
+    let _restore =
+        terminal_restore::Armed::new(tty.try_clone().map_err(|e| term_err(&e))?, original);
+    tcsetattr(&tty, OptionalActions::Now, &raw).map_err(|e| term_err(&e))?;
+
+    let mut chooser = Chooser::new(title, labels.to_vec());
+    let mut decoder = KeyDecoder::default();
+    let mut drawn = 0usize;
+    let mut buf = [0u8; 256];
+    let outcome = loop {
+        let (width, height) = match tcgetwinsize(&tty) {
+            Ok(w) if w.ws_col > 0 && w.ws_row > 0 => (w.ws_col as usize, w.ws_row as usize),
+            _ => (80, 24),
+        };
+        let rows = rows_for_height(height);
+        let lines = chooser.render(width, rows);
+        redraw(drawn, &lines);
+        drawn = lines.len();
+        let n = (&tty).read(&mut buf).map_err(|e| term_err(&e))?;
+        if n == 0 {
+            break Outcome::Cancelled;
+        }
+        let mut done = None;
+        for key in decoder.feed(&buf[..n]) {
+            match chooser.apply(key, rows) {
+                Outcome::Continue => {}
+                other => {
+                    done = Some(other);
+                    break;
+                }
+            }
+        }
+        if let Some(o) = done {
+            break o;
+        }
+    };
+    redraw(drawn, &[]);
+    match outcome {
+        Outcome::Chosen(i) => Ok(i),
+        _ => Err(Error::Interrupted),
+    }
+}
+
+/// Putting the terminal back (cooked mode, cursor shown) however the chooser ends: on
+/// return, on error, and on SIGTERM / SIGHUP / SIGINT / SIGQUIT sent from outside while it
+/// is shown (in raw mode the keyboard sends no signals; Ctrl-C is a key).
+///
+/// The saved state lives in one slot ([`terminal_restore::Slot`]) that is taken exactly
+/// once, by whichever comes first: the chooser's end ([`terminal_restore::Armed`]'s drop)
+/// or the signal thread. The signal thread is started with the first chooser
+/// (signal-hook's safe iterator; a registered signal cannot be given back to the default
+/// action afterwards, so after the chooser the thread does exactly what the default action
+/// would: it ends the process by that signal).
+#[cfg(unix)]
+pub mod terminal_restore {
+    use std::io::Write as _;
+    use std::sync::{Mutex, Once};
+
+    use rustix::termios::{OptionalActions, Termios, tcsetattr};
+
+    /// The signals that end the process with the terminal restored.
+    pub const SIGNALS: [i32; 4] = [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGQUIT,
+    ];
+
+    /// Show the cursor again (the chooser hides it while drawing).
+    pub const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+    /// A one-shot slot for what must be restored: [`Slot::arm`] stores it, [`Slot::take`]
+    /// hands it out once (later calls get `None`), so the terminal is restored exactly once.
+    #[derive(Debug)]
+    pub struct Slot<T>(Mutex<Option<T>>);
+
+    impl<T> Slot<T> {
+        /// An empty slot.
+        pub const fn new() -> Slot<T> {
+            Slot(Mutex::new(None))
+        }
+
+        /// Store `value`, replacing an earlier one.
+        pub fn arm(&self, value: T) {
+            let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            *guard = Some(value);
+        }
+
+        /// Take the stored value, if still there.
+        pub fn take(&self) -> Option<T> {
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+        }
+    }
+
+    impl<T> Default for Slot<T> {
+        fn default() -> Self {
+            Slot::new()
+        }
+    }
+
+    struct Saved {
+        tty: std::fs::File,
+        original: Termios,
+    }
+
+    static ACTIVE: Slot<Saved> = Slot::new();
+    static WATCHER: Once = Once::new();
+
+    fn restore(saved: Saved) {
+        let _ = tcsetattr(&saved.tty, OptionalActions::Now, &saved.original);
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(SHOW_CURSOR);
+        let _ = err.write_all(b"\r\n");
+        let _ = err.flush();
+    }
+
+    fn start_watcher() {
+        WATCHER.call_once(|| {
+            let Ok(mut signals) = signal_hook::iterator::Signals::new(SIGNALS) else {
+                return;
+            };
+            let _ = std::thread::Builder::new()
+                .name("terminal-restore".into())
+                .spawn(move || {
+                    if let Some(sig) = signals.forever().next() {
+                        if let Some(saved) = ACTIVE.take() {
+                            restore(saved);
+                        }
+                        // Die by the signal, as without a handler (exit 128 + n if that fails).
+                        let _ = signal_hook::low_level::emulate_default_handler(sig);
+                        std::process::exit(128 + sig);
+                    }
+                });
+        });
+    }
+
+    /// The terminal's saved mode while the chooser runs; restores it when dropped (unless a
+    /// signal got there first).
+    #[must_use]
+    pub struct Armed(());
+
+    impl Armed {
+        /// Save `original` (the mode before raw mode) for `tty` and make sure the signal
+        /// thread runs.
+        pub fn new(tty: std::fs::File, original: Termios) -> Armed {
+            ACTIVE.arm(Saved { tty, original });
+            start_watcher();
+            Armed(())
+        }
+    }
+
+    impl Drop for Armed {
+        fn drop(&mut self) {
+            if let Some(saved) = ACTIVE.take() {
+                let _ = tcsetattr(&saved.tty, OptionalActions::Now, &saved.original);
+                let _ = std::io::stderr().write_all(SHOW_CURSOR);
+            }
+        }
+    }
+}
+
+/// Replace the `previous` lines drawn last time (cursor on the last of them) by `lines`.
+#[cfg(unix)]
+fn redraw(previous: usize, lines: &[String]) {
+    let mut out = String::from("\x1b[?25l\r");
+    if previous > 1 {
+        out.push_str(&format!("\x1b[{}A", previous - 1));
+    }
+    out.push_str("\x1b[J");
+    out.push_str(&lines.join("\r\n"));
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(out.as_bytes());
+    let _ = err.flush();
+}
+
+#[cfg(not(unix))]
+fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
+    // No raw terminal mode here: a numbered list and a line of input.
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "? {title}");
+    for (i, l) in labels.iter().enumerate() {
+        let _ = writeln!(err, "  {}) {l}", i + 1);
+    }
+    let _ = write!(err, "Enter a number (empty to cancel): ");
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::runtime(format!("terminal: {e}")))?;
+    match line.trim().parse::<usize>() {
+        Ok(n) if (1..=labels.len()).contains(&n) => Ok(n - 1),
+        _ => Err(Error::Interrupted),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banner_wording() {
+        let url = "https://example.okta.com/activate?user_code=ABCDEFGH";
+        assert_eq!(
+            device_banner(url, "ABCD-EFGH", false, None),
+            "Open the following URL to begin Okta device authorization for the AWS CLI\n\n\
+             https://example.okta.com/activate?user_code=ABCDEFGH\n\nCode: ABCD-EFGH\n\n"
+        );
+        let b = device_banner(url, "", true, Some("QR\n"));
+        assert_eq!(
+            b,
+            "Web browser will open the following URL to begin Okta device authorization for the AWS CLI\n\n\
+             QR\nhttps://example.okta.com/activate?user_code=ABCDEFGH\n\n"
+        );
+    }
+
+    #[test]
+    fn server_text_cannot_drive_the_terminal() {
+        let b = device_banner("https://x/\u{1b}[2J", "AB\u{1b}[31mCD\n", false, None);
+        assert!(!b.contains('\u{1b}'), "{b:?}");
+        assert!(
+            b.contains("https://x/\\x1b[2J") && b.contains("Code: AB\\x1b[31mCD\\n\n"),
+            "{b:?}"
+        );
+        let l = selection_line("Role", "evil\r\u{9b}2Jlabel", true);
+        assert!(
+            l.contains("evil\\r\\u{9b}2Jlabel") && !l.contains('\r'),
+            "{l:?}"
+        );
+        let mut c = Chooser::new(
+            "Choose a Role:",
+            vec!["a\u{1b}]0;x\u{7}".into(), "b".into()],
+        );
+        let drawn = c.render(80, 10).join("\n");
+        assert!(
+            drawn.contains("a\\x1b]0;x\\x07") && !drawn.contains('\u{7}'),
+            "{drawn:?}"
+        );
+    }
+
+    /// Turn a rendering back into module rows (true = dark), two per line.
+    fn decode_rendering(text: &str) -> Vec<Vec<bool>> {
+        let mut rows = Vec::new();
+        for line in text.lines() {
+            let (mut top, mut bottom) = (Vec::new(), Vec::new());
+            for ch in line.chars() {
+                let (t, b) = match ch {
+                    '█' => (false, false),
+                    ' ' => (true, true),
+                    '▀' => (false, true),
+                    '▄' => (true, false),
+                    other => panic!("unexpected character {other:?} in the QR rendering"),
+                };
+                top.push(t);
+                bottom.push(b);
+            }
+            rows.push(top);
+            rows.push(bottom);
+        }
+        rows
+    }
+
+    #[test]
+    fn qr_rendering_round_trips() {
+        for text in [
+            "https://example.okta.com/activate?user_code=ABCDEFGH",
+            "x",
+            &format!(
+                "https://example.okta.com/activate?user_code={}",
+                "Q".repeat(300)
+            ),
+        ] {
+            let rendered = render_qr(text).unwrap();
+            assert!(rendered.ends_with('\n'));
+            let qr = QrCode::encode_text(text, QrCodeEcc::Low).unwrap();
+            let size = qr.size();
+            let side = (size + 2 * QR_QUIET_ZONE) as usize;
+            let grid = decode_rendering(&rendered);
+            assert_eq!(
+                grid.len(),
+                side + 1,
+                "odd module count gets one padding half-row"
+            );
+            for (y, row) in grid.iter().enumerate() {
+                assert_eq!(row.len(), side);
+                for (x, &dark) in row.iter().enumerate() {
+                    let want = qr.get_module(x as i32 - QR_QUIET_ZONE, y as i32 - QR_QUIET_ZONE);
+                    assert_eq!(dark, want, "module ({x},{y}) of {text:?}");
+                }
+            }
+            // The quiet zone is light on every side.
+            for q in 0..QR_QUIET_ZONE as usize {
+                assert!(grid[q].iter().all(|d| !d));
+                assert!(grid[side - 1 - q].iter().all(|d| !d));
+                assert!(grid.iter().all(|row| !row[q] && !row[side - 1 - q]));
+            }
+            // The symbol itself has dark modules (finder patterns).
+            assert!(grid.iter().flatten().any(|d| *d));
+        }
+        assert!(render_qr(&"9".repeat(10_000)).is_err());
+    }
+
+    #[test]
+    fn browser_command_lines() {
+        let url = "https://example.okta.com/activate?user_code=AB";
+        assert_eq!(
+            browser_commands(
+                Some(r#"open -na "Google Chrome" --args --incognito"#),
+                url,
+                "linux"
+            )
+            .unwrap(),
+            vec![vec![
+                "open",
+                "-na",
+                "Google Chrome",
+                "--args",
+                "--incognito",
+                url
+            ]]
+        );
+        assert_eq!(
+            browser_commands(
+                Some(r#"/Applications/Google\ Chrome.app/Contents/MacOS/Google\ Chrome --profile-directory=\"Person\ 1\""#),
+                url,
+                "macos"
+            )
+            .unwrap(),
+            vec![vec![
+                "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                "--profile-directory=\"Person 1\"",
+                url
+            ]]
+        );
+        let err = browser_commands(Some("open \"unbalanced"), url, "linux").unwrap_err();
+        assert!(
+            err.starts_with("Browser command \"open \"unbalanced\" is invalid"),
+            "{err}"
+        );
+        assert!(browser_commands(Some("  "), url, "linux").is_err());
+        assert_eq!(
+            browser_commands(None, url, "linux").unwrap(),
+            vec![
+                vec!["xdg-open", url],
+                vec!["x-www-browser", url],
+                vec!["www-browser", url]
+            ]
+        );
+        assert_eq!(
+            browser_commands(None, url, "macos").unwrap(),
+            vec![vec!["open", url]]
+        );
+        assert_eq!(
+            browser_commands(None, "https://h/a?b=1&c=2", "windows").unwrap(),
+            vec![vec!["cmd", "/c", "start", "", "https://h/a?b=1^&c=2"]]
+        );
+    }
+
+    #[test]
+    fn open_browser_command_runs_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("opened");
+        // The command sleeps before writing: open_browser must return first.
+        let cmd = format!(
+            "sh -c 'sleep 0.3; printf %s \"$1\" > {}' sh",
+            shlex::try_quote(marker.to_str().unwrap()).unwrap()
+        );
+        let start = std::time::Instant::now();
+        let warnings = open_browser("https://example.okta.com/activate", Some(&cmd));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(start.elapsed() < std::time::Duration::from_millis(250));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !marker.exists() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert_eq!(
+            std::fs::read_to_string(&marker).unwrap(),
+            "https://example.okta.com/activate"
+        );
+        let w = open_browser("u", Some("/nonexistent/browser --x"));
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].starts_with("Failed to open activation URL with given browser:"),
+            "{w:?}"
+        );
+        assert!(w[0].ends_with("\n  /nonexistent/browser --x u"), "{w:?}");
+        let w = open_browser("u", Some("'"));
+        assert!(w[0].contains("is invalid"));
+    }
+
+    #[test]
+    fn key_decoding() {
+        let mut d = KeyDecoder::default();
+        assert_eq!(
+            d.feed(b"\x1b[A\x1b[B\x1bOA\x1bOB\x10\x0e\r"),
+            [
+                Key::Up,
+                Key::Down,
+                Key::Up,
+                Key::Down,
+                Key::Up,
+                Key::Down,
+                Key::Enter
+            ]
+        );
+        assert_eq!(
+            d.feed(b"\x1b[5~\x1b[6~\x1b[H\x1b[F\x1b[1~\x1b[4~\x01\x05"),
+            [
+                Key::PageUp,
+                Key::PageDown,
+                Key::Home,
+                Key::End,
+                Key::Home,
+                Key::End,
+                Key::Home,
+                Key::End
+            ]
+        );
+        assert_eq!(d.feed(b"\x1b"), [Key::Esc]);
+        assert_eq!(d.feed(b"\x03"), [Key::CtrlC]);
+        assert_eq!(
+            d.feed("aZ é€\x7f\x15".as_bytes()),
+            [
+                Key::Char('a'),
+                Key::Char('Z'),
+                Key::Char(' '),
+                Key::Char('é'),
+                Key::Char('€'),
+                Key::Backspace,
+                Key::ClearFilter
+            ]
+        );
+        // Split sequences and characters are completed by the next chunk.
+        assert_eq!(d.feed(b"\x1b["), []);
+        assert_eq!(d.feed(b"A"), [Key::Up]);
+        let euro = "€".as_bytes();
+        assert_eq!(d.feed(&euro[..1]), []);
+        assert_eq!(d.feed(&euro[1..]), [Key::Char('€')]);
+        // Unknown sequences and control bytes are ignored; modifiers on arrows still move.
+        assert_eq!(
+            d.feed(b"\x1b[C\x1b[2~\x1b[1;5B\x02\x09x"),
+            [Key::Down, Key::Char('x')]
+        );
+    }
+
+    fn labels(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn filtering_is_case_insensitive_subsequence() {
+        assert!(subsequence_match("rdo", "arn:aws:iam::1:role/ReadOnly"));
+        assert!(subsequence_match("", "x"));
+        assert!(!subsequence_match("xyz", "arn:aws:iam::1:role/ReadOnly"));
+        assert!(!subsequence_match("ba", "ab"));
+        let mut c = Chooser::new(
+            "Choose a Role:",
+            labels(&[
+                "arn:aws:iam::111:role/Admin",
+                "arn:aws:iam::222:role/ReadOnly",
+                "arn:aws:iam::222:role/Admin",
+                "Billing (admin team)",
+            ]),
+        );
+        for ch in "admin".chars() {
+            assert_eq!(c.apply(Key::Char(ch), 10), Outcome::Continue);
+        }
+        // Tail matches first, then label substring; the scattered ReadOnly match is out
+        // (r-e-a-d-o-n-l-y has no "m").
+        assert_eq!(c.view(), [0, 2, 3]);
+        c.apply(Key::Backspace, 10);
+        assert_eq!(c.query(), "admi");
+        c.apply(Key::ClearFilter, 10);
+        assert_eq!(c.view(), [0, 1, 2, 3]);
+        for ch in "222".chars() {
+            c.apply(Key::Char(ch), 10);
+        }
+        assert_eq!(c.view(), [1, 2]);
+        c.apply(Key::Down, 10);
+        assert_eq!(c.apply(Key::Enter, 10), Outcome::Chosen(2));
+        c.apply(Key::Char('q'), 10);
+        assert!(c.view().is_empty());
+        assert_eq!(c.apply(Key::Enter, 10), Outcome::Continue);
+        assert_eq!(c.apply(Key::Esc, 10), Outcome::Cancelled);
+        assert_eq!(c.apply(Key::CtrlC, 10), Outcome::Cancelled);
+    }
+
+    #[test]
+    fn navigation_and_scrolling() {
+        let items: Vec<String> = (0..40).map(|i| format!("role-{i:02}")).collect();
+        let mut c = Chooser::new("Choose a Role:", items);
+        assert_eq!(c.apply(Key::Up, 5), Outcome::Continue);
+        assert_eq!(c.current(), Some(0));
+        for _ in 0..7 {
+            c.apply(Key::Down, 5);
+        }
+        assert_eq!(c.current(), Some(7));
+        let lines = c.render(80, 5);
+        let plain: Vec<String> = lines.iter().map(|l| strip_ansi(l)).collect();
+        assert_eq!(plain[0], "? Choose a Role:");
+        assert_eq!(plain[1], "  Type to search...");
+        assert_eq!(plain[2], "  ↑ 3 more above");
+        assert_eq!(
+            &plain[3..8],
+            [
+                "  role-03",
+                "  role-04",
+                "  role-05",
+                "  role-06",
+                "> role-07"
+            ]
+        );
+        assert_eq!(plain[8], "  ↓ 32 more below");
+        assert_eq!(
+            plain[9],
+            "  40/40  •  ↑/↓ navigate  •  enter select  •  esc cancel"
+        );
+        c.apply(Key::PageDown, 5);
+        assert_eq!(c.current(), Some(12));
+        c.apply(Key::End, 5);
+        assert_eq!(c.current(), Some(39));
+        c.apply(Key::Down, 5);
+        assert_eq!(c.current(), Some(39));
+        let plain: Vec<String> = c.render(80, 5).iter().map(|l| strip_ansi(l)).collect();
+        assert_eq!(
+            plain.last().unwrap(),
+            "  40/40  •  ↑/↓ navigate  •  enter select  •  esc cancel"
+        );
+        assert!(plain.contains(&"> role-39".to_string()));
+        assert!(!plain.iter().any(|l| l.contains("more below")));
+        c.apply(Key::PageUp, 5);
+        assert_eq!(c.current(), Some(34));
+        c.apply(Key::Home, 5);
+        assert_eq!(c.current(), Some(0));
+        assert_eq!(c.apply(Key::Enter, 5), Outcome::Chosen(0));
+
+        let mut c = Chooser::new("T", labels(&["a", "b"]));
+        c.apply(Key::Char('z'), 5);
+        let plain: Vec<String> = c.render(80, 5).iter().map(|l| strip_ansi(l)).collect();
+        assert_eq!(plain[1], "  z");
+        assert_eq!(plain[2], "  No matches found");
+        assert!(plain[3].starts_with("  0/2"));
+    }
+
+    #[test]
+    fn long_labels_are_cut_to_the_width() {
+        let mut c = Chooser::new("Choose", labels(&[&"x".repeat(200), "short"]));
+        for line in c.render(40, 5) {
+            assert!(strip_ansi(&line).chars().count() <= 40, "{line}");
+        }
+        assert_eq!(rows_for_height(24), 15);
+        assert_eq!(rows_for_height(10), 4);
+        assert_eq!(rows_for_height(2), 3);
+    }
+
+    #[test]
+    fn filter_length_is_bounded() {
+        let mut c = Chooser::new("T", labels(&["a", "b"]));
+        for _ in 0..150 {
+            c.apply(Key::Char('a'), 5);
+        }
+        assert_eq!(c.query().chars().count(), MAX_FILTER);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn terminal_state_is_restored_exactly_once() {
+        use terminal_restore::Slot;
+        let slot: Slot<&str> = Slot::new();
+        assert_eq!(slot.take(), None);
+        slot.arm("saved mode");
+        // Whichever comes first (signal thread or the chooser's end) gets it; the other
+        // finds nothing to do.
+        let first = std::thread::scope(|s| {
+            let a = s.spawn(|| slot.take());
+            let b = s.spawn(|| slot.take());
+            [a.join().unwrap(), b.join().unwrap()]
+        });
+        assert_eq!(first.iter().filter(|t| t.is_some()).count(), 1, "{first:?}");
+        assert_eq!(slot.take(), None);
+        slot.arm("next chooser");
+        assert_eq!(slot.take(), Some("next chooser"));
+        assert!(terminal_restore::SIGNALS.contains(&signal_hook::consts::SIGTERM));
+        assert!(terminal_restore::SIGNALS.contains(&signal_hook::consts::SIGHUP));
+    }
+
+    #[test]
+    fn selection_lines() {
+        assert_eq!(selection_line("IdP", "Prod", false), "  IdP: Prod\n");
+        assert_eq!(
+            selection_line("Role", "Admin", true),
+            "  \x1b[1mRole:\x1b[0m \x1b[38;5;39mAdmin\x1b[0m\n"
+        );
+        assert!(indicator_frame(11, 7).contains("⠙ Waiting for authorization in the browser (7s)"));
+    }
+
+    fn strip_ansi(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for n in chars.by_ref() {
+                    if n.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
