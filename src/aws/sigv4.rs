@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::error::{Error, Result};
+use crate::http::encode::uri_encode;
 
 /// The algorithm name that starts the string to sign and the `Authorization` value.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -246,27 +247,6 @@ pub fn signing_key(secret_access_key: &str, date: &str, region: &str, service: &
     let k_region = hmac_sha256(&k_date, region.as_bytes());
     let k_service = hmac_sha256(&k_region, service.as_bytes());
     hmac_sha256(&k_service, b"aws4_request")
-}
-
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
-
-/// RFC 3986 percent-encoding of every byte except the unreserved characters (and `/` when
-/// `keep_slash`), with upper-case hex digits.
-pub fn uri_encode(input: &[u8], keep_slash: bool) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(input.len());
-    for &b in input {
-        if is_unreserved(b) || (keep_slash && b == b'/') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(DIGITS[usize::from(b >> 4)] as char);
-            out.push(DIGITS[usize::from(b & 0x0f)] as char);
-        }
-    }
-    out
 }
 
 fn hex_val(b: u8) -> Option<u8> {

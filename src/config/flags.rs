@@ -1,5 +1,5 @@
 //! PURE: the settings as the command line gave them, before resolution: the input that
-//! [`crate::cli::parse`] produces and [`crate::config::resolve`] consumes. It lives below
+//! `cli::parse` produces and [`crate::config::resolve`] consumes. It lives below
 //! both so that `config` never imports `cli`.
 
 use crate::config::Command;

@@ -411,7 +411,7 @@ impl Layers<'_> {
     /// all-blank) values count as unset: `OKTA_AWSCLI_X=` in the environment or `.env`, and
     /// `x:` or `x: ""` in okta.yaml, let the next layer apply, as in upstream and as shells
     /// use empty variables. An empty value on the command line never gets here:
-    /// [`crate::cli::parse`] refuses it as a usage error.
+    /// `cli::parse` refuses it as a usage error.
     fn get(&mut self, key: &str, flag: Option<&String>) -> Result<Option<(String, Source)>> {
         let spec = SPECS
             .iter()

@@ -1,5 +1,5 @@
 //! I/O: private directories, atomic file replacement and exclusive lock files, shared by the
-//! token cache ([`crate::okta::token_cache`]) and the credentials-file writer
+//! token cache (`okta::token_cache`) and the credentials-file writer
 //! (`credentials_file::write`), DESIGN §2.6-2.7.
 //!
 //! [`replace`] writes a temp file in the target's directory, fsyncs it, renames it over the

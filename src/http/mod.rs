@@ -1,7 +1,11 @@
 //! I/O: the one HTTP agent of a run (TLS roots, proxies, timeouts, retries) and the
-//! `--debug-api-calls` dump with every secret redacted. The encoders (`percent_encode`,
-//! `form_encode`) and redaction helpers in it are pure and used by the layers above.
+//! `--debug-api-calls` dump with every secret redacted (`client`). PURE: `encode`
+//! (percent and form encoding) and `html` (the HTML `<input>` scanner that both the SAML
+//! reader and the redactor use).
 
 mod client;
+pub mod encode;
+pub mod html;
 
 pub use client::*;
+pub use encode::{form_encode, percent_decode, percent_encode};

@@ -17,6 +17,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
 use crate::error::{Error, Result};
+use crate::http::html::{InputScan, decode_char_refs, html_inputs};
 
 /// Namespace URI of SAML 2.0 assertions (OASIS SAML 2.0 Core, §2).
 pub const SAML_ASSERTION_NS: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -144,250 +145,6 @@ pub fn extract_saml_response(html: &str, url: &str) -> Result<String> {
         )));
     }
     Ok(value)
-}
-
-/// Which `<input>` elements [`html_inputs`] reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputScan {
-    /// Real form fields only: comments and `<script>`/`<style>`/`<textarea>` contents are
-    /// skipped, as a browser submitting the form would (for reading the SAML Response).
-    FormFields,
-    /// Every `<input` in the text wherever it stands: in comments, scripts and even inside
-    /// another tag's attribute value (for redaction, which must err on the side of hiding).
-    Everywhere,
-}
-
-/// One `<input>` element of an HTML page: its attributes as (name, raw value) byte ranges
-/// into the page, in source order. Read them with [`HtmlInput::name`] and
-/// [`HtmlInput::value`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HtmlInput {
-    /// (attribute name, attribute value) byte ranges; the value range is empty for an
-    /// attribute without `=`, and excludes the quotes of a quoted value.
-    pub attrs: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
-}
-
-impl HtmlInput {
-    /// The raw (still character-reference-encoded) values of every attribute called `attr`
-    /// (ASCII case-insensitive), in source order.
-    pub fn values_of<'h>(&self, html: &'h str, attr: &str) -> Vec<&'h str> {
-        self.attrs
-            .iter()
-            .filter(|(k, _)| {
-                html.get(k.clone())
-                    .is_some_and(|k| k.eq_ignore_ascii_case(attr))
-            })
-            .filter_map(|(_, v)| html.get(v.clone()))
-            .collect()
-    }
-
-    /// The element's `name`, character references decoded: the first `name` attribute (a
-    /// repeated attribute is ignored, as in HTML).
-    pub fn name(&self, html: &str) -> Option<String> {
-        self.values_of(html, "name")
-            .first()
-            .map(|v| decode_char_refs(v))
-    }
-
-    /// The raw (still encoded) `value` of the first `value` attribute.
-    pub fn value<'h>(&self, html: &'h str) -> Option<&'h str> {
-        self.values_of(html, "value").first().copied()
-    }
-}
-
-/// The `<input>` elements of `html` (tag name ASCII case-insensitive), in source order,
-/// found by one tokenizer for both reading ([`extract_saml_response`]) and redacting
-/// (`http::redact_html`): attributes in any order, double, single or no quotes, a `>`
-/// inside a quoted value is part of the value. `scan` says which ones count.
-pub fn html_inputs(html: &str, scan: InputScan) -> Vec<HtmlInput> {
-    let everywhere = scan == InputScan::Everywhere;
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
-        let start = i + off;
-        let rest = &html[start + 1..];
-        if !everywhere && let Some(comment) = rest.strip_prefix("!--") {
-            // Comment: skip to its end (or to the end of the page).
-            i = match comment.find("-->") {
-                Some(e) => start + 1 + 3 + e + 3,
-                None => break,
-            };
-            continue;
-        }
-        let name_len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if name_len == 0 {
-            // `</x>`, `<!DOCTYPE ...>` or a literal `<` in text: nothing to look at.
-            i = start + 1;
-            continue;
-        }
-        let tag = rest[..name_len].to_ascii_lowercase();
-        if everywhere && tag != "input" {
-            // Any other tag: its attribute values are searched as plain text.
-            i = start + 1;
-            continue;
-        }
-        let (attrs, end) = parse_attributes(html, start + 1 + name_len);
-        if tag == "input" {
-            out.push(HtmlInput { attrs });
-        }
-        if everywhere {
-            // Look inside this tag's attribute values too.
-            i = start + 1;
-            continue;
-        }
-        i = end.max(start + 1);
-        if matches!(tag.as_str(), "script" | "style" | "textarea") {
-            // Raw text element: skip to the matching close tag.
-            let close = format!("</{tag}");
-            let lower = html[i..].to_ascii_lowercase();
-            i = match lower.find(&close) {
-                Some(e) => i + e,
-                None => break,
-            };
-            continue;
-        }
-        if i >= html.len() {
-            break;
-        }
-    }
-    out
-}
-
-type AttrRanges = Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>;
-
-/// Parse HTML attributes starting at byte `pos` (just after the tag name) up to the closing
-/// `>`. Returns the (name, raw value) byte ranges and the byte index after `>`.
-fn parse_attributes(html: &str, mut pos: usize) -> (AttrRanges, usize) {
-    let b = html.as_bytes();
-    let mut attrs = Vec::new();
-    loop {
-        while pos < b.len() && (b[pos].is_ascii_whitespace() || b[pos] == b'/') {
-            pos += 1;
-        }
-        if pos >= b.len() {
-            return (attrs, pos);
-        }
-        if b[pos] == b'>' {
-            return (attrs, pos + 1);
-        }
-        let name_start = pos;
-        while pos < b.len()
-            && !b[pos].is_ascii_whitespace()
-            && !matches!(b[pos], b'=' | b'>' | b'/')
-        {
-            pos += 1;
-        }
-        let name = name_start..pos;
-        while pos < b.len() && b[pos].is_ascii_whitespace() {
-            pos += 1;
-        }
-        let mut value = pos..pos;
-        if pos < b.len() && b[pos] == b'=' {
-            pos += 1;
-            while pos < b.len() && b[pos].is_ascii_whitespace() {
-                pos += 1;
-            }
-            if pos < b.len() && (b[pos] == b'"' || b[pos] == b'\'') {
-                let q = b[pos];
-                let vstart = pos + 1;
-                let vend = b[vstart..]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map_or(b.len(), |e| vstart + e);
-                value = vstart..vend;
-                pos = (vend + 1).min(b.len());
-            } else {
-                let vstart = pos;
-                while pos < b.len() && !b[pos].is_ascii_whitespace() && b[pos] != b'>' {
-                    pos += 1;
-                }
-                value = vstart..pos;
-            }
-        }
-        if !name.is_empty() {
-            attrs.push((name, value));
-        }
-    }
-}
-
-/// Decode HTML character references: decimal (`&#43;`), hex (`&#x2b;`, `&#X2B;`) and the
-/// named references that can occur in form values and URLs. Unknown names are kept as
-/// written (as browsers do); a numeric reference to an invalid code point becomes U+FFFD.
-pub fn decode_char_refs(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let after = &rest[1..];
-        if let Some(num) = after.strip_prefix('#') {
-            let (digits, radix, skip) = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => (hex.bytes().take_while(u8::is_ascii_hexdigit).count(), 16, 2),
-                None => (num.bytes().take_while(u8::is_ascii_digit).count(), 10, 1),
-            };
-            if digits > 0 {
-                let text = &after[skip..skip + digits];
-                let ch = u32::from_str_radix(text, radix)
-                    .ok()
-                    .and_then(char::from_u32)
-                    .filter(|&c| c != '\0')
-                    .unwrap_or('\u{FFFD}');
-                out.push(ch);
-                let mut used = 1 + skip + digits;
-                if rest[used..].starts_with(';') {
-                    used += 1;
-                }
-                rest = &rest[used..];
-                continue;
-            }
-        } else {
-            let n = after.bytes().take_while(u8::is_ascii_alphanumeric).count();
-            if after[n..].starts_with(';')
-                && let Some(ch) = named_ref(&after[..n])
-            {
-                out.push_str(ch);
-                rest = &rest[1 + n + 1..];
-                continue;
-            }
-        }
-        out.push('&');
-        rest = &rest[1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn named_ref(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "amp" | "AMP" => "&",
-        "lt" | "LT" => "<",
-        "gt" | "GT" => ">",
-        "quot" | "QUOT" => "\"",
-        "apos" => "'",
-        "plus" => "+",
-        "sol" => "/",
-        "equals" => "=",
-        "colon" => ":",
-        "comma" => ",",
-        "period" => ".",
-        "semi" => ";",
-        "num" => "#",
-        "percnt" => "%",
-        "quest" => "?",
-        "lowbar" => "_",
-        "hyphen" | "dash" => "-",
-        "excl" => "!",
-        "nbsp" => "\u{a0}",
-        "NewLine" => "\n",
-        "Tab" => "\t",
-        _ => return None,
-    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -680,6 +437,13 @@ fn push_value(out: &mut RawAttributes, wanted: Wanted, text: String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reader_and_debug_redactor_agree_on_the_form_field() {
+        let page = r#"<input type="hidden" data-x="a>b" name="SAML&#x52;esponse" value="QUJD">"#;
+        assert_eq!(extract_saml_response(page, "u").unwrap(), "QUJD");
+        assert!(!crate::http::redact_html(page).contains("QUJD"));
+    }
 
     const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
 
