@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 const BIN: &str = env!("CARGO_BIN_EXE_okta-aws-cli");
 const B34: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/spec/cases/B34-okta.yaml"
+    "/tests/data/cases/B34-okta.yaml"
 );
 
 struct Sandbox {

@@ -502,7 +502,7 @@ mod tests {
         // request made by botocore; our builder must produce its exact Authorization.
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/testdata/sigv4/botocore-generated-vectors.json"
+            "/tests/data/sigv4/botocore-generated-vectors.json"
         );
         let doc: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

@@ -382,7 +382,7 @@ mod tests {
 
     const B34: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/spec/cases/B34-okta.yaml"
+        "/tests/data/cases/B34-okta.yaml"
     ));
 
     fn ok_resolve(_: Option<&str>) -> Result<Config> {

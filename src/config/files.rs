@@ -553,7 +553,7 @@ mod tests {
 
     const B34: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/spec/cases/B34-okta.yaml"
+        "/tests/data/cases/B34-okta.yaml"
     ));
 
     fn text(s: &str) -> Scalar {

@@ -1077,7 +1077,7 @@ mod tests {
 
     const B34: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/spec/cases/B34-okta.yaml"
+        "/tests/data/cases/B34-okta.yaml"
     ));
 
     fn env(pairs: &[(&str, &str)]) -> Env {

@@ -689,7 +689,7 @@ mod tests {
 
     #[test]
     fn b16_request_shape() {
-        let cases = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+        let cases = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases/");
         let exp: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(format!("{cases}B16-client-assertion.expected.json"))
                 .expect("B16"),

@@ -520,7 +520,7 @@ mod tests {
     use super::*;
     use rsa::pkcs8::DecodePublicKey as _;
 
-    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases/");
 
     fn case(name: &str) -> String {
         std::fs::read_to_string(format!("{CASES}{name}")).expect("case file")

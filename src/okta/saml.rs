@@ -445,7 +445,7 @@ mod tests {
         assert!(!crate::http::redact_html(page).contains("QUJD"));
     }
 
-    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases/");
 
     fn case(name: &str) -> String {
         std::fs::read_to_string(format!("{CASES}{name}"))

@@ -731,7 +731,7 @@ fn merge_duplicates(
 mod tests {
     use super::*;
 
-    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases/");
 
     fn case(name: &str) -> String {
         std::fs::read_to_string(format!("{CASES}{name}"))

@@ -415,12 +415,12 @@ pub const M2M_KID: &str = "fake-kid-0001";
 /// The IAM role the m2m tests assume.
 pub const M2M_ROLE_ARN: &str = "arn:aws:iam::123456789012:role/OktaM2MRole";
 
-/// Path of a file of the shared real-world cases (`../shared/spec/cases/<name>`).
+/// Path of a real-world case file (`tests/data/cases/<name>`).
 pub fn case_path(name: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases")).join(name)
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases")).join(name)
 }
 
-/// Text of a shared case file.
+/// Text of a real-world case file.
 pub fn case_text(name: &str) -> String {
     std::fs::read_to_string(case_path(name)).unwrap_or_else(|e| panic!("case file {name}: {e}"))
 }

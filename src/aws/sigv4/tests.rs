@@ -1,5 +1,5 @@
 //! Unit tests of the SigV4 signer: hand-made edge cases, then every vector of
-//! `../shared/testdata/sigv4/` (see its README for the quirks of each set), comparing each
+//! `tests/data/sigv4/` (`tests/data/README.md` lists the sets and their quirks), comparing each
 //! intermediate stage, not only the final header.
 
 use std::fs;
@@ -10,7 +10,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::*;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/sigv4");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/sigv4");
 
 /// How many cases each set holds; a missing or emptied directory fails instead of passing.
 const CLASSIC_CASES: usize = 34;
@@ -482,7 +482,7 @@ fn credentials_from_sts_treat_an_empty_token_as_none() {
 // ---------------------------------------------------------------------------------------------
 // 1. The classic AWS SigV4 test suite (.req, .creq, .sts, .authz).
 
-/// Session token the `get-vanilla-with-session-token` case signs with (README of the vectors:
+/// Session token the `get-vanilla-with-session-token` case signs with (`tests/data/README.md`:
 /// the signer adds it; it is not in the `.req`).
 const VANILLA_SESSION_TOKEN: &str =
     "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267";

@@ -2,7 +2,7 @@ use super::*;
 use crate::term::sanitize;
 use serde_json::json;
 
-const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases/");
 
 fn org() -> OrgUrl {
     OrgUrl {

@@ -203,7 +203,7 @@ mod tests {
         }
     }
 
-    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/cases/");
+    const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases/");
 
     /// Python's configparser in strict mode, the parser botocore uses
     /// (`$OKTA_AWS_CLI_TEST_PYTHON` when scripts/test set it, else `python3`).
