@@ -173,12 +173,13 @@ fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
     };
     let mut text = String::new();
     for (_, creds) in results {
-        text.push_str(&output::stdout_text(
-            format,
-            creds,
-            cfg.legacy_aws_variables,
-            cfg!(windows),
-        )?);
+        let env_opts = output::EnvVarOptions {
+            shell: cfg.shell,
+            legacy_aws_variables: cfg.legacy_aws_variables,
+            expiration: cfg.expiry_aws_variables,
+            region: cfg.aws_region.as_deref(),
+        };
+        text.push_str(&output::stdout_text(format, creds, &env_opts)?);
     }
     if !text.is_empty() {
         print_stdout(&text)?;

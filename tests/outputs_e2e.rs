@@ -433,6 +433,69 @@ fn noop_prints_nothing() {
 
 #[cfg(unix)]
 #[test]
+fn env_var_lines_for_each_shell_with_expiry_and_region() {
+    let Some(org) = org() else {
+        return;
+    };
+    // --shell, then the same choice from the environment; each line set for its shell.
+    let lines = |prefix: &dyn Fn(&str, &str) -> String| -> String {
+        [
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
+            ("AWS_SESSION_TOKEN", SESSION_TOKEN),
+        ]
+        .iter()
+        .map(|(n, v)| prefix(n, v) + "\n")
+        .collect()
+    };
+    let out = m2m(&org, &["--shell", "fish"]);
+    out.expect_code(0);
+    assert_eq!(out.stdout, lines(&|n, v| format!("set -gx {n} {v}")));
+    assert_quiet(&out);
+    let mut cmd = org.m2m_b15();
+    cmd.env("OKTA_AWSCLI_SHELL", "powershell");
+    let out = run(&mut cmd);
+    out.expect_code(0);
+    assert_eq!(out.stdout, lines(&|n, v| format!("$env:{n} = '{v}'")));
+    for (shell, line) in [
+        ("cmd", "set AWS_ACCESS_KEY_ID="),
+        ("setx", "setx AWS_ACCESS_KEY_ID "),
+    ] {
+        let out = m2m(&org, &["--shell", shell]);
+        out.expect_code(0);
+        assert!(
+            out.stdout.starts_with(&format!("{line}{ACCESS_KEY_ID}\n")),
+            "{}",
+            out.stdout
+        );
+    }
+    let out = m2m(&org, &["--shell", "tcsh"]);
+    out.expect_code(2);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains("invalid shell \"tcsh\""),
+        "{}",
+        out.stderr
+    );
+
+    // --expiry-aws-variables adds the STS expiration; a configured region adds both region
+    // variables.
+    let out = m2m(
+        &org,
+        &["--expiry-aws-variables", "--aws-region", "eu-west-3"],
+    );
+    out.expect_code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{}export AWS_CREDENTIAL_EXPIRATION={EXPIRATION}\n\
+             export AWS_REGION=eu-west-3\nexport AWS_DEFAULT_REGION=eu-west-3\n",
+            lines(&|n, v| format!("export {n}={v}"))
+        )
+    );
+}
+
+#[test]
 fn exec_child_gets_credentials_status_and_stdin() {
     let Some(org) = org() else {
         return;
@@ -452,14 +515,14 @@ fn exec_child_gets_credentials_status_and_stdin() {
 
     let out = exec(
         "noop",
-        "printf '%s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" \"${AWS_PROFILE-unset}\" \"$AWS_REGION\" \"$KEEP_ME\" \"$0\"",
+        "printf '%s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" \"${AWS_PROFILE-unset}\" \"$AWS_REGION\" \"$KEEP_ME\" \"$0\" \"$AWS_CREDENTIAL_EXPIRATION\"",
         None,
     );
     out.expect_code(0);
     assert_eq!(
         out.stdout,
         format!(
-            "{ACCESS_KEY_ID}\n{SECRET_KEY}\n{SESSION_TOKEN}\nunset\neu-west-3\nkept\nchild-sh\n"
+            "{ACCESS_KEY_ID}\n{SECRET_KEY}\n{SESSION_TOKEN}\nunset\neu-west-3\nkept\nchild-sh\n{EXPIRATION}\n"
         )
     );
     assert_quiet(&out);

@@ -54,6 +54,9 @@ pub struct TopArgs {
     /// output format: env-var (default), aws-credentials, process-credentials, noop [OKTA_AWSCLI_FORMAT]
     #[argh(option, short = 'f')]
     pub format: Option<String>,
+    /// env-var output syntax: posix (default on Unix), fish, powershell, cmd, setx (default on Windows) [OKTA_AWSCLI_SHELL]
+    #[argh(option, arg_name = "shell")]
+    pub shell: Option<String>,
     /// preset AWS region [OKTA_AWSCLI_AWS_REGION]
     #[argh(option, short = 'n')]
     pub aws_region: Option<String>,
@@ -577,6 +580,7 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
         aws_session_duration: top.aws_session_duration.or(top.session_duration),
         profile: top.profile,
         format: top.format,
+        shell: top.shell,
         aws_region: top.aws_region,
         aws_credentials: top.aws_credentials,
         write_aws_credentials: explicit(top.write_aws_credentials, top.no_write_aws_credentials),

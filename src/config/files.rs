@@ -331,6 +331,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "private-key-file",
     "qr-code",
     "session-duration",
+    "shell",
     "short-user-agent",
     "write-aws-credentials",
     // Read by upstream but without effect here (`direct` command, no-op key).

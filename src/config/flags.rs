@@ -22,6 +22,8 @@ pub struct Flags {
     pub profile: Option<String>,
     /// `--format`/`-f`.
     pub format: Option<String>,
+    /// `--shell`.
+    pub shell: Option<String>,
     /// `--aws-region`/`-n`.
     pub aws_region: Option<String>,
     /// `--aws-credentials`/`-w`.
@@ -82,6 +84,7 @@ impl std::fmt::Debug for Flags {
             .field("aws_session_duration", &shown.aws_session_duration)
             .field("profile", &shown.profile)
             .field("format", &shown.format)
+            .field("shell", &shown.shell)
             .field("aws_region", &shown.aws_region)
             .field("aws_credentials", &shown.aws_credentials)
             .field("write_aws_credentials", &shown.write_aws_credentials)

@@ -88,6 +88,8 @@ pub struct Config {
     pub profile: String,
     /// Output format after the implications of `--write-aws-credentials`/`--all-profiles`.
     pub format: Format,
+    /// Syntax of the env-var output (`--shell`).
+    pub shell: Shell,
     /// `--aws-region` (also written as `region` in the credentials file).
     pub aws_region: Option<String>,
     /// Region used to reach STS (DESIGN §2.12 order), if any.
@@ -170,6 +172,7 @@ impl fmt::Debug for Config {
         d.field("session_duration", &self.session_duration);
         d.field("profile", &self.profile);
         d.field("format", &self.format);
+        d.field("shell", &self.shell);
         d.field("aws_region", &self.aws_region);
         d.field("sts_region", &self.sts_region);
         d.field("aws_credentials", &self.aws_credentials);
@@ -222,6 +225,68 @@ impl Format {
         Format::ALL
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// Syntax of the `env-var` output (`--shell`, case B32).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    /// `export NAME=value` (sh, bash, dash, zsh, ksh).
+    Posix,
+    /// `set -gx NAME value` (fish 3+).
+    Fish,
+    /// `$env:NAME = 'value'` (Windows PowerShell and PowerShell 7).
+    PowerShell,
+    /// `set NAME=value` (cmd.exe, the current console only).
+    Cmd,
+    /// `setx NAME value` (upstream's Windows output: persists in the user's registry for
+    /// consoles started later, not the current one).
+    Setx,
+}
+
+impl Shell {
+    /// Every shell, in the order listed in messages and completions.
+    pub const ALL: [Shell; 5] = [
+        Shell::Posix,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Cmd,
+        Shell::Setx,
+    ];
+
+    /// The name used on the command line and in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shell::Posix => "posix",
+            Shell::Fish => "fish",
+            Shell::PowerShell => "powershell",
+            Shell::Cmd => "cmd",
+            Shell::Setx => "setx",
+        }
+    }
+
+    /// The shell named `name` (case-insensitive, surrounding spaces ignored), `None` for
+    /// anything else.
+    pub fn parse(name: &str) -> Option<Shell> {
+        let name = name.trim();
+        Shell::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// `setx` on Windows (upstream compatibility), `posix` elsewhere.
+    pub fn platform_default() -> Shell {
+        if cfg!(windows) {
+            Shell::Setx
+        } else {
+            Shell::Posix
+        }
+    }
+}
+
+impl Default for Shell {
+    fn default() -> Shell {
+        Shell::platform_default()
     }
 }
 
@@ -302,6 +367,7 @@ const SPECS: &[Spec] = &[
         &[],
     ),
     spec("format", &["OKTA_AWSCLI_FORMAT"], &[]),
+    spec("shell", &["OKTA_AWSCLI_SHELL"], &[]),
     spec("aws-region", &["OKTA_AWSCLI_AWS_REGION"], &[]),
     spec("aws-credentials", &["OKTA_AWSCLI_AWS_CREDENTIALS"], &[]),
     spec(
@@ -841,6 +907,7 @@ fn resolve_into(
     let aws_iam_role = l.string("aws-iam-role", &flags.aws_iam_role)?;
     let duration = l.get("aws-session-duration", flags.aws_session_duration.as_ref())?;
     let format_raw = l.get("format", flags.format.as_ref())?;
+    let shell_raw = l.get("shell", flags.shell.as_ref())?;
     let aws_region = l.string("aws-region", &flags.aws_region)?;
     let aws_credentials = l.string("aws-credentials", &flags.aws_credentials)?;
     let write_aws_credentials = l.boolean("write-aws-credentials", flags.write_aws_credentials)?;
@@ -882,6 +949,16 @@ fn resolve_into(
             let valid: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
             Error::config(format!(
                 "invalid format {v:?} in {src}: expected one of {}",
+                valid.join(", ")
+            ))
+        })?,
+    };
+    let shell = match shell_raw {
+        None => Shell::platform_default(),
+        Some((v, src)) => Shell::parse(&v).ok_or_else(|| {
+            let valid: Vec<&str> = Shell::ALL.iter().map(|s| s.as_str()).collect();
+            Error::config(format!(
+                "invalid shell {v:?} in {src}: expected one of {}",
                 valid.join(", ")
             ))
         })?,
@@ -975,6 +1052,7 @@ fn resolve_into(
         session_duration,
         profile,
         format,
+        shell,
         aws_region,
         sts_region,
         aws_credentials,
@@ -1489,6 +1567,42 @@ mod tests {
         assert_eq!(
             debug_cfg(Flags::default(), &env(&[]), None, None).session_duration,
             None
+        );
+    }
+
+    #[test]
+    fn shells_from_every_layer() {
+        assert_eq!(
+            debug_cfg(Flags::default(), &env(&[]), None, None).shell,
+            Shell::platform_default()
+        );
+        let f = Flags {
+            shell: Some("Fish".into()),
+            ..Flags::default()
+        };
+        let e = env(&[("OKTA_AWSCLI_SHELL", "cmd")]);
+        assert_eq!(debug_cfg(f, &e, None, None).shell, Shell::Fish);
+        assert_eq!(
+            debug_cfg(Flags::default(), &e, None, None).shell,
+            Shell::Cmd
+        );
+        let yaml = "awscli:\n  profiles:\n    default:\n      shell: powershell\n";
+        assert_eq!(
+            debug_cfg(Flags::default(), &env(&[]), None, Some(yaml)).shell,
+            Shell::PowerShell
+        );
+        let f = Flags {
+            shell: Some("bash".into()),
+            ..Flags::default()
+        };
+        let e = cfg_err(Command::Debug, f, &env(&[]), None, None);
+        assert_eq!(e.exit_code(), 2);
+        let m = e.to_string();
+        assert!(
+            m.contains("\"bash\"")
+                && m.contains("--shell")
+                && m.contains("posix, fish, powershell, cmd, setx"),
+            "{m}"
         );
     }
 

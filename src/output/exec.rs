@@ -61,6 +61,8 @@ impl EnvChanges {
 /// * `AWS_PROFILE` (and the older `AWS_DEFAULT_PROFILE`): **removed**. The AWS CLI and SDKs
 ///   prefer environment keys over a profile, but several tools (and `aws configure`
 ///   commands) resolve the profile first; a stale profile must not shadow the fresh keys.
+/// * `AWS_CREDENTIAL_EXPIRATION`: the STS expiration in RFC 3339 UTC (read by the AWS CLI
+///   and SDKs to know when the keys stop working), when it parses as RFC 3339.
 /// * `AWS_REGION` and `AWS_DEFAULT_REGION`: both set to `region` when a region is known
 ///   (the caller passes the resolved region, DESIGN §2.12); left as inherited otherwise.
 ///
@@ -89,6 +91,9 @@ pub fn child_env(
         ));
     } else {
         remove.push("AWS_SECURITY_TOKEN".to_string());
+    }
+    if let Ok(expiration) = crate::output::render::utc_expiration(&creds.expiration) {
+        set.push(("AWS_CREDENTIAL_EXPIRATION".to_string(), expiration));
     }
     if let Some(region) = region.filter(|r| !r.is_empty()) {
         set.push(("AWS_REGION".to_string(), region.to_string()));
@@ -210,7 +215,9 @@ mod tests {
         // No region known: the inherited one stays, nothing is invented.
         assert_eq!(env["AWS_REGION"], "eu-west-1");
         assert!(!env.contains_key("AWS_DEFAULT_REGION"));
-        assert_eq!(env.len(), parent().len() - 3 + 2);
+        // The STS expiration, in UTC, as the AWS CLI's export-credentials gives it.
+        assert_eq!(env["AWS_CREDENTIAL_EXPIRATION"], "2024-05-01T13:00:00Z");
+        assert_eq!(env.len(), parent().len() - 3 + 3);
     }
 
     #[test]

@@ -17,76 +17,121 @@ use time::UtcOffset;
 use time::format_description::well_known::Rfc3339;
 
 use crate::aws::sts::Credentials;
-use crate::config::Format;
+use crate::config::{Format, Shell};
 use crate::error::{Error, Result};
 
+/// What the `env-var` lines hold besides the three credential variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EnvVarOptions<'a> {
+    /// The syntax of the lines (`--shell`).
+    pub shell: Shell,
+    /// `--legacy-aws-variables`: add `AWS_SECURITY_TOKEN` (= the session token).
+    pub legacy_aws_variables: bool,
+    /// `--expiry-aws-variables`: add `AWS_CREDENTIAL_EXPIRATION`, the STS expiration in
+    /// RFC 3339 UTC, as the AWS CLI's `configure export-credentials` prints it.
+    pub expiration: bool,
+    /// The configured region (`--aws-region` etc.): add `AWS_REGION` and
+    /// `AWS_DEFAULT_REGION`.
+    pub region: Option<&'a str>,
+}
+
 /// The stdout text for `format` (DESIGN §2.8–2.9):
-/// * [`Format::EnvVar`] gives [`env_var_lines`] (`windows` picks `setx` lines);
+/// * [`Format::EnvVar`] gives [`env_var_lines`];
 /// * [`Format::ProcessCredentials`] gives [`process_credentials_json`];
 /// * [`Format::AwsCredentials`] and [`Format::Noop`] give the empty string.
 ///
-/// `legacy_aws_variables` adds `AWS_SECURITY_TOKEN` to the env-var lines.
-///
-/// Errors: [`Error::Runtime`] when the STS expiration is not RFC 3339 (process JSON only).
-pub fn stdout_text(
-    format: Format,
-    creds: &Credentials,
-    legacy_aws_variables: bool,
-    windows: bool,
-) -> Result<String> {
+/// Errors: [`Error::Runtime`] when the STS expiration is not RFC 3339 (process JSON, or
+/// env-var lines with the expiration), or a value the chosen shell cannot hold.
+pub fn stdout_text(format: Format, creds: &Credentials, env: &EnvVarOptions<'_>) -> Result<String> {
     match format {
-        Format::EnvVar => Ok(env_var_lines(creds, legacy_aws_variables, windows)),
+        Format::EnvVar => env_var_lines(creds, env),
         Format::ProcessCredentials => process_credentials_json(creds),
         Format::AwsCredentials | Format::Noop => Ok(String::new()),
     }
 }
 
-/// Environment-variable lines, each ending in `\n`, in this order: `AWS_ACCESS_KEY_ID`,
-/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, and `AWS_SECURITY_TOKEN` (= the session
-/// token) when `legacy_aws_variables` is set. No region, profile or expiry lines.
+/// The environment variables of the env-var output, in print order: `AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, then as `opts` asks `AWS_SECURITY_TOKEN`,
+/// `AWS_CREDENTIAL_EXPIRATION`, `AWS_REGION` and `AWS_DEFAULT_REGION`. With the default
+/// options that is exactly upstream's three variables (upstream-behaviour §7.1).
 ///
-/// * `windows == false`: `export NAME=value`; the value is left bare when it only holds
-///   shell-safe characters (STS keys and tokens: letters, digits, `/ + =`), otherwise it is
-///   single-quoted by [`posix_quote`] so `eval "$(okta-aws-cli ...)"` is safe in bash, zsh
-///   and fish.
-/// * `windows == true`: `setx NAME value` (upstream §7.1), the value double-quoted when it
-///   contains characters outside the safe set. Note that `setx` only affects future
-///   consoles and documents a 1024-character value limit; the value is still printed in
-///   full, never truncated.
-pub fn env_var_lines(creds: &Credentials, legacy_aws_variables: bool, windows: bool) -> String {
-    let mut vars: Vec<(&str, &str)> = vec![
-        ("AWS_ACCESS_KEY_ID", &creds.access_key_id),
-        ("AWS_SECRET_ACCESS_KEY", &creds.secret_access_key),
-        ("AWS_SESSION_TOKEN", &creds.session_token),
+/// Errors: [`Error::Runtime`] when the expiration is asked for and is not RFC 3339.
+pub fn env_vars(
+    creds: &Credentials,
+    opts: &EnvVarOptions<'_>,
+) -> Result<Vec<(&'static str, String)>> {
+    let mut vars = vec![
+        ("AWS_ACCESS_KEY_ID", creds.access_key_id.clone()),
+        ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key.clone()),
+        ("AWS_SESSION_TOKEN", creds.session_token.clone()),
     ];
-    if legacy_aws_variables {
-        vars.push(("AWS_SECURITY_TOKEN", &creds.session_token));
+    if opts.legacy_aws_variables {
+        vars.push(("AWS_SECURITY_TOKEN", creds.session_token.clone()));
     }
-    let mut out = String::new();
-    for (name, value) in vars {
-        if windows {
-            out.push_str(&format!("setx {name} {}\n", windows_quote(value)));
-        } else {
-            out.push_str(&format!("export {name}={}\n", posix_quote(value)));
-        }
+    if opts.expiration {
+        vars.push((
+            "AWS_CREDENTIAL_EXPIRATION",
+            utc_expiration(&creds.expiration)?,
+        ));
     }
-    out
+    if let Some(region) = opts.region.filter(|r| !r.is_empty()) {
+        vars.push(("AWS_REGION", region.to_string()));
+        vars.push(("AWS_DEFAULT_REGION", region.to_string()));
+    }
+    Ok(vars)
 }
 
-/// Characters that need no quoting in POSIX shells and fish: ASCII letters and digits and
-/// `_ - . / + = : @ , %`.
-fn is_shell_safe(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "_-./+=:@,%".contains(c)
-}
-
-/// Quote `value` for a POSIX shell word (also valid in fish 3+).
+/// Environment-variable lines ([`env_vars`]), each ending in `\n`, in the syntax of
+/// `opts.shell` (case B32), every value quoted for that shell only when it needs it (STS keys
+/// and tokens hold only letters, digits and `/ + =` and are printed bare):
 ///
-/// A non-empty value made only of shell-safe characters is returned unchanged. Otherwise it
-/// is wrapped in single quotes; an embedded `'` or `\` is written outside the quotes as
-/// `\'` / `\\`, which means the same thing in POSIX shells and in fish (fish treats `\\`
-/// inside single quotes specially, POSIX shells do not). The empty value becomes `''`.
+/// | shell | line | quoting |
+/// |---|---|---|
+/// | posix | `export NAME=value` | [`posix_quote`] |
+/// | fish | `set -gx NAME value` | [`fish_quote`] |
+/// | powershell | `$env:NAME = 'value'` | [`powershell_quote`] (always quoted) |
+/// | cmd | `set NAME=value` | [`cmd_set`] |
+/// | setx | `setx NAME value` | [`setx_quote`] |
+///
+/// `setx` stores the value in the user's registry for consoles started later (not the
+/// current one) and documents a 1024-character limit; the value is still printed in full.
+///
+/// Errors: [`Error::Runtime`] naming the variable (never its value) when the shell cannot
+/// hold the value safely (cmd, setx and PowerShell refuse control characters, cmd and setx
+/// also `"`, `%` and `!`), and those of [`env_vars`].
+pub fn env_var_lines(creds: &Credentials, opts: &EnvVarOptions<'_>) -> Result<String> {
+    let mut out = String::new();
+    for (name, value) in env_vars(creds, opts)? {
+        let line = match opts.shell {
+            Shell::Posix => format!("export {name}={}", posix_quote(&value)),
+            Shell::Fish => format!("set -gx {name} {}", fish_quote(&value)),
+            Shell::PowerShell => format!("$env:{name} = {}", powershell_quote(&value, name)?),
+            Shell::Cmd => cmd_set(name, &value)?,
+            Shell::Setx => format!("setx {name} {}", setx_quote(&value, name)?),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Characters that need no quoting in any of the shells: ASCII letters and digits and
+/// `_ - . / + = : @ ,`.
+fn is_shell_safe(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_-./+=:@,".contains(c)
+}
+
+fn bare(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(is_shell_safe)
+}
+
+/// Quote `value` as one POSIX shell word (sh, bash, dash, zsh).
+///
+/// A non-empty value made only of safe characters is returned unchanged. Otherwise it is
+/// wrapped in single quotes, inside which nothing is special; an embedded `'` or `\\` is
+/// written outside the quotes as `\'` / `\\`. The empty value becomes `''`.
 pub fn posix_quote(value: &str) -> Cow<'_, str> {
-    if !value.is_empty() && value.chars().all(is_shell_safe) {
+    if bare(value) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 2);
@@ -102,14 +147,94 @@ pub fn posix_quote(value: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Quote `value` for a `setx` argument in cmd.exe: bare when shell-safe, otherwise in double
-/// quotes with embedded `"` doubled.
-fn windows_quote(value: &str) -> Cow<'_, str> {
-    if !value.is_empty() && value.chars().all(is_shell_safe) {
-        Cow::Borrowed(value)
-    } else {
-        Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
+/// Quote `value` as one fish 3 word: bare when safe, else in single quotes, inside which
+/// fish treats only `\'` and `\\` as escapes (fish documentation, "Quotes").
+pub fn fish_quote(value: &str) -> Cow<'_, str> {
+    if bare(value) {
+        return Cow::Borrowed(value);
     }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    Cow::Owned(out)
+}
+
+/// Quote `value` as a PowerShell verbatim string: always in single quotes, where nothing
+/// expands (`$`, backtick) and a quote is written twice; PowerShell also takes the
+/// typographic quotes U+2018..U+201B as single quotes, so they are doubled too
+/// (about_Quoting_Rules).
+///
+/// Errors: a control character (the lines are often run one by one with
+/// `Invoke-Expression`, where a line break would split the statement); `name` is the
+/// variable named in the message.
+pub fn powershell_quote(value: &str, name: &str) -> Result<String> {
+    refuse_controls(value, name, "PowerShell")?;
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    Ok(out)
+}
+
+/// A cmd.exe `set` line for the current console: `set NAME=value` when the value is safe,
+/// else `set "NAME=value"`, where `& | < > ^ ( )` and spaces are literal.
+///
+/// Errors: cmd.exe expands `%NAME%` (and `!NAME!` with delayed expansion) even inside
+/// quotes and cannot hold a `"` or a control character in a `set` value: such a value is
+/// refused, naming `name`.
+pub fn cmd_set(name: &str, value: &str) -> Result<String> {
+    refuse_cmd_specials(value, name, "cmd")?;
+    if bare(value) {
+        Ok(format!("set {name}={value}"))
+    } else {
+        Ok(format!("set \"{name}={value}\""))
+    }
+}
+
+/// Quote `value` as a `setx` argument: bare when safe, else in double quotes, with
+/// backslashes before the closing quote doubled (the Windows argument rules of
+/// `CommandLineToArgvW`).
+///
+/// Errors: as [`cmd_set`] (the line is run by cmd.exe first).
+pub fn setx_quote(value: &str, name: &str) -> Result<String> {
+    refuse_cmd_specials(value, name, "setx")?;
+    if bare(value) {
+        return Ok(value.to_string());
+    }
+    let trailing = value.len() - value.trim_end_matches('\\').len();
+    Ok(format!("\"{value}{}\"", "\\".repeat(trailing)))
+}
+
+fn refuse_controls(value: &str, name: &str, shell: &str) -> Result<()> {
+    if value.chars().any(char::is_control) {
+        return Err(Error::runtime(format!(
+            "{name} holds a control character, which {shell} output cannot carry safely; \
+             use --format process-credentials or another --shell"
+        )));
+    }
+    Ok(())
+}
+
+fn refuse_cmd_specials(value: &str, name: &str, shell: &str) -> Result<()> {
+    refuse_controls(value, name, shell)?;
+    if let Some(c) = value.chars().find(|c| matches!(c, '"' | '%' | '!')) {
+        return Err(Error::runtime(format!(
+            "{name} holds {c:?}, which {shell} output cannot carry safely; \
+             use --shell powershell or --format process-credentials"
+        )));
+    }
+    Ok(())
 }
 
 /// Normalise an STS `Expiration` (RFC 3339, any offset, optional fractional seconds) to
@@ -191,6 +316,21 @@ mod tests {
         }
     }
 
+    fn shell(shell: Shell) -> EnvVarOptions<'static> {
+        EnvVarOptions {
+            shell,
+            ..EnvVarOptions::default()
+        }
+    }
+
+    fn legacy(shell: Shell) -> EnvVarOptions<'static> {
+        EnvVarOptions {
+            shell,
+            legacy_aws_variables: true,
+            ..EnvVarOptions::default()
+        }
+    }
+
     /// A 1,300-character token with `/`, `+`, `=` like real STS session tokens.
     fn long_token() -> String {
         let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -213,7 +353,7 @@ mod tests {
             &token,
             "2024-05-01T13:00:00Z",
         );
-        let out = env_var_lines(&c, false, false);
+        let out = env_var_lines(&c, &shell(Shell::Posix)).unwrap();
         let expected = format!(
             "export AWS_ACCESS_KEY_ID=ASIAEXAMPLEENV000001\n\
              export AWS_SECRET_ACCESS_KEY=fakeEnvSecret/with+plus=\n\
@@ -226,7 +366,7 @@ mod tests {
     #[test]
     fn legacy_adds_security_token_line() {
         let c = creds("AKID", "SECRET", "TOKEN/+=", "2024-05-01T13:00:00Z");
-        let out = env_var_lines(&c, true, false);
+        let out = env_var_lines(&c, &legacy(Shell::Posix)).unwrap();
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 4);
         assert_eq!(lines[3], "export AWS_SECURITY_TOKEN=TOKEN/+=");
@@ -236,13 +376,13 @@ mod tests {
     #[test]
     fn windows_uses_setx_with_space() {
         let c = creds("AKID", "S/+=", "T", "2024-05-01T13:00:00Z");
-        let out = env_var_lines(&c, true, true);
+        let out = env_var_lines(&c, &legacy(Shell::Setx)).unwrap();
         assert_eq!(
             out,
             "setx AWS_ACCESS_KEY_ID AKID\nsetx AWS_SECRET_ACCESS_KEY S/+=\n\
              setx AWS_SESSION_TOKEN T\nsetx AWS_SECURITY_TOKEN T\n"
         );
-        assert_eq!(windows_quote("a b\"c"), "\"a b\"\"c\"");
+        assert_eq!(setx_quote("a b&c\\", "V").unwrap(), "\"a b&c\\\\\"");
     }
 
     #[test]
@@ -263,7 +403,7 @@ mod tests {
         let c = creds(nasty, "plain", "t", "2024-05-01T13:00:00Z");
         let script = format!(
             "{}printf '%s' \"$AWS_ACCESS_KEY_ID\"",
-            env_var_lines(&c, false, false)
+            env_var_lines(&c, &shell(Shell::Posix)).unwrap()
         );
         let out = std::process::Command::new("sh")
             .arg("-c")
@@ -433,17 +573,15 @@ mod tests {
     #[test]
     fn stdout_text_per_format() {
         let c = b31_sts();
-        assert_eq!(stdout_text(Format::Noop, &c, true, false).unwrap(), "");
+        let opts = legacy(Shell::Posix);
+        assert_eq!(stdout_text(Format::Noop, &c, &opts).unwrap(), "");
+        assert_eq!(stdout_text(Format::AwsCredentials, &c, &opts).unwrap(), "");
         assert_eq!(
-            stdout_text(Format::AwsCredentials, &c, true, false).unwrap(),
-            ""
+            stdout_text(Format::EnvVar, &c, &opts).unwrap(),
+            env_var_lines(&c, &opts).unwrap()
         );
         assert_eq!(
-            stdout_text(Format::EnvVar, &c, false, false).unwrap(),
-            env_var_lines(&c, false, false)
-        );
-        assert_eq!(
-            stdout_text(Format::ProcessCredentials, &c, false, false).unwrap(),
+            stdout_text(Format::ProcessCredentials, &c, &opts).unwrap(),
             process_credentials_json(&c).unwrap()
         );
     }
@@ -454,5 +592,173 @@ mod tests {
         c.expiration = "garbage".into();
         let msg = process_credentials_json(&c).unwrap_err().to_string();
         assert!(!msg.contains(&c.secret_access_key) && !msg.contains(&c.session_token));
+    }
+
+    #[test]
+    fn b32_every_shell_prints_the_long_token_in_full() {
+        let token = long_token();
+        let c = creds(
+            "ASIAEXAMPLEENV000001",
+            "fakeEnvSecret/with+plus=",
+            &token,
+            "2024-05-01T13:00:00Z",
+        );
+        let expect = |shell, fmt: &dyn Fn(&str, &str) -> String| {
+            let want: String = [
+                ("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEENV000001"),
+                ("AWS_SECRET_ACCESS_KEY", "fakeEnvSecret/with+plus="),
+                ("AWS_SESSION_TOKEN", token.as_str()),
+            ]
+            .iter()
+            .map(|(n, v)| fmt(n, v) + "\n")
+            .collect();
+            assert_eq!(
+                env_var_lines(&c, &opts_for(shell)).unwrap(),
+                want,
+                "{shell:?}"
+            );
+        };
+        expect(Shell::Posix, &|n, v| format!("export {n}={v}"));
+        expect(Shell::Fish, &|n, v| format!("set -gx {n} {v}"));
+        expect(Shell::PowerShell, &|n, v| format!("$env:{n} = '{v}'"));
+        expect(Shell::Cmd, &|n, v| format!("set {n}={v}"));
+        expect(Shell::Setx, &|n, v| format!("setx {n} {v}"));
+    }
+
+    fn opts_for(s: Shell) -> EnvVarOptions<'static> {
+        shell(s)
+    }
+
+    #[test]
+    fn expiration_and_region_lines_when_asked() {
+        let c = creds("AKID", "S", "T", "2024-05-01T15:00:00+02:00");
+        let opts = EnvVarOptions {
+            shell: Shell::Posix,
+            legacy_aws_variables: false,
+            expiration: true,
+            region: Some("eu-west-1"),
+        };
+        assert_eq!(
+            env_var_lines(&c, &opts).unwrap(),
+            "export AWS_ACCESS_KEY_ID=AKID\nexport AWS_SECRET_ACCESS_KEY=S\n\
+             export AWS_SESSION_TOKEN=T\nexport AWS_CREDENTIAL_EXPIRATION=2024-05-01T13:00:00Z\n\
+             export AWS_REGION=eu-west-1\nexport AWS_DEFAULT_REGION=eu-west-1\n"
+        );
+        // An empty region adds nothing; the default options add nothing either.
+        let none = EnvVarOptions {
+            region: Some(""),
+            ..shell(Shell::Posix)
+        };
+        assert_eq!(env_var_lines(&c, &none).unwrap().lines().count(), 3);
+    }
+
+    #[test]
+    fn fish_quoting() {
+        assert_eq!(fish_quote("abc/+=09"), "abc/+=09");
+        assert_eq!(fish_quote(""), "''");
+        assert_eq!(fish_quote("a b$x"), "'a b$x'");
+        assert_eq!(fish_quote("it's"), "'it\\'s'");
+        assert_eq!(fish_quote("a\\b"), "'a\\\\b'");
+    }
+
+    #[test]
+    fn powershell_quoting_follows_the_verbatim_string_rules() {
+        assert_eq!(powershell_quote("abc/+=", "V").unwrap(), "'abc/+='");
+        assert_eq!(powershell_quote("", "V").unwrap(), "''");
+        // `$` and the backtick are literal in single quotes; quotes are doubled, also the
+        // typographic ones PowerShell treats as single quotes.
+        assert_eq!(
+            powershell_quote("$(x) `n it's \u{2018}q\u{2019}", "V").unwrap(),
+            "'$(x) `n it''s \u{2018}\u{2018}q\u{2019}\u{2019}'"
+        );
+        let err = powershell_quote("a\nb", "AWS_SESSION_TOKEN").unwrap_err();
+        assert!(err.to_string().contains("AWS_SESSION_TOKEN"), "{err}");
+        assert!(!err.to_string().contains("a\nb"));
+    }
+
+    #[test]
+    fn cmd_and_setx_quoting() {
+        assert_eq!(cmd_set("K", "abc/+=").unwrap(), "set K=abc/+=");
+        assert_eq!(
+            cmd_set("K", "a&b|c>d^e (f)").unwrap(),
+            "set \"K=a&b|c>d^e (f)\""
+        );
+        assert_eq!(setx_quote("abc/+=", "K").unwrap(), "abc/+=");
+        assert_eq!(setx_quote("a b", "K").unwrap(), "\"a b\"");
+        assert_eq!(setx_quote("dir\\", "K").unwrap(), "\"dir\\\\\"");
+        for bad in ["100%", "a!b", "say \"hi\"", "a\rb"] {
+            for err in [
+                cmd_set("K", bad).unwrap_err(),
+                setx_quote(bad, "K").unwrap_err(),
+            ] {
+                let msg = err.to_string();
+                assert!(msg.starts_with("K holds"), "{msg}");
+                assert!(!msg.contains(bad), "{msg}");
+            }
+        }
+    }
+
+    /// The lines of each POSIX shell and fish, run by the real shell, set exactly the values.
+    /// Missing shells are skipped with a note, but fail under CI (scripts/setup-test-env
+    /// installs them).
+    #[test]
+    #[cfg(unix)]
+    fn real_shells_read_back_every_value() {
+        let nasty = "x'y\\z \\\\ \\' \"$HOME\" `id` $(id) ;|&<>*?[]{}~#!%\u{2019}\n\ttab\\";
+        let token = long_token();
+        let c = creds(
+            nasty,
+            "fakeEnvSecret/with+plus=",
+            &token,
+            "2024-05-01T13:00:00Z",
+        );
+        let opts = |shell| EnvVarOptions {
+            shell,
+            legacy_aws_variables: true,
+            expiration: true,
+            region: Some("us-west-2"),
+        };
+        let want = format!(
+            "{nasty}|fakeEnvSecret/with+plus=|{token}|{token}|2024-05-01T13:00:00Z|us-west-2"
+        );
+        let print = "printf '%s|%s|%s|%s|%s|%s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \
+                     \"$AWS_SESSION_TOKEN\" \"$AWS_SECURITY_TOKEN\" \"$AWS_CREDENTIAL_EXPIRATION\" \"$AWS_REGION\"";
+        for (program, shell) in [
+            ("bash", Shell::Posix),
+            ("dash", Shell::Posix),
+            ("zsh", Shell::Posix),
+            ("fish", Shell::Fish),
+        ] {
+            let lines = env_var_lines(&c, &opts(shell)).unwrap();
+            // As users run it: the lines through eval of the captured output.
+            let script = format!("eval \"$(cat <<'OKTA_EOF'\n{lines}OKTA_EOF\n)\"\n{print}");
+            let script = if program == "fish" {
+                format!("{lines}{print}")
+            } else {
+                script
+            };
+            let out = match std::process::Command::new(program)
+                .arg("-c")
+                .arg(&script)
+                .output()
+            {
+                Ok(out) => out,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    assert!(
+                        std::env::var_os("CI").is_none(),
+                        "{program} is not installed (scripts/setup-test-env installs it)"
+                    );
+                    eprintln!("skipping {program}: not installed");
+                    continue;
+                }
+                Err(e) => panic!("{program}: {e}"),
+            };
+            assert!(
+                out.status.success(),
+                "{program}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(String::from_utf8_lossy(&out.stdout), want, "{program}");
+        }
     }
 }
