@@ -12,7 +12,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{ProfileOutcome, UpsertOptions, upsert_all};
+use super::{ProfileOutcome, UpsertOptions};
 use crate::atomic_file::{self, LockError, LockWait, dir_of};
 use crate::error::{Error, Result};
 use crate::sts::Credentials;
@@ -38,7 +38,7 @@ pub struct WriteReport {
 /// `path` may be a symlink: the link's final target is written, the link stays a link.
 /// A missing file is created (mode 0600) along with missing directories (mode 0700).
 ///
-/// Errors: those of [`super::upsert_all`]; [`Error::Runtime`] naming the path for I/O
+/// Errors: those of [`super::upsert_all`] (a refusal names the path); [`Error::Runtime`] naming the path for I/O
 /// failures, a file that is not UTF-8 text, a target (after symlinks) that exists but is
 /// not a regular file (directory, device, FIFO, socket: nothing is written, not even the
 /// lock file), a symlink loop, or a lock not obtained within 30 seconds. On error the file
@@ -86,7 +86,8 @@ pub fn write_profiles(
         None => (String::new(), None),
     };
 
-    let edit = upsert_all(&old_text, items, opts)?;
+    let file = format!("credentials file \"{}\"", path.display());
+    let edit = super::upsert_all_in(&old_text, items, opts, &file)?;
     atomic_file::replace(&target, edit.text.as_bytes(), file_mode(old_meta.as_ref()))
         .map_err(|e| io_err("cannot write", path, &e))?;
 
