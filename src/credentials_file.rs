@@ -45,9 +45,11 @@
 //! When the profile's section appears more than once, the first one is kept and updated and
 //! the later copies are removed; their keys that the first section lacks (and that we do not
 //! own) are moved into the first section, keys present in both keep the first section's value
-//! and are named in the warning. A key we own that repeats inside the section keeps only its
-//! first line. The alternative (refusing the write) would leave the user with a file the AWS
-//! CLI rejects for every profile.
+//! and are named in the warning (a moved key line takes the indentation new keys would take).
+//! A key we own that repeats inside the section keeps only its first line. The alternative
+//! (refusing the write) would leave the user with a file the AWS CLI rejects for every
+//! profile; it is still the outcome when removing a copy would join the indented lines after
+//! it to another section (see "Refusals").
 
 mod syntax;
 mod write;
@@ -740,6 +742,12 @@ fn verify(
         .filter(is_target)
         .flat_map(|s| &s.items)
         .collect();
+    let foreign = |k: &str| !owned.iter().any(|(o, _)| *o == k) && !stale.contains(&k);
+    for (key, _) in &old_items {
+        if foreign(key) && !items.iter().any(|(k, _)| k == key) {
+            return bad("a key of the profile would be lost (indented lines)");
+        }
+    }
     for item in items {
         if stale.contains(&item.0.as_str()) {
             return bad("a stale key would remain active (indented lines)");
@@ -790,6 +798,7 @@ fn merge_duplicates(
         })
         .collect();
     let mut carried: Vec<Line> = Vec::new();
+    let mut carried_kinds: Vec<Kind> = Vec::new();
     let mut conflicts: Vec<String> = Vec::new();
     let mut removals: Vec<(usize, usize)> = Vec::new();
     for &(h, end) in &found[1..] {
@@ -813,6 +822,7 @@ fn merge_duplicates(
                     None => {
                         present.push((key.clone(), value));
                         carried.extend(doc.lines[i..stop].iter().cloned());
+                        carried_kinds.extend(kinds[i..stop].iter().cloned());
                     }
                 }
             }
@@ -832,6 +842,18 @@ fn merge_duplicates(
         doc.lines.drain(start..stop);
     }
     let at = content_end(kinds, first_h, first_end);
+    // Carried key lines take an indentation under which they stay keys of this section (if
+    // that is not deeper than their own, their continuation lines still continue them);
+    // verify() refuses whatever this does not settle.
+    if let Some(indent) = insertion_indent(&doc.lines[first_h..at], &[], &doc.lines[at..]) {
+        let d = indent.chars().count();
+        for (line, kind) in carried.iter_mut().zip(&carried_kinds) {
+            if matches!(kind, Kind::Key(_)) && d <= syntax::indent_of(&line.body) {
+                let rest = line.body.trim_start_matches(syntax::is_space).to_string();
+                line.body = format!("{indent}{rest}");
+            }
+        }
+    }
     let n = carried.len();
     doc.lines.splice(at..at, carried);
     if n > 0 {

@@ -8,12 +8,16 @@ file as botocore does (text mode, universal newlines).
                                  strictly, its target profile must hold exactly our three
                                  values besides its foreign keys, every other section must be
                                  unchanged; <n>.refused (the editor refused) is only counted.
+                                 Some files repeat the profile's section (case B23;
+                                 only the non-strict parser accepts it): there the result
+                                 must parse strictly, with the copies' keys merged.
                                  Prints one JSON object: {"checked", "refused", "failures"}.
 
 Everything is seeded: the same SEED gives the same files.
 """
 
 import configparser
+import io
 import json
 import os
 import random
@@ -91,11 +95,15 @@ def join(rng, lines):
     return "".join(out)
 
 
-def parse(path):
-    """(defaults, sections) as botocore's parser sees them; raises on any parse error."""
-    cp = configparser.RawConfigParser(strict=True)
-    with open(path, encoding="utf-8") as f:
-        cp.read_file(f, path)
+def parse(path, text=None, strict=True):
+    """(defaults, sections) as botocore's parser sees them; raises on any parse error.
+    With `text`, parse it instead of the file (same universal newlines)."""
+    cp = configparser.RawConfigParser(strict=strict)
+    if text is not None:
+        cp.read_file(io.StringIO(text, newline=None), path)
+    else:
+        with open(path, encoding="utf-8") as f:
+            cp.read_file(f, path)
     return dict(cp.defaults()), {s: dict(cp._sections[s]) for s in cp.sections()}
 
 
@@ -108,21 +116,42 @@ def gen(seed, count, out_dir):
         text = join(rng, gen_lines(rng))
         name = "%05d.ini" % len(manifest)
         path = os.path.join(out_dir, name)
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
         try:
-            _, sections = parse(path)
-        except (configparser.Error, UnicodeDecodeError):
+            _, sections = parse(path, text)
+        except configparser.Error:
             continue
         present = [s for s in sections if s in TARGETS]
         if present and rng.random() < 0.7:
             profile = rng.choice(present)
         else:
             profile = rng.choice(TARGETS)
-        manifest.append({"file": name, "profile": profile})
-    for leftover in os.listdir(out_dir):
-        if leftover.endswith(".ini") and int(leftover[:-4]) >= count:
-            os.remove(os.path.join(out_dir, leftover))
+        dup = False
+        if profile in sections and rng.random() < 0.4:
+            # A second copy of the profile's section (case B23): Python's strict mode rejects
+            # the file; the editor must merge the copies or refuse.
+            eol = rng.choice(["\n", "\r\n", "\r"])
+            extra = [indent(rng) + "[" + profile + "]"] + gen_lines(rng)[1:]
+            if rng.random() < 0.5:
+                extra.append(indent(rng) + "[" + rng.choice(SECTIONS) + "]")
+            dup_text = text + eol + join(rng, extra)
+            # Under another name the file must parse strictly: the only problem is the copy.
+            renamed = extra[0].replace("[" + profile + "]", "[zz-check]")
+            renamed = text + eol + join(random.Random(0), [renamed] + extra[1:])
+            try:
+                parse(path, dup_text, strict=False)
+                parse(path, renamed)
+            except configparser.Error:
+                pass
+            else:
+                try:
+                    parse(path, dup_text)
+                except configparser.DuplicateSectionError:
+                    text, dup = dup_text, True
+                except configparser.Error:
+                    pass
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        manifest.append({"file": name, "profile": profile, "dup": dup})
     with open(os.path.join(out_dir, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f)
     print(json.dumps({"files": count, "tries": tries}))
@@ -141,7 +170,8 @@ def check(out_dir):
             refused += 1
             continue
         checked += 1
-        defaults, before = parse(ini)
+        dup = entry.get("dup", False)
+        defaults, before = parse(ini, strict=not dup)
         try:
             defaults_after, after = parse(stem + ".out")
         except Exception as e:  # noqa: BLE001 - any parse failure is a test failure
@@ -159,11 +189,19 @@ def check(out_dir):
         want = {k: v for k, v in before.get(profile, {}).items()
                 if k not in OURS and k not in STALE}
         want.update(OURS)
-        if after.get(profile) != want:
+        got = after.get(profile) or {}
+        if dup:
+            # The copies are merged, the first copy's value winning: compare keys only.
+            if set(got) != set(want) or any(got[k] != v for k, v in OURS.items()):
+                why.append("merged profile %r is %r, expected keys %r"
+                           % (profile, got, sorted(want)))
+        elif got != want:
             why.append("profile %r is %r, expected %r" % (profile, after.get(profile), want))
         if why:
             failures.append({"file": entry["file"], "profile": profile, "why": why})
-    print(json.dumps({"checked": checked, "refused": refused, "failures": failures}))
+    dups = sum(1 for e in manifest if e.get("dup"))
+    print(json.dumps({"checked": checked, "refused": refused, "duplicates": dups,
+                      "failures": failures}))
 
 
 if __name__ == "__main__":
