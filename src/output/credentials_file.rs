@@ -20,24 +20,43 @@
 //! unlike upstream (okta/okta-aws-cli#79) we never comment out foreign keys.
 //!
 //! # Parsing rules
-//! Lines are read the way Python's `configparser` (used by botocore) reads them: a header is
-//! `[name]` (the name compared exactly after trimming the whitespace inside the brackets);
-//! `#` / `;` start comment lines; a key line is `key = value` or `key: value` (key names
-//! compared ASCII-case-insensitively, as `configparser` lower-cases them); an indented line
-//! right after a key line continues that key's value. Lines that fit none of these are kept
-//! as they are: the file is never refused for lines outside our section.
+//! Lines are read exactly as botocore reads them with Python's `configparser` (the rules, and
+//! where they come from, are in the `syntax` submodule): lines end at `\r\n`, `\r` or `\n`
+//! and each keeps its own ending; a line continues the open value when it is indented (with
+//! any Python whitespace) more than that value's key line, even across blank and comment
+//! lines, and is otherwise a header or a key even when indented; `[ p ]` is the section ` p `
+//! (a warning says it is not `p`); key names fold as Python's `str.lower()` (`K`, the Kelvin
+//! sign, is `k`); `;` or `#` after a value is part of it. A `[DEFAULT]` section is not a
+//! profile (configparser reads it as defaults for all sections), so it is never written.
+//! Lines Python cannot read at all are kept as they are: the file is not refused for them.
+//!
+//! The edit keeps that reading: a replaced value loses its old continuation lines, a stale
+//! key is commented out with its continuation lines, and new key lines take an indentation
+//! under which they are keys and the next line is not read as their continuation.
+//!
+//! # Refusals
+//! After each profile's edit, the result is parsed again: every other section must read as
+//! before, and the profile must hold exactly the values written plus its other keys as they
+//! were. If not (possible only in files Python rejects, such as a duplicated section whose
+//! removal would join indented lines to another section), the edit is refused with
+//! `cannot update profile "<p>" in <file>: line <n>: <why>; the file was not changed, …`.
 //!
 //! # Duplicates (case B23)
 //! When the profile's section appears more than once, the first one is kept and updated and
 //! the later copies are removed; their keys that the first section lacks (and that we do not
 //! own) are moved into the first section, keys present in both keep the first section's value
-//! and are named in the warning. A key we own that repeats inside the section keeps only its
-//! first line. The alternative (refusing the write) would leave the user with a file the AWS
-//! CLI rejects for every profile.
+//! and are named in the warning (a moved key line takes the indentation new keys would take).
+//! A key we own that repeats inside the section keeps only its first line. The alternative
+//! (refusing the write) would leave the user with a file the AWS CLI rejects for every
+//! profile; it is still the outcome when removing a copy would join the indented lines after
+//! it to another section (see "Refusals").
 
+mod syntax;
 mod write;
 
 pub use write::{WriteReport, write_profiles};
+
+use syntax::Kind;
 
 use crate::aws::sts::Credentials;
 use crate::error::{Error, Result};
@@ -118,9 +137,11 @@ const REGION: &str = "region";
 /// Upsert `profile` with `creds` into the credentials-file `text` (DESIGN §2.7).
 ///
 /// Errors: [`Error::Config`] for an unusable profile name (empty, surrounding whitespace,
-/// `[`, `]`, a line break, or a `profile ` prefix, which in the credentials file would name a
-/// different profile — case B26) or a region with a line break; [`Error::Runtime`] for
-/// credentials with a line break or an expiration that is not RFC 3339.
+/// `[`, `]`, a line break, `DEFAULT`, or a `profile ` prefix, which in the credentials file
+/// would name a different profile — case B26) or a region with a line break;
+/// [`Error::Runtime`] for credentials with a line break, an expiration that is not RFC 3339,
+/// or a file the edit cannot keep reading as before (`the credentials file: line N: …`,
+/// see "Refusals" in the module doc).
 pub fn upsert(
     text: &str,
     profile: &str,
@@ -144,11 +165,22 @@ pub fn upsert_all(
     items: &[(&str, &Credentials)],
     opts: &UpsertOptions,
 ) -> Result<BatchEdit> {
+    upsert_all_in(text, items, opts, "the credentials file")
+}
+
+/// [`upsert_all`] naming the file in refusals as `file` (e.g. `credentials file "<path>"`).
+pub(crate) fn upsert_all_in(
+    text: &str,
+    items: &[(&str, &Credentials)],
+    opts: &UpsertOptions,
+    file: &str,
+) -> Result<BatchEdit> {
     let mut doc = Doc::parse(text);
     let mut warnings = Vec::new();
     let mut profiles = Vec::new();
     for (profile, creds) in items {
-        let existed = upsert_one(&mut doc, profile, creds, opts, &mut warnings)?;
+        let existed = upsert_one(&mut doc, profile, creds, opts, &mut warnings)
+            .map_err(|r| r.into_error(file, profile))?;
         profiles.push(ProfileOutcome {
             profile: (*profile).to_string(),
             existed,
@@ -159,6 +191,34 @@ pub fn upsert_all(
         warnings,
         profiles,
     })
+}
+
+/// Why one profile's edit failed.
+enum Failure {
+    /// A plain error (bad profile name, credentials, region).
+    Error(Error),
+    /// The file cannot be edited while keeping how botocore reads it: the 0-based line
+    /// index in the file as it was before this profile's edit, and why.
+    Refused(usize, String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Error(e)
+    }
+}
+
+impl Failure {
+    fn into_error(self, file: &str, profile: &str) -> Error {
+        match self {
+            Failure::Error(e) => e,
+            Failure::Refused(line, why) => Error::runtime(format!(
+                "cannot update profile \"{profile}\" in {file}: line {}: {why}; the file was \
+                 not changed, edit it by hand",
+                line + 1
+            )),
+        }
+    }
 }
 
 /// One physical line: its text without the line ending, and the ending (`""` only for a last
@@ -177,46 +237,19 @@ struct Doc {
     nl: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
-    /// `[name]`, name trimmed.
-    Header(String),
-    /// `key = value`, key trimmed and ASCII-lower-cased.
-    Key(String),
-    /// Indented line continuing the previous key's value.
-    Continuation,
-    Comment,
-    Blank,
-    /// Anything else (kept untouched).
-    Other,
-}
-
 impl Doc {
     fn parse(text: &str) -> Doc {
         let (bom, text) = match text.strip_prefix('\u{feff}') {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        let mut lines = Vec::new();
-        for piece in text.split_inclusive('\n') {
-            let line = if let Some(b) = piece.strip_suffix("\r\n") {
-                Line {
-                    body: b.to_string(),
-                    eol: "\r\n",
-                }
-            } else if let Some(b) = piece.strip_suffix('\n') {
-                Line {
-                    body: b.to_string(),
-                    eol: "\n",
-                }
-            } else {
-                Line {
-                    body: piece.to_string(),
-                    eol: "",
-                }
-            };
-            lines.push(line);
-        }
+        let lines: Vec<Line> = syntax::split_lines(text)
+            .into_iter()
+            .map(|(body, eol)| Line {
+                body: body.to_string(),
+                eol,
+            })
+            .collect();
         let nl = lines
             .iter()
             .map(|l| l.eol)
@@ -237,13 +270,18 @@ impl Doc {
         out
     }
 
+    fn bodies(&self) -> Vec<&str> {
+        self.lines.iter().map(|l| l.body.as_str()).collect()
+    }
+
     fn kinds(&self) -> Vec<Kind> {
-        let mut kinds: Vec<Kind> = Vec::with_capacity(self.lines.len());
-        for line in &self.lines {
-            let prev_is_value = matches!(kinds.last(), Some(Kind::Key(_) | Kind::Continuation));
-            kinds.push(classify(&line.body, prev_is_value));
-        }
-        kinds
+        syntax::classify(self.lines.iter().map(|l| l.body.as_str()))
+    }
+
+    /// The sections with their values, as botocore reads them.
+    fn sections(&self) -> Vec<syntax::Section> {
+        let bodies = self.bodies();
+        syntax::sections(&bodies, &self.kinds())
     }
 
     /// Every line except the last must end with a line ending.
@@ -262,31 +300,6 @@ impl Doc {
     }
 }
 
-fn classify(body: &str, prev_is_value: bool) -> Kind {
-    let trimmed = body.trim();
-    if trimmed.is_empty() {
-        return Kind::Blank;
-    }
-    if trimmed.starts_with('#') || trimmed.starts_with(';') {
-        return Kind::Comment;
-    }
-    let indented = body.starts_with([' ', '\t']);
-    if indented && prev_is_value {
-        return Kind::Continuation;
-    }
-    if let Some(rest) = trimmed.strip_prefix('[')
-        && let Some(close) = rest.rfind(']')
-    {
-        return Kind::Header(rest[..close].trim().to_string());
-    }
-    match body.find(['=', ':']) {
-        Some(pos) if !body[..pos].trim().is_empty() => {
-            Kind::Key(body[..pos].trim().to_ascii_lowercase())
-        }
-        _ => Kind::Other,
-    }
-}
-
 /// Sections named `name`: (header index, end index exclusive), in file order.
 fn sections_named(kinds: &[Kind], name: &str) -> Vec<(usize, usize)> {
     let headers: Vec<usize> = kinds
@@ -297,7 +310,7 @@ fn sections_named(kinds: &[Kind], name: &str) -> Vec<(usize, usize)> {
         .collect();
     let mut out = Vec::new();
     for (n, &h) in headers.iter().enumerate() {
-        if kinds[h] == Kind::Header(name.to_string()) {
+        if matches!(&kinds[h], Kind::Header(n) if n == name) {
             let end = headers.get(n + 1).copied().unwrap_or(kinds.len());
             out.push((h, end));
         }
@@ -314,18 +327,18 @@ fn content_end(kinds: &[Kind], h: usize, end: usize) -> usize {
         .map_or(h + 1, |i| i + 1)
 }
 
-/// End (exclusive) of the key entry starting at `i`: the key line plus its continuations.
+/// End (exclusive) of the key entry starting at `i`: the key line, its continuation lines
+/// and the blank and comment lines among them (not those after the last continuation).
 fn entry_end(kinds: &[Kind], i: usize, end: usize) -> usize {
-    let mut j = i + 1;
-    while j < end && kinds[j] == Kind::Continuation {
-        j += 1;
+    let mut last = i;
+    for (j, kind) in kinds.iter().enumerate().take(end).skip(i + 1) {
+        match kind {
+            Kind::Continuation => last = j,
+            Kind::Blank | Kind::Comment => {}
+            _ => break,
+        }
     }
-    j
-}
-
-/// The value text of a key line (after the delimiter, trimmed).
-fn value_of(body: &str) -> &str {
-    body.find(['=', ':']).map_or("", |p| body[p + 1..].trim())
+    last + 1
 }
 
 fn check_profile(profile: &str) -> Result<()> {
@@ -342,6 +355,12 @@ fn check_profile(profile: &str) -> Result<()> {
     }
     if profile.contains(['[', ']', '\r', '\n']) {
         return bad("it contains '[', ']' or a line break");
+    }
+    if profile == "DEFAULT" {
+        return bad(
+            "configparser reads a \"[DEFAULT]\" section as defaults for every profile in the \
+             file, so the AWS CLI has no profile of that name",
+        );
     }
     if let Some(rest) = profile.strip_prefix("profile")
         && rest.starts_with(char::is_whitespace)
@@ -420,11 +439,11 @@ impl KeyStyle {
         for i in from..to {
             if let Kind::Key(_) = kinds[i] {
                 let body = &lines[i].body;
-                if let Some(p) = body.find(['=', ':']) {
+                if let Some(p) = syntax::delimiter(body) {
                     let left = &body[..p];
                     let right = &body[p + 1..];
-                    let before = &left[left.trim_end().len()..];
-                    let after = &right[..right.len() - right.trim_start().len()];
+                    let before = &left[left.trim_end_matches(syntax::is_space).len()..];
+                    let after = syntax::indent_str(right);
                     let delim = body[p..].chars().next().unwrap_or('=');
                     parts.push((
                         left.chars().count(),
@@ -463,25 +482,27 @@ impl KeyStyle {
         }
     }
 
-    fn render(&self, key: &str, value: &str) -> String {
+    /// A key line `<indent><key><pad><delim><after><value>`.
+    fn render(&self, indent: &str, key: &str, value: &str) -> String {
+        let used = indent.chars().count() + key.chars().count();
         let pad = match self.align {
-            Some(col) if col > key.len() => " ".repeat(col - key.len()),
+            Some(col) if col > used => " ".repeat(col - used),
             Some(_) => " ".into(),
             None => self.before.clone(),
         };
-        format!("{key}{pad}{}{}{value}", self.delim, self.after)
+        format!("{indent}{key}{pad}{}{}{value}", self.delim, self.after)
     }
 }
 
 /// Replace the value of a key line, keeping everything up to the value's first character.
 fn replace_value(body: &str, value: &str) -> String {
-    let Some(p) = body.find(['=', ':']) else {
+    let Some(p) = syntax::delimiter(body) else {
         return body.to_string();
     };
     let right = &body[p + 1..];
-    let ws = &right[..right.len() - right.trim_start().len()];
-    let ws = if right.trim().is_empty() {
-        if body[..p].ends_with([' ', '\t']) {
+    let ws = syntax::indent_str(right);
+    let ws = if syntax::strip(right).is_empty() {
+        if body[..p].ends_with(syntax::is_space) {
             " "
         } else {
             ""
@@ -498,19 +519,21 @@ fn upsert_one(
     creds: &Credentials,
     opts: &UpsertOptions,
     warnings: &mut Vec<String>,
-) -> Result<bool> {
+) -> std::result::Result<bool, Failure> {
     check_profile(profile)?;
     let (owned, stale) = owned_values(creds, opts)?;
     let is_owned = |k: &str| owned.iter().any(|(o, _)| *o == k);
     let is_stale = |k: &str| stale.contains(&k);
 
+    let before = doc.sections();
     let kinds = doc.kinds();
-    // Case B26: "[profile x]" in the credentials file names another profile.
     for k in &kinds {
-        if let Kind::Header(name) = k
-            && let Some(rest) = name.strip_prefix("profile")
-            && rest.starts_with(char::is_whitespace)
-            && rest.trim() == profile
+        let Kind::Header(name) = k else { continue };
+        let bare = syntax::strip(name);
+        // Case B26: "[profile x]" in the credentials file names another profile.
+        if let Some(rest) = bare.strip_prefix("profile")
+            && rest.starts_with(syntax::is_space)
+            && syntax::strip(rest) == profile
         {
             warnings.push(format!(
                 "WARNING: the credentials file has a section \"[{name}]\"; in the credentials \
@@ -518,31 +541,53 @@ fn upsert_one(
                  probably a mistake. It was left unchanged; profile \"{profile}\" is written \
                  to \"[{profile}]\"."
             ));
+        } else if bare == profile && name != profile {
+            warnings.push(format!(
+                "WARNING: the credentials file has a section \"[{name}]\"; the AWS CLI reads \
+                 the spaces inside the brackets as part of the name, so it is not profile \
+                 \"{profile}\". It was left unchanged; profile \"{profile}\" is written to \
+                 \"[{profile}]\"."
+            ));
         }
     }
 
     let found = sections_named(&kinds, profile);
-    let Some(&(first_h, first_end)) = found.first() else {
-        append_section(doc, &kinds, profile, &owned);
-        return Ok(false);
-    };
-
-    if found.len() > 1 {
-        merge_duplicates(doc, &kinds, profile, &found, &is_owned, &is_stale, warnings);
-    }
-
-    // Update the (single) section.
-    let kinds = doc.kinds();
-    let end = if found.len() > 1 {
-        sections_named(&kinds, profile)
-            .first()
-            .map_or(first_end, |s| s.1)
+    let existed = !found.is_empty();
+    if existed {
+        if found.len() > 1 {
+            merge_duplicates(doc, &kinds, profile, &found, &is_owned, &is_stale, warnings);
+        }
+        let commented = update_section(doc, profile, &owned, &is_owned, &is_stale)?;
+        if !commented.is_empty() {
+            let names: Vec<String> = commented.iter().map(|k| format!("\"{k}\"")).collect();
+            warnings.push(format!(
+                "WARNING: Commented out \"{profile}\" profile keys {}. Uncomment if third party tools use these values.",
+                names.join(", ")
+            ));
+        }
     } else {
-        first_end
+        append_section(doc, profile, &owned);
+    }
+    verify(&before, &doc.sections(), profile, &owned, &stale)?;
+    Ok(existed)
+}
+
+/// Update the first (by now only) `[profile]` section in place: set the owned keys (new
+/// ones after the last owned key, else after the section's content), drop repeats of owned
+/// keys and the continuation lines of replaced values, comment out stale keys with their
+/// continuation lines. Returns the stale keys commented out.
+fn update_section(
+    doc: &mut Doc,
+    profile: &str,
+    owned: &[(&'static str, String)],
+    is_owned: &dyn Fn(&str) -> bool,
+    is_stale: &dyn Fn(&str) -> bool,
+) -> std::result::Result<Vec<String>, Failure> {
+    let kinds = doc.kinds();
+    let Some(&(h, end)) = sections_named(&kinds, profile).first() else {
+        return Ok(Vec::new());
     };
-    let h = first_h;
     let mut out: Vec<Line> = Vec::new();
-    let mut out_kinds: Vec<Kind> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     let mut commented: Vec<String> = Vec::new();
     let mut last_owned: Option<usize> = None;
@@ -554,85 +599,178 @@ fn upsert_one(
         };
         match &kinds[i] {
             Kind::Key(key) if is_owned(key) => {
-                let (name, value) = owned
-                    .iter()
-                    .find(|(o, _)| o == key)
-                    .map(|(o, v)| (*o, v.as_str()))
-                    .unwrap_or(("", ""));
-                if !seen.contains(&name) {
+                if let Some((name, value)) = owned.iter().find(|(o, _)| o == key)
+                    && !seen.contains(name)
+                {
                     seen.push(name);
                     out.push(Line {
                         body: replace_value(&doc.lines[i].body, value),
                         eol: doc.lines[i].eol,
                     });
-                    out_kinds.push(kinds[i].clone());
                     last_owned = Some(out.len());
                 }
-                // Repeats of an owned key and continuation lines are dropped.
+                // The old value's continuation lines (and a repeated key line) are dropped;
+                // blank and comment lines among them stay.
+                for (line, kind) in doc.lines[i + 1..stop].iter().zip(&kinds[i + 1..stop]) {
+                    if *kind != Kind::Continuation {
+                        out.push(line.clone());
+                    }
+                }
             }
             Kind::Key(key) if is_stale(key) => {
                 if !commented.iter().any(|c| c == key) {
                     commented.push(key.clone());
                 }
-                for line in &doc.lines[i..stop] {
-                    out.push(Line {
-                        body: format!("# {}", line.body),
-                        eol: line.eol,
+                // The key line and its continuation lines, so that no continuation line is
+                // left to be read as a key or header of its own.
+                for (line, kind) in doc.lines[i..stop].iter().zip(&kinds[i..stop]) {
+                    out.push(match kind {
+                        Kind::Key(_) | Kind::Continuation => Line {
+                            body: format!("# {}", line.body),
+                            eol: line.eol,
+                        },
+                        _ => line.clone(),
                     });
-                    out_kinds.push(Kind::Comment);
                 }
             }
-            _ => {
-                out.extend(doc.lines[i..stop].iter().cloned());
-                out_kinds.extend(kinds[i..stop].iter().cloned());
-            }
+            _ => out.extend(doc.lines[i..stop].iter().cloned()),
         }
         i = stop;
     }
-    // Missing owned keys go after the last owned key, else after the section's content.
     let missing: Vec<&(&str, String)> = owned.iter().filter(|(k, _)| !seen.contains(k)).collect();
     if !missing.is_empty() {
-        let style = {
-            let mut all_lines = vec![doc.lines[h].clone()];
-            all_lines.extend(out.iter().cloned());
-            let mut all_kinds = vec![kinds[h].clone()];
-            all_kinds.extend(out_kinds.iter().cloned());
-            KeyStyle::learn(&all_lines, &all_kinds, 1, all_lines.len())
-        };
-        let at = last_owned.unwrap_or_else(|| {
-            let mut k = vec![kinds[h].clone()];
-            k.extend(out_kinds.iter().cloned());
-            content_end(&k, 0, k.len()) - 1
-        });
+        let mut section = vec![doc.lines[h].clone()];
+        section.extend(out.iter().cloned());
+        let section_kinds = syntax::classify(section.iter().map(|l| l.body.as_str()));
+        let style = KeyStyle::learn(&section, &section_kinds, 1, section.len());
+        let at = last_owned.unwrap_or_else(|| content_end(&section_kinds, 0, section.len()) - 1);
+        let indent =
+            insertion_indent(&section[..=at], &out[at..], &doc.lines[end..]).ok_or_else(|| {
+                Failure::Refused(
+                    h + 1 + at,
+                    "no indentation lets a new key go here without changing how the indented \
+                     lines around it are read"
+                        .into(),
+                )
+            })?;
         let new: Vec<Line> = missing
             .iter()
-            .map(|(k, v)| doc.new_line(style.render(k, v)))
+            .map(|(k, v)| doc.new_line(style.render(&indent, k, v)))
             .collect();
         out.splice(at..at, new);
     }
     doc.lines.splice(h + 1..end, out);
     doc.fix_endings();
-
-    if !commented.is_empty() {
-        let names: Vec<String> = commented.iter().map(|k| format!("\"{k}\"")).collect();
-        warnings.push(format!(
-            "WARNING: Commented out \"{profile}\" profile keys {}. Uncomment if third party tools use these values.",
-            names.join(", ")
-        ));
-    }
-    Ok(true)
+    Ok(commented)
 }
 
-fn append_section(doc: &mut Doc, kinds: &[Kind], profile: &str, owned: &[(&'static str, String)]) {
+/// The indentation for key lines inserted after `head` (a section from its header on) and
+/// before `rest` (the rest of the section) and `after` (the rest of the file), such that the
+/// new lines are keys (not continuations of the key before them) and the next significant
+/// line is not read as their continuation. Prefers the last key's indentation, then the
+/// header's; `None` when no indentation fits.
+fn insertion_indent(head: &[Line], rest: &[Line], after: &[Line]) -> Option<String> {
+    let mut state = syntax::State::default();
+    let mut last_key = None;
+    for line in head {
+        if let Kind::Key(_) = state.next(&line.body) {
+            last_key = Some(syntax::indent_str(&line.body));
+        }
+    }
+    let next = rest.iter().chain(after).map(|l| l.body.as_str()).find(|b| {
+        let s = syntax::strip(b);
+        !s.is_empty() && !s.starts_with(['#', ';'])
+    });
+    let next_indent = next.map(syntax::indent_of);
+    let header = head.first().map(|l| syntax::indent_str(&l.body));
+    [last_key, header, next.map(syntax::indent_str), Some("")]
+        .into_iter()
+        .flatten()
+        .find(|d| {
+            let d = d.chars().count();
+            next_indent.is_none_or(|e| e <= d) && (!state.key_open || d <= state.level)
+        })
+        .map(str::to_string)
+}
+
+/// Check the edit against the parser's view: every other section reads as before, there is
+/// one `[profile]` section, its owned keys read exactly as written, no stale key is left,
+/// and its other keys read as they did in one of its copies.
+fn verify(
+    before: &[syntax::Section],
+    after: &[syntax::Section],
+    profile: &str,
+    owned: &[(&'static str, String)],
+    stale: &[&str],
+) -> std::result::Result<(), Failure> {
+    let is_target = |s: &&syntax::Section| s.name.as_deref() == Some(profile);
+    let target_line = before.iter().find(is_target).map_or(0, |s| s.line);
+    let others_before: Vec<&syntax::Section> = before.iter().filter(|s| !is_target(s)).collect();
+    let others_after: Vec<&syntax::Section> = after.iter().filter(|s| !is_target(s)).collect();
+    for (n, old) in others_before.iter().enumerate() {
+        let same = others_after
+            .get(n)
+            .is_some_and(|new| new.name == old.name && new.items == old.items);
+        if !same {
+            let name = old.name.as_deref().unwrap_or("(keys before any section)");
+            return Err(Failure::Refused(
+                old.line,
+                format!(
+                    "the edit would change how the indented lines of section \"[{name}]\" are read"
+                ),
+            ));
+        }
+    }
+    let targets: Vec<&syntax::Section> = after.iter().filter(is_target).collect();
+    let bad = |why: &str| Err(Failure::Refused(target_line, why.to_string()));
+    if others_after.len() != others_before.len() || targets.len() != 1 {
+        return bad("the edit would not leave exactly one section for the profile");
+    }
+    let items = &targets[0].items;
+    for (key, value) in owned {
+        let found: Vec<&String> = items
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .collect();
+        if found != [value] {
+            return bad("the new credentials would not read back as written (indented lines)");
+        }
+    }
+    let old_items: Vec<&(String, String)> = before
+        .iter()
+        .filter(is_target)
+        .flat_map(|s| &s.items)
+        .collect();
+    let foreign = |k: &str| !owned.iter().any(|(o, _)| *o == k) && !stale.contains(&k);
+    for (key, _) in &old_items {
+        if foreign(key) && !items.iter().any(|(k, _)| k == key) {
+            return bad("a key of the profile would be lost (indented lines)");
+        }
+    }
+    for item in items {
+        if stale.contains(&item.0.as_str()) {
+            return bad("a stale key would remain active (indented lines)");
+        }
+        if !owned.iter().any(|(k, _)| *k == item.0) && !old_items.contains(&item) {
+            return bad("the edit would change the value of a key of the profile (indented lines)");
+        }
+    }
+    Ok(())
+}
+
+fn append_section(doc: &mut Doc, profile: &str, owned: &[(&'static str, String)]) {
+    let kinds = doc.kinds();
     if kinds.iter().any(|k| *k != Kind::Blank) && kinds.last() != Some(&Kind::Blank) {
         let blank = doc.new_line(String::new());
         doc.lines.push(blank);
     }
+    // At column 0 a header is never read as a continuation line.
     let header = doc.new_line(format!("[{profile}]"));
     doc.lines.push(header);
     let style = KeyStyle::learn(&[], &[], 0, 0);
     for (k, v) in owned {
-        let line = doc.new_line(style.render(k, v));
+        let line = doc.new_line(style.render("", k, v));
         doc.lines.push(line);
     }
     doc.fix_endings();
@@ -649,14 +787,18 @@ fn merge_duplicates(
     is_stale: &dyn Fn(&str) -> bool,
     warnings: &mut Vec<String>,
 ) {
+    let bodies: Vec<String> = doc.lines.iter().map(|l| l.body.clone()).collect();
+    let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    let value = |i: usize| syntax::value_at(&bodies, kinds, i);
     let (first_h, first_end) = found[0];
     let mut present: Vec<(String, String)> = (first_h + 1..first_end)
         .filter_map(|i| match &kinds[i] {
-            Kind::Key(k) => Some((k.clone(), value_of(&doc.lines[i].body).to_string())),
+            Kind::Key(k) => Some((k.clone(), value(i))),
             _ => None,
         })
         .collect();
     let mut carried: Vec<Line> = Vec::new();
+    let mut carried_kinds: Vec<Kind> = Vec::new();
     let mut conflicts: Vec<String> = Vec::new();
     let mut removals: Vec<(usize, usize)> = Vec::new();
     for &(h, end) in &found[1..] {
@@ -670,16 +812,17 @@ fn merge_duplicates(
                 && !is_owned(key)
                 && !is_stale(key)
             {
-                let value = value_of(&doc.lines[i].body);
+                let value = value(i);
                 match present.iter().find(|(k, _)| k == key) {
                     Some((_, v)) => {
-                        if v != value && !conflicts.contains(key) {
+                        if *v != value && !conflicts.contains(key) {
                             conflicts.push(key.clone());
                         }
                     }
                     None => {
-                        present.push((key.clone(), value.to_string()));
+                        present.push((key.clone(), value));
                         carried.extend(doc.lines[i..stop].iter().cloned());
+                        carried_kinds.extend(kinds[i..stop].iter().cloned());
                     }
                 }
             }
@@ -699,6 +842,18 @@ fn merge_duplicates(
         doc.lines.drain(start..stop);
     }
     let at = content_end(kinds, first_h, first_end);
+    // Carried key lines take an indentation under which they stay keys of this section (if
+    // that is not deeper than their own, their continuation lines still continue them);
+    // verify() refuses whatever this does not settle.
+    if let Some(indent) = insertion_indent(&doc.lines[first_h..at], &[], &doc.lines[at..]) {
+        let d = indent.chars().count();
+        for (line, kind) in carried.iter_mut().zip(&carried_kinds) {
+            if matches!(kind, Kind::Key(_)) && d <= syntax::indent_of(&line.body) {
+                let rest = line.body.trim_start_matches(syntax::is_space).to_string();
+                line.body = format!("{indent}{rest}");
+            }
+        }
+    }
     let n = carried.len();
     doc.lines.splice(at..at, carried);
     if n > 0 {
@@ -754,30 +909,27 @@ mod tests {
     type Section = (String, Vec<(String, String)>);
 
     /// Checks of a strict INI reader (botocore/configparser strict mode): no duplicate section,
-    /// no duplicate key (case-insensitive) inside a section. Returns the sections' key/values.
+    /// no duplicate key (case-insensitive) inside a section, no unparsable line. Returns the
+    /// sections' key/values as the parser reads them.
     fn strict_parse(text: &str) -> std::result::Result<Vec<Section>, String> {
         let doc = Doc::parse(text);
-        let kinds = doc.kinds();
+        if doc.kinds().contains(&Kind::Other) {
+            return Err("unparsable line".into());
+        }
         let mut sections: Vec<Section> = Vec::new();
-        for (i, k) in kinds.iter().enumerate() {
-            match k {
-                Kind::Header(name) => {
-                    if sections.iter().any(|(n, _)| n == name) {
-                        return Err(format!("duplicate section {name}"));
-                    }
-                    sections.push((name.clone(), Vec::new()));
-                }
-                Kind::Key(key) => {
-                    let Some((_, keys)) = sections.last_mut() else {
-                        return Err("key before any section".into());
-                    };
-                    if keys.iter().any(|(k, _)| k == key) {
-                        return Err(format!("duplicate key {key}"));
-                    }
-                    keys.push((key.clone(), value_of(&doc.lines[i].body).to_string()));
-                }
-                _ => {}
+        for sec in doc.sections() {
+            let name = sec.name.ok_or("key before any section")?;
+            if sections.iter().any(|(n, _)| *n == name) {
+                return Err(format!("duplicate section {name}"));
             }
+            let mut keys: Vec<(String, String)> = Vec::new();
+            for (key, value) in sec.items {
+                if keys.iter().any(|(k, _)| *k == key) {
+                    return Err(format!("duplicate key {key}"));
+                }
+                keys.push((key, value));
+            }
+            sections.push((name, keys));
         }
         Ok(sections)
     }
@@ -1034,14 +1186,165 @@ mod tests {
     }
 
     #[test]
-    fn odd_lines_and_spaced_headers_are_tolerated() {
-        let input = "key before section = 1\nthis line has no delimiter\n[ p ]\naws_access_key_id: OLD\nweird line\n";
+    fn odd_lines_are_tolerated() {
+        let input = "key before section = 1\nthis line has no delimiter\n[p]\naws_access_key_id: OLD\nweird line\n";
         let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
         assert!(edit.existed);
         assert_eq!(
             edit.text,
-            "key before section = 1\nthis line has no delimiter\n[ p ]\naws_access_key_id: N\naws_secret_access_key: S\naws_session_token: T\nweird line\n"
+            "key before section = 1\nthis line has no delimiter\n[p]\naws_access_key_id: N\naws_secret_access_key: S\naws_session_token: T\nweird line\n"
         );
+    }
+
+    #[test]
+    fn spaces_inside_brackets_are_part_of_the_name() {
+        let input = "[ p ]\naws_access_key_id = OLD\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert!(!edit.existed);
+        assert_eq!(
+            edit.text,
+            "[ p ]\naws_access_key_id = OLD\n\n[p]\naws_access_key_id = N\naws_secret_access_key = S\naws_session_token = T\n"
+        );
+        assert_eq!(edit.warnings.len(), 1);
+        assert!(
+            edit.warnings[0].contains("\"[ p ]\""),
+            "{:?}",
+            edit.warnings
+        );
+        // And a section " p " is found only under its own name.
+        let parsed = strict_parse(&edit.text).unwrap();
+        assert_eq!(
+            get(section(&parsed, " p "), "aws_access_key_id"),
+            Some("OLD")
+        );
+    }
+
+    #[test]
+    fn a_blank_or_comment_line_does_not_end_a_value() {
+        // `  [q]` continues k's value, so there is no section q: the profile is p.
+        let input = "[p]\nk = v\n\n# note\n  [q]\naws_access_key_id = OLD\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert!(edit.existed);
+        assert_eq!(
+            edit.text,
+            "[p]\nk = v\n\n# note\n  [q]\naws_access_key_id = N\naws_secret_access_key = S\naws_session_token = T\n"
+        );
+        let q = upsert(input, "q", &creds("N", "S", "T"), &off()).unwrap();
+        assert!(!q.existed);
+        assert!(q.text.starts_with(input) && q.text.ends_with("\n\n[q]\naws_access_key_id = N\naws_secret_access_key = S\naws_session_token = T\n"));
+    }
+
+    #[test]
+    fn indented_headers_and_keys_follow_the_key_indent() {
+        // An indented block: `  [p]` is a section (indented no more than the key before it).
+        let input = "  [a]\n  k = v\n  [p]\n  output = json\n  [b]\n  x = 1\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert!(edit.existed);
+        assert_eq!(
+            edit.text,
+            "  [a]\n  k = v\n  [p]\n  output = json\n  aws_access_key_id = N\n  aws_secret_access_key = S\n  aws_session_token = T\n  [b]\n  x = 1\n"
+        );
+        let parsed = strict_parse(&edit.text).unwrap();
+        assert_eq!(get(section(&parsed, "b"), "x"), Some("1"));
+        // Python whitespace of any kind counts: \x0c, \x1c and U+00A0 are indentation.
+        let input = "[a]\nk = v\n\x0c\x1c\u{a0}[p]\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert!(!edit.existed, "[p] there is k's continuation");
+    }
+
+    #[test]
+    fn new_keys_never_capture_the_indented_line_after_them() {
+        // No owned key: the new keys go after output; `\t[q]` must stay a header, so the
+        // new keys take an indent at least as deep as it.
+        let input = "[p]\n\toutput = json\n\t[q]\nx = 1\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[p]\n\toutput = json\n\taws_access_key_id = N\n\taws_secret_access_key = S\n\taws_session_token = T\n\t[q]\nx = 1\n"
+        );
+        // An empty section followed by an indented header.
+        let input = "[p]\n  [q]\nx = 1\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[p]\n  aws_access_key_id = N\n  aws_secret_access_key = S\n  aws_session_token = T\n  [q]\nx = 1\n"
+        );
+        let parsed = strict_parse(&edit.text).unwrap();
+        assert_eq!(get(section(&parsed, "q"), "x"), Some("1"));
+        // After an owned key whose value continued: the continuation goes with the old value.
+        let input = "[p]\naws_access_key_id = OLD\n  old continued\nregion = x\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[p]\naws_access_key_id = N\naws_secret_access_key = S\naws_session_token = T\nregion = x\n"
+        );
+    }
+
+    #[test]
+    fn a_stale_key_is_commented_out_with_its_continuation_lines() {
+        let input =
+            "[p]\n  aws_access_key_id = OLD\naws_security_token = OLD\n  [q]\n\n   more\nx = 1\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[p]\n  aws_access_key_id = N\n  aws_secret_access_key = S\n  aws_session_token = T\n# aws_security_token = OLD\n#   [q]\n\n#    more\nx = 1\n"
+        );
+        let parsed = strict_parse(&edit.text).unwrap();
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(get(section(&parsed, "p"), "x"), Some("1"));
+    }
+
+    #[test]
+    fn lone_cr_ends_a_line_and_is_kept() {
+        let input = "[a]\rk = v\r[p]\raws_access_key_id = OLD\r";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert!(edit.existed);
+        assert_eq!(
+            edit.text,
+            "[a]\rk = v\r[p]\raws_access_key_id = N\raws_secret_access_key = S\raws_session_token = T\r"
+        );
+        // Mixed endings: each line keeps its own; new lines take the first one.
+        let edit = upsert("[a]\r\nk = v\r[b]\n", "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[a]\r\nk = v\r[b]\n\r\n[p]\r\naws_access_key_id = N\r\naws_secret_access_key = S\r\naws_session_token = T\r\n"
+        );
+    }
+
+    #[test]
+    fn keys_fold_as_python_and_inline_comments_are_values() {
+        // Kelvin sign: Python's str.lower() makes it `k`, so this is aws_access_key_id.
+        let input = "[p]\nAWS_Access_\u{212a}ey_Id = OLD ; not a comment\nregion = x ; kept\n";
+        let edit = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap();
+        assert_eq!(
+            edit.text,
+            "[p]\nAWS_Access_\u{212a}ey_Id = N\naws_secret_access_key = S\naws_session_token = T\nregion = x ; kept\n"
+        );
+        let parsed = strict_parse(&edit.text).unwrap();
+        assert_eq!(get(section(&parsed, "p"), "region"), Some("x ; kept"));
+    }
+
+    #[test]
+    fn default_is_not_a_profile_name() {
+        let err = upsert("", "DEFAULT", &creds("N", "S", "T"), &off()).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("[DEFAULT]"), "{err}");
+    }
+
+    #[test]
+    fn an_edit_that_would_change_other_sections_is_refused() {
+        // Python rejects this file (duplicate [p]); merging the copies would make `  [q]`
+        // continue a's value, so the editor refuses instead of losing section q.
+        let input = "[p]\na = 1\n[p]\n    b = 2\n  [q]\nx = 1\n";
+        let err = upsert(input, "p", &creds("N", "S", "T"), &off()).unwrap_err();
+        let msg = err.to_string();
+        assert_eq!(err.exit_code(), 1);
+        assert!(!msg.contains('\n'), "{msg}");
+        assert!(
+            msg.starts_with("cannot update profile \"p\" in the credentials file: line "),
+            "{msg}"
+        );
+        assert!(msg.contains("the file was not changed"), "{msg}");
     }
 
     #[test]

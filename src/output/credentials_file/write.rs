@@ -1,21 +1,40 @@
 //! I/O: write profiles into the credentials file safely (DESIGN §2.7, case B29).
 //!
-//! Sequence: resolve symlinks to the real file; create missing parent directories (mode
+//! Sequence: resolve symlinks to the real file; refuse a target that is not a regular file,
+//! is read-only or has several hard links (below); create missing parent directories (mode
 //! 0700); take an exclusive lock on the sibling lock file `.<name>.lock` (a kernel lock, so a
-//! killed writer never leaves it held); read the file; edit it with
+//! killed writer never leaves it held); check the file again and read it; edit it with
 //! [`super::upsert_all`]; write a temp file in the same directory (mode 0600 for a new file,
-//! the old mode for an existing one); fsync; rename over the target; fsync the directory
-//! (the last steps and the lock through [`crate::fs::atomic_file`]).
+//! the old mode for an existing one) owned by the old file's owner and group; fsync; rename
+//! over the target; fsync the directory.
+//!
+//! # Owner, permissions and links (Unix)
+//! * Owner and group: the new file gets the old file's owner and group (the temp file is
+//!   chowned before the rename), so a run as root with a user's HOME leaves a file the user
+//!   can still read and update; the lock file is given the same owner (best effort). A new
+//!   file created by root takes the owner and group of its directory. When the owner or group
+//!   cannot be kept (a user who may not give the file away), nothing is written: an error says
+//!   so.
+//! * A read-only file (no write bit for its owner, e.g. mode 0400) is refused, not replaced:
+//!   someone made it read-only on purpose.
+//! * A file with more than one hard link is refused: replacing it would give this path a new
+//!   file while the other links keep the old credentials (the links would split silently),
+//!   and writing it in place would lose the atomic replacement. The error says how many
+//!   links it has.
+//! * A file readable or writable by group or others is written (its mode is kept) with a
+//!   one-line warning, as for a private-key file.
 
 use std::fs::{self, File};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{ProfileOutcome, UpsertOptions, upsert_all};
+use super::{ProfileOutcome, UpsertOptions};
 use crate::aws::sts::Credentials;
 use crate::error::{Error, Result};
 use crate::fs::atomic_file::{self, LockError, LockWait, dir_of};
+#[cfg(unix)]
+use std::os::unix::fs::MetadataExt;
 
 /// How long a writer waits for another writer's lock before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
@@ -23,7 +42,8 @@ const LOCK_WAIT: Duration = Duration::from_secs(30);
 /// Outcome of [`write_profiles`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteReport {
-    /// Lines for stderr, in order: the editor's `WARNING: …` lines, then one line per
+    /// Lines for stderr, in order: a `WARNING: …` line when the file is accessible by other
+    /// users, the editor's `WARNING: …` lines, then one line per
     /// profile: `Wrote profile "<name>" in credentials file "<path>".` for a new section or
     /// `Updated profile "<name>" in credentials file "<path>".` for an existing one (`<path>`
     /// as given by the caller). Not printed here: the caller prints them on stderr.
@@ -38,11 +58,15 @@ pub struct WriteReport {
 /// `path` may be a symlink: the link's final target is written, the link stays a link.
 /// A missing file is created (mode 0600) along with missing directories (mode 0700).
 ///
-/// Errors: those of [`super::upsert_all`]; [`Error::Runtime`] naming the path for I/O
-/// failures, a file that is not UTF-8 text, a target (after symlinks) that exists but is
-/// not a regular file (directory, device, FIFO, socket: nothing is written, not even the
-/// lock file), a symlink loop, or a lock not obtained within 30 seconds. On error the file
-/// is unchanged.
+/// The file keeps its owner, group and mode; a file readable by group or others adds a
+/// `WARNING: ` line to the messages (module doc).
+///
+/// Errors: those of [`super::upsert_all`] (a refusal names the path); [`Error::Runtime`]
+/// naming the path for I/O failures, a file that is not UTF-8 text, a target (after
+/// symlinks) that exists but is not a regular file (directory, device, FIFO, socket), is
+/// read-only or has several hard links (for these nothing is written, not even the lock
+/// file), an owner and group that cannot be kept, a symlink loop, or a lock not obtained
+/// within 30 seconds. On error the file is unchanged.
 pub fn write_profiles(
     path: &Path,
     items: &[(&str, &Credentials)],
@@ -60,7 +84,9 @@ pub fn write_profiles(
             ))
         })?;
     // Before anything is created (a lock file beside a device would be a write too).
-    existing_regular_file(&target, path)?;
+    if let Some(meta) = existing_regular_file(&target, path)? {
+        check_replaceable(&meta, path)?;
+    }
     atomic_file::create_private_dirs(&dir).map_err(|e| {
         Error::runtime(format!(
             "unable to create AWS credentials directory \"{}\": {e}",
@@ -69,11 +95,12 @@ pub fn write_profiles(
     })?;
 
     let lock_path = dir.join(format!(".{name}.lock"));
-    let _lock = lock_exclusive(&lock_path)?;
+    let lock = lock_exclusive(&lock_path)?;
 
     // Again under the lock, right before reading: the file may have changed meanwhile.
     let (old_text, old_meta) = match existing_regular_file(&target, path)? {
         Some(meta) => {
+            check_replaceable(&meta, path)?;
             let bytes = fs::read(&target).map_err(|e| io_err("cannot read", path, &e))?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 Error::runtime(format!(
@@ -86,16 +113,40 @@ pub fn write_profiles(
         None => (String::new(), None),
     };
 
-    let edit = upsert_all(&old_text, items, opts)?;
-    atomic_file::replace(&target, edit.text.as_bytes(), file_mode(old_meta.as_ref()))
-        .map_err(|e| io_err("cannot write", path, &e))?;
+    let owner = owner_to_keep(old_meta.as_ref(), &dir);
+    give_lock_to(&lock, owner);
 
+    let file = format!("credentials file \"{}\"", path.display());
+    let edit = super::upsert_all_in(&old_text, items, opts, &file)?;
+    replace(
+        &target,
+        edit.text.as_bytes(),
+        file_mode(old_meta.as_ref()),
+        owner,
+    )
+    .map_err(|e| match e {
+        ReplaceError::Owner(e, (uid, gid)) => Error::runtime(format!(
+            "cannot keep the owner and group (uid {uid}, gid {gid}) of credentials file \"{}\": \
+             {e}; not changing it",
+            path.display()
+        )),
+        ReplaceError::Io(e) => io_err("cannot write", path, &e),
+    })?;
+    drop(lock);
+
+    let mut messages: Vec<String> = Vec::new();
+    if let Some(w) = old_meta
+        .as_ref()
+        .and_then(|m| mode_warning(path, file_mode(Some(m))))
+    {
+        messages.push(w);
+    }
     // Section names come from the file: escape control characters for the terminal.
-    let mut messages: Vec<String> = edit
-        .warnings
-        .iter()
-        .map(|w| crate::term::sanitize::lines(w).into_owned())
-        .collect();
+    messages.extend(
+        edit.warnings
+            .iter()
+            .map(|w| crate::term::sanitize::lines(w).into_owned()),
+    );
     for p in &edit.profiles {
         let verb = if p.existed { "Updated" } else { "Wrote" };
         messages.push(format!(
@@ -171,6 +222,172 @@ fn file_mode(old: Option<&fs::Metadata>) -> u32 {
         let _ = old;
         0o600
     }
+}
+
+/// Refuse to replace a file that is read-only for its owner or has several hard links
+/// (module doc). Errors name the path.
+fn check_replaceable(meta: &fs::Metadata, path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let mode = meta.mode() & 0o7777;
+        if mode & 0o200 == 0 {
+            return Err(Error::runtime(format!(
+                "credentials file \"{}\" is read-only (mode {mode:04o}); not changing it \
+                 (make it writable, e.g. 'chmod 600 {}', to let okta-aws-cli update it)",
+                path.display(),
+                path.display()
+            )));
+        }
+        if meta.nlink() > 1 {
+            return Err(Error::runtime(format!(
+                "credentials file \"{}\" has {} hard links; replacing it would leave the other \
+                 links with the old contents, so it was not changed (remove the other links or \
+                 use a symbolic link)",
+                path.display(),
+                meta.nlink()
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (meta, path);
+    Ok(())
+}
+
+/// Warning for a credentials file readable or writable by group or others (`mode` = its
+/// permission bits); `None` for 0600 and stricter.
+fn mode_warning(path: &Path, mode: u32) -> Option<String> {
+    if !cfg!(unix) || mode & 0o077 == 0 {
+        return None;
+    }
+    Some(format!(
+        "WARNING: credentials file {} is accessible by other users (mode {:03o}); restrict it \
+         with 'chmod 600 {}'",
+        path.display(),
+        mode & 0o777,
+        path.display()
+    ))
+}
+
+/// The (uid, gid) the written file must have: the old file's; for a new file written by
+/// root, its directory's (so that a run as root in a user's HOME leaves a file the user owns);
+/// otherwise `None` (the creator's, as usual).
+fn owner_to_keep(old: Option<&fs::Metadata>, dir: &Path) -> Option<(u32, u32)> {
+    #[cfg(unix)]
+    {
+        match old {
+            Some(m) => Some((m.uid(), m.gid())),
+            None if rustix::process::geteuid().is_root() => fs::metadata(dir)
+                .ok()
+                .map(|d| (d.uid(), d.gid()))
+                .filter(|&(uid, _)| uid != 0),
+            None => None,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (old, dir);
+        None
+    }
+}
+
+/// Give the lock file the credentials file's owner and group, so that the owner's own runs
+/// can open it (best effort: a lock file root created in a user's directory would otherwise
+/// lock the user out).
+fn give_lock_to(lock: &File, owner: Option<(u32, u32)>) {
+    #[cfg(unix)]
+    if let (Some((uid, gid)), Ok(meta)) = (owner, lock.metadata())
+        && (meta.uid(), meta.gid()) != (uid, gid)
+    {
+        let _ = std::os::unix::fs::fchown(lock, Some(uid), Some(gid));
+    }
+    #[cfg(not(unix))]
+    let _ = (lock, owner);
+}
+
+/// Why [`replace`] failed.
+enum ReplaceError {
+    /// The temp file could not be given this (uid, gid).
+    Owner(std::io::Error, (u32, u32)),
+    Io(std::io::Error),
+}
+
+/// [`atomic_file::replace`] plus the owner: write `bytes` to a temp file beside `target`
+/// (created exclusively, mode 0600, named `.<name>.tmp.<pid>.<n>` so that
+/// [`atomic_file::remove_stale_temps`] cleans up after a killed writer), give it `mode` and,
+/// when set and different, the owner and group `owner`, fsync, rename over `target`, fsync
+/// the directory (best effort). On failure the temp file is removed and `target` is
+/// unchanged.
+fn replace(
+    target: &Path,
+    bytes: &[u8],
+    mode: u32,
+    owner: Option<(u32, u32)>,
+) -> std::result::Result<(), ReplaceError> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = dir_of(target);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            ReplaceError::Io(std::io::Error::new(
+                ErrorKind::InvalidInput,
+                "the path names no file",
+            ))
+        })?;
+    atomic_file::remove_stale_temps(&dir, &name);
+    let (tmp_path, mut tmp) = {
+        let mut attempt = 0;
+        loop {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let candidate = dir.join(format!(".{name}.tmp.{}.{n}", std::process::id()));
+            let mut oo = fs::OpenOptions::new();
+            oo.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                oo.mode(0o600);
+            }
+            match oo.open(&candidate) {
+                Ok(f) => break (candidate, f),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+                Err(e) => return Err(ReplaceError::Io(e)),
+            }
+        }
+    };
+    let result = (|| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if let Some((uid, gid)) = owner {
+                let meta = tmp.metadata().map_err(ReplaceError::Io)?;
+                if (meta.uid(), meta.gid()) != (uid, gid) {
+                    std::os::unix::fs::fchown(&tmp, Some(uid), Some(gid))
+                        .map_err(|e| ReplaceError::Owner(e, (uid, gid)))?;
+                }
+            }
+            // After the chown, which may clear set-id bits.
+            tmp.set_permissions(fs::Permissions::from_mode(mode & 0o7777))
+                .map_err(ReplaceError::Io)?;
+        }
+        #[cfg(not(unix))]
+        let _ = (mode, owner);
+        tmp.write_all(bytes).map_err(ReplaceError::Io)?;
+        tmp.sync_all().map_err(ReplaceError::Io)?;
+        drop(tmp);
+        fs::rename(&tmp_path, target).map_err(ReplaceError::Io)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp_path);
+        return Err(e);
+    }
+    #[cfg(unix)]
+    if let Ok(d) = File::open(&dir) {
+        // Best effort: some file systems do not support syncing a directory.
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// Exclusively lock `lock_path` (created 0600), waiting at most [`LOCK_WAIT`]. The lock is
@@ -369,7 +586,13 @@ mod tests {
             "B26-credentials-profile-prefix.ini",
         ] {
             let path = tmp.path().join(name);
-            fs::copy(format!("{CASES}{name}"), &path).unwrap();
+            // Written, not copied: the case files are read-only, which the writer refuses.
+            fs::write(&path, fs::read(format!("{CASES}{name}")).unwrap()).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+            }
             let strict_before = python_strict_parse(&path);
             let report =
                 write_profiles(&path, &[("okta-dev", &creds("N"))], &Default::default()).unwrap();
@@ -463,15 +686,121 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn new_file_is_0600_and_an_existing_mode_is_kept_not_widened() {
+    fn new_file_is_0600_and_a_read_only_file_is_refused_unchanged() {
         use std::os::unix::fs::PermissionsExt;
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("credentials");
         write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap();
         assert_eq!(mode(&path), 0o600);
+        let before = fs::read(&path).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
-        write_profiles(&path, &[("p", &creds("B"))], &Default::default()).unwrap();
+        let err = write_profiles(&path, &[("p", &creds("B"))], &Default::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "credentials file \"{0}\" is read-only (mode 0400); not changing it (make it \
+                 writable, e.g. 'chmod 600 {0}', to let okta-aws-cli update it)",
+                path.display()
+            )
+        );
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(fs::read(&path).unwrap(), before);
         assert_eq!(mode(&path), 0o400);
+        // A fresh directory: refused before the lock file is created.
+        let dir = tmp.path().join("ro");
+        fs::create_dir(&dir).unwrap();
+        let ro = dir.join("credentials");
+        fs::write(&ro, "[default]\n").unwrap();
+        fs::set_permissions(&ro, fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(write_profiles(&ro, &[("p", &creds("B"))], &Default::default()).is_err());
+        assert_eq!(names_in(&dir), vec!["credentials"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_linked_file_is_refused_not_split() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        let other = tmp.path().join("backup");
+        fs::write(&path, "[default]\nregion = x\n").unwrap();
+        fs::hard_link(&path, &other).unwrap();
+        let err = write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "credentials file \"{}\" has 2 hard links; replacing it would leave",
+                path.display()
+            )),
+            "{err}"
+        );
+        assert!(!err.to_string().contains('\n'));
+        // Still one file with two names, unchanged; no lock file.
+        assert_eq!(fs::metadata(&path).unwrap().nlink(), 2);
+        assert_eq!(
+            fs::read_to_string(&other).unwrap(),
+            "[default]\nregion = x\n"
+        );
+        assert_eq!(names_in(tmp.path()), vec!["backup", "credentials"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_readable_by_others_gets_a_warning() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "[default]\nregion = x\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let report = write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap();
+        assert_eq!(
+            report.messages[0],
+            format!(
+                "WARNING: credentials file {0} is accessible by other users (mode 644); \
+                 restrict it with 'chmod 600 {0}'",
+                path.display()
+            )
+        );
+        assert_eq!(report.messages.len(), 2);
+        assert_eq!(mode(&path), 0o644);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        let report = write_profiles(&path, &[("p", &creds("B"))], &Default::default()).unwrap();
+        assert_eq!(report.messages.len(), 1, "{:?}", report.messages);
+    }
+
+    /// Owner and group of a path.
+    #[cfg(unix)]
+    fn owner(path: &Path) -> (u32, u32) {
+        let m = fs::metadata(path).unwrap();
+        (m.uid(), m.gid())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn owner_and_group_are_kept_when_root_replaces_the_file() {
+        use std::os::unix::fs::PermissionsExt;
+        if !rustix::process::geteuid().is_root() {
+            eprintln!("SKIPPED: needs root to give files away");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let aws = tmp.path().join(".aws");
+        fs::create_dir(&aws).unwrap();
+        std::os::unix::fs::chown(&aws, Some(1234), Some(2345)).unwrap();
+        let path = aws.join("credentials");
+        fs::write(&path, "[default]\nregion = x\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::chown(&path, Some(1234), Some(1235)).unwrap();
+        write_profiles(&path, &[("p", &creds("A"))], &Default::default()).unwrap();
+        assert_eq!(owner(&path), (1234, 1235));
+        assert_eq!(mode(&path), 0o600);
+        // The lock file the root run created belongs to the user too.
+        assert_eq!(owner(&aws.join(".credentials.lock")), (1234, 1235));
+        assert!(fs::read_to_string(&path).unwrap().contains("= A\n"));
+        // A new file written by root in the user's directory is the directory owner's.
+        let fresh = aws.join("fresh");
+        write_profiles(&fresh, &[("p", &creds("B"))], &Default::default()).unwrap();
+        assert_eq!(owner(&fresh), (1234, 2345));
+        assert_eq!(mode(&fresh), 0o600);
+        assert_eq!(owner(&aws.join(".fresh.lock")), (1234, 2345));
     }
 
     #[test]

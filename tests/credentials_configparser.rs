@@ -1,0 +1,141 @@
+//! The credentials-file editor reads files as botocore's `configparser` does (issue 15, point 3).
+//!
+//! `tests/credfile/fuzz.py gen` writes thousands of seeded random credentials files that
+//! Python's `RawConfigParser(strict=True)` accepts: indentation with every kind of Python
+//! whitespace, values continued over blank and comment lines, indented headers, CR-only, CRLF
+//! and mixed line ends, `[ p ]`-style headers, Unicode keys (the Kelvin sign), text that looks
+//! like a header or a key inside a value. [`okta_aws_cli::output::credentials_file::upsert`] edits
+//! each; `fuzz.py check` then parses every result strictly and checks that the target profile
+//! holds exactly our three values (plus its foreign keys) and that every other section is
+//! unchanged. Some files also repeat the profile's section (case B23, which only the
+//! non-strict parser accepts): the result must then parse strictly with the copies' keys
+//! merged. Refusals are allowed but must be rare (none expected for files Python reads), one
+//! line, and name a line.
+
+mod support;
+
+use std::fs;
+use std::process::Command;
+use std::time::Instant;
+
+use okta_aws_cli::aws::sts::Credentials;
+use okta_aws_cli::output::credentials_file::{UpsertOptions, upsert};
+use serde_json::Value;
+
+/// Seed and number of files; `OKTA_AWS_CLI_FUZZ_SEED` / `OKTA_AWS_CLI_FUZZ_FILES` override
+/// them for a longer run.
+const SEED: u64 = 20_261_201;
+const FILES: usize = 3000;
+/// At most this many refusals per 1000 files that Python parses strictly.
+const MAX_REFUSED_PER_MILLE: usize = 5;
+/// At most this share (%) of refusals among files with a repeated section (case B23).
+const MAX_REFUSED_DUPLICATES_PERCENT: usize = 25;
+
+fn fuzz_script() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/credfile/fuzz.py").to_string()
+}
+
+fn python_json(python: &std::path::Path, args: &[&str]) -> Value {
+    let out = Command::new(python)
+        .arg(fuzz_script())
+        .args(args)
+        .output()
+        .expect("run tests/credfile/fuzz.py");
+    assert!(
+        out.status.success(),
+        "fuzz.py {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("fuzz.py prints JSON")
+}
+
+#[test]
+fn random_files_are_edited_as_botocore_reads_them() {
+    let Some(python) = support::python() else {
+        return;
+    };
+    let env = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let seed = env("OKTA_AWS_CLI_FUZZ_SEED", SEED);
+    let files = env("OKTA_AWS_CLI_FUZZ_FILES", FILES as u64) as usize;
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    python_json(&python, &["gen", &seed.to_string(), &files.to_string(), d]);
+
+    // Keep in sync with OURS in fuzz.py.
+    let creds = Credentials {
+        access_key_id: "ASIAFUZZEXAMPLE00001".into(),
+        secret_access_key: "fuzzSecret/+=0000000000000000000000000000".into(),
+        session_token: "FuzzToken//+==AAAA".into(),
+        expiration: "2024-05-01T13:00:00Z".into(),
+    };
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("manifest.json")).unwrap())
+            .unwrap();
+    let entries = manifest.as_array().unwrap();
+    assert_eq!(entries.len(), files);
+    let mut refused = Vec::new();
+    for entry in entries {
+        let file = entry["file"].as_str().unwrap();
+        let profile = entry["profile"].as_str().unwrap();
+        let dup = entry["dup"].as_bool().unwrap_or(false);
+        let path = dir.path().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        let stem = path.with_extension("");
+        match upsert(&text, profile, &creds, &UpsertOptions::default()) {
+            Ok(edit) => fs::write(stem.with_extension("out"), edit.text).unwrap(),
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(
+                    !msg.contains('\n') && msg.contains("line "),
+                    "{file}: a refusal is one line naming a line: {msg}"
+                );
+                assert!(!msg.contains("fuzzSecret") && !msg.contains("FuzzToken"));
+                fs::write(stem.with_extension("refused"), &msg).unwrap();
+                refused.push((dup, format!("{file}: {msg}")));
+            }
+        }
+    }
+    let report = python_json(&python, &["check", d]);
+    let failures = report["failures"].as_array().unwrap();
+    let checked = report["checked"].as_u64().unwrap() as usize;
+    let dups = report["duplicates"].as_u64().unwrap() as usize;
+    let refused_dups = refused.iter().filter(|r| r.0).count();
+    let refused_valid = refused.len() - refused_dups;
+    eprintln!(
+        "{files} files (seed {seed}): {checked} edited and checked, {} wrong; refused {refused_valid} \
+         of {} valid files and {refused_dups} of {dups} with a repeated section; {:.1} s",
+        failures.len(),
+        files - dups,
+        started.elapsed().as_secs_f64()
+    );
+    for r in refused.iter().take(5) {
+        eprintln!("refused: {}", r.1);
+    }
+    if !failures.is_empty() {
+        let first = &failures[0]["file"].as_str().unwrap();
+        let input = fs::read_to_string(dir.path().join(first)).unwrap();
+        panic!(
+            "{} of {checked} edited files are wrong; first ones: {:#}\nfirst input, {first}: {input:?}",
+            failures.len(),
+            Value::Array(failures.iter().take(3).cloned().collect())
+        );
+    }
+    assert_eq!(checked + refused.len(), files);
+    assert!(
+        refused_valid * 1000 <= (files - dups) * MAX_REFUSED_PER_MILLE,
+        "too many refusals of files Python reads: {refused_valid} of {}",
+        files - dups
+    );
+    // Files with a repeated section are rejected by botocore as they are; merging the copies
+    // is refused when indented lines around them would change meaning.
+    assert!(
+        refused_dups * 100 <= dups * MAX_REFUSED_DUPLICATES_PERCENT,
+        "too many refusals of files with a repeated section: {refused_dups} of {dups}"
+    );
+}
