@@ -1079,6 +1079,8 @@ mod tests {
         );
     }
 
+    // Unix only: the browser command is an sh script.
+    #[cfg(unix)]
     #[test]
     fn open_browser_command_runs_without_waiting() {
         let dir = tempfile::tempdir().unwrap();

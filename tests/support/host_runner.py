@@ -12,7 +12,7 @@ listens on 127.0.0.1 (free port), prints "READY <port>" on stdout (and writes th
 FILE), and serves one request per connection: a JSON line
 
     {"mode": "run" | "spawn", "argv": [...], "cwd": "/dir" | null,
-     "env": {"K": "V"}, "env_remove": ["K"], "env_clear": false,
+     "env": {"K": "V"}, "env_remove": ["K"], "env_clear": false, "env_keep": ["PATH"],
      "stdin": "<base64>", "timeout": 60}
 
 * run: runs argv to completion with stdin as given, then answers one JSON line
@@ -41,6 +41,9 @@ GRACE_SECONDS = 2.0
 
 def environment(req):
     env = {} if req.get("env_clear") else dict(os.environ)
+    for key in req.get("env_keep") or []:
+        if key in os.environ:
+            env[key] = os.environ[key]
     for key in req.get("env_remove") or []:
         env.pop(key, None)
     env.update(req.get("env") or {})

@@ -554,6 +554,7 @@ pub struct HostCommand {
     argv: Vec<OsString>,
     env: Vec<(OsString, OsString)>,
     env_remove: Vec<OsString>,
+    env_keep: Vec<OsString>,
     env_clear: bool,
     cwd: Option<PathBuf>,
 }
@@ -566,6 +567,7 @@ impl HostCommand {
             argv: vec![OsString::from(host_path(program.as_ref()))],
             env: Vec::new(),
             env_remove: Vec::new(),
+            env_keep: Vec::new(),
             env_clear: false,
             cwd: None,
         }
@@ -613,6 +615,13 @@ impl HostCommand {
         let key = key.as_ref().to_owned();
         self.env.retain(|(k, _)| *k != key);
         self.env_remove.push(key);
+        self
+    }
+
+    /// Keep the host's value of `key` after [`Self::env_clear`] (`PATH`: the host's, not
+    /// ours, which under wine is a Windows one).
+    pub fn env_keep(&mut self, key: impl AsRef<OsStr>) -> &mut Self {
+        self.env_keep.push(key.as_ref().to_owned());
         self
     }
 
@@ -679,6 +688,11 @@ impl HostCommand {
         for key in &self.env_remove {
             cmd.env_remove(key);
         }
+        for key in &self.env_keep {
+            if let Some(value) = std::env::var_os(key) {
+                cmd.env(key, value);
+            }
+        }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         if let Some(dir) = &self.cwd {
             cmd.current_dir(dir);
@@ -695,6 +709,7 @@ impl HostCommand {
             "env": self.env.iter().map(|(k, v)| (text(k), Value::from(text(v))))
                 .collect::<serde_json::Map<_, _>>(),
             "env_remove": self.env_remove.iter().map(text).collect::<Vec<_>>(),
+            "env_keep": self.env_keep.iter().map(text).collect::<Vec<_>>(),
             "env_clear": self.env_clear,
             "cwd": self.cwd.as_deref().map(host_path),
             "stdin": base64::engine::general_purpose::STANDARD.encode(input),
@@ -817,4 +832,35 @@ impl Drop for HostChild {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// env-var output on this platform
+// ---------------------------------------------------------------------------------------
+
+/// The env-var output line for `name` with a shell-safe `value`, as this platform's build
+/// prints it by default: `export NAME=value` on Unix, `setx NAME value` on Windows (upstream
+/// §7.1). With an empty `value`, the line's prefix (for `starts_with`).
+pub fn env_line(name: &str, value: &str) -> String {
+    if cfg!(windows) {
+        format!("setx {name} {value}")
+    } else {
+        format!("export {name}={value}")
+    }
+}
+
+/// The variables of env-var output (`export NAME=value` or `setx NAME value` lines), values
+/// as printed (unquoted values only are meaningful).
+pub fn env_lines(stdout: &str) -> std::collections::BTreeMap<String, String> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            if let Some(rest) = l.strip_prefix("export ") {
+                rest.split_once('=')
+            } else {
+                l.strip_prefix("setx ")?.split_once(' ')
+            }
+        })
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
