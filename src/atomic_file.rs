@@ -328,6 +328,7 @@ mod tests {
         assert!(!temp_is_stale(me, fresh, |_| false));
     }
 
+    // Unix only: whether a writer is alive is known on Unix only (kill(pid, 0)).
     #[cfg(unix)]
     #[test]
     fn replace_removes_temps_of_dead_writers_only() {

@@ -256,6 +256,7 @@ mod tests {
     }
 
     /// Round-trip through a real POSIX shell: what we print, `eval`ed, gives back the value.
+    // Unix only: runs sh.
     #[test]
     #[cfg(unix)]
     fn quoted_values_survive_eval_in_sh() {

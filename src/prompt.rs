@@ -1288,6 +1288,7 @@ mod tests {
         assert_eq!(c.query().chars().count(), MAX_FILTER);
     }
 
+    // Unix only: termios.
     #[cfg(unix)]
     #[test]
     fn terminal_state_is_restored_exactly_once() {

@@ -426,6 +426,7 @@ fn noop_prints_nothing() {
     assert_eq!(org.requests().len(), 2, "the flow still ran");
 }
 
+// Unix only: the --exec child is an sh script (Windows --exec: issue 12 point 2).
 #[cfg(unix)]
 #[test]
 fn exec_child_gets_credentials_status_and_stdin() {
@@ -583,6 +584,7 @@ fn failing_run_leaves_stdout_empty_and_file_untouched() {
 /// `--aws-credentials` naming something that is not a regular file (a FIFO, a directory,
 /// a symlink to a FIFO): refused with a one-line error and exit 1, nothing written beside
 /// it, and never a hang reading the FIFO.
+// Unix only: FIFOs and symlinks.
 #[cfg(unix)]
 #[test]
 fn credentials_path_that_is_not_a_regular_file_is_refused() {

@@ -730,6 +730,7 @@ fn web_is_the_default_command_and_exec_gets_the_credentials() {
     assert!(stdout.starts_with("key=ASIA"), "{stdout}");
 }
 
+// Unix only: sends SIGINT.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_while_polling_stops_at_once() {
@@ -985,6 +986,7 @@ fn wait_for_pane(session: &str, want: &str) -> String {
 /// signal (exit 143 in the shell) and the terminal is back in cooked mode (icanon, echo).
 /// Runs in a real terminal under tmux (scripts/setup-test-env installs it); without tmux it
 /// is skipped with a note, and fails under `CI=true`.
+// Unix only: SIGTERM, termios and tmux.
 #[cfg(unix)]
 #[test]
 fn sigterm_during_the_chooser_restores_the_terminal() {

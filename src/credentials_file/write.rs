@@ -284,6 +284,7 @@ mod tests {
         python_strict_parse(&path).unwrap();
     }
 
+    // Unix only: permission modes.
     #[cfg(unix)]
     #[test]
     fn existing_mode_is_kept() {
@@ -299,6 +300,7 @@ mod tests {
         assert_eq!(mode(&path), 0o600);
     }
 
+    // Unix only: symlinks (Windows needs a privilege to make them).
     #[cfg(unix)]
     #[test]
     fn symlink_is_written_through_not_replaced() {
@@ -436,6 +438,7 @@ mod tests {
         names
     }
 
+    // Unix only: FIFOs.
     #[cfg(unix)]
     #[test]
     fn special_files_are_refused_and_left_alone() {
@@ -475,6 +478,7 @@ mod tests {
         assert!(names_in(&dir).is_empty());
     }
 
+    // Unix only: permission modes.
     #[cfg(unix)]
     #[test]
     fn new_file_is_0600_and_an_existing_mode_is_kept_not_widened() {
