@@ -99,16 +99,19 @@ fn parallel_runs_share_one_device_flow_and_keep_every_profile() {
         );
     }
     if let Some(py) = support::python() {
-        let status = std::process::Command::new(py)
+        let out = support::HostCommand::new(py)
             .args([
                 "-c",
                 "import configparser,sys;c=configparser.ConfigParser(strict=True,interpolation=None);c.read(sys.argv[1]);assert len(c.sections())==int(sys.argv[2]),c.sections()",
             ])
-            .arg(&path)
+            .path_arg(&path)
             .arg(RUNS.to_string())
-            .status()
-            .expect("python");
-        assert!(status.success(), "strict configparser rejected:\n{text}");
+            .output();
+        assert!(
+            out.status.success(),
+            "strict configparser rejected:\n{text}\n{}",
+            out.stderr
+        );
     }
 
     // The cache holds one 0600 file for this org and client, and no temp files.

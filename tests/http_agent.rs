@@ -418,6 +418,7 @@ fn same_origin_redirects_are_followed() {
 /// A run that fails before any network call never reads the trust store: here
 /// `SSL_CERT_FILE` is a FIFO nobody writes to, so reading it would block until the harness
 /// timeout; the m2m key error must come at once.
+// Unix only: the bad key is a FIFO (mkfifo).
 #[cfg(unix)]
 #[test]
 fn bad_key_fails_before_any_tls_set_up() {

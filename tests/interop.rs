@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use support::{M2M_CLIENT_ID, M2M_KID, M2M_ROLE_ARN, SimOrg, b15_scenario, case_text, run};
+use support::{HostCommand, M2M_ROLE_ARN, SimOrg, b15_scenario, case_text, run};
 
 /// Everything an interop test needs: moto's URL, the AWS CLI and a running sim org.
 struct Setup {
@@ -95,23 +95,25 @@ impl Setup {
 
     /// The AWS CLI with a clean environment: temporary HOME, no credentials or config
     /// except what the test adds, instance metadata off.
-    fn aws(&self) -> Command {
-        let mut cmd = Command::new(&self.aws);
+    fn aws(&self) -> HostCommand {
+        let mut cmd = HostCommand::new(&self.aws);
         cmd.env_clear()
-            .current_dir(self.org.work_dir())
-            .env("HOME", self.org.home())
-            .env("PATH", self.path_var())
+            .current_dir(&self.org.work_dir())
+            .env_path("HOME", &self.org.home())
+            .env_keep("PATH")
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", self.org.home().join("no-such-config"))
-            .env(
+            .env_path("AWS_CONFIG_FILE", &self.org.home().join("no-such-config"))
+            .env_path(
                 "AWS_SHARED_CREDENTIALS_FILE",
-                self.org.home().join("no-such-credentials"),
+                &self.org.home().join("no-such-credentials"),
             )
             .args(caller_identity_args(&self.moto));
         cmd
     }
 }
 
+// Unix only: under wine our Windows binary cannot run the Linux AWS CLI (no exit status).
+#[cfg(unix)]
 #[test]
 fn exec_runs_the_aws_cli_with_our_credentials() {
     let Some(s) = setup() else {
@@ -147,9 +149,9 @@ fn credentials_file_is_read_by_the_aws_cli() {
     run(&mut cmd).expect_code(0);
 
     let mut aws = s.aws();
-    aws.env("AWS_SHARED_CREDENTIALS_FILE", &file)
+    aws.env_path("AWS_SHARED_CREDENTIALS_FILE", &file)
         .args(["--profile", "okta-interop"]);
-    let out = run(&mut aws);
+    let out = aws.output();
     out.expect_code(0);
     assert_eq!(arn_of(&out.stdout), expected_arn("interop-file"));
 
@@ -160,18 +162,21 @@ fn credentials_file_is_read_by_the_aws_cli() {
         .arg(&file);
     run(&mut cmd).expect_code(0);
     let mut aws = s.aws();
-    aws.env("AWS_SHARED_CREDENTIALS_FILE", &file)
+    aws.env_path("AWS_SHARED_CREDENTIALS_FILE", &file)
         .args(["--profile", "okta-dev"]);
-    let out = run(&mut aws);
+    let out = aws.output();
     out.expect_code(0);
     assert_eq!(arn_of(&out.stdout), expected_arn("interop-b24"));
 }
 
 /// Quote one word for a `credential_process` line (botocore splits it like a POSIX shell).
+#[cfg(unix)]
 fn quote(word: &str) -> String {
     shlex::try_quote(word).expect("quotable").into_owned()
 }
 
+// Unix only: the AWS CLI here is a Linux program and cannot start our Windows binary.
+#[cfg(unix)]
 #[test]
 fn credential_process_runs_our_binary() {
     let Some(s) = setup() else {
@@ -186,9 +191,9 @@ fn credential_process_runs_our_binary() {
         "--org-domain".into(),
         s.org.base_url(),
         "--oidc-client-id".into(),
-        M2M_CLIENT_ID.into(),
+        support::M2M_CLIENT_ID.into(),
         "--key-id".into(),
-        M2M_KID.into(),
+        support::M2M_KID.into(),
         "--aws-iam-role".into(),
         M2M_ROLE_ARN.into(),
         "--private-key-file".into(),
@@ -210,13 +215,13 @@ fn credential_process_runs_our_binary() {
     .expect("write config");
 
     let mut aws = s.aws();
-    aws.env("AWS_CONFIG_FILE", &config)
+    aws.env_path("AWS_CONFIG_FILE", &config)
         // What our binary, started by the AWS CLI, needs: trust the sim org's CA and send
         // STS calls to moto.
-        .env("SSL_CERT_FILE", s.org.ca_path())
+        .env_path("SSL_CERT_FILE", &s.org.ca_path())
         .env("AWS_ENDPOINT_URL_STS", &s.moto)
         .args(["--profile", "okta-process"]);
-    let out = run(&mut aws);
+    let out = aws.output();
     out.expect_code(0);
     assert_eq!(arn_of(&out.stdout), expected_arn("interop-process"));
     assert_eq!(
@@ -297,13 +302,15 @@ fn web_credentials_file_is_read_by_the_aws_cli() {
     );
 
     let mut aws = s.aws();
-    aws.env("AWS_SHARED_CREDENTIALS_FILE", &file)
+    aws.env_path("AWS_SHARED_CREDENTIALS_FILE", &file)
         .args(["--profile", "okta-web"]);
-    let out = run(&mut aws);
+    let out = aws.output();
     out.expect_code(0);
     assert_eq!(arn_of(&out.stdout), web_expected_arn());
 }
 
+// Unix only: the AWS CLI here is a Linux program and cannot start our Windows binary.
+#[cfg(unix)]
 #[test]
 fn web_credential_process_runs_our_binary() {
     let Some(s) = web_setup() else {
@@ -329,11 +336,11 @@ fn web_credential_process_runs_our_binary() {
 
     for round in 0..2 {
         let mut aws = s.aws();
-        aws.env("AWS_CONFIG_FILE", &config)
-            .env("SSL_CERT_FILE", s.org.ca_path())
+        aws.env_path("AWS_CONFIG_FILE", &config)
+            .env_path("SSL_CERT_FILE", &s.org.ca_path())
             .env("AWS_ENDPOINT_URL_STS", &s.moto)
             .args(["--profile", "okta-web-process"]);
-        let out = run(&mut aws);
+        let out = aws.output();
         out.expect_code(0);
         assert_eq!(arn_of(&out.stdout), web_expected_arn(), "round {round}");
     }

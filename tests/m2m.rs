@@ -55,7 +55,7 @@ fn m2m_scenario(public_path: &std::path::Path) -> Value {
         "m2m": {
             "client_id": CLIENT_ID,
             "kid": KID,
-            "public_key_file": public_path,
+            "public_key_file": support::host_path(public_path),
             "allowed_scopes": ["okta-m2m-access"]
         },
         "sts": {}

@@ -28,13 +28,18 @@ fn jws_header(jws: &str) -> Value {
     serde_json::from_slice(&bytes).expect("JSON header")
 }
 
-/// Stdout of a successful env-var run: exactly the three `export` lines.
+/// Stdout of a successful env-var run: exactly the three `export` (Windows: `setx`) lines.
 fn assert_env_var_stdout(out: &Output) {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 3, "stdout: {}", out.stdout);
-    assert!(lines[0].starts_with("export AWS_ACCESS_KEY_ID=ASIA"));
-    assert!(lines[1].starts_with("export AWS_SECRET_ACCESS_KEY="));
-    assert!(lines[2].starts_with("export AWS_SESSION_TOKEN="));
+    let expected = [
+        support::env_line("AWS_ACCESS_KEY_ID", "ASIA"),
+        support::env_line("AWS_SECRET_ACCESS_KEY", ""),
+        support::env_line("AWS_SESSION_TOKEN", ""),
+    ];
+    for (line, prefix) in lines.iter().zip(expected) {
+        assert!(line.starts_with(&prefix), "stdout: {}", out.stdout);
+    }
 }
 
 /// The failing run printed exactly one `Error: ...` line (warnings aside) and nothing on

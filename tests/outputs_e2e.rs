@@ -7,7 +7,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use support::{Output, SimOrg, b15_scenario, case_text, run, run_with_input};
+use support::{Output, SimOrg, b15_scenario, case_text, run};
 
 const ACCESS_KEY_ID: &str = "ASIASIMORGOUTPUT0001";
 const SECRET_KEY: &str = "fakeOutputSecret/0123456789+abcdefghijklm";
@@ -83,38 +83,33 @@ fn env_var_prints_exact_export_lines_only() {
     };
     let out = m2m(&org, &[]);
     out.expect_code(0);
-    assert_eq!(
-        out.stdout,
-        format!(
-            "export AWS_ACCESS_KEY_ID={ACCESS_KEY_ID}\n\
-             export AWS_SECRET_ACCESS_KEY={SECRET_KEY}\n\
-             export AWS_SESSION_TOKEN={SESSION_TOKEN}\n"
-        )
-    );
+    let line = |name: &str, value: &str| support::env_line(name, value) + "\n";
+    let three = line("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        + &line("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        + &line("AWS_SESSION_TOKEN", SESSION_TOKEN);
+    assert_eq!(out.stdout, three);
     assert_quiet(&out);
 
-    // The lines are shell-safe: sh evaluates them back to the same values.
-    let mut sh = std::process::Command::new("sh");
-    sh.args([
-        "-c",
-        "eval \"$(cat)\"; printf '%s|%s|%s|%s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" \"${AWS_SECURITY_TOKEN-unset}\"",
-    ]);
-    let evaluated = run_with_input(&mut sh, Some(out.stdout.as_bytes()));
-    assert_eq!(
-        evaluated.stdout,
-        format!("{ACCESS_KEY_ID}|{SECRET_KEY}|{SESSION_TOKEN}|unset")
-    );
+    // The lines are shell-safe: sh evaluates them back to the same values (the `export`
+    // lines; Windows prints `setx` lines for cmd.exe).
+    if cfg!(unix) {
+        let evaluated = support::HostCommand::new("sh")
+            .args([
+                "-c",
+                "eval \"$(cat)\"; printf '%s|%s|%s|%s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\" \"${AWS_SECURITY_TOKEN-unset}\"",
+            ])
+            .output_with_input(out.stdout.as_bytes());
+        assert_eq!(
+            evaluated.stdout,
+            format!("{ACCESS_KEY_ID}|{SECRET_KEY}|{SESSION_TOKEN}|unset")
+        );
+    }
 
     let out = m2m(&org, &["--legacy-aws-variables"]);
     out.expect_code(0);
     assert_eq!(
         out.stdout,
-        format!(
-            "export AWS_ACCESS_KEY_ID={ACCESS_KEY_ID}\n\
-             export AWS_SECRET_ACCESS_KEY={SECRET_KEY}\n\
-             export AWS_SESSION_TOKEN={SESSION_TOKEN}\n\
-             export AWS_SECURITY_TOKEN={SESSION_TOKEN}\n"
-        )
+        three + &line("AWS_SECURITY_TOKEN", SESSION_TOKEN)
     );
     assert_quiet(&out);
     // Explicit --format env-var is the same as the default.
@@ -318,7 +313,7 @@ fn credentials_path_precedence() {
     let flag = org.home().join("from-flag/credentials");
     let okta_env = org.home().join("from-okta-env/credentials");
     let shared = org.home().join("from-shared/credentials");
-    let default = org.home().join(".aws/credentials");
+    let default = org.home().join(".aws").join("credentials");
     let all = [&flag, &okta_env, &shared, &default];
     // (flag?, OKTA_AWSCLI_AWS_CREDENTIALS?, AWS_SHARED_CREDENTIALS_FILE?, expected file)
     let cases: [(bool, bool, bool, &PathBuf); 4] = [
@@ -431,7 +426,6 @@ fn noop_prints_nothing() {
     assert_eq!(org.requests().len(), 2, "the flow still ran");
 }
 
-#[cfg(unix)]
 #[test]
 fn env_var_lines_for_each_shell_with_expiry_and_region() {
     let Some(org) = org() else {
@@ -482,7 +476,13 @@ fn env_var_lines_for_each_shell_with_expiry_and_region() {
     // variables.
     let out = m2m(
         &org,
-        &["--expiry-aws-variables", "--aws-region", "eu-west-3"],
+        &[
+            "--shell",
+            "posix",
+            "--expiry-aws-variables",
+            "--aws-region",
+            "eu-west-3",
+        ],
     );
     out.expect_code(0);
     assert_eq!(
@@ -495,6 +495,8 @@ fn env_var_lines_for_each_shell_with_expiry_and_region() {
     );
 }
 
+// Unix only: the --exec child is an sh script (Windows --exec: issue 12 point 2).
+#[cfg(unix)]
 #[test]
 fn exec_child_gets_credentials_status_and_stdin() {
     let Some(org) = org() else {
@@ -510,7 +512,7 @@ fn exec_child_gets_credentials_status_and_stdin() {
                 <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"raw\xff"),
             )
             .args(["--exec", "--", "sh", "-c", script, "child-sh"]);
-        run_with_input(&mut cmd, input)
+        support::run_with_input(&mut cmd, input)
     };
 
     let out = exec(
@@ -651,6 +653,7 @@ fn failing_run_leaves_stdout_empty_and_file_untouched() {
 /// `--aws-credentials` naming something that is not a regular file (a FIFO, a directory,
 /// a symlink to a FIFO): refused with a one-line error and exit 1, nothing written beside
 /// it, and never a hang reading the FIFO.
+// Unix only: FIFOs and symlinks.
 #[cfg(unix)]
 #[test]
 fn credentials_path_that_is_not_a_regular_file_is_refused() {

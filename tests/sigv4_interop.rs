@@ -17,11 +17,10 @@ mod support;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use support::{SimOrg, header};
+use support::{HostCommand, SimOrg, header};
 
 const CLIENT_ID: &str = "0oaWEBsigv4interop";
 
@@ -33,18 +32,16 @@ fn script() -> PathBuf {
 /// either is missing; a panic under `CI=true`.
 fn python_with_botocore() -> Option<PathBuf> {
     let py = support::python()?;
-    let out = Command::new(&py)
-        .arg(script())
+    let out = support::HostCommand::new(&py)
+        .path_arg(&script())
         .arg("probe")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run pycheck.py probe");
+        .output();
     if out.status.success() {
         return Some(py);
     }
     let why = format!(
         "{} (test Python {}); install awscli in the test venv (scripts/setup-test-env)",
-        String::from_utf8_lossy(&out.stderr).trim(),
+        out.stderr.trim(),
         py.display()
     );
     support::missing(&why)
@@ -258,18 +255,11 @@ const MOTO_ACCOUNT: &str = "123456789012";
 /// AssumeRoleWithSAML. Every later request must carry a valid SigV4 signature.
 const MOTO_NO_AUTH_COUNT: &str = "4";
 
-/// A moto server of this test only, started with `INITIAL_NO_AUTH_ACTION_COUNT`; killed on
+/// A moto server of this test only, started with `INITIAL_NO_AUTH_ACTION_COUNT`; stopped on
 /// drop.
 struct Moto {
-    child: std::process::Child,
+    _child: support::HostChild,
     url: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// `moto_server` beside the test Python (the venv's bin directory), on a free loopback port,
@@ -285,16 +275,12 @@ fn start_moto(py: &Path) -> Option<Moto> {
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let child = Command::new(&server)
+    let child = support::HostCommand::new(&server)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .env("INITIAL_NO_AUTH_ACTION_COUNT", MOTO_NO_AUTH_COUNT)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto_server");
+        .spawn();
     let moto = Moto {
-        child,
+        _child: child,
         url: format!("http://127.0.0.1:{port}"),
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -319,18 +305,16 @@ fn start_moto(py: &Path) -> Option<Moto> {
 }
 
 /// The AWS CLI (`OKTA_AWS_CLI_TEST_AWS`) against moto with a clean environment.
-fn aws_cli(aws: &Path, org: &SimOrg, moto: &Moto) -> Command {
-    let mut cmd = Command::new(aws);
+fn aws_cli(aws: &Path, org: &SimOrg, moto: &Moto) -> HostCommand {
+    let mut cmd = HostCommand::new(aws);
     cmd.env_clear()
-        .current_dir(org.work_dir())
-        .env("HOME", org.home())
+        .current_dir(&org.work_dir())
+        .env_path("HOME", &org.home())
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", org.home().join("no-such-config"))
+        .env_path("AWS_CONFIG_FILE", &org.home().join("no-such-config"))
         .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env_keep("PATH")
         .args(["--endpoint-url", &moto.url, "--output", "json"]);
-    if let Some(p) = std::env::var_os("PATH") {
-        cmd.env("PATH", p);
-    }
     cmd
 }
 
@@ -395,7 +379,7 @@ fn moto_with_authentication_on_accepts_our_signed_list_account_aliases() {
         cmd.env("AWS_ACCESS_KEY_ID", "AKIAFAKESETUP0000000")
             .env("AWS_SECRET_ACCESS_KEY", "fake-setup-secret")
             .args(args);
-        support::run(&mut cmd).expect_code(0);
+        cmd.output().expect_code(0);
     }
 
     // Our binary: STS and IAM at moto.
@@ -423,10 +407,10 @@ fn moto_with_authentication_on_accepts_our_signed_list_account_aliases() {
     // Moto really checks signatures now: the AWS CLI with our profile passes, and with one
     // byte of the secret changed it is refused.
     let mut cmd = aws_cli(&aws, &org, &moto);
-    cmd.env("AWS_SHARED_CREDENTIALS_FILE", &file)
+    cmd.env_path("AWS_SHARED_CREDENTIALS_FILE", &file)
         .env("AWS_PROFILE", "moto-signed-MotoOkta-MotoAliasReader")
         .args(["iam", "list-account-aliases"]);
-    let ok = support::run(&mut cmd);
+    let ok = cmd.output();
     ok.expect_code(0);
     assert!(ok.stdout.contains("moto-signed"), "{}", ok.stdout);
     let marker = "aws_secret_access_key = ";
@@ -440,10 +424,10 @@ fn moto_with_authentication_on_accepts_our_signed_list_account_aliases() {
     let bad_file = org.home().join("tampered-credentials");
     std::fs::write(&bad_file, bad).expect("write tampered file");
     let mut cmd = aws_cli(&aws, &org, &moto);
-    cmd.env("AWS_SHARED_CREDENTIALS_FILE", &bad_file)
+    cmd.env_path("AWS_SHARED_CREDENTIALS_FILE", &bad_file)
         .env("AWS_PROFILE", "moto-signed-MotoOkta-MotoAliasReader")
         .args(["iam", "list-account-aliases"]);
-    let refused = support::run(&mut cmd);
+    let refused = cmd.output();
     assert_ne!(refused.code(), Some(0), "{}", refused.stdout);
     assert!(
         refused.stderr.contains("SignatureDoesNotMatch"),

@@ -125,14 +125,9 @@ fn sts_ok(org: &SimOrg) -> Vec<Value> {
         .collect()
 }
 
-/// The `export NAME=value` lines of env-var output as a map.
+/// The `export NAME=value` (Windows: `setx NAME value`) lines of env-var output as a map.
 fn exports(stdout: &str) -> std::collections::BTreeMap<String, String> {
-    stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    support::env_lines(stdout)
 }
 
 /// No secret the org handed out (or STS returned) may show up on stderr.
@@ -418,6 +413,8 @@ fn several_idps_and_roles_without_a_terminal_list_the_choices() {
     assert!(org.requests_to("sts").is_empty());
 }
 
+// Unix only: the browser command is an sh script (Windows browser: issue 12 point 2).
+#[cfg(unix)]
 #[test]
 fn process_credentials_prints_exactly_one_json_object() {
     let roles = vec![pair(IDP, ADMIN), pair(IDP, READONLY)];
@@ -697,6 +694,8 @@ fn a_classic_org_is_refused_before_device_authorization() {
     assert!(org.requests_to("device-authorize").is_empty());
 }
 
+// Unix only: the --exec child is an sh script (Windows --exec: issue 12 point 2).
+#[cfg(unix)]
 #[test]
 fn web_is_the_default_command_and_exec_gets_the_credentials() {
     let Some(org) = start(scenario(
@@ -731,6 +730,7 @@ fn web_is_the_default_command_and_exec_gets_the_credentials() {
     assert!(stdout.starts_with("key=ASIA"), "{stdout}");
 }
 
+// Unix only: sends SIGINT.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_while_polling_stops_at_once() {
@@ -954,6 +954,7 @@ fn debug_dump_hides_a_tricky_saml_input() {
 }
 
 /// Run a tmux command, returning its stdout (`None` when tmux failed).
+#[cfg(unix)] // Unix only: tmux
 fn tmux(args: &[&str]) -> Option<String> {
     let out = std::process::Command::new("tmux")
         .args(args)
@@ -965,6 +966,7 @@ fn tmux(args: &[&str]) -> Option<String> {
 }
 
 /// Poll the tmux pane (at most 30 s) until it shows `want`; the pane text.
+#[cfg(unix)] // Unix only: tmux
 fn wait_for_pane(session: &str, want: &str) -> String {
     let started = std::time::Instant::now();
     loop {
@@ -984,6 +986,7 @@ fn wait_for_pane(session: &str, want: &str) -> String {
 /// signal (exit 143 in the shell) and the terminal is back in cooked mode (icanon, echo).
 /// Runs in a real terminal under tmux (scripts/setup-test-env installs it); without tmux it
 /// is skipped with a note, and fails under `CI=true`.
+// Unix only: SIGTERM, termios and tmux.
 #[cfg(unix)]
 #[test]
 fn sigterm_during_the_chooser_restores_the_terminal() {

@@ -1437,7 +1437,8 @@ mod tests {
         let m = err.to_string();
         assert!(matches!(err, Error::Config(_)));
         assert!(
-            m.contains("/home/u/.okta/okta.yaml") && m.contains("line 2, column"),
+            m.contains(&okta_yaml_path(Path::new("/home/u")).display().to_string())
+                && m.contains("line 2, column"),
             "{m}"
         );
     }

@@ -83,7 +83,7 @@ pub fn replace(target: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
         tmp.write_all(bytes)?;
         tmp.sync_all()?;
         drop(tmp);
-        fs::rename(&tmp_path, target)
+        rename_over(&tmp_path, target)
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp_path);
@@ -95,6 +95,30 @@ pub fn replace(target: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// `fs::rename(from, to)`, replacing `to`. On Windows, replacing a file that another process
+/// has open without delete sharing (a reader of the credentials file, a virus scanner) fails
+/// with "Access denied" until that process closes it, so the rename is retried for up to
+/// 5 seconds.
+fn rename_over(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            match fs::rename(from, to) {
+                Err(e)
+                    if e.kind() == ErrorKind::PermissionDenied
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                result => return result,
+            }
+        }
+    }
+    #[cfg(not(windows))]
+    fs::rename(from, to)
 }
 
 /// A temp file older than this is stale whatever its process id says (seconds; a write
@@ -304,6 +328,7 @@ mod tests {
         assert!(!temp_is_stale(me, fresh, |_| false));
     }
 
+    // Unix only: whether a writer is alive is known on Unix only (kill(pid, 0)).
     #[cfg(unix)]
     #[test]
     fn replace_removes_temps_of_dead_writers_only() {

@@ -411,6 +411,7 @@ mod tests {
         assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
     }
 
+    // Unix only: FIFOs.
     #[cfg(unix)]
     #[test]
     fn a_fifo_in_place_of_the_cache_file_is_absent_not_a_hang() {

@@ -396,6 +396,7 @@ mod tests {
     }
 
     /// Round-trip through a real POSIX shell: what we print, `eval`ed, gives back the value.
+    // Unix only: runs sh.
     #[test]
     #[cfg(unix)]
     fn quoted_values_survive_eval_in_sh() {
@@ -701,6 +702,7 @@ mod tests {
     /// The lines of each POSIX shell and fish, run by the real shell, set exactly the values.
     /// Missing shells are skipped with a note, but fail under CI (scripts/setup-test-env
     /// installs them).
+    // Unix only: runs the Unix shells.
     #[test]
     #[cfg(unix)]
     fn real_shells_read_back_every_value() {

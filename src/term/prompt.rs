@@ -1079,6 +1079,8 @@ mod tests {
         );
     }
 
+    // Unix only: the browser command is an sh script.
+    #[cfg(unix)]
     #[test]
     fn open_browser_command_runs_without_waiting() {
         let dir = tempfile::tempdir().unwrap();
@@ -1286,6 +1288,7 @@ mod tests {
         assert_eq!(c.query().chars().count(), MAX_FILTER);
     }
 
+    // Unix only: termios.
     #[cfg(unix)]
     #[test]
     fn terminal_state_is_restored_exactly_once() {

@@ -9,9 +9,16 @@
 //! * [`python`] / [`moto_url`]: the test interpreter and the moto server, from
 //!   `OKTA_AWS_CLI_TEST_PYTHON` and `OKTA_AWS_CLI_TEST_MOTO`. When one is missing the test is
 //!   skipped with a message on stderr, except under `CI=true`, where it fails.
+//! * [`HostCommand`]: a program of the test machine (Python, the AWS CLI, a shell). Run
+//!   directly, or, when `OKTA_AWS_CLI_TEST_HOST_RUNNER` names one, through the host runner
+//!   (`tests/support/host_runner.py`): under wine the Windows test executables cannot start
+//!   Linux programs themselves (scripts/test-windows). Paths handed to such a program go
+//!   through [`host_path`]; temporary directories it must reach come from [`tempdir`].
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::ffi::{OsStr, OsString};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -107,15 +114,18 @@ pub const TEST_PASSPHRASE: &str = "fake-test-passphrase";
 /// `None` when the test Python is missing (test skipped).
 pub fn gen_key(kind: &str) -> Option<TestKey> {
     let py = python()?;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let status = Command::new(&py)
-        .arg(simorg_script())
+    let dir = tempdir();
+    let out = HostCommand::new(&py)
+        .path_arg(&simorg_script())
         .args(["--genkey", kind, "--out"])
-        .arg(dir.path())
-        .stdin(Stdio::null())
-        .status()
-        .expect("run simorg --genkey");
-    assert!(status.success(), "simorg --genkey {kind} failed: {status}");
+        .path_arg(dir.path())
+        .output();
+    assert!(
+        out.status.success(),
+        "simorg --genkey {kind} failed: {}\n{}",
+        out.status,
+        out.stderr
+    );
     let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).expect(name);
     let traditional = if kind == "rsa" {
         read("private-pkcs1.pem")
@@ -135,8 +145,8 @@ pub fn gen_key(kind: &str) -> Option<TestKey> {
 
 /// A running simulated org. Dropping it stops the process.
 pub struct SimOrg {
-    child: Child,
-    stdin: Option<ChildStdin>,
+    /// Declared first: stopped before the state directory is removed.
+    child: HostChild,
     /// State directory: `ca.pem`, `requests.jsonl`, `scenario.json`, `home/`, `work/`.
     pub dir: tempfile::TempDir,
     /// TCP port on 127.0.0.1.
@@ -148,7 +158,7 @@ impl SimOrg {
     /// for `READY <port>`. `None` when the test Python is missing (test skipped).
     pub fn start(scenario: Value) -> Option<SimOrg> {
         let py = python()?;
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = tempdir();
         let scenario_path = dir.path().join("scenario.json");
         std::fs::write(
             &scenario_path,
@@ -158,24 +168,19 @@ impl SimOrg {
         let state = dir.path().join("state");
         std::fs::create_dir_all(dir.path().join("home")).expect("home");
         std::fs::create_dir_all(dir.path().join("work")).expect("work");
-        let mut child = Command::new(&py)
-            .arg(simorg_script())
+        let mut child = HostCommand::new(&py)
+            .path_arg(&simorg_script())
             .arg("--config")
-            .arg(&scenario_path)
+            .path_arg(&scenario_path)
             .arg("--state-dir")
-            .arg(&state)
+            .path_arg(&state)
             .args(["--max-lifetime", "600"])
             .env_remove("HTTPS_PROXY")
             .env_remove("HTTP_PROXY")
             .env_remove("https_proxy")
             .env_remove("http_proxy")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start simorg.py");
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("stdout");
+            .spawn();
+        let stdout = child.take_stdout();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let mut line = String::new();
@@ -184,7 +189,6 @@ impl SimOrg {
         });
         let mut org = SimOrg {
             child,
-            stdin,
             dir,
             port: 0,
         };
@@ -274,16 +278,6 @@ pub fn header<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
             None
         }
     })
-}
-
-impl Drop for SimOrg {
-    fn drop(&mut self) {
-        if let Some(mut stdin) = self.stdin.take() {
-            let _ = stdin.flush();
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Decode the claims (middle part) of a compact JWS without verifying it.
@@ -488,24 +482,385 @@ impl SimOrg {
 /// Run `tests/support/pycheck.py <mode>` with `input` on stdin; its JSON answer.
 pub fn pycheck(py: &Path, mode: &str, input: &Value) -> Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pycheck.py");
-    let mut child = Command::new(py)
-        .arg(script)
+    let out = HostCommand::new(py)
+        .path_arg(&script)
         .arg(mode)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run pycheck.py");
-    let data = input.to_string();
-    let mut stdin = child.stdin.take().expect("stdin");
-    std::thread::spawn(move || {
-        let _ = stdin.write_all(data.as_bytes());
-    });
-    let out = child.wait_with_output().expect("pycheck.py output");
+        .output_with_input(input.to_string().as_bytes());
     assert!(
         out.status.success(),
         "pycheck.py {mode} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr
     );
-    serde_json::from_slice(&out.stdout).expect("pycheck.py JSON")
+    serde_json::from_str(&out.stdout).expect("pycheck.py JSON")
+}
+
+// ---------------------------------------------------------------------------------------
+// Programs of the test machine: directly, or through the host runner (under wine)
+// ---------------------------------------------------------------------------------------
+
+/// `127.0.0.1:<port>` of the host runner (`tests/support/host_runner.py`), set by
+/// scripts/test-windows. When unset, [`HostCommand`] starts programs itself.
+pub const HOST_RUNNER_ENV: &str = "OKTA_AWS_CLI_TEST_HOST_RUNNER";
+
+/// Directory for the temporary directories of [`tempdir`] (scripts/test-windows sets it to
+/// a directory on wine's `Z:` drive, which the Linux helpers can reach too).
+pub const TMPDIR_ENV: &str = "OKTA_AWS_CLI_TEST_TMPDIR";
+
+fn host_runner() -> Option<String> {
+    std::env::var(HOST_RUNNER_ENV)
+        .ok()
+        .filter(|a| !a.is_empty())
+}
+
+/// A temporary directory that the programs of [`HostCommand`] can reach: under
+/// `OKTA_AWS_CLI_TEST_TMPDIR` when set, else in the system's temporary directory.
+pub fn tempdir() -> tempfile::TempDir {
+    match std::env::var_os(TMPDIR_ENV).filter(|d| !d.is_empty()) {
+        Some(root) => {
+            let root = std::path::absolute(root).expect("absolute OKTA_AWS_CLI_TEST_TMPDIR");
+            std::fs::create_dir_all(&root).expect("create OKTA_AWS_CLI_TEST_TMPDIR");
+            tempfile::tempdir_in(root).expect("temp dir")
+        }
+        None => tempfile::tempdir().expect("temp dir"),
+    }
+}
+
+/// `path` as the programs of [`HostCommand`] see it. On Unix, the path itself. On Windows
+/// (under wine) the host is Linux: `Z:\a\b` (wine maps `Z:` to `/`) and `\a\b` become
+/// `/a/b`; any other drive cannot be reached and panics.
+pub fn host_path(path: &Path) -> String {
+    let text = path.to_str().expect("UTF-8 path");
+    if cfg!(windows) {
+        let text = text.strip_prefix(r"\\?\").unwrap_or(text);
+        let rest = match text.as_bytes() {
+            [b'Z' | b'z', b':', ..] => &text[2..],
+            [_, b':', ..] => panic!(
+                "{text} is not on wine's Z: drive; the Linux test helpers cannot reach it \
+                 (create it under support::tempdir())"
+            ),
+            _ => text,
+        };
+        rest.replace('\\', "/")
+    } else {
+        text.to_string()
+    }
+}
+
+/// A program of the test machine (the test Python, the AWS CLI, a shell), with the same
+/// environment as the tests plus the changes made here. [`Self::output`] runs it to the
+/// end (bounded by [`RUN_TIMEOUT`]); [`Self::spawn`] starts a server that lives until the
+/// [`HostChild`] is dropped. Give paths with [`Self::path_arg`] / [`Self::env_path`].
+pub struct HostCommand {
+    argv: Vec<OsString>,
+    env: Vec<(OsString, OsString)>,
+    env_remove: Vec<OsString>,
+    env_keep: Vec<OsString>,
+    env_clear: bool,
+    cwd: Option<PathBuf>,
+}
+
+impl HostCommand {
+    /// `program`: a name looked up in the host's PATH, or a path (converted by
+    /// [`host_path`]).
+    pub fn new(program: impl AsRef<Path>) -> HostCommand {
+        HostCommand {
+            argv: vec![OsString::from(host_path(program.as_ref()))],
+            env: Vec::new(),
+            env_remove: Vec::new(),
+            env_keep: Vec::new(),
+            env_clear: false,
+            cwd: None,
+        }
+    }
+
+    /// One argument, passed as is.
+    pub fn arg(&mut self, arg: impl AsRef<OsStr>) -> &mut Self {
+        self.argv.push(arg.as_ref().to_owned());
+        self
+    }
+
+    /// Arguments, passed as they are.
+    pub fn args<I, S>(&mut self, args: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        for arg in args {
+            self.arg(arg);
+        }
+        self
+    }
+
+    /// A path argument, as the host sees it ([`host_path`]).
+    pub fn path_arg(&mut self, path: &Path) -> &mut Self {
+        self.argv.push(host_path(path).into());
+        self
+    }
+
+    /// Set an environment variable.
+    pub fn env(&mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> &mut Self {
+        let key = key.as_ref().to_owned();
+        self.env_remove.retain(|k| *k != key);
+        self.env.push((key, value.as_ref().to_owned()));
+        self
+    }
+
+    /// Set an environment variable to a path, as the host sees it ([`host_path`]).
+    pub fn env_path(&mut self, key: impl AsRef<OsStr>, path: &Path) -> &mut Self {
+        self.env(key, host_path(path))
+    }
+
+    /// Remove an environment variable.
+    pub fn env_remove(&mut self, key: impl AsRef<OsStr>) -> &mut Self {
+        let key = key.as_ref().to_owned();
+        self.env.retain(|(k, _)| *k != key);
+        self.env_remove.push(key);
+        self
+    }
+
+    /// Keep the host's value of `key` after [`Self::env_clear`] (`PATH`: the host's, not
+    /// ours, which under wine is a Windows one).
+    pub fn env_keep(&mut self, key: impl AsRef<OsStr>) -> &mut Self {
+        self.env_keep.push(key.as_ref().to_owned());
+        self
+    }
+
+    /// Start from an empty environment.
+    pub fn env_clear(&mut self) -> &mut Self {
+        self.env.clear();
+        self.env_remove.clear();
+        self.env_clear = true;
+        self
+    }
+
+    /// The working directory ([`host_path`] applies).
+    pub fn current_dir(&mut self, dir: &Path) -> &mut Self {
+        self.cwd = Some(dir.to_path_buf());
+        self
+    }
+
+    /// Run to the end with stdin empty; stdout and stderr captured.
+    pub fn output(&mut self) -> Output {
+        self.output_with_input(b"")
+    }
+
+    /// Run to the end with `input` on stdin; stdout and stderr captured.
+    pub fn output_with_input(&mut self, input: &[u8]) -> Output {
+        match host_runner() {
+            Some(addr) => self.remote_output(&addr, input),
+            None => run_with_input(&mut self.local(), Some(input)),
+        }
+    }
+
+    /// Start a long-running program with stdin and stdout piped to us (read stdout through
+    /// [`HostChild::take_stdout`]); stderr is the runner's or ours. Closing stdin (dropping
+    /// the [`HostChild`]) stops it.
+    pub fn spawn(&mut self) -> HostChild {
+        match host_runner() {
+            Some(addr) => self.remote_spawn(&addr),
+            None => {
+                let mut child = self
+                    .local()
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::inherit())
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("start {:?}: {e}", self.argv[0]));
+                let stdin = child.stdin.take();
+                let stdout = child
+                    .stdout
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn Read + Send>);
+                HostChild {
+                    stdout,
+                    inner: HostChildInner::Local { child, stdin },
+                }
+            }
+        }
+    }
+
+    fn local(&self) -> Command {
+        let mut cmd = Command::new(&self.argv[0]);
+        cmd.args(&self.argv[1..]);
+        if self.env_clear {
+            cmd.env_clear();
+        }
+        for key in &self.env_remove {
+            cmd.env_remove(key);
+        }
+        for key in &self.env_keep {
+            if let Some(value) = std::env::var_os(key) {
+                cmd.env(key, value);
+            }
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
+        cmd
+    }
+
+    fn request(&self, mode: &str, input: &[u8]) -> Value {
+        use base64::Engine as _;
+        let text = |s: &OsString| s.to_str().expect("UTF-8 for the host runner").to_string();
+        serde_json::json!({
+            "mode": mode,
+            "argv": self.argv.iter().map(text).collect::<Vec<_>>(),
+            "env": self.env.iter().map(|(k, v)| (text(k), Value::from(text(v))))
+                .collect::<serde_json::Map<_, _>>(),
+            "env_remove": self.env_remove.iter().map(text).collect::<Vec<_>>(),
+            "env_keep": self.env_keep.iter().map(text).collect::<Vec<_>>(),
+            "env_clear": self.env_clear,
+            "cwd": self.cwd.as_deref().map(host_path),
+            "stdin": base64::engine::general_purpose::STANDARD.encode(input),
+            "timeout": RUN_TIMEOUT.as_secs(),
+        })
+    }
+
+    fn connect(&self, addr: &str, mode: &str, input: &[u8]) -> TcpStream {
+        let mut stream = TcpStream::connect(addr)
+            .unwrap_or_else(|e| panic!("host runner at {addr} ({HOST_RUNNER_ENV}): {e}"));
+        let mut line = self.request(mode, input).to_string();
+        line.push('\n');
+        stream
+            .write_all(line.as_bytes())
+            .expect("send to the host runner");
+        stream
+    }
+
+    fn remote_output(&self, addr: &str, input: &[u8]) -> Output {
+        use base64::Engine as _;
+        let stream = self.connect(addr, "run", input);
+        stream
+            .set_read_timeout(Some(RUN_TIMEOUT + Duration::from_secs(10)))
+            .expect("read timeout");
+        let mut line = String::new();
+        BufReader::new(stream)
+            .read_line(&mut line)
+            .expect("answer of the host runner");
+        let reply: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("host runner answered {line:?}: {e}"));
+        if let Some(error) = reply["error"].as_str() {
+            panic!("host runner could not run {:?}: {error}", self.argv);
+        }
+        let decode = |key: &str| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(reply[key].as_str().unwrap_or_default())
+                .expect("base64 from the host runner");
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        // A program killed by a signal is reported as the shell would: 128 + signal.
+        let code = reply["code"]
+            .as_i64()
+            .or_else(|| reply["signal"].as_i64().map(|s| 128 + s))
+            .expect("exit code or signal") as i32;
+        Output {
+            status: exit_status(code),
+            stdout: decode("stdout"),
+            stderr: decode("stderr"),
+        }
+    }
+
+    fn remote_spawn(&self, addr: &str) -> HostChild {
+        let stream = self.connect(addr, "spawn", b"");
+        let mut reader = BufReader::new(stream.try_clone().expect("clone the connection"));
+        let mut line = String::new();
+        reader
+            .read_line(&mut line)
+            .expect("answer of the host runner");
+        let reply: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("host runner answered {line:?}: {e}"));
+        if let Some(error) = reply["error"].as_str() {
+            panic!("host runner could not start {:?}: {error}", self.argv);
+        }
+        HostChild {
+            stdout: Some(Box::new(reader)),
+            inner: HostChildInner::Remote { stream },
+        }
+    }
+}
+
+#[cfg(unix)]
+fn exit_status(code: i32) -> std::process::ExitStatus {
+    use std::os::unix::process::ExitStatusExt;
+    std::process::ExitStatus::from_raw((code & 0xff) << 8)
+}
+
+#[cfg(windows)]
+fn exit_status(code: i32) -> std::process::ExitStatus {
+    use std::os::windows::process::ExitStatusExt;
+    std::process::ExitStatus::from_raw(code as u32)
+}
+
+/// A running program of [`HostCommand::spawn`]; dropping it closes its stdin and stops it.
+pub struct HostChild {
+    stdout: Option<Box<dyn Read + Send>>,
+    inner: HostChildInner,
+}
+
+enum HostChildInner {
+    Local {
+        child: Child,
+        stdin: Option<ChildStdin>,
+    },
+    /// The connection to the host runner: our end of the program's stdin and stdout.
+    Remote { stream: TcpStream },
+}
+
+impl HostChild {
+    /// The program's stdout (once).
+    pub fn take_stdout(&mut self) -> Box<dyn Read + Send> {
+        self.stdout.take().expect("stdout already taken")
+    }
+}
+
+impl Drop for HostChild {
+    fn drop(&mut self) {
+        match &mut self.inner {
+            HostChildInner::Local { child, stdin } => {
+                drop(stdin.take());
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            HostChildInner::Remote { stream } => {
+                // The runner closes the program's stdin, stops it and then closes the
+                // connection: wait (bounded) for that, so it is gone when we return.
+                let _ = stream.shutdown(std::net::Shutdown::Write);
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let mut sink = [0u8; 4096];
+                while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// env-var output on this platform
+// ---------------------------------------------------------------------------------------
+
+/// The env-var output line for `name` with a shell-safe `value`, as this platform's build
+/// prints it by default: `export NAME=value` on Unix, `setx NAME value` on Windows (upstream
+/// §7.1). With an empty `value`, the line's prefix (for `starts_with`).
+pub fn env_line(name: &str, value: &str) -> String {
+    if cfg!(windows) {
+        format!("setx {name} {value}")
+    } else {
+        format!("export {name}={value}")
+    }
+}
+
+/// The variables of env-var output (`export NAME=value` or `setx NAME value` lines), values
+/// as printed (unquoted values only are meaningful).
+pub fn env_lines(stdout: &str) -> std::collections::BTreeMap<String, String> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            if let Some(rest) = l.strip_prefix("export ") {
+                rest.split_once('=')
+            } else {
+                l.strip_prefix("setx ")?.split_once(' ')
+            }
+        })
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
