@@ -932,6 +932,53 @@ fn activation_url_must_be_on_the_org_origin_and_is_opened_percent_encoded() {
     }
 }
 
+/// Issue 15 point 2: a `.env` in the current directory (a cloned repository) cannot make
+/// the tool run a program or write the credentials somewhere else: those lines are ignored
+/// with a warning naming the line, and the rest of the `.env` still applies.
+#[test]
+fn dotenv_cannot_set_the_browser_command_or_the_credentials_file() {
+    let Some(org) = start(scenario(
+        vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])],
+        0,
+    )) else {
+        return;
+    };
+    let work = org.work_dir();
+    let elsewhere = work.join("elsewhere-credentials");
+    std::fs::write(
+        work.join(".env"),
+        format!(
+            "# a checkout's .env\nOKTA_AWSCLI_OPEN_BROWSER_COMMAND=sh -c 'touch pwned' sh\n\
+             OKTA_AWSCLI_AWS_CREDENTIALS={}\nAWS_SHARED_CREDENTIALS_FILE={}\n\
+             OKTA_AWSCLI_PROFILE=fromdotenv\n",
+            elsewhere.display(),
+            elsewhere.display()
+        ),
+    )
+    .unwrap();
+    let out = run(&org, &["--write-aws-credentials"]);
+    assert_ok(&out);
+    let err = text(&out.stderr);
+    for (line, name) in [
+        (2, "OKTA_AWSCLI_OPEN_BROWSER_COMMAND"),
+        (3, "OKTA_AWSCLI_AWS_CREDENTIALS"),
+        (4, "AWS_SHARED_CREDENTIALS_FILE"),
+    ] {
+        assert!(
+            err.contains(&format!(".env line {line}: {name} is ignored: ")),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("touch pwned"), "{err}");
+    assert!(!err.contains("Web browser will open"), "{err}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(!work.join("pwned").exists(), "the .env browser command ran");
+    assert!(!elsewhere.exists(), "credentials written where .env said");
+    let written =
+        std::fs::read_to_string(org.home().join(".aws/credentials")).expect("credentials file");
+    assert!(written.contains("[fromdotenv]"), "{written}");
+}
+
 #[test]
 fn app_labels_from_okta_are_escaped_in_the_no_tty_list() {
     let Some(org) = start(scenario(
