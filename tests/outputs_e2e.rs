@@ -710,3 +710,27 @@ fn credential_values_sts_never_issues_are_refused() {
         }
     }
 }
+
+/// Issue 15 point 11: the `--exec` child does not inherit the m2m private key or its
+/// passphrase from the environment (the rest of the environment still passes).
+#[test]
+fn exec_child_does_not_inherit_the_private_key_or_passphrase() {
+    let Some(org) = org() else {
+        return;
+    };
+    let mut cmd = org.m2m_command();
+    cmd.env("OKTA_AWSCLI_PRIVATE_KEY", case_text("B15-key-pkcs8.pem"))
+        .env(
+            "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE",
+            "fake-unused-passphrase",
+        )
+        .env("KEEP_ME", "kept")
+        .args(["--format", "noop", "--exec", "--", "sh", "-c"])
+        .arg(
+            "printf '%s|%s|%s|%s\\n' \"${OKTA_AWSCLI_PRIVATE_KEY-unset}\" \
+             \"${OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE-unset}\" \"$KEEP_ME\" \"$AWS_ACCESS_KEY_ID\"",
+        );
+    let out = run(&mut cmd);
+    out.expect_code(0);
+    assert_eq!(out.stdout, format!("unset|unset|kept|{ACCESS_KEY_ID}\n"));
+}

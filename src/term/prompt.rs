@@ -627,7 +627,12 @@ impl Chooser {
         if self.query.is_empty() {
             lines.push("  \x1b[2mType to search...\x1b[0m".to_string());
         } else {
-            lines.push(format!("  {}", fit(&self.query, width - 2)));
+            // Typed text is escaped like server text: a pasted bidi override (U+202E) or
+            // line separator must not reorder or break what is drawn.
+            lines.push(format!(
+                "  {}",
+                fit(&sanitize::line(&self.query), width - 2)
+            ));
         }
         if self.offset > 0 {
             lines.push(format!("  \x1b[2m↑ {} more above\x1b[0m", self.offset));
@@ -964,6 +969,24 @@ mod tests {
             drawn.contains("a\\x1b]0;x\\x07") && !drawn.contains('\u{7}'),
             "{drawn:?}"
         );
+    }
+
+    #[test]
+    fn typed_filter_text_is_echoed_escaped() {
+        let mut c = Chooser::new("Choose a Role:", vec!["admin".into(), "dev".into()]);
+        let mut keys = KeyDecoder::default();
+        // A right-to-left override, a line separator and a left-to-right isolate, typed or
+        // pasted as UTF-8 (they are not control characters, so the key reader keeps them).
+        let typed = "a\u{202e}d\u{2028}\u{2066}";
+        for key in keys.feed(typed.as_bytes()) {
+            c.apply(key, 10);
+        }
+        assert_eq!(c.query(), typed);
+        let drawn = c.render(80, 10).join("\n");
+        for raw in ['\u{202e}', '\u{2028}', '\u{2066}'] {
+            assert!(!drawn.contains(raw), "{drawn:?}");
+        }
+        assert!(drawn.contains("a\\u{202e}d\\u{2028}\\u{2066}"), "{drawn:?}");
     }
 
     /// Turn a rendering back into module rows (true = dark), two per line.
