@@ -723,3 +723,80 @@ fn credentials_path_that_is_not_a_regular_file_is_refused() {
     );
     assert_eq!(std::fs::read_dir(&a_dir).expect("ls").count(), 0);
 }
+
+/// Issue 15 point 6: credential values that STS never issues (a line break that would add
+/// a credentials-file line, shell syntax, a terminal escape) are an error naming the field,
+/// never its value; nothing reaches stdout or the credentials file.
+#[test]
+fn credential_values_sts_never_issues_are_refused() {
+    let cases = [
+        (
+            "SecretAccessKey",
+            "fakeSecret\n[evil]\naws_secret_access_key=EVILVALUE",
+        ),
+        ("SessionToken", "FwoGZXIvYXdzEVIL$(touch pwned)"),
+        ("AccessKeyId", "ASIAEVIL;touch pwned"),
+        ("Expiration", "2030-05-01T13:00:00Z\u{1b}]0;EVILTITLE\u{7}"),
+    ];
+    for (field, value) in cases {
+        let mut scenario = b15_scenario();
+        let mut creds = json!({
+            "AccessKeyId": ACCESS_KEY_ID,
+            "SecretAccessKey": SECRET_KEY,
+            "SessionToken": SESSION_TOKEN,
+            "Expiration": EXPIRATION
+        });
+        creds[field] = json!(value);
+        scenario["sts"]["credentials"] = creds;
+        let Some(org) = SimOrg::start(scenario) else {
+            return;
+        };
+        let credentials = org.home().join(".aws").join("credentials");
+        for args in [
+            &[][..],
+            &["--write-aws-credentials"][..],
+            &["--format", "process-credentials"][..],
+        ] {
+            let out = m2m(&org, args);
+            out.expect_code(1);
+            assert_eq!(out.stdout, "", "{field} {args:?}");
+            assert!(
+                out.stderr.contains(&format!("Credentials/{field}")),
+                "{field} {args:?}: {}",
+                out.stderr
+            );
+            for fragment in ["EVIL", "pwned", "\u{1b}", SECRET_KEY, SESSION_TOKEN] {
+                assert!(!out.stderr.contains(fragment), "{field}: {}", out.stderr);
+            }
+            assert!(
+                !credentials.exists(),
+                "{field} {args:?}: credentials file written"
+            );
+            assert!(!org.work_dir().join("pwned").exists());
+        }
+    }
+}
+
+/// Issue 15 point 11: the `--exec` child does not inherit the m2m private key or its
+/// passphrase from the environment (the rest of the environment still passes).
+#[test]
+fn exec_child_does_not_inherit_the_private_key_or_passphrase() {
+    let Some(org) = org() else {
+        return;
+    };
+    let mut cmd = org.m2m_command();
+    cmd.env("OKTA_AWSCLI_PRIVATE_KEY", case_text("B15-key-pkcs8.pem"))
+        .env(
+            "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE",
+            "fake-unused-passphrase",
+        )
+        .env("KEEP_ME", "kept")
+        .args(["--format", "noop", "--exec", "--", "sh", "-c"])
+        .arg(
+            "printf '%s|%s|%s|%s\\n' \"${OKTA_AWSCLI_PRIVATE_KEY-unset}\" \
+             \"${OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE-unset}\" \"$KEEP_ME\" \"$AWS_ACCESS_KEY_ID\"",
+        );
+    let out = run(&mut cmd);
+    out.expect_code(0);
+    assert_eq!(out.stdout, format!("unset|unset|kept|{ACCESS_KEY_ID}\n"));
+}

@@ -827,7 +827,7 @@ fn all_profiles_writes_one_profile_per_role() {
 fn device_banner_escapes_the_user_code_and_refuses_a_bad_url() {
     let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
     sc["web"]["device"]["user_code"] = json!("AB\u{1b}[31mCD");
-    sc["web"]["device"]["verification_uri_complete"] = json!("https://example.okta.com/activate");
+    sc["web"]["device"]["verification_uri_complete"] = json!("{base}/activate");
     let Some(org) = start(sc) else {
         return;
     };
@@ -854,6 +854,129 @@ fn device_banner_escapes_the_user_code_and_refuses_a_bad_url() {
         poll_times(&org).is_empty(),
         "no polling after a refused reply"
     );
+}
+
+/// Issue 15 point 1: the activation URL Okta sends is opened only when it is on the org's
+/// own origin, and then percent-encoded, as one argument of the browser command.
+#[test]
+fn activation_url_must_be_on_the_org_origin_and_is_opened_percent_encoded() {
+    let browser = "sh -c 'printf %s \"$0\" > browser-url.txt; echo $# > browser-argc.txt'";
+    let read_back = |org: &SimOrg, name: &str| {
+        let path = org.work_dir().join(name);
+        for _ in 0..50 {
+            match std::fs::read_to_string(&path) {
+                Ok(t) if !t.is_empty() => return t,
+                _ => std::thread::sleep(std::time::Duration::from_millis(100)),
+            }
+        }
+        String::new()
+    };
+    // Same origin, hostile characters: opened, percent-encoded, as one argument.
+    let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
+    sc["web"]["device"]["verification_uri_complete"] =
+        json!("{base}/activate?user_code=A|touch pwned>x^y%zz\"q z");
+    let Some(org) = start(sc) else {
+        return;
+    };
+    let out = run(
+        &org,
+        &["--format", "noop", "--open-browser-command", browser],
+    );
+    assert_ok(&out);
+    let want = format!(
+        "{}/activate?user_code=A%7Ctouch%20pwned%3Ex%5Ey%25zz%22q%20z",
+        org.base_url()
+    );
+    assert_eq!(read_back(&org, "browser-url.txt"), want);
+    assert_eq!(read_back(&org, "browser-argc.txt").trim(), "0");
+    assert!(text(&out.stderr).contains(&want), "{}", text(&out.stderr));
+    assert!(!org.work_dir().join("pwned").exists());
+
+    // Another origin (another host, another port, http, user info): refused before
+    // anything is shown or opened, and no polling.
+    for url in [
+        "https://example.okta.com/activate".to_string(),
+        "https://127.0.0.1:1/activate".to_string(),
+        "{base}@evil.example/activate".to_string(),
+        "http://127.0.0.1/activate".to_string(),
+    ] {
+        let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
+        sc["web"]["device"]["verification_uri_complete"] = json!(url);
+        let Some(org) = start(sc) else {
+            return;
+        };
+        let out = run(
+            &org,
+            &["--format", "noop", "--open-browser-command", browser],
+        );
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(
+                "Error: invalid device authorization reply from Okta: verification_uri_complete "
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("Error")).count(),
+            1,
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!org.work_dir().join("browser-url.txt").exists(), "{url}");
+        assert!(
+            poll_times(&org).is_empty(),
+            "no polling after a refused reply"
+        );
+    }
+}
+
+/// Issue 15 point 2: a `.env` in the current directory (a cloned repository) cannot make
+/// the tool run a program or write the credentials somewhere else: those lines are ignored
+/// with a warning naming the line, and the rest of the `.env` still applies.
+#[test]
+fn dotenv_cannot_set_the_browser_command_or_the_credentials_file() {
+    let Some(org) = start(scenario(
+        vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])],
+        0,
+    )) else {
+        return;
+    };
+    let work = org.work_dir();
+    let elsewhere = work.join("elsewhere-credentials");
+    std::fs::write(
+        work.join(".env"),
+        format!(
+            "# a checkout's .env\nOKTA_AWSCLI_OPEN_BROWSER_COMMAND=sh -c 'touch pwned' sh\n\
+             OKTA_AWSCLI_AWS_CREDENTIALS={}\nAWS_SHARED_CREDENTIALS_FILE={}\n\
+             OKTA_AWSCLI_PROFILE=fromdotenv\n",
+            elsewhere.display(),
+            elsewhere.display()
+        ),
+    )
+    .unwrap();
+    let out = run(&org, &["--write-aws-credentials"]);
+    assert_ok(&out);
+    let err = text(&out.stderr);
+    for (line, name) in [
+        (2, "OKTA_AWSCLI_OPEN_BROWSER_COMMAND"),
+        (3, "OKTA_AWSCLI_AWS_CREDENTIALS"),
+        (4, "AWS_SHARED_CREDENTIALS_FILE"),
+    ] {
+        assert!(
+            err.contains(&format!(".env line {line}: {name} is ignored: ")),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("touch pwned"), "{err}");
+    assert!(!err.contains("Web browser will open"), "{err}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(!work.join("pwned").exists(), "the .env browser command ran");
+    assert!(!elsewhere.exists(), "credentials written where .env said");
+    let written =
+        std::fs::read_to_string(org.home().join(".aws/credentials")).expect("credentials file");
+    assert!(written.contains("[fromdotenv]"), "{written}");
 }
 
 #[test]

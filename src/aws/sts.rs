@@ -451,6 +451,18 @@ pub fn parse_credentials(status: u16, body: &[u8]) -> Result<Credentials> {
     let secret_access_key = need(fields.secret_access_key, "SecretAccessKey")?;
     let session_token = need(fields.session_token, "SessionToken")?;
     let raw_expiration = need(fields.expiration, "Expiration")?;
+    for (name, value) in [
+        ("AccessKeyId", &access_key_id),
+        ("SecretAccessKey", &secret_access_key),
+        ("SessionToken", &session_token),
+        ("Expiration", &raw_expiration),
+    ] {
+        if let Some(problem) = credential_value_problem(name, value) {
+            return Err(Error::runtime(format!(
+                "sts: reply has an unusable Credentials/{name}: {problem} ({label})"
+            )));
+        }
+    }
     let expiration = normalize_expiration(&raw_expiration)?;
     Ok(Credentials {
         access_key_id,
@@ -460,19 +472,56 @@ pub fn parse_credentials(status: u16, body: &[u8]) -> Result<Credentials> {
     })
 }
 
+/// Longest `AccessKeyId` STS may return (AWS STS API Reference, `Credentials`).
+const MAX_ACCESS_KEY_ID: usize = 128;
+
+/// What is wrong with credential value `value` of element `name`, or `None` (issue 15):
+/// these values go into `eval`-ed shell lines, the credentials file and `--exec`
+/// environments, so only characters STS issues pass. No control character anywhere (nor
+/// white space, before or after). `AccessKeyId`: 1 to 128 letters, digits or `_` (the AWS
+/// pattern `[\w]*`). `SecretAccessKey`, `SessionToken`: the base64 alphabets (letters,
+/// digits, `+`, `/`, and the URL-safe `-`, `_`), `=` padding and `.` (JWT-style tokens of
+/// STS-compatible servers). `Expiration`: ASCII only (its format is checked by
+/// [`normalize_expiration`]). The problem never quotes the value.
+fn credential_value_problem(name: &str, value: &str) -> Option<&'static str> {
+    if value.chars().any(|c| c.is_control()) {
+        return Some("it contains control characters");
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Some("it contains white space");
+    }
+    match name {
+        "AccessKeyId" if value.len() > MAX_ACCESS_KEY_ID => {
+            Some("it is longer than 128 characters")
+        }
+        "AccessKeyId"
+            if !value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+        {
+            Some("only letters, digits and _ are allowed")
+        }
+        "SecretAccessKey" | "SessionToken"
+            if !value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=-_.".contains(&b)) =>
+        {
+            Some("only letters, digits and + / = - _ . are allowed")
+        }
+        "Expiration" if !value.is_ascii() => Some("it is not an RFC 3339 time"),
+        _ => None,
+    }
+}
+
 /// Normalise an STS `Expiration` (ISO 8601 / RFC 3339, possibly with fractional seconds or
 /// a non-`Z` offset, or with no offset at all, which STS means as UTC) to RFC 3339 UTC with
 /// whole seconds: `2024-05-01T13:00:00Z`. Fractional seconds are dropped (rounded down).
 ///
-/// Errors: [`Error::Runtime`] `sts: Expiration "<value>" is not an RFC 3339 time`.
+/// Errors: [`Error::Runtime`] `sts: Credentials/Expiration is not an RFC 3339 time`.
 pub fn normalize_expiration(value: &str) -> Result<String> {
     let value = value.trim();
-    let bad = || {
-        Error::runtime(format!(
-            "sts: Expiration {:?} is not an RFC 3339 time",
-            value.chars().take(64).collect::<String>()
-        ))
-    };
+    // The value is not quoted: nothing of a reply that failed the checks reaches the output.
+    let bad = || Error::runtime("sts: Credentials/Expiration is not an RFC 3339 time");
     let parsed = OffsetDateTime::parse(value, &Rfc3339)
         .or_else(|_| {
             // No offset: STS times are UTC.
@@ -536,7 +585,7 @@ mod tests {
   <sts:AssumeRoleWithWebIdentityResult>
     <sts:SubjectFromWebIdentityToken>0oaEXAMPLE</sts:SubjectFromWebIdentityToken>
     <sts:Credentials>
-      <sts:SessionToken>IQoJb3JpZ2luX2VjEFAKE&amp;more</sts:SessionToken>
+      <sts:SessionToken>IQoJb3JpZ2luX2VjEFAKE&#x2b;more</sts:SessionToken>
       <sts:SecretAccessKey>fakeWebSecret</sts:SecretAccessKey>
       <sts:Expiration>2024-05-01T15:30:00.123456Z</sts:Expiration>
       <sts:AccessKeyId>ASIAEXAMPLEWEB00001</sts:AccessKeyId>
@@ -583,7 +632,7 @@ mod tests {
         let c = parse_credentials(200, WEB_OK_PREFIXED.as_bytes()).unwrap();
         assert_eq!(c.access_key_id, "ASIAEXAMPLEWEB00001");
         assert_eq!(c.secret_access_key, "fakeWebSecret");
-        assert_eq!(c.session_token, "IQoJb3JpZ2luX2VjEFAKE&more");
+        assert_eq!(c.session_token, "IQoJb3JpZ2luX2VjEFAKE+more");
         assert_eq!(c.expiration, "2024-05-01T15:30:00Z");
     }
 
@@ -642,6 +691,53 @@ mod tests {
     fn non_2xx_without_error_response_is_an_error() {
         let m = runtime_msg(parse_credentials(500, b"<Oops/>"));
         assert!(m.contains("HTTP 500"), "{m}");
+    }
+
+    #[test]
+    fn credential_values_outside_what_sts_issues_are_refused() {
+        let secret = "fakeSamlSecret/with+plus=";
+        assert!(SAML_OK.contains(secret));
+        // (element text in SAML_OK, replacement, field named in the error)
+        let cases = [
+            ("ASIAEXAMPLESAML00001", "ASIA$(touch x)", "AccessKeyId"),
+            ("ASIAEXAMPLESAML00001", "ASIA-EXAMPLE", "AccessKeyId"),
+            ("ASIAEXAMPLESAML00001", &"A".repeat(129), "AccessKeyId"),
+            (secret, "fake'Secret", "SecretAccessKey"),
+            (secret, "fake;Secret", "SecretAccessKey"),
+            (secret, "fake\"Secret", "SecretAccessKey"),
+            (secret, "fakeSecret&#10;[evil]", "SecretAccessKey"),
+            (secret, "fakeSecret&#x1b;[2J", "SecretAccessKey"),
+            (secret, "fake Secret", "SecretAccessKey"),
+            (secret, "fakeSécret", "SecretAccessKey"),
+            (secret, "fakeSecret\u{202e}", "SecretAccessKey"),
+            (secret, "fakeSecret&#x85;x", "SecretAccessKey"),
+            (
+                "2024-05-01T13:00:00Z",
+                "2024-05-01T13:00&#10;:00Z",
+                "Expiration",
+            ),
+            ("2024-05-01T13:00:00Z", "tomorrow", "Expiration"),
+        ];
+        for (from, to, field) in cases {
+            let body = SAML_OK.replace(from, to);
+            assert!(body.contains(to), "{from}");
+            let m = runtime_msg(parse_credentials(200, body.as_bytes()));
+            assert!(m.contains(field), "{to}: {m}");
+            for part in ["touch", "fake", "evil", "tomorrow", "EXAMPLE", "AAAA"] {
+                if to.contains(part) {
+                    assert!(!m.contains(part), "{m} quotes the value");
+                }
+            }
+            assert!(!m.contains('\n') && !m.contains('\u{1b}'), "{m:?}");
+        }
+        // Session tokens with base64 and URL-safe base64 characters, and JWT dots, pass.
+        let tok = SAML_OK.replace(secret, "a-b_c.d+e/f==");
+        assert_eq!(
+            parse_credentials(200, tok.as_bytes())
+                .unwrap()
+                .secret_access_key,
+            "a-b_c.d+e/f=="
+        );
     }
 
     #[test]

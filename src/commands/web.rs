@@ -351,7 +351,9 @@ fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaToke
     let resp = send(http, &okta.device_authorize())?;
     let auth = web_sso::parse_device_authorization(&resp)?;
     let start = crate::clock::unix_now();
-    let url = auth.verification_uri_complete.as_str();
+    // The URL shown, encoded in the QR code and opened: on the org's origin, percent-encoded.
+    let url = web_sso::activation_url(&auth, &cfg.org.base)?;
+    let url = url.as_str();
     let opens = cfg.open_browser || cfg.open_browser_command.is_some();
     let qr = if cfg.qr_code {
         match prompt::render_qr(url) {

@@ -16,6 +16,9 @@ pub struct DotEnv {
     /// Variables by UPPER-CASED name (keys are matched case-insensitively); a later line
     /// wins over an earlier one.
     pub vars: BTreeMap<String, String>,
+    /// The 1-based line of the assignment in `vars`, by the same UPPER-CASED name (for
+    /// messages that name the line).
+    pub lines: BTreeMap<String, usize>,
 }
 
 impl std::fmt::Debug for DotEnv {
@@ -123,6 +126,7 @@ pub fn parse_dotenv(text: &str) -> Result<DotEnv, String> {
             }
         };
         out.vars.insert(key.to_ascii_uppercase(), value);
+        out.lines.insert(key.to_ascii_uppercase(), lineno);
     }
     Ok(out)
 }

@@ -427,6 +427,39 @@ const SPECS: &[Spec] = &[
     ),
 ];
 
+/// Settings a `.env` in the current directory may not set: those that name a program to
+/// run or where the tool writes (issue 15: a cloned repository must not be able to run a
+/// command or redirect the credentials). Such a `.env` line is ignored with a warning;
+/// flags, the environment and okta.yaml (in the user's home) still set them.
+const NOT_FROM_DOTENV: &[&str] = &["open-browser-command", "aws-credentials"];
+
+/// Variables outside [`SPECS`] that a `.env` may not set either (read from the real
+/// environment only): the AWS CLI's credentials-file path.
+const NOT_FROM_DOTENV_VARS: &[&str] = &["AWS_SHARED_CREDENTIALS_FILE"];
+
+/// One warning per `.env` line that sets a setting of [`NOT_FROM_DOTENV`] (by its current or
+/// legacy name) or a variable of [`NOT_FROM_DOTENV_VARS`], in line order, e.g. `.env line
+/// 3: OKTA_AWSCLI_OPEN_BROWSER_COMMAND is ignored: ...`. Never the value.
+fn dotenv_refusals(dotenv: &DotEnv) -> Vec<String> {
+    let names = SPECS
+        .iter()
+        .filter(|s| NOT_FROM_DOTENV.contains(&s.key))
+        .flat_map(|s| s.env.iter().chain(s.legacy))
+        .chain(NOT_FROM_DOTENV_VARS);
+    let mut found: Vec<(usize, &str)> = names
+        .filter_map(|n| dotenv.lines.get(*n).map(|line| (*line, *n)))
+        .collect();
+    found.sort();
+    found
+        .into_iter()
+        .map(|(line, name)| {
+            format!(
+                ".env line {line}: {name} is ignored: a .env file may not name a program to run or the AWS credentials file (use a flag, the environment or okta.yaml)"
+            )
+        })
+        .collect()
+}
+
 /// The environment variable for the okta.yaml key / long flag `key` (for messages and
 /// documentation), e.g. `org-domain` -> `OKTA_AWSCLI_ORG_DOMAIN`.
 pub fn env_name(key: &str) -> Option<&'static str> {
@@ -496,7 +529,13 @@ impl Layers<'_> {
                 }
             }
         }
-        for (names, legacy) in [(spec.env, false), (spec.legacy, true)] {
+        // `.env` lines for NOT_FROM_DOTENV settings were reported by `dotenv_refusals`.
+        let from_dotenv: &[(&[&str], bool)] = if NOT_FROM_DOTENV.contains(&key) {
+            &[]
+        } else {
+            &[(spec.env, false), (spec.legacy, true)]
+        };
+        for &(names, legacy) in from_dotenv {
             for name in names {
                 if let Some(v) = self.dotenv.get(name).and_then(non_empty) {
                     if legacy {
@@ -853,6 +892,7 @@ fn resolve_into(
     let yaml_path = home.as_deref().map(okta_yaml_path).unwrap_or_default();
 
     let dotenv = parse_dotenv(dotenv_text.unwrap_or("")).map_err(Error::config)?;
+    warnings.extend(dotenv_refusals(&dotenv));
 
     let okta_yaml = match okta_yaml_text {
         None => None,
@@ -1191,6 +1231,51 @@ mod tests {
     }
 
     const YAML_DEFAULT: &str = "awscli:\n  profiles:\n    default:\n      aws-region: yaml-region\n      open-browser: true\n      debug: yes\n";
+
+    #[test]
+    fn dotenv_may_not_name_a_program_or_the_credentials_file() {
+        let dotenv = "OKTA_AWSCLI_ORG_DOMAIN=example.okta.com\n\
+            okta_awscli_open_browser_command=touch pwned\n\
+            OKTA_AWSCLI_AWS_CREDENTIALS=/tmp/elsewhere\n\
+            AWS_SHARED_CREDENTIALS_FILE=/tmp/elsewhere2\n\
+            OKTA_AWSCLI_AWS_REGION=eu-west-1\n";
+        let c = debug_cfg(Flags::default(), &env(&[]), Some(dotenv), None);
+        assert_eq!(c.open_browser_command, None);
+        assert!(!c.open_browser);
+        assert_eq!(c.aws_credentials, PathBuf::from("/home/u/.aws/credentials"));
+        // Other settings still come from .env.
+        assert_eq!(c.org.host, "example.okta.com");
+        assert_eq!(c.aws_region.as_deref(), Some("eu-west-1"));
+        let refused: Vec<&String> = c
+            .warnings
+            .iter()
+            .filter(|w| w.starts_with(".env line"))
+            .collect();
+        assert_eq!(refused.len(), 3, "{:?}", c.warnings);
+        assert!(
+            refused[0].starts_with(".env line 2: OKTA_AWSCLI_OPEN_BROWSER_COMMAND is ignored:")
+        );
+        assert!(refused[1].starts_with(".env line 3: OKTA_AWSCLI_AWS_CREDENTIALS is ignored:"));
+        assert!(refused[2].starts_with(".env line 4: AWS_SHARED_CREDENTIALS_FILE is ignored:"));
+        for w in &refused {
+            assert!(
+                !w.contains("pwned") && !w.contains("/tmp/") && !w.contains('\n'),
+                "{w}"
+            );
+        }
+        // The environment, okta.yaml and flags still set them.
+        let e = env(&[
+            ("OKTA_AWSCLI_OPEN_BROWSER_COMMAND", "firefox"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/x/creds"),
+        ]);
+        let c = debug_cfg(Flags::default(), &e, None, None);
+        assert_eq!(c.open_browser_command.as_deref(), Some("firefox"));
+        assert_eq!(c.aws_credentials, PathBuf::from("/x/creds"));
+        let yaml = "awscli:\n  profiles:\n    default:\n      open-browser-command: chromium\n      aws-credentials: /y/creds\n";
+        let c = debug_cfg(Flags::default(), &env(&[]), Some(dotenv), Some(yaml));
+        assert_eq!(c.open_browser_command.as_deref(), Some("chromium"));
+        assert_eq!(c.aws_credentials, PathBuf::from("/y/creds"));
+    }
 
     #[test]
     fn precedence_table_string() {
@@ -1666,6 +1751,10 @@ mod tests {
             Some("OKTA_AWSCLI_AWS_CREDENTIALS=~/x\n"),
             None,
         );
+        // .env may not move the credentials file (issue 15); the environment's path stays.
+        assert_eq!(c.aws_credentials, PathBuf::from("/shared"));
+        let yaml = "awscli:\n  profiles:\n    default:\n      aws-credentials: ~/x\n";
+        let c = debug_cfg(Flags::default(), &e, None, Some(yaml));
         assert_eq!(c.aws_credentials, PathBuf::from("/home/u/x"));
         let mut no_home = Env::new();
         no_home.insert("OKTA_AWSCLI_WRITE_AWS_CREDENTIALS".into(), "1".into());

@@ -383,6 +383,7 @@ fn decode_block(block: &PemBlock, passphrase: Option<&str>) -> Result<PrivateKey
                         "the encrypted PKCS#8 key could not be parsed ({e})"
                     ))
                 })?;
+            check_kdf_limits(&info.encryption_algorithm)?;
             let doc = info.decrypt(pass.as_bytes()).map_err(|e| match e {
                 pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed) => {
                     KeyError::WrongPassphrase
@@ -429,6 +430,79 @@ fn decode_block(block: &PemBlock, passphrase: Option<&str>) -> Result<PrivateKey
         )),
         "DSA PRIVATE KEY" => Err(KeyError::Unsupported("DSA key".into())),
         other => Err(KeyError::Invalid(format!("unexpected PEM type '{other}'"))),
+    }
+}
+
+/// Most PBKDF2 iterations an encrypted PKCS#8 key may ask for: 10,000,000 (OpenSSL writes
+/// 2,048 by default, OWASP suggests 600,000 for PBKDF2-HMAC-SHA256; ten million take
+/// seconds, 2^31 would take hours).
+pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// Largest scrypt cost `N`: 2^20 (RFC 7914 §2 recommends 2^20 for file encryption;
+/// OpenSSL writes 2^14).
+pub const MAX_SCRYPT_N: u64 = 1 << 20;
+/// Most memory scrypt may use, `128·r·(N + p + 2)` bytes: 1025 MiB, OpenSSL 3's scrypt
+/// KDF default `maxmem_bytes`.
+pub const MAX_SCRYPT_MEMORY: u64 = 1025 * 1024 * 1024;
+/// Most scrypt work, `128·r·N·p` bytes mixed: 16 GiB (N = 2^20, r = 8, p = 16).
+pub const MAX_SCRYPT_WORK: u64 = 1 << 34;
+
+/// Refuse an encrypted key whose key-derivation parameters would make decryption run for
+/// hours or exhaust memory, before any work is done (issue 15): PBKDF2 iterations above
+/// [`MAX_PBKDF2_ITERATIONS`]; scrypt with `N` not a power of two above 1 or above
+/// [`MAX_SCRYPT_N`], `r` or `p` zero, `r·p` of 2^30 or more (RFC 7914 §2), memory above
+/// [`MAX_SCRYPT_MEMORY`] or work above [`MAX_SCRYPT_WORK`]. Other schemes are left to the
+/// decryption, which names them unsupported.
+///
+/// Errors: [`KeyError::Unsupported`], one line naming the parameter, its value and the limit.
+fn check_kdf_limits(scheme: &pkcs8::pkcs5::EncryptionScheme<'_>) -> Result<(), KeyError> {
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
+    let too_costly = |what: String| {
+        Err(KeyError::Unsupported(format!(
+            "the encrypted key's {what}; re-encrypt it with 'openssl pkcs8 -topk8 -v2 aes-256-cbc'"
+        )))
+    };
+    let EncryptionScheme::Pbes2(params) = scheme else {
+        return Ok(());
+    };
+    match &params.kdf {
+        Kdf::Pbkdf2(p) if p.iteration_count > MAX_PBKDF2_ITERATIONS => too_costly(format!(
+            "PBKDF2 iteration count {} is above the limit of {MAX_PBKDF2_ITERATIONS}",
+            p.iteration_count
+        )),
+        Kdf::Pbkdf2(_) => Ok(()),
+        Kdf::Scrypt(p) => {
+            let (n, r, par) = (
+                p.cost_parameter,
+                u64::from(p.block_size),
+                u64::from(p.parallelization),
+            );
+            if n < 2 || !n.is_power_of_two() || n > MAX_SCRYPT_N {
+                return too_costly(format!(
+                    "scrypt cost N {n} is not a power of two from 2 to {MAX_SCRYPT_N}"
+                ));
+            }
+            if r == 0 || par == 0 || r * par >= 1 << 30 {
+                return too_costly(format!(
+                    "scrypt block size r {r} and parallelization p {par} are out of range (r·p < 2^30, both at least 1)"
+                ));
+            }
+            // r, p < 2^16 and N <= 2^20: no overflow below.
+            let memory = 128 * r * (n + par + 2);
+            if memory > MAX_SCRYPT_MEMORY {
+                return too_costly(format!(
+                    "scrypt parameters (N {n}, r {r}, p {par}) need {memory} bytes of memory, above the limit of {MAX_SCRYPT_MEMORY}"
+                ));
+            }
+            let work = 128 * r * n * par;
+            if work > MAX_SCRYPT_WORK {
+                return too_costly(format!(
+                    "scrypt parameters (N {n}, r {r}, p {par}) are above the work limit of N·r·p = 2^27"
+                ));
+            }
+            Ok(())
+        }
+        // A KDF added to the library later: the decryption names it unsupported.
+        _ => Ok(()),
     }
 }
 
@@ -524,6 +598,107 @@ mod tests {
 
     fn case(name: &str) -> String {
         std::fs::read_to_string(format!("{CASES}{name}")).expect("case file")
+    }
+
+    /// An `ENCRYPTED PRIVATE KEY` PEM with these PBES2 parameters and junk ciphertext.
+    fn encrypted_pem(kdf: pkcs8::pkcs5::pbes2::Kdf<'_>) -> String {
+        use base64::Engine as _;
+        use pkcs8::der::Encode as _;
+        let iv = [7u8; 16];
+        let info = pkcs8::EncryptedPrivateKeyInfo {
+            encryption_algorithm: pkcs8::pkcs5::EncryptionScheme::Pbes2(
+                pkcs8::pkcs5::pbes2::Parameters {
+                    kdf,
+                    encryption: pkcs8::pkcs5::pbes2::EncryptionScheme::Aes256Cbc { iv: &iv },
+                },
+            ),
+            encrypted_data: &[0u8; 64],
+        };
+        let der = info.to_der().expect("encode");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        format!(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\n{b64}\n-----END ENCRYPTED PRIVATE KEY-----\n"
+        )
+    }
+
+    fn scrypt(n: u64, r: u16, p: u16) -> pkcs8::pkcs5::pbes2::Kdf<'static> {
+        pkcs8::pkcs5::pbes2::Kdf::Scrypt(pkcs8::pkcs5::pbes2::ScryptParams {
+            salt: b"saltsalt",
+            cost_parameter: n,
+            block_size: r,
+            parallelization: p,
+            key_length: None,
+        })
+    }
+
+    fn pbkdf2(iterations: u32) -> pkcs8::pkcs5::pbes2::Kdf<'static> {
+        // A struct literal: the library's constructor refuses counts above 10^8, a decoded
+        // key does not.
+        pkcs8::pkcs5::pbes2::Kdf::Pbkdf2(pkcs8::pkcs5::pbes2::Pbkdf2Params {
+            salt: b"saltsalt",
+            iteration_count: iterations,
+            key_length: None,
+            prf: pkcs8::pkcs5::pbes2::Pbkdf2Prf::HmacWithSha256,
+        })
+    }
+
+    #[test]
+    fn costly_kdf_parameters_are_refused_before_decrypting() {
+        // Each of these would run for hours or abort on allocation if decrypted.
+        for (kdf, want) in [
+            (
+                pbkdf2(1 << 31),
+                "PBKDF2 iteration count 2147483648 is above the limit of 10000000",
+            ),
+            (
+                pbkdf2(MAX_PBKDF2_ITERATIONS + 1),
+                "PBKDF2 iteration count 10000001",
+            ),
+            (
+                scrypt(1 << 40, 8, 1),
+                "scrypt cost N 1099511627776 is not a power of two",
+            ),
+            (scrypt(1 << 21, 1, 1), "scrypt cost N 2097152"),
+            (scrypt(3, 8, 1), "scrypt cost N 3 is not a power of two"),
+            (scrypt(1 << 14, 0, 1), "scrypt block size r 0"),
+            (scrypt(1 << 14, 8, 0), "parallelization p 0"),
+            (scrypt(1 << 14, 65535, 65535), "r·p < 2^30"),
+            (
+                scrypt(1 << 20, 9, 1),
+                "need 1207963008 bytes of memory, above the limit",
+            ),
+            (scrypt(1 << 20, 8, 17), "above the work limit"),
+        ] {
+            let e = load_private_key(&encrypted_pem(kdf), Some("pass")).unwrap_err();
+            let m = e.to_string();
+            assert!(matches!(e, KeyError::Unsupported(_)), "{m}");
+            assert!(m.contains(want), "{m}");
+            assert!(!m.contains('\n'), "{m}");
+        }
+        // At the limits the parameters pass (decryption then fails on the junk ciphertext).
+        for kdf in [
+            pbkdf2(MAX_PBKDF2_ITERATIONS),
+            scrypt(MAX_SCRYPT_N, 8, 1),
+            scrypt(MAX_SCRYPT_N, 8, 16),
+            scrypt(2, 1, 1),
+        ] {
+            let pem = encrypted_pem(kdf.clone());
+            assert!(
+                check_kdf_limits(&pkcs8::pkcs5::EncryptionScheme::Pbes2(
+                    pkcs8::pkcs5::pbes2::Parameters {
+                        kdf,
+                        encryption: pkcs8::pkcs5::pbes2::EncryptionScheme::Aes256Cbc {
+                            iv: &[0; 16]
+                        },
+                    }
+                ))
+                .is_ok()
+            );
+            assert!(!pem.is_empty());
+        }
+        // Cheap parameters go on to decryption: junk ciphertext is a wrong passphrase.
+        let e = load_private_key(&encrypted_pem(scrypt(1 << 10, 8, 1)), Some("pass")).unwrap_err();
+        assert_eq!(e, KeyError::WrongPassphrase);
     }
 
     fn fixture(name: &str) -> String {

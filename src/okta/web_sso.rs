@@ -442,6 +442,27 @@ pub fn parse_device_authorization(resp: &Response) -> Result<DeviceAuthorization
     })
 }
 
+/// The activation URL to show, encode in the QR code and open: `verification_uri_complete`
+/// as [`crate::http::url::browser_url`] writes it back (percent-encoded), after both it and
+/// `verification_uri` passed that check against the org's origin `org_base` (e.g.
+/// `https://example.okta.com`; scheme, host and port must be equal).
+///
+/// Errors: [`Error::Runtime`] `invalid device authorization reply from Okta: <field>
+/// <problem>: "<url, escaped>"`, e.g. `... verification_uri_complete is not on the org's
+/// origin https://example.okta.com: "https://evil.example/activate"`.
+pub fn activation_url(auth: &DeviceAuthorization, org_base: &str) -> Result<String> {
+    let check = |name: &str, value: &str| {
+        crate::http::url::browser_url(value, org_base).map_err(|problem| {
+            Error::runtime(format!(
+                "invalid device authorization reply from Okta: {name} {problem}: \"{}\"",
+                crate::term::sanitize::line(value)
+            ))
+        })
+    };
+    check("verification_uri", &auth.verification_uri)?;
+    check("verification_uri_complete", &auth.verification_uri_complete)
+}
+
 /// An activation URL of the device authorization reply must be a plain `http(s)://` URL:
 /// it is printed, encoded in the QR code and handed to a browser command. Empty passes
 /// (absence is checked by the caller).
@@ -450,10 +471,9 @@ fn check_activation_url(name: &str, value: &str) -> Result<()> {
         return Ok(());
     }
     let lower = value.to_ascii_lowercase();
+    // White space other than controls is percent-encoded by `activation_url`.
     let problem = if crate::term::sanitize::has_unsafe(value) {
         "contains control characters"
-    } else if value.contains(char::is_whitespace) {
-        "contains white space"
     } else if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         "is not an http(s) URL"
     } else {

@@ -52,6 +52,13 @@ impl EnvChanges {
     }
 }
 
+/// Variables holding this tool's own secrets, never passed to the `--exec` child: the m2m
+/// private key and its passphrase (neither has a legacy name; see `config::resolve` SPECS).
+pub const SECRET_VARS: &[&str] = &[
+    "OKTA_AWSCLI_PRIVATE_KEY",
+    "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE",
+];
+
 /// The changes that turn the parent's environment into the child's.
 ///
 /// * Set `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` to the new
@@ -65,6 +72,10 @@ impl EnvChanges {
 ///   and SDKs to know when the keys stop working), when it parses as RFC 3339.
 /// * `AWS_REGION` and `AWS_DEFAULT_REGION`: both set to `region` when a region is known
 ///   (the caller passes the resolved region, DESIGN §2.12); left as inherited otherwise.
+///
+/// * `OKTA_AWSCLI_PRIVATE_KEY` and `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE` ([`SECRET_VARS`]):
+///   **removed**; the m2m private key and its passphrase are this tool's secrets, not the
+///   child's (issue 15).
 ///
 /// Removals are listed whether or not the parent has the variable (a value that is not
 /// UTF-8 is missing from the [`Env`] snapshot but still inherited). Everything else (`PATH`,
@@ -84,6 +95,7 @@ pub fn child_env(
         ("AWS_SESSION_TOKEN".to_string(), creds.session_token.clone()),
     ];
     let mut remove = vec!["AWS_PROFILE".to_string(), "AWS_DEFAULT_PROFILE".to_string()];
+    remove.extend(SECRET_VARS.iter().map(|v| v.to_string()));
     if legacy_aws_variables {
         set.push((
             "AWS_SECURITY_TOKEN".to_string(),
@@ -221,6 +233,25 @@ mod tests {
     }
 
     #[test]
+    fn the_private_key_and_its_passphrase_are_not_inherited() {
+        let mut parent = parent();
+        parent.insert(
+            "OKTA_AWSCLI_PRIVATE_KEY".into(),
+            "-----BEGIN PRIVATE KEY-----".into(),
+        );
+        parent.insert(
+            "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE".into(),
+            "fake-pass".into(),
+        );
+        parent.insert("OKTA_AWSCLI_PRIVATE_KEY_FILE".into(), "/keys/k.pem".into());
+        let env = child_env(&creds(), false, None).apply(&parent);
+        assert!(!env.contains_key("OKTA_AWSCLI_PRIVATE_KEY"));
+        assert!(!env.contains_key("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE"));
+        // A path is not a secret.
+        assert_eq!(env["OKTA_AWSCLI_PRIVATE_KEY_FILE"], "/keys/k.pem");
+    }
+
+    #[test]
     fn legacy_and_region_set_their_variables() {
         let env = child_env(&creds(), true, Some("us-east-2")).apply(&parent());
         assert_eq!(env["AWS_SECURITY_TOKEN"], "FAKE/EXEC+TOKEN=");
@@ -255,7 +286,13 @@ mod tests {
         // A stale AWS_PROFILE whose value is not UTF-8 is missing from the snapshot, but
         // must still be removed from the inherited environment.
         let c = child_env(&creds(), false, Some(""));
-        for name in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"] {
+        for name in [
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_SECURITY_TOKEN",
+            "OKTA_AWSCLI_PRIVATE_KEY",
+            "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE",
+        ] {
             assert!(c.remove.iter().any(|n| n == name), "{name}");
         }
         assert!(!c.set.iter().any(|(k, _)| k == "AWS_REGION"));

@@ -104,9 +104,12 @@ pub fn selection_line(word: &str, label: &str, color: bool) -> String {
 /// The command lines to try, in order, to open `url` (upstream-behaviour §4.5).
 ///
 /// With `command` (`--open-browser-command`): its POSIX-shell words (quotes and backslash
-/// escapes honoured) plus `url`. Otherwise the platform opener for `os` (as
-/// `std::env::consts::OS`): `open` on macOS, `cmd /c start "" <url>` on Windows (with `&`
-/// escaped for cmd), else `xdg-open`, `x-www-browser`, `www-browser`.
+/// escapes honoured) plus `url` as one more argument. Otherwise the platform opener for `os`
+/// (as `std::env::consts::OS`): `open` on macOS, `rundll32.exe url.dll,FileProtocolHandler
+/// <url>` on Windows (the shell's URL handler, as `ShellExecute` opens it; no command
+/// interpreter ever reads the URL, unlike upstream's `cmd /c start`), else `xdg-open`,
+/// `x-www-browser`, `www-browser`. Every command line is run directly, never through a shell;
+/// `url` should first have passed `http::url::browser_url`, which percent-encodes it.
 ///
 /// Errors: the warning text `Browser command "<cmd>" is invalid: ...` when the command
 /// cannot be split or is empty.
@@ -130,7 +133,7 @@ pub fn browser_commands(
     let argv = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
     Ok(match os {
         "macos" => vec![argv(&["open", url])],
-        "windows" => vec![argv(&["cmd", "/c", "start", "", &url.replace('&', "^&")])],
+        "windows" => vec![argv(&["rundll32.exe", "url.dll,FileProtocolHandler", url])],
         _ => ["xdg-open", "x-www-browser", "www-browser"]
             .iter()
             .map(|p| argv(&[p, url]))
@@ -138,10 +141,12 @@ pub fn browser_commands(
     })
 }
 
-/// Open `url` in a browser without waiting for it (I/O). The browser's stdout goes to our
-/// stderr (stdout carries only credentials), stdin is closed; the child is reaped by a
-/// background thread. Returns warnings for the caller to print; failures never stop the
-/// flow.
+/// Open `url` in a browser without waiting for it (I/O), with the command lines of
+/// [`browser_commands`], each run directly (no shell, no `cmd.exe`). The browser's stdout
+/// goes to our stderr (stdout carries only credentials), stdin is closed; the child is
+/// reaped by a background thread. Returns warnings for the caller to print; failures never
+/// stop the flow. Every opener (the device activation URL, a future console URL) calls this
+/// with a URL that passed `http::url::browser_url`.
 pub fn open_browser(url: &str, command: Option<&str>) -> Vec<String> {
     let candidates = match browser_commands(command, url, std::env::consts::OS) {
         Ok(c) => c,
@@ -622,7 +627,12 @@ impl Chooser {
         if self.query.is_empty() {
             lines.push("  \x1b[2mType to search...\x1b[0m".to_string());
         } else {
-            lines.push(format!("  {}", fit(&self.query, width - 2)));
+            // Typed text is escaped like server text: a pasted bidi override (U+202E) or
+            // line separator must not reorder or break what is drawn.
+            lines.push(format!(
+                "  {}",
+                fit(&sanitize::line(&self.query), width - 2)
+            ));
         }
         if self.offset > 0 {
             lines.push(format!("  \x1b[2m↑ {} more above\x1b[0m", self.offset));
@@ -961,6 +971,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn typed_filter_text_is_echoed_escaped() {
+        let mut c = Chooser::new("Choose a Role:", vec!["admin".into(), "dev".into()]);
+        let mut keys = KeyDecoder::default();
+        // A right-to-left override, a line separator and a left-to-right isolate, typed or
+        // pasted as UTF-8 (they are not control characters, so the key reader keeps them).
+        let typed = "a\u{202e}d\u{2028}\u{2066}";
+        for key in keys.feed(typed.as_bytes()) {
+            c.apply(key, 10);
+        }
+        assert_eq!(c.query(), typed);
+        let drawn = c.render(80, 10).join("\n");
+        for raw in ['\u{202e}', '\u{2028}', '\u{2066}'] {
+            assert!(!drawn.contains(raw), "{drawn:?}");
+        }
+        assert!(drawn.contains("a\\u{202e}d\\u{2028}\\u{2066}"), "{drawn:?}");
+    }
+
     /// Turn a rendering back into module rows (true = dark), two per line.
     fn decode_rendering(text: &str) -> Vec<Vec<bool>> {
         let mut rows = Vec::new();
@@ -1073,10 +1101,42 @@ mod tests {
             browser_commands(None, url, "macos").unwrap(),
             vec![vec!["open", url]]
         );
+        // Windows: no command interpreter; the URL is one argument, unchanged.
+        let hostile = "https://h/a?b=1&c=2|calc>x^y%PATH%\"z";
+        let windows = browser_commands(None, hostile, "windows").unwrap();
         assert_eq!(
-            browser_commands(None, "https://h/a?b=1&c=2", "windows").unwrap(),
-            vec![vec!["cmd", "/c", "start", "", "https://h/a?b=1^&c=2"]]
+            windows,
+            vec![vec!["rundll32.exe", "url.dll,FileProtocolHandler", hostile]]
         );
+        for argv in &windows {
+            let program = argv[0].to_ascii_lowercase();
+            assert!(!program.starts_with("cmd") && !program.contains("powershell"));
+        }
+        assert_eq!(
+            browser_commands(Some("firefox --new-window"), hostile, "windows").unwrap(),
+            vec![vec!["firefox", "--new-window", hostile]]
+        );
+    }
+
+    /// Under Windows (the wine harness): a URL with `|`, `>`, `^`, `%` and `"`, handed to the
+    /// system opener as it is (no percent-encoding first), runs nothing: no command
+    /// interpreter parses it, so `|` starts no second command and `>` creates no file.
+    #[cfg(windows)]
+    #[test]
+    fn windows_opener_runs_nothing_from_the_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("ran.txt");
+        let redirected = dir.path().join("redirected.txt");
+        let url = format!(
+            "https://127.0.0.1:9/activate?a=1|echo ran>{}&b=2^>{}%PATH%\"x",
+            marker.display(),
+            redirected.display()
+        );
+        let warnings = open_browser(&url, None);
+        assert!(warnings.len() <= 1, "{warnings:?}");
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        assert!(!marker.exists(), "a command from the URL ran");
+        assert!(!redirected.exists(), "a redirection from the URL ran");
     }
 
     // Unix only: the browser command is an sh script.

@@ -52,7 +52,8 @@ The scenario is a JSON object with one section per route family:
       "rate_limit_at": [2],     # 0-based poll numbers answered 429 + X-Rate-Limit-Reset
       "rate_limit_wait": 2,     # seconds until that reset
       "user_code": "...",       # optional: this user code instead of a random one
-      "verification_uri_complete": "..."  # optional: sent as is instead of the real one
+      "verification_uri_complete": "..."  # optional: sent instead of the real one, with
+                                # "{base}" replaced by this org's https://127.0.0.1:PORT
     },
     "token_lifetime": 3600,     # expires_in of the access token
     "apps": [                   # the user's appLinks, in order; the SAML per app
@@ -641,7 +642,8 @@ def route_device_authorize(org, req):
         "user_code": user_code,
         "verification_uri": uri,
         "verification_uri_complete": dev.get("verification_uri_complete",
-                                             f"{uri}?user_code={user_code}"),
+                                             f"{uri}?user_code={user_code}")
+                                        .replace("{base}", org.base_url),
         "expires_in": expires_in,
         "interval": interval,
     })

@@ -911,7 +911,7 @@ fn activation_urls_with_control_characters_are_refused() {
         ("https://x/\u{9b}2J", "https://x/activate"),
         ("", "https://x/\u{7}activate"),
         ("javascript:alert(1)", "https://x/activate"),
-        ("https://x/a b", "https://x/activate"),
+        ("https://x/a\tb", "https://x/activate"),
     ] {
         let e = parse_device_authorization(&reply(complete, uri)).expect_err(complete);
         let m = e.to_string();
@@ -1355,5 +1355,59 @@ fn device_authorize_reply_missing_required_fields() {
             e.to_string(),
             format!("authorize API response has no {field} (absent or empty)")
         );
+    }
+}
+
+#[test]
+fn activation_urls_must_be_on_the_org_origin() {
+    let auth = |uri: &str, complete: &str| DeviceAuthorization {
+        device_code: "DC".into(),
+        user_code: "AB".into(),
+        verification_uri: uri.into(),
+        verification_uri_complete: complete.into(),
+        expires_in: None,
+        interval: None,
+    };
+    let base = org().base;
+    let ok = auth(
+        "https://example.okta.com/activate",
+        "https://EXAMPLE.okta.com:443/activate?user_code=A|B>C^D%\"E",
+    );
+    assert_eq!(
+        activation_url(&ok, &base).unwrap(),
+        "https://example.okta.com/activate?user_code=A%7CB%3EC%5ED%25%22E"
+    );
+    for (uri, complete, field) in [
+        (
+            "https://example.okta.com/activate",
+            "https://evil.example/activate",
+            "verification_uri_complete",
+        ),
+        (
+            "https://evil.example/activate",
+            "https://example.okta.com/activate",
+            "verification_uri",
+        ),
+        (
+            "https://example.okta.com/activate",
+            "http://example.okta.com/activate",
+            "verification_uri_complete",
+        ),
+        (
+            "https://example.okta.com/activate",
+            "https://example.okta.com@evil.example/activate",
+            "verification_uri_complete",
+        ),
+    ] {
+        let m = activation_url(&auth(uri, complete), &base)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.starts_with(&format!(
+                "invalid device authorization reply from Okta: {field} "
+            )),
+            "{m}"
+        );
+        assert!(!m.contains('\n'), "{m}");
     }
 }
