@@ -307,7 +307,13 @@ fn access_token(
         }
     };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    match token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now) {
+    let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
+        |warning| {
+            say(&format!("WARNING: {warning}\n"));
+            None
+        },
+    );
+    match cached {
         Some(cached) if rejected != Some(cached.access_token.as_str()) => {
             let tokens = OktaTokens {
                 access_token: cached.access_token,

@@ -14,6 +14,7 @@ use ureq::{Agent, Proxy, Timeout};
 use super::encode::{form_encode, percent_decode};
 use crate::config::Env;
 use crate::error::{Error, Result};
+use crate::fs::bounded::{CA_BUNDLE_CAP, read_bounded_bytes};
 
 /// Which side a request goes to; AWS calls additionally trust `AWS_CA_BUNDLE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -686,6 +687,8 @@ pub struct Http {
     env: Env,
     /// The certificates of `AWS_CA_BUNDLE`, read and checked by [`Http::new`].
     aws_bundle: Option<Vec<Certificate<'static>>>,
+    /// The bytes of `SSL_CERT_FILE` (bounded read by [`Http::new`]; parsed on first use).
+    ssl_cert_file: Option<Vec<u8>>,
     proxies: ProxyConfig,
     https_proxy: Option<Proxy>,
     http_proxy: Option<Proxy>,
@@ -713,29 +716,44 @@ impl std::fmt::Debug for Http {
 
 /// Root certificates: the OS store (via `SSL_CERT_FILE` / `SSL_CERT_DIR` of the snapshot
 /// when set), else the bundled Mozilla roots. Returns the roots and a label for messages.
-fn base_roots(env: &Env) -> (Vec<Certificate<'static>>, &'static str) {
+///
+/// `ssl_cert_file`: the bytes of `SSL_CERT_FILE`, read (bounded) by [`Http::new`].
+fn base_roots(
+    env: &Env,
+    ssl_cert_file: Option<&[u8]>,
+) -> (Vec<Certificate<'static>>, &'static str) {
     let file = first_env(env, &["SSL_CERT_FILE"]);
     let dirs = first_env(env, &["SSL_CERT_DIR"]);
-    let found = if file.is_some() || dirs.is_some() {
-        let mut certs = Vec::new();
-        if let Some(file) = file {
-            certs.extend(
-                rustls_native_certs::load_certs_from_paths(Some(Path::new(file)), None).certs,
-            );
+    let found: Vec<Vec<u8>> = if file.is_some() || dirs.is_some() {
+        let mut certs: Vec<Vec<u8>> = Vec::new();
+        if let Some(bytes) = ssl_cert_file {
+            certs.extend(ureq::tls::parse_pem(bytes).filter_map(|item| match item {
+                Ok(PemItem::Certificate(c)) => Some(c.der().to_vec()),
+                _ => None,
+            }));
         }
         if let Some(dirs) = dirs {
             for dir in std::env::split_paths(dirs).filter(|d| !d.as_os_str().is_empty()) {
-                certs.extend(rustls_native_certs::load_certs_from_paths(None, Some(&dir)).certs);
+                certs.extend(
+                    rustls_native_certs::load_certs_from_paths(None, Some(&dir))
+                        .certs
+                        .iter()
+                        .map(|c| c.as_ref().to_vec()),
+                );
             }
         }
         certs
     } else {
         // Reads SSL_CERT_FILE/SSL_CERT_DIR of the process, which main's snapshot equals.
-        rustls_native_certs::load_native_certs().certs
+        rustls_native_certs::load_native_certs()
+            .certs
+            .iter()
+            .map(|c| c.as_ref().to_vec())
+            .collect()
     };
     let certs: Vec<Certificate<'static>> = found
         .iter()
-        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .map(|der| Certificate::from_der(der).to_owned())
         .collect();
     if certs.is_empty() {
         (
@@ -749,10 +767,18 @@ fn base_roots(env: &Env) -> (Vec<Certificate<'static>>, &'static str) {
     }
 }
 
+/// The bytes of a CA bundle named by `var` (`SSL_CERT_FILE`, `AWS_CA_BUNDLE`): a regular
+/// file of at most [`CA_BUNDLE_CAP`] (16 MiB), read without blocking; `Ok(None)` when absent.
+fn read_ca_file(var: &str, path: &str) -> Result<Option<Vec<u8>>> {
+    read_bounded_bytes(Path::new(path), CA_BUNDLE_CAP)
+        .map_err(|e| Error::config(format!("{var} {path:?}: cannot read: it {e}")))
+}
+
 /// Certificates of the PEM bundle named by `AWS_CA_BUNDLE`.
 fn aws_ca_bundle(path: &str) -> Result<Vec<Certificate<'static>>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::config(format!("AWS_CA_BUNDLE {path:?}: cannot read: {e}")))?;
+    let bytes = read_ca_file("AWS_CA_BUNDLE", path)?.ok_or_else(|| {
+        Error::config(format!("AWS_CA_BUNDLE {path:?}: cannot read: no such file"))
+    })?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&bytes) {
         match item {
@@ -856,7 +882,8 @@ impl Http {
     /// stderr. An empty `opts.user_agent` means [`user_agent`]`(false)`.
     ///
     /// Errors, reported here so they come before any sign-in: [`Error::Config`] when
-    /// `AWS_CA_BUNDLE` cannot be read or holds no certificate (the file is read and parsed
+    /// `AWS_CA_BUNDLE` cannot be read or holds no certificate, or `SSL_CERT_FILE` is not a
+    /// regular file of at most 16 MiB (the files are read, bounded, and the bundle parsed
     /// now, which needs no TLS set-up), or a proxy variable is not a usable URL.
     pub fn new(opts: HttpOptions) -> Result<Http> {
         let user_agent = if opts.user_agent.is_empty() {
@@ -877,6 +904,11 @@ impl Http {
             Some(path) => Some(aws_ca_bundle(path)?),
             None => None,
         };
+        // Read now, bounded: a FIFO or device named here must not hang the first request.
+        let ssl_cert_file = match first_env(&opts.env, &["SSL_CERT_FILE"]) {
+            Some(path) => read_ca_file("SSL_CERT_FILE", path)?,
+            None => None,
+        };
         let debug: Option<Mutex<DebugSink>> = if opts.debug_api_calls {
             Some(Mutex::new(Box::new(std::io::stderr())))
         } else {
@@ -886,6 +918,7 @@ impl Http {
             agents: OnceLock::new(),
             env: opts.env,
             aws_bundle,
+            ssl_cert_file,
             proxies,
             https_proxy,
             http_proxy,
@@ -903,7 +936,7 @@ impl Http {
     /// The agents, built on first use.
     fn agents(&self) -> &Agents {
         self.agents.get_or_init(|| {
-            let (roots, roots_label) = base_roots(&self.env);
+            let (roots, roots_label) = base_roots(&self.env, self.ssl_cert_file.as_deref());
             let agent = build_agent(tls_config(&roots), &self.user_agent);
             let aws_agent = self.aws_bundle.as_ref().map(|bundle| {
                 // With no OS roots the bundle alone is trusted for AWS (as the AWS CLI does).

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::fs::atomic_file::{self, LockError, LockWait};
+use crate::fs::bounded::{SMALL_FILE_CAP, read_bounded};
 
 /// A token counts as valid until this many seconds before its expiry.
 pub const EXPIRY_MARGIN_SECS: i64 = 60;
@@ -99,14 +100,30 @@ pub fn render(token: &CachedToken) -> String {
 }
 
 /// Read the cache entry for this org and client id; `None` when absent, not a regular
-/// file, unreadable, foreign, stale or unusable (see [`parse`]).
+/// file, unreadable, foreign, stale or unusable (see [`parse`]). [`read`] says why a
+/// present file could not be read.
 pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
-    // Only a regular file is read: a FIFO put there would block the run (holding the lock).
-    if !fs::metadata(path).ok()?.is_file() {
-        return None;
+    read(path, org, client_id, now).ok().flatten()
+}
+
+/// [`load`], telling an absent or unusable entry (`Ok(None)`) from a file that cannot be
+/// read: `Err(<one-line warning naming the file>)` for a FIFO, device or directory in its
+/// place, a file larger than [`SMALL_FILE_CAP`] (1 MiB), or an I/O error. Never blocks
+/// ([`read_bounded`]).
+pub fn read(
+    path: &Path,
+    org: &str,
+    client_id: &str,
+    now: i64,
+) -> std::result::Result<Option<CachedToken>, String> {
+    match read_bounded(path, SMALL_FILE_CAP) {
+        Ok(Some(text)) => Ok(parse(&text, org, client_id, now)),
+        Ok(None) => Ok(None),
+        Err(e) => Err(format!(
+            "ignoring the access token cache {}: it {e}",
+            path.display()
+        )),
     }
-    let text = fs::read_to_string(path).ok()?;
-    parse(&text, org, client_id, now)
 }
 
 /// Write the cache entry atomically ([`crate::fs::atomic_file::replace`]): directory created
@@ -430,5 +447,27 @@ mod tests {
             .recv_timeout(Duration::from_secs(10))
             .expect("load hung on a FIFO");
         assert_eq!(loaded, None);
+    }
+
+    #[test]
+    fn oversized_or_special_cache_files_are_warnings() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        assert_eq!(read(&path, "o", "c", 0), Ok(None));
+        fs::write(&path, vec![b' '; 2 * 1024 * 1024]).unwrap();
+        let warning = read(&path, "o", "c", 0).unwrap_err();
+        assert!(
+            warning.contains("larger than 1 MiB") && warning.contains(&path.display().to_string()),
+            "{warning}"
+        );
+        assert_eq!(load(&path, "o", "c", 0), None);
+        fs::remove_file(&path).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+            let warning = read(&path, "o", "c", 0).unwrap_err();
+            assert!(warning.contains("character device"), "{warning}");
+        }
     }
 }
