@@ -40,9 +40,15 @@ impl Sandbox {
 
     /// Run the binary with an empty environment; kill it after [`RUN_TIMEOUT`].
     fn run(&self, args: &[&str]) -> Out {
+        self.run_env(args, &[])
+    }
+
+    /// [`Self::run`] with these environment variables.
+    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
         let mut child = Command::new(BIN)
             .args(args)
             .env_clear()
+            .envs(env.iter().copied())
             .env("HOME", self.home.path())
             .env("USERPROFILE", self.home.path())
             .current_dir(self.cwd.path())
@@ -201,4 +207,30 @@ fn alias_bomb_error_names_line_and_column() {
     o.one_line_error(2, &["okta.yaml", "line 2, column 8", "aliases"]);
     let o = s.run(&["debug"]);
     assert!(o.stderr.contains("line 2, column 8"), "{}", o.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn ssl_cert_file_fifo_and_oversized_aws_ca_bundle_are_errors() {
+    let s = Sandbox::new();
+    let fifo = s.cwd.path().join("certs.pem");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|st| st.success())
+    );
+    let args = [
+        "web",
+        "--org-domain",
+        "example.okta.com",
+        "--oidc-client-id",
+        "0oa1",
+    ];
+    let o = s.run_env(&args, &[("SSL_CERT_FILE", fifo.to_str().unwrap())]);
+    o.one_line_error(2, &["SSL_CERT_FILE", "FIFO"]);
+    let big = s.cwd.path().join("big.pem");
+    std::fs::write(&big, vec![b'\n'; 17 * 1024 * 1024]).unwrap();
+    let o = s.run_env(&args, &[("AWS_CA_BUNDLE", big.to_str().unwrap())]);
+    o.one_line_error(2, &["AWS_CA_BUNDLE", "larger than 16 MiB"]);
 }

@@ -885,8 +885,6 @@ pub struct Http {
     env: Env,
     /// The certificates of `AWS_CA_BUNDLE`, read and checked by [`Http::new`].
     aws_bundle: Option<Vec<Certificate<'static>>>,
-    /// The bytes of `SSL_CERT_FILE` (bounded read by [`Http::new`]; parsed on first use).
-    ssl_cert_file: Option<Vec<u8>>,
     proxies: ProxyConfig,
     https_proxy: Option<Proxy>,
     http_proxy: Option<Proxy>,
@@ -899,6 +897,8 @@ struct Agents {
     agent: Agent,
     aws_agent: Option<Agent>,
     roots_label: &'static str,
+    /// Why `SSL_CERT_FILE` could not be read (every request then fails with it).
+    ssl_cert_file_error: Option<String>,
 }
 
 impl std::fmt::Debug for Http {
@@ -915,7 +915,7 @@ impl std::fmt::Debug for Http {
 /// Root certificates: the OS store (via `SSL_CERT_FILE` / `SSL_CERT_DIR` of the snapshot
 /// when set), else the bundled Mozilla roots. Returns the roots and a label for messages.
 ///
-/// `ssl_cert_file`: the bytes of `SSL_CERT_FILE`, read (bounded) by [`Http::new`].
+/// `ssl_cert_file`: the bytes of `SSL_CERT_FILE`, read (bounded) by the caller.
 fn base_roots(
     env: &Env,
     ssl_cert_file: Option<&[u8]>,
@@ -1080,9 +1080,10 @@ impl Http {
     /// stderr. An empty `opts.user_agent` means [`user_agent`]`(false)`.
     ///
     /// Errors, reported here so they come before any sign-in: [`Error::Config`] when
-    /// `AWS_CA_BUNDLE` cannot be read or holds no certificate, or `SSL_CERT_FILE` is not a
-    /// regular file of at most 16 MiB (the files are read, bounded, and the bundle parsed
-    /// now, which needs no TLS set-up), or a proxy variable is not a usable URL.
+    /// `AWS_CA_BUNDLE` cannot be read or holds no certificate (the file is read, bounded,
+    /// and parsed now, which needs no TLS set-up), or a proxy variable is not a usable URL.
+    /// `SSL_CERT_FILE` is read (bounded) with the trust store, on the first request, which
+    /// fails with [`Error::Config`] when it is not a regular file of at most 16 MiB.
     pub fn new(opts: HttpOptions) -> Result<Http> {
         let user_agent = if opts.user_agent.is_empty() {
             user_agent(false)
@@ -1102,11 +1103,6 @@ impl Http {
             Some(path) => Some(aws_ca_bundle(path)?),
             None => None,
         };
-        // Read now, bounded: a FIFO or device named here must not hang the first request.
-        let ssl_cert_file = match first_env(&opts.env, &["SSL_CERT_FILE"]) {
-            Some(path) => read_ca_file("SSL_CERT_FILE", path)?,
-            None => None,
-        };
         let debug: Option<Mutex<DebugSink>> = if opts.debug_api_calls {
             Some(Mutex::new(Box::new(std::io::stderr())))
         } else {
@@ -1116,7 +1112,6 @@ impl Http {
             agents: OnceLock::new(),
             env: opts.env,
             aws_bundle,
-            ssl_cert_file,
             proxies,
             https_proxy,
             http_proxy,
@@ -1134,7 +1129,16 @@ impl Http {
     /// The agents, built on first use.
     fn agents(&self) -> &Agents {
         self.agents.get_or_init(|| {
-            let (roots, roots_label) = base_roots(&self.env, self.ssl_cert_file.as_deref());
+            // Bounded: a FIFO or device named here must not hang the first request.
+            let (ssl_cert_file, ssl_cert_file_error) =
+                match first_env(&self.env, &["SSL_CERT_FILE"])
+                    .map(|p| read_ca_file("SSL_CERT_FILE", p))
+                {
+                    Some(Ok(bytes)) => (bytes, None),
+                    Some(Err(e)) => (None, Some(e.to_string())),
+                    None => (None, None),
+                };
+            let (roots, roots_label) = base_roots(&self.env, ssl_cert_file.as_deref());
             let agent = build_agent(tls_config(&roots), &self.user_agent);
             let aws_agent = self.aws_bundle.as_ref().map(|bundle| {
                 // With no OS roots the bundle alone is trusted for AWS (as the AWS CLI does).
@@ -1146,6 +1150,7 @@ impl Http {
                 agent,
                 aws_agent,
                 roots_label,
+                ssl_cert_file_error,
             }
         })
     }
@@ -1267,6 +1272,9 @@ impl Http {
             (None, _) => None,
         };
         let agents = self.agents();
+        if let Some(e) = &agents.ssl_cert_file_error {
+            return Err(Error::config(e.clone()));
+        }
         let agent = match (service, &agents.aws_agent) {
             (Service::Aws, Some(aws)) => aws,
             _ => &agents.agent,
