@@ -155,6 +155,64 @@ pub fn remove(path: &Path) -> Result<()> {
 /// longer is stopped (Ctrl-Z) or stuck, and waiting on it silently would hang every run.
 pub const LOCK_WAIT: Duration = Duration::from_secs(600);
 
+/// A failed sign-in of the run that held the cache lock, written next to the cache
+/// (`<cache file without .json>.failed`, 0600) before the lock is released, so the runs
+/// that waited on that lock fail with the same reason instead of each starting its own
+/// device flow (issue 15 point 10). No secret: the reason is the error text shown to the
+/// user, and the device authorization is named by its user code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureRecord {
+    /// Org authority, e.g. `example.okta.com`.
+    pub org: String,
+    /// OIDC client id.
+    pub client_id: String,
+    /// When the sign-in failed, unix milliseconds.
+    pub at_ms: u64,
+    /// The user code of the device authorization that failed (empty when none was made).
+    pub user_code: String,
+    /// The OAuth error code of an Okta error (`access_denied`, `expired_token`), if any.
+    pub code: Option<String>,
+    /// The one-line error message.
+    pub message: String,
+}
+
+/// The failure record of a cache file: `<cache file without .json>.failed`.
+pub fn failure_path(cache_file: &Path) -> PathBuf {
+    cache_file.with_extension("failed")
+}
+
+/// Write the failure record for this cache file atomically (0600). Errors name the path.
+pub fn store_failure(cache_file: &Path, record: &FailureRecord) -> Result<()> {
+    let path = failure_path(cache_file);
+    let text = serde_json::to_string(record).unwrap_or_default();
+    atomic_file::replace(&path, text.as_bytes(), 0o600).map_err(|e| {
+        Error::runtime(format!(
+            "cannot write sign-in failure record {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// The failure record of this cache file when it belongs to `org` and `client_id` and was
+/// written at or after `since_ms` (unix milliseconds: when the caller began waiting for
+/// the lock); `None` otherwise, or when absent or unreadable (bounded read).
+pub fn load_failure(
+    cache_file: &Path,
+    org: &str,
+    client_id: &str,
+    since_ms: u64,
+) -> Option<FailureRecord> {
+    let text = read_bounded(&failure_path(cache_file), SMALL_FILE_CAP).ok()??;
+    let record: FailureRecord = serde_json::from_str(&text).ok()?;
+    (record.org == org && record.client_id == client_id && record.at_ms >= since_ms)
+        .then_some(record)
+}
+
+/// Delete the failure record (after a successful sign-in). A missing file is fine.
+pub fn remove_failure(cache_file: &Path) {
+    let _ = fs::remove_file(failure_path(cache_file));
+}
+
 /// The lock file of a cache file: `<cache file without .json>.lock`.
 pub fn lock_path(cache_file: &Path) -> PathBuf {
     cache_file.with_extension("lock")
