@@ -228,7 +228,7 @@ fn parallel_runs_after_one_denial_fail_alike_with_one_device_authorization() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
         assert!(
-            stderr.contains("denied the request"),
+            stderr.contains("authorization was denied in the browser"),
             "the denial is the reason:\n{stderr}"
         );
         waited += stderr.matches(WAITING).count();
