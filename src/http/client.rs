@@ -508,7 +508,7 @@ pub fn unparsable_placeholder(len: usize, kind: &str) -> String {
 /// An STS or IAM XML reply with the whole content of every `SecretAccessKey` and
 /// `SessionToken` element (any namespace prefix) replaced by `<redacted>`, whatever it is
 /// made of (text, CDATA sections, comments, entities, child elements). The XML is read with
-/// quick-xml, as the STS reader ([`crate::aws`]) reads it.
+/// quick-xml, as the STS reader (in the aws layer) reads it.
 ///
 /// `None` when the text is not well-formed XML (a syntax error, mismatched or unclosed
 /// elements, no element at all): the caller then shows a placeholder, never the text.
