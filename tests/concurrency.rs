@@ -213,3 +213,53 @@ fn stale_cached_token_with_parallel_runs_prompts_once() {
         serde_json::from_str(&std::fs::read_to_string(&entry).expect("read")).expect("json");
     assert_ne!(fresh["access_token"], "bogus-access-token");
 }
+
+#[test]
+fn parallel_runs_after_one_denial_fail_alike_with_one_device_authorization() {
+    const DENIED_RUNS: usize = 12;
+    let mut scn = scenario(CLIENT_ID);
+    scn["web"]["device"]["outcome"] = json!("access_denied");
+    let Some(org) = SimOrg::start(scn) else {
+        return;
+    };
+    let children: Vec<_> = (0..DENIED_RUNS)
+        .map(|i| run(&org, CLIENT_ID, &format!("d{i}")))
+        .collect();
+    let mut waited = 0;
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
+        assert!(
+            stderr.contains("authorization was denied in the browser"),
+            "the denial is the reason:\n{stderr}"
+        );
+        waited += stderr.matches(WAITING).count();
+    }
+    assert!(waited >= 1, "no run waited for the lock");
+    assert_eq!(
+        org.requests_to("device-authorize").len(),
+        1,
+        "expected one device authorization for {DENIED_RUNS} parallel runs after a denial"
+    );
+    // The failure record holds no token and is private.
+    let cache_dir = org.home().join(".okta/awscli-access-tokens");
+    let failed: Vec<_> = std::fs::read_dir(&cache_dir)
+        .expect("cache dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "failed"))
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&failed[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // A later run (not waiting on anyone) starts its own device flow again.
+    let out = run(&org, CLIENT_ID, "later")
+        .wait_with_output()
+        .expect("wait");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(org.requests_to("device-authorize").len(), 2);
+}

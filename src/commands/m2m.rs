@@ -100,12 +100,18 @@ fn load_key(cfg: &Config) -> Result<PrivateKey> {
         ),
         (None, Some(path)) => {
             warn_loose_mode(path);
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::config(format!(
-                    "cannot read private key file {}: {e}",
-                    path.display()
-                ))
-            })?;
+            let text = crate::fs::bounded::read_bounded(path, crate::fs::bounded::SMALL_FILE_CAP)
+                .and_then(|t| {
+                    t.ok_or_else(|| {
+                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")
+                    })
+                })
+                .map_err(|e| {
+                    Error::config(format!(
+                        "cannot read private key file {}: {e}",
+                        path.display()
+                    ))
+                })?;
             (text, format!("private key file {}", path.display()))
         }
         (None, None) => {

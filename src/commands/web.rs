@@ -291,7 +291,10 @@ fn access_token(
         return Ok((device_flow(okta, cfg, http)?, false));
     }
     let path = cache_file(cfg);
+    let wait_started_ms = unix_now_ms();
+    let mut waited = false;
     let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
+        waited = true;
         say(&format!(
             "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
             lock.display()
@@ -307,7 +310,13 @@ fn access_token(
         }
     };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    match token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now) {
+    let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
+        |warning| {
+            say(&format!("WARNING: {warning}\n"));
+            None
+        },
+    );
+    match cached {
         Some(cached) if rejected != Some(cached.access_token.as_str()) => {
             let tokens = OktaTokens {
                 access_token: cached.access_token,
@@ -326,8 +335,45 @@ fn access_token(
         }
         None => {}
     }
+    if waited
+        && let Some(failed) =
+            token_cache::load_failure(&path, &cfg.org.host, &cfg.oidc_client_id, wait_started_ms)
+    {
+        // The run this one waited for failed: fail the same way, without a device flow
+        // of our own (single flight also on failure).
+        let message = format!(
+            "{} (the sign-in of another okta-aws-cli run, which this one waited for, failed; run the command again to retry)",
+            failed.message
+        );
+        return Err(match failed.code {
+            Some(code) => Error::Okta {
+                code: Some(code),
+                message,
+            },
+            None => Error::Runtime(message),
+        });
+    }
     let start = crate::clock::unix_now();
-    let tokens = device_flow(okta, cfg, http)?;
+    let mut user_code = String::new();
+    let tokens = match device_flow_noting(okta, cfg, http, &mut user_code) {
+        Ok(t) => t,
+        Err(e) => {
+            // Tell the runs waiting on the lock, before it is released (on return).
+            let record = token_cache::FailureRecord {
+                org: cfg.org.host.clone(),
+                client_id: cfg.oidc_client_id.clone(),
+                at_ms: unix_now_ms(),
+                user_code,
+                code: e.okta_code().map(str::to_string),
+                message: e.to_string(),
+            };
+            if let Err(w) = token_cache::store_failure(&path, &record) {
+                say(&format!("WARNING: {w}\n"));
+            }
+            return Err(e);
+        }
+    };
+    token_cache::remove_failure(&path);
     let entry = CachedToken {
         org: cfg.org.host.clone(),
         client_id: cfg.oidc_client_id.clone(),
@@ -344,12 +390,31 @@ fn access_token(
     Ok((tokens, false))
 }
 
+/// Unix time in milliseconds (0 before 1970).
+fn unix_now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 /// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN
 /// §2.5): authorize, show the URL (QR code, browser), poll at the server's interval until
 /// approved, denied or expired.
 fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
+    device_flow_noting(okta, cfg, http, &mut String::new())
+}
+
+/// [`device_flow`], setting `user_code` to the device authorization's user code as soon as
+/// there is one (for the failure record of [`access_token`]).
+fn device_flow_noting(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    user_code: &mut String,
+) -> Result<OktaTokens> {
     let resp = send(http, &okta.device_authorize())?;
     let auth = web_sso::parse_device_authorization(&resp)?;
+    user_code.clone_from(&auth.user_code);
     let start = crate::clock::unix_now();
     // The URL shown, encoded in the QR code and opened: on the org's origin, percent-encoded.
     let url = web_sso::activation_url(&auth, &cfg.org.base)?;

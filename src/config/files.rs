@@ -189,13 +189,23 @@ impl std::fmt::Display for YamlError {
     }
 }
 
+/// Deepest nesting of collections (block and flow together) okta.yaml may have; the file
+/// needs 4 (`awscli.profiles.<name>.<setting>`), so 64 leaves room for any layout.
+pub const MAX_YAML_DEPTH: usize = 64;
+
 /// Parse YAML text into a generic value (an empty file is `Null`).
+///
+/// Before the YAML scanner runs, one linear pass ([`yaml_prescan`]) refuses nesting deeper
+/// than [`MAX_YAML_DEPTH`] (the scanner takes seconds on 100k levels). When aliases expand
+/// to more than the library's repetition limit (an alias bomb), the error points at the
+/// first alias (`*name`) of the text.
 pub fn parse_yaml(text: &str) -> Result<Value, YamlError> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    let first_alias = yaml_prescan(text)?;
     serde_norway::from_str::<Value>(text).map_err(|e| {
-        let (line, column) = e
+        let (mut line, mut column) = e
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((0, 0));
@@ -204,12 +214,143 @@ pub fn parse_yaml(text: &str) -> Result<Value, YamlError> {
         if let Some(p) = message.find(" at line ") {
             message.truncate(p);
         }
+        if message.contains("repetition limit") {
+            // The library gives no position for this one.
+            message = "aliases expand to too much data (repetition limit exceeded; \
+                       the first alias is here)"
+                .to_string();
+            if line == 0
+                && let Some((l, c)) = first_alias
+            {
+                (line, column) = (l, c);
+            }
+        }
         YamlError {
             line,
             column,
             message,
         }
     })
+}
+
+/// One linear pass over YAML text, before the real parser: an upper bound of the nesting
+/// depth (open block collections by indentation and `- ` entries, plus open `[`/`{` flow
+/// collections, outside quotes, comments and block scalars) must stay within
+/// [`MAX_YAML_DEPTH`]. Returns the 1-based (line, column) of the first alias (`*name`), if
+/// any.
+///
+/// Errors: a [`YamlError`] at the line and column where the depth first exceeds the limit.
+/// The bound may over-count a little (a `[` in an odd place), never under-count.
+pub fn yaml_prescan(text: &str) -> Result<Option<(usize, usize)>, YamlError> {
+    let mut flow = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut block: Vec<usize> = Vec::new();
+    let mut block_scalar: Option<usize> = None;
+    let mut first_alias = None;
+    let too_deep = |line: usize, col: usize| YamlError {
+        line: line + 1,
+        column: col + 1,
+        message: format!("nesting deeper than {MAX_YAML_DEPTH} levels; okta.yaml needs 4"),
+    };
+    let is_space = |c: u8| c == b' ' || c == b'\t' || c == b'\r';
+    for (ln, line) in text.split('\n').enumerate() {
+        let b = line.as_bytes();
+        let indent = b.iter().take_while(|&&c| c == b' ').count();
+        let blank = b[indent..].iter().all(|&c| is_space(c));
+        if let Some(parent) = block_scalar {
+            if blank || indent > parent {
+                continue; // literal text of a `|` or `>` scalar
+            }
+            block_scalar = None;
+        }
+        let mut i = 0;
+        if quote.is_none() && flow == 0 {
+            if blank || b[indent] == b'#' {
+                continue;
+            }
+            while block.last().is_some_and(|&top| top > indent) {
+                block.pop();
+            }
+            if block.last() != Some(&indent) {
+                block.push(indent);
+            }
+            // Compact nesting on one line: `- - - x`, `? - x`.
+            i = indent;
+            while i < b.len()
+                && matches!(b[i], b'-' | b'?')
+                && (i + 1 == b.len() || is_space(b[i + 1]))
+            {
+                i += 1;
+                while i < b.len() && is_space(b[i]) {
+                    i += 1;
+                }
+                block.push(i);
+                if block.len() > MAX_YAML_DEPTH {
+                    return Err(too_deep(ln, i.min(b.len().saturating_sub(1))));
+                }
+            }
+            if block.len() > MAX_YAML_DEPTH {
+                return Err(too_deep(ln, indent));
+            }
+        }
+        while i < b.len() {
+            let c = b[i];
+            let token_start =
+                i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'[' | b'{' | b',' | b':');
+            match quote {
+                Some(b'"') => {
+                    if c == b'\\' {
+                        i += 1;
+                    } else if c == b'"' {
+                        quote = None;
+                    }
+                }
+                Some(_) => {
+                    if c == b'\'' {
+                        if b.get(i + 1) == Some(&b'\'') {
+                            i += 1;
+                        } else {
+                            quote = None;
+                        }
+                    }
+                }
+                None => match c {
+                    b'#' if i == 0 || is_space(b[i - 1]) => break,
+                    b'"' | b'\'' if token_start => quote = Some(c),
+                    b'[' | b'{' if flow > 0 || i == 0 || is_space(b[i - 1]) => {
+                        flow += 1;
+                        if flow + block.len() > MAX_YAML_DEPTH {
+                            return Err(too_deep(ln, i));
+                        }
+                    }
+                    b']' | b'}' if flow > 0 => flow -= 1,
+                    b'|' | b'>' if token_start && flow == 0 => {
+                        let rest = &b[i + 1..];
+                        let head = rest
+                            .iter()
+                            .take_while(|&&c| c.is_ascii_digit() || c == b'+' || c == b'-')
+                            .count();
+                        let tail = &rest[head..];
+                        let ends = tail.iter().all(|&c| is_space(c))
+                            || tail
+                                .iter()
+                                .position(|&c| c == b'#')
+                                .is_some_and(|p| p > 0 && tail[..p].iter().all(|&c| is_space(c)));
+                        if ends {
+                            block_scalar = Some(indent);
+                            break;
+                        }
+                    }
+                    b'*' if token_start && first_alias.is_none() => {
+                        first_alias = Some((ln + 1, i + 1));
+                    }
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+    }
+    Ok(first_alias)
 }
 
 /// Strip YAML tags (`!foo value`).
@@ -706,6 +847,70 @@ mod tests {
             y.profile("n").unwrap().get("org-domain"),
             Some(&Scalar::NotScalar("list"))
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_yaml_scanner() {
+        // Flow, block by indentation, compact block sequences, and a mix, 100k levels deep:
+        // each would take the scanner seconds. Refused at the line where the limit is passed.
+        let flow = format!(
+            "awscli:\n  profiles: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let braces = format!("a: {}\n", "{x: ".repeat(100_000));
+        let compact = format!("{}x\n", "- ".repeat(100_000));
+        let mut indented = String::new();
+        for d in 0..2_000 {
+            indented.push_str(&" ".repeat(d));
+            indented.push_str("k:\n");
+        }
+        for (name, src, line) in [
+            ("flow", flow.as_str(), 2),
+            ("braces", braces.as_str(), 1),
+            ("compact", compact.as_str(), 1),
+            ("indented", indented.as_str(), MAX_YAML_DEPTH + 1),
+        ] {
+            let e = parse_yaml(src).expect_err(name);
+            assert_eq!(e.line, line, "{name}: {e}");
+            assert!(e.column > 0, "{name}: {e}");
+            assert!(e.message.contains("nesting deeper than 64"), "{name}: {e}");
+        }
+        // Within the limit, and brackets in quotes, comments, plain scalars and block
+        // scalars do not count.
+        let ok = format!("a: {}1{}\n", "[".repeat(60), "]".repeat(60));
+        assert!(parse_yaml(&ok).is_ok());
+        let mut noisy = String::from("awscli:\n  roles:\n");
+        for i in 0..100 {
+            noisy.push_str(&format!(
+                "    \"arn:[[[[{{{{{i}\": 'x[[[[' # [[[[[[[[[[[[[[[[\n    r{i}: a[[[[[[[[\n"
+            ));
+        }
+        noisy.push_str(&format!("  text: |\n    {}\n", "[".repeat(200)));
+        parse_yaml(&noisy).unwrap();
+        parse_yaml(B34).unwrap();
+    }
+
+    #[test]
+    fn alias_bomb_error_has_a_position() {
+        let mut src = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
+        let mut prev = "a";
+        for n in names {
+            src.push_str(&format!("{n}: &{n} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+            prev = n;
+        }
+        let e = parse_yaml(&src).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8), "{e}");
+        assert!(
+            e.to_string().starts_with("line 2, column 8: aliases"),
+            "{e}"
+        );
+        // Normal anchors and aliases still work.
+        let v = parse_yaml("d: &d {x: 1}\np: *d\n").unwrap();
+        assert!(matches!(section(&v, &["p"]), Section::Map(_)));
     }
 
     #[test]

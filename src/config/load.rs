@@ -8,16 +8,17 @@ use std::path::Path;
 use crate::config::flags::Invocation;
 use crate::config::{self, Config, Env, Failure};
 use crate::error::{Error, Result};
+use crate::fs::bounded::{SMALL_FILE_CAP, read_bounded};
 
-/// Read a file that may be absent: `Ok(None)` when it does not exist.
+/// Read a configuration file that may be absent: `Ok(None)` when it does not exist.
 ///
-/// Errors: any other I/O error (permission denied, a directory, not UTF-8 text).
+/// Only a regular file of at most [`SMALL_FILE_CAP`] (1 MiB) is read, without blocking
+/// ([`read_bounded`]).
+///
+/// Errors: any other I/O error (permission denied, a directory, a FIFO or device, larger
+/// than 1 MiB, not UTF-8 text).
 pub fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    read_bounded(path, SMALL_FILE_CAP)
 }
 
 /// Read `.env` from the current directory and `<home>/.okta/okta.yaml` (when there is a

@@ -14,6 +14,7 @@ use ureq::{Agent, Proxy, Timeout};
 use super::encode::{form_encode, percent_decode};
 use crate::config::Env;
 use crate::error::{Error, Result};
+use crate::fs::bounded::{CA_BUNDLE_CAP, read_bounded_bytes};
 
 /// Which side a request goes to; AWS calls additionally trust `AWS_CA_BUNDLE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -475,56 +476,13 @@ pub fn redact_json(body: &str) -> Option<String> {
     serde_json::to_string_pretty(&value).ok()
 }
 
-/// Compile a constant pattern; `None` only if the pattern itself is wrong.
-fn regex(pattern: &str) -> Option<regex_lite::Regex> {
-    regex_lite::Regex::new(pattern).ok()
-}
+/// The names of XML elements whose whole content is hidden: `SecretAccessKey` and
+/// `SessionToken`, in any namespace.
+const SECRET_XML_ELEMENTS: &[&[u8]] = &[b"SecretAccessKey", b"SessionToken"];
 
-/// The text of `SecretAccessKey` and `SessionToken` elements (any namespace prefix)
-/// replaced by `<redacted>`; for STS and IAM XML replies.
-pub fn redact_xml(body: &str) -> String {
-    let Some(re) =
-        regex(r"(<(?:[A-Za-z_][\w.-]*:)?(?:SecretAccessKey|SessionToken)(?:\s[^>]*)?>)[^<]*")
-    else {
-        return REDACTED.to_string();
-    };
-    re.replace_all(body, format!("${{1}}{REDACTED}").as_str())
-        .into_owned()
-}
-
-/// The `value` of every HTML `<input>` whose `name` is a secret field (`SAMLResponse`,
-/// `token`, ...) replaced by `<redacted>`, whatever the attribute order or quoting.
-///
-/// Inputs are found by the same tokenizer that reads the SAML Response
-/// ([`super::html::html_inputs`]), in its [`super::html::InputScan::Everywhere`] mode (in
-/// comments, scripts and attribute values too); a `>` inside a quoted attribute does not end
-/// the tag, and names are compared after decoding character references
-/// (`SAML&#x52;esponse`), trimmed and ignoring ASCII case. Every `name` attribute of an
-/// element counts, and every `value` attribute of a secret one is redacted.
-pub fn redact_html(body: &str) -> String {
-    use super::html::{InputScan, decode_char_refs, html_inputs};
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
-    for input in html_inputs(body, InputScan::Everywhere) {
-        let secret = input
-            .values_of(body, "name")
-            .iter()
-            .any(|n| is_secret_field(decode_char_refs(n).trim()));
-        if !secret {
-            continue;
-        }
-        spans.extend(
-            input
-                .attrs
-                .iter()
-                .filter(|(k, v)| {
-                    !v.is_empty()
-                        && body
-                            .get(k.clone())
-                            .is_some_and(|k| k.eq_ignore_ascii_case("value"))
-                })
-                .map(|(_, v)| v.clone()),
-        );
-    }
+/// Replace each byte range of `spans` (sorted or not, overlapping or not) in `body` by
+/// [`REDACTED`]; one pass.
+fn redact_spans(body: &str, mut spans: Vec<std::ops::Range<usize>>) -> String {
     spans.sort_by_key(|r| (r.start, r.end));
     let mut out = String::with_capacity(body.len());
     let mut done = 0;
@@ -541,38 +499,279 @@ pub fn redact_html(body: &str) -> String {
     out
 }
 
-/// Safety nets applied to every dumped body: PEM private-key blocks, `"secret": "..."`
-/// pairs in malformed JSON, and `secret=value` pairs in any text.
-fn redact_generic(body: &str) -> String {
-    let names = SECRET_FIELDS.join("|");
-    let (Some(pem), Some(json_pair), Some(form_pair)) = (
-        regex(r"(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----"),
-        regex(&format!(r#"(?i)("(?:{names})"\s*:\s*)"(?:[^"\\]|\\.)*""#)),
-        regex(&format!(r"(?i)(\b(?:{names})=)[^&\s<>]+")),
-    ) else {
-        return REDACTED.to_string();
-    };
-    let s = pem.replace_all(body, REDACTED);
-    let s = json_pair.replace_all(&s, format!("${{1}}\"{REDACTED}\"").as_str());
-    let s = form_pair.replace_all(&s, format!("${{1}}{REDACTED}").as_str());
-    s.into_owned()
+/// What is shown instead of a body the redactor cannot read as `kind` (`JSON`, `XML`,
+/// `HTML`): `<N bytes, not shown: could not be parsed as KIND>`.
+pub fn unparsable_placeholder(len: usize, kind: &str) -> String {
+    format!("<{len} bytes, not shown: could not be parsed as {kind}>")
 }
 
-/// A request or reply body as shown by `--debug-api-calls`, every secret redacted: JSON
-/// (pretty-printed), form bodies, STS XML and HTML forms, plus the safety nets of
+/// An STS or IAM XML reply with the whole content of every `SecretAccessKey` and
+/// `SessionToken` element (any namespace prefix) replaced by `<redacted>`, whatever it is
+/// made of (text, CDATA sections, comments, entities, child elements). The XML is read with
+/// quick-xml, as the STS reader (in the aws layer) reads it.
+///
+/// `None` when the text is not well-formed XML (a syntax error, mismatched or unclosed
+/// elements, no element at all): the caller then shows a placeholder, never the text.
+pub fn redact_xml(body: &str) -> Option<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(body);
+    let mut depth = 0usize;
+    let mut saw_element = false;
+    // (depth of the secret element, byte where its content starts)
+    let mut open: Option<(usize, usize)> = None;
+    let mut spans = Vec::new();
+    loop {
+        let before = usize::try_from(reader.buffer_position()).ok()?;
+        match reader.read_event().ok()? {
+            Event::Start(e) => {
+                depth += 1;
+                saw_element = true;
+                if open.is_none() && SECRET_XML_ELEMENTS.contains(&e.local_name().as_ref()) {
+                    open = Some((depth, usize::try_from(reader.buffer_position()).ok()?));
+                }
+            }
+            Event::Empty(_) => saw_element = true,
+            Event::End(_) => {
+                if let Some((d, from)) = open
+                    && d == depth
+                {
+                    spans.push(from..before);
+                    open = None;
+                }
+                depth = depth.checked_sub(1)?;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if depth != 0 || open.is_some() || !saw_element {
+        return None;
+    }
+    Some(redact_spans(body, spans))
+}
+
+/// The `value` of every HTML `<input>` whose `name` is a secret field (`SAMLResponse`,
+/// `token`, ...) replaced by `<redacted>`, whatever the attribute order or quoting.
+///
+/// Inputs are found by the same tokenizer that reads the SAML Response
+/// ([`super::html::for_each_input`]), in its [`super::html::InputScan::Everywhere`] mode (in
+/// comments, scripts and attribute values too); a `>` inside a quoted attribute does not end
+/// the tag, and names are compared after decoding character references
+/// (`SAML&#x52;esponse`), trimmed and ignoring ASCII case. Every `name` attribute of an
+/// element counts, and every `value` attribute of a secret one is redacted. The inputs are
+/// streamed (only the spans to redact are kept), in time linear in the body; a body that
+/// nests `<input` tags beyond [`super::html::everywhere_budget`] is replaced whole by a
+/// placeholder (`<N bytes, not shown: ...>`).
+pub fn redact_html(body: &str) -> String {
+    use super::html::{InputScan, decode_char_refs, for_each_input};
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    let scanned = for_each_input(body, InputScan::Everywhere, |input| {
+        let secret = input
+            .attrs
+            .iter()
+            .filter(|(k, _)| {
+                body.get(k.clone())
+                    .is_some_and(|k| k.eq_ignore_ascii_case("name"))
+            })
+            .filter_map(|(_, v)| body.get(v.clone()))
+            .any(|n| is_secret_field(decode_char_refs(n).trim()));
+        if !secret {
+            return;
+        }
+        spans.extend(
+            input
+                .attrs
+                .iter()
+                .filter(|(k, v)| {
+                    !v.is_empty()
+                        && body
+                            .get(k.clone())
+                            .is_some_and(|k| k.eq_ignore_ascii_case("value"))
+                })
+                .map(|(_, v)| v.clone()),
+        );
+    });
+    if scanned.is_err() {
+        return format!(
+            "<{} bytes, not shown: too many nested <input> tags to redact>",
+            body.len()
+        );
+    }
+    redact_spans(body, spans)
+}
+
+/// Safety nets applied to every dumped body: PEM private-key blocks (an unterminated one
+/// to the end of the text), `"secret": "..."` pairs in malformed JSON, and `secret=value`
+/// pairs in any text (names from [`SECRET_FIELDS`], ASCII case ignored). Hand-written
+/// scanners, linear in the body: each looks at every `-----BEGIN `, `"` and `=` once.
+fn redact_generic(body: &str) -> String {
+    let b = body.as_bytes();
+    let mut spans = Vec::new();
+    // PEM private keys: `-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----` ... `-----END ...-----`.
+    let is_pem_label = |label: &[u8]| {
+        label.ends_with(b"PRIVATE KEY")
+            && label
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b' ')
+    };
+    let mut pos = 0;
+    while let Some(off) = body[pos..].find("-----BEGIN ") {
+        let start = pos + off;
+        let label_from = start + "-----BEGIN ".len();
+        pos = label_from;
+        let Some(label_len) = body[label_from..].find("-----") else {
+            break;
+        };
+        if !is_pem_label(&b[label_from..label_from + label_len]) {
+            continue;
+        }
+        let mut end = b.len();
+        let mut search = label_from + label_len + 5;
+        while let Some(e) = body[search..].find("-----END ") {
+            let from = search + e + "-----END ".len();
+            match body[from..].find("-----") {
+                Some(l) if is_pem_label(&b[from..from + l]) => {
+                    end = from + l + 5;
+                    break;
+                }
+                Some(_) => search = from,
+                None => break,
+            }
+        }
+        spans.push(start..end);
+        pos = end;
+    }
+    // `"name" : "value"` with a secret name: the string's content.
+    let name_at = |at: usize| -> Option<usize> {
+        SECRET_FIELDS.iter().find_map(|n| {
+            let end = at + n.len();
+            (b.get(at..end)?.eq_ignore_ascii_case(n.as_bytes()) && b.get(end) == Some(&b'"'))
+                .then_some(end)
+        })
+    };
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'"') {
+        let q = i + off;
+        i = q + 1;
+        let Some(after) = name_at(q + 1) else {
+            continue;
+        };
+        let mut j = after + 1;
+        while b.get(j).is_some_and(u8::is_ascii_whitespace) {
+            j += 1;
+        }
+        if b.get(j) != Some(&b':') {
+            continue;
+        }
+        j += 1;
+        while b.get(j).is_some_and(u8::is_ascii_whitespace) {
+            j += 1;
+        }
+        if b.get(j) != Some(&b'"') {
+            continue;
+        }
+        let from = j + 1;
+        let mut k = from;
+        while k < b.len() && b[k] != b'"' {
+            k += if b[k] == b'\\' { 2 } else { 1 };
+        }
+        let to = k.min(b.len());
+        spans.push(from..to);
+        i = to.max(q + 1);
+    }
+    // `name=value` with a secret name at a word start: the value, up to `&`, space, `<`, `>`.
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'=') {
+        let eq = i + off;
+        i = eq + 1;
+        let named = SECRET_FIELDS.iter().any(|n| {
+            eq >= n.len()
+                && b[eq - n.len()..eq].eq_ignore_ascii_case(n.as_bytes())
+                && (eq == n.len() || !is_word(b[eq - n.len() - 1]))
+        });
+        if !named {
+            continue;
+        }
+        let len = b[eq + 1..]
+            .iter()
+            .take_while(|&&c| !(c == b'&' || c == b'<' || c == b'>' || c.is_ascii_whitespace()))
+            .count();
+        if len > 0 {
+            spans.push(eq + 1..eq + 1 + len);
+        }
+    }
+    // Spans end on ASCII delimiters or the text's end, so they are char boundaries; a span
+    // ending inside a multi-byte char (a `\\` before one) is widened to the next boundary.
+    let spans = spans
+        .into_iter()
+        .map(|r| {
+            let mut end = r.end.min(b.len());
+            while !body.is_char_boundary(end) {
+                end += 1;
+            }
+            r.start..end
+        })
+        .collect();
+    redact_spans(body, spans)
+}
+
+/// A request or reply body as shown by `--debug-api-calls`, every secret redacted.
+///
+/// The body is read as the program's own parsers read it, by its kind: the `Content-Type`
+/// says JSON, XML, HTML or a form, else the first character does (`{`/`[` JSON, `<?xml`
+/// XML, `<` HTML or XML). First, on every body, the `value` of each secret-named `<input>`
+/// is hidden ([`redact_html`]; the SAML reader takes an assertion from any reply). Then:
+/// JSON through serde_json ([`redact_json`], pretty-printed), XML through quick-xml
+/// ([`redact_xml`]), forms pair by pair ([`redact_form`]). A body that cannot be parsed as
+/// its kind (malformed JSON or XML, an HTML page that does not start with `<`) is never
+/// shown: [`unparsable_placeholder`] stands in for it. Last come the safety nets of
 /// `redact_generic` (PEM private keys, stray `name=value` / `"name": "value"` pairs).
 pub fn redact_body(content_type: Option<&str>, body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let trimmed = text.trim();
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
-    let redacted = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        redact_json(trimmed).unwrap_or_else(|| trimmed.to_string())
-    } else if ct.contains("x-www-form-urlencoded") {
-        redact_form(trimmed)
+    if ct.contains("x-www-form-urlencoded") {
+        return redact_generic(&redact_form(text.trim()));
+    }
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    let html_redacted = redact_html(&text);
+    let trimmed = html_redacted.trim_start_matches('\u{feff}').trim();
+    let looks_json = trimmed.starts_with('{') || trimmed.starts_with('[');
+    let redacted = if ct.contains("json")
+        || (!ct.contains("html") && !ct.contains("xml") && looks_json)
+    {
+        redact_json(trimmed).unwrap_or_else(|| unparsable_placeholder(body.len(), "JSON"))
+    } else if ct.contains("xml") || trimmed.starts_with("<?xml") {
+        redact_xml(trimmed).unwrap_or_else(|| unparsable_placeholder(body.len(), "XML"))
+    } else if ct.contains("html") {
+        if trimmed.is_empty() || trimmed.starts_with('<') {
+            html_redacted.clone()
+        } else {
+            unparsable_placeholder(body.len(), "HTML")
+        }
+    } else if trimmed.starts_with('<') {
+        // No usable Content-Type: XML when it parses as XML; otherwise an HTML page, but
+        // never with STS secret elements left in it.
+        match redact_xml(trimmed) {
+            Some(x) => x,
+            None if mentions_secret_element(trimmed) => unparsable_placeholder(body.len(), "XML"),
+            None => html_redacted.clone(),
+        }
+    } else if mentions_secret_element(trimmed) {
+        unparsable_placeholder(body.len(), "XML")
     } else {
-        redact_html(&redact_xml(&text))
+        html_redacted.clone()
     };
     redact_generic(&redacted)
+}
+
+/// True when `text` names an STS secret element (`SessionToken`, `SecretAccessKey`), in
+/// any ASCII case.
+fn mentions_secret_element(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("sessiontoken") || lower.contains("secretaccesskey")
 }
 
 /// The `--debug-api-calls` dump of a request (upstream-behaviour §3 layout), secrets
@@ -698,6 +897,8 @@ struct Agents {
     agent: Agent,
     aws_agent: Option<Agent>,
     roots_label: &'static str,
+    /// Why `SSL_CERT_FILE` could not be read (every request then fails with it).
+    ssl_cert_file_error: Option<String>,
 }
 
 impl std::fmt::Debug for Http {
@@ -713,29 +914,44 @@ impl std::fmt::Debug for Http {
 
 /// Root certificates: the OS store (via `SSL_CERT_FILE` / `SSL_CERT_DIR` of the snapshot
 /// when set), else the bundled Mozilla roots. Returns the roots and a label for messages.
-fn base_roots(env: &Env) -> (Vec<Certificate<'static>>, &'static str) {
+///
+/// `ssl_cert_file`: the bytes of `SSL_CERT_FILE`, read (bounded) by the caller.
+fn base_roots(
+    env: &Env,
+    ssl_cert_file: Option<&[u8]>,
+) -> (Vec<Certificate<'static>>, &'static str) {
     let file = first_env(env, &["SSL_CERT_FILE"]);
     let dirs = first_env(env, &["SSL_CERT_DIR"]);
-    let found = if file.is_some() || dirs.is_some() {
-        let mut certs = Vec::new();
-        if let Some(file) = file {
-            certs.extend(
-                rustls_native_certs::load_certs_from_paths(Some(Path::new(file)), None).certs,
-            );
+    let found: Vec<Vec<u8>> = if file.is_some() || dirs.is_some() {
+        let mut certs: Vec<Vec<u8>> = Vec::new();
+        if let Some(bytes) = ssl_cert_file {
+            certs.extend(ureq::tls::parse_pem(bytes).filter_map(|item| match item {
+                Ok(PemItem::Certificate(c)) => Some(c.der().to_vec()),
+                _ => None,
+            }));
         }
         if let Some(dirs) = dirs {
             for dir in std::env::split_paths(dirs).filter(|d| !d.as_os_str().is_empty()) {
-                certs.extend(rustls_native_certs::load_certs_from_paths(None, Some(&dir)).certs);
+                certs.extend(
+                    rustls_native_certs::load_certs_from_paths(None, Some(&dir))
+                        .certs
+                        .iter()
+                        .map(|c| c.as_ref().to_vec()),
+                );
             }
         }
         certs
     } else {
         // Reads SSL_CERT_FILE/SSL_CERT_DIR of the process, which main's snapshot equals.
-        rustls_native_certs::load_native_certs().certs
+        rustls_native_certs::load_native_certs()
+            .certs
+            .iter()
+            .map(|c| c.as_ref().to_vec())
+            .collect()
     };
     let certs: Vec<Certificate<'static>> = found
         .iter()
-        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .map(|der| Certificate::from_der(der).to_owned())
         .collect();
     if certs.is_empty() {
         (
@@ -749,10 +965,18 @@ fn base_roots(env: &Env) -> (Vec<Certificate<'static>>, &'static str) {
     }
 }
 
+/// The bytes of a CA bundle named by `var` (`SSL_CERT_FILE`, `AWS_CA_BUNDLE`): a regular
+/// file of at most [`CA_BUNDLE_CAP`] (16 MiB), read without blocking; `Ok(None)` when absent.
+fn read_ca_file(var: &str, path: &str) -> Result<Option<Vec<u8>>> {
+    read_bounded_bytes(Path::new(path), CA_BUNDLE_CAP)
+        .map_err(|e| Error::config(format!("{var} {path:?}: cannot read: it {e}")))
+}
+
 /// Certificates of the PEM bundle named by `AWS_CA_BUNDLE`.
 fn aws_ca_bundle(path: &str) -> Result<Vec<Certificate<'static>>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::config(format!("AWS_CA_BUNDLE {path:?}: cannot read: {e}")))?;
+    let bytes = read_ca_file("AWS_CA_BUNDLE", path)?.ok_or_else(|| {
+        Error::config(format!("AWS_CA_BUNDLE {path:?}: cannot read: no such file"))
+    })?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&bytes) {
         match item {
@@ -856,8 +1080,10 @@ impl Http {
     /// stderr. An empty `opts.user_agent` means [`user_agent`]`(false)`.
     ///
     /// Errors, reported here so they come before any sign-in: [`Error::Config`] when
-    /// `AWS_CA_BUNDLE` cannot be read or holds no certificate (the file is read and parsed
-    /// now, which needs no TLS set-up), or a proxy variable is not a usable URL.
+    /// `AWS_CA_BUNDLE` cannot be read or holds no certificate (the file is read, bounded,
+    /// and parsed now, which needs no TLS set-up), or a proxy variable is not a usable URL.
+    /// `SSL_CERT_FILE` is read (bounded) with the trust store, on the first request, which
+    /// fails with [`Error::Config`] when it is not a regular file of at most 16 MiB.
     pub fn new(opts: HttpOptions) -> Result<Http> {
         let user_agent = if opts.user_agent.is_empty() {
             user_agent(false)
@@ -903,7 +1129,16 @@ impl Http {
     /// The agents, built on first use.
     fn agents(&self) -> &Agents {
         self.agents.get_or_init(|| {
-            let (roots, roots_label) = base_roots(&self.env);
+            // Bounded: a FIFO or device named here must not hang the first request.
+            let (ssl_cert_file, ssl_cert_file_error) =
+                match first_env(&self.env, &["SSL_CERT_FILE"])
+                    .map(|p| read_ca_file("SSL_CERT_FILE", p))
+                {
+                    Some(Ok(bytes)) => (bytes, None),
+                    Some(Err(e)) => (None, Some(e.to_string())),
+                    None => (None, None),
+                };
+            let (roots, roots_label) = base_roots(&self.env, ssl_cert_file.as_deref());
             let agent = build_agent(tls_config(&roots), &self.user_agent);
             let aws_agent = self.aws_bundle.as_ref().map(|bundle| {
                 // With no OS roots the bundle alone is trusted for AWS (as the AWS CLI does).
@@ -915,6 +1150,7 @@ impl Http {
                 agent,
                 aws_agent,
                 roots_label,
+                ssl_cert_file_error,
             }
         })
     }
@@ -1036,6 +1272,9 @@ impl Http {
             (None, _) => None,
         };
         let agents = self.agents();
+        if let Some(e) = &agents.ssl_cert_file_error {
+            return Err(Error::config(e.clone()));
+        }
         let agent = match (service, &agents.aws_agent) {
             (Service::Aws, Some(aws)) => aws,
             _ => &agents.agent,
@@ -1614,6 +1853,165 @@ mod tests {
         assert!(!out.contains("SECRET"), "{out}");
         assert!(out.contains(r#"value="keep-me""#), "{out}");
         assert!(out.contains(r#"data-x="a>b""#), "{out}");
+    }
+
+    /// Run `f` on a thread; fail if it takes longer than a generous bound (a hang guard for
+    /// inputs that used to take minutes or exhaust memory, not a benchmark: a release build
+    /// reads and redacts the 10 MB pages below in about 0.5 s, a debug build in a few
+    /// seconds). Prints the time taken.
+    fn within_hang_guard<T: Send + 'static>(
+        what: &str,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let started = std::time::Instant::now();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        let out = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("{what}: no result within 30 s"));
+        eprintln!("{what}: {:?}", started.elapsed());
+        out
+    }
+
+    /// A 10 MB page of everything that made the scanners quadratic: thousands of
+    /// `<script>` elements (upper and lower case), inputs in scripts and comments, `<` nested
+    /// in quoted attribute values, a secret input in the middle, and an unclosed quote at the
+    /// end when `unclosed` is set.
+    fn adversarial_page(unclosed: bool) -> String {
+        let mut page = String::from(
+            "<html><form><input type=hidden name=SAMLResponse value=\"PHNhbWw+REAL\">",
+        );
+        let chunk = concat!(
+            "<script>var s='<input name=SAMLResponse value=SCRIPT-SECRET>';</script>",
+            "<SCRIPT>if (a < b) {}</SCRIPT><style>p{}</style>",
+            "<!-- <input name=\"token\" value=\"COMMENT-SECRET\"> -->",
+            "<div title='<input name=\"SAMLResponse\" value=\"ATTR-SECRET\">'></div>",
+            "<input type=hidden data-x=\"a<b<c>d\" name=\"RelayState\" value=\"keep-me\">",
+            "<input data-y='<input name=token value=NESTED-SECRET>' name=x value=v>",
+            "<p>a < b <<< c</p>\n"
+        );
+        while page.len() < 5 * 1024 * 1024 {
+            page.push_str(chunk);
+        }
+        page.push_str("<input name=\"SAMLResponse\" value=\"MIDDLE-SECRET\">");
+        while page.len() < 10 * 1024 * 1024 {
+            page.push_str(chunk);
+        }
+        if unclosed {
+            for _ in 0..20_000 {
+                page.push_str("<input title='<input value=\"");
+            }
+        }
+        page.push_str("</form></html>");
+        page
+    }
+
+    #[test]
+    fn ten_megabyte_adversarial_pages_are_read_and_redacted_in_linear_time() {
+        use crate::http::html::{InputScan, everywhere_budget, for_each_input};
+        for unclosed in [false, true] {
+            let page = adversarial_page(unclosed);
+            assert!(page.len() >= 10 * 1024 * 1024);
+            // The SAML reader's scan (skips scripts, comments) finds the two real inputs.
+            let p = page.clone();
+            let names = within_hang_guard("form-field scan", move || {
+                let mut n = 0usize;
+                for_each_input(&p, InputScan::FormFields, |i| {
+                    n += usize::from(i.name(&p).as_deref() == Some("SAMLResponse"));
+                })
+                .map(|()| n)
+            });
+            assert_eq!(names, Ok(2));
+            // The redactor: every secret hidden, and the work bounded by the budget.
+            let p = page.clone();
+            let out = within_hang_guard("redaction", move || {
+                redact_body(Some("text/html"), p.as_bytes())
+            });
+            for secret in ["REAL", "SECRET"] {
+                assert!(!out.contains(secret), "{secret} leaked");
+            }
+            let mut spent_ok = true;
+            if !unclosed {
+                // Within the budget: shown, redacted.
+                spent_ok = for_each_input(&page, InputScan::Everywhere, |_| {}).is_ok();
+                assert!(out.contains("keep-me") && out.contains(REDACTED));
+            } else {
+                // 20,000 unclosed nested quotes would cost 20,000 passes over their tail: the
+                // budget stops it and nothing of the page is shown.
+                assert!(
+                    out.starts_with('<') && out.contains("not shown"),
+                    "{}",
+                    &out[..200.min(out.len())]
+                );
+            }
+            assert!(
+                spent_ok,
+                "more than {} bytes scanned",
+                everywhere_budget(page.len())
+            );
+        }
+    }
+
+    #[test]
+    fn crafted_replies_leak_nothing() {
+        // 1. CDATA inside SessionToken: the regex stopped at `<![CDATA[`.
+        let cdata = r#"<AssumeRoleWithSAMLResponse><AssumeRoleWithSAMLResult><Credentials>
+            <AccessKeyId>ASIAPUBLIC</AccessKeyId><SecretAccessKey>AWS-SECRET-KEY</SecretAccessKey>
+            <SessionToken><![CDATA[AWS-SESSION-TOKEN]]></SessionToken>
+            </Credentials></AssumeRoleWithSAMLResult></AssumeRoleWithSAMLResponse>"#;
+        // 2. A comment splitting SecretAccessKey: the text after it was shown.
+        let comment = r#"<AssumeRoleWithSAMLResponse><Credentials>
+            <SecretAccessKey>AWS-<!-- x -->SECRET-KEY</SecretAccessKey>
+            <sts:SessionToken xmlns:sts="x">AWS-<!--y-->SESSION-TOKEN<b/>AWS-SESSION-TOKEN</sts:SessionToken>
+            </Credentials></AssumeRoleWithSAMLResponse>"#;
+        for (ct, body) in [
+            (Some("text/xml"), cdata),
+            (None, cdata),
+            (Some("text/xml"), comment),
+        ] {
+            let out = redact_body(ct, body.as_bytes());
+            assert_clean(&out);
+            assert!(
+                out.contains("ASIAPUBLIC") || !body.contains("ASIAPUBLIC"),
+                "{out}"
+            );
+        }
+        // Malformed XML (unclosed secret element) is not shown at all.
+        let broken = "<R><SessionToken><![CDATA[AWS-SESSION-TOKEN]]>";
+        let out = redact_body(Some("text/xml"), broken.as_bytes());
+        assert_eq!(out, unparsable_placeholder(broken.len(), "XML"));
+        // 3. An SSO page starting with `[`: it was taken for broken JSON and shown raw.
+        let bracket =
+            r#"[<html><form><input name="SAMLResponse" value="SAML-RESPONSE-SECRET"></form>"#;
+        for ct in [Some("text/html"), Some("application/json"), None] {
+            assert_clean(&redact_body(ct, bracket.as_bytes()));
+        }
+        let out = redact_body(Some("text/html"), b"[\"SAML-RESPONSE-SECRET\"");
+        assert!(out.contains("could not be parsed as HTML"), "{out}");
+        // 4. A SAMLResponse input in a body that is not HTML (valid JSON, plain text).
+        let json = r#"{"page":"<input name=SAMLResponse value=SAML-RESPONSE-SECRET>"}"#;
+        let text = "note: <input value='SAML-RESPONSE-SECRET' name='SAMLResponse'>";
+        for (ct, body) in [
+            (Some("application/json"), json),
+            (None, json),
+            (Some("text/plain"), text),
+            (None, text),
+        ] {
+            assert_clean(&redact_body(ct, body.as_bytes()));
+        }
+        // Safety nets: PEM without an end, names at word starts only.
+        let out = redact_generic("x -----BEGIN RSA PRIVATE KEY-----\nPRIVATE-KEY-BODY");
+        assert_clean(&out);
+        assert_eq!(
+            redact_generic("mytoken=keep access_token=ACCESS-SECRET&a=b"),
+            "mytoken=keep access_token=<redacted>&a=b"
+        );
+        assert_eq!(
+            redact_generic(r#"{"Token" : "BEARER-SECRET\"x", "token_type": "Bearer"}"#),
+            r#"{"Token" : "<redacted>", "token_type": "Bearer"}"#
+        );
     }
 
     #[test]

@@ -51,27 +51,84 @@ impl HtmlInput {
     }
 }
 
+/// Most bytes [`for_each_input`] may scan in [`InputScan::Everywhere`] mode, for a page of
+/// `len` bytes: four passes over the page plus 64 KiB. Each `<input` is parsed from its own
+/// position, so an `<input` nested in another one's attribute value is scanned again;
+/// ordinary pages need about one pass.
+pub fn everywhere_budget(len: usize) -> usize {
+    len.saturating_mul(4).saturating_add(64 * 1024)
+}
+
+/// [`InputScan::Everywhere`] would have had to scan more than [`everywhere_budget`] bytes:
+/// the page nests `<input` tags inside one another's attributes on a scale no real page
+/// does. Redaction then shows nothing of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanBudgetExceeded;
+
 /// The `<input>` elements of `html` (tag name ASCII case-insensitive), in source order,
 /// found by one tokenizer for both reading (`okta::saml::extract_saml_response`) and
-/// redacting ([`crate::http::redact_html`]): attributes in any order, double, single or no quotes, a `>`
-/// inside a quoted value is part of the value. `scan` says which ones count.
+/// redacting ([`crate::http::redact_html`]): attributes in any order, double, single or no
+/// quotes, a `>` inside a quoted value is part of the value. `scan` says which ones count.
+///
+/// Collects every element; [`for_each_input`] streams them instead (no list kept), and is
+/// the one to use on pages of unknown size.
 pub fn html_inputs(html: &str, scan: InputScan) -> Vec<HtmlInput> {
-    let everywhere = scan == InputScan::Everywhere;
     let mut out = Vec::new();
+    // A budget overrun only cuts the list short; callers that must not miss an input
+    // (redaction) use `for_each_input` and see the error.
+    let _ = for_each_input(html, scan, |input| out.push(input.clone()));
+    out
+}
+
+/// Call `f` with each `<input>` element of `html`, in source order (see [`html_inputs`]);
+/// the element passed is a buffer reused between calls, so memory stays at one element's
+/// attributes whatever the page.
+///
+/// Time is linear in the page: [`InputScan::FormFields`] reads every byte at most a fixed
+/// number of times (raw-text elements are skipped by a case-insensitive search, without a
+/// copy); [`InputScan::Everywhere`] parses each `<input` from its own position and stops
+/// with [`ScanBudgetExceeded`] after [`everywhere_budget`] bytes.
+pub fn for_each_input(
+    html: &str,
+    scan: InputScan,
+    mut f: impl FnMut(&HtmlInput),
+) -> Result<(), ScanBudgetExceeded> {
+    let b = html.as_bytes();
+    let mut input = HtmlInput { attrs: Vec::new() };
+    if scan == InputScan::Everywhere {
+        let budget = everywhere_budget(b.len());
+        let mut spent = 0usize;
+        let mut i = 0;
+        while let Some(start) = find_ascii_ci(b, i, b"<input") {
+            i = start + 1;
+            let after = start + b"<input".len();
+            if b.get(after).is_some_and(u8::is_ascii_alphanumeric) {
+                continue; // `<inputx`: another tag
+            }
+            input.attrs.clear();
+            let end = parse_attributes(html, after, &mut input.attrs);
+            spent = spent.saturating_add(end - start);
+            if spent > budget {
+                return Err(ScanBudgetExceeded);
+            }
+            f(&input);
+        }
+        return Ok(());
+    }
     let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
         let start = i + off;
-        let rest = &html[start + 1..];
-        if !everywhere && let Some(comment) = rest.strip_prefix("!--") {
+        let rest = &b[start + 1..];
+        if rest.starts_with(b"!--") {
             // Comment: skip to its end (or to the end of the page).
-            i = match comment.find("-->") {
-                Some(e) => start + 1 + 3 + e + 3,
+            i = match find_ascii_ci(b, start + 4, b"-->") {
+                Some(e) => e + 3,
                 None => break,
             };
             continue;
         }
         let name_len = rest
-            .bytes()
+            .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
         if name_len == 0 {
@@ -79,55 +136,66 @@ pub fn html_inputs(html: &str, scan: InputScan) -> Vec<HtmlInput> {
             i = start + 1;
             continue;
         }
-        let tag = rest[..name_len].to_ascii_lowercase();
-        if everywhere && tag != "input" {
-            // Any other tag: its attribute values are searched as plain text.
-            i = start + 1;
-            continue;
-        }
-        let (attrs, end) = parse_attributes(html, start + 1 + name_len);
-        if tag == "input" {
-            out.push(HtmlInput { attrs });
-        }
-        if everywhere {
-            // Look inside this tag's attribute values too.
-            i = start + 1;
-            continue;
+        let tag = &rest[..name_len];
+        input.attrs.clear();
+        let end = parse_attributes(html, start + 1 + name_len, &mut input.attrs);
+        if tag.eq_ignore_ascii_case(b"input") {
+            f(&input);
         }
         i = end.max(start + 1);
-        if matches!(tag.as_str(), "script" | "style" | "textarea") {
+        let close: Option<&[u8]> = [&b"</script"[..], b"</style", b"</textarea"]
+            .into_iter()
+            .find(|c| tag.eq_ignore_ascii_case(&c[2..]));
+        if let Some(close) = close {
             // Raw text element: skip to the matching close tag.
-            let close = format!("</{tag}");
-            let lower = html[i..].to_ascii_lowercase();
-            i = match lower.find(&close) {
-                Some(e) => i + e,
+            i = match find_ascii_ci(b, i, close) {
+                Some(e) => e,
                 None => break,
             };
             continue;
         }
-        if i >= html.len() {
+        if i >= b.len() {
             break;
         }
     }
-    out
+    Ok(())
+}
+
+/// The first index at or after `from` where `needle` (ASCII lower case) occurs in `hay`,
+/// ignoring ASCII case. Linear in `hay` for the short needles used here.
+fn find_ascii_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let first = *needle.first()?;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let mut i = from;
+    while i <= last_start {
+        let off = hay[i..=last_start]
+            .iter()
+            .position(|c| c.to_ascii_lowercase() == first)?;
+        i += off;
+        if hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 type AttrRanges = Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>;
 
 /// Parse HTML attributes starting at byte `pos` (just after the tag name) up to the closing
-/// `>`. Returns the (name, raw value) byte ranges and the byte index after `>`.
-fn parse_attributes(html: &str, mut pos: usize) -> (AttrRanges, usize) {
+/// `>`, appending the (name, raw value) byte ranges to `attrs`. Returns the byte index after
+/// `>` (the page's length when there is none).
+fn parse_attributes(html: &str, mut pos: usize, attrs: &mut AttrRanges) -> usize {
     let b = html.as_bytes();
-    let mut attrs = Vec::new();
     loop {
         while pos < b.len() && (b[pos].is_ascii_whitespace() || b[pos] == b'/') {
             pos += 1;
         }
         if pos >= b.len() {
-            return (attrs, pos);
+            return pos;
         }
         if b[pos] == b'>' {
-            return (attrs, pos + 1);
+            return pos + 1;
         }
         let name_start = pos;
         while pos < b.len()

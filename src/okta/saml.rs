@@ -17,7 +17,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
 use crate::error::{Error, Result};
-use crate::http::html::{InputScan, decode_char_refs, html_inputs};
+use crate::http::html::{InputScan, decode_char_refs, for_each_input};
 
 /// Namespace URI of SAML 2.0 assertions (OASIS SAML 2.0 Core, §2).
 pub const SAML_ASSERTION_NS: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
@@ -94,7 +94,7 @@ impl SamlRoles {
 /// Takes the value of the `<input>` element whose `name` attribute is exactly
 /// `SAMLResponse` (attributes in any order; double, single or no quotes; HTML character
 /// references — named, decimal `&#43;`, hex `&#x2b;` — decoded; whitespace removed). Comments
-/// and `<script>`/`<style>`/`<textarea>` contents are skipped ([`html_inputs`] with
+/// and `<script>`/`<style>`/`<textarea>` contents are skipped ([`for_each_input`] with
 /// [`InputScan::FormFields`]). Several such inputs with the same value are one; `url` only
 /// names the page in errors.
 ///
@@ -104,26 +104,26 @@ impl SamlRoles {
 /// <url>`; several with different values (ambiguous: never guess which one is real); a
 /// value that is not base64 text.
 pub fn extract_saml_response(html: &str, url: &str) -> Result<String> {
-    let mut values: Vec<String> = Vec::new();
-    for input in html_inputs(html, InputScan::FormFields) {
+    // Distinct values, in a set: a page with many SAMLResponse inputs stays linear.
+    let mut values: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // FormFields scanning is linear and never exceeds a budget.
+    let _ = for_each_input(html, InputScan::FormFields, |input| {
         if input.name(html).as_deref() != Some("SAMLResponse") {
-            continue;
+            return;
         }
         let value: String = decode_char_refs(input.value(html).unwrap_or(""))
             .chars()
             .filter(|c| !c.is_ascii_whitespace())
             .collect();
-        if !values.contains(&value) {
-            values.push(value);
-        }
-    }
+        values.insert(value);
+    });
     let value = match values.len() {
         0 => {
             return Err(Error::runtime(format!(
                 "no SAML assertion in the response from {url}"
             )));
         }
-        1 => values.swap_remove(0),
+        1 => values.into_iter().next().unwrap_or_default(),
         n => {
             return Err(Error::runtime(format!(
                 "the response from {url} has {n} SAMLResponse inputs with different values; \

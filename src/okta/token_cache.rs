@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::fs::atomic_file::{self, LockError, LockWait};
+use crate::fs::bounded::{SMALL_FILE_CAP, read_bounded};
 
 /// A token counts as valid until this many seconds before its expiry.
 pub const EXPIRY_MARGIN_SECS: i64 = 60;
@@ -99,14 +100,30 @@ pub fn render(token: &CachedToken) -> String {
 }
 
 /// Read the cache entry for this org and client id; `None` when absent, not a regular
-/// file, unreadable, foreign, stale or unusable (see [`parse`]).
+/// file, unreadable, foreign, stale or unusable (see [`parse`]). [`read`] says why a
+/// present file could not be read.
 pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
-    // Only a regular file is read: a FIFO put there would block the run (holding the lock).
-    if !fs::metadata(path).ok()?.is_file() {
-        return None;
+    read(path, org, client_id, now).ok().flatten()
+}
+
+/// [`load`], telling an absent or unusable entry (`Ok(None)`) from a file that cannot be
+/// read: `Err(<one-line warning naming the file>)` for a FIFO, device or directory in its
+/// place, a file larger than [`SMALL_FILE_CAP`] (1 MiB), or an I/O error. Never blocks
+/// ([`read_bounded`]).
+pub fn read(
+    path: &Path,
+    org: &str,
+    client_id: &str,
+    now: i64,
+) -> std::result::Result<Option<CachedToken>, String> {
+    match read_bounded(path, SMALL_FILE_CAP) {
+        Ok(Some(text)) => Ok(parse(&text, org, client_id, now)),
+        Ok(None) => Ok(None),
+        Err(e) => Err(format!(
+            "ignoring the access token cache {}: it {e}",
+            path.display()
+        )),
     }
-    let text = fs::read_to_string(path).ok()?;
-    parse(&text, org, client_id, now)
 }
 
 /// Write the cache entry atomically ([`crate::fs::atomic_file::replace`]): directory created
@@ -137,6 +154,64 @@ pub fn remove(path: &Path) -> Result<()> {
 /// `expires_in`, [`crate::okta::web_sso::DEFAULT_EXPIRES_IN`]); a holder that keeps the lock
 /// longer is stopped (Ctrl-Z) or stuck, and waiting on it silently would hang every run.
 pub const LOCK_WAIT: Duration = Duration::from_secs(600);
+
+/// A failed sign-in of the run that held the cache lock, written next to the cache
+/// (`<cache file without .json>.failed`, 0600) before the lock is released, so the runs
+/// that waited on that lock fail with the same reason instead of each starting its own
+/// device flow (issue 15 point 10). No secret: the reason is the error text shown to the
+/// user, and the device authorization is named by its user code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureRecord {
+    /// Org authority, e.g. `example.okta.com`.
+    pub org: String,
+    /// OIDC client id.
+    pub client_id: String,
+    /// When the sign-in failed, unix milliseconds.
+    pub at_ms: u64,
+    /// The user code of the device authorization that failed (empty when none was made).
+    pub user_code: String,
+    /// The OAuth error code of an Okta error (`access_denied`, `expired_token`), if any.
+    pub code: Option<String>,
+    /// The one-line error message.
+    pub message: String,
+}
+
+/// The failure record of a cache file: `<cache file without .json>.failed`.
+pub fn failure_path(cache_file: &Path) -> PathBuf {
+    cache_file.with_extension("failed")
+}
+
+/// Write the failure record for this cache file atomically (0600). Errors name the path.
+pub fn store_failure(cache_file: &Path, record: &FailureRecord) -> Result<()> {
+    let path = failure_path(cache_file);
+    let text = serde_json::to_string(record).unwrap_or_default();
+    atomic_file::replace(&path, text.as_bytes(), 0o600).map_err(|e| {
+        Error::runtime(format!(
+            "cannot write sign-in failure record {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// The failure record of this cache file when it belongs to `org` and `client_id` and was
+/// written at or after `since_ms` (unix milliseconds: when the caller began waiting for
+/// the lock); `None` otherwise, or when absent or unreadable (bounded read).
+pub fn load_failure(
+    cache_file: &Path,
+    org: &str,
+    client_id: &str,
+    since_ms: u64,
+) -> Option<FailureRecord> {
+    let text = read_bounded(&failure_path(cache_file), SMALL_FILE_CAP).ok()??;
+    let record: FailureRecord = serde_json::from_str(&text).ok()?;
+    (record.org == org && record.client_id == client_id && record.at_ms >= since_ms)
+        .then_some(record)
+}
+
+/// Delete the failure record (after a successful sign-in). A missing file is fine.
+pub fn remove_failure(cache_file: &Path) {
+    let _ = fs::remove_file(failure_path(cache_file));
+}
 
 /// The lock file of a cache file: `<cache file without .json>.lock`.
 pub fn lock_path(cache_file: &Path) -> PathBuf {
@@ -431,5 +506,27 @@ mod tests {
             .recv_timeout(Duration::from_secs(10))
             .expect("load hung on a FIFO");
         assert_eq!(loaded, None);
+    }
+
+    #[test]
+    fn oversized_or_special_cache_files_are_warnings() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        assert_eq!(read(&path, "o", "c", 0), Ok(None));
+        fs::write(&path, vec![b' '; 2 * 1024 * 1024]).unwrap();
+        let warning = read(&path, "o", "c", 0).unwrap_err();
+        assert!(
+            warning.contains("larger than 1 MiB") && warning.contains(&path.display().to_string()),
+            "{warning}"
+        );
+        assert_eq!(load(&path, "o", "c", 0), None);
+        fs::remove_file(&path).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+            let warning = read(&path, "o", "c", 0).unwrap_err();
+            assert!(warning.contains("character device"), "{warning}");
+        }
     }
 }
