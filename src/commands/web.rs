@@ -245,10 +245,25 @@ fn account_alias(
 // Steps
 // ---------------------------------------------------------------------------------------
 
-/// Send one request built by [`okta_web`] to the Okta org.
+/// Send one request built by [`OktaWeb`] to the Okta org, once (the device-token poll has
+/// its own rate-limit handling; the Classic-org probe is best effort).
 fn send(http: &Http, req: &web_sso::Request) -> Result<Response> {
     let body = req.body_bytes();
     http.send(
+        Service::Okta,
+        req.method_str(),
+        &req.url,
+        &req.header_pairs(),
+        body.as_deref(),
+    )
+}
+
+/// Send a request that may be repeated (device authorize, token exchange,
+/// `/login/token/sso`, appLinks): 429 waits for the rate limit to reset, 502/503/504 and
+/// connection failures are retried ([`crate::http::retry`]).
+fn send_repeatable(http: &Http, req: &web_sso::Request) -> Result<Response> {
+    let body = req.body_bytes();
+    http.send_repeatable(
         Service::Okta,
         req.method_str(),
         &req.url,
@@ -348,7 +363,7 @@ fn access_token(
 /// §2.5): authorize, show the URL (QR code, browser), poll at the server's interval until
 /// approved, denied or expired.
 fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
-    let resp = send(http, &okta.device_authorize())?;
+    let resp = send_repeatable(http, &okta.device_authorize())?;
     let auth = web_sso::parse_device_authorization(&resp)?;
     let start = crate::clock::unix_now();
     let url = auth.verification_uri_complete.as_str();
@@ -421,7 +436,7 @@ fn list_fed_apps(
     let mut url = okta.app_links_url();
     let mut fetched: Vec<String> = Vec::new();
     for _ in 0..web_sso::MAX_APP_LINK_PAGES {
-        let resp = send(http, &okta.app_links(&url, tokens))?;
+        let resp = send_repeatable(http, &okta.app_links(&url, tokens))?;
         web_sso::add_new_apps(&mut apps, web_sso::parse_app_links(&resp)?);
         fetched.push(url.clone());
         match web_sso::next_page_url(&resp, &cfg.org) {
@@ -465,9 +480,9 @@ fn saml_for_app(
     tokens: &OktaTokens,
     app_id: &str,
 ) -> Result<(String, SamlRoles)> {
-    let resp = send(http, &okta.token_exchange(tokens, app_id)?)?;
+    let resp = send_repeatable(http, &okta.token_exchange(tokens, app_id)?)?;
     let sso = web_sso::parse_token_exchange(&resp)?;
-    let resp = send(http, &okta.saml_page(&sso))?;
+    let resp = send_repeatable(http, &okta.saml_page(&sso))?;
     let assertion = web_sso::parse_saml_page(&resp, &okta.saml_url())?;
     let roles = saml::parse_saml_response(&assertion)?;
     for w in &roles.warnings {

@@ -1,11 +1,12 @@
 //! I/O: the one HTTP agent of a run (TLS roots, proxies, timeouts, retries) and the
 //! `--debug-api-calls` dump with every secret redacted (`client`). PURE: `encode`
-//! (percent and form encoding) and `html` (the HTML `<input>` scanner that both the SAML
-//! reader and the redactor use).
+//! (percent and form encoding), `html` (the HTML `<input>` scanner that both the SAML
+//! reader and the redactor use) and `retry` (the retry policy of every call).
 
 mod client;
 pub mod encode;
 pub mod html;
+pub mod retry;
 
 pub use client::*;
 pub use encode::{form_encode, percent_decode, percent_encode};

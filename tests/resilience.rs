@@ -1,0 +1,167 @@
+//! Issue 11 end to end: retries of what is safe to retry (Okta rate limits and 5xx, AWS
+//! throttling), the final error after the last attempt, and org domains given as
+//! `host:port`. The simulated org injects the faults (`"faults"` of its scenario) and counts
+//! the requests.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{M2M_CLIENT_ID, Output, SimOrg, b15_scenario, jwt_claims, run};
+
+/// `b15_scenario` with `faults` injected.
+fn with_faults(faults: Value) -> Value {
+    let mut s = b15_scenario();
+    s["faults"] = faults;
+    s
+}
+
+fn assert_success(out: &Output) {
+    assert_eq!(out.code(), Some(0), "stderr:\n{}", out.stderr);
+    assert!(
+        out.stdout.contains("AWS_ACCESS_KEY_ID="),
+        "stdout: {}",
+        out.stdout
+    );
+}
+
+/// The single `Error:` line of a failed run (stdout empty).
+fn error_line(out: &Output) -> String {
+    assert_eq!(out.code(), Some(1), "stderr:\n{}", out.stderr);
+    assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
+    let errors: Vec<&str> = out
+        .stderr_lines()
+        .into_iter()
+        .filter(|l| l.starts_with("Error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "stderr:\n{}", out.stderr);
+    errors[0].to_string()
+}
+
+#[test]
+fn okta_rate_limit_waits_for_the_reset_and_a_new_assertion_is_signed() {
+    let Some(org) = SimOrg::start(with_faults(json!({
+        "m2m-token": [{"status": 429, "reset_in": 1}]
+    }))) else {
+        return;
+    };
+    let out = run(&mut org.m2m_b15());
+    assert_success(&out);
+    let tokens = org.requests_to("m2m-token");
+    assert_eq!(tokens.len(), 2, "one 429, then the retry");
+    assert_eq!(tokens[0]["status"], 429);
+    assert_eq!(tokens[1]["status"], 200, "{}", tokens[1]["verdict"]);
+    let jti = |r: &Value| {
+        jwt_claims(r["form"]["client_assertion"].as_str().expect("assertion"))["jti"].clone()
+    };
+    assert_ne!(
+        jti(&tokens[0]),
+        jti(&tokens[1]),
+        "the retry re-sent the jti"
+    );
+    // Announced on stderr in one line, without the assertion.
+    let notes: Vec<&str> = out
+        .stderr_lines()
+        .into_iter()
+        .filter(|l| l.contains("rate limit"))
+        .collect();
+    assert_eq!(notes.len(), 1, "stderr:\n{}", out.stderr);
+    assert!(
+        notes[0].contains("/oauth2/default/v1/token") && notes[0].contains("attempt 2 of 3"),
+        "{}",
+        notes[0]
+    );
+    let assertion = tokens[0]["form"]["client_assertion"].as_str().unwrap();
+    assert!(!out.stderr.contains(assertion));
+    assert_eq!(org.requests_to("sts").len(), 1);
+}
+
+#[test]
+fn okta_server_errors_stop_after_three_attempts_naming_endpoint_status_and_count() {
+    let Some(org) = SimOrg::start(with_faults(json!({
+        "m2m-token": [{"status": 503}, {"status": 503}, {"status": 503}, {"status": 503}]
+    }))) else {
+        return;
+    };
+    let out = run(&mut org.m2m_b15());
+    let line = error_line(&out);
+    for part in [
+        "/oauth2/default/v1/token",
+        "3 attempts",
+        "503 Service Unavailable",
+        "E0000009",
+    ] {
+        assert!(line.contains(part), "{line:?} lacks {part:?}");
+    }
+    assert_eq!(org.requests_to("m2m-token").len(), 3);
+    assert!(org.requests_to("sts").is_empty());
+}
+
+#[test]
+fn aws_throttling_and_5xx_are_retried() {
+    let Some(org) = SimOrg::start(with_faults(json!({
+        "sts": [
+            {"status": 400, "aws_code": "Throttling", "message": "Rate exceeded"},
+            {"status": 503, "aws_code": "ServiceUnavailable"}
+        ]
+    }))) else {
+        return;
+    };
+    let out = run(&mut org.m2m_b15());
+    assert_success(&out);
+    let sts = org.requests_to("sts");
+    assert_eq!(sts.len(), 3);
+    assert_eq!(sts[2]["status"], 200);
+    assert_eq!(org.requests_to("m2m-token").len(), 1);
+}
+
+#[test]
+fn aws_throttling_gives_up_after_three_attempts() {
+    let Some(org) = SimOrg::start(with_faults(json!({
+        "sts": [{"status": 400, "aws_code": "ThrottlingException"},
+                {"status": 400, "aws_code": "RequestLimitExceeded"},
+                {"status": 429, "aws_code": "TooManyRequestsException"}]
+    }))) else {
+        return;
+    };
+    let line = error_line(&run(&mut org.m2m_b15()));
+    assert!(
+        line.contains("3 attempts") && line.contains("TooManyRequestsException"),
+        "{line}"
+    );
+    assert!(line.contains("/sts/"), "{line}");
+    assert_eq!(org.requests_to("sts").len(), 3);
+}
+
+#[test]
+fn aws_access_denied_and_other_4xx_are_one_call() {
+    for code in ["AccessDenied", "ValidationError", "ExpiredToken"] {
+        let Some(org) = SimOrg::start(with_faults(json!({
+            "sts": [{"status": 403, "aws_code": code, "message": "no"}]
+        }))) else {
+            return;
+        };
+        let line = error_line(&run(&mut org.m2m_b15()));
+        assert!(line.contains(code), "{line}");
+        assert!(!line.contains("attempts"), "{line}");
+        assert_eq!(org.requests_to("sts").len(), 1, "{code}");
+    }
+}
+
+#[test]
+fn org_domain_as_ip_and_port_means_https() {
+    let Some(org) = SimOrg::start(b15_scenario()) else {
+        return;
+    };
+    let key = org.private_file("k.pem", &support::case_text("B15-key-pkcs8.pem"));
+    let mut cmd = org.command();
+    cmd.arg("m2m")
+        .args(["--org-domain", &format!("127.0.0.1:{}", org.port)])
+        .args(["--oidc-client-id", M2M_CLIENT_ID])
+        .args(["--key-id", support::M2M_KID])
+        .args(["--aws-iam-role", support::M2M_ROLE_ARN])
+        .arg("--private-key-file")
+        .arg(key);
+    let out = run(&mut cmd);
+    assert_success(&out);
+    assert_eq!(org.requests_to("m2m-token").len(), 1);
+}
