@@ -165,3 +165,67 @@ fn org_domain_as_ip_and_port_means_https() {
     assert_success(&out);
     assert_eq!(org.requests_to("m2m-token").len(), 1);
 }
+
+/// Run the binary with `stdout` as given (stderr captured, stdin null); (exit code, stderr).
+fn run_with_stdout(
+    cmd: &mut std::process::Command,
+    stdout: std::process::Stdio,
+) -> (Option<i32>, String) {
+    let out = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run okta-aws-cli");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_or_broken_stdout_is_exit_1() {
+    let bin = env!("CARGO_BIN_EXE_okta-aws-cli");
+    // /dev/full: every write fails with ENOSPC.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let (code, err) = run_with_stdout(
+        std::process::Command::new(bin).arg("--version"),
+        full.into(),
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot write to stdout"), "{err}");
+    // A pipe nobody reads (EPIPE; Rust ignores SIGPIPE).
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let (code, err) = run_with_stdout(std::process::Command::new(bin).arg("--help"), writer.into());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("cannot write to stdout"), "{err}");
+    // A closed descriptor 1 (`cmd >&-`) is not tested: Rust's runtime reopens it on
+    // /dev/null at start-up, which is indistinguishable from `>/dev/null`.
+}
+
+#[cfg(unix)]
+#[test]
+fn credentials_to_a_full_or_broken_stdout_are_exit_1() {
+    let Some(org) = SimOrg::start(b15_scenario()) else {
+        return;
+    };
+    for format in ["env-var", "process-credentials"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let (code, err) = run_with_stdout(org.m2m_b15().args(["--format", format]), full.into());
+        assert_eq!(code, Some(1), "{format}: {err}");
+        assert!(err.contains("cannot write to stdout"), "{format}: {err}");
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let (code, err) = run_with_stdout(org.m2m_b15().args(["--format", format]), writer.into());
+        assert_eq!(code, Some(1), "{format}: {err}");
+        assert!(err.contains("cannot write to stdout"), "{format}: {err}");
+    }
+}
