@@ -229,3 +229,178 @@ fn credentials_to_a_full_or_broken_stdout_are_exit_1() {
         assert!(err.contains("cannot write to stdout"), "{format}: {err}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The chooser and the waiting indicator in a real terminal (tmux)
+// ---------------------------------------------------------------------------------------
+
+const WEB_CLIENT: &str = "0oaWEBtestclient01";
+const IDP: &str = "arn:aws:iam::123456789012:saml-provider/ExampleOkta";
+const ADMIN: &str = "arn:aws:iam::123456789012:role/Admin";
+const READONLY: &str = "arn:aws:iam::123456789012:role/ReadOnly";
+
+/// A web scenario with one app of two roles (so the role chooser is needed), approved after
+/// `approve_after` pending polls at a 1 s interval.
+fn web_scenario(approve_after: u32) -> Value {
+    json!({
+        "web": {
+            "client_id": WEB_CLIENT,
+            "device": {"interval": 1, "expires_in": 120, "approve_after": approve_after},
+            "apps": [{"id": "0oaFED1", "label": "AWS", "appName": "amazon_aws",
+                      "roles": [format!("{IDP},{ADMIN}"), format!("{IDP},{READONLY}")]}],
+        },
+        "sts": {}
+    })
+}
+
+fn tmux(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("tmux")
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Poll the pane (at most 40 s) until it shows `want`; the pane text (`-e`: with styles).
+fn wait_for_pane(session: &str, want: &str, styles: bool) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let mut args = vec!["capture-pane", "-p", "-t", session];
+        if styles {
+            args.push("-e");
+        }
+        let pane = tmux(&args).unwrap_or_default();
+        if pane.contains(want) {
+            return pane;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(40) {
+            let _ = tmux(&["kill-session", "-t", session]);
+            panic!("the pane never showed {want:?}:\n{pane}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Start a tmux session running `sh -c <line>` where `$CMD` runs `okta-aws-cli web` against
+/// `org` with `env` added; `None` when tmux is missing (skipped, or failed under CI).
+fn tmux_web(org: &SimOrg, name: &str, env: &str, line: &str) -> Option<String> {
+    if tmux(&["-V"]).is_none() {
+        return support::missing("tmux is not installed (scripts/setup-test-env installs it)");
+    }
+    let session = format!("okta-aws-cli-{name}-{}", std::process::id());
+    // The command, in a script of its own (paths of temporary directories have no spaces).
+    let web = org.home().join(format!("{name}-web.sh"));
+    std::fs::write(
+        &web,
+        format!(
+            "cd '{work}' && exec env -i HOME='{home}' PATH=\"$PATH\" TERM=xterm {env} \
+             SSL_CERT_FILE='{ca}' AWS_ENDPOINT_URL_STS='{sts}' '{bin}' web --org-domain '{org}' \
+             --oidc-client-id {WEB_CLIENT}\n",
+            work = org.work_dir().display(),
+            home = org.home().display(),
+            ca = org.ca_path().display(),
+            sts = org.sts_url(),
+            bin = env!("CARGO_BIN_EXE_okta-aws-cli"),
+            org = org.base_url(),
+        ),
+    )
+    .unwrap();
+    let script = org.home().join(format!("{name}.sh"));
+    std::fs::write(
+        &script,
+        format!("CMD=\"sh {}\"\n{line}\necho END\n", web.display()),
+    )
+    .unwrap();
+    let shell = format!("sh {}; sleep 30", script.display());
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "160",
+        "-y",
+        "40",
+        &shell,
+    ])
+    .expect("tmux new-session");
+    Some(session)
+}
+
+#[cfg(unix)]
+#[test]
+fn chooser_in_a_background_process_group_lists_the_choices_instead_of_stopping() {
+    let Some(org) = SimOrg::start(web_scenario(0)) else {
+        return;
+    };
+    // `timeout` runs the command in its own (background) process group; `set -m` gives a
+    // `cmd &` job its own process group as an interactive shell does.
+    let line = "timeout -k 1 20 $CMD; echo \"EXIT1=$?\"\n\
+                set -m; $CMD & wait $!; echo \"EXIT2=$?\"";
+    let Some(session) = tmux_web(&org, "bg", "", line) else {
+        return;
+    };
+    let pane = wait_for_pane(&session, "END", false);
+    let _ = tmux(&["kill-session", "-t", &session]);
+    assert!(pane.contains("EXIT1=2"), "{pane}");
+    assert!(pane.contains("EXIT2=2"), "{pane}");
+    assert_eq!(pane.matches("--aws-iam-role").count(), 2, "{pane}");
+    assert!(pane.contains(ADMIN) && pane.contains(READONLY), "{pane}");
+}
+
+#[cfg(unix)]
+#[test]
+fn no_color_and_dumb_terminals_get_an_unstyled_chooser() {
+    for (name, env) in [("nocolor", "NO_COLOR=1"), ("dumb", "TERM=dumb")] {
+        let Some(org) = SimOrg::start(web_scenario(0)) else {
+            return;
+        };
+        let Some(session) = tmux_web(&org, name, env, "$CMD; echo \"EXIT=$?\"") else {
+            return;
+        };
+        let pane = wait_for_pane(&session, "Choose a Role", true);
+        let _ = tmux(&["send-keys", "-t", &session, "Escape"]);
+        wait_for_pane(&session, "END", false);
+        let _ = tmux(&["kill-session", "-t", &session]);
+        let chooser: Vec<&str> = pane
+            .lines()
+            .skip_while(|l| !l.contains("Choose a Role"))
+            .collect();
+        assert!(chooser.len() >= 3, "{name}: {pane}");
+        for l in chooser {
+            // tmux -e shows every style as an SGR sequence.
+            assert!(!l.contains("\x1b["), "{name}: styled line {l:?}");
+        }
+    }
+    // Without them, the same chooser is styled (the check above can fail).
+    let Some(org) = SimOrg::start(web_scenario(0)) else {
+        return;
+    };
+    let Some(session) = tmux_web(&org, "color", "", "$CMD; echo \"EXIT=$?\"") else {
+        return;
+    };
+    let pane = wait_for_pane(&session, "Choose a Role", true);
+    let _ = tmux(&["kill-session", "-t", &session]);
+    assert!(pane.contains("\x1b["), "{pane}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_polling_erases_the_waiting_indicator() {
+    let Some(org) = SimOrg::start(web_scenario(1000)) else {
+        return;
+    };
+    // The outer shell survives Ctrl-C (a trap, reset to the default in the child) to report.
+    let line = "trap 'echo' INT\n$CMD; echo \"EXIT=$?\"";
+    let Some(session) = tmux_web(&org, "ctrlc", "", line) else {
+        return;
+    };
+    wait_for_pane(&session, "Waiting for authorization", false);
+    let _ = tmux(&["send-keys", "-t", &session, "C-c"]);
+    let pane = wait_for_pane(&session, "END", false);
+    let _ = tmux(&["kill-session", "-t", &session]);
+    assert!(pane.contains("EXIT=130"), "{pane}");
+    assert!(!pane.contains("Waiting for authorization"), "{pane}");
+}

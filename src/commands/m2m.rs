@@ -131,10 +131,15 @@ fn load_key(cfg: &Config) -> Result<PrivateKey> {
     let passphrase = if private_key::is_encrypted(&text) {
         match cfg.env.get(PASSPHRASE_ENV).filter(|p| !p.is_empty()) {
             Some(p) => Some(p.clone()),
-            None if std::io::stdin().is_terminal() => Some(
-                rpassword::prompt_password("Passphrase for the m2m private key: ")
-                    .map_err(|e| Error::runtime(format!("cannot read passphrase: {e}")))?,
-            ),
+            // In a background process group the prompt would stop the process (SIGTTOU).
+            None if std::io::stdin().is_terminal()
+                && crate::term::prompt::terminal_in_foreground() =>
+            {
+                Some(
+                    rpassword::prompt_password("Passphrase for the m2m private key: ")
+                        .map_err(|e| Error::runtime(format!("cannot read passphrase: {e}")))?,
+                )
+            }
             None => return Err(named(KeyError::PassphraseRequired)),
         }
     } else {

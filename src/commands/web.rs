@@ -520,7 +520,7 @@ fn ask(cfg: &Config, kind: ChoiceKind, choices: &[web_sso::Choice]) -> Result<St
         return Err(web_sso::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
-    let index = prompt::choose(kind.title(), &labels)?;
+    let index = prompt::choose_with(kind.title(), &labels, color_wanted(cfg))?;
     choices
         .get(index)
         .map(|c| c.value.clone())
@@ -528,7 +528,8 @@ fn ask(cfg: &Config, kind: ChoiceKind, choices: &[web_sso::Choice]) -> Result<St
 }
 
 /// `  IdP: <label>` / `  Role: <label>` on stderr (not in `process-credentials` format,
-/// whose caller shows no chatter). Styled when stdout and stderr are terminals.
+/// whose caller shows no chatter). Styled when stdout and stderr are terminals and
+/// [`color_wanted`].
 fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
     if quiet(cfg) {
         return;
@@ -537,10 +538,18 @@ fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
         say(&web_sso::label_debug(word, arn, labels));
     }
     let label = web_sso::label_for(arn, labels).unwrap_or(arn);
-    let color = std::io::stdout().is_terminal()
-        && std::io::stderr().is_terminal()
-        && !cfg.env.contains_key("NO_COLOR");
+    let color =
+        std::io::stdout().is_terminal() && std::io::stderr().is_terminal() && color_wanted(cfg);
     say_styled(&prompt::selection_line(word, label, color));
+}
+
+/// Colour and styles are allowed by the run's environment: no non-empty `NO_COLOR`, and
+/// `TERM` is not `dumb` ([`prompt::color_allowed`]).
+fn color_wanted(cfg: &Config) -> bool {
+    prompt::color_allowed(
+        cfg.env.get("NO_COLOR").map(String::as_str),
+        cfg.env.get("TERM").map(String::as_str),
+    )
 }
 
 /// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
