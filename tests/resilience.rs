@@ -404,3 +404,51 @@ fn ctrl_c_while_polling_erases_the_waiting_indicator() {
     assert!(pane.contains("EXIT=130"), "{pane}");
     assert!(!pane.contains("Waiting for authorization"), "{pane}");
 }
+
+/// `okta-aws-cli web` against `org` (role preselected) with `args`.
+fn web_run(org: &SimOrg, args: &[&str]) -> Output {
+    let mut cmd = org.command();
+    cmd.arg("web")
+        .args(["--org-domain", &org.base_url()])
+        .args(["--oidc-client-id", WEB_CLIENT])
+        .args(["--aws-iam-idp", IDP, "--aws-iam-role", ADMIN])
+        .args(args);
+    run(&mut cmd)
+}
+
+#[test]
+fn token_rejected_on_the_final_attempt_is_removed_from_the_cache() {
+    let mut sc = web_scenario(0);
+    // The first exchange works (fills the cache); every later one says invalid_grant.
+    sc["web"]["exchange_replies"] = json!([
+        {"shape": "ok"},
+        {"shape": "oauth", "status": 400, "error": "invalid_grant",
+         "error_description": "The session was terminated."}
+    ]);
+    let Some(org) = SimOrg::start(sc) else {
+        return;
+    };
+    let cache_dir = org.home().join(".okta/awscli-access-tokens");
+    let entries = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&cache_dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_success(&web_run(&org, &["--cache-access-token"]));
+    assert_eq!(entries().len(), 1, "the first run caches its token");
+    // The cached token is rejected, the retry's new token is rejected too: error, and the
+    // token rejected last is not left in the cache.
+    let out = web_run(&org, &["--cache-access-token"]);
+    let line = error_line(&out);
+    assert!(line.contains("invalid_grant"), "{line}");
+    assert_eq!(org.requests_to("device-authorize").len(), 2);
+    assert!(entries().is_empty(), "left in the cache: {:?}", entries());
+    // So the next run signs in anew instead of offering a rejected token.
+    let _ = web_run(&org, &["--cache-access-token"]);
+    assert_eq!(org.requests_to("device-authorize").len(), 3);
+}

@@ -61,7 +61,8 @@ const MAX_POLLS: u32 = 4000;
 /// `--aws-acct-fed-app-id` or appLinks; token exchange; SAML; IdP and role; STS. A cached
 /// token that Okta rejects (`invalid_grant` from the token exchange, `invalid_token` from
 /// appLinks) is removed and the flow runs once more with a new device authorization; a
-/// second rejection is returned with upstream's log-out hint (never a silent exit 0). The
+/// second rejection is returned with upstream's log-out hint (never a silent exit 0), and
+/// the token rejected then is removed from the cache too (issue 11). The
 /// removal happens under the cache lock, and a token a parallel run stored meanwhile is
 /// used instead of prompting again (case B29).
 ///
@@ -93,6 +94,10 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Outcome> {
             Err(Error::Okta { code, message })
                 if retried && matches!(code.as_deref(), Some(STALE_GRANT | STALE_BEARER)) =>
             {
+                // The final attempt's token was rejected too: it must not be offered again.
+                if cfg.cache_access_token {
+                    forget_token(cfg, &tokens.access_token);
+                }
                 return Err(Error::Okta {
                     code,
                     message: format!("{message}\n{RETRY_FAILED_HINT}"),
@@ -277,6 +282,24 @@ fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()
     match send(http, &okta.classic_org_probe()) {
         Ok(resp) => web_sso::check_classic_org(&cfg.org, &resp),
         Err(_) => Ok(()),
+    }
+}
+
+/// Remove the cache entry when it still holds `rejected` (an access token Okta refused on
+/// the final attempt), under the cache lock; a token a parallel run stored meanwhile stays.
+/// Failures are warnings: the run is failing already.
+fn forget_token(cfg: &Config, rejected: &str) {
+    let path = cache_file(cfg);
+    let Ok(_lock) = CacheLock::acquire(&path, std::time::Duration::from_secs(10), |_| {}) else {
+        say("WARNING: could not lock the access token cache to remove the rejected token\n");
+        return;
+    };
+    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    let cached = token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now);
+    if cached.is_some_and(|c| c.access_token == rejected)
+        && let Err(e) = token_cache::remove(&path)
+    {
+        say(&format!("WARNING: {e}\n"));
     }
 }
 
