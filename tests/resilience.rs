@@ -452,3 +452,67 @@ fn token_rejected_on_the_final_attempt_is_removed_from_the_cache() {
     let _ = web_run(&org, &["--cache-access-token"]);
     assert_eq!(org.requests_to("device-authorize").len(), 3);
 }
+
+/// `--all-profiles` with one account's two roles (Admin first, Viewer second), the IAM
+/// stand-in denying `deny_roles`; (run, credentials file text, IAM requests).
+fn all_profiles_with_denied(deny_roles: &[&str]) -> Option<(Output, String, usize)> {
+    let account = "111122223333";
+    let idp = format!("arn:aws:iam::{account}:saml-provider/OktaMain");
+    let admin = format!("arn:aws:iam::{account}:role/Admin");
+    let viewer = format!("arn:aws:iam::{account}:role/Viewer");
+    let deny: Vec<String> = deny_roles
+        .iter()
+        .map(|r| format!("arn:aws:iam::{account}:role/{r}"))
+        .collect();
+    let org = SimOrg::start(json!({
+        "web": {
+            "client_id": WEB_CLIENT,
+            "device": {"interval": 1, "expires_in": 120, "approve_after": 0},
+            "apps": [{"id": "0oaFED1", "label": "AWS", "appName": "amazon_aws",
+                      "roles": [format!("{idp},{admin}"), format!("{idp},{viewer}")]}],
+        },
+        "sts": {},
+        "iam": {"aliases": {account: "acme"}, "deny_roles": deny},
+    }))?;
+    let mut cmd = org.command();
+    cmd.arg("web")
+        .args(["--org-domain", &org.base_url()])
+        .args(["--oidc-client-id", WEB_CLIENT])
+        .arg("--all-profiles")
+        .env("AWS_ENDPOINT_URL_IAM", format!("{}/iam/", org.base_url()));
+    let out = run(&mut cmd);
+    let file = std::fs::read_to_string(org.home().join(".aws/credentials")).unwrap_or_default();
+    let iam = org.requests_to("iam").len();
+    Some((out, file, iam))
+}
+
+#[test]
+fn all_profiles_reads_the_alias_with_another_role_when_the_first_is_denied() {
+    let Some((out, file, iam)) = all_profiles_with_denied(&["Admin"]) else {
+        return;
+    };
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    assert!(file.contains("[acme-OktaMain-Admin]"), "{file}");
+    assert!(file.contains("[acme-OktaMain-Viewer]"), "{file}");
+    assert!(!out.stderr.contains("account alias"), "{}", out.stderr);
+    assert_eq!(iam, 2, "denied with Admin, then read with Viewer");
+}
+
+#[test]
+fn all_profiles_names_by_account_id_only_when_every_role_is_denied() {
+    let Some((out, file, iam)) = all_profiles_with_denied(&["Admin", "Viewer"]) else {
+        return;
+    };
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    assert!(file.contains("[111122223333-OktaMain-Admin]"), "{file}");
+    assert!(file.contains("[111122223333-OktaMain-Viewer]"), "{file}");
+    assert_eq!(
+        out.stderr
+            .matches("unable to determine the account alias of 111122223333")
+            .count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert_eq!(iam, 2);
+}

@@ -137,7 +137,8 @@ pub struct Outcome {
 
 /// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
 /// §4.15), each under the profile name of [`profile_names::profile_name`] with the account
-/// alias from IAM (read once per account with the new credentials). STS failures of single
+/// alias from IAM (read once per account, with the new credentials of the first role of
+/// that account that may call `iam:ListAccountAliases`, see [`account_alias`]). STS failures of single
 /// roles are reported on stderr and skipped; an app whose SAML cannot be had fails the run
 /// only when nothing else succeeded. Two roles that would share a profile name are an error
 /// before anything is returned ([`profile_names::check_collisions`]).
@@ -157,10 +158,9 @@ fn all_profiles(
             apps.into_iter().map(|a| a.id).collect()
         }
     };
-    let mut planned: Vec<Planned> = Vec::new();
-    let mut out = Vec::new();
     let mut failures = Vec::new();
-    let mut aliases: Vec<(String, Option<String>)> = Vec::new();
+    // (IdP, role, credentials) of every role assumed, in order.
+    let mut assumed: Vec<(String, String, Credentials)> = Vec::new();
     for app_id in apps {
         let (assertion, roles) = match saml_for_app(okta, http, tokens, &app_id) {
             Ok(v) => v,
@@ -175,39 +175,46 @@ fn all_profiles(
         };
         let duration = session_duration(cfg, &roles);
         for (idp, role) in roles.pairs() {
-            if planned
-                .iter()
-                .any(|p| p.idp_arn == idp && p.role_arn == role)
-            {
+            if assumed.iter().any(|(i, r, _)| i == idp && r == role) {
                 continue;
             }
-            let creds = match assume_role(cfg, http, idp, role, &assertion, duration) {
-                Ok(c) => c,
+            match assume_role(cfg, http, idp, role, &assertion, duration) {
+                Ok(creds) => assumed.push((idp.to_string(), role.to_string(), creds)),
                 Err(e) => {
                     say(&format!(
                         "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
                     ));
                     failures.push(format!("role {role}: {e}"));
-                    continue;
                 }
-            };
-            let account = profile_names::account_id(role).unwrap_or("").to_string();
-            let alias = match aliases.iter().find(|(a, _)| *a == account) {
-                Some((_, alias)) => alias.clone(),
-                None => {
-                    let alias = account_alias(cfg, http, role, &creds, &account);
-                    aliases.push((account, alias.clone()));
-                    alias
-                }
-            };
-            let profile = profile_names::profile_name(alias.as_deref(), idp, role);
-            planned.push(Planned {
-                profile: profile.clone(),
-                idp_arn: idp.to_string(),
-                role_arn: role.to_string(),
-            });
-            out.push((profile, creds));
+            }
         }
+    }
+    // One alias per account, read with the first role of that account allowed to.
+    let mut aliases: Vec<(String, Option<String>)> = Vec::new();
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut out = Vec::new();
+    for (idp, role, creds) in &assumed {
+        let account = profile_names::account_id(role).unwrap_or("").to_string();
+        let alias = match aliases.iter().find(|(a, _)| *a == account) {
+            Some((_, alias)) => alias.clone(),
+            None => {
+                let same_account: Vec<(&str, &Credentials)> = assumed
+                    .iter()
+                    .filter(|(_, r, _)| profile_names::account_id(r).unwrap_or("") == account)
+                    .map(|(_, r, c)| (r.as_str(), c))
+                    .collect();
+                let alias = account_alias(cfg, http, &same_account, &account);
+                aliases.push((account, alias.clone()));
+                alias
+            }
+        };
+        let profile = profile_names::profile_name(alias.as_deref(), idp, role);
+        planned.push(Planned {
+            profile: profile.clone(),
+            idp_arn: idp.clone(),
+            role_arn: role.clone(),
+        });
+        out.push((profile, creds.clone()));
     }
     profile_names::check_collisions(&planned)?;
     if out.is_empty() && !failures.is_empty() {
@@ -224,26 +231,32 @@ fn all_profiles(
     })
 }
 
-/// The account alias via IAM `ListAccountAliases` signed with `creds`; `None` (and a note
-/// on stderr) when it cannot be read or the account has none: the profile is then named by
-/// the account id.
+/// The account alias via IAM `ListAccountAliases`, signed with the credentials of each role
+/// of the account in turn (`roles`: role ARN and its credentials) until one may call it: a
+/// role that is denied (or fails otherwise) passes the question to the next. `None` when
+/// the account has no alias, or (with a note on stderr) when every role failed: the
+/// profiles are then named by the account id.
 fn account_alias(
     cfg: &Config,
     http: &Http,
-    role: &str,
-    creds: &Credentials,
+    roles: &[(&str, &Credentials)],
     account: &str,
 ) -> Option<String> {
-    match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc()) {
-        Ok(Some(alias)) => Some(alias),
-        Ok(None) => None,
-        Err(e) => {
-            say(&format!(
-                "WARNING: unable to determine the account alias of {account} ({e}); naming its profiles by account id\n"
-            ));
-            None
+    let mut last_error = None;
+    for (role, creds) in roles {
+        match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc())
+        {
+            Ok(alias) => return alias,
+            Err(e) => last_error = Some(e),
         }
     }
+    if let Some(e) = last_error {
+        say(&format!(
+            "WARNING: unable to determine the account alias of {account} with any of its {} role(s) ({e}); naming its profiles by account id\n",
+            roles.len()
+        ));
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------

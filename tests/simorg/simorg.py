@@ -78,7 +78,8 @@ Without role_credentials the AccessKeyId is derived from the role ARN (ASIA + 16
 Faults on any route: "faults": {"<route name>": [FAULT, ...]} (see injected_fault), e.g.
 {"m2m-token": [{"status": 429, "reset_in": 1}], "sts": [{"status": 400, "aws_code": "Throttling"}]}.
 IAM ListAccountAliases (POST /iam/, for --all-profiles): "iam": {"aliases": {"<account>": "x"},
-"deny_accounts": ["<account>", ...]} (those get 403 AccessDenied). Every STS reply with
+"deny_accounts": ["<account>", ...], "deny_roles": ["<role arn>", ...]} (those get 403
+AccessDenied; deny_roles for credentials the STS stand-in issued for that role). Every STS reply with
 credentials records them in its log line ("issued": AccessKeyId, SecretAccessKey, SessionToken,
 RoleArn) so tests can check what signed later calls; IAM log lines add "request_target" (the
 raw request-target) and "body_b64" (the raw body), so a test can recompute the SigV4 signature
@@ -1121,6 +1122,10 @@ def route_iam_reply(org, req):
                     part = part.strip()
                     if ":role/" in part and "ASIA" + hashlib.sha256(part.encode()).hexdigest()[:16].upper() == m.group(1):
                         account = part.split(":")[4]
+    if issued is not None and issued["RoleArn"] in cfg.get("deny_roles", []):
+        return iam_error(403, "AccessDenied",
+                         f"User: {issued['RoleArn']} is not authorized to perform: "
+                         "iam:ListAccountAliases on resource: *", verdict="ok (role denies aliases)")
     if account is not None and account in cfg.get("deny_accounts", []):
         return iam_error(403, "AccessDenied",
                          f"User: arn:aws:sts::{account}:assumed-role/okta-user is not authorized to perform: "
