@@ -516,3 +516,27 @@ fn all_profiles_names_by_account_id_only_when_every_role_is_denied() {
     );
     assert_eq!(iam, 2);
 }
+
+#[test]
+fn web_flow_retries_the_okta_calls_that_may_be_repeated() {
+    let mut sc = web_scenario(0);
+    sc["faults"] = json!({
+        "device-authorize": [{"status": 503}],
+        "applinks": [{"status": 429, "reset_in": 1}],
+        "sso": [{"status": 502}, {"status": 504}],
+    });
+    let Some(org) = SimOrg::start(sc) else {
+        return;
+    };
+    let out = web_run(&org, &[]);
+    assert_success(&out);
+    assert_eq!(org.requests_to("device-authorize").len(), 2);
+    assert_eq!(org.requests_to("applinks").len(), 2);
+    assert_eq!(org.requests_to("sso").len(), 3);
+    let notes = out
+        .stderr_lines()
+        .into_iter()
+        .filter(|l| l.contains("rate limit reached"))
+        .count();
+    assert_eq!(notes, 1, "{}", out.stderr);
+}
