@@ -452,7 +452,7 @@ fn explicitly_empty_flag_values_are_usage_errors() {
 #[test]
 fn invalid_org_domains_are_config_errors() {
     let s = Sandbox::new();
-    for bad in ["12345", "a b", "exa_mple..com", "1.2.3.4", "127.0.0.1:8443"] {
+    for bad in ["12345", "a b", "exa_mple..com", "[zz]:8443", "2001:db8::1"] {
         s.run(&["web", "-o", bad, "-c", "x"], &[])
             .usage_error(&format!("org domain {bad:?} is not usable"));
         let o = s.run(&["web", "-o", bad, "-c", "x"], &[]);

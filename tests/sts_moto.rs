@@ -184,6 +184,8 @@ fn unreachable_sts_is_a_runtime_error() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::Runtime(format!("cannot reach 127.0.0.1:{port}: connection refused"))
+        Error::Runtime(format!(
+            "cannot reach 127.0.0.1:{port}: connection refused, after 3 attempts"
+        ))
     );
 }

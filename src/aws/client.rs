@@ -1,6 +1,9 @@
 //! I/O: AWS STS calls sent through the run's [`Http`] agent: unsigned Query-API POSTs of
 //! `AssumeRoleWithSAML` and `AssumeRoleWithWebIdentity` (upstream-behaviour §4.13, §5.4,
-//! §6.2). Requests are built and replies parsed by the pure [`crate::aws::sts`] module.
+//! §6.2), and IAM `ListAccountAliases`. Requests are built and replies parsed by the pure
+//! [`crate::aws::sts`] and [`crate::aws::iam`] modules. Every call may be repeated: throttling,
+//! 5xx and connection failures are retried as the AWS SDKs' standard mode does
+//! ([`crate::http::retry`]).
 
 use crate::aws::sts::{self, Credentials};
 use crate::config::Env;
@@ -11,7 +14,7 @@ use crate::http::{Http, Service};
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
 fn call(http: &Http, endpoint: &str, form: &[(&'static str, String)]) -> Result<Credentials> {
-    let reply = http.post_form(
+    let reply = http.post_form_repeatable(
         Service::Aws,
         endpoint,
         &[("Content-Type", FORM_CONTENT_TYPE), ("Accept", "text/xml")],
@@ -92,7 +95,7 @@ pub fn list_account_alias(
 ) -> Result<Option<String>> {
     let endpoint = crate::aws::iam::endpoint_for_arn(role_arn, env)?;
     let request = crate::aws::iam::list_account_aliases_request(&endpoint, credentials, now)?;
-    let reply = http.send(
+    let reply = http.send_repeatable(
         Service::Aws,
         request.method,
         &request.url,

@@ -2,14 +2,15 @@
 //!
 //! Private key -> RS256/ES256 client assertion (RFC 7523) -> client-credentials grant at
 //! `<org>/oauth2/<authz-id>/v1/token` -> STS `AssumeRoleWithWebIdentity` with the access
-//! token. Two HTTP requests in all.
+//! token. Two HTTP requests in all when nothing fails; a rate-limited or failing token
+//! request is retried with a newly signed assertion ([`crate::http::retry`]).
 
 use std::io::IsTerminal;
 
 use crate::aws::client as aws;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::http::{Http, Service};
+use crate::http::{Http, Outgoing, Service};
 use crate::okta::client_assertion::{self, AssertionInput};
 use crate::okta::oauth as okta;
 use crate::okta::private_key::{self, KeyError, PrivateKey};
@@ -32,34 +33,39 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::aws::sts::Credentials> {
         .ok_or_else(|| Error::config("missing flags:\n  --aws-iam-role"))?;
     let key = load_key(cfg)?;
 
-    let now = crate::clock::unix_now();
     let audience = okta::token_endpoint(&cfg.org.base, &cfg.authz_id);
-    let jti = new_jti()?;
-    let assertion = client_assertion::client_assertion(
-        &key,
-        &AssertionInput {
-            key_id: cfg.key_id.as_deref().unwrap_or_default(),
-            client_id: &cfg.oidc_client_id,
-            audience: &audience,
-            now,
-            jti: &jti,
-        },
-        &mut rsa::rand_core::OsRng,
-    )?;
-
-    let request = okta::m2m_token_request(
-        &cfg.org.base,
-        &cfg.authz_id,
-        &assertion,
-        &cfg.custom_scope,
-        http.user_agent(),
-    );
-    let headers: Vec<(&str, &str)> = request
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let reply = http.post_form(Service::Okta, &request.url, &headers, &request.form)?;
+    // Each attempt signs a NEW client assertion (fresh `jti`, `iat`, `exp`): Okta rejects a
+    // replayed one, so a retried token request must not resend the first.
+    let mut now = crate::clock::unix_now();
+    let mut build = || -> Result<Outgoing> {
+        now = crate::clock::unix_now();
+        let jti = new_jti()?;
+        let assertion = client_assertion::client_assertion(
+            &key,
+            &AssertionInput {
+                key_id: cfg.key_id.as_deref().unwrap_or_default(),
+                client_id: &cfg.oidc_client_id,
+                audience: &audience,
+                now,
+                jti: &jti,
+            },
+            &mut rsa::rand_core::OsRng,
+        )?;
+        let request = okta::m2m_token_request(
+            &cfg.org.base,
+            &cfg.authz_id,
+            &assertion,
+            &cfg.custom_scope,
+            http.user_agent(),
+        );
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        Ok(Outgoing::form(&request.url, &headers, &request.form))
+    };
+    let reply = http.send_repeatable_with(Service::Okta, &mut build)?;
     let token = okta::m2m_token_reply(&reply, i64::try_from(now).unwrap_or(i64::MAX))?;
 
     aws::assume_role_with_web_identity(
@@ -131,10 +137,15 @@ fn load_key(cfg: &Config) -> Result<PrivateKey> {
     let passphrase = if private_key::is_encrypted(&text) {
         match cfg.env.get(PASSPHRASE_ENV).filter(|p| !p.is_empty()) {
             Some(p) => Some(p.clone()),
-            None if std::io::stdin().is_terminal() => Some(
-                rpassword::prompt_password("Passphrase for the m2m private key: ")
-                    .map_err(|e| Error::runtime(format!("cannot read passphrase: {e}")))?,
-            ),
+            // In a background process group the prompt would stop the process (SIGTTOU).
+            None if std::io::stdin().is_terminal()
+                && crate::term::prompt::terminal_in_foreground() =>
+            {
+                Some(
+                    rpassword::prompt_password("Passphrase for the m2m private key: ")
+                        .map_err(|e| Error::runtime(format!("cannot read passphrase: {e}")))?,
+                )
+            }
             None => return Err(named(KeyError::PassphraseRequired)),
         }
     } else {

@@ -61,7 +61,8 @@ const MAX_POLLS: u32 = 4000;
 /// `--aws-acct-fed-app-id` or appLinks; token exchange; SAML; IdP and role; STS. A cached
 /// token that Okta rejects (`invalid_grant` from the token exchange, `invalid_token` from
 /// appLinks) is removed and the flow runs once more with a new device authorization; a
-/// second rejection is returned with upstream's log-out hint (never a silent exit 0). The
+/// second rejection is returned with upstream's log-out hint (never a silent exit 0), and
+/// the token rejected then is removed from the cache too (issue 11). The
 /// removal happens under the cache lock, and a token a parallel run stored meanwhile is
 /// used instead of prompting again (case B29).
 ///
@@ -93,6 +94,10 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Outcome> {
             Err(Error::Okta { code, message })
                 if retried && matches!(code.as_deref(), Some(STALE_GRANT | STALE_BEARER)) =>
             {
+                // The final attempt's token was rejected too: it must not be offered again.
+                if cfg.cache_access_token {
+                    forget_token(cfg, &tokens.access_token);
+                }
                 return Err(Error::Okta {
                     code,
                     message: format!("{message}\n{RETRY_FAILED_HINT}"),
@@ -132,7 +137,8 @@ pub struct Outcome {
 
 /// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
 /// §4.15), each under the profile name of [`profile_names::profile_name`] with the account
-/// alias from IAM (read once per account with the new credentials). STS failures of single
+/// alias from IAM (read once per account, with the new credentials of the first role of
+/// that account that may call `iam:ListAccountAliases`, see [`account_alias`]). STS failures of single
 /// roles are reported on stderr and skipped; an app whose SAML cannot be had fails the run
 /// only when nothing else succeeded. Two roles that would share a profile name are an error
 /// before anything is returned ([`profile_names::check_collisions`]).
@@ -152,10 +158,9 @@ fn all_profiles(
             apps.into_iter().map(|a| a.id).collect()
         }
     };
-    let mut planned: Vec<Planned> = Vec::new();
-    let mut out = Vec::new();
     let mut failures = Vec::new();
-    let mut aliases: Vec<(String, Option<String>)> = Vec::new();
+    // (IdP, role, credentials) of every role assumed, in order.
+    let mut assumed: Vec<(String, String, Credentials)> = Vec::new();
     for app_id in apps {
         let (assertion, roles) = match saml_for_app(okta, http, tokens, &app_id) {
             Ok(v) => v,
@@ -170,39 +175,46 @@ fn all_profiles(
         };
         let duration = session_duration(cfg, &roles);
         for (idp, role) in roles.pairs() {
-            if planned
-                .iter()
-                .any(|p| p.idp_arn == idp && p.role_arn == role)
-            {
+            if assumed.iter().any(|(i, r, _)| i == idp && r == role) {
                 continue;
             }
-            let creds = match assume_role(cfg, http, idp, role, &assertion, duration) {
-                Ok(c) => c,
+            match assume_role(cfg, http, idp, role, &assertion, duration) {
+                Ok(creds) => assumed.push((idp.to_string(), role.to_string(), creds)),
                 Err(e) => {
                     say(&format!(
                         "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
                     ));
                     failures.push(format!("role {role}: {e}"));
-                    continue;
                 }
-            };
-            let account = profile_names::account_id(role).unwrap_or("").to_string();
-            let alias = match aliases.iter().find(|(a, _)| *a == account) {
-                Some((_, alias)) => alias.clone(),
-                None => {
-                    let alias = account_alias(cfg, http, role, &creds, &account);
-                    aliases.push((account, alias.clone()));
-                    alias
-                }
-            };
-            let profile = profile_names::profile_name(alias.as_deref(), idp, role);
-            planned.push(Planned {
-                profile: profile.clone(),
-                idp_arn: idp.to_string(),
-                role_arn: role.to_string(),
-            });
-            out.push((profile, creds));
+            }
         }
+    }
+    // One alias per account, read with the first role of that account allowed to.
+    let mut aliases: Vec<(String, Option<String>)> = Vec::new();
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut out = Vec::new();
+    for (idp, role, creds) in &assumed {
+        let account = profile_names::account_id(role).unwrap_or("").to_string();
+        let alias = match aliases.iter().find(|(a, _)| *a == account) {
+            Some((_, alias)) => alias.clone(),
+            None => {
+                let same_account: Vec<(&str, &Credentials)> = assumed
+                    .iter()
+                    .filter(|(_, r, _)| profile_names::account_id(r).unwrap_or("") == account)
+                    .map(|(_, r, c)| (r.as_str(), c))
+                    .collect();
+                let alias = account_alias(cfg, http, &same_account, &account);
+                aliases.push((account, alias.clone()));
+                alias
+            }
+        };
+        let profile = profile_names::profile_name(alias.as_deref(), idp, role);
+        planned.push(Planned {
+            profile: profile.clone(),
+            idp_arn: idp.clone(),
+            role_arn: role.clone(),
+        });
+        out.push((profile, creds.clone()));
     }
     profile_names::check_collisions(&planned)?;
     if out.is_empty() && !failures.is_empty() {
@@ -219,36 +231,57 @@ fn all_profiles(
     })
 }
 
-/// The account alias via IAM `ListAccountAliases` signed with `creds`; `None` (and a note
-/// on stderr) when it cannot be read or the account has none: the profile is then named by
-/// the account id.
+/// The account alias via IAM `ListAccountAliases`, signed with the credentials of each role
+/// of the account in turn (`roles`: role ARN and its credentials) until one may call it: a
+/// role that is denied (or fails otherwise) passes the question to the next. `None` when
+/// the account has no alias, or (with a note on stderr) when every role failed: the
+/// profiles are then named by the account id.
 fn account_alias(
     cfg: &Config,
     http: &Http,
-    role: &str,
-    creds: &Credentials,
+    roles: &[(&str, &Credentials)],
     account: &str,
 ) -> Option<String> {
-    match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc()) {
-        Ok(Some(alias)) => Some(alias),
-        Ok(None) => None,
-        Err(e) => {
-            say(&format!(
-                "WARNING: unable to determine the account alias of {account} ({e}); naming its profiles by account id\n"
-            ));
-            None
+    let mut last_error = None;
+    for (role, creds) in roles {
+        match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc())
+        {
+            Ok(alias) => return alias,
+            Err(e) => last_error = Some(e),
         }
     }
+    if let Some(e) = last_error {
+        say(&format!(
+            "WARNING: unable to determine the account alias of {account} with any of its {} role(s) ({e}); naming its profiles by account id\n",
+            roles.len()
+        ));
+    }
+    None
 }
 
 // ---------------------------------------------------------------------------------------
 // Steps
 // ---------------------------------------------------------------------------------------
 
-/// Send one request built by [`okta_web`] to the Okta org.
+/// Send one request built by [`OktaWeb`] to the Okta org, once (the device-token poll has
+/// its own rate-limit handling; the Classic-org probe is best effort).
 fn send(http: &Http, req: &web_sso::Request) -> Result<Response> {
     let body = req.body_bytes();
     http.send(
+        Service::Okta,
+        req.method_str(),
+        &req.url,
+        &req.header_pairs(),
+        body.as_deref(),
+    )
+}
+
+/// Send a request that may be repeated (device authorize, token exchange,
+/// `/login/token/sso`, appLinks): 429 waits for the rate limit to reset, 502/503/504 and
+/// connection failures are retried ([`crate::http::retry`]).
+fn send_repeatable(http: &Http, req: &web_sso::Request) -> Result<Response> {
+    let body = req.body_bytes();
+    http.send_repeatable(
         Service::Okta,
         req.method_str(),
         &req.url,
@@ -262,6 +295,24 @@ fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()
     match send(http, &okta.classic_org_probe()) {
         Ok(resp) => web_sso::check_classic_org(&cfg.org, &resp),
         Err(_) => Ok(()),
+    }
+}
+
+/// Remove the cache entry when it still holds `rejected` (an access token Okta refused on
+/// the final attempt), under the cache lock; a token a parallel run stored meanwhile stays.
+/// Failures are warnings: the run is failing already.
+fn forget_token(cfg: &Config, rejected: &str) {
+    let path = cache_file(cfg);
+    let Ok(_lock) = CacheLock::acquire(&path, std::time::Duration::from_secs(10), |_| {}) else {
+        say("WARNING: could not lock the access token cache to remove the rejected token\n");
+        return;
+    };
+    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    let cached = token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now);
+    if cached.is_some_and(|c| c.access_token == rejected)
+        && let Err(e) = token_cache::remove(&path)
+    {
+        say(&format!("WARNING: {e}\n"));
     }
 }
 
@@ -412,7 +463,7 @@ fn device_flow_noting(
     http: &Http,
     user_code: &mut String,
 ) -> Result<OktaTokens> {
-    let resp = send(http, &okta.device_authorize())?;
+    let resp = send_repeatable(http, &okta.device_authorize())?;
     let auth = web_sso::parse_device_authorization(&resp)?;
     user_code.clone_from(&auth.user_code);
     let start = crate::clock::unix_now();
@@ -488,7 +539,7 @@ fn list_fed_apps(
     let mut url = okta.app_links_url();
     let mut fetched: Vec<String> = Vec::new();
     for _ in 0..web_sso::MAX_APP_LINK_PAGES {
-        let resp = send(http, &okta.app_links(&url, tokens))?;
+        let resp = send_repeatable(http, &okta.app_links(&url, tokens))?;
         web_sso::add_new_apps(&mut apps, web_sso::parse_app_links(&resp)?);
         fetched.push(url.clone());
         match web_sso::next_page_url(&resp, &cfg.org) {
@@ -532,9 +583,9 @@ fn saml_for_app(
     tokens: &OktaTokens,
     app_id: &str,
 ) -> Result<(String, SamlRoles)> {
-    let resp = send(http, &okta.token_exchange(tokens, app_id)?)?;
+    let resp = send_repeatable(http, &okta.token_exchange(tokens, app_id)?)?;
     let sso = web_sso::parse_token_exchange(&resp)?;
-    let resp = send(http, &okta.saml_page(&sso))?;
+    let resp = send_repeatable(http, &okta.saml_page(&sso))?;
     let assertion = web_sso::parse_saml_page(&resp, &okta.saml_url())?;
     let roles = saml::parse_saml_response(&assertion)?;
     for w in &roles.warnings {
@@ -572,7 +623,7 @@ fn ask(cfg: &Config, kind: ChoiceKind, choices: &[web_sso::Choice]) -> Result<St
         return Err(web_sso::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
-    let index = prompt::choose(kind.title(), &labels)?;
+    let index = prompt::choose_with(kind.title(), &labels, color_wanted(cfg))?;
     choices
         .get(index)
         .map(|c| c.value.clone())
@@ -580,7 +631,8 @@ fn ask(cfg: &Config, kind: ChoiceKind, choices: &[web_sso::Choice]) -> Result<St
 }
 
 /// `  IdP: <label>` / `  Role: <label>` on stderr (not in `process-credentials` format,
-/// whose caller shows no chatter). Styled when stdout and stderr are terminals.
+/// whose caller shows no chatter). Styled when stdout and stderr are terminals and
+/// [`color_wanted`].
 fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
     if quiet(cfg) {
         return;
@@ -589,10 +641,18 @@ fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
         say(&web_sso::label_debug(word, arn, labels));
     }
     let label = web_sso::label_for(arn, labels).unwrap_or(arn);
-    let color = std::io::stdout().is_terminal()
-        && std::io::stderr().is_terminal()
-        && !cfg.env.contains_key("NO_COLOR");
+    let color =
+        std::io::stdout().is_terminal() && std::io::stderr().is_terminal() && color_wanted(cfg);
     say_styled(&prompt::selection_line(word, label, color));
+}
+
+/// Colour and styles are allowed by the run's environment: no non-empty `NO_COLOR`, and
+/// `TERM` is not `dumb` ([`prompt::color_allowed`]).
+fn color_wanted(cfg: &Config) -> bool {
+    prompt::color_allowed(
+        cfg.env.get("NO_COLOR").map(String::as_str),
+        cfg.env.get("TERM").map(String::as_str),
+    )
 }
 
 /// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.

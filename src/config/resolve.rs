@@ -664,23 +664,21 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// Why `host` (lower case, without port) cannot be an Okta org's host, or `None` when it
-/// can (DESIGN §2.15). Accepted: a DNS name (RFC 1123 labels of 1–63 letters, digits and
-/// inner hyphens, at most 253 characters, a top-level label that is not all digits) with
-/// at least one dot, or `localhost`. An IP literal (`127.0.0.1`, `[::1]`) only when it is a
-/// loopback address and the scheme was given explicitly (a local test org); any other IP
-/// address or a malformed name would only fail later, in TLS, as "invalid DNS name".
-fn host_problem(host: &str, scheme_given: bool) -> Option<&'static str> {
-    const LOOPBACK_ONLY: &str = "an IP address is accepted only for a loopback test org given with an explicit https:// or http:// (e.g. https://127.0.0.1:8443); give the org's DNS name, e.g. example.okta.com";
+/// can (DESIGN §2.15, issue 11). Accepted: a DNS name (RFC 1123 labels of 1–63 letters,
+/// digits and inner hyphens, at most 253 characters, a top-level label that is not all
+/// digits) with at least one dot, `localhost`, an IPv4 address (`10.0.0.5`) or an IPv6
+/// address in brackets (`[fd00::5]`), as upstream accepts any `host[:port]`. A malformed name
+/// would only fail later, in TLS, as "invalid DNS name".
+fn host_problem(host: &str) -> Option<&'static str> {
     if host.starts_with('[') {
         let inner = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
         return match inner.map(str::parse::<std::net::Ipv6Addr>) {
-            Some(Ok(a)) if a.is_loopback() && scheme_given => None,
-            Some(Ok(_)) => Some(LOOPBACK_ONLY),
+            Some(Ok(_)) => None,
             _ => Some("the bracketed part is not an IPv6 address"),
         };
     }
     if host.parse::<std::net::Ipv4Addr>().is_ok() {
-        return (!(is_loopback(host) && scheme_given)).then_some(LOOPBACK_ONLY);
+        return None;
     }
     if host.is_empty() {
         return Some("the host name is empty");
@@ -720,9 +718,10 @@ fn host_problem(host: &str, scheme_given: bool) -> Option<&'static str> {
 /// Normalise the org domain (DESIGN §2.15, upstream-behaviour §2.5): a pasted `https://`,
 /// a path and a trailing slash are dropped; `-admin` is removed from the end of the first
 /// DNS label only (`acme-admin.okta.com` -> `acme.okta.com`); each correction yields a
-/// warning. `http://` or `https://` with a loopback host (`127.0.0.1`, `localhost`,
-/// `[::1]`) keeps its scheme and port (local test orgs); `http://` to any other host is
-/// refused. Errors are messages without the source (the caller adds it).
+/// warning. Any `host[:port]` (DNS name, IPv4 address, bracketed IPv6 address) means
+/// `https://host:port`. `http://` or `https://` with a loopback host (`127.0.0.1`,
+/// `localhost`, `[::1]`) keeps its scheme and port (local test orgs); `http://` to any other
+/// host is refused. Errors are messages without the source (the caller adds it).
 pub fn normalize_org(raw: &str) -> std::result::Result<(OrgUrl, Vec<String>), String> {
     let s = raw.trim();
     let mut warnings = Vec::new();
@@ -761,7 +760,7 @@ pub fn normalize_org(raw: &str) -> std::result::Result<(OrgUrl, Vec<String>), St
     {
         return Err(format!("org domain {raw:?} has an invalid port {p:?}"));
     }
-    if let Some(problem) = host_problem(host, scheme.is_some()) {
+    if let Some(problem) = host_problem(host) {
         return Err(format!("org domain {raw:?} is not usable: {problem}"));
     }
     let loopback = is_loopback(host);
@@ -791,7 +790,7 @@ pub fn normalize_org(raw: &str) -> std::result::Result<(OrgUrl, Vec<String>), St
             warnings,
         ));
     }
-    if !loopback && !host.starts_with('[') {
+    if !loopback && !host.starts_with('[') && host.parse::<std::net::Ipv4Addr>().is_err() {
         let (first, others) = match host.split_once('.') {
             Some((f, o)) => (f.to_string(), Some(o.to_string())),
             None => (host.clone(), None),
@@ -1974,18 +1973,32 @@ mod tests {
             "exa_mple.com",
             "example..com",
             "example",
-            "1.2.3.4",
-            "https://1.2.3.4",
-            "127.0.0.1:8443",
-            "[::1]:8443",
-            "https://[2001:db8::1]",
             "https://[zz]",
+            "[2001:db8::1",
+            "2001:db8::1",
             "a.123",
             "x-.okta.com",
             "http://127.0.0.1.5",
         ] {
             let e = normalize_org(bad).expect_err(bad);
             assert!(e.contains(&format!("{bad:?}")), "{bad}: {e}");
+        }
+        // Any host[:port] as upstream: IP literals mean https://host:port (issue 11).
+        for (raw, base) in [
+            ("10.0.0.5:8443", "https://10.0.0.5:8443"),
+            ("127.0.0.1:8443", "https://127.0.0.1:8443"),
+            ("1.2.3.4", "https://1.2.3.4"),
+            ("https://1.2.3.4/", "https://1.2.3.4"),
+            ("[::1]:8443", "https://[::1]:8443"),
+            ("[FD00::5]:8443", "https://[fd00::5]:8443"),
+            ("https://[2001:db8::1]", "https://[2001:db8::1]"),
+        ] {
+            let (org, _) = ok(raw);
+            assert_eq!(org.base, base, "{raw}");
+            assert_eq!(Some(org.host.as_str()), base.strip_prefix("https://"));
+        }
+        for bad in ["http://10.0.0.5:8443", "http://[fd00::5]", "10.0.0.5:0"] {
+            assert!(normalize_org(bad).is_err(), "{bad}");
         }
         let long_label = format!("{}.okta.com", "a".repeat(64));
         assert!(normalize_org(&long_label).is_err());

@@ -12,6 +12,7 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 use ureq::{Agent, Proxy, Timeout};
 
 use super::encode::{form_encode, percent_decode};
+use super::retry::{self, Attempt, NetFailure, Outcome, Verdict};
 use crate::config::Env;
 use crate::error::{Error, Result};
 use crate::fs::bounded::{CA_BUNDLE_CAP, read_bounded_bytes};
@@ -113,12 +114,8 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// Most redirects followed for one request (Go's default, upstream-behaviour §3).
 pub const MAX_REDIRECTS: u32 = 10;
-/// Most extra attempts after a failure that is safe to retry (see [`retry_is_safe`]).
-pub const MAX_RETRIES: u32 = 2;
 /// Largest reply body read, in bytes (10 MiB).
 pub const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
-/// Back-off before the first retry; doubled for the next one.
-const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 
 /// What every secret is replaced with in `--debug-api-calls` dumps.
 pub const REDACTED: &str = "<redacted>";
@@ -839,28 +836,6 @@ fn split_for_dump(url: &str) -> (String, String) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Retry decision (pure)
-// ---------------------------------------------------------------------------------------
-
-/// Whether a failed attempt may be retried: `ConnectionRefused` (nothing reached the server)
-/// for any method; a reset, abort or early close only for idempotent methods (`GET`, `HEAD`,
-/// `OPTIONS`, `PUT`, `DELETE`); never after [`MAX_RETRIES`] retries.
-pub fn retry_is_safe(kind: std::io::ErrorKind, method: &str, retries_done: u32) -> bool {
-    use std::io::ErrorKind as K;
-    if retries_done >= MAX_RETRIES {
-        return false;
-    }
-    let idempotent = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]
-        .iter()
-        .any(|m| m.eq_ignore_ascii_case(method));
-    match kind {
-        K::ConnectionRefused => true,
-        K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => idempotent,
-        _ => false,
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // The agent (I/O)
 // ---------------------------------------------------------------------------------------
 
@@ -877,7 +852,9 @@ pub type DebugSink = Box<dyn Write + Send>;
 /// Every request: TLS verified (no way to turn it off), connect timeout
 /// [`CONNECT_TIMEOUT`], whole-request timeout [`REQUEST_TIMEOUT`], at most
 /// [`MAX_REDIRECTS`] redirects, 4xx/5xx returned as [`Response`]s, proxies per
-/// [`ProxyConfig`], retries per [`retry_is_safe`] with 200 ms then 400 ms back-off.
+/// [`ProxyConfig`], retries decided by [`super::retry::decide`] (see [`Http::send`] and
+/// [`Http::send_repeatable`]), every wait of the run counted against
+/// [`super::retry::RUN_WAIT_BUDGET`].
 pub struct Http {
     /// Built on first use from `env` and `aws_bundle`.
     agents: OnceLock<Agents>,
@@ -890,6 +867,88 @@ pub struct Http {
     http_proxy: Option<Proxy>,
     user_agent: String,
     debug: Option<Mutex<DebugSink>>,
+    /// Time spent waiting between attempts so far in this run.
+    waited: Mutex<Duration>,
+}
+
+/// One request to send, owned: what a request builder of [`Http::send_repeatable_with`]
+/// returns for each attempt.
+#[derive(Clone, Default)]
+pub struct Outgoing {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// Absolute `http(s)://` URL.
+    pub url: String,
+    /// Header name/value pairs, sent as given.
+    pub headers: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Outgoing {
+    /// A `POST` of a form body (encoded with [`form_encode`]); `Content-Type:
+    /// application/x-www-form-urlencoded; charset=utf-8` is added unless `headers` has one.
+    pub fn form<K: AsRef<str>, V: AsRef<str>>(
+        url: &str,
+        headers: &[(&str, &str)],
+        form: &[(K, V)],
+    ) -> Outgoing {
+        let mut all: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            all.push((
+                "Content-Type".to_string(),
+                "application/x-www-form-urlencoded; charset=utf-8".to_string(),
+            ));
+        }
+        Outgoing {
+            method: "POST".to_string(),
+            url: url.to_string(),
+            headers: all,
+            body: Some(form_encode(form).into_bytes()),
+        }
+    }
+
+    fn header_refs(&self) -> Vec<(&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("method", &self.method)
+            .field("url", &redact_url(&self.url))
+            .field(
+                "body",
+                &format_args!("<{} bytes>", self.body.as_ref().map_or(0, Vec::len)),
+            )
+            .finish()
+    }
+}
+
+/// Why one attempt produced no reply: the error to report, and how the retry policy sees it.
+struct Failed {
+    error: Error,
+    net: NetFailure,
+}
+
+impl Failed {
+    /// A failure that no retry can fix (bad URL, cross-host redirect, ...).
+    fn fatal(error: Error) -> Failed {
+        Failed {
+            error,
+            net: NetFailure::Other,
+        }
+    }
 }
 
 /// The ureq agents and a label for the roots they trust (for messages).
@@ -1117,6 +1176,7 @@ impl Http {
             http_proxy,
             user_agent,
             debug,
+            waited: Mutex::new(Duration::ZERO),
         })
     }
 
@@ -1178,7 +1238,11 @@ impl Http {
         }
     }
 
-    /// Send one request and read the whole reply.
+    /// Send one request and read the whole reply; for a call that may NOT be repeated (an
+    /// Okta device-token poll, the Classic-org probe, ...): it is sent again only when the
+    /// connection was refused (nothing reached the server), at most
+    /// [`retry::MAX_ATTEMPTS`] attempts in all. For calls that may be repeated use
+    /// [`Http::send_repeatable`].
     ///
     /// `method` is e.g. `GET` or `POST`; `url` an absolute `http(s)://` URL; `headers` are
     /// added as given (`User-Agent` is set by the client); `body` is sent as is.
@@ -1196,7 +1260,8 @@ impl Http {
     /// Errors: [`Error::Runtime`], one line naming the host and the cause, e.g.
     /// `cannot reach sts.amazonaws.com: connection refused`, or
     /// `127.0.0.1:8443 redirected the request to another host, 127.0.0.1:1; not followed ...`;
-    /// never containing a query string or a secret.
+    /// never containing a query string or a secret. After more than one attempt the line
+    /// ends with their number, e.g. `..., after 3 attempts`.
     pub fn send(
         &self,
         service: Service,
@@ -1205,6 +1270,165 @@ impl Http {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Result<Response> {
+        let outgoing = Outgoing {
+            method: method.to_string(),
+            url: url.to_string(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.map(<[u8]>::to_vec),
+        };
+        self.exchange(service, false, &mut || Ok(outgoing.clone()))
+    }
+
+    /// [`Http::send`] for a call that may be repeated (STS, IAM, and the Okta calls of
+    /// issue 11: device authorize, token exchange, `/login/token/sso`, appLinks): retried
+    /// per [`retry::decide`] on throttling, 429 (Okta: after the rate limit resets, announced
+    /// on stderr), 5xx gateway errors and connection failures, at most
+    /// [`retry::MAX_ATTEMPTS`] attempts.
+    ///
+    /// Errors: as [`Http::send`]; and when every attempt failed in a retryable way, one line
+    /// naming the endpoint (host and path, no query), the last status and error code, and
+    /// the number of attempts, e.g. `POST 127.0.0.1:8443/oauth2/v1/token: no success after
+    /// 3 attempts; the last reply was 429 Too Many Requests (E0000047)`.
+    pub fn send_repeatable(
+        &self,
+        service: Service,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Result<Response> {
+        let outgoing = Outgoing {
+            method: method.to_string(),
+            url: url.to_string(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.map(<[u8]>::to_vec),
+        };
+        self.exchange(service, true, &mut || Ok(outgoing.clone()))
+    }
+
+    /// [`Http::send_repeatable`] with the request built anew for each attempt by `build`
+    /// (e.g. the m2m token request, whose client assertion must carry a fresh `jti` each
+    /// time). An error from `build` ends the call with that error.
+    pub fn send_repeatable_with(
+        &self,
+        service: Service,
+        build: &mut dyn FnMut() -> Result<Outgoing>,
+    ) -> Result<Response> {
+        self.exchange(service, true, build)
+    }
+
+    /// The one send path: attempts, retry decisions, waits and the final error.
+    fn exchange(
+        &self,
+        service: Service,
+        repeatable: bool,
+        build: &mut dyn FnMut() -> Result<Outgoing>,
+    ) -> Result<Response> {
+        let mut number = 0;
+        loop {
+            number += 1;
+            let req = build()?;
+            let result = self.send_redirecting(
+                service,
+                &req.method,
+                &req.url,
+                &req.header_refs(),
+                req.body.as_deref(),
+            );
+            let budget_left = self
+                .waited
+                .lock()
+                .map(|w| retry::RUN_WAIT_BUDGET.saturating_sub(*w))
+                .unwrap_or_default();
+            let verdict = {
+                let outcome = match &result {
+                    Ok(resp) => Outcome::Reply {
+                        status: resp.status,
+                        aws_code: match service {
+                            Service::Aws => retry::aws_error_code(&resp.body),
+                            Service::Okta => None,
+                        },
+                        retry_after: resp.header("retry-after"),
+                        rate_limit_reset: resp.header("x-rate-limit-reset"),
+                    },
+                    Err(f) => Outcome::Network(f.net),
+                };
+                retry::decide(&Attempt {
+                    service,
+                    repeatable,
+                    number,
+                    outcome,
+                    now_ms: now_ms(),
+                    random: random_u64(),
+                    budget_left,
+                })
+            };
+            match verdict {
+                Verdict::Done => return result.map_err(|f| with_attempts(f.error, number)),
+                Verdict::GiveUp => {
+                    return Err(match result {
+                        Ok(resp) => Error::runtime(format!(
+                            "{} {}: no success after {number} attempt{}; the last reply was {}{}",
+                            req.method,
+                            endpoint_label(&req.url),
+                            if number == 1 { "" } else { "s" },
+                            resp.status_line(),
+                            retry::error_code(&resp.body)
+                                .map(|c| format!(" ({c})"))
+                                .unwrap_or_default()
+                        )),
+                        Err(f) => with_attempts(f.error, number),
+                    });
+                }
+                Verdict::Retry { after, announce } => {
+                    if announce {
+                        let why = match &result {
+                            Ok(resp) if resp.status == 429 => {
+                                format!("rate limit reached ({})", resp.status_line())
+                            }
+                            Ok(resp) => resp.status_line(),
+                            Err(f) => f.error.to_string(),
+                        };
+                        self.notice(&format!(
+                            "{} {}: {why}; waiting {:.1} s before attempt {} of {}\n",
+                            req.method,
+                            endpoint_label(&req.url),
+                            after.as_secs_f64(),
+                            number + 1,
+                            retry::MAX_ATTEMPTS
+                        ));
+                    }
+                    if let Ok(mut w) = self.waited.lock() {
+                        *w += after;
+                    }
+                    std::thread::sleep(after);
+                }
+            }
+        }
+    }
+
+    /// A one-line message on stderr (control characters escaped).
+    fn notice(&self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(crate::term::sanitize::lines(text).as_bytes());
+        let _ = err.flush();
+    }
+
+    /// One attempt: the request and the same-origin redirects it leads to.
+    fn send_redirecting(
+        &self,
+        service: Service,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> std::result::Result<Response, Failed> {
         let mut method = method.to_string();
         let mut url = url.to_string();
         let mut body = body;
@@ -1217,23 +1441,23 @@ impl Http {
             let Some(location) = response.header("location") else {
                 return Ok(response);
             };
-            let from = Target::parse(&url)?;
+            let from = Target::parse(&url).map_err(Failed::fatal)?;
             let next = redirect_target(&url, location).ok_or_else(|| {
-                Error::runtime(format!(
+                Failed::fatal(Error::runtime(format!(
                     "{} replied {} with an unusable Location header",
                     from.label(),
                     response.status_line()
-                ))
+                )))
             })?;
             if origin(&next) != origin(&url) {
                 let to = Target::parse(&next)
                     .map(|t| format!("{}://{}", t.scheme, t.label()))
                     .unwrap_or_else(|_| "an invalid URL".to_string());
-                return Err(Error::runtime(format!(
+                return Err(Failed::fatal(Error::runtime(format!(
                     "{} redirected the request ({}) to another host, {to}; not followed (Okta and AWS APIs do not redirect across hosts)",
                     from.label(),
                     response.status_line()
-                )));
+                ))));
             }
             if response.status == 303
                 || (matches!(response.status, 301 | 302) && method.eq_ignore_ascii_case("POST"))
@@ -1248,12 +1472,12 @@ impl Http {
             url = next;
         }
         let shown = Target::parse(&url).map(|t| t.label()).unwrap_or_default();
-        Err(Error::runtime(format!(
+        Err(Failed::fatal(Error::runtime(format!(
             "cannot reach {shown}: more than {MAX_REDIRECTS} redirects"
-        )))
+        ))))
     }
 
-    /// One request, no redirect followed: dumps, retries, error mapping.
+    /// One request, no redirect followed: dumps and error mapping.
     fn send_once(
         &self,
         service: Service,
@@ -1261,8 +1485,8 @@ impl Http {
         url: &str,
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
-    ) -> Result<Response> {
-        let target = Target::parse(url)?;
+    ) -> std::result::Result<Response, Failed> {
+        let target = Target::parse(url).map_err(Failed::fatal)?;
         let proxy_url = self
             .proxies
             .proxy_for(&target.scheme, &target.host, target.port);
@@ -1273,7 +1497,7 @@ impl Http {
         };
         let agents = self.agents();
         if let Some(e) = &agents.ssl_cert_file_error {
-            return Err(Error::config(e.clone()));
+            return Err(Failed::fatal(Error::config(e.clone())));
         }
         let agent = match (service, &agents.aws_agent) {
             (Service::Aws, Some(aws)) => aws,
@@ -1294,23 +1518,12 @@ impl Http {
             self.dump(&format_request_dump(method, url, &shown, body));
         }
 
-        let mut retries = 0;
-        let response = loop {
-            match self.attempt(agent, proxy.clone(), method, url, headers, body) {
-                Ok(r) => break r,
-                Err(e) => {
-                    let kind = io_kind(&e);
-                    if let Some(kind) = kind
-                        && retry_is_safe(kind, method, retries)
-                    {
-                        std::thread::sleep(FIRST_BACKOFF * 2u32.pow(retries));
-                        retries += 1;
-                        continue;
-                    }
-                    return Err(self.network_error(&target, proxy_url, service, &e));
-                }
-            }
-        };
+        let response = self
+            .attempt(agent, proxy, method, url, headers, body)
+            .map_err(|e| Failed {
+                net: net_failure(&e),
+                error: self.network_error(&target, proxy_url, service, &e),
+            })?;
         if self.debug.is_some() {
             self.dump(&format_response_dump(&response));
         }
@@ -1387,6 +1600,18 @@ impl Http {
             ));
         }
         self.send(service, "POST", url, &all, Some(body.as_bytes()))
+    }
+
+    /// [`Http::post_form`] for a call that may be repeated (see [`Http::send_repeatable`]).
+    pub fn post_form_repeatable<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        service: Service,
+        url: &str,
+        headers: &[(&str, &str)],
+        form: &[(K, V)],
+    ) -> Result<Response> {
+        let outgoing = Outgoing::form(url, headers, form);
+        self.exchange(service, true, &mut || Ok(outgoing.clone()))
     }
 
     /// `GET` a URL.
@@ -1474,11 +1699,53 @@ fn redirect_target(base: &str, location: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}{dir}{loc}"))
 }
 
-/// The I/O error kind behind a ureq error, if any.
-fn io_kind(e: &ureq::Error) -> Option<std::io::ErrorKind> {
+/// How the retry policy sees a transport failure.
+fn net_failure(e: &ureq::Error) -> NetFailure {
+    use std::io::ErrorKind as K;
     match e {
-        ureq::Error::Io(io) => Some(io.kind()),
-        _ => None,
+        ureq::Error::Io(io) if rustls_inside(io).is_some() => NetFailure::Other,
+        ureq::Error::Io(io) => match io.kind() {
+            K::ConnectionRefused => NetFailure::Refused,
+            K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
+                NetFailure::Dropped
+            }
+            _ => NetFailure::Other,
+        },
+        ureq::Error::Timeout(Timeout::Connect | Timeout::Resolve) => NetFailure::ConnectTimeout,
+        _ => NetFailure::Other,
+    }
+}
+
+/// `error` with `, after N attempts` added when there was more than one.
+fn with_attempts(error: Error, attempts: u32) -> Error {
+    match error {
+        Error::Runtime(m) if attempts > 1 => {
+            Error::Runtime(format!("{m}, after {attempts} attempts"))
+        }
+        other => other,
+    }
+}
+
+/// `host[:port]/path` of a URL, for messages (no scheme, query or fragment).
+fn endpoint_label(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    crate::term::sanitize::line(rest).into_owned()
+}
+
+/// The time now in milliseconds since the Unix epoch (0 if the clock is before it).
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// A random number for back-off jitter, from the OS (the middle of the range if that fails).
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    match getrandom::getrandom(&mut bytes) {
+        Ok(()) => u64::from_le_bytes(bytes),
+        Err(_) => u64::MAX / 2,
     }
 }
 
@@ -2057,18 +2324,6 @@ mod tests {
             dump.contains("HTTP/1.1 200 OK") && dump.contains("Bearer"),
             "{dump}"
         );
-    }
-
-    #[test]
-    fn retry_rules() {
-        use std::io::ErrorKind as K;
-        assert!(retry_is_safe(K::ConnectionRefused, "POST", 0));
-        assert!(retry_is_safe(K::ConnectionRefused, "GET", 1));
-        assert!(!retry_is_safe(K::ConnectionRefused, "GET", MAX_RETRIES));
-        assert!(retry_is_safe(K::ConnectionReset, "GET", 0));
-        assert!(!retry_is_safe(K::ConnectionReset, "POST", 0));
-        assert!(!retry_is_safe(K::TimedOut, "GET", 0));
-        assert!(!retry_is_safe(K::PermissionDenied, "GET", 0));
     }
 
     #[test]

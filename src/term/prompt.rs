@@ -84,6 +84,44 @@ pub fn render_qr(text: &str) -> Result<String> {
     Ok(out)
 }
 
+/// Whether coloured output is allowed by the environment: not when `NO_COLOR` is set to a
+/// non-empty value (<https://no-color.org>), nor when `TERM` is `dumb`. Callers also require
+/// the stream to be a terminal. Arguments: the values of `NO_COLOR` and `TERM`, if set.
+pub fn color_allowed(no_color: Option<&str>, term: Option<&str>) -> bool {
+    no_color.is_none_or(str::is_empty) && term.map(str::trim) != Some("dumb")
+}
+
+/// [`color_allowed`] for this process's environment.
+pub fn color_allowed_by_process_env() -> bool {
+    color_allowed(
+        std::env::var("NO_COLOR").ok().as_deref(),
+        std::env::var("TERM").ok().as_deref(),
+    )
+}
+
+/// `text` without its SGR sequences (`ESC [ <digits and ;> m`: colour, bold, dim); every
+/// other character, cursor movement included, is kept.
+pub fn strip_styles(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\x1b[") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let params = after
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b';')
+            .count();
+        if after.as_bytes().get(params) == Some(&b'm') {
+            rest = &after[params + 1..];
+        } else {
+            out.push_str("\x1b[");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The `  IdP: <label>` / `  Role: <label>` line printed when a value was chosen without the
 /// chooser (upstream-behaviour §4.12): two spaces, the word in bold, the value in ANSI-256
 /// colour 39 when `color`, then a newline. Control characters in `label` (an okta.yaml
@@ -206,8 +244,9 @@ pub fn indicator_frame(tick: usize, elapsed_secs: u64) -> String {
 }
 
 /// A spinner on stderr while the device flow polls; draws only when enabled (stderr is a
-/// terminal and messages are not suppressed). Clears its line on [`WaitIndicator::finish`]
-/// and on drop.
+/// terminal and messages are not suppressed). Clears its line on [`WaitIndicator::finish`],
+/// on drop, and (Unix) when a SIGINT, SIGTERM, SIGHUP or SIGQUIT ends the process while it
+/// is drawn ([`terminal_restore::indicator_shown`]).
 #[derive(Debug)]
 pub struct WaitIndicator {
     enabled: bool,
@@ -251,6 +290,10 @@ impl WaitIndicator {
         let frame = indicator_frame(self.tick, self.started.elapsed().as_secs());
         self.tick += 1;
         let mut err = std::io::stderr().lock();
+        if !self.drawn {
+            #[cfg(unix)]
+            terminal_restore::indicator_shown(true);
+        }
         let _ = err.write_all(frame.as_bytes());
         let _ = err.flush();
         self.drawn = true;
@@ -259,7 +302,11 @@ impl WaitIndicator {
     /// Erase the waiting line.
     pub fn finish(&mut self) {
         if self.drawn {
-            let _ = std::io::stderr().write_all(b"\r\x1b[K");
+            let mut err = std::io::stderr().lock();
+            #[cfg(unix)]
+            terminal_restore::indicator_shown(false);
+            let _ = err.write_all(b"\r\x1b[K");
+            let _ = err.flush();
             self.drawn = false;
         }
     }
@@ -681,7 +728,8 @@ pub fn rows_for_height(height: usize) -> usize {
 // ---------------------------------------------------------------------------------------
 
 /// Whether an interactive choice is possible: stderr is a terminal and the controlling
-/// terminal can be opened for keys (stdin is a terminal on non-Unix systems). The caller
+/// terminal can be opened for keys with this process in its foreground process group
+/// ([`in_foreground`]; stdin is a terminal on non-Unix systems). The caller
 /// also refuses in `process-credentials` format (DESIGN §2.17) and then uses
 /// `okta::web_sso::no_tty_error`.
 pub fn can_prompt() -> bool {
@@ -694,11 +742,39 @@ pub fn can_prompt() -> bool {
             .read(true)
             .write(true)
             .open("/dev/tty")
-            .is_ok()
+            .is_ok_and(|tty| in_foreground(&tty))
     }
     #[cfg(not(unix))]
     {
         std::io::stdin().is_terminal()
+    }
+}
+
+/// Whether this process is in the foreground process group of the controlling terminal
+/// `tty` (`tcgetpgrp(tty) == getpgrp()`). A background job (`cmd &` in an interactive
+/// shell, `timeout cmd` without `--foreground`) that changed the terminal's modes or read
+/// keys from it would be stopped by SIGTTOU / SIGTTIN, so it must not try. `tcgetpgrp`
+/// itself is allowed from the background.
+#[cfg(unix)]
+pub fn in_foreground(tty: &std::fs::File) -> bool {
+    rustix::termios::tcgetpgrp(tty).is_ok_and(|pg| pg == rustix::process::getpgrp())
+}
+
+/// Whether a terminal prompt may run: the controlling terminal can be opened and this
+/// process is in its foreground process group ([`in_foreground`]); always true on
+/// non-Unix systems. For prompts other than the chooser (a key passphrase).
+pub fn terminal_in_foreground() -> bool {
+    #[cfg(unix)]
+    {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok_and(|tty| in_foreground(&tty))
+    }
+    #[cfg(not(unix))]
+    {
+        true
     }
 }
 
@@ -708,18 +784,25 @@ pub fn can_prompt() -> bool {
 ///
 /// Returns the index into `labels`. Errors: Esc / ctrl-c -> [`Error::Interrupted`]; no
 /// terminal or a terminal error -> [`Error::Runtime`].
+///
+/// Colour follows [`color_allowed_by_process_env`]; [`choose_with`] takes the decision.
 pub fn choose(title: &str, labels: &[String]) -> Result<usize> {
+    choose_with(title, labels, color_allowed_by_process_env())
+}
+
+/// [`choose`], drawn with colour and styles only when `color` (see [`color_allowed`]).
+pub fn choose_with(title: &str, labels: &[String], color: bool) -> Result<usize> {
     match labels.len() {
         0 => Err(Error::runtime(format!(
             "nothing to choose from for \"{title}\""
         ))),
         1 => Ok(0),
-        _ => choose_on_terminal(title, labels),
+        _ => choose_on_terminal(title, labels, color),
     }
 }
 
 #[cfg(unix)]
-fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
+fn choose_on_terminal(title: &str, labels: &[String], color: bool) -> Result<usize> {
     use rustix::termios::{OptionalActions, tcgetattr, tcgetwinsize, tcsetattr};
     use std::io::Read;
 
@@ -729,6 +812,12 @@ fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
         .write(true)
         .open("/dev/tty")
         .map_err(|e| term_err(&e))?;
+    // A background job changing the terminal's modes would be stopped by SIGTTOU.
+    if !in_foreground(&tty) {
+        return Err(Error::runtime(
+            "terminal: this run is in a background process group and cannot use the terminal",
+        ));
+    }
     let original = tcgetattr(&tty).map_err(|e| term_err(&e))?;
     let mut raw = original.clone();
     raw.make_raw();
@@ -747,7 +836,10 @@ fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
             _ => (80, 24),
         };
         let rows = rows_for_height(height);
-        let lines = chooser.render(width, rows);
+        let mut lines = chooser.render(width, rows);
+        if !color {
+            lines = lines.iter().map(|l| strip_styles(l)).collect();
+        }
         redraw(drawn, &lines);
         drawn = lines.len();
         let n = (&tty).read(&mut buf).map_err(|e| term_err(&e))?;
@@ -788,6 +880,7 @@ fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
 #[cfg(unix)]
 pub mod terminal_restore {
     use std::io::Write as _;
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Mutex, Once};
 
     use rustix::termios::{OptionalActions, Termios, tcsetattr};
@@ -839,6 +932,21 @@ pub mod terminal_restore {
 
     static ACTIVE: Slot<Saved> = Slot::new();
     static WATCHER: Once = Once::new();
+    /// Whether the waiting indicator's line is on the screen (to erase on a signal).
+    static INDICATOR: AtomicBool = AtomicBool::new(false);
+
+    /// Erases the waiting indicator's line (`\r` then erase to the end of the line).
+    pub const ERASE_LINE: &[u8] = b"\r\x1b[K";
+
+    /// Record whether the waiting indicator is drawn; while it is, SIGINT (Ctrl-C while
+    /// polling), SIGTERM, SIGHUP and SIGQUIT erase its line before the process dies by the
+    /// signal. The first `true` starts the signal thread.
+    pub fn indicator_shown(shown: bool) {
+        INDICATOR.store(shown, Ordering::SeqCst);
+        if shown {
+            start_watcher();
+        }
+    }
 
     fn restore(saved: Saved) {
         let _ = tcsetattr(&saved.tty, OptionalActions::Now, &saved.original);
@@ -859,6 +967,11 @@ pub mod terminal_restore {
                     if let Some(sig) = signals.forever().next() {
                         if let Some(saved) = ACTIVE.take() {
                             restore(saved);
+                        }
+                        if INDICATOR.swap(false, Ordering::SeqCst) {
+                            let mut err = std::io::stderr().lock();
+                            let _ = err.write_all(ERASE_LINE);
+                            let _ = err.flush();
                         }
                         // Die by the signal, as without a handler (exit 128 + n if that fails).
                         let _ = signal_hook::low_level::emulate_default_handler(sig);
@@ -908,7 +1021,7 @@ fn redraw(previous: usize, lines: &[String]) {
 }
 
 #[cfg(not(unix))]
-fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
+fn choose_on_terminal(title: &str, labels: &[String], _color: bool) -> Result<usize> {
     // No raw terminal mode here: a numbered list and a line of input.
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "? {title}");
@@ -930,6 +1043,43 @@ fn choose_on_terminal(title: &str, labels: &[String]) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_follows_no_color_and_dumb_terminals() {
+        assert!(color_allowed(None, None));
+        assert!(color_allowed(None, Some("xterm-256color")));
+        assert!(
+            color_allowed(Some(""), Some("xterm")),
+            "empty NO_COLOR is unset"
+        );
+        assert!(!color_allowed(Some("1"), Some("xterm")));
+        assert!(!color_allowed(Some("0"), None), "any non-empty value");
+        assert!(!color_allowed(None, Some("dumb")));
+        assert!(!color_allowed(Some(""), Some("dumb")));
+    }
+
+    #[test]
+    fn strip_styles_keeps_text_and_cursor_moves() {
+        assert_eq!(
+            strip_styles("\x1b[1;32m?\x1b[0m \x1b[1mChoose\x1b[0m"),
+            "? Choose"
+        );
+        assert_eq!(strip_styles("\x1b[36m> a\x1b[0m"), "> a");
+        assert_eq!(
+            strip_styles("\x1b[2A\x1b[J\x1b[?25l x"),
+            "\x1b[2A\x1b[J\x1b[?25l x"
+        );
+        assert_eq!(strip_styles("\x1b[m\x1b["), "\x1b[");
+        let mut c = Chooser::new("Choose a Role", vec!["a".into(), "b".into()]);
+        for line in c.render(80, 10) {
+            let plain = strip_styles(&line);
+            assert!(!plain.contains('\x1b'), "{plain:?}");
+        }
+        assert_eq!(
+            strip_styles(&selection_line("Role", "Admin", true)),
+            selection_line("Role", "Admin", false)
+        );
+    }
 
     #[test]
     fn banner_wording() {

@@ -76,8 +76,11 @@ and for the STS stand-in's AssumeRoleWithSAML: "sts": {"fail_roles": {"<role arn
 {"code": ..., "message": ...}}, "role_credentials": {"<role arn>": {...}}}. The assertion
 must be one this org issued, and (PrincipalArn, RoleArn) must be a pair in its Role values.
 Without role_credentials the AccessKeyId is derived from the role ARN (ASIA + 16 hex).
+Faults on any route: "faults": {"<route name>": [FAULT, ...]} (see injected_fault), e.g.
+{"m2m-token": [{"status": 429, "reset_in": 1}], "sts": [{"status": 400, "aws_code": "Throttling"}]}.
 IAM ListAccountAliases (POST /iam/, for --all-profiles): "iam": {"aliases": {"<account>": "x"},
-"deny_accounts": ["<account>", ...]} (those get 403 AccessDenied). Every STS reply with
+"deny_accounts": ["<account>", ...], "deny_roles": ["<role arn>", ...]} (those get 403
+AccessDenied; deny_roles for credentials the STS stand-in issued for that role). Every STS reply with
 credentials records them in its log line ("issued": AccessKeyId, SecretAccessKey, SessionToken,
 RoleArn) so tests can check what signed later calls; IAM log lines add "request_target" (the
 raw request-target) and "body_b64" (the raw body), so a test can recompute the SigV4 signature
@@ -1121,6 +1124,10 @@ def route_iam_reply(org, req):
                     part = part.strip()
                     if ":role/" in part and "ASIA" + hashlib.sha256(part.encode()).hexdigest()[:16].upper() == m.group(1):
                         account = part.split(":")[4]
+    if issued is not None and issued["RoleArn"] in cfg.get("deny_roles", []):
+        return iam_error(403, "AccessDenied",
+                         f"User: {issued['RoleArn']} is not authorized to perform: "
+                         "iam:ListAccountAliases on resource: *", verdict="ok (role denies aliases)")
     if account is not None and account in cfg.get("deny_accounts", []):
         return iam_error(403, "AccessDenied",
                          f"User: arn:aws:sts::{account}:assumed-role/okta-user is not authorized to perform: "
@@ -1154,11 +1161,51 @@ ROUTES = [
 ]
 
 
+def injected_fault(org, route):
+    """The scenario's fault for this request of `route`, or None for the normal answer.
+
+    "faults": {"<route name>": [FAULT, ...]}: the n-th request (from 0) to that route gets
+    faults[n]; past the end of the list, or for a null entry, the route answers normally.
+    A FAULT is
+      {"status": 429, "reset_in": 1}       Okta rate limit (E0000047), X-Rate-Limit-Reset =
+                                           now + reset_in seconds (epoch seconds)
+      {"status": 429, "retry_after": 1}    the same with Retry-After instead
+      {"status": 503}                      an Okta-shaped JSON error with that status
+      {"status": 400, "aws_code": "Throttling", "message": "Rate exceeded"}
+                                           an AWS Query-API XML error (STS, IAM)
+    """
+    faults = org.scenario.get("faults", {}).get(route) or []
+    with org.lock:
+        n = org.counters.get("fault-" + route, 0)
+        org.counters["fault-" + route] = n + 1
+    if n >= len(faults) or not faults[n]:
+        return None
+    spec = faults[n]
+    status = spec.get("status", 503)
+    verdict = "ok (injected fault)"
+    if spec.get("aws_code"):
+        return sts_error(status, spec["aws_code"], spec.get("message", "injected fault"), verdict=verdict)
+    headers = []
+    if "reset_in" in spec:
+        headers = [("X-Rate-Limit-Limit", "600"), ("X-Rate-Limit-Remaining", "0"),
+                   ("X-Rate-Limit-Reset", str(int(time.time()) + int(spec["reset_in"])))]
+    if "retry_after" in spec:
+        headers.append(("Retry-After", str(spec["retry_after"])))
+    code, summary = ("E0000047", "API call exceeded rate limit due to too many requests.") \
+        if status == 429 else ("E0000009", "Internal Server Error")
+    return json_reply(status, {"errorCode": code, "errorSummary": summary, "errorLink": code,
+                               "errorId": "oae" + secrets.token_hex(8), "errorCauses": []},
+                      verdict=verdict, headers=headers)
+
+
 def dispatch(org, req):
     for name, pattern, handler in ROUTES:
         m = pattern.match(req.path)
         if m:
             req.params = m.groupdict()
+            fault = injected_fault(org, name)
+            if fault is not None:
+                return name, fault
             try:
                 return name, handler(org, req)
             except Exception as e:  # a simulator bug must show up as a clear 500
