@@ -242,8 +242,8 @@ fn check_cache(cfg: &Config) -> Result<()> {
 /// exit; nothing else is read or signed in.
 fn clear_cache(cfg: &Config) -> Result<()> {
     let okta_dir = cfg.home.join(".okta");
-    let creds = cache::clear_org(&okta_dir.join(cache::DIR_NAME), &cfg.org.host)
-        .map_err(Error::Runtime)?;
+    let creds =
+        cache::clear_org(&okta_dir.join(cache::DIR_NAME), &cfg.org.host).map_err(Error::Runtime)?;
     let token_file = crate::okta::token_cache::cache_path(&cfg.home, "", "");
     let tokens = match token_file.parent() {
         Some(dir) => cache::clear_org(dir, &cfg.org.host).map_err(Error::Runtime)?,

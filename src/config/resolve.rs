@@ -1236,7 +1236,17 @@ mod tests {
         assert_eq!(parse_min_ttl("90s"), Some(90));
         assert_eq!(parse_min_ttl("0"), Some(0));
         assert_eq!(parse_min_ttl("12h"), Some(MAX_MIN_TTL_SECS));
-        for bad in ["", "m", "13h", "-5", "1.5h", "15 m", "15min", "1d", "99999999999"] {
+        for bad in [
+            "",
+            "m",
+            "13h",
+            "-5",
+            "1.5h",
+            "15 m",
+            "15min",
+            "1d",
+            "99999999999",
+        ] {
             assert_eq!(parse_min_ttl(bad), None, "{bad:?}");
         }
     }
@@ -1272,7 +1282,10 @@ mod tests {
         // Bad values name their source.
         let e = env(&[("OKTA_AWSCLI_MIN_TTL", "soon")]);
         let err = cfg_err(Command::Debug, Flags::default(), &e, None, None).to_string();
-        assert!(err.contains("min-ttl") && err.contains("OKTA_AWSCLI_MIN_TTL"), "{err}");
+        assert!(
+            err.contains("min-ttl") && err.contains("OKTA_AWSCLI_MIN_TTL"),
+            "{err}"
+        );
         let e = env(&[("OKTA_AWSCLI_CACHE_AWS_CREDENTIALS", "maybe")]);
         let err = cfg_err(Command::Debug, Flags::default(), &e, None, None).to_string();
         assert!(err.contains("OKTA_AWSCLI_CACHE_AWS_CREDENTIALS"), "{err}");

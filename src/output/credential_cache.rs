@@ -82,7 +82,10 @@ pub fn key_text(cfg: &Config) -> String {
             ));
         }
         _ => {
-            pairs.push(("aws-acct-fed-app-id", cfg.aws_acct_fed_app_id.clone().into()));
+            pairs.push((
+                "aws-acct-fed-app-id",
+                cfg.aws_acct_fed_app_id.clone().into(),
+            ));
             pairs.push(("aws-iam-idp", cfg.aws_iam_idp.clone().into()));
             pairs.push(("idp-labels", labels(&cfg.idp_labels)));
             pairs.push(("role-labels", labels(&cfg.role_labels)));
@@ -203,9 +206,11 @@ pub fn parse_entry(text: &str, key: &str) -> Result<(Entry, i64), String> {
         return Err("it belongs to other settings".into());
     }
     let id_ok = (16..=128).contains(&entry.access_key_id.len())
-        && entry.access_key_id.bytes().all(|b| b.is_ascii_alphanumeric());
-    if !id_ok || !usable_token(&entry.secret_access_key) || !usable_token(&entry.session_token)
-    {
+        && entry
+            .access_key_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric());
+    if !id_ok || !usable_token(&entry.secret_access_key) || !usable_token(&entry.session_token) {
         return Err("it holds unusable credentials".into());
     }
     let expires_at = time::OffsetDateTime::parse(
@@ -510,7 +515,11 @@ mod tests {
         assert!(a.starts_with("/home/u/.okta/awscli-credentials"));
         let name = a.file_name().unwrap().to_str().unwrap();
         assert_eq!(name.len(), 32 + ".json".len());
-        assert!(name.trim_end_matches(".json").bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(
+            name.trim_end_matches(".json")
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit())
+        );
         assert_eq!(lock_file(&a).extension().unwrap(), "lock");
     }
 
@@ -540,11 +549,17 @@ mod tests {
             let mut e = entry.clone();
             spoil(&mut e);
             let err = parse_entry(&render_entry(&e), &key).unwrap_err();
-            assert!(!err.contains("secret/key") && !err.contains("FwoG"), "{err}");
+            assert!(
+                !err.contains("secret/key") && !err.contains("FwoG"),
+                "{err}"
+            );
             assert!(!err.is_empty(), "case {i}");
         }
         let shown = format!("{entry:?}");
-        assert!(!shown.contains("secret/key") && !shown.contains("FwoG"), "{shown}");
+        assert!(
+            !shown.contains("secret/key") && !shown.contains("FwoG"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -554,8 +569,14 @@ mod tests {
         assert_eq!(freshness(1899, 1000, 900), Freshness::UnderMinTtl(899));
         assert_eq!(freshness(1000, 1000, 0), Freshness::Expired(0));
         assert_eq!(freshness(400, 1000, 0), Freshness::Expired(600));
-        assert_eq!(freshness(i64::MIN, i64::MAX, 900), Freshness::Expired(u64::MAX));
-        assert_eq!(freshness(i64::MAX, 0, 900), Freshness::Fresh(i64::MAX as u64));
+        assert_eq!(
+            freshness(i64::MIN, i64::MAX, 900),
+            Freshness::Expired(1 << 63)
+        );
+        assert_eq!(
+            freshness(i64::MAX, 0, 900),
+            Freshness::Fresh(i64::MAX as u64)
+        );
     }
 
     #[test]
@@ -589,7 +610,10 @@ mod tests {
             assert!(why.contains("other users may write"), "{why}");
             // A FIFO in its place: refused at once, never opened.
             fs::remove_file(&path).unwrap();
-            let made = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+            let made = std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap();
             assert!(made.success());
             assert!(matches!(load(&path, &key), Lookup::Unusable(_)));
             // Replaced by the next store.
@@ -607,7 +631,10 @@ mod tests {
         store(&other_path, &other).unwrap();
         assert_eq!(clear_org(path.parent().unwrap(), "example.okta.com"), Ok(1));
         assert!(!path.exists() && other_path.exists());
-        assert_eq!(clear_org(&home.path().join("none"), "example.okta.com"), Ok(0));
+        assert_eq!(
+            clear_org(&home.path().join("none"), "example.okta.com"),
+            Ok(0)
+        );
     }
 
     #[test]
@@ -616,8 +643,10 @@ mod tests {
         let path = entry_file(home.path(), "k");
         let held = lock(&path, M2M_LOCK_WAIT, |_| panic!("free lock")).unwrap();
         let mut told = Vec::new();
-        let err = lock(&path, Duration::from_millis(100), |p| told.push(p.to_path_buf()))
-            .unwrap_err();
+        let err = lock(&path, Duration::from_millis(100), |p| {
+            told.push(p.to_path_buf())
+        })
+        .unwrap_err();
         assert!(matches!(err, LockFailure::TimedOut(_)), "{err:?}");
         assert_eq!(told, vec![lock_file(&path)]);
         drop(held);
