@@ -10,6 +10,7 @@ use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
+use crate::output::credential_cache::{self as cache, Freshness, Lookup};
 use crate::output::credentials_file::{self, UpsertOptions};
 use crate::output::{exec, render as output};
 use crate::term::sanitize;
@@ -69,6 +70,12 @@ fn dispatch(cfg: &Config) -> Result<()> {
             print_stdout(&out)
         }
         Command::Debug => Ok(()),
+        Command::M2m | Command::Web if cfg.clear_cache => clear_cache(cfg),
+        Command::M2m | Command::Web if cfg.check => check_cache(cfg),
+        Command::M2m | Command::Web if uses_cache(cfg) => {
+            check_exec_program(cfg)?;
+            run_cached(cfg)
+        }
         Command::M2m => {
             check_exec_program(cfg)?;
             let http = new_http(cfg)?;
@@ -90,6 +97,163 @@ fn dispatch(cfg: &Config) -> Result<()> {
             }
         }
     }
+}
+
+/// Whether this run answers from (and fills) the AWS credential cache: the setting is on,
+/// the run delivers one set of credentials (not `--all-profiles`), and for `web` the role
+/// cannot be chosen differently from one run to the next: preselected with
+/// `--aws-iam-role`, or `process-credentials`, where nothing prompts.
+fn uses_cache(cfg: &Config) -> bool {
+    cfg.cache_aws_credentials
+        && !cfg.all_profiles
+        && (cfg.command == Command::M2m
+            || cfg.aws_iam_role.is_some()
+            || cfg.format == Format::ProcessCredentials)
+}
+
+/// The cache entry of these settings (no lock): `Some` when usable with at least
+/// `--min-ttl` left. `warn`: print why an entry on disk is unusable.
+fn cached(cfg: &Config, path: &std::path::Path, key: &str, warn: bool) -> Option<Credentials> {
+    match cache::load(path, key) {
+        Lookup::Found(entry, expires_at) => {
+            let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+            match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+                Freshness::Fresh(left) => {
+                    if cfg.debug {
+                        eprintln!(
+                            "Using cached AWS credentials for role {} ({} left)",
+                            sanitize::lines(entry.role_label()),
+                            cache::human_duration(left)
+                        );
+                    }
+                    Some(entry.credentials())
+                }
+                _ => None,
+            }
+        }
+        Lookup::Unusable(why) => {
+            if warn {
+                print_warnings(&[format!("{why}; it will be replaced")]);
+            }
+            None
+        }
+        Lookup::Missing => None,
+    }
+}
+
+/// A run with the AWS credential cache (issue 10): a fresh entry is delivered with no
+/// network request, no TLS set-up and no other file read. Otherwise the entry's lock is
+/// taken (a busy lock is announced on stderr and waited on for at most
+/// [`cache::WEB_LOCK_WAIT`] / [`cache::M2M_LOCK_WAIT`]), the entry read again (a parallel
+/// run may have stored it meanwhile), and only then does this run sign in, store the
+/// entry, release the lock and deliver. A lock or entry that cannot be used or written
+/// is a warning: the credentials are still delivered.
+fn run_cached(cfg: &Config) -> Result<()> {
+    let key = cache::key_text(cfg);
+    let path = cache::entry_file(&cfg.home, &key);
+    if let Some(creds) = cached(cfg, &path, &key, true) {
+        return deliver(cfg, &[(cfg.profile.clone(), creds)]);
+    }
+    let wait = match cfg.command {
+        Command::M2m => cache::M2M_LOCK_WAIT,
+        _ => cache::WEB_LOCK_WAIT,
+    };
+    let lock = match cache::lock(&path, wait, |lock| {
+        eprintln!(
+            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)",
+            lock.display(),
+            wait.as_secs()
+        )
+    }) {
+        Ok(lock) => Some(lock),
+        Err(cache::LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+        Err(cache::LockFailure::Unusable(m)) => {
+            print_warnings(&[format!("{m}; continuing without the AWS credential cache")]);
+            None
+        }
+    };
+    if lock.is_some()
+        && let Some(creds) = cached(cfg, &path, &key, false)
+    {
+        drop(lock);
+        return deliver(cfg, &[(cfg.profile.clone(), creds)]);
+    }
+    let http = new_http(cfg)?;
+    let creds = match cfg.command {
+        Command::M2m => m2m::run(cfg, &http)?,
+        _ => {
+            let mut outcome = web::run(cfg, &http)?;
+            match outcome.results.pop() {
+                Some((_, creds)) if outcome.results.is_empty() => creds,
+                _ => return Err(Error::runtime("no credentials were obtained")),
+            }
+        }
+    };
+    if lock.is_some()
+        && let Err(m) = cache::store(&path, &cache::Entry::new(cfg, &creds))
+    {
+        print_warnings(&[m]);
+    }
+    drop(lock);
+    deliver(cfg, &[(cfg.profile.clone(), creds)])
+}
+
+/// `--check` (issue 10): look at the cache entry of these settings with no network, no
+/// prompt and nothing on stdout. Fresh (at least `--min-ttl` left): the role and the time
+/// left on stderr, `Ok`. Otherwise an [`Error::Runtime`] saying why (none cached, unusable,
+/// expired, under min-ttl): exit 1.
+fn check_cache(cfg: &Config) -> Result<()> {
+    let key = cache::key_text(cfg);
+    let path = cache::entry_file(&cfg.home, &key);
+    let (entry, expires_at) = match cache::load(&path, &key) {
+        Lookup::Found(entry, expires_at) => (entry, expires_at),
+        Lookup::Missing => {
+            return Err(Error::runtime(
+                "no AWS credentials are cached for these settings",
+            ));
+        }
+        Lookup::Unusable(why) => return Err(Error::Runtime(why)),
+    };
+    let role = sanitize::lines(entry.role_label()).into_owned();
+    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+        Freshness::Fresh(left) => {
+            eprintln!(
+                "cached AWS credentials for role {role}: {} left (expire {})",
+                cache::human_duration(left),
+                entry.expiration
+            );
+            Ok(())
+        }
+        Freshness::UnderMinTtl(left) => Err(Error::runtime(format!(
+            "cached AWS credentials for role {role} have {} left, under the min-ttl of {}",
+            cache::human_duration(left),
+            cache::human_duration(cfg.min_ttl_secs)
+        ))),
+        Freshness::Expired(ago) => Err(Error::runtime(format!(
+            "cached AWS credentials for role {role} expired {} ago",
+            cache::human_duration(ago)
+        ))),
+    }
+}
+
+/// `--clear-cache` (issue 10): remove the cached AWS credentials and the cached Okta access
+/// tokens of this org (every client id, role and setting), say how many on stderr, and
+/// exit; nothing else is read or signed in.
+fn clear_cache(cfg: &Config) -> Result<()> {
+    let okta_dir = cfg.home.join(".okta");
+    let creds =
+        cache::clear_org(&okta_dir.join(cache::DIR_NAME), &cfg.org.host).map_err(Error::Runtime)?;
+    let token_file = crate::okta::token_cache::cache_path(&cfg.home, "", "");
+    let tokens = match token_file.parent() {
+        Some(dir) => cache::clear_org(dir, &cfg.org.host).map_err(Error::Runtime)?,
+        None => 0,
+    };
+    eprintln!(
+        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.",
+        cfg.org.host
+    );
+    Ok(())
 }
 
 /// Before any network work, make sure the `--exec` program can be found

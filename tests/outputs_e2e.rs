@@ -640,12 +640,13 @@ fn failing_run_leaves_stdout_empty_and_file_untouched() {
             "{format}"
         );
     }
-    // No temp or stray files beside it apart from a lock file.
+    // No temp or stray files beside it apart from a lock file (and `.okta`, where the
+    // process-credentials run's credential cache keeps its lock).
     let names: Vec<String> = std::fs::read_dir(org.home())
         .expect("ls")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "creds" && !n.ends_with(".lock"))
+        .filter(|n| n != "creds" && n != ".okta" && !n.ends_with(".lock"))
         .collect();
     assert!(names.is_empty(), "{names:?}");
 }

@@ -111,6 +111,27 @@ pub struct TopArgs {
     /// explicit off for --short-user-agent
     #[argh(switch, hidden_help)]
     pub no_short_user_agent: bool,
+    /// cache the AWS credentials under ~/.okta and reuse them while fresh (default: on with process-credentials only) [OKTA_AWSCLI_CACHE_AWS_CREDENTIALS]
+    #[argh(switch)]
+    pub cache_aws_credentials: bool,
+    /// explicit off for --cache-aws-credentials
+    #[argh(switch, hidden_help)]
+    pub no_cache_aws_credentials: bool,
+    /// cached credentials are reused only with this much lifetime left: seconds, or 15m, 1h (default 15m) [OKTA_AWSCLI_MIN_TTL]
+    #[argh(option, arg_name = "duration")]
+    pub min_ttl: Option<String>,
+    /// exit 0 if the cache holds credentials for these settings with at least --min-ttl left, else 1; no network, nothing on stdout
+    #[argh(switch)]
+    pub check: bool,
+    /// explicit off for --check
+    #[argh(switch, hidden_help)]
+    pub no_check: bool,
+    /// remove the cached AWS credentials and Okta access tokens of this org, then exit
+    #[argh(switch)]
+    pub clear_cache: bool,
+    /// explicit off for --clear-cache
+    #[argh(switch, hidden_help)]
+    pub no_clear_cache: bool,
     /// print the version and exit
     #[argh(switch, short = 'v')]
     pub version: bool,
@@ -591,6 +612,10 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
         debug_api_calls: explicit(top.debug_api_calls, top.no_debug_api_calls),
         exec: explicit(top.exec, top.no_exec),
         short_user_agent: explicit(top.short_user_agent, top.no_short_user_agent),
+        cache_aws_credentials: explicit(top.cache_aws_credentials, top.no_cache_aws_credentials),
+        min_ttl: top.min_ttl,
+        check: explicit(top.check, top.no_check),
+        clear_cache: explicit(top.clear_cache, top.no_clear_cache),
         ..Flags::default()
     };
     let command = match top.command {

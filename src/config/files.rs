@@ -448,7 +448,8 @@ pub fn section<'a>(root: &'a Value, path: &[&str]) -> Section<'a> {
 }
 
 /// Keys an `awscli.profiles.<name>` entry may hold (upstream-behaviour §2.2, plus
-/// `short-user-agent`, which we also accept there).
+/// `short-user-agent`, which we also accept there, and the credential cache's
+/// `cache-aws-credentials` and `min-ttl`).
 pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "all-profiles",
     "authz-id",
@@ -460,6 +461,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "aws-session-duration",
     "aws-sts-role-session-name",
     "cache-access-token",
+    "cache-aws-credentials",
     "custom-scope",
     "debug",
     "debug-api-calls",
@@ -468,6 +470,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "format",
     "key-id",
     "legacy-aws-variables",
+    "min-ttl",
     "oidc-client-id",
     "open-browser",
     "open-browser-command",

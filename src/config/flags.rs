@@ -44,6 +44,14 @@ pub struct Flags {
     pub exec: Option<bool>,
     /// `--short-user-agent`/`-y`.
     pub short_user_agent: Option<bool>,
+    /// `--cache-aws-credentials`.
+    pub cache_aws_credentials: Option<bool>,
+    /// `--min-ttl` (raw: seconds or `15m`/`1h`; checked by [`crate::config::resolve`]).
+    pub min_ttl: Option<String>,
+    /// `--check` (command line only).
+    pub check: Option<bool>,
+    /// `--clear-cache` (command line only).
+    pub clear_cache: Option<bool>,
     /// web `--aws-acct-fed-app-id`/`-a`.
     pub aws_acct_fed_app_id: Option<String>,
     /// web `--aws-iam-idp`/`-i`.
@@ -95,6 +103,10 @@ impl std::fmt::Debug for Flags {
             .field("debug_api_calls", &shown.debug_api_calls)
             .field("exec", &shown.exec)
             .field("short_user_agent", &shown.short_user_agent)
+            .field("cache_aws_credentials", &shown.cache_aws_credentials)
+            .field("min_ttl", &shown.min_ttl)
+            .field("check", &shown.check)
+            .field("clear_cache", &shown.clear_cache)
             .field("aws_acct_fed_app_id", &shown.aws_acct_fed_app_id)
             .field("aws_iam_idp", &shown.aws_iam_idp)
             .field("qr_code", &shown.qr_code)

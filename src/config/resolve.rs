@@ -104,6 +104,16 @@ pub struct Config {
     pub expiry_aws_variables: bool,
     /// `--cache-access-token`.
     pub cache_access_token: bool,
+    /// `--cache-aws-credentials`: answer from the AWS credential cache while fresh, and
+    /// store what a sign-in gets (default: on for `process-credentials` only).
+    pub cache_aws_credentials: bool,
+    /// `--min-ttl` in seconds: a cached entry is used only while at least this much of its
+    /// lifetime is left (default [`DEFAULT_MIN_TTL_SECS`]).
+    pub min_ttl_secs: u64,
+    /// `--check`: report on the cache entry of these settings, no sign-in (command line only).
+    pub check: bool,
+    /// `--clear-cache`: remove the org's cached credentials and tokens (command line only).
+    pub clear_cache: bool,
     /// `--debug`.
     pub debug: bool,
     /// `--debug-api-calls`.
@@ -180,6 +190,10 @@ impl fmt::Debug for Config {
         d.field("legacy_aws_variables", &self.legacy_aws_variables);
         d.field("expiry_aws_variables", &self.expiry_aws_variables);
         d.field("cache_access_token", &self.cache_access_token);
+        d.field("cache_aws_credentials", &self.cache_aws_credentials);
+        d.field("min_ttl_secs", &self.min_ttl_secs);
+        d.field("check", &self.check);
+        d.field("clear_cache", &self.clear_cache);
         d.field("debug", &self.debug);
         d.field("debug_api_calls", &self.debug_api_calls);
         d.field("exec", &self.exec);
@@ -390,6 +404,12 @@ const SPECS: &[Spec] = &[
         &["OKTA_AWSCLI_CACHE_ACCESS_TOKEN"],
         &[],
     ),
+    spec(
+        "cache-aws-credentials",
+        &["OKTA_AWSCLI_CACHE_AWS_CREDENTIALS"],
+        &[],
+    ),
+    spec("min-ttl", &["OKTA_AWSCLI_MIN_TTL"], &[]),
     spec("debug", &["OKTA_AWSCLI_DEBUG"], &[]),
     spec("debug-api-calls", &["OKTA_AWSCLI_DEBUG_API_CALLS"], &[]),
     spec("exec", &["OKTA_AWSCLI_EXEC"], &[]),
@@ -606,6 +626,31 @@ fn expand_tilde(path: &str, home: Option<&Path>) -> PathBuf {
         (Some(h), p) if p.starts_with("~/") || p.starts_with("~\\") => h.join(&p[2..]),
         _ => PathBuf::from(path),
     }
+}
+
+/// Default `--min-ttl` (seconds): the AWS CLI and botocore refresh process credentials 15
+/// minutes before they expire, so handing them less makes them call again at once.
+pub const DEFAULT_MIN_TTL_SECS: u64 = 900;
+
+/// Largest `--min-ttl` (seconds): 12 hours, the longest STS session.
+pub const MAX_MIN_TTL_SECS: u64 = 43_200;
+
+/// Parse a `--min-ttl`: whole seconds (`900`) or a whole number with the unit `s`, `m` or
+/// `h` (`90s`, `15m`, `1h`), surrounding spaces ignored, at most [`MAX_MIN_TTL_SECS`].
+/// `None` for anything else.
+pub fn parse_min_ttl(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last()? {
+        (i, 's') => (&t[..i], 1),
+        (i, 'm') => (&t[..i], 60),
+        (i, 'h') => (&t[..i], 3600),
+        _ => (t, 1),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
+        return None;
+    }
+    let secs = digits.parse::<u64>().ok()?.checked_mul(unit)?;
+    (secs <= MAX_MIN_TTL_SECS).then_some(secs)
 }
 
 /// Parse a session duration: whole seconds, 900..=43200 (STS limits, DESIGN §2.3).
@@ -953,6 +998,23 @@ fn resolve_into(
     let legacy_aws_variables = l.boolean("legacy-aws-variables", flags.legacy_aws_variables)?;
     let expiry_aws_variables = l.boolean("expiry-aws-variables", flags.expiry_aws_variables)?;
     let cache_access_token = l.boolean("cache-access-token", flags.cache_access_token)?;
+    let cache_aws_credentials = match flags.cache_aws_credentials {
+        Some(b) => Some(b),
+        None => match l.get("cache-aws-credentials", None)? {
+            None => None,
+            Some((v, src)) => Some(parse_bool(&v).ok_or_else(|| {
+                Error::config(format!("invalid boolean {v:?} in {src}: use {BOOL_WORDS}"))
+            })?),
+        },
+    };
+    let min_ttl_secs = match l.get("min-ttl", flags.min_ttl.as_ref())? {
+        None => DEFAULT_MIN_TTL_SECS,
+        Some((v, src)) => parse_min_ttl(&v).ok_or_else(|| {
+            Error::config(format!(
+                "invalid min-ttl {v:?} in {src}: expected seconds or a number with s, m or h (900, 15m, 1h), at most 12h"
+            ))
+        })?,
+    };
     let debug = l.boolean("debug", flags.debug)?;
     let debug_api_calls = l.boolean("debug-api-calls", flags.debug_api_calls)?;
     let exec = l.boolean("exec", flags.exec)?;
@@ -1023,6 +1085,16 @@ fn resolve_into(
     }
     if open_browser_command.is_some() {
         open_browser = true;
+    }
+    // On by default where repeated calls are the norm: credential_process.
+    let cache_aws_credentials =
+        cache_aws_credentials.unwrap_or(format == Format::ProcessCredentials);
+    let check = flags.check.unwrap_or(false);
+    let clear_cache = flags.clear_cache.unwrap_or(false);
+    if check && clear_cache {
+        return Err(Error::usage(
+            "--check and --clear-cache cannot be used together (one reads the cache, the other empties it)",
+        ));
     }
 
     let org = match org_raw {
@@ -1099,6 +1171,10 @@ fn resolve_into(
         legacy_aws_variables,
         expiry_aws_variables,
         cache_access_token,
+        cache_aws_credentials,
+        min_ttl_secs,
+        check,
+        clear_cache,
         debug,
         debug_api_calls,
         exec,
@@ -1312,6 +1388,77 @@ mod tests {
                 "{flag:?} {ev:?} {dv:?} {with_yaml}"
             );
         }
+    }
+
+    #[test]
+    fn min_ttl_forms() {
+        assert_eq!(parse_min_ttl("900"), Some(900));
+        assert_eq!(parse_min_ttl(" 15m "), Some(900));
+        assert_eq!(parse_min_ttl("1h"), Some(3600));
+        assert_eq!(parse_min_ttl("90s"), Some(90));
+        assert_eq!(parse_min_ttl("0"), Some(0));
+        assert_eq!(parse_min_ttl("12h"), Some(MAX_MIN_TTL_SECS));
+        for bad in [
+            "",
+            "m",
+            "13h",
+            "-5",
+            "1.5h",
+            "15 m",
+            "15min",
+            "1d",
+            "99999999999",
+        ] {
+            assert_eq!(parse_min_ttl(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn credential_cache_settings_and_their_defaults() {
+        let flags = |format: &str| Flags {
+            format: Some(format.into()),
+            ..Flags::default()
+        };
+        let c = debug_cfg(flags("process-credentials"), &env(&[]), None, None);
+        assert!(c.cache_aws_credentials);
+        assert_eq!(c.min_ttl_secs, DEFAULT_MIN_TTL_SECS);
+        assert!(!debug_cfg(flags("env-var"), &env(&[]), None, None).cache_aws_credentials);
+        // Off by flag; on by env var, .env and okta.yaml for another format.
+        let off = Flags {
+            cache_aws_credentials: Some(false),
+            ..flags("process-credentials")
+        };
+        assert!(!debug_cfg(off, &env(&[]), None, None).cache_aws_credentials);
+        let e = env(&[
+            ("OKTA_AWSCLI_CACHE_AWS_CREDENTIALS", "yes"),
+            ("OKTA_AWSCLI_MIN_TTL", "1h"),
+        ]);
+        let c = debug_cfg(flags("env-var"), &e, None, None);
+        assert!(c.cache_aws_credentials);
+        assert_eq!(c.min_ttl_secs, 3600);
+        let dot = "OKTA_AWSCLI_CACHE_AWS_CREDENTIALS=on\n";
+        assert!(debug_cfg(flags("env-var"), &env(&[]), Some(dot), None).cache_aws_credentials);
+        let yaml = "awscli:\n  profiles:\n    default:\n      cache-aws-credentials: true\n      min-ttl: 30m\n";
+        let c = debug_cfg(flags("env-var"), &env(&[]), None, Some(yaml));
+        assert!(c.cache_aws_credentials && c.min_ttl_secs == 1800);
+        // Bad values name their source.
+        let e = env(&[("OKTA_AWSCLI_MIN_TTL", "soon")]);
+        let err = cfg_err(Command::Debug, Flags::default(), &e, None, None).to_string();
+        assert!(
+            err.contains("min-ttl") && err.contains("OKTA_AWSCLI_MIN_TTL"),
+            "{err}"
+        );
+        let e = env(&[("OKTA_AWSCLI_CACHE_AWS_CREDENTIALS", "maybe")]);
+        let err = cfg_err(Command::Debug, Flags::default(), &e, None, None).to_string();
+        assert!(err.contains("OKTA_AWSCLI_CACHE_AWS_CREDENTIALS"), "{err}");
+        // --check and --clear-cache together: a usage error.
+        let both = Flags {
+            check: Some(true),
+            clear_cache: Some(true),
+            ..Flags::default()
+        };
+        let err = cfg_err(Command::Debug, both, &env(&[]), None, None);
+        assert_eq!(err.exit_code(), 2);
     }
 
     #[test]

@@ -46,7 +46,9 @@ pub struct WriteReport {
     /// users, the editor's `WARNING: …` lines, then one line per
     /// profile: `Wrote profile "<name>" in credentials file "<path>".` for a new section or
     /// `Updated profile "<name>" in credentials file "<path>".` for an existing one (`<path>`
-    /// as given by the caller). Not printed here: the caller prints them on stderr.
+    /// as given by the caller); when the file already held exactly these values it is not
+    /// rewritten and the line is `Profile "<name>" in credentials file "<path>" already holds
+    /// these credentials.`. Not printed here: the caller prints them on stderr.
     pub messages: Vec<String>,
     /// One entry per profile, in input order.
     pub profiles: Vec<ProfileOutcome>,
@@ -118,20 +120,24 @@ pub fn write_profiles(
 
     let file = format!("credentials file \"{}\"", path.display());
     let edit = super::upsert_all_in(&old_text, items, opts, &file)?;
-    replace(
-        &target,
-        edit.text.as_bytes(),
-        file_mode(old_meta.as_ref()),
-        owner,
-    )
-    .map_err(|e| match e {
-        ReplaceError::Owner(e, (uid, gid)) => Error::runtime(format!(
-            "cannot keep the owner and group (uid {uid}, gid {gid}) of credentials file \"{}\": \
-             {e}; not changing it",
-            path.display()
-        )),
-        ReplaceError::Io(e) => io_err("cannot write", path, &e),
-    })?;
+    // A file that already holds these credentials (a cached answer) is left alone.
+    let unchanged = old_meta.is_some() && edit.text == old_text;
+    if !unchanged {
+        replace(
+            &target,
+            edit.text.as_bytes(),
+            file_mode(old_meta.as_ref()),
+            owner,
+        )
+        .map_err(|e| match e {
+            ReplaceError::Owner(e, (uid, gid)) => Error::runtime(format!(
+                "cannot keep the owner and group (uid {uid}, gid {gid}) of credentials file \"{}\": \
+                 {e}; not changing it",
+                path.display()
+            )),
+            ReplaceError::Io(e) => io_err("cannot write", path, &e),
+        })?;
+    }
     drop(lock);
 
     let mut messages: Vec<String> = Vec::new();
@@ -148,6 +154,14 @@ pub fn write_profiles(
             .map(|w| crate::term::sanitize::lines(w).into_owned()),
     );
     for p in &edit.profiles {
+        if unchanged {
+            messages.push(format!(
+                "Profile \"{}\" in credentials file \"{}\" already holds these credentials.",
+                p.profile,
+                path.display()
+            ));
+            continue;
+        }
         let verb = if p.existed { "Updated" } else { "Wrote" };
         messages.push(format!(
             "{verb} profile \"{}\" in credentials file \"{}\".",
@@ -492,6 +506,29 @@ mod tests {
                 path.display()
             )]
         );
+        // The same credentials again (a cached answer): the file is not rewritten.
+        let inode = |p: &Path| {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                fs::metadata(p).unwrap().ino()
+            }
+            #[cfg(not(unix))]
+            {
+                fs::metadata(p).unwrap().len()
+            }
+        };
+        let before = inode(&path);
+        let same =
+            write_profiles(&path, &[("okta-dev", &creds("A2"))], &Default::default()).unwrap();
+        assert_eq!(
+            same.messages,
+            vec![format!(
+                "Profile \"okta-dev\" in credentials file \"{}\" already holds these credentials.",
+                path.display()
+            )]
+        );
+        assert_eq!(inode(&path), before, "an atomic replace makes a new inode");
         // No temp files left behind; only the file and its lock.
         let mut names: Vec<String> = fs::read_dir(path.parent().unwrap())
             .unwrap()

@@ -1,0 +1,655 @@
+//! The AWS credential cache of `--cache-aws-credentials` (issue 10): one run's STS
+//! credentials, reused by later runs with the same settings while at least `--min-ttl` of
+//! their lifetime is left.
+//!
+//! One file per key under `<home>/.okta/awscli-credentials/`: `<32 hex digits>.json`, the
+//! first 128 bits of SHA-256 over the key text ([`key_text`]: every setting that decides
+//! which credentials a run gets; no secret, the m2m private key is named by its key id
+//! only). The file holds one JSON object ([`Entry`]) with the key text itself, so an entry
+//! is used only for exactly these settings. Files are 0600 in a 0700 directory, replaced
+//! atomically ([`crate::fs::atomic_file::replace`]); a sibling `<hex>.lock`
+//! ([`crate::fs::atomic_file::lock_exclusive`]) makes parallel runs share one sign-in.
+//!
+//! PURE: [`key_text`], [`entry_file`], [`parse_entry`], [`render_entry`], [`freshness`],
+//! [`human_duration`]. I/O: [`load`], [`store`], [`lock`], [`clear_org`].
+
+use std::fs::{self, File};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::aws::sts::Credentials;
+use crate::config::{Command, Config};
+use crate::fs::atomic_file::{self, LockError, LockWait};
+
+/// The cache directory under `<home>/.okta/`.
+pub const DIR_NAME: &str = "awscli-credentials";
+
+/// Version of the entry format (and of the key text); other versions count as unusable.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Longest wait for another `web` run's lock: the holder runs at most one device
+/// authorization, and an Okta device code lives 10 minutes (its default `expires_in`).
+pub const WEB_LOCK_WAIT: Duration = Duration::from_secs(600);
+
+/// Longest wait for another `m2m` run's lock: the holder makes two HTTP requests, each
+/// bounded by the HTTP client's timeouts and retries.
+pub const M2M_LOCK_WAIT: Duration = Duration::from_secs(120);
+
+/// The largest entry file read (bytes); anything larger is unusable, never read whole.
+const MAX_ENTRY_BYTES: u64 = 64 * 1024;
+
+/// The canonical text of the cache key: a JSON array of `[name, value]` pairs in a fixed
+/// order, `null` for an unset value. It covers the command, the org (scheme, host, port),
+/// the OIDC client id, the STS region and endpoint override (`AWS_ENDPOINT_URL_STS`,
+/// `AWS_ENDPOINT_URL`), the role and session duration as configured, and
+/// - web: the Federation app id, the IdP, and the okta.yaml IdP and role labels (a label
+///   setting is resolved through them);
+/// - m2m: the authorization server id, scope, key id and role session name.
+///
+/// Same settings, same text; any difference in these settings, a different text.
+pub fn key_text(cfg: &Config) -> String {
+    let env = |name: &str| cfg.env.get(name).map(|v| v.trim().to_string());
+    let mut pairs: Vec<(&str, serde_json::Value)> = vec![
+        ("version", FORMAT_VERSION.into()),
+        (
+            "command",
+            match cfg.command {
+                Command::M2m => "m2m",
+                _ => "web",
+            }
+            .into(),
+        ),
+        ("org", cfg.org.base.clone().into()),
+        ("oidc-client-id", cfg.oidc_client_id.clone().into()),
+        ("aws-iam-role", cfg.aws_iam_role.clone().into()),
+        ("aws-session-duration", cfg.session_duration.into()),
+        ("sts-region", cfg.sts_region.clone().into()),
+        ("AWS_ENDPOINT_URL_STS", env("AWS_ENDPOINT_URL_STS").into()),
+        ("AWS_ENDPOINT_URL", env("AWS_ENDPOINT_URL").into()),
+    ];
+    match cfg.command {
+        Command::M2m => {
+            pairs.push(("authz-id", cfg.authz_id.clone().into()));
+            pairs.push(("custom-scope", cfg.custom_scope.clone().into()));
+            pairs.push(("key-id", cfg.key_id.clone().into()));
+            pairs.push((
+                "aws-sts-role-session-name",
+                cfg.sts_role_session_name.clone().into(),
+            ));
+        }
+        _ => {
+            pairs.push((
+                "aws-acct-fed-app-id",
+                cfg.aws_acct_fed_app_id.clone().into(),
+            ));
+            pairs.push(("aws-iam-idp", cfg.aws_iam_idp.clone().into()));
+            pairs.push(("idp-labels", labels(&cfg.idp_labels)));
+            pairs.push(("role-labels", labels(&cfg.role_labels)));
+        }
+    }
+    // Serialising strings, numbers and nulls cannot fail.
+    serde_json::to_string(&pairs).unwrap_or_default()
+}
+
+fn labels(list: &[(String, String)]) -> serde_json::Value {
+    list.iter()
+        .map(|(k, v)| serde_json::json!([k, v]))
+        .collect()
+}
+
+/// The entry file of a key: `<home>/.okta/awscli-credentials/<first 32 hex digits of
+/// sha256(key text)>.json`.
+pub fn entry_file(home: &Path, key_text: &str) -> PathBuf {
+    let digest = Sha256::digest(key_text.as_bytes());
+    let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    home.join(".okta")
+        .join(DIR_NAME)
+        .join(format!("{name}.json"))
+}
+
+/// The lock file of an entry file: the same name with `.lock`.
+pub fn lock_file(entry_file: &Path) -> PathBuf {
+    entry_file.with_extension("lock")
+}
+
+/// One cache file: the key it answers and the credentials of one run.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// [`FORMAT_VERSION`].
+    pub version: u32,
+    /// The [`key_text`] of the settings that got these credentials.
+    pub key: String,
+    /// The org's host (`example.okta.com`), for `--clear-cache`.
+    pub org: String,
+    /// The role as configured (ARN or label; empty when the only role was taken), for
+    /// messages.
+    pub role: String,
+    /// `AccessKeyId`.
+    pub access_key_id: String,
+    /// `SecretAccessKey` (secret).
+    pub secret_access_key: String,
+    /// `SessionToken` (secret).
+    pub session_token: String,
+    /// STS `Expiration`, RFC 3339 UTC (`2024-05-01T13:00:00Z`).
+    pub expiration: String,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("org", &self.org)
+            .field("role", &self.role)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field("session_token", &"<redacted>")
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+impl Entry {
+    /// The entry for credentials obtained with `cfg`'s settings.
+    pub fn new(cfg: &Config, creds: &Credentials) -> Entry {
+        Entry {
+            version: FORMAT_VERSION,
+            key: key_text(cfg),
+            org: cfg.org.host.clone(),
+            role: cfg.aws_iam_role.clone().unwrap_or_default(),
+            access_key_id: creds.access_key_id.clone(),
+            secret_access_key: creds.secret_access_key.clone(),
+            session_token: creds.session_token.clone(),
+            expiration: creds.expiration.clone(),
+        }
+    }
+
+    /// The credentials it holds.
+    pub fn credentials(&self) -> Credentials {
+        Credentials {
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: self.secret_access_key.clone(),
+            session_token: self.session_token.clone(),
+            expiration: self.expiration.clone(),
+        }
+    }
+
+    /// The role for messages: the configured one, or a phrase when none was set.
+    pub fn role_label(&self) -> &str {
+        if self.role.is_empty() {
+            "(the role of the sign-in)"
+        } else {
+            &self.role
+        }
+    }
+}
+
+/// A secret-free, printable, non-empty token: no whitespace or control characters.
+fn usable_token(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 8192 && s.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// Parse an entry file's text for the key `key`. Returns the entry and its expiry (unix
+/// seconds), or why it cannot be used (for a one-line warning; never contains a secret):
+/// not JSON of this shape, another format version, another key, or unusable values (an
+/// empty or non-printable key id, secret or session token; an expiration that is not RFC
+/// 3339).
+pub fn parse_entry(text: &str, key: &str) -> Result<(Entry, i64), String> {
+    let entry: Entry =
+        serde_json::from_str(text).map_err(|_| "it is not a cache entry".to_string())?;
+    if entry.version != FORMAT_VERSION {
+        return Err(format!("unknown entry version {}", entry.version));
+    }
+    if entry.key != key {
+        return Err("it belongs to other settings".into());
+    }
+    let id_ok = (16..=128).contains(&entry.access_key_id.len())
+        && entry
+            .access_key_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric());
+    if !id_ok || !usable_token(&entry.secret_access_key) || !usable_token(&entry.session_token) {
+        return Err("it holds unusable credentials".into());
+    }
+    let expires_at = time::OffsetDateTime::parse(
+        &entry.expiration,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_err(|_| "its expiration is not an RFC 3339 time".to_string())?
+    .unix_timestamp();
+    if !entry.expiration.ends_with('Z') || !entry.role.chars().all(|c| !c.is_control()) {
+        return Err("it holds unusable values".into());
+    }
+    Ok((entry, expires_at))
+}
+
+/// The entry file's text (compact JSON and a newline).
+pub fn render_entry(entry: &Entry) -> String {
+    // Serialising strings and integers cannot fail.
+    let mut text = serde_json::to_string(entry).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// How usable an entry is at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// At least `min-ttl` left: use it. Seconds left.
+    Fresh(u64),
+    /// Still valid, but less than `min-ttl` left. Seconds left.
+    UnderMinTtl(u64),
+    /// Expired this many seconds ago.
+    Expired(u64),
+}
+
+/// Whether credentials expiring at `expires_at` (unix seconds) are fresh at `now` with at
+/// least `min_ttl` seconds left.
+pub fn freshness(expires_at: i64, now: i64, min_ttl: u64) -> Freshness {
+    let left = expires_at.saturating_sub(now);
+    if left <= 0 {
+        return Freshness::Expired(left.unsigned_abs());
+    }
+    let left = left.unsigned_abs();
+    if left >= min_ttl {
+        Freshness::Fresh(left)
+    } else {
+        Freshness::UnderMinTtl(left)
+    }
+}
+
+/// A duration for messages: `45 s`, `14 min`, `2 h 5 min` (minutes rounded down).
+pub fn human_duration(secs: u64) -> String {
+    match secs {
+        0..=119 => format!("{secs} s"),
+        120..=3599 => format!("{} min", secs / 60),
+        _ if secs % 3600 < 60 => format!("{} h", secs / 3600),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// What [`load`] found.
+#[derive(Debug)]
+pub enum Lookup {
+    /// No entry file.
+    Missing,
+    /// A usable entry and its expiry (unix seconds).
+    Found(Entry, i64),
+    /// An entry that must not be used, and why (one line naming the file, no secret).
+    Unusable(String),
+}
+
+/// Read the entry file `path` for the key `key`.
+///
+/// Refused (as [`Lookup::Unusable`]) without blocking: anything but a regular file (a
+/// FIFO, device, directory or symlink is never opened), a file other users may write
+/// (mode `0o022`) or that another user owns, one larger than 64 KiB, unreadable text, and
+/// whatever [`parse_entry`] refuses.
+pub fn load(path: &Path, key: &str) -> Lookup {
+    let unusable = |why: &str| {
+        Lookup::Unusable(format!(
+            "ignoring the cached AWS credentials {}: {why}",
+            path.display()
+        ))
+    };
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Missing,
+        Err(e) => return unusable(&e.to_string()),
+    };
+    if !meta.file_type().is_file() {
+        return unusable("it is not a regular file");
+    }
+    if let Some(why) = foreign(&meta) {
+        return unusable(why);
+    }
+    let mut text = String::new();
+    let read = File::open(path).and_then(|f| {
+        // Opened after the checks: make sure it is still the regular file checked.
+        if !f.metadata()?.is_file() {
+            return Err(std::io::Error::other("it is not a regular file"));
+        }
+        f.take(MAX_ENTRY_BYTES + 1).read_to_string(&mut text)
+    });
+    match read {
+        Ok(n) if n as u64 > MAX_ENTRY_BYTES => unusable("it is too large"),
+        Ok(_) => match parse_entry(&text, key) {
+            Ok((entry, expires_at)) => Lookup::Found(entry, expires_at),
+            Err(why) => unusable(&why),
+        },
+        Err(e) => unusable(&e.to_string()),
+    }
+}
+
+#[cfg(unix)]
+fn foreign(meta: &fs::Metadata) -> Option<&'static str> {
+    use std::os::unix::fs::MetadataExt;
+    if meta.mode() & 0o022 != 0 {
+        return Some("other users may write it (expected mode 0600)");
+    }
+    if meta.uid() != rustix::process::geteuid().as_raw() {
+        return Some("another user owns it");
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn foreign(_meta: &fs::Metadata) -> Option<&'static str> {
+    None
+}
+
+/// Write `entry` to `path` atomically (directory created 0700, file 0600, replacing any
+/// entry or refused file there). Errors: one line naming the file.
+pub fn store(path: &Path, entry: &Entry) -> Result<(), String> {
+    let fail = |e: &dyn std::fmt::Display| {
+        format!(
+            "cannot write the AWS credential cache {}: {e}",
+            path.display()
+        )
+    };
+    atomic_file::create_private_dirs(&atomic_file::dir_of(path)).map_err(|e| fail(&e))?;
+    atomic_file::replace(path, render_entry(entry).as_bytes(), 0o600).map_err(|e| fail(&e))
+}
+
+/// Why [`lock`] returned without the lock.
+#[derive(Debug)]
+pub enum LockFailure {
+    /// The lock file cannot be made or locked: go on without the cache. One line naming it.
+    Unusable(String),
+    /// Another run held it for the whole wait. One line naming it.
+    TimedOut(String),
+}
+
+/// Take the lock of the entry file `path`: one try; when another run holds it, call
+/// `on_wait(<lock file>)` once and wait at most `max_wait`. The lock is held while the
+/// returned file is open (the OS releases it when the process ends).
+pub fn lock(
+    path: &Path,
+    max_wait: Duration,
+    on_wait: impl FnOnce(&Path),
+) -> Result<File, LockFailure> {
+    let lock_path = lock_file(path);
+    let unusable = |e: &dyn std::fmt::Display| {
+        LockFailure::Unusable(format!(
+            "cannot lock the AWS credential cache {}: {e}",
+            lock_path.display()
+        ))
+    };
+    atomic_file::create_private_dirs(&atomic_file::dir_of(&lock_path)).map_err(|e| unusable(&e))?;
+    let attempt = |limit| atomic_file::lock_exclusive(&lock_path, LockWait::AtMost(limit));
+    match attempt(Duration::ZERO) {
+        Ok(f) => return Ok(f),
+        Err(LockError::Io(e)) => return Err(unusable(&e)),
+        Err(LockError::TimedOut) => on_wait(&lock_path),
+    }
+    match attempt(max_wait) {
+        Ok(f) => Ok(f),
+        Err(LockError::Io(e)) => Err(unusable(&e)),
+        Err(LockError::TimedOut) => Err(LockFailure::TimedOut(format!(
+            "another okta-aws-cli run kept the AWS credential cache lock {} for {} s; \
+             if no other run is signing in (a stopped one holds it too), end it and try again",
+            lock_path.display(),
+            max_wait.as_secs()
+        ))),
+    }
+}
+
+/// Remove every JSON file in `dir` whose `org` field is `org_host` (credential entries
+/// and access-token cache entries both carry one). Returns how many were removed; files
+/// that cannot be read or parsed are left alone, a missing directory removes nothing.
+pub fn clear_org(dir: &Path, org_host: &str) -> Result<usize, String> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(format!("cannot list {}: {e}", dir.display())),
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "json")
+            || !entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue;
+        };
+        let org = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("org").and_then(|o| o.as_str()).map(str::to_string));
+        if org.as_deref() == Some(org_host) {
+            fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Command, OrgUrl};
+
+    fn cfg(command: Command) -> Config {
+        Config {
+            command,
+            org: OrgUrl {
+                base: "https://example.okta.com".into(),
+                host: "example.okta.com".into(),
+            },
+            oidc_client_id: "0oaclient".into(),
+            aws_iam_role: Some("arn:aws:iam::123456789012:role/Deploy".into()),
+            key_id: Some("kid-1".into()),
+            authz_id: "default".into(),
+            custom_scope: "okta-m2m-access".into(),
+            sts_role_session_name: "okta-aws-cli".into(),
+            private_key: Some("-----BEGIN PRIVATE KEY-----secret".into()),
+            ..Config::default()
+        }
+    }
+
+    fn creds(expiration: &str) -> Credentials {
+        Credentials {
+            access_key_id: "ASIAEXAMPLE123456789".into(),
+            secret_access_key: "secret/key+value".into(),
+            session_token: "FwoGZXIvYXdzEtoken==".into(),
+            expiration: expiration.into(),
+        }
+    }
+
+    #[test]
+    fn every_deciding_setting_changes_the_key_and_nothing_secret_is_in_it() {
+        let base = cfg(Command::M2m);
+        let key = key_text(&base);
+        assert!(!key.contains("secret"), "{key}");
+        assert_eq!(key, key_text(&base.clone()));
+        let changes: Vec<fn(&mut Config)> = vec![
+            |c| c.command = Command::Web,
+            |c| c.org.base = "https://other.okta.com".into(),
+            |c| c.oidc_client_id = "0oaother".into(),
+            |c| c.aws_iam_role = Some("arn:aws:iam::123456789012:role/Other".into()),
+            |c| c.session_duration = Some(7200),
+            |c| c.sts_region = Some("eu-west-1".into()),
+            |c| {
+                c.env
+                    .insert("AWS_ENDPOINT_URL_STS".into(), "http://127.0.0.1:1".into());
+            },
+            |c| c.authz_id = "aus1".into(),
+            |c| c.custom_scope = "other".into(),
+            |c| c.key_id = Some("kid-2".into()),
+            |c| c.sts_role_session_name = "me".into(),
+        ];
+        for (i, change) in changes.iter().enumerate() {
+            let mut c = base.clone();
+            change(&mut c);
+            assert_ne!(key_text(&c), key, "change {i}");
+        }
+        // The private key itself and output settings are not part of the key.
+        let mut c = base.clone();
+        c.private_key = Some("another".into());
+        c.profile = "other".into();
+        c.format = crate::config::Format::EnvVar;
+        assert_eq!(key_text(&c), key);
+
+        let web = cfg(Command::Web);
+        let changes: Vec<fn(&mut Config)> = vec![
+            |c| c.aws_acct_fed_app_id = Some("0oafed".into()),
+            |c| c.aws_iam_idp = Some("arn:aws:iam::1:saml-provider/Okta".into()),
+            |c| c.role_labels = vec![("arn:aws:iam::1:role/A".into(), "A".into())],
+            |c| c.idp_labels = vec![("arn:aws:iam::1:saml-provider/B".into(), "B".into())],
+        ];
+        for (i, change) in changes.iter().enumerate() {
+            let mut c = web.clone();
+            change(&mut c);
+            assert_ne!(key_text(&c), key_text(&web), "web change {i}");
+        }
+    }
+
+    #[test]
+    fn entry_file_is_named_by_a_hash_of_the_key() {
+        let home = Path::new("/home/u");
+        let a = entry_file(home, "a");
+        assert_eq!(a, entry_file(home, "a"));
+        assert_ne!(a, entry_file(home, "b"));
+        assert!(a.starts_with("/home/u/.okta/awscli-credentials"));
+        let name = a.file_name().unwrap().to_str().unwrap();
+        assert_eq!(name.len(), 32 + ".json".len());
+        assert!(
+            name.trim_end_matches(".json")
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit())
+        );
+        assert_eq!(lock_file(&a).extension().unwrap(), "lock");
+    }
+
+    #[test]
+    fn entries_round_trip_and_bad_ones_say_why() {
+        let c = cfg(Command::M2m);
+        let key = key_text(&c);
+        let entry = Entry::new(&c, &creds("2030-01-01T00:00:00Z"));
+        let text = render_entry(&entry);
+        let (back, expires_at) = parse_entry(&text, &key).unwrap();
+        assert_eq!(back, entry);
+        assert_eq!(expires_at, 1_893_456_000);
+        assert_eq!(back.credentials(), creds("2030-01-01T00:00:00Z"));
+        assert!(parse_entry(&text, "other key").is_err());
+        assert!(parse_entry("{not json", &key).is_err());
+        assert!(parse_entry("", &key).is_err());
+        let spoilers: Vec<fn(&mut Entry)> = vec![
+            |e| e.version = 2,
+            |e| e.access_key_id.clear(),
+            |e| e.access_key_id = "ASIA EXAMPLE 1234".into(),
+            |e| e.secret_access_key.clear(),
+            |e| e.session_token = "a\nb".into(),
+            |e| e.expiration = "tomorrow".into(),
+            |e| e.expiration = "2030-01-01T00:00:00+01:00".into(),
+        ];
+        for (i, spoil) in spoilers.iter().enumerate() {
+            let mut e = entry.clone();
+            spoil(&mut e);
+            let err = parse_entry(&render_entry(&e), &key).unwrap_err();
+            assert!(
+                !err.contains("secret/key") && !err.contains("FwoG"),
+                "{err}"
+            );
+            assert!(!err.is_empty(), "case {i}");
+        }
+        let shown = format!("{entry:?}");
+        assert!(
+            !shown.contains("secret/key") && !shown.contains("FwoG"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn freshness_keeps_min_ttl_in_hand() {
+        assert_eq!(freshness(2000, 1000, 900), Freshness::Fresh(1000));
+        assert_eq!(freshness(1900, 1000, 900), Freshness::Fresh(900));
+        assert_eq!(freshness(1899, 1000, 900), Freshness::UnderMinTtl(899));
+        assert_eq!(freshness(1000, 1000, 0), Freshness::Expired(0));
+        assert_eq!(freshness(400, 1000, 0), Freshness::Expired(600));
+        assert_eq!(
+            freshness(i64::MIN, i64::MAX, 900),
+            Freshness::Expired(1 << 63)
+        );
+        assert_eq!(
+            freshness(i64::MAX, 0, 900),
+            Freshness::Fresh(i64::MAX as u64)
+        );
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(45), "45 s");
+        assert_eq!(human_duration(900), "15 min");
+        assert_eq!(human_duration(3600), "1 h");
+        assert_eq!(human_duration(3600 + 5 * 60 + 7), "1 h 5 min");
+    }
+
+    #[test]
+    fn store_load_and_refusals() {
+        let home = tempfile::tempdir().unwrap();
+        let c = cfg(Command::M2m);
+        let key = key_text(&c);
+        let path = entry_file(home.path(), &key);
+        assert!(matches!(load(&path, &key), Lookup::Missing));
+        let entry = Entry::new(&c, &creds("2030-01-01T00:00:00Z"));
+        store(&path, &entry).unwrap();
+        assert!(matches!(load(&path, &key), Lookup::Found(e, _) if e == entry));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
+            let Lookup::Unusable(why) = load(&path, &key) else {
+                panic!("a 0666 entry was used")
+            };
+            assert!(why.contains("other users may write"), "{why}");
+            // A FIFO in its place: refused at once, never opened.
+            fs::remove_file(&path).unwrap();
+            let made = std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap();
+            assert!(made.success());
+            assert!(matches!(load(&path, &key), Lookup::Unusable(_)));
+            // Replaced by the next store.
+            store(&path, &entry).unwrap();
+            assert!(matches!(load(&path, &key), Lookup::Found(..)));
+        }
+        fs::write(&path, "garbage").unwrap();
+        assert!(matches!(load(&path, &key), Lookup::Unusable(_)));
+
+        // clear_org removes only that org's entries.
+        store(&path, &entry).unwrap();
+        let mut other = entry.clone();
+        other.org = "other.okta.com".into();
+        let other_path = path.with_file_name("other.json");
+        store(&other_path, &other).unwrap();
+        assert_eq!(clear_org(path.parent().unwrap(), "example.okta.com"), Ok(1));
+        assert!(!path.exists() && other_path.exists());
+        assert_eq!(
+            clear_org(&home.path().join("none"), "example.okta.com"),
+            Ok(0)
+        );
+    }
+
+    #[test]
+    fn lock_is_exclusive_and_announces_the_wait() {
+        let home = tempfile::tempdir().unwrap();
+        let path = entry_file(home.path(), "k");
+        let held = lock(&path, M2M_LOCK_WAIT, |_| panic!("free lock")).unwrap();
+        let mut told = Vec::new();
+        let err = lock(&path, Duration::from_millis(100), |p| {
+            told.push(p.to_path_buf())
+        })
+        .unwrap_err();
+        assert!(matches!(err, LockFailure::TimedOut(_)), "{err:?}");
+        assert_eq!(told, vec![lock_file(&path)]);
+        drop(held);
+        assert!(lock(&path, Duration::ZERO, |_| panic!("free lock")).is_ok());
+    }
+}
