@@ -51,7 +51,7 @@ pub struct TopArgs {
     /// AWS profile name (default "default") [OKTA_AWSCLI_PROFILE]
     #[argh(option, short = 'p')]
     pub profile: Option<String>,
-    /// output format: env-var (default), aws-credentials, process-credentials, noop [OKTA_AWSCLI_FORMAT]
+    /// output format: env-var (default), aws-credentials, process-credentials, console-url, noop [OKTA_AWSCLI_FORMAT]
     #[argh(option, short = 'f')]
     pub format: Option<String>,
     /// preset AWS region [OKTA_AWSCLI_AWS_REGION]
@@ -108,6 +108,15 @@ pub struct TopArgs {
     /// explicit off for --short-user-agent
     #[argh(switch, hidden_help)]
     pub no_short_user_agent: bool,
+    /// after federation, assume this role with the credentials so far (repeatable, in order) [OKTA_AWSCLI_CHAIN_ROLE, comma-separated]
+    #[argh(option, arg_name = "role-arn")]
+    pub chain_role: Vec<String>,
+    /// external ID sent with every --chain-role AssumeRole call [OKTA_AWSCLI_CHAIN_EXTERNAL_ID]
+    #[argh(option, arg_name = "id")]
+    pub chain_external_id: Option<String>,
+    /// console page for --format console-url (default: the partition's console home) [OKTA_AWSCLI_CONSOLE_DESTINATION]
+    #[argh(option, arg_name = "url")]
+    pub console_destination: Option<String>,
     /// print the version and exit
     #[argh(switch, short = 'v')]
     pub version: bool,
@@ -164,6 +173,9 @@ pub struct WebArgs {
     /// explicit off for --all-profiles
     #[argh(switch, hidden_help)]
     pub no_all_profiles: bool,
+    /// profile names for --all-profiles from {alias} {account} {idp} {role} {role_path} (default "{alias}-{idp}-{role_path}") [OKTA_AWSCLI_PROFILE_TEMPLATE]
+    #[argh(option, arg_name = "template")]
+    pub profile_template: Option<String>,
 }
 
 /// Machine to machine / headless authorization.
@@ -225,6 +237,8 @@ struct FlagDef {
     long: String,
     short: Option<char>,
     takes_value: bool,
+    /// A repeatable option (`--chain-role`): every occurrence is kept, in order.
+    repeats: bool,
 }
 
 /// Flags of one scope (global or one subcommand).
@@ -245,6 +259,7 @@ impl Scope {
                 long,
                 short: f.short,
                 takes_value: matches!(f.kind, argh::FlagInfoKind::Option { .. }),
+                repeats: matches!(f.optionality, argh::Optionality::Repeating),
             });
         }
         Scope { flags: out }
@@ -448,11 +463,14 @@ fn switch_occ(long: &str, on: bool) -> Occ {
     }
 }
 
-/// Keep the last occurrence of each flag (later flags override earlier ones), in order.
-fn dedupe(occs: Vec<Occ>) -> Vec<Occ> {
+/// Keep the last occurrence of each flag (later flags override earlier ones), in order;
+/// every occurrence of a repeatable option (`repeats`) is kept.
+fn dedupe(occs: Vec<Occ>, repeats: impl Fn(&str) -> bool) -> Vec<Occ> {
     let mut out: Vec<Occ> = Vec::new();
     for occ in occs {
-        out.retain(|o| o.name() != occ.name());
+        if !repeats(occ.name()) {
+            out.retain(|o| o.name() != occ.name());
+        }
         out.push(occ);
     }
     out
@@ -587,6 +605,9 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
         debug_api_calls: explicit(top.debug_api_calls, top.no_debug_api_calls),
         exec: explicit(top.exec, top.no_exec),
         short_user_agent: explicit(top.short_user_agent, top.no_short_user_agent),
+        chain_role: top.chain_role,
+        chain_external_id: top.chain_external_id,
+        console_destination: top.console_destination,
         ..Flags::default()
     };
     let command = match top.command {
@@ -603,6 +624,7 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
             flags.open_browser = explicit(w.open_browser, w.no_open_browser);
             flags.open_browser_command = w.open_browser_command;
             flags.all_profiles = explicit(w.all_profiles, w.no_all_profiles);
+            flags.profile_template = w.profile_template;
         }
         Some(SubArgs::M2m(m)) => {
             flags.key_id = m.key_id;
@@ -628,8 +650,9 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
 ///
 /// Flag forms: `--name value`, `--name=value`, `-x value`, `-xvalue`, `-x=value`,
 /// clustered short switches (`-gd`), switches as `--flag` or `--flag=true|false`
-/// (also 1/0/yes/no/on/off). A repeated flag: the last one wins. Everything after the first
-/// `--` goes to [`Invocation::exec_args`] untouched.
+/// (also 1/0/yes/no/on/off). A repeated flag: the last one wins, except `--chain-role`,
+/// whose occurrences all count, in order. Everything after the first `--` goes to
+/// [`Invocation::exec_args`] untouched.
 ///
 /// Errors: [`Error::Usage`] (one line) for an unknown flag, a missing or empty value, a bad switch
 /// value or a stray argument.
@@ -709,8 +732,14 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
             locals.push(occ);
         }
     }
-    let globals = dedupe(globals);
-    let locals = dedupe(locals);
+    let repeats = |name: &str| {
+        t.global
+            .by_long(name)
+            .or_else(|| cmd_scope.by_long(name))
+            .is_some_and(|f| f.repeats)
+    };
+    let globals = dedupe(globals, repeats);
+    let locals = dedupe(locals, repeats);
     if globals.contains(&Occ::Switch("version".into(), true)) {
         return Ok(Parsed::Version(version_line()));
     }

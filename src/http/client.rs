@@ -389,6 +389,9 @@ pub const SECRET_FIELDS: &[&str] = &[
     "SessionToken",
     "private_key",
     "privateKey",
+    // The console federation endpoint: the credentials JSON and the sign-in token.
+    "Session",
+    "SigninToken",
 ];
 
 /// Header names whose values are secrets.

@@ -23,7 +23,8 @@ use crate::error::{Error, Result};
 /// The stdout text for `format` (DESIGN §2.8–2.9):
 /// * [`Format::EnvVar`] gives [`env_var_lines`] (`windows` picks `setx` lines);
 /// * [`Format::ProcessCredentials`] gives [`process_credentials_json`];
-/// * [`Format::AwsCredentials`] and [`Format::Noop`] give the empty string.
+/// * [`Format::AwsCredentials`], [`Format::ConsoleUrl`] (whose URL needs a network call,
+///   made by the caller) and [`Format::Noop`] give the empty string.
 ///
 /// `legacy_aws_variables` adds `AWS_SECURITY_TOKEN` to the env-var lines.
 ///
@@ -37,7 +38,7 @@ pub fn stdout_text(
     match format {
         Format::EnvVar => Ok(env_var_lines(creds, legacy_aws_variables, windows)),
         Format::ProcessCredentials => process_credentials_json(creds),
-        Format::AwsCredentials | Format::Noop => Ok(String::new()),
+        Format::AwsCredentials | Format::ConsoleUrl | Format::Noop => Ok(String::new()),
     }
 }
 
