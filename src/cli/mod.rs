@@ -897,6 +897,28 @@ mod tests {
         );
         let f = run(&["-gpdev"]).flags;
         assert_eq!((f.debug, f.profile.as_deref()), (Some(true), Some("dev")));
+        // --chain-role repeats: every occurrence counts, in order, before or after the
+        // command; other options still keep the last.
+        let f = run(&[
+            "--chain-role",
+            "arn:aws:iam::1:role/A",
+            "web",
+            "--chain-role=arn:aws:iam::1:role/B",
+            "--profile-template",
+            "{alias}",
+            "--console-destination",
+            "https://x/",
+            "--console-destination",
+            "https://y/",
+        ])
+        .flags;
+        assert_eq!(
+            f.chain_role,
+            ["arn:aws:iam::1:role/A", "arn:aws:iam::1:role/B"]
+        );
+        assert_eq!(f.profile_template.as_deref(), Some("{alias}"));
+        assert_eq!(f.console_destination.as_deref(), Some("https://y/"));
+        assert!(usage_err(&["m2m", "--profile-template", "x"]).contains("web"));
         let msg = usage_err(&["--open-browser=maybe"]);
         assert!(
             msg.contains("--open-browser") && msg.contains("maybe"),

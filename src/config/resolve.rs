@@ -2115,4 +2115,191 @@ mod tests {
         assert!(c.okta_yaml.is_some());
         assert_eq!(c.okta_yaml_path, PathBuf::from("/home/u/.okta/okta.yaml"));
     }
+
+    const ROLE_A: &str = "arn:aws:iam::123456789012:role/A";
+    const ROLE_B: &str = "arn:aws:iam::210987654321:role/team/B";
+
+    fn web_env(extra: &[(&str, &str)]) -> Env {
+        let mut pairs = vec![
+            ("OKTA_AWSCLI_ORG_DOMAIN", "example.okta.com"),
+            ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+        ];
+        pairs.extend_from_slice(extra);
+        env(&pairs)
+    }
+
+    #[test]
+    fn chain_roles_from_every_layer() {
+        // Flags: every occurrence, in order (commas split too).
+        let f = Flags {
+            chain_role: vec![ROLE_A.into(), format!(" {ROLE_B} ")],
+            ..Flags::default()
+        };
+        let e = env(&[("OKTA_AWSCLI_CHAIN_ROLE", ROLE_B)]);
+        assert_eq!(debug_cfg(f, &e, None, None).chain_roles, [ROLE_A, ROLE_B]);
+        // Environment: comma-separated.
+        let e = env(&[("OKTA_AWSCLI_CHAIN_ROLE", &format!("{ROLE_B}, {ROLE_A},"))]);
+        assert_eq!(
+            debug_cfg(Flags::default(), &e, None, None).chain_roles,
+            [ROLE_B, ROLE_A]
+        );
+        // okta.yaml: a string or a list; the environment still wins over the list.
+        let list = format!(
+            "awscli:\n  profiles:\n    default:\n      chain-role:\n        - {ROLE_A}\n        - {ROLE_B}\n      chain-external-id: ext-42\n"
+        );
+        let c = debug_cfg(Flags::default(), &env(&[]), None, Some(&list));
+        assert_eq!(c.chain_roles, [ROLE_A, ROLE_B]);
+        assert_eq!(c.chain_external_id.as_deref(), Some("ext-42"));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        let e = env(&[("OKTA_AWSCLI_CHAIN_ROLE", ROLE_B)]);
+        assert_eq!(
+            debug_cfg(Flags::default(), &e, None, Some(&list)).chain_roles,
+            [ROLE_B]
+        );
+        let dot = format!("OKTA_AWSCLI_CHAIN_ROLE={ROLE_A}\n");
+        assert_eq!(
+            debug_cfg(Flags::default(), &env(&[]), Some(&dot), Some(&list)).chain_roles,
+            [ROLE_A]
+        );
+        let string = format!(
+            "awscli:\n  profiles:\n    default:\n      chain-role: \"{ROLE_B},{ROLE_A}\"\n"
+        );
+        assert_eq!(
+            debug_cfg(Flags::default(), &env(&[]), None, Some(&string)).chain_roles,
+            [ROLE_B, ROLE_A]
+        );
+        assert!(
+            debug_cfg(Flags::default(), &env(&[]), None, None)
+                .chain_roles
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn bad_chain_settings_name_their_source() {
+        for bad in [
+            "arn:aws:iam::123456789012:user/A",
+            "arn:aws:iam::12345:role/A",
+            "arn:aws:sts::123456789012:role/A",
+            "role/A",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            let e = env(&[("OKTA_AWSCLI_CHAIN_ROLE", bad)]);
+            let err = cfg_err(Command::Debug, Flags::default(), &e, None, None);
+            assert!(matches!(err, Error::Config(_)), "{bad}");
+            let m = err.to_string();
+            assert!(
+                m.contains("OKTA_AWSCLI_CHAIN_ROLE") && m.contains(bad),
+                "{m}"
+            );
+        }
+        let yaml = "awscli:\n  profiles:\n    default:\n      chain-role:\n        - {a: b}\n";
+        let err = cfg_err(
+            Command::Debug,
+            Flags::default(),
+            &env(&[]),
+            None,
+            Some(yaml),
+        );
+        assert!(err.to_string().contains("chain-role"), "{err}");
+        let f = Flags {
+            chain_external_id: Some("has space".into()),
+            ..Flags::default()
+        };
+        let m = cfg_err(Command::Debug, f, &env(&[]), None, None).to_string();
+        assert!(m.contains("--chain-external-id"), "{m}");
+    }
+
+    #[test]
+    fn console_url_format_and_its_combinations() {
+        let f = Flags {
+            format: Some("console-url".into()),
+            write_aws_credentials: Some(true),
+            ..Flags::default()
+        };
+        let c = resolve(&inv(Command::Web, f), &web_env(&[]), None, None).unwrap();
+        assert_eq!(
+            c.format,
+            Format::ConsoleUrl,
+            "--write-aws-credentials keeps it"
+        );
+        assert_eq!(c.console_destination, None);
+
+        let e = web_env(&[("OKTA_AWSCLI_ALL_PROFILES", "true")]);
+        let f = Flags {
+            format: Some("console-url".into()),
+            ..Flags::default()
+        };
+        assert!(matches!(
+            cfg_err(Command::Web, f.clone(), &e, None, None),
+            Error::Usage(_)
+        ));
+        let mut with_exec = inv(
+            Command::Web,
+            Flags {
+                exec: Some(true),
+                ..f.clone()
+            },
+        );
+        with_exec.exec_args = vec!["true".into()];
+        assert!(matches!(
+            resolve(&with_exec, &web_env(&[]), None, None),
+            Err(Error::Usage(_))
+        ));
+        let chain = Flags {
+            chain_role: vec![ROLE_A.into()],
+            ..Flags::default()
+        };
+        let m = cfg_err(Command::Web, chain, &e, None, None).to_string();
+        assert!(
+            m.contains("--chain-role") && m.contains("--all-profiles"),
+            "{m}"
+        );
+
+        let e = web_env(&[(
+            "OKTA_AWSCLI_CONSOLE_DESTINATION",
+            "https://console.aws.amazon.com/s3/home",
+        )]);
+        let c = resolve(&inv(Command::Web, f.clone()), &e, None, None).unwrap();
+        assert_eq!(
+            c.console_destination.as_deref(),
+            Some("https://console.aws.amazon.com/s3/home")
+        );
+        for bad in [
+            "http://console.aws.amazon.com/",
+            "console.aws.amazon.com",
+            "https://x y",
+        ] {
+            let e = web_env(&[("OKTA_AWSCLI_CONSOLE_DESTINATION", bad)]);
+            let m = cfg_err(Command::Web, f.clone(), &e, None, None).to_string();
+            assert!(m.contains("OKTA_AWSCLI_CONSOLE_DESTINATION"), "{m}");
+        }
+    }
+
+    #[test]
+    fn profile_template_is_checked_before_any_sign_in() {
+        let f = Flags {
+            profile_template: Some("{alias}-{role}".into()),
+            ..Flags::default()
+        };
+        let c = debug_cfg(f, &env(&[]), None, None);
+        assert_eq!(c.profile_template.unwrap().as_str(), "{alias}-{role}");
+        let yaml = "awscli:\n  profiles:\n    default:\n      profile-template: \"{account}-{rolename}\"\n";
+        let err = cfg_err(
+            Command::Web,
+            Flags::default(),
+            &web_env(&[]),
+            None,
+            Some(yaml),
+        );
+        assert!(matches!(err, Error::Config(_)));
+        let m = err.to_string();
+        assert!(
+            m.contains("profile-template") && m.contains("{rolename}") && m.contains("okta.yaml"),
+            "{m}"
+        );
+        let e = env(&[("OKTA_AWSCLI_PROFILE_TEMPLATE", "[{alias}]")]);
+        let m = cfg_err(Command::Debug, Flags::default(), &e, None, None).to_string();
+        assert!(m.contains("OKTA_AWSCLI_PROFILE_TEMPLATE"), "{m}");
+    }
 }

@@ -1620,6 +1620,24 @@ mod tests {
     }
 
     #[test]
+    fn console_federation_secrets_are_redacted() {
+        let url = "https://signin.aws.amazon.com/federation?Action=getSigninToken&SessionDuration=3600&Session=%7B%22sessionKey%22%3A%22KEY-SECRET%22%7D";
+        let out = redact_url(url);
+        assert!(!out.contains("KEY-SECRET"), "{out}");
+        assert!(
+            out.contains("Action=getSigninToken&SessionDuration=3600&Session=<redacted>"),
+            "{out}"
+        );
+        let login = "https://signin.aws.amazon.com/federation?Action=login&Issuer=x&SigninToken=TOKEN-SECRET";
+        assert!(!redact_url(login).contains("TOKEN-SECRET"));
+        let body = redact_body(
+            Some("application/json"),
+            br#"{"SigninToken":"TOKEN-SECRET"}"#,
+        );
+        assert!(!body.contains("TOKEN-SECRET"), "{body}");
+    }
+
+    #[test]
     fn urls_and_full_dumps_are_redacted() {
         let url =
             "https://example.okta.com/login/token/sso?token=WEBSSO-SECRET&fromURI=%2Fapp#frag";
