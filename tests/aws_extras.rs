@@ -502,3 +502,39 @@ fn colliding_template_writes_nothing() {
     out.expect_code(2);
     assert!(out.stderr.contains("{rolename}"), "{}", out.stderr);
 }
+
+#[test]
+fn web_chain_reuses_the_saml_role_session_name() {
+    let role = "arn:aws:iam::111111111111:role/Federated";
+    let Some(org) = SimOrg::start(json!({
+        "web": {
+            "client_id": WEB_CLIENT,
+            "device": {"interval": 1, "expires_in": 120, "approve_after": 0},
+            "apps": [{"id": "0oaFEDchain", "label": "AWS", "appName": "amazon_aws",
+                      "roles": [format!("arn:aws:iam::111111111111:saml-provider/Okta,{role}")],
+                      "role_session_name": "jane.doe@example.com"}],
+        },
+        "sts": {},
+    })) else {
+        return;
+    };
+    let mut cmd = org.command();
+    cmd.arg("web")
+        .args(["--org-domain", &org.base_url()])
+        .args(["--oidc-client-id", WEB_CLIENT])
+        .args(["--aws-acct-fed-app-id", "0oaFEDchain"])
+        .args(["--format", "process-credentials", "--chain-role", CHAIN_A]);
+    let out = run(&mut cmd);
+    out.expect_code(0);
+    let sts = org.requests_to("sts");
+    assert_eq!(sts.len(), 2);
+    assert_eq!(
+        form(&sts[1], "RoleSessionName"),
+        Some("jane.doe@example.com")
+    );
+    let (fed_key, ..) = issued(&sts[0]);
+    assert_eq!(sts[1]["signed_by"].as_str(), Some(fed_key.as_str()));
+    let (hop_key, ..) = issued(&sts[1]);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("process JSON");
+    assert_eq!(doc["AccessKeyId"].as_str(), Some(hop_key.as_str()));
+}
