@@ -502,6 +502,14 @@ impl Layers<'_> {
             return Ok(Some((items, Source::Flag(format!("--{key}")))));
         }
         let yaml_list = self.yaml.and_then(|e| e.list(key)).map(<[String]>::to_vec);
+        if yaml_list.is_none()
+            && let Some(Scalar::NotScalar(kind)) = self.yaml.and_then(|e| e.get(key))
+        {
+            return Err(Error::config(format!(
+                "okta.yaml key {key} of profile {:?} must be a string or a list of strings, not a {kind} holding other values",
+                self.profile
+            )));
+        }
         let Some(items) = yaml_list else {
             return Ok(self.get(key, None)?.map(|(v, src)| (split(&v), src)));
         };
