@@ -4,6 +4,7 @@ use std::io::Write as _;
 
 use crate::aws::sts::Credentials;
 use crate::cli::{self, Parsed};
+use crate::commands::chain::{self, Start};
 use crate::commands::debug;
 use crate::commands::{m2m, web};
 use crate::config::load as config_load;
@@ -13,7 +14,7 @@ use crate::http::{self, Http, HttpOptions};
 use crate::output::credential_cache::{self as cache, Freshness, Lookup};
 use crate::output::credentials_file::{self, UpsertOptions};
 use crate::output::{exec, render as output};
-use crate::term::sanitize;
+use crate::term::{prompt, sanitize};
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
 /// ([`sanitize::lines`]).
@@ -80,19 +81,27 @@ fn dispatch(cfg: &Config) -> Result<()> {
             check_exec_program(cfg)?;
             let http = new_http(cfg)?;
             let creds = m2m::run(cfg, &http)?;
-            deliver(cfg, &[(cfg.profile.clone(), creds)])
+            let start = Start {
+                role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
+                session_name: cfg.sts_role_session_name.clone(),
+            };
+            let (results, console) =
+                after_federation(cfg, &http, Some(&start), vec![(cfg.profile.clone(), creds)])?;
+            deliver(cfg, &results, console.as_deref())
         }
         Command::Web => {
             check_exec_program(cfg)?;
             let http = new_http(cfg)?;
             let outcome = web::run(cfg, &http)?;
-            deliver(cfg, &outcome.results)?;
+            let (results, console) =
+                after_federation(cfg, &http, outcome.start.as_ref(), outcome.results)?;
+            deliver(cfg, &results, console.as_deref())?;
             match outcome.failures.len() {
                 0 => Ok(()),
                 n => Err(Error::runtime(format!(
                     "--all-profiles: {n} of {} roles or apps failed (see above); the other {} profiles were delivered",
-                    n + outcome.results.len(),
-                    outcome.results.len()
+                    n + results.len(),
+                    results.len()
                 ))),
             }
         }
@@ -100,12 +109,14 @@ fn dispatch(cfg: &Config) -> Result<()> {
 }
 
 /// Whether this run answers from (and fills) the AWS credential cache: the setting is on,
-/// the run delivers one set of credentials (not `--all-profiles`), and for `web` the role
+/// the run delivers one set of credentials (not `--all-profiles`) as credentials (not as a
+/// console sign-in URL, which needs a fresh federation call anyway), and for `web` the role
 /// cannot be chosen differently from one run to the next: preselected with
 /// `--aws-iam-role`, or `process-credentials`, where nothing prompts.
 fn uses_cache(cfg: &Config) -> bool {
     cfg.cache_aws_credentials
         && !cfg.all_profiles
+        && cfg.format != Format::ConsoleUrl
         && (cfg.command == Command::M2m
             || cfg.aws_iam_role.is_some()
             || cfg.format == Format::ProcessCredentials)
@@ -152,7 +163,7 @@ fn run_cached(cfg: &Config) -> Result<()> {
     let key = cache::key_text(cfg);
     let path = cache::entry_file(&cfg.home, &key);
     if let Some(creds) = cached(cfg, &path, &key, true) {
-        return deliver(cfg, &[(cfg.profile.clone(), creds)]);
+        return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
     }
     let wait = match cfg.command {
         Command::M2m => cache::M2M_LOCK_WAIT,
@@ -176,18 +187,34 @@ fn run_cached(cfg: &Config) -> Result<()> {
         && let Some(creds) = cached(cfg, &path, &key, false)
     {
         drop(lock);
-        return deliver(cfg, &[(cfg.profile.clone(), creds)]);
+        return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
     }
     let http = new_http(cfg)?;
-    let creds = match cfg.command {
-        Command::M2m => m2m::run(cfg, &http)?,
+    let (start, creds) = match cfg.command {
+        Command::M2m => (
+            Some(Start {
+                role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
+                session_name: cfg.sts_role_session_name.clone(),
+            }),
+            m2m::run(cfg, &http)?,
+        ),
         _ => {
             let mut outcome = web::run(cfg, &http)?;
             match outcome.results.pop() {
-                Some((_, creds)) if outcome.results.is_empty() => creds,
+                Some((_, creds)) if outcome.results.is_empty() => (outcome.start, creds),
                 _ => return Err(Error::runtime("no credentials were obtained")),
             }
         }
+    };
+    // The entry holds the credentials the run delivers: after the --chain-role hops.
+    let (mut results, _) = after_federation(
+        cfg,
+        &http,
+        start.as_ref(),
+        vec![(cfg.profile.clone(), creds)],
+    )?;
+    let Some((_, creds)) = results.pop() else {
+        return Err(Error::runtime("no credentials were obtained"));
     };
     if lock.is_some()
         && let Err(m) = cache::store(&path, &cache::Entry::new(cfg, &creds))
@@ -195,7 +222,7 @@ fn run_cached(cfg: &Config) -> Result<()> {
         print_warnings(&[m]);
     }
     drop(lock);
-    deliver(cfg, &[(cfg.profile.clone(), creds)])
+    deliver(cfg, &[(cfg.profile.clone(), creds)], None)
 }
 
 /// `--check` (issue 10): look at the cache entry of these settings with no network, no
@@ -256,6 +283,58 @@ fn clear_cache(cfg: &Config) -> Result<()> {
     Ok(())
 }
 
+/// (profile name, credentials) pairs, in delivery order.
+type Profiles = Vec<(String, Credentials)>;
+
+/// What follows federation for a single role (`start`; `None` under `--all-profiles`):
+/// the `--chain-role` hops ([`chain::run`]), whose last credentials replace the
+/// federation's, then, for `--format console-url`, the console sign-in URL
+/// ([`chain::console_url`]), obtained before anything is written or printed.
+fn after_federation(
+    cfg: &Config,
+    http: &Http,
+    start: Option<&Start>,
+    mut results: Profiles,
+) -> Result<(Profiles, Option<String>)> {
+    let (Some(start), Some((_, creds))) = (start, results.first_mut()) else {
+        return Ok((results, None));
+    };
+    let chained = chain::run(cfg, http, start, creds.clone())?;
+    *creds = chained.credentials.clone();
+    let console = if cfg.format == Format::ConsoleUrl {
+        Some(chain::console_url(cfg, http, &chained)?)
+    } else {
+        None
+    };
+    Ok((results, console))
+}
+
+/// `--format console-url`: print the sign-in URL on stdout, or with `--open-browser` open
+/// it (`--open-browser-command`, else the system opener) and say so on stderr. The URL is a
+/// secret: an opener's failure is reported without it, as a runtime error.
+fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
+    if !cfg.open_browser {
+        return print_stdout(&format!("{url}\n"));
+    }
+    let warnings: Vec<String> = prompt::open_browser(url, cfg.open_browser_command.as_deref())
+        .into_iter()
+        .map(|w| {
+            w.replace(url, "<console sign-in URL>")
+                .replace("activation URL", "console sign-in URL")
+        })
+        .collect();
+    if warnings.is_empty() {
+        eprintln!(
+            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes)."
+        );
+        return Ok(());
+    }
+    print_warnings(&warnings);
+    Err(Error::runtime(
+        "--format console-url: the sign-in URL could not be opened in a browser (see above); run without --open-browser to print it",
+    ))
+}
+
 /// Before any network work, make sure the `--exec` program can be found
 /// (upstream-behaviour §7.6), so a typo costs no sign-in and no credentials.
 ///
@@ -307,13 +386,21 @@ fn new_http(cfg: &Config) -> Result<Http> {
 /// Hand the credentials to the user in the configured format (DESIGN §2.7-2.10):
 /// the credentials file first (aws-credentials, or process-credentials with
 /// `--write-aws-credentials`; all profiles in one locked update), then stdout, then
-/// `--exec` (never with `--all-profiles`). `results` holds (profile name, credentials).
-fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
+/// `--exec` (never with `--all-profiles`). `results` holds (profile name, credentials);
+/// `console_url` is the sign-in URL of `--format console-url`, printed or opened after the
+/// credentials file is written (as `process-credentials`, `console-url` also writes the
+/// profile with `--write-aws-credentials`).
+fn deliver(
+    cfg: &Config,
+    results: &[(String, Credentials)],
+    console_url: Option<&str>,
+) -> Result<()> {
     let Some((_, first)) = results.first() else {
         return Err(Error::runtime("no credentials were obtained"));
     };
     let writes_file = cfg.format == Format::AwsCredentials
-        || (cfg.format == Format::ProcessCredentials && cfg.write_aws_credentials);
+        || (matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
+            && cfg.write_aws_credentials);
     if writes_file {
         let items: Vec<(&str, &Credentials)> =
             results.iter().map(|(p, c)| (p.as_str(), c)).collect();
@@ -347,6 +434,9 @@ fn deliver(cfg: &Config, results: &[(String, Credentials)]) -> Result<()> {
     }
     if !text.is_empty() {
         print_stdout(&text)?;
+    }
+    if let Some(url) = console_url {
+        deliver_console_url(cfg, url)?;
     }
     if cfg.exec {
         // The child inherits the real process environment (also its non-UTF-8 variables,

@@ -1,8 +1,10 @@
-//! I/O: AWS STS calls sent through the run's [`Http`] agent: unsigned Query-API POSTs of
+//! I/O: AWS calls sent through the run's [`Http`] agent: unsigned Query-API POSTs of
 //! `AssumeRoleWithSAML` and `AssumeRoleWithWebIdentity` (upstream-behaviour §4.13, §5.4,
-//! §6.2), and IAM `ListAccountAliases`. Requests are built and replies parsed by the pure
-//! [`crate::aws::sts`] and [`crate::aws::iam`] modules. Every call may be repeated: throttling,
-//! 5xx and connection failures are retried as the AWS SDKs' standard mode does
+//! §6.2), the signed `AssumeRole` of `--chain-role`, IAM `ListAccountAliases` and the
+//! console federation endpoint's `getSigninToken`. Requests are built and replies parsed by
+//! the pure [`crate::aws::sts`], [`crate::aws::chain`], [`crate::aws::iam`] and
+//! [`crate::aws::signin`] modules. Every call may be repeated: throttling, 5xx and
+//! connection failures are retried as the AWS SDKs' standard mode does
 //! ([`crate::http::retry`]).
 
 use crate::aws::sts::{self, Credentials};
@@ -103,4 +105,54 @@ pub fn list_account_alias(
         Some(request.body.as_bytes()),
     )?;
     crate::aws::iam::parse_list_account_aliases(reply.status, &reply.body)
+}
+
+/// Assume `role_arn` with STS `AssumeRole`, SigV4-signed with `credentials` (the previous
+/// hop of a `--chain-role` chain) at `now`, at the STS endpoint of [`sts::endpoint`] for
+/// `region`. `form` comes from [`crate::aws::chain::assume_role_form`].
+///
+/// Errors: [`crate::error::Error::Config`] for a bad endpoint or ARN;
+/// [`crate::error::Error::Runtime`] for network failures and STS errors
+/// (`sts: <Code>: <Message>`, e.g. `AccessDenied`).
+pub fn assume_role(
+    http: &Http,
+    env: &Env,
+    region: Option<&str>,
+    role_arn: &str,
+    form: &[(&'static str, String)],
+    credentials: &Credentials,
+    now: time::OffsetDateTime,
+) -> Result<Credentials> {
+    let request =
+        crate::aws::chain::assume_role_request(env, region, role_arn, form, credentials, now)?;
+    let mut headers = request.header_refs();
+    headers.push(("Accept", "text/xml"));
+    let reply = http.send(
+        Service::Aws,
+        request.method,
+        &request.url,
+        &headers,
+        Some(request.body.as_bytes()),
+    )?;
+    sts::parse_credentials(reply.status, &reply.body)
+}
+
+/// The console sign-in token for `credentials` from the federation endpoint
+/// (`Action=getSigninToken`, see [`crate::aws::signin`]); `federation` is
+/// [`crate::aws::signin::federation_endpoint`]'s URL and `session_duration` the console
+/// session to ask for (`None` to send no `SessionDuration`).
+///
+/// The request URL carries the credentials and the reply the token: `--debug-api-calls`
+/// redacts both (`Session`, `SigninToken`), and no error quotes them.
+///
+/// Errors: [`crate::error::Error::Runtime`] for network failures and refusals.
+pub fn signin_token(
+    http: &Http,
+    federation: &str,
+    credentials: &Credentials,
+    session_duration: Option<u32>,
+) -> Result<String> {
+    let url = crate::aws::signin::signin_token_url(federation, credentials, session_duration);
+    let reply = http.get(Service::Aws, &url, &[("Accept", "application/json")])?;
+    crate::aws::signin::parse_signin_token(reply.status, &reply.body)
 }

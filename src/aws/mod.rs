@@ -1,8 +1,11 @@
 //! The AWS side. PURE: `sts` (AssumeRoleWithSAML / AssumeRoleWithWebIdentity requests,
 //! endpoints and partitions, XML replies), `sigv4` (Signature Version 4), `iam`
-//! (ListAccountAliases). I/O: `client` sends those requests through the run's HTTP agent.
+//! (ListAccountAliases), `chain` (signed AssumeRole for `--chain-role`), `signin` (console
+//! sign-in URL). I/O: `client` sends those requests through the run's HTTP agent.
 
+pub mod chain;
 pub mod client;
 pub mod iam;
+pub mod signin;
 pub mod sigv4;
 pub mod sts;

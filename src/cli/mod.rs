@@ -51,7 +51,7 @@ pub struct TopArgs {
     /// AWS profile name (default "default") [OKTA_AWSCLI_PROFILE]
     #[argh(option, short = 'p')]
     pub profile: Option<String>,
-    /// output format: env-var (default), aws-credentials, process-credentials, noop [OKTA_AWSCLI_FORMAT]
+    /// output format: env-var (default), aws-credentials, process-credentials, console-url, noop [OKTA_AWSCLI_FORMAT]
     #[argh(option, short = 'f')]
     pub format: Option<String>,
     /// env-var output syntax: posix (default on Unix), fish, powershell, cmd, setx (default on Windows) [OKTA_AWSCLI_SHELL]
@@ -132,6 +132,15 @@ pub struct TopArgs {
     /// explicit off for --clear-cache
     #[argh(switch, hidden_help)]
     pub no_clear_cache: bool,
+    /// after federation, assume this role with the credentials so far (repeatable, in order) [OKTA_AWSCLI_CHAIN_ROLE, comma-separated]
+    #[argh(option, arg_name = "role-arn")]
+    pub chain_role: Vec<String>,
+    /// external ID sent with every --chain-role AssumeRole call [OKTA_AWSCLI_CHAIN_EXTERNAL_ID]
+    #[argh(option, arg_name = "id")]
+    pub chain_external_id: Option<String>,
+    /// console page for --format console-url (default: the partition's console home) [OKTA_AWSCLI_CONSOLE_DESTINATION]
+    #[argh(option, arg_name = "url")]
+    pub console_destination: Option<String>,
     /// print the version and exit
     #[argh(switch, short = 'v')]
     pub version: bool,
@@ -188,6 +197,9 @@ pub struct WebArgs {
     /// explicit off for --all-profiles
     #[argh(switch, hidden_help)]
     pub no_all_profiles: bool,
+    /// profile names for --all-profiles from {alias} {account} {idp} {role} {role_path} (default "{alias}-{idp}-{role_path}") [OKTA_AWSCLI_PROFILE_TEMPLATE]
+    #[argh(option, arg_name = "template")]
+    pub profile_template: Option<String>,
 }
 
 /// Machine to machine / headless authorization.
@@ -249,6 +261,8 @@ struct FlagDef {
     long: String,
     short: Option<char>,
     takes_value: bool,
+    /// A repeatable option (`--chain-role`): every occurrence is kept, in order.
+    repeats: bool,
 }
 
 /// Flags of one scope (global or one subcommand).
@@ -269,6 +283,7 @@ impl Scope {
                 long,
                 short: f.short,
                 takes_value: matches!(f.kind, argh::FlagInfoKind::Option { .. }),
+                repeats: matches!(f.optionality, argh::Optionality::Repeating),
             });
         }
         Scope { flags: out }
@@ -472,11 +487,14 @@ fn switch_occ(long: &str, on: bool) -> Occ {
     }
 }
 
-/// Keep the last occurrence of each flag (later flags override earlier ones), in order.
-fn dedupe(occs: Vec<Occ>) -> Vec<Occ> {
+/// Keep the last occurrence of each flag (later flags override earlier ones), in order;
+/// every occurrence of a repeatable option (`repeats`) is kept.
+fn dedupe(occs: Vec<Occ>, repeats: impl Fn(&str) -> bool) -> Vec<Occ> {
     let mut out: Vec<Occ> = Vec::new();
     for occ in occs {
-        out.retain(|o| o.name() != occ.name());
+        if !repeats(occ.name()) {
+            out.retain(|o| o.name() != occ.name());
+        }
         out.push(occ);
     }
     out
@@ -616,6 +634,9 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
         min_ttl: top.min_ttl,
         check: explicit(top.check, top.no_check),
         clear_cache: explicit(top.clear_cache, top.no_clear_cache),
+        chain_role: top.chain_role,
+        chain_external_id: top.chain_external_id,
+        console_destination: top.console_destination,
         ..Flags::default()
     };
     let command = match top.command {
@@ -632,6 +653,7 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
             flags.open_browser = explicit(w.open_browser, w.no_open_browser);
             flags.open_browser_command = w.open_browser_command;
             flags.all_profiles = explicit(w.all_profiles, w.no_all_profiles);
+            flags.profile_template = w.profile_template;
         }
         Some(SubArgs::M2m(m)) => {
             flags.key_id = m.key_id;
@@ -657,8 +679,9 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
 ///
 /// Flag forms: `--name value`, `--name=value`, `-x value`, `-xvalue`, `-x=value`,
 /// clustered short switches (`-gd`), switches as `--flag` or `--flag=true|false`
-/// (also 1/0/yes/no/on/off). A repeated flag: the last one wins. Everything after the first
-/// `--` goes to [`Invocation::exec_args`] untouched.
+/// (also 1/0/yes/no/on/off). A repeated flag: the last one wins, except `--chain-role`,
+/// whose occurrences all count, in order. Everything after the first `--` goes to
+/// [`Invocation::exec_args`] untouched.
 ///
 /// Errors: [`Error::Usage`] (one line) for an unknown flag, a missing or empty value, a bad switch
 /// value or a stray argument.
@@ -738,8 +761,14 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
             locals.push(occ);
         }
     }
-    let globals = dedupe(globals);
-    let locals = dedupe(locals);
+    let repeats = |name: &str| {
+        t.global
+            .by_long(name)
+            .or_else(|| cmd_scope.by_long(name))
+            .is_some_and(|f| f.repeats)
+    };
+    let globals = dedupe(globals, repeats);
+    let locals = dedupe(locals, repeats);
     if globals.contains(&Occ::Switch("version".into(), true)) {
         return Ok(Parsed::Version(version_line()));
     }
@@ -897,6 +926,28 @@ mod tests {
         );
         let f = run(&["-gpdev"]).flags;
         assert_eq!((f.debug, f.profile.as_deref()), (Some(true), Some("dev")));
+        // --chain-role repeats: every occurrence counts, in order, before or after the
+        // command; other options still keep the last.
+        let f = run(&[
+            "--chain-role",
+            "arn:aws:iam::1:role/A",
+            "web",
+            "--chain-role=arn:aws:iam::1:role/B",
+            "--profile-template",
+            "{alias}",
+            "--console-destination",
+            "https://x/",
+            "--console-destination",
+            "https://y/",
+        ])
+        .flags;
+        assert_eq!(
+            f.chain_role,
+            ["arn:aws:iam::1:role/A", "arn:aws:iam::1:role/B"]
+        );
+        assert_eq!(f.profile_template.as_deref(), Some("{alias}"));
+        assert_eq!(f.console_destination.as_deref(), Some("https://y/"));
+        assert!(usage_err(&["m2m", "--profile-template", "x"]).contains("web"));
         let msg = usage_err(&["--open-browser=maybe"]);
         assert!(
             msg.contains("--open-browser") && msg.contains("maybe"),

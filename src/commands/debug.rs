@@ -197,7 +197,11 @@ fn profiles_section(out: &mut String, warnings: &mut usize, root: &Value) {
                                     "okta.yaml profile {name:?} uses deprecated key \"session-duration\"; use \"aws-session-duration\""
                                 );
                             }
-                            if let Scalar::NotScalar(kind) = files::scalar(sv) {
+                            let listed = files::LIST_PROFILE_KEYS.contains(&key.as_str())
+                                && files::text_list(sv).is_some();
+                            if let Scalar::NotScalar(kind) = files::scalar(sv)
+                                && !listed
+                            {
                                 bad += 1;
                                 let _ = writeln!(
                                     out,

@@ -12,6 +12,7 @@ use std::io::{IsTerminal as _, Write as _};
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
+use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
 use crate::http::{Http, Response, Service};
@@ -118,9 +119,17 @@ fn federate(okta: &OktaWeb<'_>, cfg: &Config, http: &Http, tokens: &OktaTokens) 
     let (idp, role) = choose_pair(cfg, &roles)?;
     let duration = session_duration(cfg, &roles);
     let creds = assume_role(cfg, http, &idp, &role, &assertion, duration)?;
+    let session_name = roles
+        .role_session_name
+        .clone()
+        .unwrap_or_else(|| "okta-aws-cli".to_string());
     Ok(Outcome {
         results: vec![(cfg.profile.clone(), creds)],
         failures: Vec::new(),
+        start: Some(Start {
+            role_arn: role,
+            session_name,
+        }),
     })
 }
 
@@ -133,15 +142,19 @@ pub struct Outcome {
     pub results: Vec<(String, Credentials)>,
     /// What failed (roles whose STS call failed, apps whose SAML could not be had).
     pub failures: Vec<String>,
+    /// The role and session of the single result, where a `--chain-role` chain starts and
+    /// whose partition the console sign-in uses; `None` under `--all-profiles`.
+    pub start: Option<Start>,
 }
 
 /// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
-/// §4.15), each under the profile name of [`profile_names::profile_name`] with the account
-/// alias from IAM (read once per account, with the new credentials of the first role of
-/// that account that may call `iam:ListAccountAliases`, see [`account_alias`]). STS failures of single
-/// roles are reported on stderr and skipped; an app whose SAML cannot be had fails the run
-/// only when nothing else succeeded. Two roles that would share a profile name are an error
-/// before anything is returned ([`profile_names::check_collisions`]).
+/// §4.15), each under the profile name of [`profile_names::name_for`] (`--profile-template`,
+/// else upstream's rule) with the account alias from IAM (read once per account, with the
+/// new credentials of the first role of that account that may call
+/// `iam:ListAccountAliases`, see [`account_alias`]). STS failures of single roles are
+/// reported on stderr and skipped; an app whose SAML cannot be had fails the run only when
+/// nothing else succeeded. Two roles that would share a profile name, or a name that cannot
+/// be a section, are an error before anything is returned ([`profile_names::check_plan`]).
 fn all_profiles(
     okta: &OktaWeb<'_>,
     cfg: &Config,
@@ -208,7 +221,8 @@ fn all_profiles(
                 alias
             }
         };
-        let profile = profile_names::profile_name(alias.as_deref(), idp, role);
+        let profile =
+            profile_names::name_for(cfg.profile_template.as_ref(), alias.as_deref(), idp, role);
         planned.push(Planned {
             profile: profile.clone(),
             idp_arn: idp.clone(),
@@ -216,7 +230,7 @@ fn all_profiles(
         });
         out.push((profile, creds.clone()));
     }
-    profile_names::check_collisions(&planned)?;
+    profile_names::check_plan(&planned, cfg.profile_template.as_ref())?;
     if out.is_empty() && !failures.is_empty() {
         return Err(Error::runtime(failures.join("\n")));
     }
@@ -228,6 +242,7 @@ fn all_profiles(
     Ok(Outcome {
         results: out,
         failures,
+        start: None,
     })
 }
 

@@ -453,6 +453,9 @@ pub fn section<'a>(root: &'a Value, path: &[&str]) -> Section<'a> {
 pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "all-profiles",
     "authz-id",
+    "chain-external-id",
+    "chain-role",
+    "console-destination",
     "aws-acct-fed-app-id",
     "aws-credentials",
     "aws-iam-idp",
@@ -477,6 +480,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "org-domain",
     "private-key",
     "private-key-file",
+    "profile-template",
     "qr-code",
     "session-duration",
     "shell",
@@ -518,12 +522,33 @@ pub fn closest_key(unknown: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
+/// Profile keys that may also be written as a YAML list of strings (`chain-role`).
+pub const LIST_PROFILE_KEYS: &[&str] = &["chain-role"];
+
+/// The texts of a YAML list whose items are all strings, numbers or booleans (`None` for
+/// any other value, or a list holding a list, a map or null).
+pub fn text_list(v: &Value) -> Option<Vec<String>> {
+    let Value::Sequence(items) = untag(v) else {
+        return None;
+    };
+    items
+        .iter()
+        .map(|item| match scalar(item) {
+            Scalar::Text(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
 /// One `awscli.profiles` entry: its settings in file order. Debug shows the keys with
 /// every value redacted (see [`Scalar`]).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProfileEntry {
     /// (key, value) pairs as written.
     pub settings: Vec<(String, Scalar)>,
+    /// The keys of [`LIST_PROFILE_KEYS`] written as a list of strings, with the items in
+    /// order (such a key is also in `settings`, as `Scalar::NotScalar("list")`).
+    pub lists: Vec<(String, Vec<String>)>,
     /// The entry itself was not a map (kind name); it then has no settings.
     pub not_a_map: Option<&'static str>,
 }
@@ -539,6 +564,14 @@ impl std::fmt::Debug for ProfileEntry {
                 .map(|(k, v)| (k.as_str(), v))
                 .collect::<Vec<_>>(),
         );
+        d.field(
+            "lists",
+            &self
+                .lists
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.len()))
+                .collect::<Vec<_>>(),
+        );
         d.field("not_a_map", &self.not_a_map);
         d.finish()
     }
@@ -548,6 +581,14 @@ impl ProfileEntry {
     /// The value of `key`, if present.
     pub fn get(&self, key: &str) -> Option<&Scalar> {
         self.settings.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The items of `key` when it is written as a list of strings (see [`Self::lists`]).
+    pub fn list(&self, key: &str) -> Option<&[String]> {
+        self.lists
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_slice())
     }
 
     /// Keys that are not in [`KNOWN_PROFILE_KEYS`].
@@ -684,6 +725,11 @@ pub fn parse_okta_yaml(text: &str) -> Result<OktaYaml, OktaYamlError> {
                     Value::Mapping(settings) => {
                         for (sk, sv) in settings {
                             let key = key_text(sk).unwrap_or_else(|| format!("<{}>", kind(sk)));
+                            if LIST_PROFILE_KEYS.contains(&key.as_str())
+                                && let Some(items) = text_list(sv)
+                            {
+                                entry.lists.push((key.clone(), items));
+                            }
                             entry.settings.push((key, scalar(sv)));
                         }
                     }

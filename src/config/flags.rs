@@ -52,6 +52,13 @@ pub struct Flags {
     pub check: Option<bool>,
     /// `--clear-cache` (command line only).
     pub clear_cache: Option<bool>,
+    /// `--chain-role` (repeatable): role ARNs to assume in turn after federation, in order.
+    /// Empty means "not on the command line".
+    pub chain_role: Vec<String>,
+    /// `--chain-external-id`.
+    pub chain_external_id: Option<String>,
+    /// `--console-destination`.
+    pub console_destination: Option<String>,
     /// web `--aws-acct-fed-app-id`/`-a`.
     pub aws_acct_fed_app_id: Option<String>,
     /// web `--aws-iam-idp`/`-i`.
@@ -64,6 +71,8 @@ pub struct Flags {
     pub open_browser_command: Option<String>,
     /// web `--all-profiles`/`-k`.
     pub all_profiles: Option<bool>,
+    /// web `--profile-template`.
+    pub profile_template: Option<String>,
     /// m2m `--key-id`/`-i`.
     pub key_id: Option<String>,
     /// m2m `--private-key`/`-k`.
@@ -107,12 +116,16 @@ impl std::fmt::Debug for Flags {
             .field("min_ttl", &shown.min_ttl)
             .field("check", &shown.check)
             .field("clear_cache", &shown.clear_cache)
+            .field("chain_role", &shown.chain_role)
+            .field("chain_external_id", &shown.chain_external_id)
+            .field("console_destination", &shown.console_destination)
             .field("aws_acct_fed_app_id", &shown.aws_acct_fed_app_id)
             .field("aws_iam_idp", &shown.aws_iam_idp)
             .field("qr_code", &shown.qr_code)
             .field("open_browser", &shown.open_browser)
             .field("open_browser_command", &shown.open_browser_command)
             .field("all_profiles", &shown.all_profiles)
+            .field("profile_template", &shown.profile_template)
             .field("key_id", &shown.key_id)
             .field("private_key", &shown.private_key)
             .field("private_key_file", &shown.private_key_file)

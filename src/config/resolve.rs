@@ -12,6 +12,7 @@ use crate::config::files::{
     DotEnv, OktaYaml, ProfileEntry, Scalar, closest_key, parse_dotenv, parse_okta_yaml,
 };
 use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
+use crate::config::template::ProfileTemplate;
 use crate::error::{Error, Result};
 
 /// A snapshot of the process environment, taken once in `main` (name -> value).
@@ -41,6 +42,8 @@ pub enum Format {
     AwsCredentials,
     /// One `credential_process` JSON object on stdout.
     ProcessCredentials,
+    /// One AWS Management Console sign-in URL on stdout (or opened with `--open-browser`).
+    ConsoleUrl,
     /// Print nothing (for `--exec`).
     Noop,
 }
@@ -52,6 +55,7 @@ impl Format {
             Format::EnvVar => "env-var",
             Format::AwsCredentials => "aws-credentials",
             Format::ProcessCredentials => "process-credentials",
+            Format::ConsoleUrl => "console-url",
             Format::Noop => "noop",
         }
     }
@@ -124,6 +128,14 @@ pub struct Config {
     pub exec_args: Vec<String>,
     /// `--short-user-agent`: send exactly `okta-aws-cli` as User-Agent.
     pub short_user_agent: bool,
+    /// `--chain-role`: role ARNs (`arn:<partition>:iam::<account>:role/<name>`) assumed in
+    /// turn with STS `AssumeRole` after federation; empty for none.
+    pub chain_roles: Vec<String>,
+    /// `--chain-external-id`: the `ExternalId` sent with every chained `AssumeRole`.
+    pub chain_external_id: Option<String>,
+    /// `--console-destination`: the console page of `--format console-url` (an `https://`
+    /// URL); `None` for the partition's console home.
+    pub console_destination: Option<String>,
 
     // web
     /// `--aws-acct-fed-app-id`.
@@ -136,6 +148,9 @@ pub struct Config {
     pub open_browser_command: Option<String>,
     /// `--all-profiles`.
     pub all_profiles: bool,
+    /// `--profile-template`: the `--all-profiles` profile-name template; `None` for the
+    /// default rule (`{alias}-{idp}-{role_path}`).
+    pub profile_template: Option<ProfileTemplate>,
 
     // m2m
     /// `--key-id`: the `kid` of the client assertion.
@@ -199,11 +214,15 @@ impl fmt::Debug for Config {
         d.field("exec", &self.exec);
         d.field("exec_args", &self.exec_args);
         d.field("short_user_agent", &self.short_user_agent);
+        d.field("chain_roles", &self.chain_roles);
+        d.field("chain_external_id", &self.chain_external_id);
+        d.field("console_destination", &self.console_destination);
         d.field("aws_acct_fed_app_id", &self.aws_acct_fed_app_id);
         d.field("qr_code", &self.qr_code);
         d.field("open_browser", &self.open_browser);
         d.field("open_browser_command", &self.open_browser_command);
         d.field("all_profiles", &self.all_profiles);
+        d.field("profile_template", &self.profile_template);
         d.field("key_id", &self.key_id);
         d.field(
             "private_key",
@@ -226,8 +245,9 @@ impl fmt::Debug for Config {
 
 impl Format {
     /// Every format, in the order listed in messages.
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 5] = [
         Format::AwsCredentials,
+        Format::ConsoleUrl,
         Format::EnvVar,
         Format::Noop,
         Format::ProcessCredentials,
@@ -421,6 +441,14 @@ const SPECS: &[Spec] = &[
         ],
         &[],
     ),
+    spec("chain-role", &["OKTA_AWSCLI_CHAIN_ROLE"], &[]),
+    spec("chain-external-id", &["OKTA_AWSCLI_CHAIN_EXTERNAL_ID"], &[]),
+    spec(
+        "console-destination",
+        &["OKTA_AWSCLI_CONSOLE_DESTINATION"],
+        &[],
+    ),
+    spec("profile-template", &["OKTA_AWSCLI_PROFILE_TEMPLATE"], &[]),
     spec(
         "aws-acct-fed-app-id",
         &["OKTA_AWSCLI_AWS_ACCOUNT_FEDERATION_APP_ID"],
@@ -581,6 +609,50 @@ impl Layers<'_> {
             return Ok(Some(found));
         }
         Ok(None)
+    }
+
+    /// A list setting (`chain-role`): every occurrence of the flag, else the first layer
+    /// that sets it (env, `.env`, okta.yaml), each value split on commas; an okta.yaml value
+    /// may also be a YAML list of strings. Items are trimmed; empty items are dropped.
+    fn list(&mut self, key: &str, flag: &[String]) -> Result<Option<(Vec<String>, Source)>> {
+        let split = |v: &str| -> Vec<String> {
+            v.split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        if !flag.is_empty() {
+            let items = flag.iter().flat_map(|f| split(f)).collect();
+            return Ok(Some((items, Source::Flag(format!("--{key}")))));
+        }
+        let yaml_list = self.yaml.and_then(|e| e.list(key)).map(<[String]>::to_vec);
+        if yaml_list.is_none()
+            && let Some(Scalar::NotScalar(kind)) = self.yaml.and_then(|e| e.get(key))
+        {
+            return Err(Error::config(format!(
+                "okta.yaml key {key} of profile {:?} must be a string or a list of strings, not a {kind} holding other values",
+                self.profile
+            )));
+        }
+        let Some(items) = yaml_list else {
+            return Ok(self.get(key, None)?.map(|(v, src)| (split(&v), src)));
+        };
+        // The environment and .env still beat the okta.yaml list.
+        let yaml = self.yaml.take();
+        let upper = self.get(key, None);
+        self.yaml = yaml;
+        if let Some((v, src)) = upper? {
+            return Ok(Some((split(&v), src)));
+        }
+        let items = items.iter().flat_map(|i| split(i)).collect();
+        Ok(Some((
+            items,
+            Source::OktaYaml {
+                profile: self.profile.to_string(),
+                key: key.to_string(),
+            },
+        )))
     }
 
     fn string(&mut self, key: &str, flag: &Option<String>) -> Result<Option<String>> {
@@ -1025,6 +1097,10 @@ fn resolve_into(
     let mut open_browser = l.boolean("open-browser", flags.open_browser)?;
     let open_browser_command = l.string("open-browser-command", &flags.open_browser_command)?;
     let all_profiles = l.boolean("all-profiles", flags.all_profiles)?;
+    let chain_roles = l.list("chain-role", &flags.chain_role)?;
+    let chain_external_id = l.get("chain-external-id", flags.chain_external_id.as_ref())?;
+    let console_destination = l.get("console-destination", flags.console_destination.as_ref())?;
+    let profile_template = l.get("profile-template", flags.profile_template.as_ref())?;
     let key_id = l.string("key-id", &flags.key_id)?;
     let private_key = l.get("private-key", flags.private_key.as_ref())?;
     let private_key_file = l.get("private-key-file", flags.private_key_file.as_ref())?;
@@ -1080,7 +1156,59 @@ fn resolve_into(
             ));
         }
     }
-    if (write_aws_credentials || all_profiles) && format != Format::ProcessCredentials {
+    let chain_roles = match chain_roles {
+        None => Vec::new(),
+        Some((roles, src)) => {
+            for role in &roles {
+                if let Some(problem) = role_arn_problem(role) {
+                    return Err(Error::config(format!(
+                        "invalid role ARN {role:?} in {src}: {problem}"
+                    )));
+                }
+            }
+            roles
+        }
+    };
+    let chain_external_id = match chain_external_id {
+        None => None,
+        Some((v, src)) => Some(
+            check_external_id(&v)
+                .map_err(|m| Error::config(format!("invalid external ID {v:?} in {src}: {m}")))?,
+        ),
+    };
+    let console_destination = match console_destination {
+        None => None,
+        Some((v, src)) => Some(check_console_destination(&v).map_err(|m| {
+            Error::config(format!("invalid console destination {v:?} in {src}: {m}"))
+        })?),
+    };
+    let profile_template =
+        match profile_template {
+            None => None,
+            Some((v, src)) => Some(ProfileTemplate::parse(&v).map_err(|m| {
+                Error::config(format!("invalid profile template {v:?} in {src}: {m}"))
+            })?),
+        };
+    if inv.command == Command::Web && all_profiles {
+        if !chain_roles.is_empty() {
+            return Err(Error::usage(
+                "--all-profiles cannot be used with --chain-role (a chain starts from one role);                  pick the first role with --aws-iam-role instead",
+            ));
+        }
+        if format == Format::ConsoleUrl {
+            return Err(Error::usage(
+                "--all-profiles cannot be used with --format console-url (one sign-in URL is for                  one role); pick one role with --aws-iam-role instead",
+            ));
+        }
+    }
+    if format == Format::ConsoleUrl && exec {
+        return Err(Error::usage(
+            "--format console-url cannot be used with --exec (stdout would mix the URL with the              command's output); use --format noop with --exec",
+        ));
+    }
+    if (write_aws_credentials || all_profiles)
+        && !matches!(format, Format::ProcessCredentials | Format::ConsoleUrl)
+    {
         format = Format::AwsCredentials;
     }
     if open_browser_command.is_some() {
@@ -1185,6 +1313,10 @@ fn resolve_into(
         open_browser,
         open_browser_command,
         all_profiles,
+        profile_template,
+        chain_roles,
+        chain_external_id,
+        console_destination,
         key_id,
         private_key,
         private_key_file,
@@ -1208,6 +1340,59 @@ fn resolve_into(
     check_required(&cfg)?;
     check_exec(&cfg)?;
     Ok(cfg)
+}
+
+/// Why `arn` cannot be a chained role's ARN (`arn:<partition>:iam::<12-digit
+/// account>:role/<path and name>`), or `None` when it can.
+fn role_arn_problem(arn: &str) -> Option<&'static str> {
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = fields.as_slice() else {
+        return Some("expected arn:<partition>:iam::<account>:role/<name>");
+    };
+    if *prefix != "arn" || partition.is_empty() || *service != "iam" || !region.is_empty() {
+        return Some("expected arn:<partition>:iam::<account>:role/<name>");
+    }
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("the account must be 12 digits");
+    }
+    match resource.strip_prefix("role/") {
+        Some(name) if !name.is_empty() && !name.ends_with('/') => {}
+        _ => return Some("the resource must be role/<name>"),
+    }
+    if arn.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it contains whitespace or a control character");
+    }
+    None
+}
+
+/// An STS `ExternalId`: 2 to 1224 characters of letters, digits and `+=,.@:/-` and
+/// whitespace-free (AWS STS API Reference, AssumeRole).
+fn check_external_id(v: &str) -> std::result::Result<String, &'static str> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c);
+    if !(2..=1224).contains(&v.len()) {
+        return Err("it must be 2 to 1224 characters long");
+    }
+    if !v.chars().all(ok_char) {
+        return Err("use letters, digits and _+=,.@:/- only");
+    }
+    Ok(v.to_string())
+}
+
+/// A console destination: an absolute `https://` URL without whitespace or control
+/// characters.
+fn check_console_destination(v: &str) -> std::result::Result<String, &'static str> {
+    let rest = v
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("https://"))
+        .map(|_| &v[8..]);
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') => {}
+        _ => return Err("expected an https:// URL of an AWS console page"),
+    }
+    if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it contains whitespace or a control character");
+    }
+    Ok(v.to_string())
 }
 
 /// All missing required values of `web`/`m2m`, named in one error (upstream §2.6).
@@ -1854,7 +2039,7 @@ mod tests {
         let m = cfg_err(Command::Debug, f, &env(&[]), None, None).to_string();
         assert!(
             m.contains("\"json\"")
-                && m.contains("aws-credentials, env-var, noop, process-credentials"),
+                && m.contains("aws-credentials, console-url, env-var, noop, process-credentials"),
             "{m}"
         );
         let f = Flags {
@@ -2301,5 +2486,192 @@ mod tests {
         );
         assert!(c.okta_yaml.is_some());
         assert_eq!(c.okta_yaml_path, PathBuf::from("/home/u/.okta/okta.yaml"));
+    }
+
+    const ROLE_A: &str = "arn:aws:iam::123456789012:role/A";
+    const ROLE_B: &str = "arn:aws:iam::210987654321:role/team/B";
+
+    fn web_env(extra: &[(&str, &str)]) -> Env {
+        let mut pairs = vec![
+            ("OKTA_AWSCLI_ORG_DOMAIN", "example.okta.com"),
+            ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+        ];
+        pairs.extend_from_slice(extra);
+        env(&pairs)
+    }
+
+    #[test]
+    fn chain_roles_from_every_layer() {
+        // Flags: every occurrence, in order (commas split too).
+        let f = Flags {
+            chain_role: vec![ROLE_A.into(), format!(" {ROLE_B} ")],
+            ..Flags::default()
+        };
+        let e = env(&[("OKTA_AWSCLI_CHAIN_ROLE", ROLE_B)]);
+        assert_eq!(debug_cfg(f, &e, None, None).chain_roles, [ROLE_A, ROLE_B]);
+        // Environment: comma-separated.
+        let e = env(&[("OKTA_AWSCLI_CHAIN_ROLE", &format!("{ROLE_B}, {ROLE_A},"))]);
+        assert_eq!(
+            debug_cfg(Flags::default(), &e, None, None).chain_roles,
+            [ROLE_B, ROLE_A]
+        );
+        // okta.yaml: a string or a list; the environment still wins over the list.
+        let list = format!(
+            "awscli:\n  profiles:\n    default:\n      chain-role:\n        - {ROLE_A}\n        - {ROLE_B}\n      chain-external-id: ext-42\n"
+        );
+        let c = debug_cfg(Flags::default(), &env(&[]), None, Some(&list));
+        assert_eq!(c.chain_roles, [ROLE_A, ROLE_B]);
+        assert_eq!(c.chain_external_id.as_deref(), Some("ext-42"));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        let e = env(&[("OKTA_AWSCLI_CHAIN_ROLE", ROLE_B)]);
+        assert_eq!(
+            debug_cfg(Flags::default(), &e, None, Some(&list)).chain_roles,
+            [ROLE_B]
+        );
+        let dot = format!("OKTA_AWSCLI_CHAIN_ROLE={ROLE_A}\n");
+        assert_eq!(
+            debug_cfg(Flags::default(), &env(&[]), Some(&dot), Some(&list)).chain_roles,
+            [ROLE_A]
+        );
+        let string = format!(
+            "awscli:\n  profiles:\n    default:\n      chain-role: \"{ROLE_B},{ROLE_A}\"\n"
+        );
+        assert_eq!(
+            debug_cfg(Flags::default(), &env(&[]), None, Some(&string)).chain_roles,
+            [ROLE_B, ROLE_A]
+        );
+        assert!(
+            debug_cfg(Flags::default(), &env(&[]), None, None)
+                .chain_roles
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn bad_chain_settings_name_their_source() {
+        for bad in [
+            "arn:aws:iam::123456789012:user/A",
+            "arn:aws:iam::12345:role/A",
+            "arn:aws:sts::123456789012:role/A",
+            "role/A",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            let e = env(&[("OKTA_AWSCLI_CHAIN_ROLE", bad)]);
+            let err = cfg_err(Command::Debug, Flags::default(), &e, None, None);
+            assert!(matches!(err, Error::Config(_)), "{bad}");
+            let m = err.to_string();
+            assert!(
+                m.contains("OKTA_AWSCLI_CHAIN_ROLE") && m.contains(bad),
+                "{m}"
+            );
+        }
+        let yaml = "awscli:\n  profiles:\n    default:\n      chain-role:\n        - {a: b}\n";
+        let err = cfg_err(
+            Command::Debug,
+            Flags::default(),
+            &env(&[]),
+            None,
+            Some(yaml),
+        );
+        assert!(err.to_string().contains("chain-role"), "{err}");
+        let f = Flags {
+            chain_external_id: Some("has space".into()),
+            ..Flags::default()
+        };
+        let m = cfg_err(Command::Debug, f, &env(&[]), None, None).to_string();
+        assert!(m.contains("--chain-external-id"), "{m}");
+    }
+
+    #[test]
+    fn console_url_format_and_its_combinations() {
+        let f = Flags {
+            format: Some("console-url".into()),
+            write_aws_credentials: Some(true),
+            ..Flags::default()
+        };
+        let c = resolve(&inv(Command::Web, f), &web_env(&[]), None, None).unwrap();
+        assert_eq!(
+            c.format,
+            Format::ConsoleUrl,
+            "--write-aws-credentials keeps it"
+        );
+        assert_eq!(c.console_destination, None);
+
+        let e = web_env(&[("OKTA_AWSCLI_ALL_PROFILES", "true")]);
+        let f = Flags {
+            format: Some("console-url".into()),
+            ..Flags::default()
+        };
+        assert!(matches!(
+            cfg_err(Command::Web, f.clone(), &e, None, None),
+            Error::Usage(_)
+        ));
+        let mut with_exec = inv(
+            Command::Web,
+            Flags {
+                exec: Some(true),
+                ..f.clone()
+            },
+        );
+        with_exec.exec_args = vec!["true".into()];
+        assert!(matches!(
+            resolve(&with_exec, &web_env(&[]), None, None),
+            Err(Error::Usage(_))
+        ));
+        let chain = Flags {
+            chain_role: vec![ROLE_A.into()],
+            ..Flags::default()
+        };
+        let m = cfg_err(Command::Web, chain, &e, None, None).to_string();
+        assert!(
+            m.contains("--chain-role") && m.contains("--all-profiles"),
+            "{m}"
+        );
+
+        let e = web_env(&[(
+            "OKTA_AWSCLI_CONSOLE_DESTINATION",
+            "https://console.aws.amazon.com/s3/home",
+        )]);
+        let c = resolve(&inv(Command::Web, f.clone()), &e, None, None).unwrap();
+        assert_eq!(
+            c.console_destination.as_deref(),
+            Some("https://console.aws.amazon.com/s3/home")
+        );
+        for bad in [
+            "http://console.aws.amazon.com/",
+            "console.aws.amazon.com",
+            "https://x y",
+        ] {
+            let e = web_env(&[("OKTA_AWSCLI_CONSOLE_DESTINATION", bad)]);
+            let m = cfg_err(Command::Web, f.clone(), &e, None, None).to_string();
+            assert!(m.contains("OKTA_AWSCLI_CONSOLE_DESTINATION"), "{m}");
+        }
+    }
+
+    #[test]
+    fn profile_template_is_checked_before_any_sign_in() {
+        let f = Flags {
+            profile_template: Some("{alias}-{role}".into()),
+            ..Flags::default()
+        };
+        let c = debug_cfg(f, &env(&[]), None, None);
+        assert_eq!(c.profile_template.unwrap().as_str(), "{alias}-{role}");
+        let yaml = "awscli:\n  profiles:\n    default:\n      profile-template: \"{account}-{rolename}\"\n";
+        let err = cfg_err(
+            Command::Web,
+            Flags::default(),
+            &web_env(&[]),
+            None,
+            Some(yaml),
+        );
+        assert!(matches!(err, Error::Config(_)));
+        let m = err.to_string();
+        assert!(
+            m.contains("profile-template") && m.contains("{rolename}") && m.contains("okta.yaml"),
+            "{m}"
+        );
+        let e = env(&[("OKTA_AWSCLI_PROFILE_TEMPLATE", "[{alias}]")]);
+        let m = cfg_err(Command::Debug, Flags::default(), &e, None, None).to_string();
+        assert!(m.contains("OKTA_AWSCLI_PROFILE_TEMPLATE"), "{m}");
     }
 }

@@ -387,6 +387,9 @@ pub const SECRET_FIELDS: &[&str] = &[
     "SessionToken",
     "private_key",
     "privateKey",
+    // The console federation endpoint: the credentials JSON and the sign-in token.
+    "Session",
+    "SigninToken",
 ];
 
 /// Header names whose values are secrets.
@@ -2279,6 +2282,24 @@ mod tests {
             redact_generic(r#"{"Token" : "BEARER-SECRET\"x", "token_type": "Bearer"}"#),
             r#"{"Token" : "<redacted>", "token_type": "Bearer"}"#
         );
+    }
+
+    #[test]
+    fn console_federation_secrets_are_redacted() {
+        let url = "https://signin.aws.amazon.com/federation?Action=getSigninToken&SessionDuration=3600&Session=%7B%22sessionKey%22%3A%22KEY-SECRET%22%7D";
+        let out = redact_url(url);
+        assert!(!out.contains("KEY-SECRET"), "{out}");
+        assert!(
+            out.contains("Action=getSigninToken&SessionDuration=3600&Session=<redacted>"),
+            "{out}"
+        );
+        let login = "https://signin.aws.amazon.com/federation?Action=login&Issuer=x&SigninToken=TOKEN-SECRET";
+        assert!(!redact_url(login).contains("TOKEN-SECRET"));
+        let body = redact_body(
+            Some("application/json"),
+            br#"{"SigninToken":"TOKEN-SECRET"}"#,
+        );
+        assert!(!body.contains("TOKEN-SECRET"), "{body}");
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub const ROLE_ATTRIBUTE: &str = "https://aws.amazon.com/SAML/Attributes/Role";
 pub const SESSION_DURATION_ATTRIBUTE: &str =
     "https://aws.amazon.com/SAML/Attributes/SessionDuration";
 
+/// The AWS `RoleSessionName` attribute: the session name STS gives the role session.
+pub const ROLE_SESSION_NAME_ATTRIBUTE: &str =
+    "https://aws.amazon.com/SAML/Attributes/RoleSessionName";
+
 /// One SAML provider (the STS `PrincipalArn`) and the roles the assertion pairs with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdpRoles {
@@ -43,6 +47,9 @@ pub struct SamlRoles {
     pub idps: Vec<IdpRoles>,
     /// The `SessionDuration` attribute in seconds (900..=43200), when present and valid.
     pub session_duration: Option<u32>,
+    /// The first `RoleSessionName` attribute value, trimmed, when present and not empty
+    /// (the session name of the federated role; `--chain-role` reuses it).
+    pub role_session_name: Option<String>,
     /// Human warnings for the caller to print on stderr: Role values that are not exactly
     /// one provider plus one role, an unusable SessionDuration. They name ARNs only.
     pub warnings: Vec<String>,
@@ -213,6 +220,7 @@ pub fn parse_saml_xml(xml: &[u8]) -> Result<SamlRoles> {
              no provider,role pairs: {detail}) - check the AWS Federation app role/group mapping"
         )));
     }
+    out.role_session_name = raw.role_session_name;
     if let Some(d) = raw.session_duration {
         match d.trim().parse::<u32>() {
             Ok(secs) if (900..=43200).contains(&secs) => out.session_duration = Some(secs),
@@ -289,12 +297,14 @@ fn arn_kind(s: &str) -> Option<ArnKind> {
 struct RawAttributes {
     roles: Option<Vec<String>>,
     session_duration: Option<String>,
+    role_session_name: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Wanted {
     Role,
     Duration,
+    SessionName,
     Other,
 }
 
@@ -343,6 +353,7 @@ fn read_attributes(xml: &[u8]) -> Result<RawAttributes> {
                     let wanted = match name.as_deref() {
                         Some(ROLE_ATTRIBUTE) => Wanted::Role,
                         Some(SESSION_DURATION_ATTRIBUTE) => Wanted::Duration,
+                        Some(ROLE_SESSION_NAME_ATTRIBUTE) => Wanted::SessionName,
                         _ => Wanted::Other,
                     };
                     if wanted == Wanted::Role && out.roles.is_none() {
@@ -428,6 +439,12 @@ fn push_value(out: &mut RawAttributes, wanted: Wanted, text: String) {
         Wanted::Duration => {
             if out.session_duration.is_none() {
                 out.session_duration = Some(text);
+            }
+        }
+        Wanted::SessionName => {
+            let text = text.trim();
+            if out.role_session_name.is_none() && !text.is_empty() {
+                out.role_session_name = Some(text.to_string());
             }
         }
         Wanted::Other => {}
@@ -739,6 +756,23 @@ mod tests {
         .replace("<Attribute Name", "<a:Attribute Name")
         .replace("</Attribute>", "</a:Attribute>");
         assert_eq!(parse_saml_xml(other.as_bytes()).unwrap().pairs().count(), 2);
+    }
+
+    #[test]
+    fn role_session_name_is_read() {
+        let make = |attr: &str| {
+            format!(
+                r#"<a:Assertion xmlns:a="urn:oasis:names:tc:SAML:2.0:assertion"><a:AttributeStatement>
+{attr}
+<a:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><a:AttributeValue>arn:aws:iam::1:saml-provider/P,arn:aws:iam::1:role/R</a:AttributeValue></a:Attribute>
+</a:AttributeStatement></a:Assertion>"#
+            )
+        };
+        let name = r#"<a:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><a:AttributeValue> jane@example.com </a:AttributeValue><a:AttributeValue>second</a:AttributeValue></a:Attribute>"#;
+        let r = parse_saml_xml(make(name).as_bytes()).unwrap();
+        assert_eq!(r.role_session_name.as_deref(), Some("jane@example.com"));
+        let r = parse_saml_xml(make("").as_bytes()).unwrap();
+        assert_eq!(r.role_session_name, None);
     }
 
     #[test]

@@ -70,6 +70,8 @@ pub fn key_text(cfg: &Config) -> String {
         ("sts-region", cfg.sts_region.clone().into()),
         ("AWS_ENDPOINT_URL_STS", env("AWS_ENDPOINT_URL_STS").into()),
         ("AWS_ENDPOINT_URL", env("AWS_ENDPOINT_URL").into()),
+        ("chain-role", cfg.chain_roles.clone().into()),
+        ("chain-external-id", cfg.chain_external_id.clone().into()),
     ];
     match cfg.command {
         Command::M2m => {

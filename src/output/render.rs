@@ -38,7 +38,8 @@ pub struct EnvVarOptions<'a> {
 /// The stdout text for `format` (DESIGN §2.8–2.9):
 /// * [`Format::EnvVar`] gives [`env_var_lines`];
 /// * [`Format::ProcessCredentials`] gives [`process_credentials_json`];
-/// * [`Format::AwsCredentials`] and [`Format::Noop`] give the empty string.
+/// * [`Format::AwsCredentials`], [`Format::ConsoleUrl`] (whose URL needs a network call,
+///   made by the caller) and [`Format::Noop`] give the empty string.
 ///
 /// Errors: [`Error::Runtime`] when the STS expiration is not RFC 3339 (process JSON, or
 /// env-var lines with the expiration), or a value the chosen shell cannot hold.
@@ -46,7 +47,7 @@ pub fn stdout_text(format: Format, creds: &Credentials, env: &EnvVarOptions<'_>)
     match format {
         Format::EnvVar => env_var_lines(creds, env),
         Format::ProcessCredentials => process_credentials_json(creds),
-        Format::AwsCredentials | Format::Noop => Ok(String::new()),
+        Format::AwsCredentials | Format::ConsoleUrl | Format::Noop => Ok(String::new()),
     }
 }
 

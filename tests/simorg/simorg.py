@@ -85,6 +85,18 @@ credentials records them in its log line ("issued": AccessKeyId, SecretAccessKey
 RoleArn) so tests can check what signed later calls; IAM log lines add "request_target" (the
 raw request-target) and "body_b64" (the raw body), so a test can recompute the SigV4 signature
 of the request exactly as received. The IAM route itself does not verify signatures.
+
+STS AssumeRole (role chaining) is answered for a request SigV4-signed (Authorization header
+and X-Amz-Security-Token) with credentials this org issued; "sts": {"deny_assume": ["<role
+arn>", ...]} answers 403 AccessDenied for those roles. Its log line adds "signed_by" (the
+AccessKeyId of the Authorization header) besides "issued".
+
+The console federation endpoint (GET /federation?Action=getSigninToken&Session=<JSON>[&
+SessionDuration=N], for AWS_ENDPOINT_URL_SIGNIN) answers {"SigninToken": "SIMSIGNIN-..."}
+when the Session JSON's sessionId, sessionKey and sessionToken are credentials this org's STS
+issued; else HTTP 400 with an empty body, as AWS does. "signin": {"status": N} forces that
+status. Its log line adds "signin": {"session_ok": bool, "session_duration": N or null,
+"token": issued token}.
 """
 
 import argparse
@@ -998,6 +1010,8 @@ def route_sts(org, req):
     action = form.get("Action")
     if form.get("Version") != "2011-06-15":
         return sts_error(400, "InvalidParameterValue", "Version must be 2011-06-15.")
+    if action == "AssumeRole":
+        return route_assume_role(org, req, cfg)
     if action not in ("AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"):
         return sts_error(400, "InvalidAction", f"Could not find operation {action} for version 2011-06-15")
     role = form.get("RoleArn", "")
@@ -1072,6 +1086,107 @@ def route_sts(org, req):
     with org.lock:
         org.issued_aws[creds["AccessKeyId"]] = issued
     reply.record = {"issued": issued}
+    return reply
+
+
+def sts_credentials_reply(org, action, role, session, creds, record):
+    """The XML reply of a successful AssumeRole* call; remembers the credentials as issued."""
+    account = role.split(":")[4]
+    role_name = role.split(":role/", 1)[1]
+    body = (
+        f'<{action}Response xmlns="{STS_NS}">\n  <{action}Result>\n'
+        f"    <AssumedRoleUser>\n"
+        f"      <AssumedRoleId>AROASIMORG:{html.escape(session)}</AssumedRoleId>\n"
+        f"      <Arn>arn:aws:sts::{account}:assumed-role/{html.escape(role_name)}/{html.escape(session)}</Arn>\n"
+        f"    </AssumedRoleUser>\n"
+        f"    <Credentials>\n"
+        f"      <AccessKeyId>{html.escape(creds['AccessKeyId'])}</AccessKeyId>\n"
+        f"      <SecretAccessKey>{html.escape(creds['SecretAccessKey'])}</SecretAccessKey>\n"
+        f"      <SessionToken>{html.escape(creds['SessionToken'])}</SessionToken>\n"
+        f"      <Expiration>{html.escape(creds['Expiration'])}</Expiration>\n"
+        f"    </Credentials>\n"
+        f"  </{action}Result>\n"
+        f"  <ResponseMetadata><RequestId>{secrets.token_hex(16)}</RequestId></ResponseMetadata>\n"
+        f"</{action}Response>\n"
+    )
+    reply = Reply(200, body, "text/xml")
+    issued = {k: creds[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")}
+    issued["RoleArn"] = role
+    with org.lock:
+        org.issued_aws[creds["AccessKeyId"]] = issued
+    reply.record = dict(record, issued=issued)
+    return reply
+
+
+def route_assume_role(org, req, cfg):
+    """STS AssumeRole (role chaining): signed with credentials this org issued."""
+    role = req.form.get("RoleArn", "")
+    if not re.match(r"^arn:aws[a-z-]*:iam::\d{12}:role/.+", role):
+        return sts_error(400, "ValidationError", "RoleArn is not a valid IAM role ARN.")
+    session = req.form.get("RoleSessionName", "")
+    if not re.match(r"^[\w+=,.@-]{2,64}$", session):
+        return sts_error(400, "ValidationError", "RoleSessionName must be 2-64 characters of [\\w+=,.@-].")
+    duration = req.form.get("DurationSeconds", "3600")
+    if not duration.isdigit() or not 900 <= int(duration) <= 3600:
+        return sts_error(400, "ValidationError",
+                         "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+    auth = req.header("authorization") or ""
+    m = re.search(r"Credential=([A-Z0-9]+)/[0-9]{8}/[a-z0-9-]+/sts/aws4_request", auth)
+    if not auth.startswith("AWS4-HMAC-SHA256 ") or not m:
+        return sts_error(403, "MissingAuthenticationToken", "Request must be SigV4-signed for sts.",
+                         verdict="unsigned AssumeRole")
+    with org.lock:
+        issued = org.issued_aws.get(m.group(1))
+    if issued is None or req.header("x-amz-security-token") != issued["SessionToken"]:
+        return sts_error(403, "InvalidClientTokenId", "The security token included in the request is invalid.",
+                         verdict="AssumeRole not signed with credentials this org issued")
+    if role in cfg.get("deny_assume", []):
+        prev = issued["RoleArn"]
+        return sts_error(403, "AccessDenied",
+                         f"User: arn:aws:sts::{prev.split(':')[4]}:assumed-role/{prev.split(':role/', 1)[1]}/{session} "
+                         f"is not authorized to perform: sts:AssumeRole on resource: {role}",
+                         verdict="ok (role denies AssumeRole)")
+    creds = {
+        "AccessKeyId": "ASIACHAIN" + secrets.token_hex(6).upper(),
+        "SecretAccessKey": secrets.token_urlsafe(30),
+        "SessionToken": "FwoGZXIvYXdzE" + secrets.token_urlsafe(90),
+        "Expiration": "2030-01-01T00:00:00Z",
+    }
+    return sts_credentials_reply(org, "AssumeRole", role, session, creds, {"signed_by": m.group(1)})
+
+
+def route_federation(org, req):
+    """The console federation endpoint's getSigninToken (see the module docstring)."""
+    cfg = org.scenario.get("signin", {})
+    qs = urllib.parse.parse_qs(req.query, keep_blank_values=True)
+    one = lambda k: (qs.get(k) or [None])[0]
+    if req.method != "GET" or one("Action") != "getSigninToken":
+        return Reply(400, b"", "text/plain", verdict="only GET Action=getSigninToken is simulated")
+    duration = one("SessionDuration")
+    session_ok = False
+    try:
+        session = json.loads(one("Session") or "")
+        with org.lock:
+            issued = org.issued_aws.get(session.get("sessionId"))
+        session_ok = (issued is not None and set(session) == {"sessionId", "sessionKey", "sessionToken"}
+                      and session["sessionKey"] == issued["SecretAccessKey"]
+                      and session["sessionToken"] == issued["SessionToken"])
+    except (ValueError, AttributeError):
+        pass
+    if duration is not None and (not duration.isdigit() or not 900 <= int(duration) <= 43200):
+        session_ok = False
+    status = cfg.get("status", 200 if session_ok else 400)
+    record = {"signin": {"session_ok": session_ok,
+                         "session_duration": int(duration) if duration and duration.isdigit() else duration,
+                         "token": None}}
+    if status != 200:
+        reply = Reply(status, b"", "text/plain", verdict="session refused" if not session_ok else "forced status")
+        reply.record = record
+        return reply
+    token = "SIMSIGNIN-" + secrets.token_urlsafe(40)
+    record["signin"]["token"] = token
+    reply = json_reply(200, {"SigninToken": token})
+    reply.record = record
     return reply
 
 
@@ -1158,6 +1273,7 @@ ROUTES = [
     ("well-known", re.compile(r"^/\.well-known/okta-organization$"), route_well_known),
     ("sts", re.compile(r"^/(sts/*)?$"), route_sts),
     ("iam", re.compile(r"^/iam/*$"), route_iam),
+    ("federation", re.compile(r"^/federation$"), route_federation),
 ]
 
 

@@ -1,0 +1,133 @@
+//! I/O: role chaining (`--chain-role`, DESIGN: beyond upstream, issue 13) and the console
+//! sign-in URL (`--format console-url`), both run after federation on the credentials it
+//! issued. Requests are built and replies read by the pure [`crate::aws::chain`] and
+//! [`crate::aws::signin`] modules; this module sequences the calls and talks on stderr
+//! (never a secret: no credential, sign-in token or sign-in URL).
+
+use std::io::Write as _;
+
+use crate::aws::client as aws;
+use crate::aws::sts::{self, Credentials};
+use crate::aws::{chain, signin};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::http::Http;
+use crate::term::sanitize;
+
+/// Where a chain starts: the federated role and the session name STS gave it
+/// (`RoleSessionName` of the SAML assertion for `web`, `--aws-sts-role-session-name` for
+/// `m2m`), which every hop reuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Start {
+    /// The role ARN the federation assumed.
+    pub role_arn: String,
+    /// Its role session name.
+    pub session_name: String,
+}
+
+/// The credentials after the chain, and the role they belong to.
+#[derive(Debug, Clone)]
+pub struct Chained {
+    /// The last hop's credentials (the federation's when there is no chain).
+    pub credentials: Credentials,
+    /// The role of those credentials.
+    pub role_arn: String,
+    /// Whether at least one `AssumeRole` hop was made.
+    pub chained: bool,
+}
+
+/// Assume each role of `cfg.chain_roles` in turn with STS `AssumeRole`, each hop signed
+/// with the previous hop's credentials (the first with `creds`, the federation's), at the
+/// partition's STS endpoint for `cfg.sts_region`; `RoleSessionName` is the federation's
+/// (made acceptable to STS by [`chain::role_session_name`]), `DurationSeconds` the session
+/// duration setting (else 3600) capped at one hour, with a note on stderr when it is
+/// lowered; `ExternalId` is `--chain-external-id` when set.
+///
+/// Errors: [`Error::Config`] for a hop into another partition; [`Error::Runtime`] naming
+/// the hop (`hop N of M`), the role that signed and the role asked for, with STS's reason
+/// (e.g. `sts: AccessDenied: ...`).
+pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Result<Chained> {
+    let mut out = Chained {
+        credentials: creds,
+        role_arn: start.role_arn.clone(),
+        chained: false,
+    };
+    if cfg.chain_roles.is_empty() {
+        return Ok(out);
+    }
+    let requested = cfg.session_duration.unwrap_or(chain::MAX_CHAINED_DURATION);
+    let (duration, lowered) = chain::chained_duration(requested);
+    if lowered {
+        say(&format!(
+            "note: AWS limits a chained role session to one hour; --chain-role sessions last {duration} seconds, not the {requested} asked for\n"
+        ));
+    }
+    let session = chain::role_session_name(&start.session_name);
+    let total = cfg.chain_roles.len();
+    for (i, role) in cfg.chain_roles.iter().enumerate() {
+        let from = out.role_arn.clone();
+        chain::check_same_partition(&from, role)?;
+        let form =
+            chain::assume_role_form(role, &session, duration, cfg.chain_external_id.as_deref());
+        let now = crate::aws::sigv4::time_from_unix(
+            i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX),
+        )?;
+        let creds = aws::assume_role(
+            http,
+            &cfg.env,
+            cfg.sts_region.as_deref(),
+            role,
+            &form,
+            &out.credentials,
+            now,
+        )
+        .map_err(|e| match e {
+            Error::Runtime(m) => Error::Runtime(format!(
+                "--chain-role hop {} of {total}: {from} could not assume {role}: {m}",
+                i + 1
+            )),
+            other => other,
+        })?;
+        out = Chained {
+            credentials: creds,
+            role_arn: role.clone(),
+            chained: true,
+        };
+    }
+    Ok(out)
+}
+
+/// The AWS Management Console sign-in URL for `chained` (a secret: the caller prints it on
+/// stdout or opens it): `getSigninToken` at the federation endpoint of the role's partition
+/// (or `AWS_ENDPOINT_URL_SIGNIN`), then the `login` URL with `Issuer` = the Okta org and
+/// `Destination` = `--console-destination`, else the partition's console home in the
+/// configured region ([`signin::console_home`]). The console session asked for follows the
+/// credentials' remaining lifetime, except after a chain ([`signin::console_session_duration`]).
+///
+/// Errors: [`Error::Config`] for a partition without console federation or a bad endpoint
+/// override; [`Error::Runtime`] when the federation endpoint cannot be reached or refuses.
+pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<String> {
+    let partition = sts::partition_of(&chained.role_arn)?;
+    let federation = signin::federation_endpoint(&cfg.env, partition)?;
+    let destination = match &cfg.console_destination {
+        Some(d) => d.clone(),
+        None => signin::console_home(partition, cfg.sts_region.as_deref())?,
+    };
+    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    let duration =
+        signin::console_session_duration(&chained.credentials.expiration, now, chained.chained);
+    let token = aws::signin_token(http, &federation, &chained.credentials, duration)?;
+    Ok(signin::login_url(
+        &federation,
+        &cfg.org.base,
+        &destination,
+        &token,
+    ))
+}
+
+/// Write a message on stderr, control characters escaped.
+fn say(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(sanitize::lines(text).as_bytes());
+    let _ = err.flush();
+}
