@@ -4,7 +4,7 @@ use std::io::Write as _;
 
 use crate::aws::sts::Credentials;
 use crate::cli::{self, Parsed};
-use crate::commands::debug;
+use crate::commands::{debug, explain};
 use crate::commands::{m2m, web};
 use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
@@ -42,7 +42,7 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
         Parsed::Version(line) => return print_stdout(&format!("{line}\n")),
         Parsed::Run(inv) => inv,
     };
-    if inv.command == Command::Debug {
+    if inv.command == Command::Debug && !inv.explain {
         print_warnings(&inv.warnings);
         return debug::run_debug(&inv, &env);
     }
@@ -56,6 +56,9 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
         }
     };
     print_warnings(&cfg.warnings);
+    if inv.explain {
+        return explain::run(&cfg);
+    }
     dispatch(&cfg)
 }
 

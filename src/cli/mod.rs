@@ -108,6 +108,9 @@ pub struct TopArgs {
     /// explicit off for --short-user-agent
     #[argh(switch, hidden_help)]
     pub no_short_user_agent: bool,
+    /// print every setting of the run, its value and where it came from, then exit (no network call)
+    #[argh(switch)]
+    pub explain: bool,
     /// print the version and exit
     #[argh(switch, short = 'v')]
     pub version: bool,
@@ -726,12 +729,14 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
         Err(e) => return Err(argh_error(&e.output)),
     };
     let mut warnings = Vec::new();
+    let explain = top.explain;
     let (command, flags) = flags_from(top, &mut warnings);
     Ok(Parsed::Run(Box::new(Invocation {
         command,
         flags,
         exec_args,
         warnings,
+        explain,
     })))
 }
 
