@@ -4,5 +4,6 @@
 
 pub mod debug;
 pub mod explain;
+pub mod hints;
 pub mod m2m;
 pub mod web;
