@@ -4,7 +4,7 @@ use std::io::Write as _;
 
 use crate::aws::sts::Credentials;
 use crate::cli::{self, Parsed};
-use crate::commands::{debug, explain, hints};
+use crate::commands::{completion, debug, explain, hints};
 use crate::commands::{m2m, web};
 use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
@@ -51,6 +51,14 @@ pub fn run_with_hint(
     let inv = match cli::parse(&argv).map_err(no_hint)? {
         Parsed::Help(text) => return print_stdout(&text).map_err(no_hint),
         Parsed::Version(line) => return print_stdout(&format!("{line}\n")).map_err(no_hint),
+        Parsed::Completion(shell) => {
+            let text = completion::script(&shell, &cli::surface()).ok_or_else(|| {
+                no_hint(Error::usage(format!(
+                    "unknown shell {shell:?} for completion"
+                )))
+            })?;
+            return print_stdout(&text).map_err(no_hint);
+        }
         Parsed::Run(inv) => inv,
     };
     if inv.command == Command::Debug && !inv.explain {

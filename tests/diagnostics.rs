@@ -180,3 +180,81 @@ fn explain_shows_missing_required_settings_and_the_token_cache() {
         "{out}"
     );
 }
+
+#[test]
+fn usage_errors_suggest_the_nearest_flag_or_command() {
+    let sb = Sandbox::new();
+    for (args, want) in [
+        (
+            &["--org-domian", "x"][..],
+            "unknown flag: --org-domian (did you mean --org-domain?)",
+        ),
+        (
+            &["wbe"],
+            "unexpected argument \"wbe\" (did you mean the web command?)",
+        ),
+        (&["m2m", "--key-di", "k"], "(did you mean --key-id?)"),
+        (&["help", "mm2"], "(did you mean m2m?)"),
+    ] {
+        let o = sb.run(args, &[]);
+        assert_eq!(o.code(), 2, "{args:?}");
+        let err = o.stderr();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    // Nothing close: no suggestion.
+    let err = sb.run(&["--zzzzzz"], &[]).stderr();
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn help_of_each_command_marks_required_settings_and_every_exit_code() {
+    let sb = Sandbox::new();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("## Exit codes")
+        .nth(1)
+        .expect("README exit codes");
+    let codes: Vec<&str> = section
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" |").next())
+        .filter(|c| *c != "code" && !c.starts_with('-'))
+        .collect();
+    assert!(codes.len() >= 5, "{codes:?}");
+    for cmd in ["web", "m2m", "list-profiles", "debug", "completion"] {
+        let help = sb.run(&[cmd, "--help"], &[]).stdout();
+        let exit = help
+            .split("Exit codes:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{cmd}: {help}"));
+        for code in &codes {
+            assert!(
+                exit.lines()
+                    .any(|l| l.trim_start().starts_with(&format!("{code} "))),
+                "{cmd} --help lacks exit code {code}:\n{help}"
+            );
+        }
+    }
+    let m2m = sb.run(&["m2m", "--help"], &[]).stdout();
+    let required = m2m
+        .split("Required settings")
+        .nth(1)
+        .expect("m2m marks required");
+    for flag in [
+        "--aws-iam-role",
+        "--key-id",
+        "--org-domain",
+        "--oidc-client-id",
+    ] {
+        assert!(required.contains(flag), "{m2m}");
+    }
+    let web = sb.run(&["web", "--help"], &[]).stdout();
+    let required = web
+        .split("Required settings")
+        .nth(1)
+        .expect("web marks required");
+    assert!(!required.contains("--aws-iam-role"), "{web}");
+}

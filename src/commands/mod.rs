@@ -2,6 +2,7 @@
 //! SAML, AssumeRoleWithSAML), `m2m` (client assertion, AssumeRoleWithWebIdentity), `debug`
 //! (`list-profiles` and `debug`), `explain` (`--explain`). A new command goes here and is dispatched from `app`.
 
+pub mod completion;
 pub mod debug;
 pub mod explain;
 pub mod hints;
