@@ -258,3 +258,25 @@ fn help_of_each_command_marks_required_settings_and_every_exit_code() {
         .expect("web marks required");
     assert!(!required.contains("--aws-iam-role"), "{web}");
 }
+
+#[test]
+fn debug_checks_every_profile_and_prints_no_blank_line() {
+    let sb = Sandbox::new();
+    sb.okta_yaml(
+        "awscli:\n  profiles:\n    default:\n      org-domain: ok.okta.com\n    dev:\n      qr-code: maybe\n    prod:\n      format: yaml\n      aws-session-duration: 99\n",
+    );
+    let o = sb.run(&["debug"], &[]);
+    let err = o.stderr();
+    assert_eq!(o.code(), 1, "{err}");
+    for needle in [
+        "profile \"dev\" key \"qr-code\"",
+        "profile \"prod\" key \"format\"",
+        "profile \"prod\" key \"aws-session-duration\"",
+        "3 invalid settings",
+    ] {
+        assert!(err.contains(needle), "{needle}:\n{err}");
+    }
+    for line in err.lines() {
+        assert!(!line.trim().is_empty(), "whitespace-only line in:\n{err}");
+    }
+}
