@@ -5,7 +5,7 @@ use std::io::Write as _;
 use crate::aws::sts::Credentials;
 use crate::cli::{self, Parsed};
 use crate::commands::chain::{self, Start};
-use crate::commands::debug;
+use crate::commands::{completion, debug, explain, hints};
 use crate::commands::{m2m, web};
 use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
@@ -37,16 +37,35 @@ fn print_stdout(text: &str) -> Result<()> {
 ///
 /// Steps: [`cli::parse`] (help and version print on stdout and return), then per command:
 /// `debug` runs [`debug::run_debug`]; the others [`config_load::load_with_warnings`], print
-/// the warnings on stderr (also when resolution fails, before the error), and dispatch.
+/// the warnings on stderr (also when resolution fails, before the error), and dispatch
+/// (`--explain` prints [`explain::run`] instead).
 pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
-    let inv = match cli::parse(&argv)? {
-        Parsed::Help(text) => return print_stdout(&text),
-        Parsed::Version(line) => return print_stdout(&format!("{line}\n")),
+    run_with_hint(argv, env).map_err(|(e, _)| e)
+}
+
+/// [`run`], returning with a failure the one-line hint of [`hints::hint`] that says what to
+/// change, when the table has one (`main` prints it as `hint: ...` after the error).
+pub fn run_with_hint(
+    argv: Vec<String>,
+    env: Env,
+) -> std::result::Result<(), (Error, Option<String>)> {
+    let no_hint = |e: Error| (e, None);
+    let inv = match cli::parse(&argv).map_err(no_hint)? {
+        Parsed::Help(text) => return print_stdout(&text).map_err(no_hint),
+        Parsed::Version(line) => return print_stdout(&format!("{line}\n")).map_err(no_hint),
+        Parsed::Completion(shell) => {
+            let text = completion::script(&shell, &cli::surface()).ok_or_else(|| {
+                no_hint(Error::usage(format!(
+                    "unknown shell {shell:?} for completion"
+                )))
+            })?;
+            return print_stdout(&text).map_err(no_hint);
+        }
         Parsed::Run(inv) => inv,
     };
-    if inv.command == Command::Debug {
+    if inv.command == Command::Debug && !inv.explain {
         print_warnings(&inv.warnings);
-        return debug::run_debug(&inv, &env);
+        return debug::run_debug(&inv, &env).map_err(no_hint);
     }
     // Warnings found before a configuration error still reach stderr, ahead of main's
     // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).
@@ -54,11 +73,17 @@ pub fn run(argv: Vec<String>, env: Env) -> Result<()> {
         Ok(cfg) => cfg,
         Err(failure) => {
             print_warnings(&failure.warnings);
-            return Err(failure.error);
+            return Err(no_hint(failure.error));
         }
     };
     print_warnings(&cfg.warnings);
-    dispatch(&cfg)
+    if inv.explain {
+        return explain::run(&cfg).map_err(no_hint);
+    }
+    dispatch(&cfg).map_err(|e| {
+        let hint = hints::hint(&e, Some(&cfg));
+        (e, hint)
+    })
 }
 
 fn dispatch(cfg: &Config) -> Result<()> {
@@ -73,7 +98,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::Debug => Ok(()),
         Command::M2m | Command::Web if cfg.clear_cache => clear_cache(cfg),
         Command::M2m | Command::Web if cfg.check => check_cache(cfg),
-        Command::M2m | Command::Web if uses_cache(cfg) => {
+        Command::M2m | Command::Web if cache::applies(cfg) => {
             check_exec_program(cfg)?;
             run_cached(cfg)
         }
@@ -106,20 +131,6 @@ fn dispatch(cfg: &Config) -> Result<()> {
             }
         }
     }
-}
-
-/// Whether this run answers from (and fills) the AWS credential cache: the setting is on,
-/// the run delivers one set of credentials (not `--all-profiles`) as credentials (not as a
-/// console sign-in URL, which needs a fresh federation call anyway), and for `web` the role
-/// cannot be chosen differently from one run to the next: preselected with
-/// `--aws-iam-role`, or `process-credentials`, where nothing prompts.
-fn uses_cache(cfg: &Config) -> bool {
-    cfg.cache_aws_credentials
-        && !cfg.all_profiles
-        && cfg.format != Format::ConsoleUrl
-        && (cfg.command == Command::M2m
-            || cfg.aws_iam_role.is_some()
-            || cfg.format == Format::ProcessCredentials)
 }
 
 /// The cache entry of these settings (no lock): `Some` when usable with at least

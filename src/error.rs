@@ -23,7 +23,16 @@ pub enum Error {
         /// Human-readable one-line message (never contains a secret).
         message: String,
     },
-    /// Any other runtime failure: network, TLS, STS, file I/O, bad server reply. Exit 1.
+    /// An AWS API error reply (`<ErrorResponse>` of STS or IAM): `code` is AWS's error code
+    /// (`AccessDenied`, `InvalidIdentityToken`, `ValidationError`, ...), which the hints of
+    /// `commands::hints` key on. Exit 1.
+    Aws {
+        /// AWS `<Code>`.
+        code: String,
+        /// Human-readable one-line message (never contains a secret).
+        message: String,
+    },
+    /// Any other runtime failure: network, TLS, file I/O, bad server reply. Exit 1.
     Runtime(String),
     /// The user pressed Ctrl-C or cancelled a prompt. Exit 130.
     Interrupted,
@@ -54,10 +63,18 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) | Error::Config(_) => 2,
-            Error::Okta { .. } | Error::Runtime(_) => 1,
+            Error::Okta { .. } | Error::Aws { .. } | Error::Runtime(_) => 1,
             Error::Interrupted => 130,
             Error::ChildExit(code) => *code,
             Error::CommandNotFound(_) => 127,
+        }
+    }
+
+    /// The AWS error code, when this is an AWS API error reply.
+    pub fn aws_code(&self) -> Option<&str> {
+        match self {
+            Error::Aws { code, .. } => Some(code),
+            _ => None,
         }
     }
 
@@ -74,7 +91,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Usage(m) | Error::Config(m) | Error::Runtime(m) => f.write_str(m),
-            Error::Okta { message, .. } => f.write_str(message),
+            Error::Okta { message, .. } | Error::Aws { message, .. } => f.write_str(message),
             Error::Interrupted => f.write_str("interrupted"),
             Error::ChildExit(code) => write!(f, "command exited with status {code}"),
             Error::CommandNotFound(prog) => write!(f, "command not found: {prog}"),

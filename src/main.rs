@@ -21,14 +21,18 @@ fn main() -> ExitCode {
     let env: Env = std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
         .collect();
-    match okta_aws_cli::app::run(argv, env) {
+    match okta_aws_cli::app::run_with_hint(argv, env) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Error::ChildExit(code)) => ExitCode::from(code.clamp(0, 255) as u8),
-        Err(e) => {
+        Err((Error::ChildExit(code), _)) => ExitCode::from(code.clamp(0, 255) as u8),
+        Err((e, hint)) => {
             eprintln!(
                 "Error: {}",
                 okta_aws_cli::term::sanitize::lines(&e.to_string())
             );
+            // What to change, when the failure is a known one (commands::hints).
+            if let Some(h) = hint {
+                eprintln!("hint: {}", okta_aws_cli::term::sanitize::line(&h));
+            }
             ExitCode::from(e.exit_code().clamp(0, 255) as u8)
         }
     }

@@ -42,11 +42,14 @@ fn assert_env_var_stdout(out: &Output) {
     }
 }
 
-/// The failing run printed exactly one `Error: ...` line (warnings aside) and nothing on
-/// stdout; returns that line.
+/// The failing run printed exactly one `Error: ...` line (warnings aside, and the `hint:`
+/// line that may follow it) and nothing on stdout; returns that line.
 fn one_error_line(out: &Output) -> String {
     assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
-    let lines = out.stderr_lines();
+    let mut lines = out.stderr_lines();
+    if lines.len() == 2 && lines[1].starts_with("hint: ") {
+        lines.pop();
+    }
     assert_eq!(lines.len(), 1, "stderr:\n{}", out.stderr);
     assert!(lines[0].starts_with("Error: "), "stderr:\n{}", out.stderr);
     lines[0].to_string()

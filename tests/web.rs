@@ -368,7 +368,13 @@ fn no_federation_app_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Error:")).collect();
-    let last = stderr.lines().last().unwrap_or_default();
+    // The error line is last but for the hint line (commands::hints) after it.
+    let mut tail = stderr.lines().rev();
+    assert!(
+        tail.next().unwrap_or_default().starts_with("hint: "),
+        "{stderr}"
+    );
+    let last = tail.next().unwrap_or_default();
     assert_eq!(errors, [last], "one error line, last: {stderr}");
     assert!(
         last.starts_with("Error: no AWS Federation app")

@@ -387,7 +387,7 @@ fn http_label(status: u16) -> String {
 /// prefix. `Expiration` is normalised with [`normalize_expiration`].
 ///
 /// Errors ([`Error::Runtime`], one line, never containing a secret):
-/// - an `<ErrorResponse>`: `sts: <Code>: <Message>`;
+/// - an `<ErrorResponse>`: [`Error::Aws`] `sts: <Code>: <Message>` with the code kept;
 /// - an empty, HTML, truncated or otherwise unusable body, or one missing an element:
 ///   `sts: ... (HTTP <status>)` naming what is wrong.
 pub fn parse_credentials(status: u16, body: &[u8]) -> Result<Credentials> {
@@ -423,11 +423,14 @@ pub fn parse_credentials(status: u16, body: &[u8]) -> Result<Credentials> {
         let message = fields.error_message.as_deref().unwrap_or("");
         let code = one_line(code);
         let message = one_line(message);
-        return Err(Error::runtime(if message.is_empty() {
-            format!("sts: {code} ({label})")
-        } else {
-            format!("sts: {code}: {message}")
-        }));
+        return Err(Error::Aws {
+            message: if message.is_empty() {
+                format!("sts: {code} ({label})")
+            } else {
+                format!("sts: {code}: {message}")
+            },
+            code,
+        });
     }
     if !(200..300).contains(&status) {
         return Err(Error::runtime(format!(
@@ -638,7 +641,9 @@ mod tests {
 
     #[test]
     fn error_response_becomes_one_line() {
-        let m = runtime_msg(parse_credentials(400, ERROR_REPLY.as_bytes()));
+        let e = parse_credentials(400, ERROR_REPLY.as_bytes()).unwrap_err();
+        assert_eq!(e.aws_code(), Some("InvalidIdentityToken"));
+        let m = e.to_string();
         assert_eq!(
             m,
             "sts: InvalidIdentityToken: Couldn't retrieve verification key from your identity provider"

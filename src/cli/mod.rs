@@ -28,9 +28,7 @@ const PROGRAM: &str = "okta-aws-cli";
     note = "Boolean flags accept --flag, --flag=true and --flag=false.",
     example = "okta-aws-cli web --org-domain example.okta.com --oidc-client-id 0oa... --profile dev",
     example = "okta-aws-cli m2m --format process-credentials",
-    example = "okta-aws-cli --exec -- aws s3 ls",
-    error_code(2, "usage or configuration error"),
-    error_code(1, "runtime failure (network, Okta, STS, files)")
+    example = "okta-aws-cli --exec -- aws s3 ls"
 )]
 pub struct TopArgs {
     /// okta org domain, e.g. example.okta.com [OKTA_AWSCLI_ORG_DOMAIN]
@@ -141,6 +139,9 @@ pub struct TopArgs {
     /// console page for --format console-url (default: the partition's console home) [OKTA_AWSCLI_CONSOLE_DESTINATION]
     #[argh(option, arg_name = "url")]
     pub console_destination: Option<String>,
+    /// print every setting of the run, its value and where it came from, then exit (no network call)
+    #[argh(switch)]
+    pub explain: bool,
     /// print the version and exit
     #[argh(switch, short = 'v')]
     pub version: bool,
@@ -161,6 +162,8 @@ pub enum SubArgs {
     ListProfiles(ListProfilesArgs),
     /// `debug`.
     Debug(DebugArgs),
+    /// `completion`.
+    Completion(CompletionArgs),
 }
 
 /// Human oriented authentication and device authorization (the default command).
@@ -239,6 +242,177 @@ pub struct ListProfilesArgs {}
 #[argh(subcommand, name = "debug")]
 pub struct DebugArgs {}
 
+/// Print a shell completion script.
+#[derive(FromArgs, ArgsInfo, Debug, Default)]
+#[argh(
+    subcommand,
+    name = "completion",
+    example = "okta-aws-cli completion bash > /etc/bash_completion.d/okta-aws-cli",
+    example = "okta-aws-cli completion fish > ~/.config/fish/completions/okta-aws-cli.fish",
+    note = "Profile names for --profile are read at completion time with `okta-aws-cli list-profiles`."
+)]
+pub struct CompletionArgs {
+    /// the shell: bash, zsh, fish or powershell
+    #[argh(positional)]
+    pub shell: String,
+}
+
+/// The shells `completion` writes scripts for.
+pub const COMPLETION_SHELLS: &[&str] = &["bash", "zsh", "fish", "powershell"];
+
+/// The exit codes of the program (README "Exit codes"), as (code, meaning); `--help` and the
+/// man page list them.
+pub const EXIT_CODES: &[(&str, &str)] = &[
+    ("0", "success"),
+    (
+        "1",
+        "runtime failure: network, TLS, Okta refused, STS refused, file I/O",
+    ),
+    (
+        "2",
+        "usage or configuration error (unknown flag, missing or bad value, unusable key)",
+    ),
+    ("127", "--exec: the command was not found"),
+    ("130", "interrupted (Ctrl-C, or a cancelled chooser)"),
+    ("other", "--exec: the command's own exit status"),
+];
+
+/// The settings `command` cannot run without (each by flag, environment variable, `.env`
+/// or okta.yaml), as shown in its `--help`.
+pub fn required_settings(command: &str) -> &'static [&'static str] {
+    match command {
+        "web" => &["--org-domain", "--oidc-client-id"],
+        "m2m" => &[
+            "--org-domain",
+            "--oidc-client-id",
+            "--aws-iam-role",
+            "--key-id",
+            "--private-key or --private-key-file",
+        ],
+        _ => &[],
+    }
+}
+
+/// The values a flag takes, when it is a closed list (`--format`): what completions offer
+/// and messages list. `None` for free-form values. Add a new closed-list flag here.
+pub fn flag_values(long: &str) -> Option<Vec<&'static str>> {
+    match long {
+        "format" => Some(
+            crate::config::Format::ALL
+                .iter()
+                .map(|f| f.as_str())
+                .collect(),
+        ),
+        "shell" => Some(
+            crate::config::Shell::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// One visible flag of the command-line surface (from argh's [`argh::ArgsInfo`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagSpec {
+    /// Long name without dashes.
+    pub long: String,
+    /// Short letter.
+    pub short: Option<char>,
+    /// True for an option that takes a value, false for a switch.
+    pub takes_value: bool,
+    /// The help text.
+    pub description: String,
+}
+
+/// The visible command-line surface: global flags, then each command with its description
+/// and its own flags. Read from argh's tables, so completions and the man page never drift
+/// from `--help`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Surface {
+    /// Flags accepted by every command.
+    pub global: Vec<FlagSpec>,
+    /// (name, description, flags) per command, in help order.
+    pub commands: Vec<(String, String, Vec<FlagSpec>)>,
+}
+
+fn flag_specs(flags: &[argh::FlagInfo<'_>]) -> Vec<FlagSpec> {
+    flags
+        .iter()
+        .filter(|f| !f.hidden && f.long != "--help")
+        .map(|f| FlagSpec {
+            long: f.long.trim_start_matches("--").to_string(),
+            short: f.short,
+            takes_value: matches!(f.kind, argh::FlagInfoKind::Option { .. }),
+            description: f.description.to_string(),
+        })
+        .collect()
+}
+
+/// The visible command-line surface (see [`Surface`]).
+pub fn surface() -> Surface {
+    let info = TopArgs::get_args_info();
+    Surface {
+        global: flag_specs(info.flags),
+        commands: info
+            .commands
+            .iter()
+            .map(|c| {
+                (
+                    c.name.to_string(),
+                    c.command.description.to_string(),
+                    flag_specs(c.command.flags),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The help text of the program (`None`) or of one command, as `--help` prints it.
+pub fn help_text(command: Option<&str>) -> String {
+    help_for(command)
+}
+
+/// Edit distance counting a swap of two neighbouring characters as one edit (optimal
+/// string alignment), so `wbe` is one edit from `web`.
+fn typo_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The candidate closest to `word` by [`typo_distance`], if it is close enough to be a
+/// likely typo (at most a third of its length, and at least 1, apart).
+fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (typo_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
@@ -248,6 +422,9 @@ pub enum Parsed {
     Version(String),
     /// Run a command.
     Run(Box<Invocation>),
+    /// `completion <shell>`: print the completion script of this shell (one of
+    /// [`COMPLETION_SHELLS`]).
+    Completion(String),
 }
 
 /// `okta-aws-cli version <CARGO_PKG_VERSION>` (no newline).
@@ -364,7 +541,20 @@ impl Lookup<'_> {
                 "unknown flag: --{name} (it belongs to the {cmd} command, not {})",
                 self.command
             )),
-            None => Error::usage(format!("unknown flag: --{name}")),
+            None => {
+                let all = self
+                    .scopes
+                    .iter()
+                    .flat_map(|s| s.flags.iter())
+                    .filter(|f| !f.long.starts_with("no-"))
+                    .map(|f| f.long.as_str());
+                match nearest(name, all) {
+                    Some(near) => {
+                        Error::usage(format!("unknown flag: --{name} (did you mean --{near}?)"))
+                    }
+                    None => Error::usage(format!("unknown flag: --{name}")),
+                }
+            }
         }
     }
 }
@@ -571,12 +761,13 @@ fn argh_help(args: &[&str]) -> String {
 }
 
 fn help_for(command: Option<&str>) -> String {
-    match command {
+    let mut text = match command {
         None => {
             let mut text = argh_help(&["--help"]);
             text.push_str("\nRun `okta-aws-cli <command> --help` for the flags of web and m2m.\n");
             text
         }
+        Some("completion") => argh_help(&["completion", "--help"]),
         Some(cmd) => {
             let mut text = argh_help(&[cmd, "--help"]);
             text.push_str(&format!(
@@ -584,7 +775,21 @@ fn help_for(command: Option<&str>) -> String {
             ));
             text
         }
+    };
+    let required = required_settings(command.unwrap_or(""));
+    if !required.is_empty() {
+        text.push_str(
+            "\nRequired settings (each by flag, its OKTA_AWSCLI_* variable, .env or okta.yaml):\n",
+        );
+        for r in required {
+            text.push_str(&format!("  {r}\n"));
+        }
     }
+    text.push_str("\nExit codes:\n");
+    for (code, meaning) in EXIT_CODES {
+        text.push_str(&format!("  {code:5}  {meaning}\n"));
+    }
+    text
 }
 
 /// Map an argh failure to a one-line usage error.
@@ -644,6 +849,8 @@ fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, Flags) {
         Some(SubArgs::M2m(_)) => Command::M2m,
         Some(SubArgs::ListProfiles(_)) => Command::ListProfiles,
         Some(SubArgs::Debug(_)) => Command::Debug,
+        // `completion` is answered by `parse` as [`Parsed::Completion`].
+        Some(SubArgs::Completion(_)) => Command::ListProfiles,
     };
     match top.command {
         Some(SubArgs::Web(w)) => {
@@ -702,7 +909,12 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
             Some(c) if t.commands.iter().any(|(n, _)| n == c) => {
                 Ok(Parsed::Help(help_for(Some(c))))
             }
-            Some(c) => Err(Error::usage(format!("unknown command {c:?} for help"))),
+            Some(c) => match nearest(c, t.commands.iter().map(|(n, _)| n.as_str())) {
+                Some(near) => Err(Error::usage(format!(
+                    "unknown command {c:?} for help (did you mean {near}?)"
+                ))),
+                None => Err(Error::usage(format!("unknown command {c:?} for help"))),
+            },
         };
     }
 
@@ -742,10 +954,30 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
         let name = if explicit_cmd { Some(cmd_name) } else { None };
         return Ok(Parsed::Help(help_for(name)));
     }
+    if cmd_name == "completion" && explicit_cmd {
+        return match (g.positionals.first(), c.positionals.as_slice()) {
+            (None, [shell]) if COMPLETION_SHELLS.contains(&shell.as_str()) => {
+                Ok(Parsed::Completion(shell.clone()))
+            }
+            (None, [shell]) => Err(Error::usage(format!(
+                "unknown shell {shell:?} for completion: use {}",
+                COMPLETION_SHELLS.join(", ")
+            ))),
+            _ => Err(Error::usage(format!(
+                "completion takes one shell: {}",
+                COMPLETION_SHELLS.join(", ")
+            ))),
+        };
+    }
     if let Some(stray) = g.positionals.first().or(c.positionals.first()) {
         if t.commands.iter().any(|(n, _)| n == stray) {
             return Err(Error::usage(format!(
                 "unexpected argument {stray:?}: the command must come before its own flags"
+            )));
+        }
+        if let Some(near) = nearest(stray, t.commands.iter().map(|(n, _)| n.as_str())) {
+            return Err(Error::usage(format!(
+                "unexpected argument {stray:?} (did you mean the {near} command?)"
             )));
         }
         return Err(Error::usage(format!("unexpected argument {stray:?}")));
@@ -784,12 +1016,14 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
         Err(e) => return Err(argh_error(&e.output)),
     };
     let mut warnings = Vec::new();
+    let explain = top.explain;
     let (command, flags) = flags_from(top, &mut warnings);
     Ok(Parsed::Run(Box::new(Invocation {
         command,
         flags,
         exec_args,
         warnings,
+        explain,
     })))
 }
 

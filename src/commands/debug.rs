@@ -149,7 +149,52 @@ fn label_section(out: &mut String, warnings: &mut usize, root: &Value, name: &st
     }
 }
 
-fn profiles_section(out: &mut String, warnings: &mut usize, root: &Value) {
+/// Boolean settings of a profile.
+const BOOLEAN_KEYS: &[&str] = &[
+    "all-profiles",
+    "cache-access-token",
+    "debug",
+    "debug-api-calls",
+    "exec",
+    "expiry-aws-variables",
+    "legacy-aws-variables",
+    "open-browser",
+    "qr-code",
+    "short-user-agent",
+    "write-aws-credentials",
+];
+
+/// Why `value` is not usable for profile key `key` (what a run with that profile would
+/// refuse), or `None`. Checks every key whose values have rules: booleans, the session
+/// duration, the format and the org domain.
+fn value_problem(key: &str, value: &str) -> Option<String> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    if BOOLEAN_KEYS.contains(&key) {
+        return config::flags::parse_bool(value).is_none().then(|| {
+            format!(
+                "{value:?} is not a boolean: use {}",
+                config::flags::BOOL_WORDS
+            )
+        });
+    }
+    match key {
+        "aws-session-duration" | "session-duration" => {
+            config::parse_session_duration(value).is_none().then(|| {
+                format!("{value:?} is not a session duration: whole seconds between 900 and 43200")
+            })
+        }
+        "format" => config::Format::parse(value).is_none().then(|| {
+            let valid: Vec<&str> = config::Format::ALL.iter().map(|f| f.as_str()).collect();
+            format!("{value:?} is not a format: use one of {}", valid.join(", "))
+        }),
+        "org-domain" => config::normalize_org(value).err(),
+        _ => None,
+    }
+}
+
+fn profiles_section(out: &mut String, warnings: &mut usize, invalid: &mut usize, root: &Value) {
     match files::section(root, &["awscli", "profiles"]) {
         Section::Absent => {
             let _ = writeln!(
@@ -199,15 +244,39 @@ fn profiles_section(out: &mut String, warnings: &mut usize, root: &Value) {
                             }
                             let listed = files::LIST_PROFILE_KEYS.contains(&key.as_str())
                                 && files::text_list(sv).is_some();
-                            if let Scalar::NotScalar(kind) = files::scalar(sv)
-                                && !listed
-                            {
-                                bad += 1;
-                                let _ = writeln!(
-                                    out,
-                                    "WARNING: okta.yaml profile {name:?} key {key:?} is a {kind}, expected a single value"
-                                );
+                            match files::scalar(sv) {
+                                Scalar::NotScalar(_) if listed => {}
+                                Scalar::NotScalar(kind) => {
+                                    bad += 1;
+                                    let _ = writeln!(
+                                        out,
+                                        "WARNING: okta.yaml profile {name:?} key {key:?} is a {kind}, expected a single value"
+                                    );
+                                }
+                                Scalar::Text(v) => {
+                                    if let Some(problem) = value_problem(&key, &v) {
+                                        *invalid += 1;
+                                        let _ = writeln!(
+                                            out,
+                                            "WARNING: okta.yaml profile {name:?} key {key:?}: {problem}"
+                                        );
+                                    }
+                                }
+                                Scalar::Null => {}
                             }
+                        }
+                        let has = |k: &str| {
+                            settings.iter().any(|(sk, sv)| {
+                                files::key_text(sk).as_deref() == Some(k)
+                                    && matches!(files::scalar(sv), Scalar::Text(t) if !t.trim().is_empty())
+                            })
+                        };
+                        if has("private-key") && has("private-key-file") {
+                            *invalid += 1;
+                            let _ = writeln!(
+                                out,
+                                "WARNING: okta.yaml profile {name:?} sets both private-key and private-key-file; give only one"
+                            );
                         }
                     }
                     other => {
@@ -245,9 +314,10 @@ pub fn debug_report(
     resolve: impl FnOnce(Option<&str>) -> Result<Config>,
 ) -> DebugReport {
     let mut out = String::new();
-    let _ = writeln!(
+    // No line of the report holds only whitespace.
+    let _ = write!(
         out,
-        "Given this YAML as an example template of okta.yaml for reference:\n\n{TEMPLATE}\t"
+        "Given this YAML as an example template of okta.yaml for reference:\n{TEMPLATE}"
     );
     let mut failure = None;
     let shown = path.display().to_string();
@@ -290,6 +360,7 @@ pub fn debug_report(
                     Ok(root) => {
                         let _ = writeln!(out, "okta.yaml is valid yaml");
                         let mut warnings = 0;
+                        let mut invalid = 0;
                         match files::section(&root, &["awscli"]) {
                             Section::Absent => {
                                 let _ = writeln!(
@@ -317,11 +388,17 @@ pub fn debug_report(
                                     "IAM identity provider",
                                 );
                                 label_section(&mut out, &mut warnings, &root, "roles", "IAM role");
-                                profiles_section(&mut out, &mut warnings, &root);
+                                profiles_section(&mut out, &mut warnings, &mut invalid, &root);
                             }
                         }
-                        if warnings == 0 {
+                        if warnings + invalid == 0 {
                             let _ = writeln!(out, "okta.yaml is OK");
+                        }
+                        if invalid > 0 {
+                            failure = Some(format!(
+                                "{shown}: {invalid} invalid setting{} in awscli.profiles (see the warnings above)",
+                                if invalid == 1 { "" } else { "s" }
+                            ));
                         }
                         yaml_text = Some(text);
                     }
@@ -329,7 +406,8 @@ pub fn debug_report(
             }
         }
     }
-    if failure.is_none() {
+    // Profile value problems do not stop the check of the selected profile's settings.
+    if failure.is_none() || yaml_text.is_some() {
         match resolve(yaml_text.as_deref()) {
             Ok(cfg) => {
                 let _ = writeln!(
@@ -340,7 +418,10 @@ pub fn debug_report(
             }
             Err(e) => {
                 let _ = writeln!(out, "WARNING: settings do not resolve: {e}");
-                failure = Some(e.to_string());
+                failure = Some(match failure {
+                    Some(f) => format!("{f}; {e}"),
+                    None => e.to_string(),
+                });
             }
         }
     }
@@ -556,5 +637,42 @@ mod tests {
             "awscli:\n  roles:\n    \"arn:aws:iam::1:role/a+b\": A\n    \"^arn:.*$\": B\n".into(),
         ));
         assert!(r.text.contains("okta.yaml is OK"), "{}", r.text);
+    }
+
+    #[test]
+    fn debug_reports_every_invalid_value_of_every_profile() {
+        let r = report(YamlRead::Text(
+            "awscli:\n  profiles:\n    a:\n      debug: maybe\n      format: json\n    b:\n      aws-session-duration: 60\n      org-domain: \"http://x.example.com\"\n      private-key: k\n      private-key-file: f\n    c:\n      qr-code: yes\n".into(),
+        ));
+        let t = &r.text;
+        let warned: Vec<&str> = t.lines().filter(|l| l.starts_with("WARNING:")).collect();
+        assert_eq!(warned.len(), 5, "{t}");
+        for needle in [
+            "profile \"a\" key \"debug\"",
+            "profile \"a\" key \"format\"",
+            "profile \"b\" key \"aws-session-duration\"",
+            "profile \"b\" key \"org-domain\"",
+            "profile \"b\" sets both private-key and private-key-file",
+        ] {
+            assert!(t.contains(needle), "{needle}: {t}");
+        }
+        assert!(!t.contains("profile \"c\""), "{t}");
+        assert!(r.failure.unwrap().contains("5 invalid settings"));
+        // The selected profile's settings were still checked.
+        assert!(t.contains("resolve without error"), "{t}");
+    }
+
+    #[test]
+    fn debug_prints_no_whitespace_only_line() {
+        for read in [
+            YamlRead::Text(B34.to_string()),
+            YamlRead::Absent,
+            YamlRead::Text("awscli:\n  profiles:\n\tdev: {}\n".into()),
+        ] {
+            let r = report(read);
+            for line in r.text.lines() {
+                assert!(!line.trim().is_empty(), "blank line in:\n{}", r.text);
+            }
+        }
     }
 }

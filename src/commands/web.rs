@@ -695,11 +695,17 @@ fn assume_role(
         assertion,
         duration,
     )
-    .map_err(|e| match e {
-        Error::Runtime(m) => Error::Runtime(format!(
-            "STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}"
-        )),
-        other => other,
+    .map_err(|e| {
+        let context =
+            |m: &str| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}");
+        match e {
+            Error::Runtime(m) => Error::Runtime(context(&m)),
+            Error::Aws { code, message } => Error::Aws {
+                code,
+                message: context(&message),
+            },
+            other => other,
+        }
     })
 }
 

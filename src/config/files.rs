@@ -16,8 +16,8 @@ pub struct DotEnv {
     /// Variables by UPPER-CASED name (keys are matched case-insensitively); a later line
     /// wins over an earlier one.
     pub vars: BTreeMap<String, String>,
-    /// The 1-based line of the assignment in `vars`, by the same UPPER-CASED name (for
-    /// messages that name the line).
+    /// The 1-based line where each variable (UPPER-CASED name) was last set, for messages
+    /// that name the line and for `--explain`.
     pub lines: BTreeMap<String, usize>,
 }
 
@@ -36,6 +36,11 @@ impl DotEnv {
             .get(&name.to_ascii_uppercase())
             .map(String::as_str)
             .filter(|v| !v.is_empty())
+    }
+
+    /// The 1-based line of `.env` that set `name` (any case), if it is set.
+    pub fn line(&self, name: &str) -> Option<usize> {
+        self.lines.get(&name.to_ascii_uppercase()).copied()
     }
 }
 
@@ -742,6 +747,70 @@ pub fn parse_okta_yaml(text: &str) -> Result<OktaYaml, OktaYamlError> {
     Ok(out)
 }
 
+/// Best-effort 1-based line numbers of the keys of `awscli.profiles.<profile>` in okta.yaml
+/// text, found by a light scan of block-style YAML (indentation, `key:` lines, quoted keys).
+/// The YAML reader gives positions only for errors, so `--explain` uses this to say where a
+/// setting came from. Flow-style maps (`dev: {a: b}`) and anchors yield no lines; the result
+/// is then empty or partial, never wrong about which key is on a line it reports.
+pub fn profile_key_lines(text: &str, profile: &str) -> Vec<(String, usize)> {
+    // The path to walk: (expected key, indentation of that key once found).
+    let path = ["awscli", "profiles", profile];
+    let mut depth = 0; // how many path elements were matched
+    let mut indents: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_end();
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') || body == "---" {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        // Leave the matched sections this line is not inside of.
+        while let Some(&last) = indents.last() {
+            if indent <= last {
+                indents.pop();
+                depth -= 1;
+            } else {
+                break;
+            }
+        }
+        let Some(key) = yaml_line_key(body) else {
+            continue;
+        };
+        if depth == path.len() {
+            // Inside the profile: the first deeper indentation is the settings' level.
+            out.push((key, n + 1));
+            // Skip nested content: only direct keys are settings.
+            indents.push(indent);
+            depth += 1;
+            continue;
+        }
+        if depth > path.len() {
+            continue;
+        }
+        if key == path[depth] {
+            indents.push(indent);
+            depth += 1;
+        }
+    }
+    out
+}
+
+/// The key of a `key: value` / `key:` YAML line (quotes removed), if it is one.
+fn yaml_line_key(body: &str) -> Option<String> {
+    let body = body.strip_prefix("? ").unwrap_or(body);
+    if let Some(q) = body.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = body[1..].find(q)? + 1;
+        let rest = body[end + 1..].trim_start();
+        return rest.starts_with(':').then(|| body[1..end].to_string());
+    }
+    let colon = body
+        .find(": ")
+        .or_else(|| body.ends_with(':').then(|| body.len() - 1))?;
+    let key = body[..colon].trim();
+    (!key.is_empty() && !key.starts_with(['-', '{', '[', '&', '*', '!'])).then(|| key.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1006,5 +1075,21 @@ mod tests {
         let shown = format!("{d:?}");
         assert!(!shown.contains("dotenvSECRETvalue"), "{shown}");
         assert!(shown.contains("OKTA_AWSCLI_PRIVATE_KEY"), "{shown}");
+    }
+
+    #[test]
+    fn profile_key_lines_finds_the_profile_keys_only() {
+        let text = "---\nawscli:\n  idps:\n    dev: x\n  profiles:\n    prod:\n      org-domain: p\n    \"dev\":\n      # comment\n      org-domain: d\n      'format': noop\n      nested:\n        key-id: no\n      key-id: k\n    other:\n      key-id: o\n";
+        assert_eq!(
+            profile_key_lines(text, "dev"),
+            vec![
+                ("org-domain".to_string(), 10),
+                ("format".to_string(), 11),
+                ("nested".to_string(), 12),
+                ("key-id".to_string(), 14)
+            ]
+        );
+        assert!(profile_key_lines(text, "none").is_empty());
+        assert!(profile_key_lines("awscli: {profiles: {dev: {a: b}}}\n", "dev").is_empty());
     }
 }

@@ -150,6 +150,9 @@ pub struct Invocation {
     pub exec_args: Vec<String>,
     /// Deprecation notices from the command line (printed as `WARNING: ...`).
     pub warnings: Vec<String>,
+    /// `--explain`: print where each setting comes from instead of running the command.
+    /// Resolution then leaves missing required settings for the table to show.
+    pub explain: bool,
 }
 
 /// The boolean words [`parse_bool`] accepts, as every boolean error message lists them

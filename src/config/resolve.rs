@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::config::files::{
-    DotEnv, OktaYaml, ProfileEntry, Scalar, closest_key, parse_dotenv, parse_okta_yaml,
+    self, DotEnv, OktaYaml, ProfileEntry, Scalar, closest_key, parse_dotenv, parse_okta_yaml,
 };
 use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
 use crate::config::template::ProfileTemplate;
@@ -182,6 +182,43 @@ pub struct Config {
     pub okta_yaml: Option<OktaYaml>,
     /// Warnings produced while resolving (printed on stderr by the caller).
     pub warnings: Vec<String>,
+    /// Where each setting given by a layer came from (`--explain`), in resolution order;
+    /// a setting absent here took its default.
+    pub origins: Vec<SettingOrigin>,
+    /// Whether `.env` was found in the current directory (`--explain`).
+    pub dotenv_found: bool,
+}
+
+/// Where one setting's value came from, with the position in the file when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingOrigin {
+    /// The setting: its long flag name / okta.yaml key (`org-domain`, `profile`).
+    pub key: &'static str,
+    /// The layer that gave it.
+    pub source: Source,
+    /// 1-based line in `.env` or okta.yaml, when the source is one of them and the line
+    /// could be found.
+    pub line: Option<usize>,
+}
+
+impl SettingOrigin {
+    /// One-line description: `flag --org-domain`, `environment variable OKTA_AWSCLI_X`,
+    /// `.env line 3 (OKTA_AWSCLI_X)`, `/home/u/.okta/okta.yaml:7 (awscli.profiles.dev.key)`.
+    pub fn describe(&self, okta_yaml_path: &Path) -> String {
+        match (&self.source, self.line) {
+            (Source::Flag(f), _) => format!("flag {f}"),
+            (Source::Env(n), _) => format!("environment variable {n}"),
+            (Source::DotEnv(n), Some(l)) => format!(".env line {l} ({n})"),
+            (Source::DotEnv(n), None) => format!(".env ({n})"),
+            (Source::OktaYaml { profile, key }, line) => {
+                let at = match line {
+                    Some(l) => format!("{}:{l}", okta_yaml_path.display()),
+                    None => okta_yaml_path.display().to_string(),
+                };
+                format!("{at} (awscli.profiles.{profile}.{key})")
+            }
+        }
+    }
 }
 
 /// Debug output redacts the private key and shows only the names of the environment
@@ -239,6 +276,7 @@ impl fmt::Debug for Config {
         d.field("okta_yaml_path", &self.okta_yaml_path);
         d.field("okta_yaml", &self.okta_yaml);
         d.field("warnings", &self.warnings);
+        d.field("origins", &self.origins);
         d.finish()
     }
 }
@@ -524,6 +562,8 @@ struct Layers<'a> {
     profile: &'a str,
     yaml: Option<&'a ProfileEntry>,
     warnings: &'a mut Vec<String>,
+    /// The winning source of each setting found so far (`--explain`).
+    found: Vec<(&'static str, Source)>,
 }
 
 fn non_empty(v: &str) -> Option<String> {
@@ -560,6 +600,15 @@ impl Layers<'_> {
     /// use empty variables. An empty value on the command line never gets here:
     /// `cli::parse` refuses it as a usage error.
     fn get(&mut self, key: &str, flag: Option<&String>) -> Result<Option<(String, Source)>> {
+        let got = self.lookup(key, flag)?;
+        if let (Some((_, src)), Some(spec)) = (&got, SPECS.iter().find(|s| s.key == key)) {
+            self.found.push((spec.key, src.clone()));
+        }
+        Ok(got)
+    }
+
+    /// [`Self::get`] without recording the source.
+    fn lookup(&mut self, key: &str, flag: Option<&String>) -> Result<Option<(String, Source)>> {
         let spec = SPECS
             .iter()
             .find(|s| s.key == key)
@@ -661,6 +710,10 @@ impl Layers<'_> {
 
     fn boolean(&mut self, key: &str, flag: Option<bool>) -> Result<bool> {
         if let Some(b) = flag {
+            if let Some(spec) = SPECS.iter().find(|s| s.key == key) {
+                self.found
+                    .push((spec.key, Source::Flag(format!("--{}", spec.key))));
+            }
             return Ok(b);
         }
         match self.get(key, None)? {
@@ -1056,6 +1109,7 @@ fn resolve_into(
         profile: &profile,
         yaml: entry,
         warnings,
+        found: Vec::new(),
     };
 
     let org_raw = l.get("org-domain", flags.org_domain.as_ref())?;
@@ -1110,6 +1164,7 @@ fn resolve_into(
         "aws-sts-role-session-name",
         &flags.aws_sts_role_session_name,
     )?;
+    let found = std::mem::take(&mut l.found);
 
     let session_duration = match duration {
         None => None,
@@ -1282,6 +1337,31 @@ fn resolve_into(
         child_env.insert("AWS_REGION".into(), r);
     }
 
+    let mut origins = Vec::new();
+    if !matches!(&profile_src, Source::Flag(f) if f == "default") {
+        origins.push(("profile", profile_src.clone()));
+    }
+    origins.extend(found);
+    let yaml_lines = match okta_yaml_text {
+        Some(text) if entry.is_some() => files::profile_key_lines(text, &profile),
+        _ => Vec::new(),
+    };
+    let origins = origins
+        .into_iter()
+        .map(|(key, source)| {
+            let line = match &source {
+                Source::DotEnv(n) => dotenv.line(n),
+                Source::OktaYaml { key, .. } => yaml_lines
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, l)| *l),
+                _ => None,
+            };
+            SettingOrigin { key, source, line }
+        })
+        .collect();
+
     let cfg = Config {
         command: inv.command,
         org,
@@ -1336,7 +1416,13 @@ fn resolve_into(
         okta_yaml_path: yaml_path,
         okta_yaml,
         warnings: Vec::new(),
+        origins,
+        dotenv_found: dotenv_text.is_some(),
     };
+    if inv.explain {
+        // `--explain` shows what is missing instead of stopping at it.
+        return Ok(cfg);
+    }
     check_required(&cfg)?;
     check_exec(&cfg)?;
     Ok(cfg)

@@ -473,7 +473,7 @@ pub fn m2m_token_reply(resp: &Response, now: i64) -> Result<TokenReply> {
 }
 
 /// True when an Okta error text blames the client assertion's time claims.
-fn is_clock_complaint(message: &str) -> bool {
+pub fn is_clock_complaint(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     [
         "too far into the future",

@@ -976,12 +976,19 @@ fn same_origin(url: &str, base: &str) -> bool {
 /// The error when appLinks lists no AWS Federation app (upstream-behaviour §4.8 wording,
 /// trimmed to its message lines).
 pub fn no_fed_apps_error(client_id: &str) -> Error {
-    Error::runtime(format!(
-        "no AWS Federation app (appName amazon_aws) is assigned to you through OIDC app \"{client_id}\": \
+    Error::Okta {
+        code: Some(NO_FED_APPS.to_string()),
+        message: format!(
+            "no AWS Federation app (appName amazon_aws) is assigned to you through OIDC app \"{client_id}\": \
          check that the OIDC app has the okta.users.read.self scope and is an allowed web SSO client \
          of the AWS Account Federation app, or name the app with --aws-acct-fed-app-id"
-    ))
+        ),
+    }
 }
+
+/// The code of [`no_fed_apps_error`] (ours, not Okta's: appLinks answered, but listed no
+/// AWS Federation app), so a hint can key on it.
+pub const NO_FED_APPS: &str = "no_aws_federation_apps";
 
 // ---------------------------------------------------------------------------------------
 // Labels and choices

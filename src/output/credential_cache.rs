@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::aws::sts::Credentials;
-use crate::config::{Command, Config};
+use crate::config::{Command, Config, Format};
 use crate::fs::atomic_file::{self, LockError, LockWait};
 
 /// The cache directory under `<home>/.okta/`.
@@ -101,6 +101,20 @@ fn labels(list: &[(String, String)]) -> serde_json::Value {
     list.iter()
         .map(|(k, v)| serde_json::json!([k, v]))
         .collect()
+}
+
+/// Whether this run answers from (and fills) the AWS credential cache: the setting is on,
+/// the run delivers one set of credentials (not `--all-profiles`) as credentials (not as a
+/// console sign-in URL, which needs a fresh federation call anyway), and for `web` the role
+/// cannot be chosen differently from one run to the next: preselected with
+/// `--aws-iam-role`, or `process-credentials`, where nothing prompts.
+pub fn applies(cfg: &Config) -> bool {
+    cfg.cache_aws_credentials
+        && !cfg.all_profiles
+        && cfg.format != Format::ConsoleUrl
+        && (cfg.command == Command::M2m
+            || cfg.aws_iam_role.is_some()
+            || cfg.format == Format::ProcessCredentials)
 }
 
 /// The entry file of a key: `<home>/.okta/awscli-credentials/<first 32 hex digits of

@@ -70,7 +70,17 @@ The scenario is a JSON object with one section per route family:
     "applinks_next_loop": true, # every appLinks page links rel="next" to the first page again
     "exchange_replies": [ REPLY, ... ],   # forced token-exchange replies, call n gets [n]
     "applinks_replies": [ REPLY, ... ]    # forced appLinks replies
+    "grant_types": [...],       # the OIDC app's grant types (default: device code and token
+                                # exchange); a missing one -> unauthorized_client, as Okta says it
+    "granted_scopes": [...],    # Okta API scopes granted to the app (default: all requested);
+                                # appLinks without okta.users.read.self -> 403 insufficient_scope
   }
+  Per app: "assurance_unmet": true (the token exchange fails the app's authentication
+  policy: invalid_grant "assurance requirements are not met"), "web_sso_clients": [ids] (only
+  these OIDC apps may request web SSO tokens for it; others get invalid_target). An audience
+  naming no app gets invalid_target "The target audience is not valid".
+  "sts": {"max_session_duration": 3600} makes DurationSeconds above it a ValidationError
+  naming MaxSessionDuration, as STS words it.
 
 and for the STS stand-in's AssumeRoleWithSAML: "sts": {"fail_roles": {"<role arn>":
 {"code": ..., "message": ...}}, "role_credentials": {"<role arn>": {...}}}. The assertion
@@ -626,6 +636,9 @@ def route_device_authorize(org, req):
     if req.form.get("client_id") != cfg.get("client_id"):
         return oauth_error(401, "invalid_client", "Client authentication failed. Either the client or the "
                            "client credentials are invalid.")
+    refused = grant_refused(cfg, DEVICE_GRANT)
+    if refused:
+        return refused
     scopes = req.form.get("scope", "").split(" ")
     required = cfg.get("required_scopes", ["openid", "okta.apps.sso", "okta.users.read.self"])
     allowed = set(cfg.get("allowed_scopes", required + ["okta.apps.read"]))
@@ -673,6 +686,16 @@ def fake_id_token(org, client_id):
               "exp": now + 3600, "email": "user@example.com"}
     sig = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
     return f"{b64({'alg': 'RS256', 'kid': 'simorg'})}.{b64(claims)}.{sig}"
+
+
+def grant_refused(cfg, grant):
+    """unauthorized_client, in Okta's words, when the OIDC app lacks `grant`; else None."""
+    grants = cfg.get("grant_types", [DEVICE_GRANT, EXCHANGE_GRANT])
+    if grant in grants:
+        return None
+    return oauth_error(400, "unauthorized_client",
+                       "The client is not authorized to use the provided grant type. "
+                       f"Configured grant types: {grants}.")
 
 
 def issue_tokens(org, client_id):
@@ -775,6 +798,9 @@ def grant_token_exchange(org, req):
         problems.append(f"duplicate form fields {req.form_duplicates}")
     if f.get("client_id") != cfg.get("client_id"):
         return oauth_error(401, "invalid_client", "Client authentication failed.")
+    refused = grant_refused(cfg, EXCHANGE_GRANT)
+    if refused:
+        return refused
     if f.get("actor_token_type") != ACCESS_TOKEN_TYPE:
         problems.append("actor_token_type must be " + ACCESS_TOKEN_TYPE)
     if f.get("subject_token_type") != ID_TOKEN_TYPE:
@@ -793,9 +819,14 @@ def grant_token_exchange(org, req):
     m = re.match(r"^urn:okta:apps:(.+)$", f.get("audience", ""))
     app = find_app(org, m.group(1)) if m else None
     if app is None:
+        return oauth_error(400, "invalid_target", "The target audience is not valid.")
+    if f.get("client_id") not in app.get("web_sso_clients", [f.get("client_id")]):
         return oauth_error(400, "invalid_target",
                            "The target audience app must be configured to allow the client to request a "
                            "'web_sso_token'.")
+    if app.get("assurance_unmet"):
+        return oauth_error(400, "invalid_grant",
+                           "The application's assurance requirements are not met by the 'subject_token'.")
     with org.lock:
         issued = org.web_tokens.get(f.get("actor_token", ""))
     if (issued is None or issued["id_token"] != f.get("subject_token")
@@ -917,6 +948,10 @@ def route_app_links(org, req):
     forced = forced_reply(org, "applinks_replies", "applinks")
     if forced:
         return error_reply(forced, verdict="ok (forced error)")
+    if "okta.users.read.self" not in cfg.get("granted_scopes", ["okta.users.read.self"]):
+        return error_reply({"shape": "www-authenticate", "status": 403, "error": "insufficient_scope",
+                            "error_description": "The access token provided does not contain the required scopes."},
+                           verdict="ok (scope not granted)")
     apps = cfg.get("apps", [])
     qs = urllib.parse.parse_qs(req.query)
     try:
@@ -1020,6 +1055,10 @@ def route_sts(org, req):
     duration = form.get("DurationSeconds")
     if duration is not None and (not duration.isdigit() or not 900 <= int(duration) <= 43200):
         return sts_error(400, "ValidationError", "DurationSeconds must be between 900 and 43200.")
+    if duration is not None and int(duration) > cfg.get("max_session_duration", 43200):
+        return sts_error(400, "ValidationError",
+                         "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                         verdict="ok (duration above the role's maximum)")
     if action == "AssumeRoleWithWebIdentity":
         token = form.get("WebIdentityToken", "")
         session = form.get("RoleSessionName", "")

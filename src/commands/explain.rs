@@ -1,0 +1,434 @@
+//! `--explain`: every setting of the run, its value and where it came from, then the files
+//! the run reads or writes and the cache entries that apply. No network call.
+//!
+//! [`explain_text`] is pure (a resolved [`Config`] and the facts gathered from the disk in,
+//! text out); [`run`] gathers those facts ([`file_facts`], [`cache_entries`]) and prints the
+//! text on stdout.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::config::{Command, Config, Format, SettingOrigin};
+use crate::error::{Error, Result};
+use crate::okta::token_cache;
+use crate::term::sanitize;
+
+/// Settings of every command, in the order shown.
+const GLOBAL_KEYS: &[&str] = &[
+    "profile",
+    "org-domain",
+    "oidc-client-id",
+    "aws-iam-role",
+    "aws-session-duration",
+    "format",
+    "aws-region",
+    "aws-credentials",
+    "write-aws-credentials",
+    "legacy-aws-variables",
+    "expiry-aws-variables",
+    "cache-access-token",
+    "debug",
+    "debug-api-calls",
+    "exec",
+    "short-user-agent",
+];
+/// Settings of `web` only.
+const WEB_KEYS: &[&str] = &[
+    "aws-acct-fed-app-id",
+    "aws-iam-idp",
+    "qr-code",
+    "open-browser",
+    "open-browser-command",
+    "all-profiles",
+];
+/// Settings of `m2m` only.
+const M2M_KEYS: &[&str] = &[
+    "key-id",
+    "private-key",
+    "private-key-file",
+    "private-key-passphrase",
+    "custom-scope",
+    "authz-id",
+    "aws-sts-role-session-name",
+];
+
+/// The environment variable holding an encrypted private key's passphrase (m2m).
+const PASSPHRASE_ENV: &str = "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE";
+
+/// One file the run reads or writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFact {
+    /// What the file is for (`okta.yaml`, `AWS credentials file`).
+    pub what: &'static str,
+    /// Its path.
+    pub path: PathBuf,
+    /// What the run does with it and whether it exists, one line.
+    pub state: String,
+}
+
+/// One cache entry that applies to the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheEntry {
+    /// What is cached (`Okta access token`).
+    pub what: &'static str,
+    /// The entry's file.
+    pub path: PathBuf,
+    /// Present and valid until when, absent, or why the cache is not used; one line.
+    pub state: String,
+}
+
+/// The command's name as typed.
+fn command_name(c: Command) -> &'static str {
+    match c {
+        Command::Web => "web",
+        Command::M2m => "m2m",
+        Command::ListProfiles => "list-profiles",
+        Command::Debug => "debug",
+    }
+}
+
+/// The settings shown for `command`: the global ones, then the command's own.
+fn keys_for(command: Command) -> Vec<&'static str> {
+    let mut keys = GLOBAL_KEYS.to_vec();
+    match command {
+        Command::Web => keys.extend_from_slice(WEB_KEYS),
+        Command::M2m => keys.extend_from_slice(M2M_KEYS),
+        Command::ListProfiles | Command::Debug => {}
+    }
+    keys
+}
+
+/// True when `command` cannot run without `key` (and it is not set).
+fn missing_required(cfg: &Config, key: &str) -> bool {
+    let flow = matches!(cfg.command, Command::Web | Command::M2m);
+    let m2m = cfg.command == Command::M2m;
+    match key {
+        "org-domain" => flow && cfg.org.base.is_empty(),
+        "oidc-client-id" => flow && cfg.oidc_client_id.is_empty(),
+        "aws-iam-role" => m2m && cfg.aws_iam_role.is_none(),
+        "key-id" => m2m && cfg.key_id.is_none(),
+        "private-key" | "private-key-file" => {
+            m2m && cfg.private_key.is_none() && cfg.private_key_file.is_none()
+        }
+        _ => false,
+    }
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> String {
+    b.to_string()
+}
+
+/// The value shown for `key` (secrets as `<set>`, empty when unset).
+fn shown_value(cfg: &Config, key: &str) -> String {
+    match key {
+        "profile" => cfg.profile.clone(),
+        "org-domain" => cfg.org.base.clone(),
+        "oidc-client-id" => cfg.oidc_client_id.clone(),
+        "aws-iam-role" => opt(&cfg.aws_iam_role),
+        "aws-session-duration" => match (cfg.session_duration, cfg.command) {
+            (Some(d), _) => d.to_string(),
+            (None, Command::Web) => "the SAML assertion's SessionDuration, else 3600".into(),
+            (None, _) => "3600".into(),
+        },
+        "format" => cfg.format.as_str().to_string(),
+        "aws-region" => opt(&cfg.aws_region),
+        "aws-credentials" => cfg.aws_credentials.display().to_string(),
+        "write-aws-credentials" => yes_no(cfg.write_aws_credentials),
+        "legacy-aws-variables" => yes_no(cfg.legacy_aws_variables),
+        "expiry-aws-variables" => yes_no(cfg.expiry_aws_variables),
+        "cache-access-token" => yes_no(cfg.cache_access_token),
+        "debug" => yes_no(cfg.debug),
+        "debug-api-calls" => yes_no(cfg.debug_api_calls),
+        "exec" => match cfg.exec {
+            true if !cfg.exec_args.is_empty() => format!("true: {}", cfg.exec_args.join(" ")),
+            b => yes_no(b),
+        },
+        "short-user-agent" => yes_no(cfg.short_user_agent),
+        "aws-acct-fed-app-id" => opt(&cfg.aws_acct_fed_app_id),
+        "aws-iam-idp" => opt(&cfg.aws_iam_idp),
+        "qr-code" => yes_no(cfg.qr_code),
+        "open-browser" => yes_no(cfg.open_browser),
+        "open-browser-command" => opt(&cfg.open_browser_command),
+        "all-profiles" => yes_no(cfg.all_profiles),
+        "key-id" => opt(&cfg.key_id),
+        "private-key" => match &cfg.private_key {
+            Some(_) => "<set>".into(),
+            None => String::new(),
+        },
+        "private-key-file" => cfg
+            .private_key_file
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        "private-key-passphrase" => match cfg.env.get(PASSPHRASE_ENV) {
+            Some(v) if !v.is_empty() => "<set>".into(),
+            _ => String::new(),
+        },
+        "custom-scope" => cfg.custom_scope.clone(),
+        "authz-id" => cfg.authz_id.clone(),
+        "aws-sts-role-session-name" => cfg.sts_role_session_name.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Where `key`'s value came from, one line.
+fn shown_source(cfg: &Config, key: &str) -> String {
+    let origin: Option<&SettingOrigin> = cfg.origins.iter().rev().find(|o| o.key == key);
+    if missing_required(cfg, key) {
+        return format!("MISSING: required by {}", command_name(cfg.command));
+    }
+    // Values one setting implies for another.
+    let implied = match key {
+        "format"
+            if cfg.format == Format::AwsCredentials
+                && (cfg.write_aws_credentials || cfg.all_profiles) =>
+        {
+            Some("implied by --write-aws-credentials / --all-profiles")
+        }
+        "open-browser" if cfg.open_browser_command.is_some() => {
+            Some("implied by --open-browser-command")
+        }
+        _ => None,
+    };
+    let described = origin.map(|o| o.describe(&cfg.okta_yaml_path));
+    match (key, described, implied) {
+        (_, Some(d), Some(i)) => format!("{i} (given: {d})"),
+        (_, None, Some(i)) => i.to_string(),
+        ("private-key", Some(d), None) if cfg.private_key.is_none() => {
+            format!("{d}; not used: the private key file is given by a stronger layer")
+        }
+        ("private-key-file", Some(d), None) if cfg.private_key_file.is_none() => {
+            format!("{d}; not used: the private key is given by a stronger layer")
+        }
+        (_, Some(d), None) => d,
+        ("private-key-passphrase", None, None) => match cfg.env.get(PASSPHRASE_ENV) {
+            Some(v) if !v.is_empty() => format!("environment variable {PASSPHRASE_ENV}"),
+            _ => "not set (asked on the terminal if the key is encrypted)".into(),
+        },
+        ("aws-credentials", None, None)
+            if cfg
+                .env
+                .get("AWS_SHARED_CREDENTIALS_FILE")
+                .is_some_and(|v| !v.trim().is_empty()) =>
+        {
+            "environment variable AWS_SHARED_CREDENTIALS_FILE".into()
+        }
+        ("aws-region", None, None) => match cfg.sts_region.as_deref() {
+            Some(r) => format!("not set (STS is reached in region {r}, from the AWS environment)"),
+            None => "not set".into(),
+        },
+        (_, None, None) if shown_value(cfg, key).is_empty() => "not set".into(),
+        _ => "default".into(),
+    }
+}
+
+/// The text of `--explain` (PURE): a table of settings (name, value, source), then the
+/// files and cache entries. Every value and path is escaped onto one line
+/// ([`sanitize::line`]); secrets are shown as `<set>`.
+pub fn explain_text(cfg: &Config, files: &[FileFact], caches: &[CacheEntry]) -> String {
+    let keys = keys_for(cfg.command);
+    let rows: Vec<(String, String, String)> = keys
+        .iter()
+        .map(|k| {
+            (
+                k.to_string(),
+                sanitize::line(&shown_value(cfg, k)).into_owned(),
+                sanitize::line(&shown_source(cfg, k)).into_owned(),
+            )
+        })
+        .collect();
+    let w0 = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(7);
+    let w1 = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(5, 60);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Settings of `okta-aws-cli {}` for profile \"{}\" (flag > environment > .env > okta.yaml > default):",
+        command_name(cfg.command),
+        sanitize::line(&cfg.profile)
+    );
+    let _ = writeln!(out, "  {:w0$}  {:w1$}  SOURCE", "SETTING", "VALUE");
+    for (k, v, s) in &rows {
+        let v = if v.is_empty() { "-" } else { v.as_str() };
+        let _ = writeln!(out, "  {k:w0$}  {v:w1$}  {s}");
+    }
+    let _ = writeln!(out, "Files:");
+    for f in files {
+        let _ = writeln!(
+            out,
+            "  {}: {} ({})",
+            f.what,
+            sanitize::line(&f.path.display().to_string()),
+            sanitize::line(&f.state)
+        );
+    }
+    let _ = writeln!(out, "Cache entries:");
+    if caches.is_empty() {
+        let _ = writeln!(out, "  none apply to {}", command_name(cfg.command));
+    }
+    for c in caches {
+        let _ = writeln!(
+            out,
+            "  {}: {} ({})",
+            c.what,
+            sanitize::line(&c.path.display().to_string()),
+            sanitize::line(&c.state)
+        );
+    }
+    out
+}
+
+fn exists(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok()
+}
+
+/// I/O: the files of the run and what it does with them (existence checks only; nothing
+/// is opened).
+pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
+    let mut out = Vec::new();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    out.push(FileFact {
+        what: ".env",
+        path: cwd.join(".env"),
+        state: if cfg.dotenv_found {
+            "read".into()
+        } else {
+            "not found; optional".into()
+        },
+    });
+    let yaml_state = match &cfg.okta_yaml {
+        None => "not found; optional".to_string(),
+        Some(y) if y.profile(&cfg.profile).is_some() => {
+            format!("read; profile \"{}\" found", cfg.profile)
+        }
+        Some(_) => format!("read; no profile \"{}\" in awscli.profiles", cfg.profile),
+    };
+    if !cfg.okta_yaml_path.as_os_str().is_empty() {
+        out.push(FileFact {
+            what: "okta.yaml",
+            path: cfg.okta_yaml_path.clone(),
+            state: yaml_state,
+        });
+    }
+    if cfg.command == Command::M2m
+        && let Some(p) = &cfg.private_key_file
+    {
+        out.push(FileFact {
+            what: "private key file",
+            path: p.clone(),
+            state: if exists(p) {
+                "read when the run signs in".into()
+            } else {
+                "DOES NOT EXIST".into()
+            },
+        });
+    }
+    if matches!(cfg.command, Command::Web | Command::M2m) {
+        let writes = cfg.format == Format::AwsCredentials
+            || (cfg.format == Format::ProcessCredentials && cfg.write_aws_credentials);
+        let state = match (writes, exists(&cfg.aws_credentials)) {
+            (true, true) => "profile updated in place".to_string(),
+            (true, false) => "created".to_string(),
+            (false, _) => format!("not written with format {}", cfg.format.as_str()),
+        };
+        out.push(FileFact {
+            what: "AWS credentials file",
+            path: cfg.aws_credentials.clone(),
+            state,
+        });
+    }
+    out
+}
+
+/// I/O: the cache entries that apply to this run, with their state at `now` (Unix seconds).
+/// Each cache of the program adds its entry here: today the Okta access token of
+/// `--cache-access-token` (`web`).
+pub fn cache_entries(cfg: &Config, now: i64) -> Vec<CacheEntry> {
+    let mut out = Vec::new();
+    if cfg.command == Command::Web && !cfg.org.host.is_empty() && !cfg.home.as_os_str().is_empty() {
+        let path = token_cache::cache_path(&cfg.home, &cfg.org.host, &cfg.oidc_client_id);
+        let state = if !cfg.cache_access_token {
+            "not used: --cache-access-token is off".to_string()
+        } else {
+            match token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now) {
+                Some(t) => format!("valid until {}", rfc3339(t.expires_at)),
+                None if exists(&path) => {
+                    "present but expired or unusable; the next sign-in replaces it".into()
+                }
+                None => "absent; the next sign-in creates it".into(),
+            }
+        };
+        out.push(CacheEntry {
+            what: "Okta access token",
+            path,
+            state,
+        });
+    }
+    if matches!(cfg.command, Command::Web | Command::M2m) && !cfg.home.as_os_str().is_empty() {
+        use crate::output::credential_cache as cache;
+        let key = cache::key_text(cfg);
+        let path = cache::entry_file(&cfg.home, &key);
+        let state = if !cache::applies(cfg) {
+            "not used by this run (--cache-aws-credentials is off, or the role may differ)".into()
+        } else {
+            match cache::load(&path, &key) {
+                cache::Lookup::Found(entry, expires_at) => {
+                    let left = match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+                        cache::Freshness::Fresh(left) => {
+                            format!("fresh, {} left", cache::human_duration(left))
+                        }
+                        cache::Freshness::UnderMinTtl(left) => format!(
+                            "{} left, under --min-ttl; the next run signs in again",
+                            cache::human_duration(left)
+                        ),
+                        cache::Freshness::Expired(_) => {
+                            "expired; the next run signs in again".into()
+                        }
+                    };
+                    format!(
+                        "role {}: {left} (expires {})",
+                        entry.role_label(),
+                        rfc3339(expires_at)
+                    )
+                }
+                cache::Lookup::Unusable(why) => why,
+                cache::Lookup::Missing => "absent; the next sign-in creates it".into(),
+            }
+        };
+        out.push(CacheEntry {
+            what: "AWS credentials",
+            path,
+            state,
+        });
+    }
+    out
+}
+
+fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| format!("{unix} (Unix seconds)"))
+}
+
+/// I/O: print the `--explain` text of `cfg` on stdout.
+pub fn run(cfg: &Config) -> Result<()> {
+    use std::io::Write as _;
+    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    let text = explain_text(cfg, &file_facts(cfg), &cache_entries(cfg, now));
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::runtime(format!("cannot write to stdout: {e}")))
+}

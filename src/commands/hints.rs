@@ -1,0 +1,285 @@
+//! PURE: turn a known failure into one `hint:` line that says what to change (the Okta
+//! Admin Console setting, the IAM setting, the local clock, or which of our settings asked
+//! for what and where it came from). `main` prints it after the `Error:` line.
+//!
+//! The table keys on the structured codes of [`Error::Okta`] (OAuth `error` / Okta
+//! `errorCode`, or ours such as [`web_sso::NO_FED_APPS`]) and [`Error::Aws`] (AWS error
+//! codes), with the command of the run telling the steps apart (`web`: device authorization,
+//! token exchange, appLinks, `AssumeRoleWithSAML`; `m2m`: client-credentials grant,
+//! `AssumeRoleWithWebIdentity`). Where one code covers several causes the description Okta
+//! or AWS sends picks the hint (their documented phrases: "assurance", "MaxSessionDuration").
+//! Hints name settings and Admin Console places, never a secret.
+
+use crate::config::{Command, Config};
+use crate::error::Error;
+use crate::okta::{oauth, web_sso};
+
+/// The scopes the web flow's OIDC app must be granted (Okta API Scopes tab).
+const WEB_SCOPES: &str = "okta.apps.read, okta.apps.sso and okta.users.read.self";
+
+/// Where setting `key` came from, as `--explain` says it, or `default`.
+fn origin(cfg: &Config, key: &str) -> String {
+    cfg.origins
+        .iter()
+        .rev()
+        .find(|o| o.key == key)
+        .map(|o| o.describe(&cfg.okta_yaml_path))
+        .unwrap_or_else(|| "default".to_string())
+}
+
+/// The OIDC app as named in hints.
+fn client(cfg: &Config) -> String {
+    if cfg.oidc_client_id.is_empty() {
+        "the OIDC app".to_string()
+    } else {
+        format!("OIDC app {}", cfg.oidc_client_id)
+    }
+}
+
+/// The authorization server's issuer URL of the m2m flow.
+fn issuer(cfg: &Config) -> String {
+    format!("{}/oauth2/{}", cfg.org.base, cfg.authz_id)
+}
+
+/// The one-line hint for `err` in a run configured by `cfg`, or `None` when no entry of the
+/// table applies. Without a configuration (usage errors) there is no hint.
+pub fn hint(err: &Error, cfg: Option<&Config>) -> Option<String> {
+    let cfg = cfg?;
+    match err {
+        Error::Okta { code, message } => okta_hint(cfg, code.as_deref()?, message),
+        Error::Aws { code, message } => aws_hint(cfg, code, message),
+        _ => None,
+    }
+}
+
+fn okta_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
+    let lower = message.to_ascii_lowercase();
+    let web = cfg.command == Command::Web;
+    let fed_app = cfg
+        .aws_acct_fed_app_id
+        .as_deref()
+        .map(|id| format!("AWS Account Federation app {id}"))
+        .unwrap_or_else(|| "the AWS Account Federation app".to_string());
+    Some(match code {
+        "unauthorized_client" if web => format!(
+            "{} must allow the Device Authorization and Token Exchange grant types: Okta Admin Console > Applications > Applications > the app > General > General Settings > Grant type (Token Exchange is under Advanced)",
+            client(cfg)
+        ),
+        "unauthorized_client" => format!(
+            "API service app {} must allow the Client Credentials grant (Admin Console > Applications > the app > General > Grant type), and an access policy rule of authorization server {} must allow it for this app",
+            cfg.oidc_client_id, cfg.authz_id
+        ),
+        "invalid_scope" if web => format!(
+            "grant {} the Okta API scopes {WEB_SCOPES}: Admin Console > Applications > the app > Okta API Scopes > Grant",
+            client(cfg)
+        ),
+        "invalid_scope" => format!(
+            "add the scope {} (custom-scope, from {}) to authorization server {} (Security > API > Authorization Servers > {} > Scopes) and allow it for client {} in an access policy rule, or set --custom-scope to a scope the server has",
+            cfg.custom_scope,
+            origin(cfg, "custom-scope"),
+            cfg.authz_id,
+            cfg.authz_id,
+            cfg.oidc_client_id
+        ),
+        "insufficient_scope" | "E0000006" if web => format!(
+            "listing your AWS Federation apps needs the okta.users.read.self scope: grant it to {} (Admin Console > Applications > the app > Okta API Scopes > okta.users.read.self > Grant), or name the app with --aws-acct-fed-app-id",
+            client(cfg)
+        ),
+        "invalid_grant" | "access_denied"
+            if web && (lower.contains("assurance") || lower.contains("policy")) =>
+        {
+            format!(
+                "the authentication policy of {fed_app} asks for more than a device sign-in can prove: in Admin Console > Security > Authentication Policies (the policy on the app's Sign On tab), set the rule that applies to {} to Device State: Any, with no device assurance",
+                client(cfg)
+            )
+        }
+        "invalid_target" if web => match &cfg.aws_acct_fed_app_id {
+            Some(id) => format!(
+                "Okta does not know {id} as an AWS Account Federation app that accepts {}: check the app id (aws-acct-fed-app-id, from {}; it is the 0oa... id in the app's Admin Console URL); if it is right, allow {} as a web SSO client on the app's Sign On tab",
+                client(cfg),
+                origin(cfg, "aws-acct-fed-app-id"),
+                cfg.oidc_client_id
+            ),
+            None => format!(
+                "the AWS Account Federation app chosen from your app list does not let {} request web SSO tokens: on the app's Sign On tab, add it as an allowed web SSO client",
+                client(cfg)
+            ),
+        },
+        web_sso::NO_FED_APPS => format!(
+            "assign yourself (or a group you are in) to the AWS Account Federation app (Admin Console > Applications > the app > Assignments) and allow {} as its web SSO client (Sign On tab); or name the app with --aws-acct-fed-app-id",
+            client(cfg)
+        ),
+        "invalid_client" if !web && oauth::is_clock_complaint(message) => {
+            "Okta checks the times in the client assertion against its own clock: set this computer's clock right (turn on time synchronisation, e.g. `timedatectl set-ntp true`, or `w32tm /resync` on Windows) and run again".to_string()
+        }
+        _ => return None,
+    })
+}
+
+fn aws_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
+    let web = cfg.command == Command::Web;
+    let role = cfg.aws_iam_role.as_deref().unwrap_or("the role");
+    Some(match code {
+        "AccessDenied" if web => "the role's trust policy must allow sts:AssumeRoleWithSAML for the SAML identity provider named above (Principal {\"Federated\": \"<IdP ARN>\"}), and that IAM identity provider must hold the AWS Account Federation app's current IdP metadata: IAM > Roles > the role > Trust relationships".to_string(),
+        "AccessDenied" => format!(
+            "the trust policy of {role} must allow sts:AssumeRoleWithWebIdentity for the IAM OIDC identity provider of {} (Principal {{\"Federated\": \"arn:aws:iam::<account>:oidc-provider/{}\"}}) with an aud condition equal to the authorization server's audience: IAM > Roles > the role > Trust relationships",
+            issuer(cfg),
+            issuer(cfg).trim_start_matches("https://")
+        ),
+        "InvalidIdentityToken" if !web => format!(
+            "AWS does not accept Okta's access token: the IAM OIDC identity provider's issuer URL must be {} and its audience the authorization server's audience (Okta: Security > API > Authorization Servers > {} > Settings > Audience; AWS: IAM > Identity providers)",
+            issuer(cfg),
+            cfg.authz_id
+        ),
+        "InvalidIdentityToken" => "AWS does not accept the SAML assertion: the IAM SAML identity provider must hold the AWS Account Federation app's current IdP metadata (Okta: the app's Sign On tab > Identity Provider metadata; AWS: IAM > Identity providers)".to_string(),
+        "ValidationError"
+            if message.contains("DurationSeconds") || message.contains("MaxSessionDuration") =>
+        {
+            let asked = match (cfg.session_duration, web) {
+                (Some(d), _) => format!(
+                    "{d} seconds were asked for by aws-session-duration (from {})",
+                    origin(cfg, "aws-session-duration")
+                ),
+                (None, true) => "the duration came from the SAML assertion's SessionDuration attribute (the Federation app's Session Duration setting), else 3600 seconds".to_string(),
+                (None, false) => "3600 seconds (the default) were asked for".to_string(),
+            };
+            format!(
+                "{asked}; the role's maximum session duration is lower: ask for less with --aws-session-duration, or raise it in IAM > Roles > the role > Summary > Maximum session duration"
+            )
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{OrgUrl, SettingOrigin, Source};
+
+    fn cfg(command: Command) -> Config {
+        Config {
+            command,
+            org: OrgUrl {
+                base: "https://example.okta.com".into(),
+                host: "example.okta.com".into(),
+            },
+            oidc_client_id: "0oaCLIENT".into(),
+            authz_id: "default".into(),
+            custom_scope: "okta-m2m-access".into(),
+            ..Config::default()
+        }
+    }
+
+    fn okta(code: &str, message: &str) -> Error {
+        Error::Okta {
+            code: Some(code.into()),
+            message: message.into(),
+        }
+    }
+
+    fn aws(code: &str, message: &str) -> Error {
+        Error::Aws {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn each_known_failure_has_its_hint() {
+        let web = cfg(Command::Web);
+        let m2m = cfg(Command::M2m);
+        let cases: Vec<(Error, &Config, &str)> = vec![
+            (okta("unauthorized_client", "x"), &web, "Token Exchange"),
+            (okta("unauthorized_client", "x"), &m2m, "Client Credentials"),
+            (okta("invalid_scope", "x"), &web, "okta.users.read.self"),
+            (okta("invalid_scope", "x"), &m2m, "okta-m2m-access"),
+            (
+                okta("insufficient_scope", "x"),
+                &web,
+                "okta.users.read.self",
+            ),
+            (
+                okta(
+                    "invalid_grant",
+                    "The application's assurance requirements are not met",
+                ),
+                &web,
+                "Device State: Any",
+            ),
+            (okta("invalid_target", "x"), &web, "web SSO client"),
+            (okta(web_sso::NO_FED_APPS, "x"), &web, "Assignments"),
+            (
+                okta("invalid_client", "token was issued in the future"),
+                &m2m,
+                "clock",
+            ),
+            (aws("AccessDenied", "x"), &web, "AssumeRoleWithSAML"),
+            (aws("AccessDenied", "x"), &m2m, "AssumeRoleWithWebIdentity"),
+            (
+                aws("InvalidIdentityToken", "x"),
+                &m2m,
+                "https://example.okta.com/oauth2/default",
+            ),
+            (
+                aws(
+                    "ValidationError",
+                    "DurationSeconds exceeds the MaxSessionDuration",
+                ),
+                &m2m,
+                "3600",
+            ),
+        ];
+        for (err, c, needle) in cases {
+            let h = hint(&err, Some(c)).unwrap_or_else(|| panic!("no hint for {err:?}"));
+            assert!(h.contains(needle), "{err:?}: {h}");
+            assert!(!h.contains('\n'), "{h}");
+        }
+    }
+
+    #[test]
+    fn unrelated_failures_have_no_hint() {
+        let web = cfg(Command::Web);
+        // A stale token is retried, not a set-up problem.
+        assert_eq!(
+            hint(
+                &okta("invalid_grant", "The 'subject_token' either expired"),
+                Some(&web)
+            ),
+            None
+        );
+        assert_eq!(hint(&okta("invalid_client", "expired"), Some(&web)), None);
+        assert_eq!(
+            hint(&aws("ValidationError", "RoleArn is bad"), Some(&web)),
+            None
+        );
+        assert_eq!(hint(&Error::runtime("network"), Some(&web)), None);
+        assert_eq!(hint(&okta("unauthorized_client", "x"), None), None);
+    }
+
+    #[test]
+    fn hints_name_the_source_of_the_setting() {
+        let mut c = cfg(Command::Web);
+        c.aws_acct_fed_app_id = Some("0oaTYPO".into());
+        c.origins.push(SettingOrigin {
+            key: "aws-acct-fed-app-id",
+            source: Source::Env("OKTA_AWSCLI_AWS_ACCOUNT_FEDERATION_APP_ID".into()),
+            line: None,
+        });
+        let h = hint(&okta("invalid_target", "x"), Some(&c)).unwrap();
+        assert!(
+            h.contains("0oaTYPO") && h.contains("OKTA_AWSCLI_AWS_ACCOUNT_FEDERATION_APP_ID"),
+            "{h}"
+        );
+        c.session_duration = Some(7200);
+        c.origins.push(SettingOrigin {
+            key: "aws-session-duration",
+            source: Source::Flag("--aws-session-duration".into()),
+            line: None,
+        });
+        let h = hint(&aws("ValidationError", "DurationSeconds"), Some(&c)).unwrap();
+        assert!(
+            h.contains("7200") && h.contains("flag --aws-session-duration"),
+            "{h}"
+        );
+    }
+}
