@@ -335,13 +335,24 @@ fn denied_hop_names_the_hop_and_both_roles() {
     let out = run(&mut cmd);
     out.expect_code(1);
     assert_eq!(out.stdout, "");
-    let err = out.stderr.lines().last().unwrap_or_default();
+    let err = out
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Error: "))
+        .unwrap_or_default();
     assert!(
-        err.starts_with("Error: ")
-            && err.contains("hop 2 of 2")
+        err.contains("hop 2 of 2")
             && err.contains(CHAIN_A)
             && err.contains(CHAIN_B)
             && err.contains("AccessDenied"),
+        "{}",
+        out.stderr
+    );
+    // The hint is about the chained role's trust policy, not the federation's.
+    assert!(
+        out.stderr.contains(
+            "hint: the trust policy of the role this hop asks for must allow sts:AssumeRole"
+        ) && !out.stderr.contains("AssumeRoleWithWebIdentity"),
         "{}",
         out.stderr
     );

@@ -778,7 +778,8 @@ fn ctrl_c_while_polling_stops_at_once() {
             break s;
         }
         assert!(
-            sent.elapsed() < Duration::from_secs(3),
+            // A hang guard, generous for a loaded machine: the run must end on Ctrl-C.
+            sent.elapsed() < Duration::from_secs(15),
             "still running after Ctrl-C"
         );
         std::thread::sleep(Duration::from_millis(50));

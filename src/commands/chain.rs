@@ -81,12 +81,22 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
             &out.credentials,
             now,
         )
-        .map_err(|e| match e {
-            Error::Runtime(m) => Error::Runtime(format!(
-                "--chain-role hop {} of {total}: {from} could not assume {role}: {m}",
-                i + 1
-            )),
-            other => other,
+        .map_err(|e| {
+            let context = |m: &str| {
+                format!(
+                    "--chain-role hop {} of {total}: {from} could not assume {role}: {m}",
+                    i + 1
+                )
+            };
+            match e {
+                Error::Runtime(m) => Error::Runtime(context(&m)),
+                // The AWS code stays (hints key on it); the message names the hop.
+                Error::Aws { code, message } => Error::Aws {
+                    code,
+                    message: context(&message),
+                },
+                other => other,
+            }
         })?;
         out = Chained {
             credentials: creds,

@@ -119,6 +119,17 @@ fn okta_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
 fn aws_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
     let web = cfg.command == Command::Web;
     let role = cfg.aws_iam_role.as_deref().unwrap_or("the role");
+    if let Some(hop) = message.strip_prefix("--chain-role hop ") {
+        // A --chain-role AssumeRole, not the federation: the chained role's trust policy.
+        return match code {
+            "AccessDenied" => Some(format!(
+                "the trust policy of the role this hop asks for must allow sts:AssumeRole by the role before it (Principal {{\"AWS\": \"<previous role ARN>\"}}, and an sts:ExternalId condition matching --chain-external-id if it has one), and the role before it needs an identity policy allowing sts:AssumeRole on it (hop {})",
+                hop.split(':').next().unwrap_or("").trim()
+            )),
+            "ValidationError" => Some("AWS caps a chained session at one hour; also check the hop's role exists and its ARN is spelt right".to_string()),
+            _ => None,
+        };
+    }
     Some(match code {
         "AccessDenied" if web => "the role's trust policy must allow sts:AssumeRoleWithSAML for the SAML identity provider named above (Principal {\"Federated\": \"<IdP ARN>\"}), and that IAM identity provider must hold the AWS Account Federation app's current IdP metadata: IAM > Roles > the role > Trust relationships".to_string(),
         "AccessDenied" => format!(
