@@ -82,7 +82,9 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
             now,
         )
         .map_err(|e| match e {
-            Error::Runtime(m) => Error::Runtime(format!(
+            // An STS refusal of a hop is reported with the hop, not as a federation error
+            // (whose hints are about the first role's trust policy).
+            Error::Runtime(m) | Error::Aws { message: m, .. } => Error::Runtime(format!(
                 "--chain-role hop {} of {total}: {from} could not assume {role}: {m}",
                 i + 1
             )),
