@@ -14,8 +14,6 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
 use support::{M2M_ROLE_ARN, SimOrg, b15_scenario, run};
 
@@ -71,15 +69,11 @@ fn decode(v: &str) -> String {
     String::from_utf8(out).expect("utf-8")
 }
 
-/// The `export NAME=value` lines of env-var output.
+/// The variables of env-var output (`export NAME=value`, or `setx NAME value` on Windows).
 fn exports(stdout: &str) -> Vec<(String, String)> {
-    stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-        .map(|l| {
-            let (k, v) = l.split_once('=').expect("NAME=value");
-            (k.to_string(), v.trim_matches('\'').to_string())
-        })
+    support::env_lines(stdout)
+        .into_iter()
+        .map(|(k, v)| (k, v.trim_matches('\'').to_string()))
         .collect()
 }
 
@@ -229,21 +223,14 @@ fn console_url_with_open_browser_is_opened_not_printed() {
     let Some(org) = m2m_org(json!({}), json!({})) else {
         return;
     };
-    let opened = org.work_dir().join("opened.txt");
-    let script = org.work_dir().join("opener.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
-    )
-    .expect("write opener");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let Some(opener) = support::argv_recorder(&org.work_dir(), "opener") else {
+        return;
+    };
+    // Single quotes: the command is split into POSIX words (a Windows path has backslashes).
+    let command = format!("'{}'", opener.display());
     let mut cmd = org.m2m_b15();
     cmd.args(["--format", "console-url"])
-        .env("OKTA_AWSCLI_OPEN_BROWSER_COMMAND", &script)
+        .env("OKTA_AWSCLI_OPEN_BROWSER_COMMAND", &command)
         .env("AWS_ENDPOINT_URL_SIGNIN", org.base_url());
     let out = run(&mut cmd);
     out.expect_code(0);
@@ -252,17 +239,11 @@ fn console_url_with_open_browser_is_opened_not_printed() {
         .as_str()
         .expect("token")
         .to_string();
-    // The opener runs detached; wait (bounded) for it to write the URL.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let url = loop {
-        if let Ok(text) = std::fs::read_to_string(&opened)
-            && !text.is_empty()
-        {
-            break text;
-        }
-        assert!(std::time::Instant::now() < deadline, "the opener never ran");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    // The opener runs detached; wait (bounded) for it to get the URL, as one argument.
+    let calls = support::wait_for_calls(&org.work_dir(), "opener");
+    assert_eq!(calls.len(), 1, "the opener ran once: {calls:?}");
+    assert_eq!(calls[0].len(), 1, "{calls:?}");
+    let url = calls[0][0].clone();
     assert_eq!(query(&url)[3].1, token);
     assert!(!out.stderr.contains(&token), "{}", out.stderr);
 
@@ -395,8 +376,11 @@ fn chain_into_another_partition_is_refused() {
 // Role chaining at moto, checked by the AWS CLI
 // ---------------------------------------------------------------------------------------
 
+// Unix only: --exec starts the Linux AWS CLI, which a Windows program under wine cannot wait for.
+#[cfg(unix)]
 #[test]
 fn chained_role_is_what_the_aws_cli_sees_at_moto() {
+    use std::path::PathBuf;
     let Some(moto) = support::moto_url() else {
         return;
     };

@@ -114,6 +114,7 @@ fn process_credentials_are_cached_and_reused_with_no_network() {
     let third = run(cmd
         .args(PROCESS)
         .env("HOME", &saved_home)
+        .env("USERPROFILE", &saved_home)
         .current_dir(dir_keep.path()));
     third.expect_code(0);
     assert_eq!(third.stdout, first.stdout);
@@ -338,7 +339,11 @@ fn other_formats_cache_only_when_asked() {
         .env("OKTA_AWSCLI_CACHE_AWS_CREDENTIALS", "true"));
     second.expect_code(0);
     assert_eq!(second.stdout, first.stdout);
-    assert!(second.stdout.starts_with("export AWS_ACCESS_KEY_ID="));
+    assert!(
+        second
+            .stdout
+            .starts_with(&support::env_line("AWS_ACCESS_KEY_ID", ""))
+    );
     assert_eq!(sign_ins(&org), (3, 3));
     // process-credentials with the cache switched off: a sign-in every time.
     run(org

@@ -15,7 +15,6 @@
 mod support;
 
 use std::fs;
-use std::process::Command;
 use std::time::Instant;
 
 use okta_aws_cli::aws::sts::Credentials;
@@ -35,18 +34,19 @@ fn fuzz_script() -> String {
     concat!(env!("CARGO_MANIFEST_DIR"), "/tests/credfile/fuzz.py").to_string()
 }
 
-fn python_json(python: &std::path::Path, args: &[&str]) -> Value {
-    let out = Command::new(python)
-        .arg(fuzz_script())
+/// Run fuzz.py with `args` and then `dir` (as the host sees it); its JSON answer.
+fn python_json(python: &std::path::Path, args: &[&str], dir: &std::path::Path) -> Value {
+    let out = support::HostCommand::new(python)
+        .path_arg(std::path::Path::new(&fuzz_script()))
         .args(args)
-        .output()
-        .expect("run tests/credfile/fuzz.py");
+        .path_arg(dir)
+        .output();
     assert!(
         out.status.success(),
         "fuzz.py {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr
     );
-    serde_json::from_slice(&out.stdout).expect("fuzz.py prints JSON")
+    serde_json::from_str(&out.stdout).expect("fuzz.py prints JSON")
 }
 
 #[test]
@@ -63,9 +63,12 @@ fn random_files_are_edited_as_botocore_reads_them() {
     let seed = env("OKTA_AWS_CLI_FUZZ_SEED", SEED);
     let files = env("OKTA_AWS_CLI_FUZZ_FILES", FILES as u64) as usize;
     let started = Instant::now();
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().to_str().unwrap();
-    python_json(&python, &["gen", &seed.to_string(), &files.to_string(), d]);
+    let dir = support::tempdir();
+    python_json(
+        &python,
+        &["gen", &seed.to_string(), &files.to_string()],
+        dir.path(),
+    );
 
     // Keep in sync with OURS in fuzz.py.
     let creds = Credentials {
@@ -101,7 +104,7 @@ fn random_files_are_edited_as_botocore_reads_them() {
             }
         }
     }
-    let report = python_json(&python, &["check", d]);
+    let report = python_json(&python, &["check"], dir.path());
     let failures = report["failures"].as_array().unwrap();
     let checked = report["checked"].as_u64().unwrap() as usize;
     let dups = report["duplicates"].as_u64().unwrap() as usize;

@@ -1,6 +1,8 @@
 //! scripts/demo with its output piped (not a terminal): it reports each step with a rough
 //! duration, prints no escape codes, and ends with the binary's path and the command to run
 //! against a real Okta org. Uses the test binary (OKTA_AWS_CLI_DEMO_BIN) instead of building.
+//! Unix only: scripts/demo is a bash script that starts the Linux helpers itself.
+#![cfg(unix)]
 
 use std::io::Read as _;
 use std::path::Path;

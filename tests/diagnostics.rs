@@ -34,7 +34,8 @@ impl Sandbox {
     fn yaml_path(&self) -> String {
         self.home
             .path()
-            .join(".okta/okta.yaml")
+            .join(".okta")
+            .join("okta.yaml")
             .display()
             .to_string()
     }
@@ -166,7 +167,7 @@ fn explain_shows_missing_required_settings_and_the_token_cache() {
             "environment variable OKTA_AWSCLI_CACHE_ACCESS_TOKEN".into()
         )
     );
-    let cache_dir = sb.home.path().join(".okta/awscli-access-tokens");
+    let cache_dir = sb.home.path().join(".okta").join("awscli-access-tokens");
     let line = out
         .lines()
         .find(|l| l.contains("Okta access token:"))

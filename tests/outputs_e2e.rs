@@ -792,12 +792,246 @@ fn exec_child_does_not_inherit_the_private_key_or_passphrase() {
             "fake-unused-passphrase",
         )
         .env("KEEP_ME", "kept")
-        .args(["--format", "noop", "--exec", "--", "sh", "-c"])
-        .arg(
-            "printf '%s|%s|%s|%s\\n' \"${OKTA_AWSCLI_PRIVATE_KEY-unset}\" \
-             \"${OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE-unset}\" \"$KEEP_ME\" \"$AWS_ACCESS_KEY_ID\"",
+        .args(["--format", "noop", "--exec", "--"]);
+    if cfg!(windows) {
+        // cmd.exe leaves an undefined %NAME% as it is.
+        cmd.args([
+            "cmd",
+            "/c",
+            "echo [%OKTA_AWSCLI_PRIVATE_KEY%][%OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE%][%KEEP_ME%][%AWS_ACCESS_KEY_ID%]",
+        ]);
+    } else {
+        cmd.args(["sh", "-c"]).arg(
+            "printf '[%s][%s][%s][%s]\\n' \"${OKTA_AWSCLI_PRIVATE_KEY-%OKTA_AWSCLI_PRIVATE_KEY%}\" \
+             \"${OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE-%OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE%}\" \
+             \"$KEEP_ME\" \"$AWS_ACCESS_KEY_ID\"",
         );
+    }
     let out = run(&mut cmd);
     out.expect_code(0);
-    assert_eq!(out.stdout, format!("unset|unset|kept|{ACCESS_KEY_ID}\n"));
+    assert_eq!(
+        out.stdout.trim_end(),
+        format!(
+            "[%OKTA_AWSCLI_PRIVATE_KEY%][%OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE%][kept][{ACCESS_KEY_ID}]"
+        )
+    );
+}
+
+/// The credentials file in the home directory (`%USERPROFILE%` on Windows, `$HOME`
+/// elsewhere; the other variable points somewhere else and is not used): a file with CRLF
+/// line ends keeps them, in the sections we leave alone and in the one we write.
+#[test]
+fn credentials_file_in_the_home_directory_keeps_crlf_line_ends() {
+    let Some(org) = org() else {
+        return;
+    };
+    let decoy = org.work_dir().join("decoy-home");
+    let (home_var, other_var) = if cfg!(windows) {
+        ("USERPROFILE", "HOME")
+    } else {
+        ("HOME", "USERPROFILE")
+    };
+    let aws_dir = org.home().join(".aws");
+    std::fs::create_dir_all(&aws_dir).expect("mkdir .aws");
+    let path = aws_dir.join("credentials");
+    let before = "# team profiles\r\n[ci]\r\naws_access_key_id = AKIAEXAMPLECI0000001\r\n\
+                  aws_secret_access_key = fakeCiSecret\r\n\r\n[default]\r\n\
+                  aws_access_key_id = OLD\r\nregion = eu-west-1\r\n";
+    std::fs::write(&path, before).expect("write credentials");
+    for round in 0..2 {
+        let mut cmd = org.m2m_b15();
+        cmd.args(["--format", "aws-credentials"])
+            .env(home_var, org.home())
+            .env(other_var, &decoy);
+        let out = run(&mut cmd);
+        out.expect_code(0);
+        assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
+        assert!(
+            out.stderr.contains(&path.display().to_string()),
+            "{}",
+            out.stderr
+        );
+        assert!(!decoy.exists(), "{other_var} is not the home directory");
+        let text = read(&path);
+        assert!(
+            text.starts_with("# team profiles\r\n[ci]\r\naws_access_key_id = AKIAEXAMPLECI0000001\r\naws_secret_access_key = fakeCiSecret\r\n\r\n[default]\r\n"),
+            "round {round}: {text:?}"
+        );
+        assert_eq!(
+            text.matches('\n').count(),
+            text.matches("\r\n").count(),
+            "round {round}: every line ends in CRLF: {text:?}"
+        );
+        assert_eq!(
+            ini_value(&text, "default", "aws_access_key_id").as_deref(),
+            Some(ACCESS_KEY_ID)
+        );
+        assert_eq!(
+            ini_value(&text, "default", "aws_session_token").as_deref(),
+            Some(SESSION_TOKEN)
+        );
+        assert_eq!(
+            ini_value(&text, "default", "region").as_deref(),
+            Some("eu-west-1")
+        );
+        assert_eq!(count_sections(&text, "default"), 1, "{text:?}");
+    }
+}
+
+/// Windows `--exec`: the tool starts the child, waits for it, and exits with its code; the
+/// child has the credentials (and not a stale AWS_PROFILE); a missing command is exit 127.
+/// Windows only: the children are cmd.exe (Unix: exec_child_gets_credentials_status_and_stdin).
+#[cfg(windows)]
+#[test]
+fn exec_on_windows_waits_and_exits_with_the_childs_code() {
+    let Some(org) = org() else {
+        return;
+    };
+    let out = m2m(&org, &["--exec", "--", "cmd", "/c", "exit 7"]);
+    out.expect_code(7);
+    assert_eq!(out.stdout, "", "env-var prints nothing with --exec");
+    assert_quiet(&out);
+
+    let mut cmd = org.m2m_b15();
+    cmd.env("AWS_PROFILE", "stale-profile").args([
+        "--expiry-aws-variables",
+        "--aws-region",
+        "eu-west-3",
+        "--exec",
+        "--",
+        "cmd",
+        "/c",
+        "echo [%AWS_ACCESS_KEY_ID%][%AWS_SECRET_ACCESS_KEY%][%AWS_SESSION_TOKEN%][%AWS_PROFILE%][%AWS_REGION%][%AWS_CREDENTIAL_EXPIRATION%]",
+    ]);
+    let out = run(&mut cmd);
+    out.expect_code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "[{ACCESS_KEY_ID}][{SECRET_KEY}][{SESSION_TOKEN}][%AWS_PROFILE%][eu-west-3][{EXPIRATION}]\r\n"
+        )
+    );
+    assert_quiet(&out);
+
+    // The child's stdout is ours, after the format's output.
+    let out = m2m(
+        &org,
+        &[
+            "--format",
+            "process-credentials",
+            "--exec",
+            "--",
+            "cmd",
+            "/c",
+            "echo child",
+        ],
+    );
+    out.expect_code(0);
+    let (json, child) = out.stdout.split_once('}').expect("JSON first");
+    assert_eq!(
+        one_json_object(&format!("{json}}}"))["AccessKeyId"],
+        ACCESS_KEY_ID
+    );
+    assert_eq!(child.trim(), "child");
+
+    let out = m2m(&org, &["--exec", "--", "okta-aws-cli-no-such-command"]);
+    out.expect_code(127);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr_lines(),
+        ["Error: command not found: okta-aws-cli-no-such-command"]
+    );
+}
+
+/// `--shell cmd` lines, run by cmd.exe from a batch file, set the variables in that console.
+/// Windows only: cmd.exe.
+#[cfg(windows)]
+#[test]
+fn cmd_lines_set_the_variables_in_cmd() {
+    let Some(org) = org() else {
+        return;
+    };
+    let out = m2m(
+        &org,
+        &[
+            "--shell",
+            "cmd",
+            "--expiry-aws-variables",
+            "--aws-region",
+            "eu-west-3",
+        ],
+    );
+    out.expect_code(0);
+    assert_quiet(&out);
+    assert!(
+        out.stdout
+            .starts_with(&format!("set AWS_ACCESS_KEY_ID={ACCESS_KEY_ID}\n"))
+    );
+    let script = org.work_dir().join("creds.cmd");
+    let body = format!(
+        "@echo off\r\n{}echo [%AWS_ACCESS_KEY_ID%][%AWS_SECRET_ACCESS_KEY%][%AWS_SESSION_TOKEN%][%AWS_CREDENTIAL_EXPIRATION%][%AWS_REGION%][%AWS_DEFAULT_REGION%]\r\n",
+        out.stdout.replace('\n', "\r\n")
+    );
+    std::fs::write(&script, body).expect("write creds.cmd");
+    let echoed = run(std::process::Command::new("cmd")
+        .arg("/c")
+        .arg(&script)
+        .current_dir(org.work_dir())
+        .stdin(std::process::Stdio::null()));
+    echoed.expect_code(0);
+    assert_eq!(
+        echoed.stdout,
+        format!(
+            "[{ACCESS_KEY_ID}][{SECRET_KEY}][{SESSION_TOKEN}][{EXPIRATION}][eu-west-3][eu-west-3]\r\n"
+        )
+    );
+}
+
+/// The default env-var output on Windows is `setx` lines (as upstream); run by cmd.exe,
+/// each reaches `setx` as exactly two arguments, the name and the whole value. Wine's own
+/// setx.exe is a stub that stores nothing, so a recorder stands in for it (found first, in
+/// the current directory). Windows only: cmd.exe and setx.
+#[cfg(windows)]
+#[test]
+fn setx_lines_are_the_default_and_reach_setx_unchanged() {
+    let Some(org) = org() else {
+        return;
+    };
+    let out = m2m(&org, &["--legacy-aws-variables"]);
+    out.expect_code(0);
+    assert_quiet(&out);
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
+        ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
+        ("AWS_SESSION_TOKEN", SESSION_TOKEN),
+        ("AWS_SECURITY_TOKEN", SESSION_TOKEN),
+    ];
+    let want: String = vars
+        .iter()
+        .map(|(n, v)| format!("setx {n} {v}\n"))
+        .collect();
+    assert_eq!(out.stdout, want);
+    let dir = org.work_dir().join("setx-run");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let Some(_setx) = support::argv_recorder(&dir, "setx") else {
+        return;
+    };
+    let script = dir.join("creds.cmd");
+    std::fs::write(
+        &script,
+        format!("@echo off\r\n{}", out.stdout.replace('\n', "\r\n")),
+    )
+    .expect("write creds.cmd");
+    let ran = run(std::process::Command::new("cmd")
+        .arg("/c")
+        .arg("creds.cmd")
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::null()));
+    ran.expect_code(0);
+    let calls = support::recorded_calls(&dir, "setx");
+    let expected: Vec<Vec<String>> = vars
+        .iter()
+        .map(|(n, v)| vec![n.to_string(), v.to_string()])
+        .collect();
+    assert_eq!(calls, expected);
 }

@@ -18,7 +18,7 @@ fn with_faults(faults: Value) -> Value {
 fn assert_success(out: &Output) {
     assert_eq!(out.code(), Some(0), "stderr:\n{}", out.stderr);
     assert!(
-        out.stdout.contains("AWS_ACCESS_KEY_ID="),
+        support::env_lines(&out.stdout).contains_key("AWS_ACCESS_KEY_ID"),
         "stdout: {}",
         out.stdout
     );
@@ -166,6 +166,7 @@ fn org_domain_as_ip_and_port_means_https() {
     assert_eq!(org.requests_to("m2m-token").len(), 1);
 }
 
+#[cfg(unix)] // Unix only: used by the Unix-only tests
 /// Run the binary with `stdout` as given (stderr captured, stdin null); (exit code, stderr).
 fn run_with_stdout(
     cmd: &mut std::process::Command,
@@ -253,6 +254,7 @@ fn web_scenario(approve_after: u32) -> Value {
     })
 }
 
+#[cfg(unix)] // Unix only: tmux
 fn tmux(args: &[&str]) -> Option<String> {
     let out = std::process::Command::new("tmux")
         .args(args)
@@ -263,6 +265,7 @@ fn tmux(args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+#[cfg(unix)] // Unix only: tmux
 /// Poll the pane (at most 40 s) until it shows `want`; the pane text (`-e`: with styles).
 fn wait_for_pane(session: &str, want: &str, styles: bool) -> String {
     let started = std::time::Instant::now();
@@ -285,6 +288,7 @@ fn wait_for_pane(session: &str, want: &str, styles: bool) -> String {
 
 /// Start a tmux session running `sh -c <line>` where `$CMD` runs `okta-aws-cli web` against
 /// `org` with `env` added; `None` when tmux is missing (skipped, or failed under CI).
+#[cfg(unix)] // Unix only: tmux
 fn tmux_web(org: &SimOrg, name: &str, env: &str, line: &str) -> Option<String> {
     if tmux(&["-V"]).is_none() {
         return support::missing("tmux is not installed (scripts/setup-test-env installs it)");

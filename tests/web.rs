@@ -867,16 +867,11 @@ fn device_banner_escapes_the_user_code_and_refuses_a_bad_url() {
 /// own origin, and then percent-encoded, as one argument of the browser command.
 #[test]
 fn activation_url_must_be_on_the_org_origin_and_is_opened_percent_encoded() {
-    let browser = "sh -c 'printf %s \"$0\" > browser-url.txt; echo $# > browser-argc.txt'";
-    let read_back = |org: &SimOrg, name: &str| {
-        let path = org.work_dir().join(name);
-        for _ in 0..50 {
-            match std::fs::read_to_string(&path) {
-                Ok(t) if !t.is_empty() => return t,
-                _ => std::thread::sleep(std::time::Duration::from_millis(100)),
-            }
-        }
-        String::new()
+    // The browser: a program recording its arguments (single-quoted: the command is split
+    // into POSIX words, and a Windows path has backslashes).
+    let recorder = |org: &SimOrg| -> Option<String> {
+        let path = support::argv_recorder(&org.work_dir(), "browser")?;
+        Some(format!("'{}'", path.display()))
     };
     // Same origin, hostile characters: opened, percent-encoded, as one argument.
     let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
@@ -885,17 +880,22 @@ fn activation_url_must_be_on_the_org_origin_and_is_opened_percent_encoded() {
     let Some(org) = start(sc) else {
         return;
     };
+    let Some(browser) = recorder(&org) else {
+        return;
+    };
     let out = run(
         &org,
-        &["--format", "noop", "--open-browser-command", browser],
+        &["--format", "noop", "--open-browser-command", &browser],
     );
     assert_ok(&out);
     let want = format!(
         "{}/activate?user_code=A%7Ctouch%20pwned%3Ex%5Ey%25zz%22q%20z",
         org.base_url()
     );
-    assert_eq!(read_back(&org, "browser-url.txt"), want);
-    assert_eq!(read_back(&org, "browser-argc.txt").trim(), "0");
+    assert_eq!(
+        support::wait_for_calls(&org.work_dir(), "browser"),
+        [[want.clone()]]
+    );
     assert!(text(&out.stderr).contains(&want), "{}", text(&out.stderr));
     assert!(!org.work_dir().join("pwned").exists());
 
@@ -912,9 +912,12 @@ fn activation_url_must_be_on_the_org_origin_and_is_opened_percent_encoded() {
         let Some(org) = start(sc) else {
             return;
         };
+        let Some(browser) = recorder(&org) else {
+            return;
+        };
         let out = run(
             &org,
-            &["--format", "noop", "--open-browser-command", browser],
+            &["--format", "noop", "--open-browser-command", &browser],
         );
         assert_eq!(out.status.code(), Some(1), "{url}");
         let err = text(&out.stderr);
@@ -931,7 +934,10 @@ fn activation_url_must_be_on_the_org_origin_and_is_opened_percent_encoded() {
         );
         assert!(out.stdout.is_empty());
         std::thread::sleep(std::time::Duration::from_millis(300));
-        assert!(!org.work_dir().join("browser-url.txt").exists(), "{url}");
+        assert!(
+            support::recorded_calls(&org.work_dir(), "browser").is_empty(),
+            "{url}"
+        );
         assert!(
             poll_times(&org).is_empty(),
             "no polling after a refused reply"

@@ -101,7 +101,7 @@ pub fn replace(target: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
 /// has open without delete sharing (a reader of the credentials file, a virus scanner) fails
 /// with "Access denied" until that process closes it, so the rename is retried for up to
 /// 5 seconds.
-fn rename_over(from: &Path, to: &Path) -> std::io::Result<()> {
+pub fn rename_over(from: &Path, to: &Path) -> std::io::Result<()> {
     #[cfg(windows)]
     {
         let deadline = std::time::Instant::now() + Duration::from_secs(5);

@@ -72,7 +72,16 @@ pub fn read_bounded_bytes(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u
     let file = match open_nonblocking(path) {
         Ok(f) => f,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+        // Windows refuses to open a directory ("Access denied"): name what it is instead.
+        Err(e) => {
+            return Err(match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("is {}, not a regular file", kind_of(&meta)),
+                ),
+                _ => e,
+            });
+        }
     };
     let meta = file.metadata()?;
     if !meta.is_file() {

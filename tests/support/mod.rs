@@ -864,3 +864,72 @@ pub fn env_lines(stdout: &str) -> std::collections::BTreeMap<String, String> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+// ---------------------------------------------------------------------------------------
+// A program that records its arguments (a stand-in for setx.exe, a browser, an opener)
+// ---------------------------------------------------------------------------------------
+
+/// Path of the Windows argument recorder built by scripts/test-windows.
+pub const ARGV_RECORDER_ENV: &str = "OKTA_AWS_CLI_TEST_ARGV_RECORDER";
+
+/// Put a program called `name` (`name.exe` on Windows) in `dir` that appends the arguments
+/// of each call to `dir/<name>.args` (read them with [`recorded_calls`]) and exits 0. On
+/// Unix an sh script; on Windows a copy of the recorder of `OKTA_AWS_CLI_TEST_ARGV_RECORDER`
+/// (`None`, test skipped, when unset; a panic under `CI=true`). Returns the program's path.
+pub fn argv_recorder(dir: &Path, name: &str) -> Option<PathBuf> {
+    if cfg!(windows) {
+        let Some(recorder) = std::env::var_os(ARGV_RECORDER_ENV).filter(|v| !v.is_empty()) else {
+            return missing(&format!(
+                "{ARGV_RECORDER_ENV} is not set (scripts/test-windows builds the recorder)"
+            ));
+        };
+        let path = dir.join(format!("{name}.exe"));
+        std::fs::copy(&recorder, &path).expect("copy the argument recorder");
+        Some(path)
+    } else {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\037' \"$a\"; done >> \"$0.args\"\n\
+             printf '\\n' >> \"$0.args\"\n",
+        )
+        .expect("write the argument recorder");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                .expect("chmod the argument recorder");
+        }
+        Some(path)
+    }
+}
+
+/// The calls recorded so far by the [`argv_recorder`] `name` in `dir`: one list of
+/// arguments per call, in order (empty when it never ran).
+pub fn recorded_calls(dir: &Path, name: &str) -> Vec<Vec<String>> {
+    let Ok(text) = std::fs::read_to_string(dir.join(format!("{name}.args"))) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|line| {
+            line.split_terminator('\u{1f}')
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// Wait (at most 20 s) until the [`argv_recorder`] `name` in `dir` has recorded a call (it
+/// is started without being waited for, e.g. as a browser); the calls, empty on timeout.
+pub fn wait_for_calls(dir: &Path, name: &str) -> Vec<Vec<String>> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let calls = recorded_calls(dir, name);
+        if !calls.is_empty() || std::time::Instant::now() > deadline {
+            // A call being written: give it a moment to finish its line.
+            std::thread::sleep(Duration::from_millis(100));
+            return recorded_calls(dir, name);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -391,7 +391,8 @@ fn replace(
         tmp.write_all(bytes).map_err(ReplaceError::Io)?;
         tmp.sync_all().map_err(ReplaceError::Io)?;
         drop(tmp);
-        fs::rename(&tmp_path, target).map_err(ReplaceError::Io)
+        // On Windows a rename over a file that is still open elsewhere is retried.
+        atomic_file::rename_over(&tmp_path, target).map_err(ReplaceError::Io)
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp_path);
