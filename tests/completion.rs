@@ -4,6 +4,10 @@
 //! HOME and the binary's directory first on PATH. A missing shell skips its test (fails
 //! under CI=true; scripts/setup-test-env installs fish).
 
+// Unix only: the scripts are loaded into the Unix bash and fish, which cannot run the
+// Windows binary under wine.
+#![cfg(unix)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -2,6 +2,9 @@
 //! warnings and the page holds every flag of every command's --help. A missing `man` skips
 //! the test (fails under CI=true; scripts/setup-test-env installs man-db and groff).
 
+// Unix only: scripts/man (bash) and man(1) are Unix tools.
+#![cfg(unix)]
+
 use std::path::Path;
 use std::process::Command;
 
