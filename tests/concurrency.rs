@@ -219,6 +219,10 @@ fn parallel_runs_after_one_denial_fail_alike_with_one_device_authorization() {
     const DENIED_RUNS: usize = 12;
     let mut scn = scenario(CLIENT_ID);
     scn["web"]["device"]["outcome"] = json!("access_denied");
+    // The denial comes after a few polls, so that every run has started and waits on the
+    // lock by then, also where starting a process is slow (wine): a run that starts after
+    // the failure rightly signs in afresh.
+    scn["web"]["device"]["approve_after"] = json!(5);
     let Some(org) = SimOrg::start(scn) else {
         return;
     };
