@@ -46,12 +46,41 @@ pub fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
 /// `target` is unchanged. Temp files of `target` left by killed writers are removed first
 /// ([`remove_stale_temps`]); call this under the target's lock, as both callers do.
 pub fn replace(target: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    replace_owned(target, bytes, mode, None).map_err(|e| match e {
+        ReplaceError::Owner(e, _) | ReplaceError::Io(e) => e,
+    })
+}
+
+/// Why [`replace_owned`] failed.
+#[derive(Debug)]
+pub enum ReplaceError {
+    /// The temp file could not be given this (uid, gid): nothing was replaced.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Owner(std::io::Error, (u32, u32)),
+    /// Any other I/O failure: nothing was replaced.
+    Io(std::io::Error),
+}
+
+/// [`replace`], and (Unix) when `owner` is set and differs, the temp file is given that
+/// (uid, gid) before the rename (a run as root keeps a user's file the user's), then `mode`
+/// (after the chown, which may clear set-id bits). Ignored elsewhere.
+pub fn replace_owned(
+    target: &Path,
+    bytes: &[u8],
+    mode: u32,
+    owner: Option<(u32, u32)>,
+) -> Result<(), ReplaceError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = dir_of(target);
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| std::io::Error::new(ErrorKind::InvalidInput, "the path names no file"))?;
+        .ok_or_else(|| {
+            ReplaceError::Io(std::io::Error::new(
+                ErrorKind::InvalidInput,
+                "the path names no file",
+            ))
+        })?;
     remove_stale_temps(&dir, &name);
     let (tmp_path, mut tmp) = {
         let mut attempt = 0;
@@ -68,22 +97,30 @@ pub fn replace(target: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
             match oo.open(&candidate) {
                 Ok(f) => break (candidate, f),
                 Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-                Err(e) => return Err(e),
+                Err(e) => return Err(ReplaceError::Io(e)),
             }
         }
     };
     let result = (|| {
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            tmp.set_permissions(fs::Permissions::from_mode(mode & 0o7777))?;
+            use std::os::unix::fs::{MetadataExt, PermissionsExt};
+            if let Some((uid, gid)) = owner {
+                let meta = tmp.metadata().map_err(ReplaceError::Io)?;
+                if (meta.uid(), meta.gid()) != (uid, gid) {
+                    std::os::unix::fs::fchown(&tmp, Some(uid), Some(gid))
+                        .map_err(|e| ReplaceError::Owner(e, (uid, gid)))?;
+                }
+            }
+            tmp.set_permissions(fs::Permissions::from_mode(mode & 0o7777))
+                .map_err(ReplaceError::Io)?;
         }
         #[cfg(not(unix))]
-        let _ = mode;
-        tmp.write_all(bytes)?;
-        tmp.sync_all()?;
+        let _ = (mode, owner);
+        tmp.write_all(bytes).map_err(ReplaceError::Io)?;
+        tmp.sync_all().map_err(ReplaceError::Io)?;
         drop(tmp);
-        rename_over(&tmp_path, target)
+        rename_over(&tmp_path, target).map_err(ReplaceError::Io)
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp_path);

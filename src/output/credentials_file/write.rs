@@ -123,19 +123,19 @@ pub fn write_profiles(
     // A file that already holds these credentials (a cached answer) is left alone.
     let unchanged = old_meta.is_some() && edit.text == old_text;
     if !unchanged {
-        replace(
+        atomic_file::replace_owned(
             &target,
             edit.text.as_bytes(),
             file_mode(old_meta.as_ref()),
             owner,
         )
         .map_err(|e| match e {
-            ReplaceError::Owner(e, (uid, gid)) => Error::runtime(format!(
+            atomic_file::ReplaceError::Owner(e, (uid, gid)) => Error::runtime(format!(
                 "cannot keep the owner and group (uid {uid}, gid {gid}) of credentials file \"{}\": \
                  {e}; not changing it",
                 path.display()
             )),
-            ReplaceError::Io(e) => io_err("cannot write", path, &e),
+            atomic_file::ReplaceError::Io(e) => io_err("cannot write", path, &e),
         })?;
     }
     drop(lock);
@@ -316,94 +316,6 @@ fn give_lock_to(lock: &File, owner: Option<(u32, u32)>) {
     }
     #[cfg(not(unix))]
     let _ = (lock, owner);
-}
-
-/// Why [`replace`] failed.
-enum ReplaceError {
-    /// The temp file could not be given this (uid, gid).
-    #[cfg_attr(not(unix), allow(dead_code))]
-    Owner(std::io::Error, (u32, u32)),
-    Io(std::io::Error),
-}
-
-/// [`atomic_file::replace`] plus the owner: write `bytes` to a temp file beside `target`
-/// (created exclusively, mode 0600, named `.<name>.tmp.<pid>.<n>` so that
-/// [`atomic_file::remove_stale_temps`] cleans up after a killed writer), give it `mode` and,
-/// when set and different, the owner and group `owner`, fsync, rename over `target`, fsync
-/// the directory (best effort). On failure the temp file is removed and `target` is
-/// unchanged.
-fn replace(
-    target: &Path,
-    bytes: &[u8],
-    mode: u32,
-    owner: Option<(u32, u32)>,
-) -> std::result::Result<(), ReplaceError> {
-    use std::io::Write;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = dir_of(target);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            ReplaceError::Io(std::io::Error::new(
-                ErrorKind::InvalidInput,
-                "the path names no file",
-            ))
-        })?;
-    atomic_file::remove_stale_temps(&dir, &name);
-    let (tmp_path, mut tmp) = {
-        let mut attempt = 0;
-        loop {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let candidate = dir.join(format!(".{name}.tmp.{}.{n}", std::process::id()));
-            let mut oo = fs::OpenOptions::new();
-            oo.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                oo.mode(0o600);
-            }
-            match oo.open(&candidate) {
-                Ok(f) => break (candidate, f),
-                Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-                Err(e) => return Err(ReplaceError::Io(e)),
-            }
-        }
-    };
-    let result = (|| {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            if let Some((uid, gid)) = owner {
-                let meta = tmp.metadata().map_err(ReplaceError::Io)?;
-                if (meta.uid(), meta.gid()) != (uid, gid) {
-                    std::os::unix::fs::fchown(&tmp, Some(uid), Some(gid))
-                        .map_err(|e| ReplaceError::Owner(e, (uid, gid)))?;
-                }
-            }
-            // After the chown, which may clear set-id bits.
-            tmp.set_permissions(fs::Permissions::from_mode(mode & 0o7777))
-                .map_err(ReplaceError::Io)?;
-        }
-        #[cfg(not(unix))]
-        let _ = (mode, owner);
-        tmp.write_all(bytes).map_err(ReplaceError::Io)?;
-        tmp.sync_all().map_err(ReplaceError::Io)?;
-        drop(tmp);
-        // On Windows a rename over a file that is still open elsewhere is retried.
-        atomic_file::rename_over(&tmp_path, target).map_err(ReplaceError::Io)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp_path);
-        return Err(e);
-    }
-    #[cfg(unix)]
-    if let Ok(d) = File::open(&dir) {
-        // Best effort: some file systems do not support syncing a directory.
-        let _ = d.sync_all();
-    }
-    Ok(())
 }
 
 /// Exclusively lock `lock_path` (created 0600), waiting at most [`LOCK_WAIT`]. The lock is
