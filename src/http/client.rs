@@ -889,6 +889,19 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
+    /// The request as given (owned copies, so that it can be sent again).
+    pub fn new(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Self {
+        Outgoing {
+            method: method.to_string(),
+            url: url.to_string(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.map(<[u8]>::to_vec),
+        }
+    }
+
     /// A `POST` of a form body (encoded with [`form_encode`]); `Content-Type:
     /// application/x-www-form-urlencoded; charset=utf-8` is added unless `headers` has one.
     pub fn form<K: AsRef<str>, V: AsRef<str>>(
@@ -1273,15 +1286,7 @@ impl Http {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Result<Response> {
-        let outgoing = Outgoing {
-            method: method.to_string(),
-            url: url.to_string(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body: body.map(<[u8]>::to_vec),
-        };
+        let outgoing = Outgoing::new(method, url, headers, body);
         self.exchange(service, false, &mut || Ok(outgoing.clone()))
     }
 
@@ -1303,15 +1308,7 @@ impl Http {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Result<Response> {
-        let outgoing = Outgoing {
-            method: method.to_string(),
-            url: url.to_string(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body: body.map(<[u8]>::to_vec),
-        };
+        let outgoing = Outgoing::new(method, url, headers, body);
         self.exchange(service, true, &mut || Ok(outgoing.clone()))
     }
 
