@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::http::Response;
+use crate::http::retry::read_rate_limit;
 use crate::okta::web_request::{OktaWeb, Request, json_body, str_field, u64_field};
 
 /// Scope of the device authorization request, exactly as upstream sends it
@@ -399,8 +400,8 @@ impl Poller {
     ///   [`Decision::Done`]; one that fails the check -> error naming the field.
     /// * `authorization_pending` -> wait the interval; `slow_down` -> interval += 5 s, wait it.
     /// * 429 -> wait until `X-Rate-Limit-Reset` (epoch seconds) or `Retry-After` (seconds or
-    ///   HTTP date), at least the interval; without either, back off (2x interval, doubling,
-    ///   at most 60 s).
+    ///   HTTP date), as [`crate::http::retry::read_rate_limit`] reads them, at least the
+    ///   interval; without either, back off (2x interval, doubling, at most 60 s).
     /// * `expired_token`, or `now` at/after the deadline -> `device code expired, run the
     ///   command again`; `access_denied` -> `authorization was denied in the browser`.
     /// * any other OAuth error, a non-JSON error body, an unexpected status -> error with the
@@ -425,7 +426,12 @@ impl Poller {
         self.network_errors = 0;
         if resp.status == 429 {
             self.rate_limited = self.rate_limited.saturating_add(1);
-            let until = rate_limit_wait(resp, now).unwrap_or_else(|| {
+            let reset = read_rate_limit(
+                resp.header("x-rate-limit-reset"),
+                resp.header("retry-after"),
+                now,
+            );
+            let until = reset.map(|r| r.secs_from(now)).unwrap_or_else(|| {
                 let shift = self.rate_limited.min(6);
                 self.interval.saturating_mul(1 << shift).min(60)
             });
@@ -501,25 +507,6 @@ impl Poller {
         }
         Decision::Wait(secs.min(self.deadline - now).max(1))
     }
-}
-
-/// Seconds to wait after a 429, from `X-Rate-Limit-Reset` (epoch seconds) or `Retry-After`
-/// (delta seconds or HTTP date).
-fn rate_limit_wait(resp: &Response, now: u64) -> Option<u64> {
-    if let Some(reset) = resp
-        .header("x-rate-limit-reset")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    {
-        return Some(reset.saturating_sub(now));
-    }
-    let retry = resp.header("retry-after")?.trim();
-    if let Ok(secs) = retry.parse::<u64>() {
-        return Some(secs);
-    }
-    let at = time::OffsetDateTime::parse(retry, &time::format_description::well_known::Rfc2822)
-        .ok()?
-        .unix_timestamp();
-    Some(u64::try_from(at).ok()?.saturating_sub(now))
 }
 
 #[cfg(test)]
