@@ -1,6 +1,6 @@
-//! PURE: the RFC 8693 token exchange of the `web` flow: the access and ID tokens for a web
-//! SSO token scoped to one AWS Federation app. [`OktaWeb::token_exchange`] ->
-//! [`parse_token_exchange`] -> [`WebSsoToken`].
+//! PURE: the RFC 8693 token exchange of the `web` flow, which trades the access and ID
+//! tokens for a web SSO token scoped to one AWS Federation app: [`OktaWeb::token_exchange`]
+//! -> [`parse_token_exchange`] -> [`WebSsoToken`].
 
 use std::fmt;
 

@@ -139,6 +139,7 @@ impl OktaWeb<'_> {
         h.push(("X-Okta-Aws-Cli-Operation".to_string(), "web".to_string()));
         h
     }
+
     /// A form POST to `<org.base><path>` with these fields in this order.
     pub(super) fn form_post(&self, path: &str, accept: &str, form: Vec<(&str, &str)>) -> Request {
         Request {
@@ -171,10 +172,12 @@ impl OktaWeb<'_> {
 pub(super) fn json_body(resp: &Response) -> Option<Value> {
     serde_json::from_slice(&resp.body).ok()
 }
+
 /// The string field `key` of `v`; empty when absent, `null` or not a string.
 pub(super) fn str_field(v: &Value, key: &str) -> String {
     v.get(key).and_then(Value::as_str).unwrap_or("").to_string()
 }
+
 /// The field `key` of `v` as a whole number: a JSON number, or a string of digits (spaces
 /// around allowed). `None` when absent, negative, fractional or out of range.
 pub(super) fn u64_field(v: &Value, key: &str) -> Option<u64> {
@@ -184,6 +187,7 @@ pub(super) fn u64_field(v: &Value, key: &str) -> Option<u64> {
         _ => None,
     }
 }
+
 /// Fail when the org is a Classic (non-OIE) org: reply 200 with JSON `pipeline` = `v1`
 /// (upstream-behaviour §4.2). Any other reply passes silently.
 ///
