@@ -13,7 +13,7 @@ use crate::config::flags::Invocation;
 use crate::config::load;
 use crate::config::{self, Config, Env};
 use crate::error::{Error, Result};
-use crate::okta::web_sso;
+use crate::okta::choice;
 
 /// `list-profiles` output: `(stdout, stderr note)`. stdout is `Profiles:` and then each
 /// profile name of `awscli.profiles`, sorted, one per line after one space. When there
@@ -120,7 +120,7 @@ fn label_section(out: &mut String, warnings: &mut usize, root: &Value, name: &st
                         );
                     }
                     (Some(k), Scalar::Text(_)) => {
-                        if let Some(problem) = web_sso::label_key_problem(k) {
+                        if let Some(problem) = choice::label_key_problem(k) {
                             bad += 1;
                             let _ = writeln!(
                                 out,

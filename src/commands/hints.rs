@@ -3,7 +3,7 @@
 //! for what and where it came from). `main` prints it after the `Error:` line.
 //!
 //! The table keys on the structured codes of [`Error::Okta`] (OAuth `error` / Okta
-//! `errorCode`, or ours such as [`web_sso::NO_FED_APPS`]) and [`Error::Aws`] (AWS error
+//! `errorCode`, or ours such as [`fed_app::NO_FED_APPS`]) and [`Error::Aws`] (AWS error
 //! codes), with the command of the run telling the steps apart (`web`: device authorization,
 //! token exchange, appLinks, `AssumeRoleWithSAML`; `m2m`: client-credentials grant,
 //! `AssumeRoleWithWebIdentity`). Where one code covers several causes the description Okta
@@ -12,7 +12,7 @@
 
 use crate::config::{Command, Config};
 use crate::error::Error;
-use crate::okta::{oauth, web_sso};
+use crate::okta::{fed_app, oauth};
 
 /// The scopes the web flow's OIDC app must be granted (Okta API Scopes tab).
 const WEB_SCOPES: &str = "okta.apps.read, okta.apps.sso and okta.users.read.self";
@@ -105,7 +105,7 @@ fn okta_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
                 client(cfg)
             ),
         },
-        web_sso::NO_FED_APPS => format!(
+        fed_app::NO_FED_APPS => format!(
             "assign yourself (or a group you are in) to the AWS Account Federation app (Admin Console > Applications > the app > Assignments) and allow {} as its web SSO client (Sign On tab); or name the app with --aws-acct-fed-app-id",
             client(cfg)
         ),
@@ -218,7 +218,7 @@ mod tests {
                 "Device State: Any",
             ),
             (okta("invalid_target", "x"), &web, "web SSO client"),
-            (okta(web_sso::NO_FED_APPS, "x"), &web, "Assignments"),
+            (okta(fed_app::NO_FED_APPS, "x"), &web, "Assignments"),
             (
                 okta("invalid_client", "token was issued in the future"),
                 &m2m,

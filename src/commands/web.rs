@@ -2,10 +2,10 @@
 //! authorization -> access token (optionally cached) -> AWS Federation app -> web SSO token
 //! -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`.
 //!
-//! Requests are built and replies read by the pure [`crate::okta::web_sso`] and [`crate::okta::saml`]
-//! modules; the banner, browser, waiting indicator and chooser live in [`crate::term::prompt`].
-//! This module only sequences them, sends the requests through the run's [`Http`] agent,
-//! sleeps between token polls and talks on stderr. Nothing here writes to stdout, and no
+//! Requests are built and replies read by the pure `web` files of [`crate::okta`] and by
+//! [`crate::okta::saml`]; the banner, browser, waiting indicator and chooser live in
+//! [`crate::term::prompt`]. This module only sequences them, sends the requests through the
+//! run's [`Http`] agent, sleeps between token polls and talks on stderr. Nothing here writes to stdout, and no
 //! secret (token, device code, SAML assertion, credential) reaches stderr.
 
 use std::io::{IsTerminal as _, Write as _};
@@ -16,11 +16,13 @@ use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
 use crate::http::{Http, Response, Service};
+use crate::okta::choice::{self, ChoiceKind, Selected};
+use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
+use crate::okta::fed_app::{self, FedApp};
 use crate::okta::saml::{self, SamlRoles};
 use crate::okta::token_cache::{self, CacheLock, CachedToken, LockFailure};
-use crate::okta::web_sso::{
-    self, ChoiceKind, Decision, FedApp, OktaTokens, OktaWeb, PollReply, Poller, Selected,
-};
+use crate::okta::token_exchange;
+use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
 use crate::term::sanitize;
@@ -166,7 +168,7 @@ fn all_profiles(
         None => {
             let apps = list_fed_apps(okta, cfg, http, tokens)?;
             if apps.is_empty() {
-                return Err(web_sso::no_fed_apps_error(&cfg.oidc_client_id));
+                return Err(fed_app::no_fed_apps_error(&cfg.oidc_client_id));
             }
             apps.into_iter().map(|a| a.id).collect()
         }
@@ -280,7 +282,7 @@ fn account_alias(
 
 /// Send one request built by [`OktaWeb`] to the Okta org, once (the device-token poll has
 /// its own rate-limit handling; the Classic-org probe is best effort).
-fn send(http: &Http, req: &web_sso::Request) -> Result<Response> {
+fn send(http: &Http, req: &web_request::Request) -> Result<Response> {
     let body = req.body_bytes();
     http.send(
         Service::Okta,
@@ -294,7 +296,7 @@ fn send(http: &Http, req: &web_sso::Request) -> Result<Response> {
 /// Send a request that may be repeated (device authorize, token exchange,
 /// `/login/token/sso`, appLinks): 429 waits for the rate limit to reset, 502/503/504 and
 /// connection failures are retried ([`crate::http::retry`]).
-fn send_repeatable(http: &Http, req: &web_sso::Request) -> Result<Response> {
+fn send_repeatable(http: &Http, req: &web_request::Request) -> Result<Response> {
     let body = req.body_bytes();
     http.send_repeatable(
         Service::Okta,
@@ -308,7 +310,7 @@ fn send_repeatable(http: &Http, req: &web_sso::Request) -> Result<Response> {
 /// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.
 fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()> {
     match send(http, &okta.classic_org_probe()) {
-        Ok(resp) => web_sso::check_classic_org(&cfg.org, &resp),
+        Ok(resp) => web_request::check_classic_org(&cfg.org, &resp),
         Err(_) => Ok(()),
     }
 }
@@ -479,11 +481,11 @@ fn device_flow_noting(
     user_code: &mut String,
 ) -> Result<OktaTokens> {
     let resp = send_repeatable(http, &okta.device_authorize())?;
-    let auth = web_sso::parse_device_authorization(&resp)?;
+    let auth = device_auth::parse_device_authorization(&resp)?;
     user_code.clone_from(&auth.user_code);
     let start = crate::clock::unix_now();
     // The URL shown, encoded in the QR code and opened: on the org's origin, percent-encoded.
-    let url = web_sso::activation_url(&auth, &cfg.org.base)?;
+    let url = device_auth::activation_url(&auth, &cfg.org.base)?;
     let url = url.as_str();
     let opens = cfg.open_browser || cfg.open_browser_command.is_some();
     let qr = if cfg.qr_code {
@@ -541,8 +543,8 @@ fn device_flow_noting(
 }
 
 /// Every AWS Federation app (`appName` `amazon_aws`) of the user's appLinks, following
-/// `Link: rel="next"` pages (at most [`web_sso::MAX_APP_LINK_PAGES`]). Each app is kept
-/// once, by id, first seen wins ([`web_sso::add_new_apps`]); paging stops when the next
+/// `Link: rel="next"` pages (at most [`fed_app::MAX_APP_LINK_PAGES`]). Each app is kept
+/// once, by id, first seen wins ([`fed_app::add_new_apps`]); paging stops when the next
 /// URL is one already fetched (a loop).
 fn list_fed_apps(
     okta: &OktaWeb<'_>,
@@ -553,18 +555,18 @@ fn list_fed_apps(
     let mut apps = Vec::new();
     let mut url = okta.app_links_url();
     let mut fetched: Vec<String> = Vec::new();
-    for _ in 0..web_sso::MAX_APP_LINK_PAGES {
+    for _ in 0..fed_app::MAX_APP_LINK_PAGES {
         let resp = send_repeatable(http, &okta.app_links(&url, tokens))?;
-        web_sso::add_new_apps(&mut apps, web_sso::parse_app_links(&resp)?);
+        fed_app::add_new_apps(&mut apps, fed_app::parse_app_links(&resp)?);
         fetched.push(url.clone());
-        match web_sso::next_page_url(&resp, &cfg.org) {
+        match fed_app::next_page_url(&resp, &cfg.org) {
             Some(next) if !fetched.contains(&next) => url = next,
             _ => return Ok(apps),
         }
     }
     say(&format!(
         "WARNING: appLinks has more than {} pages; the rest is ignored\n",
-        web_sso::MAX_APP_LINK_PAGES
+        fed_app::MAX_APP_LINK_PAGES
     ));
     Ok(apps)
 }
@@ -582,9 +584,9 @@ fn federation_app(
     }
     let apps = list_fed_apps(okta, cfg, http, tokens)?;
     if apps.is_empty() {
-        return Err(web_sso::no_fed_apps_error(&cfg.oidc_client_id));
+        return Err(fed_app::no_fed_apps_error(&cfg.oidc_client_id));
     }
-    match web_sso::choose_fed_app(&apps, cfg.aws_iam_idp.as_deref())? {
+    match choice::choose_fed_app(&apps, cfg.aws_iam_idp.as_deref())? {
         Selected::Chosen(id) => Ok(id),
         Selected::Ask(choices) => ask(cfg, ChoiceKind::FedApp, &choices),
     }
@@ -599,9 +601,9 @@ fn saml_for_app(
     app_id: &str,
 ) -> Result<(String, SamlRoles)> {
     let resp = send_repeatable(http, &okta.token_exchange(tokens, app_id)?)?;
-    let sso = web_sso::parse_token_exchange(&resp)?;
+    let sso = token_exchange::parse_token_exchange(&resp)?;
     let resp = send_repeatable(http, &okta.saml_page(&sso))?;
-    let assertion = web_sso::parse_saml_page(&resp, &okta.saml_url())?;
+    let assertion = fed_app::parse_saml_page(&resp, &okta.saml_url())?;
     let roles = saml::parse_saml_response(&assertion)?;
     for w in &roles.warnings {
         say(&format!("WARNING: {w}\n"));
@@ -611,7 +613,7 @@ fn saml_for_app(
 
 /// Choose the IdP and role (upstream-behaviour §4.12, DESIGN §2.17) and echo them on stderr.
 fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
-    let idp = match web_sso::choose_idp(
+    let idp = match choice::choose_idp(
         roles,
         cfg.aws_iam_idp.as_deref(),
         cfg.aws_iam_role.as_deref(),
@@ -623,7 +625,7 @@ fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
     };
     echo(cfg, "IdP", &idp, &cfg.idp_labels);
     let role =
-        match web_sso::choose_role(roles, &idp, cfg.aws_iam_role.as_deref(), &cfg.role_labels)? {
+        match choice::choose_role(roles, &idp, cfg.aws_iam_role.as_deref(), &cfg.role_labels)? {
             Selected::Chosen(v) => v,
             Selected::Ask(choices) => ask(cfg, ChoiceKind::Role, &choices)?,
         };
@@ -633,9 +635,9 @@ fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
 
 /// Ask the user to choose; without a terminal, or in `process-credentials` format, fail
 /// with the list of choices and the flag instead of waiting (DESIGN §2.17).
-fn ask(cfg: &Config, kind: ChoiceKind, choices: &[web_sso::Choice]) -> Result<String> {
+fn ask(cfg: &Config, kind: ChoiceKind, choices: &[choice::Choice]) -> Result<String> {
     if cfg.format == Format::ProcessCredentials || !prompt::can_prompt() {
-        return Err(web_sso::no_tty_error(kind, choices));
+        return Err(choice::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
     let index = prompt::choose_with(kind.title(), &labels, color_wanted(cfg))?;
@@ -653,9 +655,9 @@ fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
         return;
     }
     if cfg.debug {
-        say(&web_sso::label_debug(word, arn, labels));
+        say(&choice::label_debug(word, arn, labels));
     }
-    let label = web_sso::label_for(arn, labels).unwrap_or(arn);
+    let label = choice::label_for(arn, labels).unwrap_or(arn);
     let color =
         std::io::stdout().is_terminal() && std::io::stderr().is_terminal() && color_wanted(cfg);
     say_styled(&prompt::selection_line(word, label, color));

@@ -7,7 +7,8 @@
 //! `ValidationError`, `InvalidIdentityToken`, `ExpiredToken`: one call).
 //!
 //! Okta follows the Okta SDKs' rate-limit handling: HTTP 429 waits until
-//! `X-Rate-Limit-Reset` (epoch seconds) or `Retry-After` (seconds), at most
+//! `X-Rate-Limit-Reset` (epoch seconds) or `Retry-After` (seconds or an HTTP date), read by
+//! [`read_rate_limit`], the one reader of those headers; at most
 //! [`MAX_RATE_LIMIT_WAIT`]; 502, 503, 504 and connection failures are retried with back-off
 //! (base [`OKTA_BASE_BACKOFF`]); at most [`MAX_ATTEMPTS`] attempts.
 //!
@@ -156,22 +157,70 @@ fn fraction(random: u64) -> f64 {
     random as f64 / u64::MAX as f64
 }
 
+/// When an Okta rate limit (HTTP 429) lifts, as the reply's headers say
+/// ([`read_rate_limit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitReset {
+    /// From `X-Rate-Limit-Reset`: the Unix epoch second at which the limit resets.
+    At(u64),
+    /// From `Retry-After`: seconds to wait. The delay-seconds form as given; the HTTP-date
+    /// form as the seconds from now to that date, 0 when it is past.
+    After(u64),
+}
+
+impl RateLimitReset {
+    /// Whole seconds from `now_secs` (Unix epoch seconds) until the limit lifts; 0 when a
+    /// reset time is already past.
+    pub fn secs_from(self, now_secs: u64) -> u64 {
+        match self {
+            RateLimitReset::At(reset) => reset.saturating_sub(now_secs),
+            RateLimitReset::After(secs) => secs,
+        }
+    }
+}
+
+/// Read Okta's rate-limit headers: the one reader, for [`decide`] and for the device-code
+/// poller. `reset` is the `X-Rate-Limit-Reset` value (Unix epoch seconds, Okta's "Rate limit
+/// headers" page), which wins when it is a whole number. Else `retry_after`, the
+/// `Retry-After` value (RFC 9110 §10.2.3): delay seconds, or an HTTP date such as `Wed, 21
+/// Oct 2015 07:28:00 GMT`, measured from `now_secs` (Unix epoch seconds). Values are
+/// trimmed. `None` when neither header is there or readable (a date before 1970 included).
+pub fn read_rate_limit(
+    reset: Option<&str>,
+    retry_after: Option<&str>,
+    now_secs: u64,
+) -> Option<RateLimitReset> {
+    if let Some(reset) = reset.and_then(|r| r.trim().parse::<u64>().ok()) {
+        return Some(RateLimitReset::At(reset));
+    }
+    let retry = retry_after?.trim();
+    if let Ok(secs) = retry.parse::<u64>() {
+        return Some(RateLimitReset::After(secs));
+    }
+    let at = time::OffsetDateTime::parse(retry, &time::format_description::well_known::Rfc2822)
+        .ok()?
+        .unix_timestamp();
+    Some(RateLimitReset::After(
+        u64::try_from(at).ok()?.saturating_sub(now_secs),
+    ))
+}
+
 /// Okta 429: until `X-Rate-Limit-Reset` (plus up to [`RATE_LIMIT_JITTER`]; one second when
-/// the reset is already past by our clock), else `Retry-After` seconds, else back-off;
-/// never more than [`MAX_RATE_LIMIT_WAIT`].
+/// the reset is already past by our clock), else `Retry-After` (plus the same jitter), else
+/// back-off; never more than [`MAX_RATE_LIMIT_WAIT`].
 fn rate_limit_wait(a: &Attempt<'_>, retry_after: Option<&str>, reset: Option<&str>) -> Duration {
     let jitter = RATE_LIMIT_JITTER.mul_f64(fraction(a.random));
-    let wait = if let Some(reset) = reset.and_then(|r| r.trim().parse::<u64>().ok()) {
-        let reset_ms = reset.saturating_mul(1000);
-        if reset_ms > a.now_ms {
-            Duration::from_millis(reset_ms - a.now_ms) + jitter
-        } else {
-            Duration::from_secs(1)
+    let wait = match read_rate_limit(reset, retry_after, a.now_ms / 1000) {
+        Some(RateLimitReset::At(reset)) => {
+            let reset_ms = reset.saturating_mul(1000);
+            if reset_ms > a.now_ms {
+                Duration::from_millis(reset_ms - a.now_ms) + jitter
+            } else {
+                Duration::from_secs(1)
+            }
         }
-    } else if let Some(secs) = retry_after.and_then(|r| r.trim().parse::<u64>().ok()) {
-        Duration::from_secs(secs) + jitter
-    } else {
-        backoff(OKTA_BASE_BACKOFF, a.number, a.random)
+        Some(RateLimitReset::After(secs)) => Duration::from_secs(secs) + jitter,
+        None => backoff(OKTA_BASE_BACKOFF, a.number, a.random),
     };
     wait.min(MAX_RATE_LIMIT_WAIT)
 }
@@ -372,11 +421,20 @@ mod tests {
             "Retry-After seconds"
         );
         assert_eq!(waits(with(None, Some("9999"))), Some(MAX_RATE_LIMIT_WAIT));
-        // Neither header (or an HTTP-date): back-off.
+        // An HTTP date already past: no wait (the jitter is 0 here).
         assert_eq!(
             waits(with(None, Some("Wed, 21 Oct 2015 07:28:00 GMT"))),
             Some(Duration::ZERO)
         );
+        // An HTTP date 4 s ahead of now.
+        assert_eq!(
+            waits(with(None, Some("Tue, 14 Nov 2023 22:13:24 GMT"))),
+            Some(Duration::from_secs(4)),
+            "Retry-After HTTP date"
+        );
+        // Neither header readable: back-off (0 with this random number).
+        assert_eq!(waits(with(None, Some("soon"))), Some(Duration::ZERO));
+        assert_eq!(waits(with(None, None)), Some(Duration::ZERO));
         // Jitter is added on top of the reset, at most RATE_LIMIT_JITTER.
         a.random = u64::MAX;
         a.outcome = Outcome::Reply {
@@ -389,6 +447,37 @@ mod tests {
             waits(decide(&a)),
             Some(Duration::from_secs(7) + RATE_LIMIT_JITTER)
         );
+    }
+
+    #[test]
+    fn rate_limit_headers_have_one_reader() {
+        let now = 1_445_412_000; // 2015-10-21 07:20:00 UTC
+        let read = |reset, retry_after| read_rate_limit(reset, retry_after, now);
+        assert_eq!(
+            read(Some(" 1445412030 "), Some("5")),
+            Some(RateLimitReset::At(1_445_412_030)),
+            "the reset wins"
+        );
+        assert_eq!(
+            read(Some("soon"), Some(" 17 ")),
+            Some(RateLimitReset::After(17))
+        );
+        assert_eq!(
+            read(None, Some("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(RateLimitReset::After(480))
+        );
+        assert_eq!(
+            read_rate_limit(None, Some("Wed, 21 Oct 2015 07:28:00 GMT"), now + 600),
+            Some(RateLimitReset::After(0)),
+            "a date already past"
+        );
+        assert_eq!(read(None, Some("Thu, 01 Jan 1960 00:00:00 GMT")), None);
+        assert_eq!(read(None, Some("later")), None);
+        assert_eq!(read(Some("-1"), None), None);
+        assert_eq!(read(None, None), None);
+        assert_eq!(RateLimitReset::At(1030).secs_from(1000), 30);
+        assert_eq!(RateLimitReset::At(900).secs_from(1000), 0);
+        assert_eq!(RateLimitReset::After(7).secs_from(1000), 7);
     }
 
     #[test]

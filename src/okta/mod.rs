@@ -1,12 +1,28 @@
-//! The Okta side: OAuth 2.0 and Okta API requests and replies. PURE: `oauth` (error shapes,
-//! the m2m client-credentials request), `web_sso` (device authorization, token exchange,
-//! web SSO token, appLinks, the IdP/role decisions), `saml` (the Federation app's SAML
-//! assertion), `client_assertion` (RFC 7523 JWT) and `private_key` (key formats, signing).
+//! The Okta side: OAuth 2.0 and Okta API requests and replies.
+//!
+//! PURE: `oauth` (error shapes, the m2m client-credentials request), `saml` (the Federation
+//! app's SAML assertion), `client_assertion` (RFC 7523 JWT) and `private_key` (key formats,
+//! signing). The `web` flow, one file a step, in the order of use:
+//! 1. `web_request`: the requests as data ([`web_request::Request`], built by
+//!    [`web_request::OktaWeb`]) and the Classic-org check.
+//! 2. `device_auth`: device authorization and token polling (RFC 8628) to
+//!    [`device_auth::OktaTokens`].
+//! 3. `fed_app`: the AWS Federation app from appLinks, when not given.
+//! 4. `token_exchange`: the RFC 8693 exchange for a [`token_exchange::WebSsoToken`].
+//! 5. `fed_app` again: the SAML page, whose assertion `saml` reads.
+//! 6. `choice`: the Federation app, IdP and role choices, with the okta.yaml labels.
+//!
+//! Each file imports only files listed before it (`choice` also takes `saml`).
+//!
 //! I/O: `token_cache` (the access-token cache file and its lock).
 
+pub mod choice;
 pub mod client_assertion;
+pub mod device_auth;
+pub mod fed_app;
 pub mod oauth;
 pub mod private_key;
 pub mod saml;
 pub mod token_cache;
-pub mod web_sso;
+pub mod token_exchange;
+pub mod web_request;

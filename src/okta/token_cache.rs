@@ -76,14 +76,14 @@ pub fn cache_path(home: &Path, org: &str, client_id: &str) -> PathBuf {
 
 /// Parse cache-file text. Returns the token only if it parses, belongs to this org and
 /// client id, is fresh at `now` (unix seconds) and its tokens are usable
-/// ([`crate::okta::web_sso::check_tokens`]: access and ID token present, token type one
+/// ([`crate::okta::device_auth::check_tokens`]: access and ID token present, token type one
 /// printable word); anything else counts as absent, so a broken entry leads to a new
 /// device authorization instead of failing every later run.
 pub fn parse(text: &str, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
     let token: CachedToken = serde_json::from_str(text).ok()?;
     (token.org == org
         && token.client_id == client_id
-        && crate::okta::web_sso::check_tokens(
+        && crate::okta::device_auth::check_tokens(
             &token.access_token,
             &token.id_token,
             &token.token_type,
@@ -151,7 +151,7 @@ pub fn remove(path: &Path) -> Result<()> {
 
 /// How long a run waits for another run's cache lock before giving up (seconds): the
 /// holder runs at most one device flow, and an Okta device code lives 10 minutes (its
-/// `expires_in`, [`crate::okta::web_sso::DEFAULT_EXPIRES_IN`]); a holder that keeps the lock
+/// `expires_in`, [`crate::okta::device_auth::DEFAULT_EXPIRES_IN`]); a holder that keeps the lock
 /// longer is stopped (Ctrl-Z) or stuck, and waiting on it silently would hang every run.
 pub const LOCK_WAIT: Duration = Duration::from_secs(600);
 
