@@ -2,5 +2,7 @@
 //! from outside). I/O: `prompt` (the IdP/role chooser, device-code banner, QR code, wait
 //! indicator, opening the browser).
 
-pub mod prompt;
+pub mod chooser;
 pub mod sanitize;
+
+pub use chooser as prompt;
