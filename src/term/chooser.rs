@@ -8,132 +8,9 @@
 
 use std::io::{IsTerminal, Write};
 
-use qrcodegen::{QrCode, QrCodeEcc};
-
 use crate::error::{Error, Result};
 use crate::term::sanitize;
-
-// ---------------------------------------------------------------------------------------
-// Banner and QR code
-// ---------------------------------------------------------------------------------------
-
-/// The device-authorization banner for stderr (upstream-behaviour §4.5):
-///
-/// ```text
-/// <Open|Web browser will open> the following URL to begin Okta device authorization for the AWS CLI
-///
-/// [QR code]
-/// <verification_uri_complete>
-///
-/// Code: <user_code>
-///
-/// ```
-///
-/// `browser_opens`: `--open-browser` (or `--open-browser-command`) is in effect. `qr`: the
-/// output of [`render_qr`] when `--qr-code` is set. The code line is left out when
-/// `user_code` is empty. The URL and the user code come from Okta: control characters in
-/// them are shown escaped ([`crate::term::sanitize::line`]), never sent to the terminal.
-pub fn device_banner(url: &str, user_code: &str, browser_opens: bool, qr: Option<&str>) -> String {
-    let verb = if browser_opens {
-        "Web browser will open"
-    } else {
-        "Open"
-    };
-    let mut out =
-        format!("{verb} the following URL to begin Okta device authorization for the AWS CLI\n\n");
-    if let Some(q) = qr {
-        out.push_str(q);
-    }
-    out.push_str(&sanitize::line(url));
-    out.push_str("\n\n");
-    if !user_code.is_empty() {
-        out.push_str(&format!("Code: {}\n\n", sanitize::line(user_code)));
-    }
-    out
-}
-
-/// Modules of light margin around the QR symbol (ISO/IEC 18004 quiet zone).
-pub const QR_QUIET_ZONE: i32 = 4;
-
-/// Render `text` as a QR code (error correction L, [`QR_QUIET_ZONE`]-module quiet zone) for
-/// a dark terminal: two module rows per text line, light modules drawn, dark left blank —
-/// `█` both light, ` ` both dark, `▀` top light only, `▄` bottom light only
-/// (upstream-behaviour §4.5). Each line ends with `\n`. Past the bottom quiet zone the
-/// missing half row counts as light.
-///
-/// Errors: [`Error::Runtime`] when the text is too long for a QR code.
-pub fn render_qr(text: &str) -> Result<String> {
-    let qr = QrCode::encode_text(text, QrCodeEcc::Low)
-        .map_err(|_| Error::runtime("the activation URL is too long for a QR code"))?;
-    let size = qr.size();
-    let dark = |x: i32, y: i32| qr.get_module(x, y);
-    let mut out = String::new();
-    let mut y = -QR_QUIET_ZONE;
-    while y < size + QR_QUIET_ZONE {
-        for x in -QR_QUIET_ZONE..size + QR_QUIET_ZONE {
-            out.push(match (dark(x, y), dark(x, y + 1)) {
-                (false, false) => '█',
-                (true, true) => ' ',
-                (false, true) => '▀',
-                (true, false) => '▄',
-            });
-        }
-        out.push('\n');
-        y += 2;
-    }
-    Ok(out)
-}
-
-/// Whether coloured output is allowed by the environment: not when `NO_COLOR` is set to a
-/// non-empty value (<https://no-color.org>), nor when `TERM` is `dumb`. Callers also require
-/// the stream to be a terminal. Arguments: the values of `NO_COLOR` and `TERM`, if set.
-pub fn color_allowed(no_color: Option<&str>, term: Option<&str>) -> bool {
-    no_color.is_none_or(str::is_empty) && term.map(str::trim) != Some("dumb")
-}
-
-/// [`color_allowed`] for this process's environment.
-pub fn color_allowed_by_process_env() -> bool {
-    color_allowed(
-        std::env::var("NO_COLOR").ok().as_deref(),
-        std::env::var("TERM").ok().as_deref(),
-    )
-}
-
-/// `text` without its SGR sequences (`ESC [ <digits and ;> m`: colour, bold, dim); every
-/// other character, cursor movement included, is kept.
-pub fn strip_styles(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("\x1b[") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 2..];
-        let params = after
-            .bytes()
-            .take_while(|b| b.is_ascii_digit() || *b == b';')
-            .count();
-        if after.as_bytes().get(params) == Some(&b'm') {
-            rest = &after[params + 1..];
-        } else {
-            out.push_str("\x1b[");
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The `  IdP: <label>` / `  Role: <label>` line printed when a value was chosen without the
-/// chooser (upstream-behaviour §4.12): two spaces, the word in bold, the value in ANSI-256
-/// colour 39 when `color`, then a newline. Control characters in `label` (an okta.yaml
-/// label or an ARN from the SAML assertion) are escaped ([`crate::term::sanitize::line`]).
-pub fn selection_line(word: &str, label: &str, color: bool) -> String {
-    let label = sanitize::line(label);
-    if color {
-        format!("  \x1b[1m{word}:\x1b[0m \x1b[38;5;39m{label}\x1b[0m\n")
-    } else {
-        format!("  {word}: {label}\n")
-    }
-}
+use crate::term::style::{color_allowed_by_process_env, strip_styles};
 
 // ---------------------------------------------------------------------------------------
 // Browser
@@ -790,7 +667,7 @@ pub fn choose(title: &str, labels: &[String]) -> Result<usize> {
     choose_with(title, labels, color_allowed_by_process_env())
 }
 
-/// [`choose`], drawn with colour and styles only when `color` (see [`color_allowed`]).
+/// [`choose`], drawn with colour and styles only when `color` (see [`color_allowed`](crate::term::style::color_allowed)).
 pub fn choose_with(title: &str, labels: &[String], color: bool) -> Result<usize> {
     match labels.len() {
         0 => Err(Error::runtime(format!(
@@ -1045,71 +922,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn colour_follows_no_color_and_dumb_terminals() {
-        assert!(color_allowed(None, None));
-        assert!(color_allowed(None, Some("xterm-256color")));
-        assert!(
-            color_allowed(Some(""), Some("xterm")),
-            "empty NO_COLOR is unset"
-        );
-        assert!(!color_allowed(Some("1"), Some("xterm")));
-        assert!(!color_allowed(Some("0"), None), "any non-empty value");
-        assert!(!color_allowed(None, Some("dumb")));
-        assert!(!color_allowed(Some(""), Some("dumb")));
-    }
-
-    #[test]
-    fn strip_styles_keeps_text_and_cursor_moves() {
-        assert_eq!(
-            strip_styles("\x1b[1;32m?\x1b[0m \x1b[1mChoose\x1b[0m"),
-            "? Choose"
-        );
-        assert_eq!(strip_styles("\x1b[36m> a\x1b[0m"), "> a");
-        assert_eq!(
-            strip_styles("\x1b[2A\x1b[J\x1b[?25l x"),
-            "\x1b[2A\x1b[J\x1b[?25l x"
-        );
-        assert_eq!(strip_styles("\x1b[m\x1b["), "\x1b[");
+    fn chooser_lines_strip_to_plain_text() {
         let mut c = Chooser::new("Choose a Role", vec!["a".into(), "b".into()]);
         for line in c.render(80, 10) {
             let plain = strip_styles(&line);
             assert!(!plain.contains('\x1b'), "{plain:?}");
         }
-        assert_eq!(
-            strip_styles(&selection_line("Role", "Admin", true)),
-            selection_line("Role", "Admin", false)
-        );
-    }
-
-    #[test]
-    fn banner_wording() {
-        let url = "https://example.okta.com/activate?user_code=ABCDEFGH";
-        assert_eq!(
-            device_banner(url, "ABCD-EFGH", false, None),
-            "Open the following URL to begin Okta device authorization for the AWS CLI\n\n\
-             https://example.okta.com/activate?user_code=ABCDEFGH\n\nCode: ABCD-EFGH\n\n"
-        );
-        let b = device_banner(url, "", true, Some("QR\n"));
-        assert_eq!(
-            b,
-            "Web browser will open the following URL to begin Okta device authorization for the AWS CLI\n\n\
-             QR\nhttps://example.okta.com/activate?user_code=ABCDEFGH\n\n"
-        );
     }
 
     #[test]
     fn server_text_cannot_drive_the_terminal() {
-        let b = device_banner("https://x/\u{1b}[2J", "AB\u{1b}[31mCD\n", false, None);
-        assert!(!b.contains('\u{1b}'), "{b:?}");
-        assert!(
-            b.contains("https://x/\\x1b[2J") && b.contains("Code: AB\\x1b[31mCD\\n\n"),
-            "{b:?}"
-        );
-        let l = selection_line("Role", "evil\r\u{9b}2Jlabel", true);
-        assert!(
-            l.contains("evil\\r\\u{9b}2Jlabel") && !l.contains('\r'),
-            "{l:?}"
-        );
         let mut c = Chooser::new(
             "Choose a Role:",
             vec!["a\u{1b}]0;x\u{7}".into(), "b".into()],
@@ -1119,6 +941,11 @@ mod tests {
             drawn.contains("a\\x1b]0;x\\x07") && !drawn.contains('\u{7}'),
             "{drawn:?}"
         );
+    }
+
+    #[test]
+    fn indicator_frames() {
+        assert!(indicator_frame(11, 7).contains("⠙ Waiting for authorization in the browser (7s)"));
     }
 
     #[test]
@@ -1137,68 +964,6 @@ mod tests {
             assert!(!drawn.contains(raw), "{drawn:?}");
         }
         assert!(drawn.contains("a\\u{202e}d\\u{2028}\\u{2066}"), "{drawn:?}");
-    }
-
-    /// Turn a rendering back into module rows (true = dark), two per line.
-    fn decode_rendering(text: &str) -> Vec<Vec<bool>> {
-        let mut rows = Vec::new();
-        for line in text.lines() {
-            let (mut top, mut bottom) = (Vec::new(), Vec::new());
-            for ch in line.chars() {
-                let (t, b) = match ch {
-                    '█' => (false, false),
-                    ' ' => (true, true),
-                    '▀' => (false, true),
-                    '▄' => (true, false),
-                    other => panic!("unexpected character {other:?} in the QR rendering"),
-                };
-                top.push(t);
-                bottom.push(b);
-            }
-            rows.push(top);
-            rows.push(bottom);
-        }
-        rows
-    }
-
-    #[test]
-    fn qr_rendering_round_trips() {
-        for text in [
-            "https://example.okta.com/activate?user_code=ABCDEFGH",
-            "x",
-            &format!(
-                "https://example.okta.com/activate?user_code={}",
-                "Q".repeat(300)
-            ),
-        ] {
-            let rendered = render_qr(text).unwrap();
-            assert!(rendered.ends_with('\n'));
-            let qr = QrCode::encode_text(text, QrCodeEcc::Low).unwrap();
-            let size = qr.size();
-            let side = (size + 2 * QR_QUIET_ZONE) as usize;
-            let grid = decode_rendering(&rendered);
-            assert_eq!(
-                grid.len(),
-                side + 1,
-                "odd module count gets one padding half-row"
-            );
-            for (y, row) in grid.iter().enumerate() {
-                assert_eq!(row.len(), side);
-                for (x, &dark) in row.iter().enumerate() {
-                    let want = qr.get_module(x as i32 - QR_QUIET_ZONE, y as i32 - QR_QUIET_ZONE);
-                    assert_eq!(dark, want, "module ({x},{y}) of {text:?}");
-                }
-            }
-            // The quiet zone is light on every side.
-            for q in 0..QR_QUIET_ZONE as usize {
-                assert!(grid[q].iter().all(|d| !d));
-                assert!(grid[side - 1 - q].iter().all(|d| !d));
-                assert!(grid.iter().all(|row| !row[q] && !row[side - 1 - q]));
-            }
-            // The symbol itself has dark modules (finder patterns).
-            assert!(grid.iter().flatten().any(|d| *d));
-        }
-        assert!(render_qr(&"9".repeat(10_000)).is_err());
     }
 
     #[test]
@@ -1519,16 +1284,6 @@ mod tests {
         assert_eq!(slot.take(), Some("next chooser"));
         assert!(terminal_restore::SIGNALS.contains(&signal_hook::consts::SIGTERM));
         assert!(terminal_restore::SIGNALS.contains(&signal_hook::consts::SIGHUP));
-    }
-
-    #[test]
-    fn selection_lines() {
-        assert_eq!(selection_line("IdP", "Prod", false), "  IdP: Prod\n");
-        assert_eq!(
-            selection_line("Role", "Admin", true),
-            "  \x1b[1mRole:\x1b[0m \x1b[38;5;39mAdmin\x1b[0m\n"
-        );
-        assert!(indicator_frame(11, 7).contains("⠙ Waiting for authorization in the browser (7s)"));
     }
 
     fn strip_ansi(s: &str) -> String {

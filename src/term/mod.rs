@@ -2,7 +2,17 @@
 //! from outside). I/O: `prompt` (the IdP/role chooser, device-code banner, QR code, wait
 //! indicator, opening the browser).
 
+pub mod banner;
 pub mod chooser;
 pub mod sanitize;
+pub mod style;
 
-pub use chooser as prompt;
+/// The names the commands use, gathered from the files above, so that callers write
+/// `term::prompt::X` whichever file `X` lives in.
+pub mod prompt {
+    pub use super::banner::{device_banner, render_qr};
+    pub use super::chooser::{
+        WaitIndicator, can_prompt, choose_with, open_browser, stderr_is_tty, terminal_in_foreground,
+    };
+    pub use super::style::{color_allowed, selection_line};
+}
