@@ -3,6 +3,7 @@
 //! indicator, opening the browser).
 
 pub mod banner;
+pub mod browser;
 pub mod chooser;
 pub mod sanitize;
 pub mod style;
@@ -11,8 +12,9 @@ pub mod style;
 /// `term::prompt::X` whichever file `X` lives in.
 pub mod prompt {
     pub use super::banner::{device_banner, render_qr};
+    pub use super::browser::open_browser;
     pub use super::chooser::{
-        WaitIndicator, can_prompt, choose_with, open_browser, stderr_is_tty, terminal_in_foreground,
+        WaitIndicator, can_prompt, choose_with, stderr_is_tty, terminal_in_foreground,
     };
     pub use super::style::{color_allowed, selection_line};
 }
