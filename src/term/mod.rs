@@ -5,6 +5,7 @@
 pub mod banner;
 pub mod browser;
 pub mod chooser;
+pub mod keys;
 pub mod sanitize;
 pub mod style;
 
