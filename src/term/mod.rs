@@ -6,6 +6,7 @@ pub mod banner;
 pub mod browser;
 pub mod chooser;
 pub mod keys;
+pub mod raw_mode;
 pub mod sanitize;
 pub mod style;
 
@@ -14,8 +15,7 @@ pub mod style;
 pub mod prompt {
     pub use super::banner::{device_banner, render_qr};
     pub use super::browser::open_browser;
-    pub use super::chooser::{
-        WaitIndicator, can_prompt, choose_with, stderr_is_tty, terminal_in_foreground,
-    };
+    pub use super::chooser::{WaitIndicator, can_prompt, choose_with};
+    pub use super::raw_mode::{stderr_is_tty, terminal_in_foreground};
     pub use super::style::{color_allowed, selection_line};
 }
