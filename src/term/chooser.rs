@@ -11,12 +11,12 @@ use std::io::IsTerminal;
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::term::keys::{Key, KeyDecoder};
-use crate::term::raw_mode::stderr_is_tty;
+use crate::term::keys::Key;
 #[cfg(unix)]
-use crate::term::raw_mode::{in_foreground, terminal_restore};
+use crate::term::raw_mode::terminal_in_foreground;
+use crate::term::raw_mode::{self, stderr_is_tty};
 use crate::term::sanitize;
-use crate::term::style::{color_allowed_by_process_env, strip_styles};
+use crate::term::style::color_allowed_by_process_env;
 
 // ---------------------------------------------------------------------------------------
 // Chooser logic
@@ -252,7 +252,7 @@ pub fn rows_for_height(height: usize) -> usize {
 
 /// Whether an interactive choice is possible: stderr is a terminal and the controlling
 /// terminal can be opened for keys with this process in its foreground process group
-/// ([`in_foreground`]; stdin is a terminal on non-Unix systems). The caller
+/// ([`terminal_in_foreground`]; stdin is a terminal on non-Unix systems). The caller
 /// also refuses in `process-credentials` format (DESIGN §2.17) and then uses
 /// `okta::web_sso::no_tty_error`.
 pub fn can_prompt() -> bool {
@@ -261,11 +261,7 @@ pub fn can_prompt() -> bool {
     }
     #[cfg(unix)]
     {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open("/dev/tty")
-            .is_ok_and(|tty| in_foreground(&tty))
+        terminal_in_foreground()
     }
     #[cfg(not(unix))]
     {
@@ -298,28 +294,13 @@ pub fn choose_with(title: &str, labels: &[String], color: bool) -> Result<usize>
 
 #[cfg(unix)]
 fn choose_on_terminal(title: &str, labels: &[String], color: bool) -> Result<usize> {
-    use rustix::termios::{OptionalActions, tcgetattr, tcgetwinsize, tcsetattr};
+    use rustix::termios::tcgetwinsize;
     use std::io::Read;
 
-    let term_err = |e: &dyn std::fmt::Display| Error::runtime(format!("terminal: {e}"));
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .map_err(|e| term_err(&e))?;
-    // A background job changing the terminal's modes would be stopped by SIGTTOU.
-    if !in_foreground(&tty) {
-        return Err(Error::runtime(
-            "terminal: this run is in a background process group and cannot use the terminal",
-        ));
-    }
-    let original = tcgetattr(&tty).map_err(|e| term_err(&e))?;
-    let mut raw = original.clone();
-    raw.make_raw();
-    // Armed before raw mode: a SIGTERM/SIGHUP from now on restores the terminal first.
-    let _restore =
-        terminal_restore::Armed::new(tty.try_clone().map_err(|e| term_err(&e))?, original);
-    tcsetattr(&tty, OptionalActions::Now, &raw).map_err(|e| term_err(&e))?;
+    use crate::term::keys::KeyDecoder;
+    use crate::term::style::strip_styles;
+
+    let (tty, _restore) = raw_mode::enter_raw_mode()?;
 
     let mut chooser = Chooser::new(title, labels.to_vec());
     let mut decoder = KeyDecoder::default();
@@ -337,7 +318,9 @@ fn choose_on_terminal(title: &str, labels: &[String], color: bool) -> Result<usi
         }
         redraw(drawn, &lines);
         drawn = lines.len();
-        let n = (&tty).read(&mut buf).map_err(|e| term_err(&e))?;
+        let n = (&tty)
+            .read(&mut buf)
+            .map_err(|e| raw_mode::terminal_error(&e))?;
         if n == 0 {
             break Outcome::Cancelled;
         }
@@ -389,7 +372,7 @@ fn choose_on_terminal(title: &str, labels: &[String], _color: bool) -> Result<us
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
-        .map_err(|e| Error::runtime(format!("terminal: {e}")))?;
+        .map_err(|e| raw_mode::terminal_error(&e))?;
     match line.trim().parse::<usize>() {
         Ok(n) if (1..=labels.len()).contains(&n) => Ok(n - 1),
         _ => Err(Error::Interrupted),
@@ -399,6 +382,8 @@ fn choose_on_terminal(title: &str, labels: &[String], _color: bool) -> Result<us
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::term::keys::KeyDecoder;
+    use crate::term::style::strip_styles;
 
     #[test]
     fn chooser_lines_strip_to_plain_text() {

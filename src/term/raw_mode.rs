@@ -3,6 +3,10 @@
 
 use std::io::IsTerminal;
 
+use crate::error::Error;
+#[cfg(unix)]
+use crate::error::Result;
+
 /// Whether stderr is a terminal.
 pub fn stderr_is_tty() -> bool {
     std::io::stderr().is_terminal()
@@ -24,16 +28,54 @@ pub fn in_foreground(tty: &std::fs::File) -> bool {
 pub fn terminal_in_foreground() -> bool {
     #[cfg(unix)]
     {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open("/dev/tty")
-            .is_ok_and(|tty| in_foreground(&tty))
+        open_tty().is_ok_and(|tty| in_foreground(&tty))
     }
     #[cfg(not(unix))]
     {
         true
     }
+}
+
+/// The controlling terminal (`/dev/tty`), opened for reading keys and setting its modes.
+#[cfg(unix)]
+pub fn open_tty() -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+}
+
+/// [`Error::Runtime`] `terminal: <e>`, for a terminal call that failed.
+pub fn terminal_error(e: &dyn std::fmt::Display) -> Error {
+    Error::runtime(format!("terminal: {e}"))
+}
+
+/// Open the controlling terminal ([`open_tty`]) and switch it to raw mode: keys arrive as
+/// bytes, one at a time, without echo, and the keyboard sends no signals (Ctrl-C is a
+/// byte). Returns the terminal and the guard that puts its mode back when dropped, or
+/// first if SIGTERM, SIGHUP, SIGINT or SIGQUIT arrives ([`terminal_restore`]).
+///
+/// Errors: [`Error::Runtime`] `terminal: ...` when the terminal cannot be opened, read or
+/// set, or when this process is not in its foreground process group ([`in_foreground`]).
+#[cfg(unix)]
+pub fn enter_raw_mode() -> Result<(std::fs::File, terminal_restore::Armed)> {
+    use rustix::termios::{OptionalActions, tcgetattr, tcsetattr};
+
+    let tty = open_tty().map_err(|e| terminal_error(&e))?;
+    // A background job changing the terminal's modes would be stopped by SIGTTOU.
+    if !in_foreground(&tty) {
+        return Err(Error::runtime(
+            "terminal: this run is in a background process group and cannot use the terminal",
+        ));
+    }
+    let original = tcgetattr(&tty).map_err(|e| terminal_error(&e))?;
+    let mut raw = original.clone();
+    raw.make_raw();
+    // Armed before raw mode: a SIGTERM/SIGHUP from now on restores the terminal first.
+    let restore =
+        terminal_restore::Armed::new(tty.try_clone().map_err(|e| terminal_error(&e))?, original);
+    tcsetattr(&tty, OptionalActions::Now, &raw).map_err(|e| terminal_error(&e))?;
+    Ok((tty, restore))
 }
 
 /// Putting the terminal back (cooked mode, cursor shown) however the chooser ends: on
