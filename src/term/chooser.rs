@@ -1,10 +1,9 @@
-//! Terminal interaction of the `web` flow (upstream-behaviour §4.5, §4.12; DESIGN §2.17).
+//! The interactive chooser for an IdP or a role, drawn on stderr (stdout is never touched).
 //!
-//! The logic is pure and tested: the device-code banner ([`device_banner`]), the QR code
-//! ([`render_qr`]), the browser command lines ([`browser_commands`]), key decoding
-//! ([`KeyDecoder`]), the chooser's filtering and drawing ([`Chooser`]), the waiting
-//! indicator frames. The I/O sits at the edge: [`open_browser`], [`WaitIndicator`],
-//! [`can_prompt`], [`choose`]. Everything is drawn on stderr; stdout is never touched.
+//! Pure: [`Chooser`] takes keys and gives back an [`Outcome`] and the screen lines; the
+//! filter ranks labels with [`match_rank`]. I/O: [`can_prompt`] says whether a choice is
+//! possible here; [`choose`] runs the chooser on the terminal in raw mode
+//! ([`crate::term::raw_mode`]), with keys decoded by [`crate::term::keys`].
 
 #[cfg(not(unix))]
 use std::io::IsTerminal;

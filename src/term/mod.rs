@@ -1,6 +1,24 @@
-//! What reaches a person's terminal. PURE: `sanitize` (escape control characters in text
-//! from outside). I/O: `prompt` (the IdP/role chooser, device-code banner, QR code, wait
-//! indicator, opening the browser).
+//! What reaches a person's terminal. Everything is drawn on stderr; stdout is never touched.
+//!
+//! PURE (text in, text out; nothing is read or written):
+//! - `sanitize`: escape control characters in text from outside.
+//! - `style`: whether colour is allowed, stripping styles, the `IdP:` / `Role:` line.
+//! - `banner`: the device-authorization banner and its QR code.
+//! - `keys`: bytes from a terminal in raw mode turned into key presses.
+//!
+//! PURE LOGIC WITH I/O AT THE EDGE:
+//! - `browser`: the command lines that open a URL; `open_browser` starts one.
+//! - `wait_indicator`: the spinner frames; `WaitIndicator` draws them while the flow polls.
+//! - `chooser`: filtering, moving and drawing the list; `choose` runs it on the terminal.
+//!
+//! I/O:
+//! - `raw_mode`: the controlling terminal. Whether this process may use it, raw mode, and
+//!   putting the terminal back on return or on a signal.
+//!
+//! Inside this folder imports run one way, without loops: `style` and `banner` use
+//! `sanitize`; `wait_indicator` uses `raw_mode`; `chooser` uses `keys`, `raw_mode`,
+//! `sanitize` and `style`. No other file here uses another, and none uses `prompt` (below),
+//! which is for callers outside the folder.
 
 pub mod banner;
 pub mod browser;
