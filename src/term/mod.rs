@@ -1,6 +1,41 @@
-//! What reaches a person's terminal. PURE: `sanitize` (escape control characters in text
-//! from outside). I/O: `prompt` (the IdP/role chooser, device-code banner, QR code, wait
-//! indicator, opening the browser).
+//! What reaches a person's terminal. Everything is drawn on stderr; stdout is never touched.
+//!
+//! PURE (text in, text out; nothing is read or written):
+//! - `sanitize`: escape control characters in text from outside.
+//! - `style`: whether colour is allowed, stripping styles, the `IdP:` / `Role:` line.
+//! - `banner`: the device-authorization banner and its QR code.
+//! - `keys`: bytes from a terminal in raw mode turned into key presses.
+//!
+//! PURE LOGIC WITH I/O AT THE EDGE:
+//! - `browser`: the command lines that open a URL; `open_browser` starts one.
+//! - `wait_indicator`: the spinner frames; `WaitIndicator` draws them while the flow polls.
+//! - `chooser`: filtering, moving and drawing the list; `choose` runs it on the terminal.
+//!
+//! I/O:
+//! - `raw_mode`: the controlling terminal. Whether this process may use it, raw mode, and
+//!   putting the terminal back on return or on a signal.
+//!
+//! Inside this folder imports run one way, without loops: `style` and `banner` use
+//! `sanitize`; `wait_indicator` uses `raw_mode`; `chooser` uses `keys`, `raw_mode`,
+//! `sanitize` and `style`. No other file here uses another, and none uses `prompt` (below),
+//! which is for callers outside the folder.
 
-pub mod prompt;
+pub mod banner;
+pub mod browser;
+pub mod chooser;
+pub mod keys;
+pub mod raw_mode;
 pub mod sanitize;
+pub mod style;
+pub mod wait_indicator;
+
+/// The names the commands use, gathered from the files above, so that callers write
+/// `term::prompt::X` whichever file `X` lives in.
+pub mod prompt {
+    pub use super::banner::{device_banner, render_qr};
+    pub use super::browser::open_browser;
+    pub use super::chooser::{can_prompt, choose_with};
+    pub use super::raw_mode::{stderr_is_tty, terminal_in_foreground};
+    pub use super::style::{color_allowed, selection_line};
+    pub use super::wait_indicator::WaitIndicator;
+}
