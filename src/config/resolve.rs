@@ -4,9 +4,11 @@
 //! (legacy names as fallback, with a deprecation warning) > `.env` in the current
 //! directory > `awscli.profiles.<profile>` of `~/.okta/okta.yaml` > default.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::config::files::{self, closest_key, parse_dotenv, parse_okta_yaml};
+use crate::config::files::{
+    self, DotEnv, OktaYaml, ProfileEntry, closest_key, parse_dotenv, parse_okta_yaml,
+};
 use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
 use crate::config::org::normalize_org;
 use crate::config::precedence::{Layers, dotenv_refusals, non_empty};
@@ -71,7 +73,8 @@ pub fn resolve_with_warnings(
     }
 }
 
-/// The body of [`resolve`]: every warning goes to `warnings` as soon as it is found.
+/// The body of [`resolve`]: every warning goes to `warnings` as soon as it is found. The
+/// steps run in a fixed order, so of several problems the same one is always reported.
 fn resolve_into(
     inv: &Invocation,
     env: &Env,
@@ -79,7 +82,86 @@ fn resolve_into(
     okta_yaml_text: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Result<Config> {
-    let flags: &Flags = &inv.flags;
+    let parsed = parse_files(env, dotenv_text, okta_yaml_text, warnings)?;
+    let (profile, profile_src) = profile_name(&inv.flags, env, &parsed.dotenv, warnings)?;
+    let entry = parsed.okta_yaml.as_ref().and_then(|y| y.profile(&profile));
+    check_profile_entry(entry, &profile, &parsed.yaml_path, warnings)?;
+
+    let mut cfg = Config {
+        command: inv.command,
+        exec_args: inv.exec_args.clone(),
+        ..Config::default()
+    };
+    let mut layers = Layers {
+        env,
+        dotenv: &parsed.dotenv,
+        profile: &profile,
+        yaml: entry,
+        warnings,
+        found: Vec::new(),
+    };
+    let raw = look_up_settings(&mut layers, &inv.flags, &mut cfg)?;
+    let found = layers.found;
+
+    check_values(&mut cfg, &inv.flags, raw.unchecked)?;
+    cfg.org = match raw.org {
+        None => OrgUrl::default(),
+        Some((v, src)) => {
+            let (org, w) =
+                normalize_org(&v).map_err(|m| Error::config(format!("{m} (from {src})")))?;
+            warnings.extend(w);
+            org
+        }
+    };
+    let home = parsed.home.as_deref();
+    (cfg.private_key, cfg.private_key_file) =
+        private_key_pair(raw.private_key, raw.private_key_file, home)?;
+    cfg.aws_credentials = credentials_path(raw.aws_credentials, env, home, cfg.format)?;
+    (cfg.sts_region, cfg.env) = regions(cfg.aws_region.as_deref(), env, &parsed.dotenv);
+
+    let yaml_lines = match okta_yaml_text {
+        Some(text) if entry.is_some() => files::profile_key_lines(text, &profile),
+        _ => Vec::new(),
+    };
+    cfg.origins = origins(profile_src, found, &parsed.dotenv, &yaml_lines);
+    cfg.profile = profile;
+    cfg.home = parsed.home.unwrap_or_default();
+    if let Some(y) = &parsed.okta_yaml {
+        cfg.idp_labels = y.idps.clone();
+        cfg.role_labels = y.roles.clone();
+    }
+    cfg.okta_yaml_path = parsed.yaml_path;
+    cfg.okta_yaml = parsed.okta_yaml;
+    cfg.dotenv_found = dotenv_text.is_some();
+    if inv.explain {
+        // `--explain` shows what is missing instead of stopping at it.
+        return Ok(cfg);
+    }
+    check_required(&cfg)?;
+    check_exec(&cfg)?;
+    Ok(cfg)
+}
+
+/// `.env` and okta.yaml as parsed, and where they were looked for.
+struct ParsedFiles {
+    /// The home directory, when the environment names one.
+    home: Option<PathBuf>,
+    /// `<home>/.okta/okta.yaml` (empty without a home).
+    yaml_path: PathBuf,
+    /// `.env` of the current directory (empty when there is none).
+    dotenv: DotEnv,
+    /// okta.yaml, when the file exists.
+    okta_yaml: Option<OktaYaml>,
+}
+
+/// Parse the texts of `.env` and okta.yaml, and warn about each `.env` line that may not
+/// set its setting.
+fn parse_files(
+    env: &Env,
+    dotenv_text: Option<&str>,
+    okta_yaml_text: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<ParsedFiles> {
     let home = home_dir(env);
     let yaml_path = home.as_deref().map(okta_yaml_path).unwrap_or_default();
 
@@ -93,8 +175,23 @@ fn resolve_into(
                 .map_err(|e| Error::config(format!("{}: {e}", yaml_path.display())))?,
         ),
     };
+    Ok(ParsedFiles {
+        home,
+        yaml_path,
+        dotenv,
+        okta_yaml,
+    })
+}
 
-    // Profile name (never from okta.yaml).
+/// The profile name and where it came from: `--profile` > `OKTA_AWSCLI_PROFILE` in the
+/// environment > in `.env` > `default` (never from okta.yaml), normalised by
+/// [`normalize_profile`].
+fn profile_name(
+    flags: &Flags,
+    env: &Env,
+    dotenv: &DotEnv,
+    warnings: &mut Vec<String>,
+) -> Result<(String, Source)> {
     let (raw_profile, profile_src) = if let Some(p) = flags.profile.as_deref().and_then(non_empty) {
         (p, Source::Flag("--profile".into()))
     } else if let Some(p) = env.get("OKTA_AWSCLI_PROFILE").and_then(|v| non_empty(v)) {
@@ -107,134 +204,175 @@ fn resolve_into(
     let (profile, pw) = normalize_profile(&raw_profile)
         .map_err(|m| Error::config(format!("{m} (from {profile_src})")))?;
     warnings.extend(pw);
+    Ok((profile, profile_src))
+}
 
-    let entry = okta_yaml.as_ref().and_then(|y| y.profile(&profile));
-    if let Some(e) = entry {
-        if let Some(kind) = e.not_a_map {
-            return Err(Error::config(format!(
-                "{}: awscli.profiles.{profile} must be a map of settings, not a {kind}",
-                yaml_path.display()
-            )));
-        }
-        for key in e.unknown_keys() {
-            let hint = closest_key(key)
-                .map(|k| format!(" (did you mean {k:?}?)"))
-                .unwrap_or_default();
-            warnings.push(format!(
-                "okta.yaml profile {profile:?} has unknown key {key:?}{hint}; it is ignored"
-            ));
-        }
-    }
-
-    let mut l = Layers {
-        env,
-        dotenv: &dotenv,
-        profile: &profile,
-        yaml: entry,
-        warnings,
-        found: Vec::new(),
+/// The selected okta.yaml profile must be a map; each key it does not know gets a warning
+/// (with the nearest known key, if one is close).
+fn check_profile_entry(
+    entry: Option<&ProfileEntry>,
+    profile: &str,
+    yaml_path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let Some(e) = entry else {
+        return Ok(());
     };
+    if let Some(kind) = e.not_a_map {
+        return Err(Error::config(format!(
+            "{}: awscli.profiles.{profile} must be a map of settings, not a {kind}",
+            yaml_path.display()
+        )));
+    }
+    for key in e.unknown_keys() {
+        let hint = closest_key(key)
+            .map(|k| format!(" (did you mean {k:?}?)"))
+            .unwrap_or_default();
+        warnings.push(format!(
+            "okta.yaml profile {profile:?} has unknown key {key:?}{hint}; it is ignored"
+        ));
+    }
+    Ok(())
+}
 
-    let org_raw = l.get("org-domain", flags.org_domain.as_ref())?;
-    let oidc_client_id = l.string("oidc-client-id", &flags.oidc_client_id)?;
-    let aws_iam_role = l.string("aws-iam-role", &flags.aws_iam_role)?;
+/// The layered settings that [`look_up_settings`] leaves for later steps, as the winning
+/// layer gave them (value and source).
+struct Raw {
+    org: Option<(String, Source)>,
+    aws_credentials: Option<String>,
+    private_key: Option<(String, Source)>,
+    private_key_file: Option<(String, Source)>,
+    unchecked: Unchecked,
+}
+
+/// The values [`check_values`] checks.
+struct Unchecked {
+    duration: Option<(String, Source)>,
+    format: Option<(String, Source)>,
+    shell: Option<(String, Source)>,
+    cache_aws_credentials: Option<bool>,
+    chain_roles: Option<(Vec<String>, Source)>,
+    chain_external_id: Option<(String, Source)>,
+    console_destination: Option<(String, Source)>,
+    profile_template: Option<(String, Source)>,
+}
+
+/// Look every layered setting up, always in this order: it is the order of `--explain`'s
+/// table and of the warnings about legacy names, and the first bad value is the one
+/// reported. Settings that need no further step go straight into `cfg`; the others come
+/// back in [`Raw`].
+fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Result<Raw> {
+    let org = l.get("org-domain", flags.org_domain.as_ref())?;
+    cfg.oidc_client_id = l
+        .string("oidc-client-id", &flags.oidc_client_id)?
+        .unwrap_or_default();
+    cfg.aws_iam_role = l.string("aws-iam-role", &flags.aws_iam_role)?;
     let duration = l.get("aws-session-duration", flags.aws_session_duration.as_ref())?;
-    let format_raw = l.get("format", flags.format.as_ref())?;
-    let shell_raw = l.get("shell", flags.shell.as_ref())?;
-    let aws_region = l.string("aws-region", &flags.aws_region)?;
+    let format = l.get("format", flags.format.as_ref())?;
+    let shell = l.get("shell", flags.shell.as_ref())?;
+    cfg.aws_region = l.string("aws-region", &flags.aws_region)?;
     let aws_credentials = l.string("aws-credentials", &flags.aws_credentials)?;
-    let write_aws_credentials = l.boolean("write-aws-credentials", flags.write_aws_credentials)?;
-    let legacy_aws_variables = l.boolean("legacy-aws-variables", flags.legacy_aws_variables)?;
-    let expiry_aws_variables = l.boolean("expiry-aws-variables", flags.expiry_aws_variables)?;
-    let cache_access_token = l.boolean("cache-access-token", flags.cache_access_token)?;
+    cfg.write_aws_credentials = l.boolean("write-aws-credentials", flags.write_aws_credentials)?;
+    cfg.legacy_aws_variables = l.boolean("legacy-aws-variables", flags.legacy_aws_variables)?;
+    cfg.expiry_aws_variables = l.boolean("expiry-aws-variables", flags.expiry_aws_variables)?;
+    cfg.cache_access_token = l.boolean("cache-access-token", flags.cache_access_token)?;
     let cache_aws_credentials = match flags.cache_aws_credentials {
         Some(b) => Some(b),
-        None => match l.get("cache-aws-credentials", None)? {
-            None => None,
-            Some((v, src)) => Some(parse_bool(&v).ok_or_else(|| {
-                Error::config(format!("invalid boolean {v:?} in {src}: use {BOOL_WORDS}"))
-            })?),
-        },
-    };
-    let min_ttl_secs = match l.get("min-ttl", flags.min_ttl.as_ref())? {
-        None => DEFAULT_MIN_TTL_SECS,
-        Some((v, src)) => parse_min_ttl(&v).ok_or_else(|| {
-            Error::config(format!(
-                "invalid min-ttl {v:?} in {src}: expected seconds or a number with s, m or h (900, 15m, 1h), at most 12h"
-            ))
+        None => checked(l.get("cache-aws-credentials", None)?, "boolean", |v| {
+            parse_bool(v).ok_or(format!("use {BOOL_WORDS}"))
         })?,
     };
-    let debug = l.boolean("debug", flags.debug)?;
-    let debug_api_calls = l.boolean("debug-api-calls", flags.debug_api_calls)?;
-    let exec = l.boolean("exec", flags.exec)?;
-    let short_user_agent = l.boolean("short-user-agent", flags.short_user_agent)?;
-    let aws_acct_fed_app_id = l.string("aws-acct-fed-app-id", &flags.aws_acct_fed_app_id)?;
-    let aws_iam_idp = l.string("aws-iam-idp", &flags.aws_iam_idp)?;
-    let qr_code = l.boolean("qr-code", flags.qr_code)?;
-    let mut open_browser = l.boolean("open-browser", flags.open_browser)?;
-    let open_browser_command = l.string("open-browser-command", &flags.open_browser_command)?;
-    let all_profiles = l.boolean("all-profiles", flags.all_profiles)?;
+    cfg.min_ttl_secs = checked(l.get("min-ttl", flags.min_ttl.as_ref())?, "min-ttl", |v| {
+        parse_min_ttl(v)
+            .ok_or("expected seconds or a number with s, m or h (900, 15m, 1h), at most 12h")
+    })?
+    .unwrap_or(DEFAULT_MIN_TTL_SECS);
+    cfg.debug = l.boolean("debug", flags.debug)?;
+    cfg.debug_api_calls = l.boolean("debug-api-calls", flags.debug_api_calls)?;
+    cfg.exec = l.boolean("exec", flags.exec)?;
+    cfg.short_user_agent = l.boolean("short-user-agent", flags.short_user_agent)?;
+    cfg.aws_acct_fed_app_id = l.string("aws-acct-fed-app-id", &flags.aws_acct_fed_app_id)?;
+    cfg.aws_iam_idp = l.string("aws-iam-idp", &flags.aws_iam_idp)?;
+    cfg.qr_code = l.boolean("qr-code", flags.qr_code)?;
+    cfg.open_browser = l.boolean("open-browser", flags.open_browser)?;
+    cfg.open_browser_command = l.string("open-browser-command", &flags.open_browser_command)?;
+    cfg.all_profiles = l.boolean("all-profiles", flags.all_profiles)?;
     let chain_roles = l.list("chain-role", &flags.chain_role)?;
     let chain_external_id = l.get("chain-external-id", flags.chain_external_id.as_ref())?;
     let console_destination = l.get("console-destination", flags.console_destination.as_ref())?;
     let profile_template = l.get("profile-template", flags.profile_template.as_ref())?;
-    let key_id = l.string("key-id", &flags.key_id)?;
+    cfg.key_id = l.string("key-id", &flags.key_id)?;
     let private_key = l.get("private-key", flags.private_key.as_ref())?;
     let private_key_file = l.get("private-key-file", flags.private_key_file.as_ref())?;
-    let custom_scope = l.string("custom-scope", &flags.custom_scope)?;
-    let authz_id = l.string("authz-id", &flags.authz_id)?;
-    let sts_role_session_name = l.string(
-        "aws-sts-role-session-name",
-        &flags.aws_sts_role_session_name,
-    )?;
-    let found = std::mem::take(&mut l.found);
+    cfg.custom_scope = l
+        .string("custom-scope", &flags.custom_scope)?
+        .unwrap_or_else(|| "okta-m2m-access".into());
+    cfg.authz_id = l
+        .string("authz-id", &flags.authz_id)?
+        .unwrap_or_else(|| "default".into());
+    cfg.sts_role_session_name = l
+        .string(
+            "aws-sts-role-session-name",
+            &flags.aws_sts_role_session_name,
+        )?
+        .unwrap_or_else(|| "okta-aws-cli".into());
+    Ok(Raw {
+        org,
+        aws_credentials,
+        private_key,
+        private_key_file,
+        unchecked: Unchecked {
+            duration,
+            format,
+            shell,
+            cache_aws_credentials,
+            chain_roles,
+            chain_external_id,
+            console_destination,
+            profile_template,
+        },
+    })
+}
 
-    let session_duration = match duration {
-        None => None,
-        Some((v, src)) => Some(parse_session_duration(&v).ok_or_else(|| {
-            Error::config(format!(
-                "invalid session duration {v:?} in {src}: expected whole seconds between 900 and 43200"
-            ))
-        })?),
+/// Parse a layered value with `parse`; a failure is an [`Error::Config`] naming the
+/// setting (`what`), the value and its source: `invalid format "x" in --format: ...`.
+fn checked<T, E: std::fmt::Display>(
+    raw: Option<(String, Source)>,
+    what: &str,
+    parse: impl FnOnce(&str) -> std::result::Result<T, E>,
+) -> Result<Option<T>> {
+    let Some((v, src)) = raw else {
+        return Ok(None);
     };
+    parse(&v)
+        .map(Some)
+        .map_err(|m| Error::config(format!("invalid {what} {v:?} in {src}: {m}")))
+}
 
-    let mut format = match format_raw {
-        None => Format::EnvVar,
-        Some((v, src)) => Format::parse(&v).ok_or_else(|| {
+/// Check the values that need it, refuse settings that cannot go together, and apply the
+/// settings others imply (`--write-aws-credentials` and `--all-profiles` write the
+/// credentials file; `--open-browser-command` opens the browser; `process-credentials`
+/// caches by default). Also takes `--check` and `--clear-cache` (command line only).
+fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
+    cfg.session_duration = checked(raw.duration, "session duration", |v| {
+        parse_session_duration(v).ok_or("expected whole seconds between 900 and 43200")
+    })?;
+    cfg.format = checked(raw.format, "format", |v| {
+        Format::parse(v).ok_or_else(|| {
             let valid: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-            Error::config(format!(
-                "invalid format {v:?} in {src}: expected one of {}",
-                valid.join(", ")
-            ))
-        })?,
-    };
-    let shell = match shell_raw {
-        None => Shell::platform_default(),
-        Some((v, src)) => Shell::parse(&v).ok_or_else(|| {
+            format!("expected one of {}", valid.join(", "))
+        })
+    })?
+    .unwrap_or(Format::EnvVar);
+    cfg.shell = checked(raw.shell, "shell", |v| {
+        Shell::parse(v).ok_or_else(|| {
             let valid: Vec<&str> = Shell::ALL.iter().map(|s| s.as_str()).collect();
-            Error::config(format!(
-                "invalid shell {v:?} in {src}: expected one of {}",
-                valid.join(", ")
-            ))
-        })?,
-    };
-    if all_profiles && inv.command == Command::Web {
-        // One credential_process answer is one set of credentials, and one child process
-        // gets one set of variables: neither can take every profile.
-        if format == Format::ProcessCredentials {
-            return Err(Error::usage(
-                "--all-profiles cannot be used with --format process-credentials \
-                 (credential_process takes one set of credentials); use --format aws-credentials",
-            ));
-        }
-        if exec {
-            return Err(Error::usage(
-                "--all-profiles cannot be used with --exec (the command would get only one \
-                 of the profiles); pick one role with --aws-iam-role instead",
-            ));
-        }
-    }
-    let chain_roles = match chain_roles {
+            format!("expected one of {}", valid.join(", "))
+        })
+    })?
+    .unwrap_or_else(Shell::platform_default);
+    refuse_all_profiles_with_one_set(cfg)?;
+    cfg.chain_roles = match raw.chain_roles {
         None => Vec::new(),
         Some((roles, src)) => {
             for role in &roles {
@@ -247,74 +385,93 @@ fn resolve_into(
             roles
         }
     };
-    let chain_external_id = match chain_external_id {
-        None => None,
-        Some((v, src)) => Some(
-            check_external_id(&v)
-                .map_err(|m| Error::config(format!("invalid external ID {v:?} in {src}: {m}")))?,
-        ),
-    };
-    let console_destination = match console_destination {
-        None => None,
-        Some((v, src)) => Some(check_console_destination(&v).map_err(|m| {
-            Error::config(format!("invalid console destination {v:?} in {src}: {m}"))
-        })?),
-    };
-    let profile_template =
-        match profile_template {
-            None => None,
-            Some((v, src)) => Some(ProfileTemplate::parse(&v).map_err(|m| {
-                Error::config(format!("invalid profile template {v:?} in {src}: {m}"))
-            })?),
-        };
-    if inv.command == Command::Web && all_profiles {
-        if !chain_roles.is_empty() {
+    cfg.chain_external_id = checked(raw.chain_external_id, "external ID", check_external_id)?;
+    cfg.console_destination = checked(
+        raw.console_destination,
+        "console destination",
+        check_console_destination,
+    )?;
+    cfg.profile_template = checked(
+        raw.profile_template,
+        "profile template",
+        ProfileTemplate::parse,
+    )?;
+    refuse_one_role_outputs(cfg)?;
+
+    if (cfg.write_aws_credentials || cfg.all_profiles)
+        && !matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
+    {
+        cfg.format = Format::AwsCredentials;
+    }
+    if cfg.open_browser_command.is_some() {
+        cfg.open_browser = true;
+    }
+    // On by default where repeated calls are the norm: credential_process.
+    cfg.cache_aws_credentials = raw
+        .cache_aws_credentials
+        .unwrap_or(cfg.format == Format::ProcessCredentials);
+    cfg.check = flags.check.unwrap_or(false);
+    cfg.clear_cache = flags.clear_cache.unwrap_or(false);
+    if cfg.check && cfg.clear_cache {
+        return Err(Error::usage(
+            "--check and --clear-cache cannot be used together (one reads the cache, the other empties it)",
+        ));
+    }
+    Ok(())
+}
+
+/// `web --all-profiles` gives many sets of credentials: refuse the outputs that take one.
+fn refuse_all_profiles_with_one_set(cfg: &Config) -> Result<()> {
+    if cfg.all_profiles && cfg.command == Command::Web {
+        // One credential_process answer is one set of credentials, and one child process
+        // gets one set of variables: neither can take every profile.
+        if cfg.format == Format::ProcessCredentials {
+            return Err(Error::usage(
+                "--all-profiles cannot be used with --format process-credentials \
+                 (credential_process takes one set of credentials); use --format aws-credentials",
+            ));
+        }
+        if cfg.exec {
+            return Err(Error::usage(
+                "--all-profiles cannot be used with --exec (the command would get only one \
+                 of the profiles); pick one role with --aws-iam-role instead",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse what needs one role with `web --all-profiles` (a role chain, a console URL), and
+/// a console URL with `--exec` (both would write on stdout).
+fn refuse_one_role_outputs(cfg: &Config) -> Result<()> {
+    if cfg.command == Command::Web && cfg.all_profiles {
+        if !cfg.chain_roles.is_empty() {
             return Err(Error::usage(
                 "--all-profiles cannot be used with --chain-role (a chain starts from one role);                  pick the first role with --aws-iam-role instead",
             ));
         }
-        if format == Format::ConsoleUrl {
+        if cfg.format == Format::ConsoleUrl {
             return Err(Error::usage(
                 "--all-profiles cannot be used with --format console-url (one sign-in URL is for                  one role); pick one role with --aws-iam-role instead",
             ));
         }
     }
-    if format == Format::ConsoleUrl && exec {
+    if cfg.format == Format::ConsoleUrl && cfg.exec {
         return Err(Error::usage(
             "--format console-url cannot be used with --exec (stdout would mix the URL with the              command's output); use --format noop with --exec",
         ));
     }
-    if (write_aws_credentials || all_profiles)
-        && !matches!(format, Format::ProcessCredentials | Format::ConsoleUrl)
-    {
-        format = Format::AwsCredentials;
-    }
-    if open_browser_command.is_some() {
-        open_browser = true;
-    }
-    // On by default where repeated calls are the norm: credential_process.
-    let cache_aws_credentials =
-        cache_aws_credentials.unwrap_or(format == Format::ProcessCredentials);
-    let check = flags.check.unwrap_or(false);
-    let clear_cache = flags.clear_cache.unwrap_or(false);
-    if check && clear_cache {
-        return Err(Error::usage(
-            "--check and --clear-cache cannot be used together (one reads the cache, the other empties it)",
-        ));
-    }
+    Ok(())
+}
 
-    let org = match org_raw {
-        None => OrgUrl::default(),
-        Some((v, src)) => {
-            let (org, w) =
-                normalize_org(&v).map_err(|m| Error::config(format!("{m} (from {src})")))?;
-            warnings.extend(w);
-            org
-        }
-    };
-
-    // Private key: the pair is one setting; the stronger layer wins, one layer giving both
-    // is an error.
+/// The private key: the key text and the key file are one setting, so the stronger layer
+/// wins; one layer giving both is an error. Literal `\n` in the key text become newlines;
+/// a leading `~` of the file is the home directory.
+fn private_key_pair(
+    private_key: Option<(String, Source)>,
+    private_key_file: Option<(String, Source)>,
+    home: Option<&Path>,
+) -> Result<(Option<String>, Option<PathBuf>)> {
     let (private_key, private_key_file) = match (private_key, private_key_file) {
         (Some((_, ks)), Some((_, fs))) if ks.rank() == fs.rank() => {
             return Err(Error::config(format!(
@@ -325,16 +482,28 @@ fn resolve_into(
         (Some(_), Some(f)) => (None, Some(f.0)),
         (k, f) => (k.map(|x| x.0), f.map(|x| x.0)),
     };
-    let private_key = private_key.map(|k| k.replace("\\n", "\n"));
-    let private_key_file = private_key_file.map(|p| expand_tilde(&p, home.as_deref()));
+    Ok((
+        private_key.map(|k| k.replace("\\n", "\n")),
+        private_key_file.map(|p| expand_tilde(&p, home)),
+    ))
+}
 
-    // AWS credentials file.
-    let aws_credentials = match aws_credentials.or_else(|| {
+/// The AWS credentials file: the setting, else `AWS_SHARED_CREDENTIALS_FILE` from the
+/// environment, else `<home>/.aws/credentials`. Without a home that is an error only when
+/// the file will be written (`format`).
+fn credentials_path(
+    setting: Option<String>,
+    env: &Env,
+    home: Option<&Path>,
+    format: Format,
+) -> Result<PathBuf> {
+    let given = setting.or_else(|| {
         env.get("AWS_SHARED_CREDENTIALS_FILE")
             .and_then(|v| non_empty(v))
-    }) {
-        Some(p) => expand_tilde(&p, home.as_deref()),
-        None => match &home {
+    });
+    Ok(match given {
+        Some(p) => expand_tilde(&p, home),
+        None => match home {
             Some(h) => h.join(".aws").join("credentials"),
             None if format == Format::AwsCredentials => {
                 return Err(Error::config(
@@ -343,12 +512,16 @@ fn resolve_into(
             }
             None => PathBuf::new(),
         },
-    };
+    })
+}
 
-    // Regions (DESIGN §2.12).
+/// The region used to reach STS (DESIGN §2.12): `--aws-region` > `AWS_REGION` >
+/// `AWS_DEFAULT_REGION` > `AWS_REGION` of `.env`; and the environment for an `--exec`
+/// child, with `.env`'s `AWS_REGION` added when the environment has none.
+fn regions(aws_region: Option<&str>, env: &Env, dotenv: &DotEnv) -> (Option<String>, Env) {
     let dotenv_region = dotenv.get("AWS_REGION").and_then(non_empty);
     let sts_region = aws_region
-        .clone()
+        .map(String::from)
         .or_else(|| env.get("AWS_REGION").and_then(|v| non_empty(v)))
         .or_else(|| env.get("AWS_DEFAULT_REGION").and_then(|v| non_empty(v)))
         .or_else(|| dotenv_region.clone());
@@ -359,17 +532,24 @@ fn resolve_into(
     {
         child_env.insert("AWS_REGION".into(), r);
     }
+    (sts_region, child_env)
+}
 
+/// Where each setting came from (`--explain`): the profile name unless it is the default,
+/// then every setting a layer gave, each with its line in `.env` or okta.yaml when known.
+/// `yaml_lines` are the (key, line) pairs of the profile's okta.yaml section.
+fn origins(
+    profile_src: Source,
+    found: Vec<(&'static str, Source)>,
+    dotenv: &DotEnv,
+    yaml_lines: &[(String, usize)],
+) -> Vec<SettingOrigin> {
     let mut origins = Vec::new();
     if !matches!(&profile_src, Source::Flag(f) if f == "default") {
-        origins.push(("profile", profile_src.clone()));
+        origins.push(("profile", profile_src));
     }
     origins.extend(found);
-    let yaml_lines = match okta_yaml_text {
-        Some(text) if entry.is_some() => files::profile_key_lines(text, &profile),
-        _ => Vec::new(),
-    };
-    let origins = origins
+    origins
         .into_iter()
         .map(|(key, source)| {
             let line = match &source {
@@ -383,72 +563,7 @@ fn resolve_into(
             };
             SettingOrigin { key, source, line }
         })
-        .collect();
-
-    let cfg = Config {
-        command: inv.command,
-        org,
-        oidc_client_id: oidc_client_id.unwrap_or_default(),
-        aws_iam_idp,
-        aws_iam_role,
-        session_duration,
-        profile,
-        format,
-        shell,
-        aws_region,
-        sts_region,
-        aws_credentials,
-        write_aws_credentials,
-        legacy_aws_variables,
-        expiry_aws_variables,
-        cache_access_token,
-        cache_aws_credentials,
-        min_ttl_secs,
-        check,
-        clear_cache,
-        debug,
-        debug_api_calls,
-        exec,
-        exec_args: inv.exec_args.clone(),
-        short_user_agent,
-        aws_acct_fed_app_id,
-        qr_code,
-        open_browser,
-        open_browser_command,
-        all_profiles,
-        profile_template,
-        chain_roles,
-        chain_external_id,
-        console_destination,
-        key_id,
-        private_key,
-        private_key_file,
-        custom_scope: custom_scope.unwrap_or_else(|| "okta-m2m-access".into()),
-        authz_id: authz_id.unwrap_or_else(|| "default".into()),
-        sts_role_session_name: sts_role_session_name.unwrap_or_else(|| "okta-aws-cli".into()),
-        idp_labels: okta_yaml
-            .as_ref()
-            .map(|y| y.idps.clone())
-            .unwrap_or_default(),
-        role_labels: okta_yaml
-            .as_ref()
-            .map(|y| y.roles.clone())
-            .unwrap_or_default(),
-        home: home.clone().unwrap_or_default(),
-        env: child_env,
-        okta_yaml_path: yaml_path,
-        okta_yaml,
-        warnings: Vec::new(),
-        origins,
-        dotenv_found: dotenv_text.is_some(),
-    };
-    if inv.explain {
-        // `--explain` shows what is missing instead of stopping at it.
-        return Ok(cfg);
-    }
-    check_required(&cfg)?;
-    check_exec(&cfg)?;
-    Ok(cfg)
+        .collect()
 }
 
 /// All missing required values of `web`/`m2m`, named in one error (upstream §2.6).
