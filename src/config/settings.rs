@@ -65,8 +65,8 @@ pub struct OrgUrl {
     pub host: String,
 }
 
-/// The fully resolved settings for one run. Built by `config::resolve` (or
-/// `config::load::load`, which reads the files first); read-only afterwards.
+/// The fully resolved settings for one run. Built by the resolver (`resolve.rs`; or by
+/// `load.rs`, which reads the files first); read-only afterwards.
 #[derive(Clone, Default)]
 pub struct Config {
     /// The subcommand.
