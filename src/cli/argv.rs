@@ -9,42 +9,16 @@ use argh::{ArgsInfo, FromArgs};
 use crate::cli::args::{COMPLETION_SHELLS, PROGRAM, TopArgs, flags_from};
 use crate::cli::help::{help_for, version_line};
 use crate::config::flags::{BOOL_WORDS, Invocation, parse_bool};
+use crate::config::suggest::edit_distance;
 use crate::error::{Error, Result};
 
-/// Edit distance counting a swap of two neighbouring characters as one edit (optimal
-/// string alignment), so `wbe` is one edit from `web`.
-fn typo_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-/// The candidate closest to `word` by [`typo_distance`], if it is close enough to be a
+/// The candidate closest to `word` by [`edit_distance`], if it is close enough to be a
 /// likely typo (at most a third of its length, and at least 1, apart).
 fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (typo_distance(word, c), c))
+        .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)

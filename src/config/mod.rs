@@ -3,9 +3,11 @@
 //! default, DESIGN §2.1) take text and maps; `load` reads the files and calls `resolve`.
 //!
 //! `resolve` builds a [`Config`] (its types in `settings`) from the lookup in `precedence`,
-//! the value checks in `values` and the org normalisation in `org`. Files here import one
-//! another by their own paths (`crate::config::settings::Config`), never through the
-//! re-exports below, so no two of them import each other.
+//! the value checks in `values` and the org normalisation in `org`. `suggest` holds the
+//! edit distance of every "did you mean" hint (okta.yaml keys here, flags and commands in
+//! `cli`). Files here import one another by their own paths
+//! (`crate::config::settings::Config`), never through the re-exports below, so no two of
+//! them import each other.
 
 pub mod files;
 pub mod flags;
@@ -14,6 +16,7 @@ mod org;
 mod precedence;
 mod resolve;
 mod settings;
+pub mod suggest;
 pub mod template;
 mod values;
 
