@@ -349,6 +349,11 @@ fn checked<T, E: std::fmt::Display>(
         .map_err(|m| Error::config(format!("invalid {what} {v:?} in {src}: {m}")))
 }
 
+/// `expected one of a, b, c` for a setting with a closed list of `names`.
+fn expected_one_of(names: &[&str]) -> String {
+    format!("expected one of {}", names.join(", "))
+}
+
 /// Check the values that need it, refuse settings that cannot go together, and apply the
 /// settings others imply (`--write-aws-credentials` and `--all-profiles` write the
 /// credentials file; `--open-browser-command` opens the browser; `process-credentials`
@@ -358,17 +363,11 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
         parse_session_duration(v).ok_or("expected whole seconds between 900 and 43200")
     })?;
     cfg.format = checked(raw.format, "format", |v| {
-        Format::parse(v).ok_or_else(|| {
-            let valid: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-            format!("expected one of {}", valid.join(", "))
-        })
+        Format::parse(v).ok_or_else(|| expected_one_of(&Format::ALL.map(Format::as_str)))
     })?
     .unwrap_or(Format::EnvVar);
     cfg.shell = checked(raw.shell, "shell", |v| {
-        Shell::parse(v).ok_or_else(|| {
-            let valid: Vec<&str> = Shell::ALL.iter().map(|s| s.as_str()).collect();
-            format!("expected one of {}", valid.join(", "))
-        })
+        Shell::parse(v).ok_or_else(|| expected_one_of(&Shell::ALL.map(Shell::as_str)))
     })?
     .unwrap_or_else(Shell::platform_default);
     refuse_all_profiles_with_one_set(cfg)?;
