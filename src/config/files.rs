@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_norway::{Mapping, Value};
 
+use crate::config::suggest::edit_distance;
+
 /// The result of reading `.env` text. Debug shows the variable names only (values such
 /// as `OKTA_AWSCLI_PRIVATE_KEY` may be secrets).
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -496,21 +498,6 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "profile",
     "username",
 ];
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
 
 /// The known profile key closest to `unknown` (e.g. `write-credentials` ->
 /// `write-aws-credentials`), if one is reasonably close.

@@ -1,13 +1,14 @@
 //! PURE: the settings as the command line gave them, before resolution: the input that
-//! `cli::parse` produces and [`crate::config::resolve`] consumes. It lives below
-//! both so that `config` never imports `cli`.
+//! `cli::parse` produces and the resolver (`resolve.rs`) consumes. It lives below
+//! both so that `config` never imports `cli`, and imports only `settings.rs` here, so
+//! that no two files of `config` import each other.
 
-use crate::config::Command;
+use crate::config::settings::Command;
 
 /// The command-line values as given; `None` means "not on the command line" so that the
 /// lower layers (env, `.env`, okta.yaml) apply. Booleans are `Some(false)` after
 /// `--flag=false`. Strings are raw (session duration and format are checked by
-/// [`crate::config::resolve`], which names the flag in its errors).
+/// the resolver, which names the flag in its errors).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Flags {
     /// `--org-domain`/`-o`.
@@ -46,7 +47,7 @@ pub struct Flags {
     pub short_user_agent: Option<bool>,
     /// `--cache-aws-credentials`.
     pub cache_aws_credentials: Option<bool>,
-    /// `--min-ttl` (raw: seconds or `15m`/`1h`; checked by [`crate::config::resolve`]).
+    /// `--min-ttl` (raw: seconds or `15m`/`1h`; checked by the resolver).
     pub min_ttl: Option<String>,
     /// `--check` (command line only).
     pub check: Option<bool>,

@@ -1,12 +1,14 @@
 //! I/O: read the configuration files and resolve the settings of a run.
 //!
 //! Reads `.env` from the current directory and `<home>/.okta/okta.yaml`, then hands the
-//! text to the pure [`config::resolve_with_warnings`] (DESIGN §2.1-2.2).
+//! text to the pure [`resolve_with_warnings`] (DESIGN §2.1-2.2).
 
 use std::path::Path;
 
 use crate::config::flags::Invocation;
-use crate::config::{self, Config, Env, Failure};
+use crate::config::resolve::{Failure, resolve_with_warnings};
+use crate::config::settings::{Config, Env};
+use crate::config::values::{home_dir, okta_yaml_path};
 use crate::error::{Error, Result};
 use crate::fs::bounded::{SMALL_FILE_CAP, read_bounded};
 
@@ -22,14 +24,14 @@ pub fn read_optional(path: &Path) -> std::io::Result<Option<String>> {
 }
 
 /// Read `.env` from the current directory and `<home>/.okta/okta.yaml` (when there is a
-/// home), then [`config::resolve`]. An unreadable file (other than absent) is an
+/// home), then [`crate::config::resolve()`]. An unreadable file (other than absent) is an
 /// [`Error::Config`] naming it.
 pub fn load(inv: &Invocation, env: &Env) -> Result<Config> {
     load_with_warnings(inv, env).map_err(|f| f.error)
 }
 
 /// [`load`], keeping the warnings also when it fails (see
-/// [`config::resolve_with_warnings`]).
+/// [`resolve_with_warnings`]).
 pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Config, Failure> {
     let fail = |error: Error| Failure {
         error,
@@ -40,9 +42,9 @@ pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Co
             "cannot read .env in the current directory: {e}"
         )))
     })?;
-    let yaml = match config::home_dir(env) {
+    let yaml = match home_dir(env) {
         Some(home) => {
-            let path = config::okta_yaml_path(&home);
+            let path = okta_yaml_path(&home);
             read_optional(&path).map_err(|e| {
                 fail(Error::config(format!(
                     "cannot read {}: {e}",
@@ -52,7 +54,7 @@ pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Co
         }
         None => None,
     };
-    config::resolve_with_warnings(inv, env, dotenv.as_deref(), yaml.as_deref())
+    resolve_with_warnings(inv, env, dotenv.as_deref(), yaml.as_deref())
 }
 
 #[cfg(test)]
@@ -82,7 +84,7 @@ mod tests {
         let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
         env.insert(home_var.into(), home.path().display().to_string());
         let inv = Invocation {
-            command: config::Command::Web,
+            command: crate::config::settings::Command::Web,
             ..Invocation::default()
         };
         let err = load(&inv, &env).unwrap_err();

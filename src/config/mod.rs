@@ -1,11 +1,32 @@
 //! Settings of a run. PURE except `load`: `flags` (the command line as given), `files`
 //! (parse `.env` and okta.yaml text), `template` (`--profile-template`) and `resolve` (flag > env > `.env` > okta.yaml >
 //! default, DESIGN §2.1) take text and maps; `load` reads the files and calls `resolve`.
+//!
+//! `resolve` builds a [`Config`] (its types in `settings`) from the lookup in `precedence`,
+//! the value checks in `values` and the org normalisation in `org`. `suggest` holds the
+//! edit distance of every "did you mean" hint (okta.yaml keys here, flags and commands in
+//! `cli`). Files here import one another by their own paths
+//! (`crate::config::settings::Config`), never through the re-exports below, so no two of
+//! them import each other.
 
 pub mod files;
 pub mod flags;
 pub mod load;
+mod org;
+mod precedence;
 mod resolve;
+mod settings;
+pub mod suggest;
 pub mod template;
+mod values;
 
-pub use resolve::*;
+pub use org::normalize_org;
+pub use precedence::env_name;
+pub use resolve::{Failure, resolve, resolve_with_warnings};
+pub use settings::{
+    Command, Config, DEFAULT_MIN_TTL_SECS, Env, Format, MAX_MIN_TTL_SECS, OrgUrl, SettingOrigin,
+    Shell, Source,
+};
+pub use values::{
+    home_dir, normalize_profile, okta_yaml_path, parse_min_ttl, parse_session_duration,
+};

@@ -1,0 +1,172 @@
+//! PURE: parse and check the value of one setting (durations, `--min-ttl`, the profile
+//! name, role ARNs, the external ID, the console page) and the paths that follow from the
+//! home directory. Errors are messages without the source; the caller names it.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::settings::{Env, MAX_MIN_TTL_SECS};
+
+/// The home directory from the environment snapshot: `HOME` (`USERPROFILE` on Windows),
+/// `None` when unset or empty.
+pub fn home_dir(env: &Env) -> Option<PathBuf> {
+    let name = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+    env.get(name)
+        .filter(|h| !h.trim().is_empty())
+        .map(PathBuf::from)
+}
+
+/// `<home>/.okta/okta.yaml`.
+pub fn okta_yaml_path(home: &Path) -> PathBuf {
+    home.join(".okta").join("okta.yaml")
+}
+
+/// Expand a leading `~` or `~/` to the home directory (okta.yaml and `.env` values never
+/// pass through a shell).
+pub(super) fn expand_tilde(path: &str, home: Option<&Path>) -> PathBuf {
+    match (home, path) {
+        (Some(h), "~") => h.to_path_buf(),
+        (Some(h), p) if p.starts_with("~/") || p.starts_with("~\\") => h.join(&p[2..]),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// Parse a `--min-ttl`: whole seconds (`900`) or a whole number with the unit `s`, `m` or
+/// `h` (`90s`, `15m`, `1h`), surrounding spaces ignored, at most [`MAX_MIN_TTL_SECS`].
+/// `None` for anything else.
+pub fn parse_min_ttl(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last()? {
+        (i, 's') => (&t[..i], 1),
+        (i, 'm') => (&t[..i], 60),
+        (i, 'h') => (&t[..i], 3600),
+        _ => (t, 1),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
+        return None;
+    }
+    let secs = digits.parse::<u64>().ok()?.checked_mul(unit)?;
+    (secs <= MAX_MIN_TTL_SECS).then_some(secs)
+}
+
+/// Parse a session duration: whole seconds, 900..=43200 (STS limits, DESIGN §2.3).
+pub fn parse_session_duration(text: &str) -> Option<u32> {
+    let t = text.trim();
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = t.parse().ok()?;
+    (900..=43200).contains(&n).then_some(n)
+}
+
+/// Normalise an AWS profile name: trim it, and strip a pasted `profile ` prefix (that
+/// form belongs in ~/.aws/config, not the credentials file; case B26). Returns the name
+/// and a warning when it was changed. Errors (message without source) for an empty name
+/// or one containing `[`, `]` or a line break.
+pub fn normalize_profile(raw: &str) -> std::result::Result<(String, Option<String>), String> {
+    let name = raw.trim();
+    let mut warning = None;
+    let mut out = name.to_string();
+    // Slice with `get` only: the name is user input, and byte 8 need not be a character
+    // boundary (`aaaaaaaé`, `日本語のプロファイル`).
+    if let Some(rest) = name
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("profile "))
+        .and_then(|_| name.get(8..))
+        .filter(|r| !r.is_empty())
+    {
+        out = rest.trim().to_string();
+        warning = Some(format!(
+            "profile name {name:?} corrected to {out:?}: the \"profile \" prefix belongs to ~/.aws/config section names only"
+        ));
+    }
+    if out.is_empty() {
+        return Err(format!("profile name {raw:?} is empty"));
+    }
+    if out.contains(['[', ']']) || out.chars().any(char::is_control) {
+        return Err(format!(
+            "profile name {raw:?} cannot contain '[', ']', a line break or another control character"
+        ));
+    }
+    Ok((out, warning))
+}
+
+/// Why `arn` cannot be a chained role's ARN (`arn:<partition>:iam::<12-digit
+/// account>:role/<path and name>`), or `None` when it can.
+pub(super) fn role_arn_problem(arn: &str) -> Option<&'static str> {
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = fields.as_slice() else {
+        return Some("expected arn:<partition>:iam::<account>:role/<name>");
+    };
+    if *prefix != "arn" || partition.is_empty() || *service != "iam" || !region.is_empty() {
+        return Some("expected arn:<partition>:iam::<account>:role/<name>");
+    }
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("the account must be 12 digits");
+    }
+    match resource.strip_prefix("role/") {
+        Some(name) if !name.is_empty() && !name.ends_with('/') => {}
+        _ => return Some("the resource must be role/<name>"),
+    }
+    if arn.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it contains whitespace or a control character");
+    }
+    None
+}
+
+/// An STS `ExternalId`: 2 to 1224 characters of letters, digits and `+=,.@:/-` and
+/// whitespace-free (AWS STS API Reference, AssumeRole).
+pub(super) fn check_external_id(v: &str) -> std::result::Result<String, &'static str> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c);
+    if !(2..=1224).contains(&v.len()) {
+        return Err("it must be 2 to 1224 characters long");
+    }
+    if !v.chars().all(ok_char) {
+        return Err("use letters, digits and _+=,.@:/- only");
+    }
+    Ok(v.to_string())
+}
+
+/// A console destination: an absolute `https://` URL without whitespace or control
+/// characters.
+pub(super) fn check_console_destination(v: &str) -> std::result::Result<String, &'static str> {
+    let rest = v
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("https://"))
+        .map(|_| &v[8..]);
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') => {}
+        _ => return Err("expected an https:// URL of an AWS console page"),
+    }
+    if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it contains whitespace or a control character");
+    }
+    Ok(v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_ttl_forms() {
+        assert_eq!(parse_min_ttl("900"), Some(900));
+        assert_eq!(parse_min_ttl(" 15m "), Some(900));
+        assert_eq!(parse_min_ttl("1h"), Some(3600));
+        assert_eq!(parse_min_ttl("90s"), Some(90));
+        assert_eq!(parse_min_ttl("0"), Some(0));
+        assert_eq!(parse_min_ttl("12h"), Some(MAX_MIN_TTL_SECS));
+        for bad in [
+            "",
+            "m",
+            "13h",
+            "-5",
+            "1.5h",
+            "15 m",
+            "15min",
+            "1d",
+            "99999999999",
+        ] {
+            assert_eq!(parse_min_ttl(bad), None, "{bad:?}");
+        }
+    }
+}
