@@ -41,6 +41,13 @@
 //! removal would join indented lines to another section), the edit is refused with
 //! `cannot update profile "<p>" in <file>: line <n>: <why>; the file was not changed, …`.
 //!
+//! # Long-term keys
+//! A profile whose `aws_access_key_id` starts with `AKIA` and that has no `aws_session_token`
+//! holds an IAM user's long-term keys. Unless [`UpsertOptions::force_overwrite`] is set, a
+//! batch that names such a profile is refused before any edit, whatever chose the name:
+//! `not overwriting profile "<p>" in <file>: it holds a long-term access key …` (a
+//! configuration error, exit 2). With it, the keys are replaced and a warning says so.
+//!
 //! # Duplicates (case B23)
 //! When the profile's section appears more than once, the first one is kept and updated and
 //! the later copies are removed; their keys that the first section lacks (and that we do not
@@ -51,10 +58,12 @@
 //! profile; it is still the outcome when removing a copy would join the indented lines after
 //! it to another section (see "Refusals").
 
+mod long_term;
 mod syntax;
 mod write;
 
-pub use write::{WriteReport, write_profiles};
+pub use long_term::LONG_TERM_PREFIX;
+pub use write::{WriteReport, refuse_long_term_keys, write_profiles};
 
 use syntax::Kind;
 
@@ -72,6 +81,9 @@ pub struct UpsertOptions {
     pub expiry_aws_variables: bool,
     /// The configured AWS region (`--aws-region` etc.); written as `region` when set.
     pub region: Option<String>,
+    /// `--force-overwrite` (command line only): replace a profile that holds long-term
+    /// keys (see "Long-term keys" in the module doc) instead of refusing.
+    pub force_overwrite: bool,
 }
 
 /// The result of editing the text for one profile. Debug shows the text's length only
@@ -158,14 +170,23 @@ pub fn upsert(
 }
 
 /// Upsert several profiles in one edit, in order (a later item with the same name updates
-/// the section the earlier one wrote). Errors as for [`upsert`]; nothing is returned
-/// partially.
+/// the section the earlier one wrote). Errors as for [`upsert`], and [`Error::Config`]
+/// naming the first profile that holds long-term keys (all are checked against `text`
+/// before any edit) unless `opts.force_overwrite`; nothing is returned partially.
 pub fn upsert_all(
     text: &str,
     items: &[(&str, &Credentials)],
     opts: &UpsertOptions,
 ) -> Result<BatchEdit> {
     upsert_all_in(text, items, opts, "the credentials file")
+}
+
+/// Whether `profile` (the exact section name) holds long-term keys in the credentials-file
+/// `text` (see "Long-term keys" in the module doc): what makes [`upsert_all`] refuse it
+/// without [`UpsertOptions::force_overwrite`].
+pub fn holds_long_term_keys(text: &str, profile: &str) -> bool {
+    let doc = Doc::parse(text);
+    long_term::holds_long_term_keys(&doc.sections(), profile)
 }
 
 /// [`upsert_all`] naming the file in refusals as `file` (e.g. `credentials file "<path>"`).
@@ -178,7 +199,19 @@ pub(crate) fn upsert_all_in(
     let mut doc = Doc::parse(text);
     let mut warnings = Vec::new();
     let mut profiles = Vec::new();
+    // Every target against the file as it was, before the first edit.
+    let names: Vec<&str> = items.iter().map(|(p, _)| *p).collect();
+    let before = doc.sections();
+    long_term::check(&before, &names, opts.force_overwrite, file)?;
     for (profile, creds) in items {
+        if opts.force_overwrite
+            && long_term::holds_long_term_keys(&before, profile)
+            && !profiles
+                .iter()
+                .any(|p: &ProfileOutcome| p.profile == *profile)
+        {
+            warnings.push(long_term::forced_warning(profile));
+        }
         let existed = upsert_one(&mut doc, profile, creds, opts, &mut warnings)
             .map_err(|r| r.into_error(file, profile))?;
         profiles.push(ProfileOutcome {
@@ -974,6 +1007,7 @@ mod tests {
             legacy_aws_variables: true,
             expiry_aws_variables: true,
             region: None,
+            ..off()
         };
         let edit = upsert(&input, "okta-dev", &c, &opts).unwrap();
         assert!(edit.warnings.is_empty());
@@ -1150,6 +1184,7 @@ mod tests {
                 legacy_aws_variables: true,
                 expiry_aws_variables: true,
                 region: Some("us-east-2".into()),
+                ..off()
             },
         )
         .unwrap();
@@ -1387,6 +1422,103 @@ mod tests {
                 .exit_code(),
             2
         );
+    }
+
+    /// A file with an IAM user's long-term keys in `[prod]`, session keys in `[dev]`.
+    const LONG_TERM: &str = "# my keys\n[prod]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
+        aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\
+        aws_security_token = stale\nregion = eu-west-1\n\n[dev]\n\
+        aws_access_key_id = ASIAOLD\naws_secret_access_key = old\naws_session_token = old\n";
+
+    #[test]
+    fn long_term_keys_are_refused_and_nothing_is_returned() {
+        let c = creds("ASIANEW", "S", "T");
+        let err = upsert(LONG_TERM, "prod", &c, &off()).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.to_string(),
+            "not overwriting profile \"prod\" in the credentials file: it holds a long-term \
+             access key (AKIA..., no session token); the file was not changed. Write another \
+             profile, or pass --force-overwrite to replace those keys"
+        );
+        // A batch is refused as a whole, wherever the long-term profile is in it.
+        let err =
+            upsert_all(LONG_TERM, &[("new", &c), ("dev", &c), ("prod", &c)], &off()).unwrap_err();
+        assert!(err.to_string().contains("\"prod\""), "{err}");
+        // Session credentials (ASIA with a token) are replaced as before.
+        let edit = upsert(LONG_TERM, "dev", &c, &off()).unwrap();
+        assert!(
+            edit.text
+                .starts_with(&LONG_TERM[..LONG_TERM.find("[dev]").unwrap()])
+        );
+        assert!(edit.text.ends_with(
+            "[dev]\naws_access_key_id = ASIANEW\naws_secret_access_key = S\naws_session_token = T\n"
+        ));
+        assert!(edit.warnings.is_empty(), "{:?}", edit.warnings);
+        assert!(holds_long_term_keys(LONG_TERM, "prod"));
+        assert!(!holds_long_term_keys(LONG_TERM, "dev"));
+        assert!(!holds_long_term_keys(&edit.text, "dev"));
+    }
+
+    #[test]
+    fn long_term_keys_are_found_as_botocore_reads_the_file() {
+        // Key names fold, values are stripped, `:` is a delimiter, CRLF and a BOM.
+        for text in [
+            "[p]\nAWS_Access_Key_ID:   AKIAX  \n",
+            "\u{feff}[p]\r\naws_access_key_id=AKIAX\r\naws_session_token =\r\n",
+            "[p]\naws_access_key_id = ASIA1\naws_session_token = t\n[p]\naws_access_key_id = AKIA2\n",
+        ] {
+            assert!(holds_long_term_keys(text, "p"), "{text:?}");
+            assert!(
+                upsert(text, "p", &creds("N", "S", "T"), &off()).is_err(),
+                "{text:?}"
+            );
+        }
+        for text in [
+            "[p]\n# aws_access_key_id = AKIAX\n",
+            "[ p ]\naws_access_key_id = AKIAX\n",
+            "[profile p]\naws_access_key_id = AKIAX\n",
+            "[q]\naws_access_key_id = AKIAX\n[p]\nregion = x\n",
+            "[p]\naws_access_key_id = akiax\n",
+        ] {
+            assert!(!holds_long_term_keys(text, "p"), "{text:?}");
+            assert!(
+                upsert(text, "p", &creds("N", "S", "T"), &off()).is_ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn force_overwrite_replaces_long_term_keys_with_a_warning() {
+        let c = creds("ASIANEW", "S", "T");
+        let opts = UpsertOptions {
+            force_overwrite: true,
+            ..off()
+        };
+        let batch =
+            upsert_all(LONG_TERM, &[("prod", &c), ("dev", &c), ("prod", &c)], &opts).unwrap();
+        assert!(!batch.text.contains("AKIA"), "{}", batch.text);
+        assert!(
+            batch
+                .text
+                .starts_with("# my keys\n[prod]\naws_access_key_id = ASIANEW\n")
+        );
+        let forced: Vec<&String> = batch
+            .warnings
+            .iter()
+            .filter(|w| w.contains("--force-overwrite"))
+            .collect();
+        assert_eq!(
+            forced,
+            [
+                "WARNING: --force-overwrite: replaced the long-term access key of profile \
+              \"prod\"; its old keys are gone from the credentials file."
+            ]
+        );
+        // The stale legacy key of [prod] is commented out as usual.
+        assert!(batch.text.contains("# aws_security_token = stale\n"));
+        strict_parse(&batch.text).unwrap();
     }
 
     #[test]
