@@ -4,11 +4,11 @@
 //! reader and the redactor use), `retry` (the retry policy of every call) and `url` (the
 //! check of every URL handed to a browser).
 
-mod client;
+mod agent;
 pub mod encode;
 pub mod html;
 pub mod retry;
 pub mod url;
 
-pub use client::*;
+pub use agent::*;
 pub use encode::{form_encode, percent_decode, percent_encode};
