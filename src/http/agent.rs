@@ -13,21 +13,12 @@ use ureq::{Agent, Proxy, Timeout};
 
 use super::dump::{dump_for_terminal, format_request_dump, format_response_dump};
 use super::encode::form_encode;
-use super::message::{Outgoing, Response};
+use super::message::{Outgoing, Response, Service};
 use super::proxy::{ProxyConfig, first_env, proxy_label};
 use super::retry::{self, Attempt, NetFailure, Outcome, Verdict};
 use super::tls::{aws_ca_bundle, base_roots, read_ca_file, tls_config};
 use crate::config::Env;
 use crate::error::{Error, Result};
-
-/// Which side a request goes to; AWS calls additionally trust `AWS_CA_BUNDLE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
-    /// The Okta org.
-    Okta,
-    /// AWS STS or IAM.
-    Aws,
-}
 
 /// How to build the agent. Debug shows the environment's variable names only.
 #[derive(Clone, Default)]

@@ -1,8 +1,18 @@
-//! PURE: one HTTP exchange as data: the request to send ([`Outgoing`]) and the reply read
-//! whole ([`Response`]). Their `Debug` output hides secrets (see `redact`).
+//! PURE: one HTTP exchange as data: the side it goes to ([`Service`]), the request to send
+//! ([`Outgoing`]) and the reply read whole ([`Response`]). Their `Debug` output hides
+//! secrets (see `redact`).
 
 use super::encode::form_encode;
 use super::redact::{redact_header, redact_url};
+
+/// Which side a request goes to; AWS calls additionally trust `AWS_CA_BUNDLE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// The Okta org.
+    Okta,
+    /// AWS STS or IAM.
+    Aws,
+}
 
 /// An HTTP reply, read whole. 4xx/5xx are replies, not errors.
 ///
@@ -60,8 +70,8 @@ impl Response {
     }
 }
 
-/// One request to send, owned: what a request builder of
-/// [`crate::http::Http::send_repeatable_with`] returns for each attempt.
+/// One request to send, owned: what a request builder of `Http::send_repeatable_with`
+/// returns for each attempt.
 #[derive(Clone, Default)]
 pub struct Outgoing {
     /// `GET`, `POST`, ...

@@ -8,8 +8,9 @@
 //!
 //! Callers use the items re-exported here (`crate::http::Http`, ...). Files here import
 //! each other in one direction only: `agent` -> `tls`, `proxy`, `dump`, `message`, `retry`;
-//! `dump` -> `message`, `redact`; `message` -> `redact`, `encode`; `redact` -> `html`,
-//! `encode`.
+//! `dump` -> `message`, `redact`; `retry` -> `message`; `message` -> `redact`, `encode`;
+//! `redact` -> `html`, `encode`. None of them imports this file (`super::X` of a
+//! re-export would hide a loop).
 
 mod agent;
 mod dump;
@@ -24,11 +25,11 @@ pub mod url;
 
 pub use agent::{
     CONNECT_TIMEOUT, DebugSink, Http, HttpOptions, MAX_BODY_BYTES, MAX_REDIRECTS, REQUEST_TIMEOUT,
-    Service, user_agent,
+    user_agent,
 };
 pub use dump::{format_request_dump, format_response_dump};
 pub use encode::{form_encode, percent_decode, percent_encode};
-pub use message::{Outgoing, Response};
+pub use message::{Outgoing, Response, Service};
 pub use proxy::{NoProxyEntry, ProxyConfig, is_loopback_host, parse_no_proxy};
 pub use redact::{
     REDACTED, SECRET_FIELDS, SECRET_HEADERS, is_secret_field, redact_body, redact_form,
