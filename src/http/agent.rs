@@ -7,18 +7,17 @@ use std::io::Write;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use ureq::http::Uri;
 use ureq::tls::{Certificate, TlsConfig};
 use ureq::{Agent, Proxy, Timeout};
 
 use super::dump::{dump_for_terminal, format_request_dump, format_response_dump};
-use super::encode::form_encode;
 use super::message::{Outgoing, Response, Service};
 use super::proxy::{ProxyConfig, first_env, proxy_label};
 use super::retry::{self, Attempt, NetFailure, Outcome, Verdict};
 use super::tls::{aws_ca_bundle, base_roots, read_ca_file, tls_config};
 use crate::config::Env;
 use crate::error::{Error, Result};
+use crate::url::{Scheme, Url, UrlError};
 
 /// How to build the agent. Debug shows the environment's variable names only.
 #[derive(Clone, Default)]
@@ -172,43 +171,21 @@ fn parse_proxy(var: &str, url: &str) -> Result<Proxy> {
     })
 }
 
-/// Parts of a request URL needed for proxy choice and messages.
-struct Target {
-    scheme: String,
-    host: String,
-    port: Option<u16>,
-}
-
-impl Target {
-    fn parse(url: &str) -> Result<Target> {
+/// `url` read for sending ([`Url::parse`]). Errors: [`Error::Runtime`] naming the URL
+/// without its query or fragment (which may hold secrets) and the problem.
+fn parse_target(url: &str) -> Result<Url> {
+    Url::parse(url).map_err(|e| {
         let shown = url.split(['?', '#']).next().unwrap_or(url);
-        let uri: Uri = url
-            .parse()
-            .map_err(|_| Error::runtime(format!("invalid URL {shown:?}")))?;
-        let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
-            return Err(Error::runtime(format!(
-                "invalid URL {shown:?}: scheme and host are required"
-            )));
-        };
-        if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
-            return Err(Error::runtime(format!(
-                "invalid URL {shown:?}: only http and https are supported"
-            )));
-        }
-        Ok(Target {
-            scheme: scheme.to_ascii_lowercase(),
-            host: host.to_string(),
-            port: uri.port_u16(),
+        Error::runtime(match e {
+            UrlError::UnsupportedScheme => {
+                format!("invalid URL {shown:?}: only http and https are supported")
+            }
+            UrlError::NoScheme | UrlError::NoAuthority | UrlError::NoHost => {
+                format!("invalid URL {shown:?}: scheme and host are required")
+            }
+            other => format!("invalid URL {shown:?}: it {other}"),
         })
-    }
-
-    /// `host` or `host:port` for messages.
-    fn label(&self) -> String {
-        match self.port {
-            Some(p) => format!("{}:{p}", self.host),
-            None => self.host.clone(),
-        }
-    }
+    })
 }
 
 impl Http {
@@ -510,21 +487,22 @@ impl Http {
             let Some(location) = response.header("location") else {
                 return Ok(response);
             };
-            let from = Target::parse(&url).map_err(Failed::fatal)?;
-            let next = redirect_target(&url, location).ok_or_else(|| {
+            let from = parse_target(&url).map_err(Failed::fatal)?;
+            let next = from.resolve(location).ok_or_else(|| {
                 Failed::fatal(Error::runtime(format!(
                     "{} replied {} with an unusable Location header",
-                    from.label(),
+                    from.authority(),
                     response.status_line()
                 )))
             })?;
-            if origin(&next) != origin(&url) {
-                let to = Target::parse(&next)
-                    .map(|t| format!("{}://{}", t.scheme, t.label()))
+            let next_origin = Url::parse(&next).map(|u| u.origin());
+            if next_origin.as_ref() != Ok(&from.origin()) {
+                let to = next_origin
+                    .map(|o| o.to_string())
                     .unwrap_or_else(|_| "an invalid URL".to_string());
                 return Err(Failed::fatal(Error::runtime(format!(
                     "{} redirected the request ({}) to another host, {to}; not followed (Okta and AWS APIs do not redirect across hosts)",
-                    from.label(),
+                    from.authority(),
                     response.status_line()
                 ))));
             }
@@ -540,7 +518,9 @@ impl Http {
             }
             url = next;
         }
-        let shown = Target::parse(&url).map(|t| t.label()).unwrap_or_default();
+        let shown = parse_target(&url)
+            .map(|t| t.authority())
+            .unwrap_or_default();
         Err(Failed::fatal(Error::runtime(format!(
             "cannot reach {shown}: more than {MAX_REDIRECTS} redirects"
         ))))
@@ -555,12 +535,14 @@ impl Http {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> std::result::Result<Response, Failed> {
-        let target = Target::parse(url).map_err(Failed::fatal)?;
-        let proxy_url = self
-            .proxies
-            .proxy_for(&target.scheme, &target.host, target.port);
-        let proxy = match (proxy_url, target.scheme.as_str()) {
-            (Some(_), "https") => self.https_proxy.clone(),
+        let target = parse_target(url).map_err(Failed::fatal)?;
+        let proxy_url = self.proxies.proxy_for(
+            target.scheme().as_str(),
+            target.host(),
+            target.explicit_port(),
+        );
+        let proxy = match (proxy_url, target.scheme()) {
+            (Some(_), Scheme::Https) => self.https_proxy.clone(),
             (Some(_), _) => self.http_proxy.clone(),
             (None, _) => None,
         };
@@ -649,7 +631,8 @@ impl Http {
     }
 
     /// `POST` a form body (`Content-Type: application/x-www-form-urlencoded; charset=utf-8`
-    /// unless `headers` set one), encoded with [`form_encode`].
+    /// unless `headers` set one), encoded with [`super::encode::form_encode`] (see
+    /// [`Outgoing::form`]), sent as by [`Http::send`].
     pub fn post_form<K: AsRef<str>, V: AsRef<str>>(
         &self,
         service: Service,
@@ -657,18 +640,8 @@ impl Http {
         headers: &[(&str, &str)],
         form: &[(K, V)],
     ) -> Result<Response> {
-        let body = form_encode(form);
-        let mut all: Vec<(&str, &str)> = headers.to_vec();
-        if !headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        {
-            all.push((
-                "Content-Type",
-                "application/x-www-form-urlencoded; charset=utf-8",
-            ));
-        }
-        self.send(service, "POST", url, &all, Some(body.as_bytes()))
+        let outgoing = Outgoing::form(url, headers, form);
+        self.exchange(service, false, &mut || Ok(outgoing.clone()))
     }
 
     /// [`Http::post_form`] for a call that may be repeated (see [`Http::send_repeatable`]).
@@ -690,7 +663,7 @@ impl Http {
 
     fn network_error(
         &self,
-        target: &Target,
+        target: &Url,
         proxy_url: Option<&str>,
         service: Service,
         e: &ureq::Error,
@@ -706,57 +679,10 @@ impl Http {
         };
         Error::runtime(format!(
             "cannot reach {}{via}: {}",
-            target.label(),
+            target.authority(),
             describe_error(e, &roots)
         ))
     }
-}
-
-/// The origin of an absolute `http(s)://` URL, lower case, default port dropped:
-/// `https://Example.com:443/x` -> `https://example.com`. `None` when not such a URL.
-fn origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    let auth = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    if auth.is_empty() || auth.contains('@') {
-        return None;
-    }
-    let default = match scheme.as_str() {
-        "https" => ":443",
-        "http" => ":80",
-        _ => return None,
-    };
-    let auth = auth.strip_suffix(default).unwrap_or(&auth);
-    Some(format!("{scheme}://{auth}"))
-}
-
-/// The absolute URL a `Location` value points to from `base` (RFC 9110 §10.2.2, RFC 3986
-/// §5.2 for the usual forms): absolute, scheme-relative (`//host/p`), path-absolute
-/// (`/p`) or relative to `base`'s directory (`p`). `None` for an empty value or a base
-/// that is not an absolute URL. The fragment is dropped.
-fn redirect_target(base: &str, location: &str) -> Option<String> {
-    let loc = location.trim();
-    let loc = loc.split('#').next().unwrap_or(loc);
-    if loc.is_empty() {
-        return None;
-    }
-    let lower = loc.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        return Some(loc.to_string());
-    }
-    let (scheme, rest) = base.split_once("://")?;
-    if let Some(other) = loc.strip_prefix("//") {
-        return Some(format!("{scheme}://{other}"));
-    }
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..auth_end];
-    if loc.starts_with('/') {
-        return Some(format!("{scheme}://{authority}{loc}"));
-    }
-    let path = rest[auth_end..].split(['?', '#']).next().unwrap_or("");
-    let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
-    let dir = if dir.is_empty() { "/" } else { dir };
-    Some(format!("{scheme}://{authority}{dir}{loc}"))
 }
 
 /// How the retry policy sees a transport failure.
@@ -788,9 +714,11 @@ fn with_attempts(error: Error, attempts: u32) -> Error {
 
 /// `host[:port]/path` of a URL, for messages (no scheme, query or fragment).
 fn endpoint_label(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-    crate::term::sanitize::line(rest).into_owned()
+    let label = Url::parse(url).map_or_else(
+        |_| "an invalid URL".to_string(),
+        |u| format!("{}{}", u.authority(), u.path()),
+    );
+    crate::term::sanitize::line(&label).into_owned()
 }
 
 /// The time now in milliseconds since the Unix epoch (0 if the clock is before it).
@@ -880,37 +808,6 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redirect_targets_and_origins() {
-        let base = "https://example.okta.com:8443/api/v1/users/me/appLinks?after=1";
-        for (loc, want) in [
-            ("https://other.com/x", "https://other.com/x"),
-            ("//other.com/x", "https://other.com/x"),
-            (
-                "/login/x?y=1#frag",
-                "https://example.okta.com:8443/login/x?y=1",
-            ),
-            ("next", "https://example.okta.com:8443/api/v1/users/me/next"),
-        ] {
-            assert_eq!(redirect_target(base, loc).as_deref(), Some(want), "{loc}");
-        }
-        assert_eq!(redirect_target(base, "  "), None);
-        assert_eq!(
-            redirect_target("https://h", "x").as_deref(),
-            Some("https://h/x")
-        );
-        assert_eq!(
-            origin("HTTPS://Example.com:443/x"),
-            origin("https://example.com/y")
-        );
-        assert_ne!(
-            origin("https://127.0.0.1:1/"),
-            origin("https://127.0.0.1:8443/")
-        );
-        assert_ne!(origin("http://h/"), origin("https://h/"));
-        assert_eq!(origin("https://u@h/"), None);
-    }
 
     #[test]
     fn user_agent_forms() {

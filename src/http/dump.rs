@@ -3,6 +3,7 @@
 
 use super::message::Response;
 use super::redact::{redact_body, redact_header, redact_url};
+use crate::url::Url;
 
 /// The `--debug-api-calls` dump of a request (upstream-behaviour §3 layout), secrets
 /// redacted. `headers` are the request headers as sent (including `User-Agent`).
@@ -51,20 +52,13 @@ pub fn format_response_dump(resp: &Response) -> String {
     out
 }
 
-/// `https://host:1/p?q` -> (`host:1`, `/p?q`).
+/// (`Host`, request target) of a URL, as an HTTP/1.1 request line and `Host` header give
+/// them: `https://host:1/p?q` -> (`host:1`, `/p?q`). A text that is not a URL is shown
+/// whole as the target, with no host.
 fn split_for_dump(url: &str) -> (String, String) {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    match rest.find(['/', '?']) {
-        Some(i) => {
-            let path = &rest[i..];
-            let path = if path.starts_with('?') {
-                format!("/{path}")
-            } else {
-                path.to_string()
-            };
-            (rest[..i].to_string(), path)
-        }
-        None => (rest.to_string(), "/".to_string()),
+    match Url::parse(url) {
+        Ok(u) => (u.authority(), u.target()),
+        Err(_) => (String::new(), url.to_string()),
     }
 }
 

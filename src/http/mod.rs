@@ -30,7 +30,7 @@ pub use agent::{
 pub use dump::{format_request_dump, format_response_dump};
 pub use encode::{form_encode, percent_decode, percent_encode};
 pub use message::{Outgoing, Response, Service};
-pub use proxy::{NoProxyEntry, ProxyConfig, is_loopback_host, parse_no_proxy};
+pub use proxy::{NoProxyEntry, ProxyConfig, parse_no_proxy};
 pub use redact::{
     REDACTED, SECRET_FIELDS, SECRET_HEADERS, is_secret_field, redact_body, redact_form,
     redact_header, redact_html, redact_json, redact_url, redact_xml, unparsable_placeholder,

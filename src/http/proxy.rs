@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 
 use crate::config::Env;
+use crate::url::{bare_host, is_loopback_host};
 
 /// Proxy settings read from the environment snapshot (DESIGN §2.14).
 ///
@@ -88,7 +89,7 @@ impl ProxyConfig {
 
     /// Whether `NO_PROXY` exempts this host (and port).
     pub fn bypasses(&self, host: &str, port: Option<u16>) -> bool {
-        let host = normalize_host(host);
+        let host = bare_host(host);
         let ip = host.parse::<IpAddr>().ok();
         self.no_proxy.iter().any(|entry| match entry {
             NoProxyEntry::All => true,
@@ -110,25 +111,6 @@ impl ProxyConfig {
 
 fn port_ok(entry: Option<u16>, actual: Option<u16>) -> bool {
     entry.is_none() || entry == actual
-}
-
-/// Lower-case, strip IPv6 brackets and a trailing dot.
-fn normalize_host(host: &str) -> String {
-    let h = host.trim();
-    let h = h
-        .strip_prefix('[')
-        .and_then(|x| x.strip_suffix(']'))
-        .unwrap_or(h);
-    h.trim_end_matches('.').to_ascii_lowercase()
-}
-
-/// `localhost`, `*.localhost`, any 127.0.0.0/8 address or `::1`.
-pub fn is_loopback_host(host: &str) -> bool {
-    let h = normalize_host(host);
-    if h == "localhost" || h.ends_with(".localhost") {
-        return true;
-    }
-    h.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn in_network(ip: IpAddr, net: IpAddr, prefix: u8) -> bool {
@@ -171,7 +153,7 @@ fn parse_no_proxy_entry(entry: &str) -> Option<NoProxyEntry> {
     }
     // CIDR network.
     if let Some((addr, bits)) = entry.split_once('/') {
-        let addr = normalize_host(addr).parse::<IpAddr>().ok()?;
+        let addr = bare_host(addr).parse::<IpAddr>().ok()?;
         let prefix = bits.parse::<u8>().ok()?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         return (prefix <= max).then_some(NoProxyEntry::Net {
@@ -196,7 +178,7 @@ fn parse_no_proxy_entry(entry: &str) -> Option<NoProxyEntry> {
         }
         _ => (entry, None),
     };
-    let host = normalize_host(host);
+    let host = bare_host(host);
     if let Ok(addr) = host.parse::<IpAddr>() {
         let prefix = if addr.is_ipv4() { 32 } else { 128 };
         return Some(NoProxyEntry::Net { addr, prefix, port });
@@ -213,6 +195,10 @@ fn parse_no_proxy_entry(entry: &str) -> Option<NoProxyEntry> {
 }
 
 /// Proxy URL without user-info, for messages: `http://proxy.corp:3128`.
+///
+/// Proxy URLs are not read as [`crate::url::Url`]: they may carry credentials (`user:pass@`)
+/// and other schemes (`socks5://`), and ureq reads them itself. This only keeps the scheme
+/// (`http` when none is written) and the authority without its user information.
 pub(super) fn proxy_label(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
     let authority = rest.split('/').next().unwrap_or(rest);
