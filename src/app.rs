@@ -6,7 +6,7 @@ use crate::aws::sts::Credentials;
 use crate::cli::{self, Parsed};
 use crate::commands::chain::{self, Start};
 use crate::commands::{completion, debug, explain, hints};
-use crate::commands::{m2m, web};
+use crate::commands::{direct, m2m, web};
 use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
 use crate::error::{Error, Result};
@@ -96,18 +96,21 @@ fn dispatch(cfg: &Config) -> Result<()> {
             print_stdout(&out)
         }
         Command::Debug => Ok(()),
-        Command::M2m | Command::Web if cfg.clear_cache => clear_cache(cfg),
-        Command::M2m | Command::Web if cfg.check => check_cache(cfg),
-        Command::M2m | Command::Web if cache::applies(cfg) => {
+        Command::M2m | Command::Web | Command::Direct if cfg.clear_cache => clear_cache(cfg),
+        Command::M2m | Command::Web | Command::Direct if cfg.check => check_cache(cfg),
+        Command::M2m | Command::Web | Command::Direct if cache::applies(cfg) => {
             check_exec_program(cfg)?;
             check_credentials_target(cfg)?;
             run_cached(cfg)
         }
-        Command::M2m => {
+        Command::M2m | Command::Direct => {
             check_exec_program(cfg)?;
             check_credentials_target(cfg)?;
             let http = new_http(cfg)?;
-            let creds = m2m::run(cfg, &http)?;
+            let creds = match cfg.command {
+                Command::Direct => direct::run(cfg, &http)?,
+                _ => m2m::run(cfg, &http)?,
+            };
             let start = Start {
                 role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
                 session_name: cfg.sts_role_session_name.clone(),
@@ -205,12 +208,16 @@ fn run_cached(cfg: &Config) -> Result<()> {
     }
     let http = new_http(cfg)?;
     let (start, creds) = match cfg.command {
-        Command::M2m => (
+        Command::M2m | Command::Direct => (
             Some(Start {
                 role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
                 session_name: cfg.sts_role_session_name.clone(),
             }),
-            m2m::run(cfg, &http)?,
+            if cfg.command == Command::Direct {
+                direct::run(cfg, &http)?
+            } else {
+                m2m::run(cfg, &http)?
+            },
         ),
         _ => {
             let mut outcome = web::run(cfg, &http)?;

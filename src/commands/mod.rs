@@ -1,5 +1,7 @@
 //! I/O: one module per command, stringing the layers below together: `web` (device flow,
-//! SAML, AssumeRoleWithSAML), `m2m` (client assertion, AssumeRoleWithWebIdentity), `debug`
+//! SAML, AssumeRoleWithSAML), `m2m` (client assertion, AssumeRoleWithWebIdentity), `direct`
+//! (Okta direct authentication: password, push or one-time code; AssumeRoleWithWebIdentity),
+//! `debug`
 //! (`list-profiles` and `debug`), `completion` (shell completion scripts), `explain`
 //! (`--explain`), `hints` (a `hint:` line for known failures), and `chain`, what follows
 //! federation in both: the `--chain-role` hops and the `--format console-url` sign-in URL.
@@ -8,6 +10,7 @@
 pub mod chain;
 pub mod completion;
 pub mod debug;
+pub mod direct;
 pub mod explain;
 pub mod hints;
 pub mod m2m;
