@@ -774,3 +774,50 @@ fn aws_cli_uses_direct_as_credential_process() {
     assert_eq!(grants(&org), ["password", MFA_OOB, MFA_OOB]);
     assert!(org.requests_to("sts").is_empty(), "STS was moto");
 }
+
+/// `--exec` runs the command with the new credentials, and without the password or the
+/// one-time code in its environment.
+#[cfg(unix)]
+#[test]
+fn exec_child_gets_credentials_but_not_the_password() {
+    let Some(org) = start(json!({})) else {
+        return;
+    };
+    let mut cmd = direct(&org);
+    cmd.args(["--mfa-method", "otp", "--exec", "--", "sh", "-c"])
+        .arg("echo \"[${OKTA_AWSCLI_PASSWORD-unset}][${OKTA_AWSCLI_OTP-unset}][$AWS_ACCESS_KEY_ID]\"")
+        .env("OKTA_AWSCLI_OTP", OTP);
+    let out = go(&mut cmd);
+    out.expect_code(0);
+    assert!(
+        out.stdout.starts_with("[unset][unset][ASIA"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(grants(&org), ["password", MFA_OTP]);
+}
+
+/// `--chain-role` starts from the role `direct` federated into, signed with its
+/// credentials.
+#[test]
+fn chain_role_starts_from_the_direct_role() {
+    let Some(org) = start(json!({"mfa": "none"})) else {
+        return;
+    };
+    let chained = "arn:aws:iam::210987654321:role/Chained";
+    let mut cmd = direct(&org);
+    cmd.args(["--chain-role", chained]);
+    let out = go(&mut cmd);
+    out.expect_code(0);
+    let sts = org.requests_to("sts");
+    assert_eq!(sts.len(), 2, "{sts:#?}");
+    assert_eq!(sts[0]["form"]["Action"], "AssumeRoleWithWebIdentity");
+    assert_eq!(sts[1]["form"]["Action"], "AssumeRole");
+    assert_eq!(sts[1]["form"]["RoleArn"], chained);
+    assert_eq!(sts[1]["signed_by"], sts[0]["issued"]["AccessKeyId"]);
+    let vars = support::env_lines(&out.stdout);
+    assert_eq!(
+        vars["AWS_ACCESS_KEY_ID"],
+        sts[1]["issued"]["AccessKeyId"].as_str().unwrap()
+    );
+}
