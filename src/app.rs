@@ -80,6 +80,8 @@ pub fn run_with_hint(
     if inv.explain {
         return explain::run(&cfg).map_err(no_hint);
     }
+    // What a run as root creates under HOME becomes HOME's owner's (README "Security").
+    crate::fs::owner::adopt_home(&cfg.home);
     dispatch(&cfg).map_err(|e| {
         let hint = hints::hint(&e, Some(&cfg));
         (e, hint)
@@ -173,6 +175,10 @@ fn cached(cfg: &Config, path: &std::path::Path, key: &str, warn: bool) -> Option
 /// run may have stored it meanwhile), and only then does this run sign in, store the
 /// entry, release the lock and deliver. A lock or entry that cannot be used or written
 /// is a warning: the credentials are still delivered.
+///
+/// Single flight also on failure (issue 19): a failed sign-in is recorded beside the entry
+/// before the lock is released ([`cache::store_failure`]), and a run that waited for the
+/// lock fails with that reason instead of signing in itself ([`cache::load_failure`]).
 fn run_cached(cfg: &Config) -> Result<()> {
     let key = cache::key_text(cfg);
     let path = cache::entry_file(&cfg.home, &key);
@@ -183,7 +189,10 @@ fn run_cached(cfg: &Config) -> Result<()> {
         Command::M2m => cache::M2M_LOCK_WAIT,
         _ => cache::WEB_LOCK_WAIT,
     };
+    let wait_started_ms = crate::clock::unix_now_ms();
+    let mut waited = false;
     let lock = match cache::lock(&path, wait, |lock| {
+        waited = true;
         eprintln!(
             "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)",
             lock.display(),
@@ -203,6 +212,37 @@ fn run_cached(cfg: &Config) -> Result<()> {
         drop(lock);
         return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
     }
+    if lock.is_some()
+        && waited
+        && let Some(failed) = cache::load_failure(&path, &key, wait_started_ms)
+    {
+        return Err(failed.to_error());
+    }
+    let creds = match sign_in(cfg) {
+        Ok(creds) => creds,
+        Err(e) => {
+            // Tell the runs waiting on the lock, before it is released.
+            if lock.is_some()
+                && let Err(m) = cache::store_failure(&path, &key, &e)
+            {
+                print_warnings(&[m]);
+            }
+            return Err(e);
+        }
+    };
+    if lock.is_some() {
+        cache::remove_failure(&path);
+        if let Err(m) = cache::store(&path, &cache::Entry::new(cfg, &creds)) {
+            print_warnings(&[m]);
+        }
+    }
+    drop(lock);
+    deliver(cfg, &[(cfg.profile.clone(), creds)], None)
+}
+
+/// The sign-in of [`run_cached`]: the m2m or web flow, then the `--chain-role` hops; the
+/// credentials the run delivers (and the entry holds).
+fn sign_in(cfg: &Config) -> Result<Credentials> {
     let http = new_http(cfg)?;
     let (start, creds) = match cfg.command {
         Command::M2m => (
@@ -220,23 +260,16 @@ fn run_cached(cfg: &Config) -> Result<()> {
             }
         }
     };
-    // The entry holds the credentials the run delivers: after the --chain-role hops.
     let (mut results, _) = after_federation(
         cfg,
         &http,
         start.as_ref(),
         vec![(cfg.profile.clone(), creds)],
     )?;
-    let Some((_, creds)) = results.pop() else {
-        return Err(Error::runtime("no credentials were obtained"));
-    };
-    if lock.is_some()
-        && let Err(m) = cache::store(&path, &cache::Entry::new(cfg, &creds))
-    {
-        print_warnings(&[m]);
+    match results.pop() {
+        Some((_, creds)) => Ok(creds),
+        None => Err(Error::runtime("no credentials were obtained")),
     }
-    drop(lock);
-    deliver(cfg, &[(cfg.profile.clone(), creds)], None)
 }
 
 /// `--check` (issue 10): look at the cache entry of these settings with no network, no

@@ -359,7 +359,7 @@ fn access_token(
         return Ok((device_flow(okta, cfg, http)?, false));
     }
     let path = cache_file(cfg);
-    let wait_started_ms = unix_now_ms();
+    let wait_started_ms = crate::clock::unix_now_ms();
     let mut waited = false;
     let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
         waited = true;
@@ -404,22 +404,17 @@ fn access_token(
         None => {}
     }
     if waited
-        && let Some(failed) =
-            token_cache::load_failure(&path, &cfg.org.host, &cfg.oidc_client_id, wait_started_ms)
+        && let Some(failed) = token_cache::load_failure(
+            &path,
+            &cfg.org.host,
+            &cfg.oidc_client_id,
+            wait_started_ms,
+            crate::clock::unix_now_ms(),
+        )
     {
         // The run this one waited for failed: fail the same way, without a device flow
         // of our own (single flight also on failure).
-        let message = format!(
-            "{} (the sign-in of another okta-aws-cli run, which this one waited for, failed; run the command again to retry)",
-            failed.message
-        );
-        return Err(match failed.code {
-            Some(code) => Error::Okta {
-                code: Some(code),
-                message,
-            },
-            None => Error::Runtime(message),
-        });
+        return Err(failed.to_error());
     }
     let start = crate::clock::unix_now();
     let mut user_code = String::new();
@@ -427,15 +422,11 @@ fn access_token(
         Ok(t) => t,
         Err(e) => {
             // Tell the runs waiting on the lock, before it is released (on return).
-            let record = token_cache::FailureRecord {
-                org: cfg.org.host.clone(),
-                client_id: cfg.oidc_client_id.clone(),
-                at_ms: unix_now_ms(),
-                user_code,
-                code: e.okta_code().map(str::to_string),
-                message: e.to_string(),
-            };
-            if let Err(w) = token_cache::store_failure(&path, &record) {
+            let key = token_cache::failure_key(&cfg.org.host, &cfg.oidc_client_id);
+            if let Some(record) =
+                token_cache::FailureRecord::of(&key, &user_code, &e, crate::clock::unix_now_ms())
+                && let Err(w) = token_cache::store_failure(&path, &record)
+            {
                 say(&format!("WARNING: {w}\n"));
             }
             return Err(e);
@@ -456,13 +447,6 @@ fn access_token(
         say(&format!("WARNING: {e}\n"));
     }
     Ok((tokens, false))
-}
-
-/// Unix time in milliseconds (0 before 1970).
-fn unix_now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN
