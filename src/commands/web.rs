@@ -261,8 +261,10 @@ fn account_alias(
 ) -> Option<String> {
     let mut last_error = None;
     for (role, creds) in roles {
-        match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc())
-        {
+        let now = crate::aws::sigv4::time_from_unix(
+            i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX),
+        );
+        match now.and_then(|now| aws::list_account_alias(http, &cfg.env, role, creds, now)) {
             Ok(alias) => return alias,
             Err(e) => last_error = Some(e),
         }
@@ -359,7 +361,7 @@ fn access_token(
         return Ok((device_flow(okta, cfg, http)?, false));
     }
     let path = cache_file(cfg);
-    let wait_started_ms = unix_now_ms();
+    let wait_started_ms = crate::clock::unix_now_ms();
     let mut waited = false;
     let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
         waited = true;
@@ -430,7 +432,7 @@ fn access_token(
             let record = token_cache::FailureRecord {
                 org: cfg.org.host.clone(),
                 client_id: cfg.oidc_client_id.clone(),
-                at_ms: unix_now_ms(),
+                at_ms: crate::clock::unix_now_ms(),
                 user_code,
                 code: e.okta_code().map(str::to_string),
                 message: e.to_string(),
@@ -456,13 +458,6 @@ fn access_token(
         say(&format!("WARNING: {e}\n"));
     }
     Ok((tokens, false))
-}
-
-/// Unix time in milliseconds (0 before 1970).
-fn unix_now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN

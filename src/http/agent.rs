@@ -410,7 +410,7 @@ impl Http {
                     repeatable,
                     number,
                     outcome,
-                    now_ms: now_ms(),
+                    now_ms: crate::clock::unix_now_ms(),
                     random: random_u64(),
                     budget_left,
                 })
@@ -719,13 +719,6 @@ fn endpoint_label(url: &str) -> String {
         |u| format!("{}{}", u.authority(), u.path()),
     );
     crate::term::sanitize::line(&label).into_owned()
-}
-
-/// The time now in milliseconds since the Unix epoch (0 if the clock is before it).
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// A random number for back-off jitter, from the OS (the middle of the range if that fails).
