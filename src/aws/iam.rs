@@ -17,6 +17,7 @@ use crate::aws::sigv4;
 use crate::aws::sts::{self, Credentials, Partition};
 use crate::config::Env;
 use crate::error::{Error, Result};
+use crate::url::{Url, UrlError};
 
 /// The form body of the request.
 pub const LIST_ACCOUNT_ALIASES_BODY: &str = "Action=ListAccountAliases&Version=2010-05-08";
@@ -94,51 +95,38 @@ pub fn endpoint(partition: Partition, env: &Env) -> Result<Endpoint> {
     })
 }
 
-/// `(url, host header, path)` of an endpoint override.
+/// `(url, host header, path)` of an endpoint override, read as a [`Url`]: the URL with its
+/// scheme and host in lower case and `/` as the path when it has none, the authority
+/// without the scheme's default port, and the path.
 fn parse_endpoint_url(var: &str, value: &str) -> Result<(String, String, String)> {
     let bad = |why: &str| Error::config(format!("{var}: {value:?} {why}"));
-    let lower = value.to_ascii_lowercase();
-    let (scheme, rest) = if lower.starts_with("https://") {
-        ("https", &value[8..])
-    } else if lower.starts_with("http://") {
-        ("http", &value[7..])
-    } else {
-        return Err(bad("is not an http:// or https:// URL"));
+    let url = match Url::parse(value) {
+        Ok(url) => url,
+        Err(UrlError::NoScheme | UrlError::UnsupportedScheme | UrlError::NoAuthority) => {
+            return Err(bad("is not an http:// or https:// URL"));
+        }
+        Err(UrlError::NoHost) => return Err(bad("has no host")),
+        Err(e) => return Err(bad(&e.to_string())),
     };
-    if rest.contains(['?', '#']) {
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
             "has a query or fragment; give scheme, host, port and path only",
         ));
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if authority.is_empty() {
-        return Err(bad("has no host"));
-    }
-    if authority.contains('@')
-        || authority
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
-    {
-        return Err(bad("has an invalid host"));
-    }
+    let path = url.path();
     if path
         .bytes()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
     {
         return Err(bad("has whitespace in its path"));
     }
-    let authority = authority.to_ascii_lowercase();
-    let default_port = if scheme == "https" { ":443" } else { ":80" };
-    let host = authority
-        .strip_suffix(default_port)
-        .unwrap_or(&authority)
-        .to_string();
+    let written = match url.explicit_port() {
+        Some(port) => format!("{}:{port}", url.host()),
+        None => url.host().to_string(),
+    };
     Ok((
-        format!("{scheme}://{authority}{path}"),
-        host,
+        format!("{}://{written}{path}", url.scheme()),
+        url.authority(),
         path.to_string(),
     ))
 }
