@@ -15,7 +15,7 @@ use crate::aws::sts::Credentials;
 use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
-use crate::http::{Http, Response, Service};
+use crate::http::{Http, Request, Response, Service};
 use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
@@ -284,29 +284,15 @@ fn account_alias(
 
 /// Send one request built by [`OktaWeb`] to the Okta org, once (the device-token poll has
 /// its own rate-limit handling; the Classic-org probe is best effort).
-fn send(http: &Http, req: &web_request::Request) -> Result<Response> {
-    let body = req.body_bytes();
-    http.send(
-        Service::Okta,
-        req.method_str(),
-        &req.url,
-        &req.header_pairs(),
-        body.as_deref(),
-    )
+fn send(http: &Http, req: &Request) -> Result<Response> {
+    http.send(Service::Okta, req)
 }
 
 /// Send a request that may be repeated (device authorize, token exchange,
 /// `/login/token/sso`, appLinks): 429 waits for the rate limit to reset, 502/503/504 and
 /// connection failures are retried ([`crate::http::retry`]).
-fn send_repeatable(http: &Http, req: &web_request::Request) -> Result<Response> {
-    let body = req.body_bytes();
-    http.send_repeatable(
-        Service::Okta,
-        req.method_str(),
-        &req.url,
-        &req.header_pairs(),
-        body.as_deref(),
-    )
+fn send_repeatable(http: &Http, req: &Request) -> Result<Response> {
+    http.send_repeatable(Service::Okta, req)
 }
 
 /// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.

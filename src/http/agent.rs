@@ -11,7 +11,7 @@ use ureq::tls::{Certificate, TlsConfig};
 use ureq::{Agent, Proxy, Timeout};
 
 use super::dump::{dump_for_terminal, format_request_dump, format_response_dump};
-use super::message::{Outgoing, Response, Service};
+use super::message::{Request, Response, Service};
 use super::proxy::{ProxyConfig, first_env, proxy_label};
 use super::retry::{self, Attempt, NetFailure, Outcome, Verdict};
 use super::tls::{aws_ca_bundle, base_roots, read_ca_file, tls_config};
@@ -306,8 +306,8 @@ impl Http {
     /// [`retry::MAX_ATTEMPTS`] attempts in all. For calls that may be repeated use
     /// [`Http::send_repeatable`].
     ///
-    /// `method` is e.g. `GET` or `POST`; `url` an absolute `http(s)://` URL; `headers` are
-    /// added as given (`User-Agent` is set by the client); `body` is sent as is.
+    /// `request` is sent as it is (see [`Request`]); the client adds `User-Agent` when the
+    /// request has none.
     ///
     /// Returns every HTTP reply, including 4xx and 5xx, as a [`Response`].
     ///
@@ -324,16 +324,8 @@ impl Http {
     /// `127.0.0.1:8443 redirected the request to another host, 127.0.0.1:1; not followed ...`;
     /// never containing a query string or a secret. After more than one attempt the line
     /// ends with their number, e.g. `..., after 3 attempts`.
-    pub fn send(
-        &self,
-        service: Service,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> Result<Response> {
-        let outgoing = Outgoing::new(method, url, headers, body);
-        self.exchange(service, false, &mut || Ok(outgoing.clone()))
+    pub fn send(&self, service: Service, request: &Request) -> Result<Response> {
+        self.exchange(service, false, &mut || Ok(request.clone()))
     }
 
     /// [`Http::send`] for a call that may be repeated (STS, IAM, and the Okta calls of
@@ -346,16 +338,8 @@ impl Http {
     /// naming the endpoint (host and path, no query), the last status and error code, and
     /// the number of attempts, e.g. `POST 127.0.0.1:8443/oauth2/v1/token: no success after
     /// 3 attempts; the last reply was 429 Too Many Requests (E0000047)`.
-    pub fn send_repeatable(
-        &self,
-        service: Service,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> Result<Response> {
-        let outgoing = Outgoing::new(method, url, headers, body);
-        self.exchange(service, true, &mut || Ok(outgoing.clone()))
+    pub fn send_repeatable(&self, service: Service, request: &Request) -> Result<Response> {
+        self.exchange(service, true, &mut || Ok(request.clone()))
     }
 
     /// [`Http::send_repeatable`] with the request built anew for each attempt by `build`
@@ -364,7 +348,7 @@ impl Http {
     pub fn send_repeatable_with(
         &self,
         service: Service,
-        build: &mut dyn FnMut() -> Result<Outgoing>,
+        build: &mut dyn FnMut() -> Result<Request>,
     ) -> Result<Response> {
         self.exchange(service, true, build)
     }
@@ -374,18 +358,19 @@ impl Http {
         &self,
         service: Service,
         repeatable: bool,
-        build: &mut dyn FnMut() -> Result<Outgoing>,
+        build: &mut dyn FnMut() -> Result<Request>,
     ) -> Result<Response> {
         let mut number = 0;
         loop {
             number += 1;
             let req = build()?;
+            let body = req.body_bytes();
             let result = self.send_redirecting(
                 service,
-                &req.method,
+                req.method.as_str(),
                 &req.url,
-                &req.header_refs(),
-                req.body.as_deref(),
+                &req.header_pairs(),
+                body.as_deref(),
             );
             let budget_left = self
                 .waited
@@ -421,7 +406,7 @@ impl Http {
                     return Err(match result {
                         Ok(resp) => Error::runtime(format!(
                             "{} {}: no success after {number} attempt{}; the last reply was {}{}",
-                            req.method,
+                            req.method.as_str(),
                             endpoint_label(&req.url),
                             if number == 1 { "" } else { "s" },
                             resp.status_line(),
@@ -443,7 +428,7 @@ impl Http {
                         };
                         self.notice(&format!(
                             "{} {}: {why}; waiting {:.1} s before attempt {} of {}\n",
-                            req.method,
+                            req.method.as_str(),
                             endpoint_label(&req.url),
                             after.as_secs_f64(),
                             number + 1,
@@ -630,9 +615,7 @@ impl Http {
         })
     }
 
-    /// `POST` a form body (`Content-Type: application/x-www-form-urlencoded; charset=utf-8`
-    /// unless `headers` set one), encoded with [`super::encode::form_encode`] (see
-    /// [`Outgoing::form`]), sent as by [`Http::send`].
+    /// `POST` a form body ([`Request::form`]), sent as by [`Http::send`].
     pub fn post_form<K: AsRef<str>, V: AsRef<str>>(
         &self,
         service: Service,
@@ -640,25 +623,12 @@ impl Http {
         headers: &[(&str, &str)],
         form: &[(K, V)],
     ) -> Result<Response> {
-        let outgoing = Outgoing::form(url, headers, form);
-        self.exchange(service, false, &mut || Ok(outgoing.clone()))
+        self.send(service, &Request::form(url, headers, form))
     }
 
-    /// [`Http::post_form`] for a call that may be repeated (see [`Http::send_repeatable`]).
-    pub fn post_form_repeatable<K: AsRef<str>, V: AsRef<str>>(
-        &self,
-        service: Service,
-        url: &str,
-        headers: &[(&str, &str)],
-        form: &[(K, V)],
-    ) -> Result<Response> {
-        let outgoing = Outgoing::form(url, headers, form);
-        self.exchange(service, true, &mut || Ok(outgoing.clone()))
-    }
-
-    /// `GET` a URL.
+    /// `GET` a URL ([`Request::get`]), sent as by [`Http::send`].
     pub fn get(&self, service: Service, url: &str, headers: &[(&str, &str)]) -> Result<Response> {
-        self.send(service, "GET", url, headers, None)
+        self.send(service, &Request::get(url, headers))
     }
 
     fn network_error(

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::http::Response;
 use crate::http::retry::read_rate_limit;
-use crate::okta::web_request::{OktaWeb, Request, json_body, str_field, u64_field};
+use crate::http::{Request, Response};
+use crate::okta::web_request::{OktaWeb, json_body, str_field, u64_field};
 use crate::url::{Url, UrlError};
 
 /// Scope of the device authorization request, exactly as upstream sends it

@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use crate::config::OrgUrl;
 use crate::error::{Error, Result};
-use crate::http::Response;
+use crate::http::{Method, Request, Response};
 use crate::okta::device_auth::OktaTokens;
 use crate::okta::token_exchange::WebSsoToken;
-use crate::okta::web_request::{Method, OktaWeb, Request, json_body, str_field};
+use crate::okta::web_request::{OktaWeb, json_body, str_field};
 use crate::url::Url;
 
 /// The Okta app name of the AWS Account Federation app in appLinks.
