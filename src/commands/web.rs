@@ -679,16 +679,7 @@ fn assume_role(
         duration,
     )
     .map_err(|e| {
-        let context =
-            |m: &str| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}");
-        match e {
-            Error::Runtime(m) => Error::Runtime(context(&m)),
-            Error::Aws { code, message } => Error::Aws {
-                code,
-                message: context(&message),
-            },
-            other => other,
-        }
+        e.in_context(|m| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}"))
     })
 }
 

@@ -11,7 +11,7 @@ use ureq::tls::{Certificate, TlsConfig};
 use ureq::{Agent, Proxy, Timeout};
 
 use super::dump::{dump_for_terminal, format_request_dump, format_response_dump};
-use super::message::{Request, Response, Service};
+use super::message::{Method, Request, Response, Service};
 use super::proxy::{ProxyConfig, first_env, proxy_label};
 use super::retry::{self, Attempt, NetFailure, Outcome, Verdict};
 use super::tls::{aws_ca_bundle, base_roots, read_ca_file, tls_config};
@@ -364,14 +364,7 @@ impl Http {
         loop {
             number += 1;
             let req = build()?;
-            let body = req.body_bytes();
-            let result = self.send_redirecting(
-                service,
-                req.method.as_str(),
-                &req.url,
-                &req.header_pairs(),
-                body.as_deref(),
-            );
+            let result = self.send_redirecting(service, &req);
             let budget_left = self
                 .waited
                 .lock()
@@ -455,24 +448,18 @@ impl Http {
     fn send_redirecting(
         &self,
         service: Service,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
+        request: &Request,
     ) -> std::result::Result<Response, Failed> {
-        let mut method = method.to_string();
-        let mut url = url.to_string();
-        let mut body = body;
-        let mut headers: Vec<(&str, &str)> = headers.to_vec();
+        let mut req = request.clone();
         for _ in 0..=MAX_REDIRECTS {
-            let response = self.send_once(service, &method, &url, &headers, body)?;
+            let response = self.send_once(service, &req)?;
             if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
                 return Ok(response);
             }
             let Some(location) = response.header("location") else {
                 return Ok(response);
             };
-            let from = parse_target(&url).map_err(Failed::fatal)?;
+            let from = parse_target(&req.url).map_err(Failed::fatal)?;
             let next = from.resolve(location).ok_or_else(|| {
                 Failed::fatal(Error::runtime(format!(
                     "{} replied {} with an unusable Location header",
@@ -492,18 +479,18 @@ impl Http {
                 ))));
             }
             if response.status == 303
-                || (matches!(response.status, 301 | 302) && method.eq_ignore_ascii_case("POST"))
+                || (matches!(response.status, 301 | 302) && req.method == Method::Post)
             {
-                method = "GET".to_string();
-                body = None;
-                headers.retain(|(k, _)| {
+                req.method = Method::Get;
+                req.form.clear();
+                req.headers.retain(|(k, _)| {
                     !k.eq_ignore_ascii_case("content-type")
                         && !k.eq_ignore_ascii_case("content-length")
                 });
             }
-            url = next;
+            req.url = next;
         }
-        let shown = parse_target(&url)
+        let shown = parse_target(&req.url)
             .map(|t| t.authority())
             .unwrap_or_default();
         Err(Failed::fatal(Error::runtime(format!(
@@ -512,15 +499,9 @@ impl Http {
     }
 
     /// One request, no redirect followed: dumps and error mapping.
-    fn send_once(
-        &self,
-        service: Service,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> std::result::Result<Response, Failed> {
-        let target = parse_target(url).map_err(Failed::fatal)?;
+    fn send_once(&self, service: Service, req: &Request) -> std::result::Result<Response, Failed> {
+        let body = req.body_bytes();
+        let target = parse_target(&req.url).map_err(Failed::fatal)?;
         let proxy_url = self.proxies.proxy_for(
             target.scheme().as_str(),
             target.host(),
@@ -541,21 +522,20 @@ impl Http {
         };
 
         if self.debug.is_some() {
-            let mut shown: Vec<(String, String)> = headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            if !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("user-agent"))
-            {
+            let mut shown = req.headers.clone();
+            if req.header("user-agent").is_none() {
                 shown.push(("User-Agent".to_string(), self.user_agent.clone()));
             }
-            self.dump(&format_request_dump(method, url, &shown, body));
+            self.dump(&format_request_dump(
+                req.method.as_str(),
+                &req.url,
+                &shown,
+                body.as_deref(),
+            ));
         }
 
         let response = self
-            .attempt(agent, proxy, method, url, headers, body)
+            .attempt(agent, proxy, req, body.as_deref())
             .map_err(|e| Failed {
                 net: net_failure(&e),
                 error: self.network_error(&target, proxy_url, service, &e),
@@ -570,14 +550,14 @@ impl Http {
         &self,
         agent: &Agent,
         proxy: Option<Proxy>,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
+        req: &Request,
         body: Option<&[u8]>,
     ) -> std::result::Result<Response, ureq::Error> {
-        let mut builder = ureq::http::Request::builder().method(method).uri(url);
-        for (k, v) in headers {
-            builder = builder.header(*k, *v);
+        let mut builder = ureq::http::Request::builder()
+            .method(req.method.as_str())
+            .uri(&req.url);
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
         }
         let mut reply = match body {
             Some(body) => {

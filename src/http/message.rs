@@ -15,6 +15,15 @@ pub enum Service {
     Aws,
 }
 
+/// Header name/value pairs as `Debug` shows them: secret values redacted
+/// ([`redact_header`]).
+fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), redact_header(k, v)))
+        .collect()
+}
+
 /// An HTTP reply, read whole. 4xx/5xx are replies, not errors.
 ///
 /// Debug shows the status, the headers with secret values redacted ([`redact_header`]) and
@@ -33,11 +42,7 @@ pub struct Response {
 
 impl std::fmt::Debug for Response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), redact_header(k, v)))
-            .collect();
+        let headers = redacted_headers(&self.headers);
         f.debug_struct("Response")
             .field("status", &self.status)
             .field("reason", &self.reason)
@@ -198,11 +203,7 @@ impl Request {
 impl std::fmt::Debug for Request {
     /// The method, the URL, the headers and the form fields, every secret redacted.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, String)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), redact_header(k, v)))
-            .collect();
+        let headers = redacted_headers(&self.headers);
         let form: Vec<(&str, &str)> = self
             .form
             .iter()
