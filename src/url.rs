@@ -123,7 +123,7 @@ impl Url {
         if parts.authority.contains('@') {
             return Err(UrlError::UserInfo);
         }
-        let (host, port) = (parts.host, parts.after_host);
+        let host = parts.host;
         if host.is_empty() {
             return Err(UrlError::NoHost);
         }
@@ -136,15 +136,13 @@ impl Url {
         if !valid_host {
             return Err(UrlError::InvalidHost);
         }
-        let port = match port {
-            "" | ":" => None,
-            p => {
-                let digits = p.strip_prefix(':').ok_or(UrlError::InvalidPort)?;
-                match digits.parse::<u16>() {
-                    Ok(n) if n != 0 && digits.bytes().all(|b| b.is_ascii_digit()) => Some(n),
-                    _ => return Err(UrlError::InvalidPort),
-                }
-            }
+        let port = match (parts.after_host, parts.port()) {
+            ("", _) | (_, Some("")) => None,
+            (_, Some(digits)) => match digits.parse::<u16>() {
+                Ok(n) if n != 0 && digits.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+                _ => return Err(UrlError::InvalidPort),
+            },
+            (_, None) => return Err(UrlError::InvalidPort),
         };
         Ok(Url {
             scheme,

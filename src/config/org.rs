@@ -62,7 +62,8 @@ fn host_problem(host: &str) -> Option<&'static str> {
 /// `https://host:port`. `http://` or `https://` with a loopback host (`127.0.0.1`,
 /// `localhost` or a name under it, `[::1]`: [`is_loopback_host`]) keeps its scheme and port
 /// (local test orgs); `http://` to any other host is refused. The text is split by
-/// [`Parts`]; the host and port rules are this function's. Errors are messages without the source (the caller adds it).
+/// [`Parts`]; the host and port rules are this function's. Errors are messages without the
+/// source (the caller adds it).
 pub fn normalize_org(raw: &str) -> std::result::Result<(OrgUrl, Vec<String>), String> {
     let s = raw.trim();
     let mut warnings = Vec::new();
