@@ -10,19 +10,15 @@
 
 use time::OffsetDateTime;
 
-use crate::aws::iam::SignedRequest;
 use crate::aws::sigv4;
-use crate::aws::sts::{self, Credentials, STS_API_VERSION};
+use crate::aws::sts::{self, CONTENT_TYPE, Credentials, STS_API_VERSION};
 use crate::config::Env;
 use crate::error::{Error, Result};
-use crate::http::encode::form_encode;
+use crate::http::Request;
 use crate::url::Url;
 
 /// The longest session AWS grants a chained role, in seconds.
 pub const MAX_CHAINED_DURATION: u32 = 3600;
-
-/// `Content-Type` of the request.
-pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
 /// `(duration to request, lowered)`: `requested` seconds capped at
 /// [`MAX_CHAINED_DURATION`]; `lowered` says the cap applied.
@@ -97,7 +93,8 @@ pub fn check_same_partition(from: &str, to: &str) -> Result<()> {
 /// credentials) at `now`. `region` is the STS region (`Config::sts_region`); the endpoint
 /// and its overrides are those of [`sts::endpoint`].
 ///
-/// Errors: [`Error::Config`] for a bad endpoint, region or ARN; those of [`sigv4::sign`].
+/// Errors: [`Error::Config`] for a bad endpoint, region or ARN; those of
+/// [`sigv4::sign_request`].
 pub fn assume_role_request(
     env: &Env,
     region: Option<&str>,
@@ -105,29 +102,22 @@ pub fn assume_role_request(
     form: &[(&'static str, String)],
     creds: &Credentials,
     now: OffsetDateTime,
-) -> Result<SignedRequest> {
+) -> Result<Request> {
     let url = sts::endpoint(env, role_arn, region)?;
     let partition = sts::partition_of(role_arn)?;
     let signing_region = region
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .unwrap_or(crate::aws::iam::global_endpoint(partition).1);
-    // The `Host` header and the path signed: the authority without the scheme's default
-    // port, and the path (`/` at least).
-    let target = Url::parse(&url)
-        .map_err(|_| Error::config(format!("STS endpoint {url:?} is not a URL")))?;
-    let body = form_encode(form);
-    let headers = vec![
-        ("Host".to_string(), target.authority()),
-        ("Content-Type".to_string(), CONTENT_TYPE.to_string()),
-    ];
-    let request = sigv4::Request {
-        method: "POST",
-        path: target.path(),
-        query: "",
-        headers: &headers,
-        body: body.as_bytes(),
-    };
+    // The `Host` header signed: the authority without the scheme's default port.
+    let host = Url::parse(&url)
+        .map_err(|_| Error::config(format!("STS endpoint {url:?} is not a URL")))?
+        .authority();
+    let mut request = Request::form(
+        &url,
+        &[("Host", &host), ("Content-Type", CONTENT_TYPE)],
+        form,
+    );
     let params = sigv4::Params {
         credentials: sigv4::SigningCredentials::from(creds),
         region: signing_region,
@@ -135,13 +125,11 @@ pub fn assume_role_request(
         time: now,
         add_content_sha256: false,
     };
-    let signed = sigv4::sign(&request, &params)?;
-    Ok(SignedRequest {
-        method: "POST",
-        url,
-        headers: signed.request_headers,
-        body,
-    })
+    sigv4::sign_request(&mut request, &params)?;
+    request
+        .headers
+        .push(("Accept".to_string(), "text/xml".to_string()));
+    Ok(request)
 }
 
 #[cfg(test)]
@@ -228,7 +216,7 @@ mod tests {
                 .any(|(n, v)| n == "X-Amz-Security-Token" && v == "token")
         );
         assert!(
-            r.body
+            r.body()
                 .starts_with("Action=AssumeRole&DurationSeconds=3600&RoleArn=")
         );
 

@@ -12,16 +12,8 @@ use crate::config::Env;
 use crate::error::Result;
 use crate::http::{Http, Service};
 
-/// The `Content-Type` of STS Query-API requests.
-const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
-
 fn call(http: &Http, endpoint: &str, form: &[(&'static str, String)]) -> Result<Credentials> {
-    let reply = http.post_form_repeatable(
-        Service::Aws,
-        endpoint,
-        &[("Content-Type", FORM_CONTENT_TYPE), ("Accept", "text/xml")],
-        form,
-    )?;
+    let reply = http.send_repeatable(Service::Aws, &sts::query_request(endpoint, form))?;
     sts::parse_credentials(reply.status, &reply.body)
 }
 
@@ -97,13 +89,7 @@ pub fn list_account_alias(
 ) -> Result<Option<String>> {
     let endpoint = crate::aws::iam::endpoint_for_arn(role_arn, env)?;
     let request = crate::aws::iam::list_account_aliases_request(&endpoint, credentials, now)?;
-    let reply = http.send_repeatable(
-        Service::Aws,
-        request.method,
-        &request.url,
-        &request.header_refs(),
-        Some(request.body.as_bytes()),
-    )?;
+    let reply = http.send_repeatable(Service::Aws, &request)?;
     crate::aws::iam::parse_list_account_aliases(reply.status, &reply.body)
 }
 
@@ -125,15 +111,7 @@ pub fn assume_role(
 ) -> Result<Credentials> {
     let request =
         crate::aws::chain::assume_role_request(env, region, role_arn, form, credentials, now)?;
-    let mut headers = request.header_refs();
-    headers.push(("Accept", "text/xml"));
-    let reply = http.send(
-        Service::Aws,
-        request.method,
-        &request.url,
-        &headers,
-        Some(request.body.as_bytes()),
-    )?;
+    let reply = http.send(Service::Aws, &request)?;
     sts::parse_credentials(reply.status, &reply.body)
 }
 
@@ -152,7 +130,8 @@ pub fn signin_token(
     credentials: &Credentials,
     session_duration: Option<u32>,
 ) -> Result<String> {
-    let url = crate::aws::signin::signin_token_url(federation, credentials, session_duration);
-    let reply = http.get(Service::Aws, &url, &[("Accept", "application/json")])?;
+    let request =
+        crate::aws::signin::signin_token_request(federation, credentials, session_duration);
+    let reply = http.send(Service::Aws, &request)?;
     crate::aws::signin::parse_signin_token(reply.status, &reply.body)
 }

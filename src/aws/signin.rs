@@ -25,6 +25,7 @@ use serde::Serialize;
 use crate::aws::sts::{Credentials, Partition};
 use crate::config::Env;
 use crate::error::{Error, Result};
+use crate::http::Request;
 use crate::http::encode::percent_encode;
 use crate::url::{Url, UrlError};
 
@@ -165,6 +166,18 @@ pub fn signin_token_url(
     url.push_str("&Session=");
     url.push_str(&percent_encode(&session_json(creds)));
     url
+}
+
+/// The `getSigninToken` request: `GET` [`signin_token_url`] with `Accept:
+/// application/json` (secret: its URL carries the credentials; `Debug` and the
+/// `--debug-api-calls` dump redact the `Session` parameter).
+pub fn signin_token_request(
+    federation: &str,
+    creds: &Credentials,
+    session_duration: Option<u32>,
+) -> Request {
+    let url = signin_token_url(federation, creds, session_duration);
+    Request::get(&url, &[("Accept", "application/json")])
 }
 
 /// The sign-in token of a `getSigninToken` reply (`{"SigninToken":"..."}`, HTTP 200).

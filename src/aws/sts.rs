@@ -28,6 +28,7 @@ impl std::fmt::Debug for Credentials {
 
 use crate::config::Env;
 use crate::error::{Error, Result};
+use crate::http::Request;
 use crate::url::{Url, UrlError};
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -204,6 +205,20 @@ fn endpoint_override(name: &str, url: &str) -> Result<String> {
     } else {
         Ok(url.to_string())
     }
+}
+
+/// `Content-Type` of every STS and IAM Query-API request (AWS query protocol).
+pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
+
+/// The unsigned Query-API `POST` of `form` (from [`assume_role_with_saml_form`] or
+/// [`assume_role_with_web_identity_form`]) to `endpoint` (from [`endpoint`]), with the
+/// headers `Content-Type: <CONTENT_TYPE>` and `Accept: text/xml`.
+pub fn query_request(endpoint: &str, form: &[(&'static str, String)]) -> Request {
+    Request::form(
+        endpoint,
+        &[("Content-Type", CONTENT_TYPE), ("Accept", "text/xml")],
+        form,
+    )
 }
 
 /// Form fields of an unsigned `AssumeRoleWithSAML` Query-API request, keys sorted as the

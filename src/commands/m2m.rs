@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use crate::aws::client as aws;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::http::{Http, Outgoing, Service};
+use crate::http::{Http, Request, Service};
 use crate::okta::client_assertion::{self, AssertionInput};
 use crate::okta::oauth as okta;
 use crate::okta::private_key::{self, KeyError, PrivateKey};
@@ -37,7 +37,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::aws::sts::Credentials> {
     // Each attempt signs a NEW client assertion (fresh `jti`, `iat`, `exp`): Okta rejects a
     // replayed one, so a retried token request must not resend the first.
     let mut now = crate::clock::unix_now();
-    let mut build = || -> Result<Outgoing> {
+    let mut build = || -> Result<Request> {
         now = crate::clock::unix_now();
         let jti = new_jti()?;
         let assertion = client_assertion::client_assertion(
@@ -51,19 +51,13 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::aws::sts::Credentials> {
             },
             &ring::rand::SystemRandom::new(),
         )?;
-        let request = okta::m2m_token_request(
+        Ok(okta::m2m_token_request(
             &cfg.org.base,
             &cfg.authz_id,
             &assertion,
             &cfg.custom_scope,
             http.user_agent(),
-        );
-        let headers: Vec<(&str, &str)> = request
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        Ok(Outgoing::form(&request.url, &headers, &request.form))
+        ))
     };
     let reply = http.send_repeatable_with(Service::Okta, &mut build)?;
     let token = okta::m2m_token_reply(&reply, i64::try_from(now).unwrap_or(i64::MAX))?;

@@ -15,7 +15,7 @@ use crate::aws::sts::Credentials;
 use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
-use crate::http::{Http, Response, Service};
+use crate::http::{Http, Request, Response, Service};
 use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
@@ -261,8 +261,10 @@ fn account_alias(
 ) -> Option<String> {
     let mut last_error = None;
     for (role, creds) in roles {
-        match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc())
-        {
+        let now = crate::aws::sigv4::time_from_unix(
+            i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX),
+        );
+        match now.and_then(|now| aws::list_account_alias(http, &cfg.env, role, creds, now)) {
             Ok(alias) => return alias,
             Err(e) => last_error = Some(e),
         }
@@ -282,29 +284,15 @@ fn account_alias(
 
 /// Send one request built by [`OktaWeb`] to the Okta org, once (the device-token poll has
 /// its own rate-limit handling; the Classic-org probe is best effort).
-fn send(http: &Http, req: &web_request::Request) -> Result<Response> {
-    let body = req.body_bytes();
-    http.send(
-        Service::Okta,
-        req.method_str(),
-        &req.url,
-        &req.header_pairs(),
-        body.as_deref(),
-    )
+fn send(http: &Http, req: &Request) -> Result<Response> {
+    http.send(Service::Okta, req)
 }
 
 /// Send a request that may be repeated (device authorize, token exchange,
 /// `/login/token/sso`, appLinks): 429 waits for the rate limit to reset, 502/503/504 and
 /// connection failures are retried ([`crate::http::retry`]).
-fn send_repeatable(http: &Http, req: &web_request::Request) -> Result<Response> {
-    let body = req.body_bytes();
-    http.send_repeatable(
-        Service::Okta,
-        req.method_str(),
-        &req.url,
-        &req.header_pairs(),
-        body.as_deref(),
-    )
+fn send_repeatable(http: &Http, req: &Request) -> Result<Response> {
+    http.send_repeatable(Service::Okta, req)
 }
 
 /// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.
@@ -682,16 +670,7 @@ fn assume_role(
         duration,
     )
     .map_err(|e| {
-        let context =
-            |m: &str| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}");
-        match e {
-            Error::Runtime(m) => Error::Runtime(context(&m)),
-            Error::Aws { code, message } => Error::Aws {
-                code,
-                message: context(&message),
-            },
-            other => other,
-        }
+        e.in_context(|m| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}"))
     })
 }
 
