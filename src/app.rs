@@ -65,7 +65,11 @@ pub fn run_with_hint(
     };
     if inv.command == Command::Debug && !inv.explain {
         print_warnings(&inv.warnings);
-        return debug::run_debug(&inv, &env).map_err(no_hint);
+        let home = crate::config::home_dir(&env);
+        return debug::run_debug(home.as_deref(), |yaml| {
+            config_load::load_with_okta_yaml(&inv, &env, yaml)
+        })
+        .map_err(no_hint);
     }
     // Warnings found before a configuration error still reach stderr, ahead of main's
     // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).

@@ -74,7 +74,7 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
         )?;
         let creds = aws::assume_role(
             http,
-            &cfg.env,
+            &cfg.endpoint_urls,
             cfg.sts_region.as_deref(),
             role,
             &form,
@@ -118,7 +118,7 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
 /// override; [`Error::Runtime`] when the federation endpoint cannot be reached or refuses.
 pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<String> {
     let partition = sts::partition_of(&chained.role_arn)?;
-    let federation = signin::federation_endpoint(&cfg.env, partition)?;
+    let federation = signin::federation_endpoint(&cfg.endpoint_urls, partition)?;
     let destination = match &cfg.console_destination {
         Some(d) => d.clone(),
         None => signin::console_home(partition, cfg.sts_region.as_deref())?,

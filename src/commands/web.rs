@@ -261,8 +261,13 @@ fn account_alias(
 ) -> Option<String> {
     let mut last_error = None;
     for (role, creds) in roles {
-        match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc())
-        {
+        match aws::list_account_alias(
+            http,
+            &cfg.endpoint_urls,
+            role,
+            creds,
+            time::OffsetDateTime::now_utc(),
+        ) {
             Ok(alias) => return alias,
             Err(e) => last_error = Some(e),
         }
@@ -640,7 +645,7 @@ fn ask(cfg: &Config, kind: ChoiceKind, choices: &[choice::Choice]) -> Result<Str
         return Err(choice::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
-    let index = prompt::choose_with(kind.title(), &labels, color_wanted(cfg))?;
+    let index = prompt::choose(kind.title(), &labels, color_wanted(cfg))?;
     choices
         .get(index)
         .map(|c| c.value.clone())
@@ -663,13 +668,9 @@ fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
     say_styled(&prompt::selection_line(word, label, color));
 }
 
-/// Colour and styles are allowed by the run's environment: no non-empty `NO_COLOR`, and
-/// `TERM` is not `dumb` ([`prompt::color_allowed`]).
+/// Colour and styles are allowed by the run's settings ([`Config::no_color`]).
 fn color_wanted(cfg: &Config) -> bool {
-    prompt::color_allowed(
-        cfg.env.get("NO_COLOR").map(String::as_str),
-        cfg.env.get("TERM").map(String::as_str),
-    )
+    !cfg.no_color
 }
 
 /// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
@@ -690,7 +691,7 @@ fn assume_role(
 ) -> Result<Credentials> {
     aws::assume_role_with_saml(
         http,
-        &cfg.env,
+        &cfg.endpoint_urls,
         cfg.sts_region.as_deref(),
         idp,
         role,

@@ -15,7 +15,6 @@ use crate::term::keys::Key;
 use crate::term::raw_mode::terminal_in_foreground;
 use crate::term::raw_mode::{self, stderr_is_tty};
 use crate::term::sanitize;
-use crate::term::style::color_allowed_by_process_env;
 
 // ---------------------------------------------------------------------------------------
 // Chooser logic
@@ -272,16 +271,12 @@ pub fn can_prompt() -> bool {
 /// raw mode; arrows / ctrl-p / ctrl-n move, typing filters, enter selects. The chooser
 /// erases itself afterwards. A single label is returned at once without drawing.
 ///
+/// Drawn with colour and styles only when `color` (the caller's setting, see
+/// [`color_allowed`](crate::term::style::color_allowed)).
+///
 /// Returns the index into `labels`. Errors: Esc / ctrl-c -> [`Error::Interrupted`]; no
 /// terminal or a terminal error -> [`Error::Runtime`].
-///
-/// Colour follows [`color_allowed_by_process_env`]; [`choose_with`] takes the decision.
-pub fn choose(title: &str, labels: &[String]) -> Result<usize> {
-    choose_with(title, labels, color_allowed_by_process_env())
-}
-
-/// [`choose`], drawn with colour and styles only when `color` (see [`color_allowed`](crate::term::style::color_allowed)).
-pub fn choose_with(title: &str, labels: &[String], color: bool) -> Result<usize> {
+pub fn choose(title: &str, labels: &[String], color: bool) -> Result<usize> {
     match labels.len() {
         0 => Err(Error::runtime(format!(
             "nothing to choose from for \"{title}\""

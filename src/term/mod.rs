@@ -34,8 +34,8 @@ pub mod wait_indicator;
 pub mod prompt {
     pub use super::banner::{device_banner, render_qr};
     pub use super::browser::open_browser;
-    pub use super::chooser::{can_prompt, choose_with};
+    pub use super::chooser::{can_prompt, choose};
     pub use super::raw_mode::{stderr_is_tty, terminal_in_foreground};
-    pub use super::style::{color_allowed, selection_line};
+    pub use super::style::selection_line;
     pub use super::wait_indicator::WaitIndicator;
 }
