@@ -355,14 +355,8 @@ fn collect_texts(xml: &str) -> std::result::Result<Vec<(Vec<String>, String)>, S
 mod tests {
     use super::*;
 
-    /// The endpoint overrides of an environment holding `pairs`.
     fn env(pairs: &[(&str, &str)]) -> EndpointUrls {
-        EndpointUrls::from_env(
-            &pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        EndpointUrls::from_pairs(pairs)
     }
 
     fn creds() -> Credentials {

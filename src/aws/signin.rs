@@ -223,14 +223,8 @@ mod tests {
         }
     }
 
-    /// The endpoint overrides of an environment holding `pairs`.
     fn env(pairs: &[(&str, &str)]) -> EndpointUrls {
-        EndpointUrls::from_env(
-            &pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        EndpointUrls::from_pairs(pairs)
     }
 
     #[test]

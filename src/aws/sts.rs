@@ -597,14 +597,8 @@ mod tests {
   <RequestId>4f2b1c3e-0000-4000-8000-000000000000</RequestId>
 </ErrorResponse>"#;
 
-    /// The endpoint overrides of an environment holding `pairs`.
     fn env(pairs: &[(&str, &str)]) -> EndpointUrls {
-        EndpointUrls::from_env(
-            &pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        EndpointUrls::from_pairs(pairs)
     }
 
     fn runtime_msg(r: Result<Credentials>) -> String {

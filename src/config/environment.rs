@@ -33,6 +33,17 @@ impl EndpointUrls {
             signin: value("AWS_ENDPOINT_URL_SIGNIN"),
         }
     }
+
+    /// [`EndpointUrls::from_env`] of an environment holding `pairs` (unit tests).
+    #[cfg(test)]
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> EndpointUrls {
+        EndpointUrls::from_env(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
 }
 
 /// Set the environment-only settings of `cfg` from `env`, and return where each one that
