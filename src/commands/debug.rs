@@ -446,7 +446,7 @@ pub fn run_debug(
         },
     };
     let report = debug_report(home, &path, read, resolve);
-    eprint!("{}", crate::term::sanitize::lines(&report.text));
+    crate::term::stderr::say(&report.text);
     match report.failure {
         Some(f) => Err(Error::runtime(f)),
         None => Ok(()),

@@ -163,7 +163,7 @@ fn warn_loose_mode(path: &std::path::Path) {
             meta.permissions().mode(),
         )
     {
-        eprintln!("{}", crate::term::sanitize::lines(&w));
+        crate::term::stderr::say(&format!("{w}\n"));
     }
 }
 

@@ -7,7 +7,6 @@
 
 #[cfg(not(unix))]
 use std::io::IsTerminal;
-use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::term::keys::Key;
@@ -348,21 +347,18 @@ fn redraw(previous: usize, lines: &[String]) {
     }
     out.push_str("\x1b[J");
     out.push_str(&lines.join("\r\n"));
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(out.as_bytes());
-    let _ = err.flush();
+    crate::term::stderr::say_styled(&out);
 }
 
 #[cfg(not(unix))]
 fn choose_on_terminal(title: &str, labels: &[String], _color: bool) -> Result<usize> {
     // No raw terminal mode here: a numbered list and a line of input.
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "? {title}");
+    let mut text = format!("? {title}\n");
     for (i, l) in labels.iter().enumerate() {
-        let _ = writeln!(err, "  {}) {l}", i + 1);
+        text.push_str(&format!("  {}) {l}\n", i + 1));
     }
-    let _ = write!(err, "Enter a number (empty to cancel): ");
-    let _ = err.flush();
+    text.push_str("Enter a number (empty to cancel): ");
+    crate::term::stderr::say(&text);
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
