@@ -103,10 +103,12 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::M2m | Command::Web if cfg.check => check_cache(cfg),
         Command::M2m | Command::Web if cache::applies(cfg) => {
             check_exec_program(cfg)?;
+            check_credentials_target(cfg)?;
             run_cached(cfg)
         }
         Command::M2m => {
             check_exec_program(cfg)?;
+            check_credentials_target(cfg)?;
             let http = new_http(cfg)?;
             let creds = m2m::run(cfg, &http)?;
             let start = Start {
@@ -119,6 +121,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
         }
         Command::Web => {
             check_exec_program(cfg)?;
+            check_credentials_target(cfg)?;
             let http = new_http(cfg)?;
             let outcome = web::run(cfg, &http)?;
             let (results, console) =
@@ -349,6 +352,28 @@ fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
     ))
 }
 
+/// Whether the run writes the credentials file: `aws-credentials`, or `process-credentials`
+/// / `console-url` with `--write-aws-credentials`.
+fn writes_credentials_file(cfg: &Config) -> bool {
+    cfg.format == Format::AwsCredentials
+        || (matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
+            && cfg.write_aws_credentials)
+}
+
+/// Before any network work, refuse a profile of the credentials file that holds long-term
+/// keys (README "Outputs"), so the refusal costs no sign-in. `--all-profiles` names its
+/// profiles only after federation: the writer checks them all before writing anything.
+fn check_credentials_target(cfg: &Config) -> Result<()> {
+    if !writes_credentials_file(cfg) || cfg.all_profiles {
+        return Ok(());
+    }
+    credentials_file::refuse_long_term_keys(
+        &cfg.aws_credentials,
+        &[cfg.profile.as_str()],
+        cfg.force_overwrite,
+    )
+}
+
 /// Before any network work, make sure the `--exec` program can be found
 /// (upstream-behaviour §7.6), so a typo costs no sign-in and no credentials.
 ///
@@ -412,16 +437,14 @@ fn deliver(
     let Some((_, first)) = results.first() else {
         return Err(Error::runtime("no credentials were obtained"));
     };
-    let writes_file = cfg.format == Format::AwsCredentials
-        || (matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
-            && cfg.write_aws_credentials);
-    if writes_file {
+    if writes_credentials_file(cfg) {
         let items: Vec<(&str, &Credentials)> =
             results.iter().map(|(p, c)| (p.as_str(), c)).collect();
         let opts = UpsertOptions {
             legacy_aws_variables: cfg.legacy_aws_variables,
             expiry_aws_variables: cfg.expiry_aws_variables,
             region: cfg.aws_region.clone(),
+            force_overwrite: cfg.force_overwrite,
         };
         let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
         for m in &report.messages {

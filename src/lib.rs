@@ -1,7 +1,7 @@
 //! okta-aws-cli: Okta sign-in to temporary AWS IAM credentials.
 //!
 //! Layers, lowest first; a module imports only from layers below it:
-//! `error`, `clock` -> `term`, `fs` -> `config` -> `cli` -> `http` -> `aws`, `okta` ->
+//! `error`, `clock`, `url` -> `term`, `fs` -> `config` -> `cli` -> `http` -> `aws`, `okta` ->
 //! `output` -> `commands` -> `app`. Each folder's `mod.rs` says which of its files are pure
 //! (text and values in, values out) and which do I/O.
 
@@ -17,3 +17,4 @@ pub mod http;
 pub mod okta;
 pub mod output;
 pub mod term;
+pub mod url;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Top-level modules, lowest layer first. Modules on the same layer may not name each
 /// other either (that is how a cycle starts).
 const LAYERS: &[&[&str]] = &[
-    &["error", "clock"],
+    &["error", "clock", "url"],
     &["term", "fs"],
     &["config"],
     &["cli"],

@@ -30,7 +30,7 @@ fn assertion(key: &PrivateKey, audience: &str, iat: u64, jti: &str) -> String {
             now: iat,
             jti,
         },
-        &mut rsa::rand_core::OsRng,
+        &ring::rand::SystemRandom::new(),
     )
     .expect("sign")
 }

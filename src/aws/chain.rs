@@ -16,6 +16,7 @@ use crate::aws::sts::{self, Credentials, STS_API_VERSION};
 use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
 use crate::http::encode::form_encode;
+use crate::url::Url;
 
 /// The longest session AWS grants a chained role, in seconds.
 pub const MAX_CHAINED_DURATION: u32 = 3600;
@@ -111,15 +112,18 @@ pub fn assume_role_request(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .unwrap_or(crate::aws::iam::global_endpoint(partition).1);
-    let (host, path) = host_and_path(&url)?;
+    // The `Host` header and the path signed: the authority without the scheme's default
+    // port, and the path (`/` at least).
+    let target = Url::parse(&url)
+        .map_err(|_| Error::config(format!("STS endpoint {url:?} is not a URL")))?;
     let body = form_encode(form);
     let headers = vec![
-        ("Host".to_string(), host),
+        ("Host".to_string(), target.authority()),
         ("Content-Type".to_string(), CONTENT_TYPE.to_string()),
     ];
     let request = sigv4::Request {
         method: "POST",
-        path: &path,
+        path: target.path(),
         query: "",
         headers: &headers,
         body: body.as_bytes(),
@@ -138,30 +142,6 @@ pub fn assume_role_request(
         headers: signed.request_headers,
         body,
     })
-}
-
-/// `(Host header, path)` of an `http(s)://` URL as [`sts::endpoint`] returns it: the
-/// authority in lower case without the scheme's default port, and the path (`/` at least).
-fn host_and_path(url: &str) -> Result<(String, String)> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| Error::config(format!("STS endpoint {url:?} is not a URL")))?;
-    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    let authority = authority.to_ascii_lowercase();
-    let default_port = if scheme.eq_ignore_ascii_case("https") {
-        ":443"
-    } else {
-        ":80"
-    };
-    let host = authority
-        .strip_suffix(default_port)
-        .unwrap_or(&authority)
-        .to_string();
-    Ok((host, path.to_string()))
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ use crate::aws::sts::{Credentials, Partition};
 use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
 use crate::http::encode::percent_encode;
+use crate::url::{Url, UrlError};
 
 /// Endpoint environment variables, most specific first.
 pub const ENDPOINT_ENV_VARS: [&str; 2] = ["AWS_ENDPOINT_URL_SIGNIN", "AWS_ENDPOINT_URL"];
@@ -70,26 +71,23 @@ fn unsupported(partition: Partition) -> Error {
 pub fn federation_endpoint(endpoints: &EndpointUrls, partition: Partition) -> Result<String> {
     for var in ENDPOINT_ENV_VARS {
         if let Some(value) = endpoints.get(var) {
-            let lower = value.to_ascii_lowercase();
-            let rest = lower
-                .strip_prefix("https://")
-                .or_else(|| lower.strip_prefix("http://"));
             let bad = |why: &str| Error::config(format!("{var}: {value:?} {why}"));
-            match rest {
-                None => return Err(bad("is not an http:// or https:// URL")),
-                Some(r) if r.is_empty() || r.starts_with('/') => {
-                    return Err(bad("has no host"));
+            let parsed = Url::parse(value);
+            match parsed {
+                Err(UrlError::NoScheme | UrlError::UnsupportedScheme | UrlError::NoAuthority) => {
+                    return Err(bad("is not an http:// or https:// URL"));
                 }
-                Some(r)
-                    if r.contains(['?', '#', '@'])
-                        || r.chars().any(|c| c.is_whitespace() || c.is_control()) =>
-                {
-                    return Err(bad(
-                        "must be a base URL (scheme, host, port and path; no query or fragment)",
-                    ));
-                }
-                Some(_) => {}
+                Err(UrlError::NoHost) => return Err(bad("has no host")),
+                _ => {}
             }
+            if value.contains(['?', '#', '@'])
+                || value.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                return Err(bad(
+                    "must be a base URL (scheme, host, port and path; no query or fragment)",
+                ));
+            }
+            parsed.map_err(|e| bad(&e.to_string()))?;
             return Ok(format!("{}/federation", value.trim_end_matches('/')));
         }
     }

@@ -28,6 +28,7 @@ impl std::fmt::Debug for Credentials {
 
 use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
+use crate::url::{Url, UrlError};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use time::OffsetDateTime;
@@ -175,22 +176,23 @@ pub fn endpoint(endpoints: &EndpointUrls, role_arn: &str, region: Option<&str>) 
     Ok(format!("https://{host}/"))
 }
 
+/// The override `url` of variable `name` as given, with `/` added when nothing follows its
+/// authority. Errors: [`Error::Config`] naming the variable and the problem.
 fn endpoint_override(name: &str, url: &str) -> Result<String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    let Some(rest) = rest else {
+    let parsed = Url::parse(url);
+    if let Err(UrlError::NoScheme | UrlError::UnsupportedScheme | UrlError::NoAuthority) = parsed {
         return Err(Error::config(format!(
             "{name} must be an http:// or https:// URL, got {url:?}"
         )));
-    };
-    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+    }
+    if parsed == Err(UrlError::NoHost) || url.contains(char::is_whitespace) {
         return Err(Error::config(format!("{name} has no host: {url:?}")));
     }
-    if rest.contains('/') {
-        Ok(url.to_string())
-    } else {
+    let parsed = parsed.map_err(|e| Error::config(format!("{name} {e}: {url:?}")))?;
+    if parsed.rest().is_empty() {
         Ok(format!("{url}/"))
+    } else {
+        Ok(url.to_string())
     }
 }
 

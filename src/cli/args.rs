@@ -123,6 +123,12 @@ pub struct TopArgs {
     /// explicit off for --clear-cache
     #[argh(switch, hidden_help)]
     pub no_clear_cache: bool,
+    /// let the credentials file's profile be replaced even when it holds long-term keys (AKIA..., no session token); command line only
+    #[argh(switch)]
+    pub force_overwrite: bool,
+    /// explicit off for --force-overwrite
+    #[argh(switch, hidden_help)]
+    pub no_force_overwrite: bool,
     /// after federation, assume this role with the credentials so far (repeatable, in order) [OKTA_AWSCLI_CHAIN_ROLE, comma-separated]
     #[argh(option, arg_name = "role-arn")]
     pub chain_role: Vec<String>,
@@ -291,6 +297,7 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
         min_ttl: top.min_ttl,
         check: explicit(top.check, top.no_check),
         clear_cache: explicit(top.clear_cache, top.no_clear_cache),
+        force_overwrite: explicit(top.force_overwrite, top.no_force_overwrite),
         chain_role: top.chain_role,
         chain_external_id: top.chain_external_id,
         console_destination: top.console_destination,

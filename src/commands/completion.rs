@@ -2,6 +2,14 @@
 //! surface argh describes ([`cli::surface`]) and the closed value lists of
 //! [`cli::flag_values`], so they never drift from `--help`. Profile names for `--profile`
 //! are read when completing, with `okta-aws-cli list-profiles`.
+//!
+//! A profile name is text from okta.yaml, not code: no script expands or runs it while
+//! completing, and what reaches the command line is quoted. bash and zsh (which runs the
+//! bash function through its bash emulation) match names by a literal prefix test and
+//! quote them with `printf %q` ([`BASH_REPLY`]); fish takes the lines of a command
+//! substitution as they are and quotes on insertion itself; PowerShell matches with
+//! `String.StartsWith` and single-quotes any candidate that is not a plain word
+//! ([`PS_BARE`]).
 
 use std::fmt::Write as _;
 
@@ -9,6 +17,47 @@ use crate::cli::{self, FlagSpec, Surface};
 
 /// Flags whose value is a file path (completed as file names).
 const PATH_FLAGS: &[&str] = &["aws-credentials", "private-key-file"];
+
+/// Helpers of the bash script (also run by zsh's bash emulation). Candidates that come from
+/// outside the script (okta.yaml profile names, file names) are matched against the word
+/// being completed by a literal prefix test and stored in `COMPREPLY` as they are or
+/// quoted with `printf %q`; they never pass through `compgen -W` (which expands `$(...)`,
+/// backquotes and `$VAR` in its word list) or an unquoted expansion (word splitting,
+/// globbing). A word typed with an opening quote (`'dev t`) matches without it.
+const BASH_REPLY: &str = r#"# Reply with the lines of stdin that start with the word being completed, each quoted
+# for the command line. Nothing read here is expanded or run.
+_okta_aws_cli_reply() {
+    local line quoted bare=$cur
+    case $cur in \'*|\"*) bare=${cur:1} ;; esac
+    COMPREPLY=()
+    while IFS= read -r line; do
+        [ -n "$line" ] || continue
+        printf -v quoted '%q' "$line"
+        if [[ $line == "$bare"* || $quoted == "$cur"* ]]; then
+            COMPREPLY+=("$quoted")
+        fi
+    done
+}
+
+# File names for a path flag: bash quotes them itself (compopt -o filenames); where
+# compopt is missing (zsh) they are quoted here.
+_okta_aws_cli_files() {
+    local line quoted
+    COMPREPLY=()
+    if compopt -o filenames 2>/dev/null; then
+        while IFS= read -r line; do
+            [ -n "$line" ] && COMPREPLY+=("$line")
+        done <<< "$(compgen -f -- "$cur")"
+    else
+        while IFS= read -r line; do
+            [ -n "$line" ] || continue
+            printf -v quoted '%q' "$line"
+            COMPREPLY+=("$quoted")
+        done <<< "$(compgen -f -- "$cur")"
+    fi
+}
+
+"#;
 
 /// The completion script for `shell` (one of [`cli::COMPLETION_SHELLS`]); `None` for any
 /// other name.
@@ -68,6 +117,7 @@ fn bash(s: &Surface) -> String {
     out.push_str(
         "_okta_aws_cli_profiles() {\n    command okta-aws-cli list-profiles 2>/dev/null | sed -n 's/^ //p'\n}\n\n",
     );
+    out.push_str(BASH_REPLY);
     out.push_str("_okta_aws_cli() {\n");
     out.push_str("    local cur prev cmd i IFS=$' \\t\\n'\n");
     out.push_str("    cur=\"${COMP_WORDS[COMP_CWORD]}\"\n    prev=\"\"\n");
@@ -87,7 +137,7 @@ fn bash(s: &Surface) -> String {
         .collect();
     out.push_str("    case \"$prev\" in\n");
     out.push_str(
-        "        -p|--profile)\n            local IFS=$'\\n'\n            COMPREPLY=($(compgen -W \"$(_okta_aws_cli_profiles)\" -- \"$cur\"))\n            return 0 ;;\n",
+        "        -p|--profile)\n            _okta_aws_cli_reply <<< \"$(_okta_aws_cli_profiles)\"\n            return 0 ;;\n",
     );
     for f in s.global.iter().filter(|f| f.takes_value) {
         if let Some(values) = cli::flag_values(&f.long) {
@@ -113,7 +163,7 @@ fn bash(s: &Surface) -> String {
     if !paths.is_empty() {
         let _ = writeln!(
             out,
-            "        {})\n            COMPREPLY=($(compgen -f -- \"$cur\"))\n            return 0 ;;",
+            "        {})\n            _okta_aws_cli_files\n            return 0 ;;",
             paths.join("|")
         );
     }
@@ -238,6 +288,13 @@ fn fish(s: &Surface) -> String {
     out
 }
 
+/// The candidates the PowerShell completer inserts as they are (a .NET regular expression
+/// that is also a `regex-lite` one): letters, digits, `_`, `.`, `/` and `-`. Anything
+/// else (space, quote, `$`, `(`, backquote, `;`, `,`, `@`, `{`, …) is inserted single-quoted,
+/// escaped with .NET's `CodeGeneration.EscapeSingleQuotedStringContent`, which also doubles
+/// the typographic single quotes PowerShell accepts as quotes.
+const PS_BARE: &str = "^[A-Za-z0-9_./-]+$";
+
 /// `text` as a PowerShell single-quoted string.
 fn ps_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
@@ -270,7 +327,7 @@ fn powershell(s: &Surface) -> String {
     let _ = writeln!(out, "    $commands = {}", ps_list(&commands));
     out.push_str("    $cmd = ''\n    foreach ($w in $words[1..($words.Count)]) { if ($commands -contains $w) { $cmd = $w; break } }\n");
     out.push_str("    $candidates = @()\n    switch ($prev) {\n");
-    out.push_str("        { $_ -in '-p', '--profile' } { $candidates = @(& okta-aws-cli list-profiles 2>$null | Select-Object -Skip 1 | ForEach-Object { $_.Trim() }) }\n");
+    out.push_str("        { $_ -in '-p', '--profile' } { $candidates = @(& okta-aws-cli list-profiles 2>$null | Where-Object { $_.StartsWith(' ') } | ForEach-Object { $_.Substring(1) }) }\n");
     for f in s.global.iter().filter(|f| f.takes_value) {
         if let Some(values) = cli::flag_values(&f.long) {
             let mut names = vec![format!("--{}", f.long)];
@@ -322,7 +379,16 @@ fn powershell(s: &Surface) -> String {
         ps_list(&none)
     );
     out.push_str("                }\n            }\n        }\n    }\n");
-    out.push_str("    $candidates | Where-Object { $_ -like \"$wordToComplete*\" } | ForEach-Object {\n        [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)\n    }\n}\n");
+    // A literal prefix test (no wildcard pattern from the typed word), and every candidate
+    // that is not a plain word goes back to the command line single-quoted, so that neither
+    // the completer nor the completed command line expands `$(...)`, `$var` or `;`.
+    out.push_str("    $prefix = $wordToComplete.TrimStart([char]39, [char]34)\n");
+    out.push_str("    $candidates | Where-Object { $_.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase) } | ForEach-Object {\n");
+    let _ = writeln!(
+        out,
+        "        $text = $_\n        if ($text -cnotmatch '{PS_BARE}') {{ $text = \"'\" + [System.Management.Automation.Language.CodeGeneration]::EscapeSingleQuotedStringContent($text) + \"'\" }}"
+    );
+    out.push_str("        [System.Management.Automation.CompletionResult]::new($text, $_, 'ParameterValue', $_)\n    }\n}\n");
     out
 }
 
@@ -351,5 +417,39 @@ mod tests {
             assert!(!text.contains("no-debug"), "{shell}");
         }
         assert!(script("tcsh", &s).is_none());
+    }
+
+    #[test]
+    fn no_word_list_is_expanded_by_the_shell() {
+        let s = cli::surface();
+        // bash and zsh: `compgen -W` expands its word list, so it only ever gets the
+        // script's own words, never the output of a command.
+        for shell in ["bash", "zsh"] {
+            let text = script(shell, &s).unwrap();
+            for line in text.lines().filter(|l| l.contains("compgen -W")) {
+                assert!(!line.contains("compgen -W \"$("), "{shell}: {line}");
+                assert!(!line.contains('`'), "{shell}: {line}");
+            }
+            assert!(text.contains("_okta_aws_cli_reply <<< \"$(_okta_aws_cli_profiles)\""));
+            assert!(!text.contains("eval"), "{shell}");
+        }
+        // PowerShell: plain words pass unquoted, anything else is quoted.
+        let bare = regex_lite::Regex::new(PS_BARE).unwrap();
+        for plain in ["dev", "--org-domain", "team/Admin", "a.b_c"] {
+            assert!(bare.is_match(plain), "{plain}");
+        }
+        for odd in [
+            "dev team",
+            "$(x)",
+            "$x",
+            "a;b",
+            "a,b",
+            "@x",
+            "it's",
+            "it\u{2019}s",
+            "{a}",
+        ] {
+            assert!(!bare.is_match(odd), "{odd}");
+        }
     }
 }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Command, Config, Format, SettingOrigin};
 use crate::error::{Error, Result};
+use crate::fs::bounded;
 use crate::okta::token_cache;
+use crate::output::credentials_file;
 use crate::term::sanitize;
 
 /// Settings of every command, in the order shown.
@@ -24,6 +26,7 @@ const GLOBAL_KEYS: &[&str] = &[
     "aws-region",
     "aws-credentials",
     "write-aws-credentials",
+    "force-overwrite",
     "legacy-aws-variables",
     "expiry-aws-variables",
     "cache-access-token",
@@ -140,6 +143,7 @@ fn shown_value(cfg: &Config, key: &str) -> String {
         "aws-region" => opt(&cfg.aws_region),
         "aws-credentials" => cfg.aws_credentials.display().to_string(),
         "write-aws-credentials" => yes_no(cfg.write_aws_credentials),
+        "force-overwrite" => yes_no(cfg.force_overwrite),
         "legacy-aws-variables" => yes_no(cfg.legacy_aws_variables),
         "expiry-aws-variables" => yes_no(cfg.expiry_aws_variables),
         "cache-access-token" => yes_no(cfg.cache_access_token),
@@ -215,6 +219,9 @@ fn shown_source(cfg: &Config, key: &str) -> String {
         ("private-key-passphrase", None, None) => {
             "not set (asked on the terminal if the key is encrypted)".into()
         }
+        // A flag only: never from the environment, `.env` or okta.yaml.
+        ("force-overwrite", None, None) if cfg.force_overwrite => "flag --force-overwrite".into(),
+        ("force-overwrite", None, None) => "default (command line only)".into(),
         ("aws-region", None, None) => match cfg.sts_region.as_deref() {
             Some(r) => format!("not set (STS is reached in region {r}, from the AWS environment)"),
             None => "not set".into(),
@@ -332,7 +339,22 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
     if matches!(cfg.command, Command::Web | Command::M2m) {
         let writes = cfg.format == Format::AwsCredentials
             || (cfg.format == Format::ProcessCredentials && cfg.write_aws_credentials);
+        let long_term = writes
+            && !cfg.all_profiles
+            && matches!(
+                bounded::read_bounded(&cfg.aws_credentials, bounded::CA_BUNDLE_CAP),
+                Ok(Some(t)) if credentials_file::holds_long_term_keys(&t, &cfg.profile)
+            );
         let state = match (writes, exists(&cfg.aws_credentials)) {
+            (true, true) if long_term && cfg.force_overwrite => format!(
+                "profile \"{}\" holds long-term keys; --force-overwrite replaces them",
+                cfg.profile
+            ),
+            (true, true) if long_term => format!(
+                "profile \"{}\" holds long-term keys: the run refuses to replace them \
+                 (--force-overwrite would)",
+                cfg.profile
+            ),
             (true, true) => "profile updated in place".to_string(),
             (true, false) => "created".to_string(),
             (false, _) => format!("not written with format {}", cfg.format.as_str()),

@@ -46,7 +46,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::aws::sts::Credentials> {
                 now,
                 jti: &jti,
             },
-            &mut rsa::rand_core::OsRng,
+            &ring::rand::SystemRandom::new(),
         )?;
         let request = okta::m2m_token_request(
             &cfg.org.base,

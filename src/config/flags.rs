@@ -53,6 +53,8 @@ pub struct Flags {
     pub check: Option<bool>,
     /// `--clear-cache` (command line only).
     pub clear_cache: Option<bool>,
+    /// `--force-overwrite` (command line only: never from env, `.env` or okta.yaml).
+    pub force_overwrite: Option<bool>,
     /// `--chain-role` (repeatable): role ARNs to assume in turn after federation, in order.
     /// Empty means "not on the command line".
     pub chain_role: Vec<String>,
@@ -117,6 +119,7 @@ impl std::fmt::Debug for Flags {
             .field("min_ttl", &shown.min_ttl)
             .field("check", &shown.check)
             .field("clear_cache", &shown.clear_cache)
+            .field("force_overwrite", &shown.force_overwrite)
             .field("chain_role", &shown.chain_role)
             .field("chain_external_id", &shown.chain_external_id)
             .field("console_destination", &shown.console_destination)

@@ -415,6 +415,7 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
         .unwrap_or(cfg.format == Format::ProcessCredentials);
     cfg.check = flags.check.unwrap_or(false);
     cfg.clear_cache = flags.clear_cache.unwrap_or(false);
+    cfg.force_overwrite = flags.force_overwrite.unwrap_or(false);
     if cfg.check && cfg.clear_cache {
         return Err(Error::usage(
             "--check and --clear-cache cannot be used together (one reads the cache, the other empties it)",

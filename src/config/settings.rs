@@ -112,6 +112,9 @@ pub struct Config {
     pub check: bool,
     /// `--clear-cache`: remove the org's cached credentials and tokens (command line only).
     pub clear_cache: bool,
+    /// `--force-overwrite`: replace a credentials-file profile that holds long-term keys
+    /// (command line only: no environment variable, `.env` or okta.yaml key sets it).
+    pub force_overwrite: bool,
     /// `--debug`.
     pub debug: bool,
     /// `--debug-api-calls`.
@@ -297,6 +300,7 @@ impl fmt::Debug for Config {
         d.field("min_ttl_secs", &self.min_ttl_secs);
         d.field("check", &self.check);
         d.field("clear_cache", &self.clear_cache);
+        d.field("force_overwrite", &self.force_overwrite);
         d.field("debug", &self.debug);
         d.field("debug_api_calls", &self.debug_api_calls);
         d.field("exec", &self.exec);

@@ -68,3 +68,32 @@ pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_encoding_keeps_unreserved_only() {
+        let body = form_encode(&[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+            ("scope", "openid okta.apps.sso"),
+            ("SAMLAssertion", "PHN+/a=="),
+            ("name", "é~._-"),
+        ]);
+        assert_eq!(
+            body,
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code\
+             &scope=openid+okta.apps.sso&SAMLAssertion=PHN%2B%2Fa%3D%3D&name=%C3%A9~._-"
+        );
+        // Round trip through the decoder.
+        for part in body.split('&') {
+            let (k, v) = part.split_once('=').unwrap();
+            assert!(!percent_decode(k).is_empty());
+            assert_eq!(form_encode(&[(percent_decode(k), percent_decode(v))]), part);
+        }
+        assert_eq!(percent_decode("a+b%20c%2"), "a b c%2");
+        let empty: [(&str, &str); 0] = [];
+        assert_eq!(form_encode(&empty), "");
+    }
+}

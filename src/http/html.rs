@@ -1,6 +1,6 @@
 //! PURE: the `<input>` elements of an HTML page and HTML character references: one scanner
 //! for reading the SAML Response form (`okta::saml`) and for redacting it in the
-//! `--debug-api-calls` dump ([`crate::http::redact_html`]).
+//! `--debug-api-calls` dump (`redact::redact_html`).
 
 /// Which `<input>` elements [`html_inputs`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,7 @@ pub struct ScanBudgetExceeded;
 
 /// The `<input>` elements of `html` (tag name ASCII case-insensitive), in source order,
 /// found by one tokenizer for both reading (`okta::saml::extract_saml_response`) and
-/// redacting ([`crate::http::redact_html`]): attributes in any order, double, single or no
+/// redacting (`redact::redact_html`): attributes in any order, double, single or no
 /// quotes, a `>` inside a quoted value is part of the value. `scan` says which ones count.
 ///
 /// Collects every element; [`for_each_input`] streams them instead (no list kept), and is

@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use super::Service;
+use super::message::Service;
 
 /// Most attempts of one call, the first included (AWS standard mode, Okta SDKs).
 pub const MAX_ATTEMPTS: u32 = 3;

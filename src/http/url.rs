@@ -1,16 +1,9 @@
 //! PURE: the one check every URL passes before this program hands it to a browser
-//! ([`browser_url`]): a strict RFC 3986 reading of an absolute `http(s)` URL, its origin
-//! compared with the origin it must be on, and the URL written back percent-encoded, so no
-//! character of it means anything to a shell, `cmd.exe` or a terminal.
+//! ([`browser_url`]): the URL read by [`crate::url::Url`], its origin compared with the
+//! origin it must be on, and the URL written back percent-encoded, so no character of it
+//! means anything to a shell, `cmd.exe` or a terminal.
 
-/// A URL's origin (RFC 6454): lower-case scheme and host, and the port (the scheme's
-/// default when the URL gives none).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Origin {
-    scheme: String,
-    host: String,
-    port: u16,
-}
+use crate::url::{Url, UrlError};
 
 /// Characters RFC 3986 §2 allows unescaped in a path, query or fragment: unreserved,
 /// sub-delims, `:` and `@`, plus `/` and `?` (§3.3–3.5). `%` is handled separately (kept
@@ -47,71 +40,6 @@ fn push_escaped(out: &mut String, b: u8) {
     out.push(DIGITS[usize::from(b & 0x0f)] as char);
 }
 
-/// Split an absolute `http(s)` URL into its origin and the rest (path, query and fragment,
-/// as written). Errors are the problem only, without the URL.
-fn split(url: &str) -> Result<(Origin, &str), String> {
-    let (scheme, after) = url
-        .split_once(':')
-        .ok_or_else(|| "is not an absolute URL (no scheme)".to_string())?;
-    let scheme = scheme.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "https" => 443,
-        "http" => 80,
-        _ => return Err("is not an https URL".into()),
-    };
-    let after = after
-        .strip_prefix("//")
-        .ok_or_else(|| "has no authority (expected scheme://host)".to_string())?;
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let (authority, rest) = after.split_at(end);
-    if authority.contains('@') {
-        return Err("has user information (`@`) before the host".into());
-    }
-    let (host, port) = if authority.starts_with('[') {
-        let close = authority
-            .find(']')
-            .ok_or_else(|| "has an invalid host".to_string())?;
-        let literal = &authority[1..close];
-        if literal.is_empty() || !literal.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
-            return Err("has an invalid host".into());
-        }
-        (&authority[..=close], &authority[close + 1..])
-    } else {
-        let colon = authority.find(':').unwrap_or(authority.len());
-        (&authority[..colon], &authority[colon..])
-    };
-    if host.is_empty()
-        || (!host.starts_with('[')
-            && !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
-    {
-        return Err("has an invalid host".into());
-    }
-    let port = match port {
-        "" | ":" => default_port,
-        p => {
-            let digits = &p[1..];
-            if !p.starts_with(':') || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err("has an invalid port".into());
-            }
-            digits
-                .parse::<u16>()
-                .ok()
-                .filter(|n| *n != 0)
-                .ok_or_else(|| "has an invalid port".to_string())?
-        }
-    };
-    Ok((
-        Origin {
-            scheme,
-            host: host.to_ascii_lowercase(),
-            port,
-        },
-        rest,
-    ))
-}
-
 /// The URL to hand to a browser, or why it may not be opened. Every URL this program opens
 /// goes through here: the device activation URL from Okta today, and a console URL opener
 /// (`--format console-url`) must use it too (with the console's origin).
@@ -133,20 +61,24 @@ pub fn browser_url(url: &str, origin: &str) -> Result<String, String> {
     if crate::term::sanitize::has_unsafe(url) {
         return Err("contains control characters".into());
     }
-    let (want, origin_rest) =
-        split(origin).map_err(|e| format!("cannot be checked: the origin {origin:?} {e}"))?;
-    if !origin_rest.is_empty() {
+    let want =
+        Url::parse(origin).map_err(|e| format!("cannot be checked: the origin {origin:?} {e}"))?;
+    if !want.rest().is_empty() {
         return Err(format!(
             "cannot be checked: the origin {origin:?} has a path"
         ));
     }
-    let (got, rest) = split(url)?;
-    if got.scheme != want.scheme {
-        return Err(format!("is not an {} URL", want.scheme));
+    let got = Url::parse(url).map_err(|e| match e {
+        UrlError::UnsupportedScheme => format!("is not an {} URL", want.scheme()),
+        other => other.to_string(),
+    })?;
+    if got.scheme() != want.scheme() {
+        return Err(format!("is not an {} URL", want.scheme()));
     }
-    if got != want {
+    if got.origin() != want.origin() {
         return Err(format!("is not on the org's origin {origin}"));
     }
+    let rest = got.rest();
     let mut out = String::with_capacity(origin.len() + rest.len());
     out.push_str(origin.trim_end_matches('/'));
     let bytes = rest.as_bytes();

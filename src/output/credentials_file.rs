@@ -41,6 +41,13 @@
 //! removal would join indented lines to another section), the edit is refused with
 //! `cannot update profile "<p>" in <file>: line <n>: <why>; the file was not changed, …`.
 //!
+//! # Long-term keys
+//! A profile whose `aws_access_key_id` starts with `AKIA` and that has no `aws_session_token`
+//! holds an IAM user's long-term keys. Unless [`UpsertOptions::force_overwrite`] is set, a
+//! batch that names such a profile is refused before any edit, whatever chose the name:
+//! `not overwriting profile "<p>" in <file>: it holds a long-term access key …` (a
+//! configuration error, exit 2). With it, the keys are replaced and a warning says so.
+//!
 //! # Duplicates (case B23)
 //! When the profile's section appears more than once, the first one is kept and updated and
 //! the later copies are removed; their keys that the first section lacks (and that we do not
@@ -51,10 +58,15 @@
 //! profile; it is still the outcome when removing a copy would join the indented lines after
 //! it to another section (see "Refusals").
 
+mod duplicates;
+mod long_term;
 mod syntax;
 mod write;
 
-pub use write::{WriteReport, write_profiles};
+use duplicates::merge_duplicates;
+
+pub use long_term::LONG_TERM_PREFIX;
+pub use write::{WriteReport, refuse_long_term_keys, write_profiles};
 
 use syntax::Kind;
 
@@ -72,6 +84,9 @@ pub struct UpsertOptions {
     pub expiry_aws_variables: bool,
     /// The configured AWS region (`--aws-region` etc.); written as `region` when set.
     pub region: Option<String>,
+    /// `--force-overwrite` (command line only): replace a profile that holds long-term
+    /// keys (see "Long-term keys" in the module doc) instead of refusing.
+    pub force_overwrite: bool,
 }
 
 /// The result of editing the text for one profile. Debug shows the text's length only
@@ -158,14 +173,23 @@ pub fn upsert(
 }
 
 /// Upsert several profiles in one edit, in order (a later item with the same name updates
-/// the section the earlier one wrote). Errors as for [`upsert`]; nothing is returned
-/// partially.
+/// the section the earlier one wrote). Errors as for [`upsert`], and [`Error::Config`]
+/// naming the first profile that holds long-term keys (all are checked against `text`
+/// before any edit) unless `opts.force_overwrite`; nothing is returned partially.
 pub fn upsert_all(
     text: &str,
     items: &[(&str, &Credentials)],
     opts: &UpsertOptions,
 ) -> Result<BatchEdit> {
     upsert_all_in(text, items, opts, "the credentials file")
+}
+
+/// Whether `profile` (the exact section name) holds long-term keys in the credentials-file
+/// `text` (see "Long-term keys" in the module doc): what makes [`upsert_all`] refuse it
+/// without [`UpsertOptions::force_overwrite`].
+pub fn holds_long_term_keys(text: &str, profile: &str) -> bool {
+    let doc = Doc::parse(text);
+    long_term::holds_long_term_keys(&doc.sections(), profile)
 }
 
 /// [`upsert_all`] naming the file in refusals as `file` (e.g. `credentials file "<path>"`).
@@ -178,7 +202,19 @@ pub(crate) fn upsert_all_in(
     let mut doc = Doc::parse(text);
     let mut warnings = Vec::new();
     let mut profiles = Vec::new();
+    // Every target against the file as it was, before the first edit.
+    let names: Vec<&str> = items.iter().map(|(p, _)| *p).collect();
+    let before = doc.sections();
+    long_term::check(&before, &names, opts.force_overwrite, file)?;
     for (profile, creds) in items {
+        if opts.force_overwrite
+            && long_term::holds_long_term_keys(&before, profile)
+            && !profiles
+                .iter()
+                .any(|p: &ProfileOutcome| p.profile == *profile)
+        {
+            warnings.push(long_term::forced_warning(profile));
+        }
         let existed = upsert_one(&mut doc, profile, creds, opts, &mut warnings)
             .map_err(|r| r.into_error(file, profile))?;
         profiles.push(ProfileOutcome {
@@ -776,112 +812,6 @@ fn append_section(doc: &mut Doc, profile: &str, owned: &[(&'static str, String)]
     doc.fix_endings();
 }
 
-/// Remove the later copies of a duplicated section, moving their foreign keys that the first
-/// copy lacks into the first copy.
-fn merge_duplicates(
-    doc: &mut Doc,
-    kinds: &[Kind],
-    profile: &str,
-    found: &[(usize, usize)],
-    is_owned: &dyn Fn(&str) -> bool,
-    is_stale: &dyn Fn(&str) -> bool,
-    warnings: &mut Vec<String>,
-) {
-    let bodies: Vec<String> = doc.lines.iter().map(|l| l.body.clone()).collect();
-    let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
-    let value = |i: usize| syntax::value_at(&bodies, kinds, i);
-    let (first_h, first_end) = found[0];
-    let mut present: Vec<(String, String)> = (first_h + 1..first_end)
-        .filter_map(|i| match &kinds[i] {
-            Kind::Key(k) => Some((k.clone(), value(i))),
-            _ => None,
-        })
-        .collect();
-    let mut carried: Vec<Line> = Vec::new();
-    let mut carried_kinds: Vec<Kind> = Vec::new();
-    let mut conflicts: Vec<String> = Vec::new();
-    let mut removals: Vec<(usize, usize)> = Vec::new();
-    for &(h, end) in &found[1..] {
-        let mut i = h + 1;
-        while i < end {
-            let stop = match &kinds[i] {
-                Kind::Key(_) => entry_end(kinds, i, end),
-                _ => i + 1,
-            };
-            if let Kind::Key(key) = &kinds[i]
-                && !is_owned(key)
-                && !is_stale(key)
-            {
-                let value = value(i);
-                match present.iter().find(|(k, _)| k == key) {
-                    Some((_, v)) => {
-                        if *v != value && !conflicts.contains(key) {
-                            conflicts.push(key.clone());
-                        }
-                    }
-                    None => {
-                        present.push((key.clone(), value));
-                        carried.extend(doc.lines[i..stop].iter().cloned());
-                        carried_kinds.extend(kinds[i..stop].iter().cloned());
-                    }
-                }
-            }
-            i = stop;
-        }
-        let mut start = h;
-        while start > 0 && kinds[start - 1] == Kind::Blank {
-            start -= 1;
-        }
-        removals.push((start, content_end(kinds, h, end)));
-    }
-    let lines_text: Vec<String> = found[1..]
-        .iter()
-        .map(|(h, _)| (h + 1).to_string())
-        .collect();
-    for &(start, stop) in removals.iter().rev() {
-        doc.lines.drain(start..stop);
-    }
-    let at = content_end(kinds, first_h, first_end);
-    // Carried key lines take an indentation under which they stay keys of this section (if
-    // that is not deeper than their own, their continuation lines still continue them);
-    // verify() refuses whatever this does not settle.
-    if let Some(indent) = insertion_indent(&doc.lines[first_h..at], &[], &doc.lines[at..]) {
-        let d = indent.chars().count();
-        for (line, kind) in carried.iter_mut().zip(&carried_kinds) {
-            if matches!(kind, Kind::Key(_)) && d <= syntax::indent_of(&line.body) {
-                let rest = line.body.trim_start_matches(syntax::is_space).to_string();
-                line.body = format!("{indent}{rest}");
-            }
-        }
-    }
-    let n = carried.len();
-    doc.lines.splice(at..at, carried);
-    if n > 0 {
-        let nl = doc.nl;
-        for l in &mut doc.lines[at..at + n] {
-            if l.eol.is_empty() {
-                l.eol = nl;
-            }
-        }
-    }
-    doc.fix_endings();
-    let mut msg = format!(
-        "WARNING: profile \"{profile}\" appeared {} times in the credentials file; kept the \
-         section at line {} and removed the later copies (line {}).",
-        found.len(),
-        first_h + 1,
-        lines_text.join(", ")
-    );
-    if !conflicts.is_empty() {
-        let names: Vec<String> = conflicts.iter().map(|k| format!("\"{k}\"")).collect();
-        msg.push_str(&format!(
-            " Differing values of keys {} in the removed copies were dropped.",
-            names.join(", ")
-        ));
-    }
-    warnings.push(msg);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -974,6 +904,7 @@ mod tests {
             legacy_aws_variables: true,
             expiry_aws_variables: true,
             region: None,
+            ..off()
         };
         let edit = upsert(&input, "okta-dev", &c, &opts).unwrap();
         assert!(edit.warnings.is_empty());
@@ -1150,6 +1081,7 @@ mod tests {
                 legacy_aws_variables: true,
                 expiry_aws_variables: true,
                 region: Some("us-east-2".into()),
+                ..off()
             },
         )
         .unwrap();
@@ -1387,6 +1319,103 @@ mod tests {
                 .exit_code(),
             2
         );
+    }
+
+    /// A file with an IAM user's long-term keys in `[prod]`, session keys in `[dev]`.
+    const LONG_TERM: &str = "# my keys\n[prod]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
+        aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\
+        aws_security_token = stale\nregion = eu-west-1\n\n[dev]\n\
+        aws_access_key_id = ASIAOLD\naws_secret_access_key = old\naws_session_token = old\n";
+
+    #[test]
+    fn long_term_keys_are_refused_and_nothing_is_returned() {
+        let c = creds("ASIANEW", "S", "T");
+        let err = upsert(LONG_TERM, "prod", &c, &off()).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.to_string(),
+            "not overwriting profile \"prod\" in the credentials file: it holds a long-term \
+             access key (AKIA..., no session token); the file was not changed. Write another \
+             profile, or pass --force-overwrite to replace those keys"
+        );
+        // A batch is refused as a whole, wherever the long-term profile is in it.
+        let err =
+            upsert_all(LONG_TERM, &[("new", &c), ("dev", &c), ("prod", &c)], &off()).unwrap_err();
+        assert!(err.to_string().contains("\"prod\""), "{err}");
+        // Session credentials (ASIA with a token) are replaced as before.
+        let edit = upsert(LONG_TERM, "dev", &c, &off()).unwrap();
+        assert!(
+            edit.text
+                .starts_with(&LONG_TERM[..LONG_TERM.find("[dev]").unwrap()])
+        );
+        assert!(edit.text.ends_with(
+            "[dev]\naws_access_key_id = ASIANEW\naws_secret_access_key = S\naws_session_token = T\n"
+        ));
+        assert!(edit.warnings.is_empty(), "{:?}", edit.warnings);
+        assert!(holds_long_term_keys(LONG_TERM, "prod"));
+        assert!(!holds_long_term_keys(LONG_TERM, "dev"));
+        assert!(!holds_long_term_keys(&edit.text, "dev"));
+    }
+
+    #[test]
+    fn long_term_keys_are_found_as_botocore_reads_the_file() {
+        // Key names fold, values are stripped, `:` is a delimiter, CRLF and a BOM.
+        for text in [
+            "[p]\nAWS_Access_Key_ID:   AKIAX  \n",
+            "\u{feff}[p]\r\naws_access_key_id=AKIAX\r\naws_session_token =\r\n",
+            "[p]\naws_access_key_id = ASIA1\naws_session_token = t\n[p]\naws_access_key_id = AKIA2\n",
+        ] {
+            assert!(holds_long_term_keys(text, "p"), "{text:?}");
+            assert!(
+                upsert(text, "p", &creds("N", "S", "T"), &off()).is_err(),
+                "{text:?}"
+            );
+        }
+        for text in [
+            "[p]\n# aws_access_key_id = AKIAX\n",
+            "[ p ]\naws_access_key_id = AKIAX\n",
+            "[profile p]\naws_access_key_id = AKIAX\n",
+            "[q]\naws_access_key_id = AKIAX\n[p]\nregion = x\n",
+            "[p]\naws_access_key_id = akiax\n",
+        ] {
+            assert!(!holds_long_term_keys(text, "p"), "{text:?}");
+            assert!(
+                upsert(text, "p", &creds("N", "S", "T"), &off()).is_ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn force_overwrite_replaces_long_term_keys_with_a_warning() {
+        let c = creds("ASIANEW", "S", "T");
+        let opts = UpsertOptions {
+            force_overwrite: true,
+            ..off()
+        };
+        let batch =
+            upsert_all(LONG_TERM, &[("prod", &c), ("dev", &c), ("prod", &c)], &opts).unwrap();
+        assert!(!batch.text.contains("AKIA"), "{}", batch.text);
+        assert!(
+            batch
+                .text
+                .starts_with("# my keys\n[prod]\naws_access_key_id = ASIANEW\n")
+        );
+        let forced: Vec<&String> = batch
+            .warnings
+            .iter()
+            .filter(|w| w.contains("--force-overwrite"))
+            .collect();
+        assert_eq!(
+            forced,
+            [
+                "WARNING: --force-overwrite: replaced the long-term access key of profile \
+              \"prod\"; its old keys are gone from the credentials file."
+            ]
+        );
+        // The stale legacy key of [prod] is commented out as usual.
+        assert!(batch.text.contains("# aws_security_token = stale\n"));
+        strict_parse(&batch.text).unwrap();
     }
 
     #[test]

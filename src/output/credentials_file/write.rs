@@ -36,6 +36,10 @@ use crate::fs::atomic_file::{self, LockError, LockWait, dir_of};
 #[cfg(unix)]
 use std::os::unix::fs::MetadataExt;
 
+/// The largest file [`refuse_long_term_keys`] reads (16 MiB); a larger one is left to the
+/// writer's own check.
+const PRECHECK_CAP: u64 = crate::fs::bounded::CA_BUNDLE_CAP;
+
 /// How long a writer waits for another writer's lock before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
 
@@ -63,7 +67,8 @@ pub struct WriteReport {
 /// The file keeps its owner, group and mode; a file readable by group or others adds a
 /// `WARNING: ` line to the messages (module doc).
 ///
-/// Errors: those of [`super::upsert_all`] (a refusal names the path); [`Error::Runtime`]
+/// Errors: those of [`super::upsert_all`] (a refusal names the path; a profile holding
+/// long-term keys is refused unless `opts.force_overwrite`); [`Error::Runtime`]
 /// naming the path for I/O failures, a file that is not UTF-8 text, a target (after
 /// symlinks) that exists but is not a regular file (directory, device, FIFO, socket), is
 /// read-only or has several hard links (for these nothing is written, not even the lock
@@ -173,6 +178,28 @@ pub fn write_profiles(
         messages,
         profiles: edit.profiles,
     })
+}
+
+/// Before any sign-in: refuse now when one of `profiles` holds long-term keys in the
+/// credentials file at `path` (see "Long-term keys" in the parent module), so the refusal
+/// costs no sign-in. [`write_profiles`] checks again under its lock; this early look takes
+/// no lock and is skipped (`Ok`) with `force` (`--force-overwrite`) or when the file is
+/// missing, not a regular file, unreadable, over 16 MiB or not UTF-8 (the writer reports
+/// those or checks them itself).
+///
+/// Errors: the [`Error::Config`] refusal of [`write_profiles`], naming the profile and
+/// `path`; the file is not changed.
+pub fn refuse_long_term_keys(path: &Path, profiles: &[&str], force: bool) -> Result<()> {
+    if force {
+        return Ok(());
+    }
+    // A bounded read that never blocks on a FIFO (symlinks followed by the open).
+    let Ok(Some(text)) = crate::fs::bounded::read_bounded(path, PRECHECK_CAP) else {
+        return Ok(());
+    };
+    let doc = super::Doc::parse(&text);
+    let file = format!("credentials file \"{}\"", path.display());
+    super::long_term::check(&doc.sections(), profiles, false, &file)
 }
 
 fn io_err(what: &str, path: &Path, e: &std::io::Error) -> Error {
@@ -770,6 +797,65 @@ mod tests {
         assert_eq!(owner(&fresh), (1234, 2345));
         assert_eq!(mode(&fresh), 0o600);
         assert_eq!(owner(&aws.join(".fresh.lock")), (1234, 2345));
+    }
+
+    #[test]
+    fn long_term_keys_are_refused_and_the_file_is_left_byte_for_byte() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        let text = "[prod]\r\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\r\n\
+                    aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r\n";
+        fs::write(&path, text).unwrap();
+        #[cfg(unix)]
+        let inode = fs::metadata(&path).unwrap().ino();
+        let file = format!("credentials file \"{}\"", path.display());
+        let c = creds("ASIANEW");
+        for profiles in [&["prod"][..], &["new", "prod"]] {
+            let items: Vec<(&str, &Credentials)> = profiles.iter().map(|p| (*p, &c)).collect();
+            let err = write_profiles(&path, &items, &Default::default()).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("not overwriting profile \"prod\" in {file}: ")),
+                "{err}"
+            );
+            let early = refuse_long_term_keys(&path, profiles, false).unwrap_err();
+            assert_eq!(early, err, "the early check says the same");
+            assert_eq!(fs::read(&path).unwrap(), text.as_bytes());
+            #[cfg(unix)]
+            assert_eq!(fs::metadata(&path).unwrap().ino(), inode, "not replaced");
+        }
+        // Nothing to refuse: another profile, --force-overwrite, no file, a directory.
+        refuse_long_term_keys(&path, &["dev"], false).unwrap();
+        refuse_long_term_keys(&path, &["prod"], true).unwrap();
+        refuse_long_term_keys(&tmp.path().join("missing"), &["prod"], false).unwrap();
+        refuse_long_term_keys(tmp.path(), &["prod"], false).unwrap();
+        // With --force-overwrite the profile is replaced, with a warning.
+        let opts = UpsertOptions {
+            force_overwrite: true,
+            ..Default::default()
+        };
+        let report = write_profiles(&path, &[("prod", &creds("ASIANEW"))], &opts).unwrap();
+        let forced = report
+            .messages
+            .iter()
+            .filter(|m| m.contains("--force-overwrite"));
+        assert_eq!(forced.count(), 1, "{report:?}");
+        assert!(
+            report
+                .messages
+                .last()
+                .is_some_and(|m| m.starts_with("Updated profile \"prod\"")),
+            "{report:?}"
+        );
+        let after = fs::read_to_string(&path).unwrap();
+        assert!(
+            !after.contains("AKIA") && after.contains("ASIANEW"),
+            "{after}"
+        );
+        // Session keys are replaced without the flag.
+        write_profiles(&path, &[("prod", &creds("ASIANEWER"))], &Default::default()).unwrap();
+        python_strict_parse(&path).unwrap();
     }
 
     #[test]
