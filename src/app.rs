@@ -14,14 +14,13 @@ use crate::http::{self, Http, HttpOptions};
 use crate::output::credential_cache::{self as cache, Freshness, Lookup};
 use crate::output::credentials_file::{self, UpsertOptions};
 use crate::output::{exec, render as output};
-use crate::term::{prompt, sanitize};
+use crate::term::{prompt, sanitize, stderr};
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
-/// ([`sanitize::lines`]).
+/// ([`stderr::warn`]).
 pub fn print_warnings(warnings: &[String]) {
-    let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "WARNING: {}", sanitize::lines(w));
+        stderr::warn(w);
     }
 }
 
@@ -65,7 +64,11 @@ pub fn run_with_hint(
     };
     if inv.command == Command::Debug && !inv.explain {
         print_warnings(&inv.warnings);
-        return debug::run_debug(&inv, &env).map_err(no_hint);
+        let home = crate::config::home_dir(&env);
+        return debug::run_debug(home.as_deref(), |yaml| {
+            config_load::load_with_okta_yaml(&inv, &env, yaml)
+        })
+        .map_err(no_hint);
     }
     // Warnings found before a configuration error still reach stderr, ahead of main's
     // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).
@@ -93,7 +96,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::ListProfiles => {
             let (out, note) = debug::list_profiles(cfg);
             if let Some(n) = note {
-                eprintln!("{}", sanitize::lines(&n));
+                stderr::say(&format!("{n}\n"));
             }
             print_stdout(&out)
         }
@@ -147,11 +150,11 @@ fn cached(cfg: &Config, path: &std::path::Path, key: &str, warn: bool) -> Option
             match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
                 Freshness::Fresh(left) => {
                     if cfg.debug {
-                        eprintln!(
-                            "Using cached AWS credentials for role {} ({} left)",
-                            sanitize::lines(entry.role_label()),
+                        stderr::say(&format!(
+                            "Using cached AWS credentials for role {} ({} left)\n",
+                            entry.role_label(),
                             cache::human_duration(left)
-                        );
+                        ));
                     }
                     Some(entry.credentials())
                 }
@@ -193,11 +196,11 @@ fn run_cached(cfg: &Config) -> Result<()> {
     let mut waited = false;
     let lock = match cache::lock(&path, wait, |lock| {
         waited = true;
-        eprintln!(
-            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)",
+        stderr::say(&format!(
+            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)\n",
             lock.display(),
             wait.as_secs()
-        )
+        ))
     }) {
         Ok(lock) => Some(lock),
         Err(cache::LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
@@ -292,11 +295,11 @@ fn check_cache(cfg: &Config) -> Result<()> {
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
         Freshness::Fresh(left) => {
-            eprintln!(
-                "cached AWS credentials for role {role}: {} left (expire {})",
+            stderr::say(&format!(
+                "cached AWS credentials for role {role}: {} left (expire {})\n",
                 cache::human_duration(left),
                 entry.expiration
-            );
+            ));
             Ok(())
         }
         Freshness::UnderMinTtl(left) => Err(Error::runtime(format!(
@@ -323,10 +326,10 @@ fn clear_cache(cfg: &Config) -> Result<()> {
         Some(dir) => cache::clear_org(dir, &cfg.org.host).map_err(Error::Runtime)?,
         None => 0,
     };
-    eprintln!(
-        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.",
+    stderr::say(&format!(
+        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.\n",
         cfg.org.host
-    );
+    ));
     Ok(())
 }
 
@@ -371,8 +374,8 @@ fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
         })
         .collect();
     if warnings.is_empty() {
-        eprintln!(
-            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes)."
+        stderr::say(
+            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes).\n",
         );
         return Ok(());
     }
@@ -477,9 +480,8 @@ fn deliver(
             force_overwrite: cfg.force_overwrite,
         };
         let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
-        let mut err = std::io::stderr().lock();
         for m in &report.messages {
-            let _ = writeln!(err, "{m}");
+            stderr::say(&format!("{m}\n"));
         }
     }
     // Under --exec the child receives the credentials in its environment; printing the

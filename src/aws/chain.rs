@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::aws::sigv4;
 use crate::aws::sts::{self, CONTENT_TYPE, Credentials, STS_API_VERSION};
-use crate::config::Env;
+use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
 use crate::http::Request;
 use crate::url::Url;
@@ -96,14 +96,14 @@ pub fn check_same_partition(from: &str, to: &str) -> Result<()> {
 /// Errors: [`Error::Config`] for a bad endpoint, region or ARN; those of
 /// [`sigv4::sign_request`].
 pub fn assume_role_request(
-    env: &Env,
+    endpoints: &EndpointUrls,
     region: Option<&str>,
     role_arn: &str,
     form: &[(&'static str, String)],
     creds: &Credentials,
     now: OffsetDateTime,
 ) -> Result<Request> {
-    let url = sts::endpoint(env, role_arn, region)?;
+    let url = sts::endpoint(endpoints, role_arn, region)?;
     let partition = sts::partition_of(role_arn)?;
     let signing_region = region
         .map(str::trim)
@@ -198,7 +198,8 @@ mod tests {
         let now = sigv4::time_from_unix(1_700_000_000).unwrap();
         let role = "arn:aws:iam::123456789012:role/B";
         let form = assume_role_form(role, "jane", 3600, None);
-        let r = assume_role_request(&Env::new(), None, role, &form, &creds(), now).unwrap();
+        let r = assume_role_request(&EndpointUrls::default(), None, role, &form, &creds(), now)
+            .unwrap();
         assert_eq!(r.url, "https://sts.amazonaws.com/");
         let auth = &r
             .headers
@@ -220,13 +221,21 @@ mod tests {
                 .starts_with("Action=AssumeRole&DurationSeconds=3600&RoleArn=")
         );
 
-        let r = assume_role_request(&Env::new(), Some("eu-west-1"), role, &form, &creds(), now)
-            .unwrap();
+        let r = assume_role_request(
+            &EndpointUrls::default(),
+            Some("eu-west-1"),
+            role,
+            &form,
+            &creds(),
+            now,
+        )
+        .unwrap();
         assert_eq!(r.url, "https://sts.eu-west-1.amazonaws.com/");
         assert!(r.headers.iter().any(|(_, v)| v.contains("/eu-west-1/sts/")));
 
         let gov = "arn:aws-us-gov:iam::123456789012:role/B";
-        let r = assume_role_request(&Env::new(), None, gov, &form, &creds(), now).unwrap();
+        let r =
+            assume_role_request(&EndpointUrls::default(), None, gov, &form, &creds(), now).unwrap();
         assert!(
             r.headers
                 .iter()
@@ -238,12 +247,10 @@ mod tests {
                 .any(|(_, v)| v.contains("/us-gov-west-1/sts/"))
         );
 
-        let moto: Env = [(
-            "AWS_ENDPOINT_URL_STS".to_string(),
-            "http://127.0.0.1:5000".to_string(),
-        )]
-        .into_iter()
-        .collect();
+        let moto = EndpointUrls {
+            sts: Some("http://127.0.0.1:5000".into()),
+            ..EndpointUrls::default()
+        };
         let r = assume_role_request(&moto, None, role, &form, &creds(), now).unwrap();
         assert_eq!(r.url, "http://127.0.0.1:5000/");
         assert!(

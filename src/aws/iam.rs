@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::aws::sigv4;
 use crate::aws::sts::{self, CONTENT_TYPE, Credentials, Partition};
-use crate::config::Env;
+use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
 use crate::http::Request;
 use crate::url::{Url, UrlError};
@@ -61,20 +61,20 @@ pub struct Endpoint {
 /// The IAM endpoint for the partition of `arn` (the role ARN whose credentials sign the
 /// call), see [`endpoint`]. Errors: [`Error::Config`] when `arn` is not an ARN of a known
 /// partition (from [`sts::partition_of`]), and those of [`endpoint`].
-pub fn endpoint_for_arn(arn: &str, env: &Env) -> Result<Endpoint> {
-    endpoint(sts::partition_of(arn)?, env)
+pub fn endpoint_for_arn(arn: &str, endpoints: &EndpointUrls) -> Result<Endpoint> {
+    endpoint(sts::partition_of(arn)?, endpoints)
 }
 
 /// The IAM endpoint for `partition`, overridden by `AWS_ENDPOINT_URL_IAM`, then
-/// `AWS_ENDPOINT_URL` from `env` (the first one set and not blank; an `http://` or
+/// `AWS_ENDPOINT_URL` of `endpoints` (the first one set; an `http://` or
 /// `https://` URL, optionally with a path; no query or fragment). The signing region is
 /// always the partition's, also with an override.
 ///
 /// Errors: an override that is not such a URL ([`Error::Config`] naming the variable).
-pub fn endpoint(partition: Partition, env: &Env) -> Result<Endpoint> {
+pub fn endpoint(partition: Partition, endpoints: &EndpointUrls) -> Result<Endpoint> {
     let (host, region) = global_endpoint(partition);
     for var in ENDPOINT_ENV_VARS {
-        if let Some(value) = env.get(var).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if let Some(value) = endpoints.get(var) {
             let (url, host, path) = parse_endpoint_url(var, value)?;
             return Ok(Endpoint {
                 url,
@@ -297,11 +297,8 @@ fn collect_texts(xml: &str) -> std::result::Result<Vec<(Vec<String>, String)>, S
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn env(pairs: &[(&str, &str)]) -> EndpointUrls {
+        EndpointUrls::from_pairs(pairs)
     }
 
     fn creds() -> Credentials {
@@ -315,7 +312,7 @@ mod tests {
 
     #[test]
     fn endpoint_per_partition_from_the_role_arn() {
-        let none = Env::new();
+        let none = EndpointUrls::default();
         let cases = [
             (
                 "arn:aws:iam::123456789012:role/Admin",
@@ -397,7 +394,7 @@ mod tests {
 
     #[test]
     fn request_is_signed_post_with_session_token() {
-        let e = endpoint(Partition::Aws, &Env::new()).unwrap();
+        let e = endpoint(Partition::Aws, &EndpointUrls::default()).unwrap();
         let t = sigv4::time_from_unix(1_795_910_400).unwrap(); // 2026-11-29T00:00:00Z
         let r = list_account_aliases_request(&e, &creds(), t).unwrap();
         assert_eq!(r.method.as_str(), "POST");
@@ -461,7 +458,7 @@ mod tests {
             session_token: c["session_token"].as_str().unwrap().into(),
             expiration: "2026-11-29T01:00:00Z".into(),
         };
-        let e = endpoint(Partition::Aws, &Env::new()).unwrap();
+        let e = endpoint(Partition::Aws, &EndpointUrls::default()).unwrap();
         let t = sigv4::time_from_unix(1_795_910_400).unwrap();
         let r = list_account_aliases_request(&e, &creds, t).unwrap();
         let want: Vec<(String, String)> = v["expected"]["signed_request_headers"]

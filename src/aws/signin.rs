@@ -23,7 +23,7 @@
 use serde::Serialize;
 
 use crate::aws::sts::{Credentials, Partition};
-use crate::config::Env;
+use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
 use crate::http::Request;
 use crate::http::encode::percent_encode;
@@ -65,13 +65,13 @@ fn unsupported(partition: Partition) -> Error {
 }
 
 /// The federation endpoint URL (`.../federation`): the partition's sign-in host, or the
-/// first of [`ENDPOINT_ENV_VARS`] set in `env` (an `http://` or `https://` base URL,
+/// first of [`ENDPOINT_ENV_VARS`] set in `endpoints` (an `http://` or `https://` base URL,
 /// optionally with a path, to which `/federation` is appended).
 ///
 /// Errors: [`Error::Config`] for an ISO partition or an override that is not such a URL.
-pub fn federation_endpoint(env: &Env, partition: Partition) -> Result<String> {
+pub fn federation_endpoint(endpoints: &EndpointUrls, partition: Partition) -> Result<String> {
     for var in ENDPOINT_ENV_VARS {
-        if let Some(value) = env.get(var).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if let Some(value) = endpoints.get(var) {
             let bad = |why: &str| Error::config(format!("{var}: {value:?} {why}"));
             let parsed = Url::parse(value);
             match parsed {
@@ -234,16 +234,13 @@ mod tests {
         }
     }
 
-    fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn env(pairs: &[(&str, &str)]) -> EndpointUrls {
+        EndpointUrls::from_pairs(pairs)
     }
 
     #[test]
     fn default_hosts_per_partition() {
-        let none = Env::new();
+        let none = EndpointUrls::default();
         let fed = |p| federation_endpoint(&none, p).unwrap();
         assert_eq!(
             fed(Partition::Aws),

@@ -4,15 +4,13 @@
 //! [`crate::aws::signin`] modules; this module sequences the calls and talks on stderr
 //! (never a secret: no credential, sign-in token or sign-in URL).
 
-use std::io::Write as _;
-
 use crate::aws::client as aws;
 use crate::aws::sts::{self, Credentials};
 use crate::aws::{chain, signin};
 use crate::config::Config;
 use crate::error::Result;
 use crate::http::Http;
-use crate::term::sanitize;
+use crate::term::stderr::say;
 
 /// Where a chain starts: the federated role and the session name STS gave it
 /// (`RoleSessionName` of the SAML assertion for `web`, `--aws-sts-role-session-name` for
@@ -74,7 +72,7 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
         )?;
         let creds = aws::assume_role(
             http,
-            &cfg.env,
+            &cfg.endpoint_urls,
             cfg.sts_region.as_deref(),
             role,
             &form,
@@ -111,7 +109,7 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
 /// cannot be reached or refuses.
 pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<String> {
     let partition = sts::partition_of(&chained.role_arn)?;
-    let federation = signin::federation_endpoint(&cfg.env, partition)?;
+    let federation = signin::federation_endpoint(&cfg.endpoint_urls, partition)?;
     let destination = match &cfg.console_destination {
         Some(d) => d.clone(),
         None => signin::console_home(partition, cfg.sts_region.as_deref())?,
@@ -126,11 +124,4 @@ pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<Strin
         &destination,
         &token,
     ))
-}
-
-/// Write a message on stderr, control characters escaped.
-fn say(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(sanitize::lines(text).as_bytes());
-    let _ = err.flush();
 }

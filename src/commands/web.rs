@@ -8,7 +8,7 @@
 //! run's [`Http`] agent, sleeps between token polls and talks on stderr. Nothing here writes to stdout, and no
 //! secret (token, device code, SAML assertion, credential) reaches stderr.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
@@ -25,7 +25,7 @@ use crate::okta::token_exchange;
 use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
-use crate::term::sanitize;
+use crate::term::stderr::{say, say_styled, warn};
 
 /// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
@@ -264,14 +264,16 @@ fn account_alias(
         let now = crate::aws::sigv4::time_from_unix(
             i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX),
         );
-        match now.and_then(|now| aws::list_account_alias(http, &cfg.env, role, creds, now)) {
+        match now
+            .and_then(|now| aws::list_account_alias(http, &cfg.endpoint_urls, role, creds, now))
+        {
             Ok(alias) => return alias,
             Err(e) => last_error = Some(e),
         }
     }
     if let Some(e) = last_error {
-        say(&format!(
-            "WARNING: unable to determine the account alias of {account} with any of its {} role(s) ({e}); naming its profiles by account id\n",
+        warn(&format!(
+            "unable to determine the account alias of {account} with any of its {} role(s) ({e}); naming its profiles by account id",
             roles.len()
         ));
     }
@@ -309,7 +311,7 @@ fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()
 fn forget_token(cfg: &Config, rejected: &str) {
     let path = cache_file(cfg);
     let Ok(_lock) = CacheLock::acquire(&path, std::time::Duration::from_secs(10), |_| {}) else {
-        say("WARNING: could not lock the access token cache to remove the rejected token\n");
+        warn("could not lock the access token cache to remove the rejected token");
         return;
     };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
@@ -317,7 +319,7 @@ fn forget_token(cfg: &Config, rejected: &str) {
     if cached.is_some_and(|c| c.access_token == rejected)
         && let Err(e) = token_cache::remove(&path)
     {
-        say(&format!("WARNING: {e}\n"));
+        warn(&e.to_string());
     }
 }
 
@@ -359,16 +361,14 @@ fn access_token(
         Ok(lock) => lock,
         Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
         Err(LockFailure::Unusable(m)) => {
-            say(&format!(
-                "WARNING: {m}; continuing without the access token cache\n"
-            ));
+            warn(&format!("{m}; continuing without the access token cache"));
             return Ok((device_flow(okta, cfg, http)?, false));
         }
     };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
         |warning| {
-            say(&format!("WARNING: {warning}\n"));
+            warn(&warning);
             None
         },
     );
@@ -386,7 +386,7 @@ fn access_token(
         Some(_) => {
             // The rejected token: remove it so a failed device flow cannot leave it behind.
             if let Err(e) = token_cache::remove(&path) {
-                say(&format!("WARNING: {e}\n"));
+                warn(&e.to_string());
             }
         }
         None => {}
@@ -415,7 +415,7 @@ fn access_token(
                 token_cache::FailureRecord::of(&key, &user_code, &e, crate::clock::unix_now_ms())
                 && let Err(w) = token_cache::store_failure(&path, &record)
             {
-                say(&format!("WARNING: {w}\n"));
+                warn(&w.to_string());
             }
             return Err(e);
         }
@@ -432,7 +432,7 @@ fn access_token(
             .unwrap_or(i64::MAX),
     };
     if let Err(e) = token_cache::store(&path, &entry) {
-        say(&format!("WARNING: {e}\n"));
+        warn(&e.to_string());
     }
     Ok((tokens, false))
 }
@@ -464,7 +464,7 @@ fn device_flow_noting(
         match prompt::render_qr(url) {
             Ok(q) => Some(q),
             Err(e) => {
-                say(&format!("WARNING: {e}\n"));
+                warn(&e.to_string());
                 None
             }
         }
@@ -479,7 +479,7 @@ fn device_flow_noting(
     ));
     if opens {
         for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
-            say(&format!("WARNING: {warning}\n"));
+            warn(&warning);
         }
     }
     let mut poller = Poller::new(auth.interval, auth.expires_in, start);
@@ -536,8 +536,8 @@ fn list_fed_apps(
             _ => return Ok(apps),
         }
     }
-    say(&format!(
-        "WARNING: appLinks has more than {} pages; the rest is ignored\n",
+    warn(&format!(
+        "appLinks has more than {} pages; the rest is ignored",
         fed_app::MAX_APP_LINK_PAGES
     ));
     Ok(apps)
@@ -578,7 +578,7 @@ fn saml_for_app(
     let assertion = fed_app::parse_saml_page(&resp, &okta.saml_url())?;
     let roles = saml::parse_saml_response(&assertion)?;
     for w in &roles.warnings {
-        say(&format!("WARNING: {w}\n"));
+        warn(w);
     }
     Ok((assertion, roles))
 }
@@ -612,7 +612,7 @@ fn ask(cfg: &Config, kind: ChoiceKind, choices: &[choice::Choice]) -> Result<Str
         return Err(choice::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
-    let index = prompt::choose_with(kind.title(), &labels, color_wanted(cfg))?;
+    let index = prompt::choose(kind.title(), &labels, color_wanted(cfg))?;
     choices
         .get(index)
         .map(|c| c.value.clone())
@@ -635,13 +635,9 @@ fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
     say_styled(&prompt::selection_line(word, label, color));
 }
 
-/// Colour and styles are allowed by the run's environment: no non-empty `NO_COLOR`, and
-/// `TERM` is not `dumb` ([`prompt::color_allowed`]).
+/// Colour and styles are allowed by the run's settings ([`Config::no_color`]).
 fn color_wanted(cfg: &Config) -> bool {
-    prompt::color_allowed(
-        cfg.env.get("NO_COLOR").map(String::as_str),
-        cfg.env.get("TERM").map(String::as_str),
-    )
+    !cfg.no_color
 }
 
 /// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
@@ -662,7 +658,7 @@ fn assume_role(
 ) -> Result<Credentials> {
     aws::assume_role_with_saml(
         http,
-        &cfg.env,
+        &cfg.endpoint_urls,
         cfg.sts_region.as_deref(),
         idp,
         role,
@@ -682,20 +678,6 @@ fn assume_role(
 /// waiting indicator. The device banner is still printed, since the user must see it.
 fn quiet(cfg: &Config) -> bool {
     cfg.format == Format::ProcessCredentials
-}
-
-/// Write a human message on stderr (never stdout), control characters from server or file
-/// text escaped ([`sanitize::lines`]; line breaks and tabs kept).
-fn say(text: &str) {
-    say_styled(&sanitize::lines(text));
-}
-
-/// Write text that carries our own ANSI styling on stderr as is; every outside value in it
-/// must already have gone through [`sanitize::line`] (as [`prompt::selection_line`] does).
-fn say_styled(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
-    let _ = err.flush();
 }
 
 #[cfg(test)]
