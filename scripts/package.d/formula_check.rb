@@ -49,31 +49,34 @@ class Resource
   def stage = yield
 end
 
+# What the formula's class body declared, for the platform it was last loaded on.
+SPEC = {}
+
 class Formula
   class << self
-    attr_reader :spec
+    def spec = SPEC
 
     def reset!
-      @spec = { urls: [], sums: [], deps: [], resources: {} }
+      SPEC.replace(urls: [], sums: [], deps: [], resources: {})
     end
 
-    def desc(value) = @spec[:desc] = value
-    def homepage(value) = @spec[:homepage] = value
-    def version(value) = @spec[:version] = value
-    def license(value) = @spec[:license] = value
-    def url(value) = @spec[:urls] << value
-    def sha256(value) = @spec[:sums] << value
-    def depends_on(dep) = @spec[:deps] << dep
+    def desc(value) = SPEC[:desc] = value
+    def homepage(value) = SPEC[:homepage] = value
+    def version(value) = SPEC[:version] = value
+    def license(value) = SPEC[:license] = value
+    def url(value) = SPEC[:urls] << value
+    def sha256(value) = SPEC[:sums] << value
+    def depends_on(dep) = SPEC[:deps] << dep
     def on_macos = (yield if OS.mac?)
     def on_linux = (yield if OS.linux?)
     def on_intel = (yield if Hardware::CPU.intel?)
     def on_arm = (yield if Hardware::CPU.arm?)
-    def test(&block) = @spec[:test] = block
+    def test(&block) = SPEC[:test] = block
 
     def resource(name, &block)
       res = Resource.new
       res.instance_eval(&block)
-      @spec[:resources][name] = res
+      SPEC[:resources][name] = res
     end
   end
 
