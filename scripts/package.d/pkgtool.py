@@ -2,7 +2,8 @@
 """Helpers for scripts/package and scripts/check-release (Python 3.11 or later).
 
     pkgtool.py render TEMPLATE OUT KEY=VALUE...    fill @KEY@ placeholders
-    pkgtool.py crates SBOM                          the SBOM's crates, one " name version: licence" line each
+    pkgtool.py crates SBOM BINARY                   the SBOM's crates linked into BINARY, one
+                                                    " name version: licence" line each
     pkgtool.py audit-info BINARY                    the embedded dependency list, as JSON
     pkgtool.py check-audit BINARY TARGET CARGO_LOCK the embedded list matches Cargo.lock and the target
     pkgtool.py check-sbom SBOM BINARY VERSION       the SBOM lists the binary's crates, nothing else
@@ -59,10 +60,14 @@ def licence_of(component):
     return " AND ".join(parts) if parts else "unknown"
 
 
-def crates(sbom):
+def crates(sbom, binary):
+    """The SBOM's crates that are linked into BINARY (not the compile-time proc-macros)."""
     bom = json.loads(Path(sbom).read_text())
+    linked = runtime_packages(audit_info(binary))
     rows = sorted(
-        (c["name"], c.get("version", ""), licence_of(c)) for c in bom.get("components", [])
+        (c["name"], c.get("version", ""), licence_of(c))
+        for c in bom.get("components", [])
+        if (c["name"], c.get("version")) in linked
     )
     for name, version, lic in rows:
         print(f" {name} {version}: {lic}")
@@ -280,7 +285,7 @@ def check_manifests(dist, schemas, conf):
 def main(argv):
     commands = {
         "render": (lambda a: render(a[0], a[1], a[2:]), 2),
-        "crates": (lambda a: crates(a[0]), 1),
+        "crates": (lambda a: crates(a[0], a[1]), 2),
         "audit-info": (lambda a: print(json.dumps(audit_info(a[0]), indent=1)), 1),
         "check-audit": (lambda a: check_audit(a[0], a[1], a[2]), 3),
         "check-sbom": (lambda a: check_sbom(a[0], a[1], a[2]), 3),
