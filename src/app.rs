@@ -14,14 +14,13 @@ use crate::http::{self, Http, HttpOptions};
 use crate::output::credential_cache::{self as cache, Freshness, Lookup};
 use crate::output::credentials_file::{self, UpsertOptions};
 use crate::output::{exec, render as output};
-use crate::term::{prompt, sanitize};
+use crate::term::{prompt, sanitize, stderr};
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
-/// ([`sanitize::lines`]).
+/// ([`stderr::warn`]).
 pub fn print_warnings(warnings: &[String]) {
-    let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "WARNING: {}", sanitize::lines(w));
+        stderr::warn(w);
     }
 }
 
@@ -65,7 +64,11 @@ pub fn run_with_hint(
     };
     if inv.command == Command::Debug && !inv.explain {
         print_warnings(&inv.warnings);
-        return debug::run_debug(&inv, &env).map_err(no_hint);
+        let home = crate::config::home_dir(&env);
+        return debug::run_debug(home.as_deref(), |yaml| {
+            config_load::load_with_okta_yaml(&inv, &env, yaml)
+        })
+        .map_err(no_hint);
     }
     // Warnings found before a configuration error still reach stderr, ahead of main's
     // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).
@@ -80,6 +83,8 @@ pub fn run_with_hint(
     if inv.explain {
         return explain::run(&cfg).map_err(no_hint);
     }
+    // What a run as root creates under HOME becomes HOME's owner's (README "Security").
+    crate::fs::owner::adopt_home(&cfg.home);
     dispatch(&cfg).map_err(|e| {
         let hint = hints::hint(&e, Some(&cfg));
         (e, hint)
@@ -91,7 +96,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::ListProfiles => {
             let (out, note) = debug::list_profiles(cfg);
             if let Some(n) = note {
-                eprintln!("{}", sanitize::lines(&n));
+                stderr::say(&format!("{n}\n"));
             }
             print_stdout(&out)
         }
@@ -148,11 +153,11 @@ fn cached(cfg: &Config, path: &std::path::Path, key: &str, warn: bool) -> Option
             match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
                 Freshness::Fresh(left) => {
                     if cfg.debug {
-                        eprintln!(
-                            "Using cached AWS credentials for role {} ({} left)",
-                            sanitize::lines(entry.role_label()),
+                        stderr::say(&format!(
+                            "Using cached AWS credentials for role {} ({} left)\n",
+                            entry.role_label(),
                             cache::human_duration(left)
-                        );
+                        ));
                     }
                     Some(entry.credentials())
                 }
@@ -176,6 +181,10 @@ fn cached(cfg: &Config, path: &std::path::Path, key: &str, warn: bool) -> Option
 /// run may have stored it meanwhile), and only then does this run sign in, store the
 /// entry, release the lock and deliver. A lock or entry that cannot be used or written
 /// is a warning: the credentials are still delivered.
+///
+/// Single flight also on failure (issue 19): a failed sign-in is recorded beside the entry
+/// before the lock is released ([`cache::store_failure`]), and a run that waited for the
+/// lock fails with that reason instead of signing in itself ([`cache::load_failure`]).
 fn run_cached(cfg: &Config) -> Result<()> {
     let key = cache::key_text(cfg);
     let path = cache::entry_file(&cfg.home, &key);
@@ -186,12 +195,15 @@ fn run_cached(cfg: &Config) -> Result<()> {
         Command::M2m => cache::M2M_LOCK_WAIT,
         _ => cache::WEB_LOCK_WAIT,
     };
+    let wait_started_ms = crate::clock::unix_now_ms();
+    let mut waited = false;
     let lock = match cache::lock(&path, wait, |lock| {
-        eprintln!(
-            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)",
+        waited = true;
+        stderr::say(&format!(
+            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)\n",
             lock.display(),
             wait.as_secs()
-        )
+        ))
     }) {
         Ok(lock) => Some(lock),
         Err(cache::LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
@@ -206,6 +218,37 @@ fn run_cached(cfg: &Config) -> Result<()> {
         drop(lock);
         return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
     }
+    if lock.is_some()
+        && waited
+        && let Some(failed) = cache::load_failure(&path, &key, wait_started_ms)
+    {
+        return Err(failed.to_error());
+    }
+    let creds = match sign_in(cfg) {
+        Ok(creds) => creds,
+        Err(e) => {
+            // Tell the runs waiting on the lock, before it is released.
+            if lock.is_some()
+                && let Err(m) = cache::store_failure(&path, &key, &e)
+            {
+                print_warnings(&[m]);
+            }
+            return Err(e);
+        }
+    };
+    if lock.is_some() {
+        cache::remove_failure(&path);
+        if let Err(m) = cache::store(&path, &cache::Entry::new(cfg, &creds)) {
+            print_warnings(&[m]);
+        }
+    }
+    drop(lock);
+    deliver(cfg, &[(cfg.profile.clone(), creds)], None)
+}
+
+/// The sign-in of [`run_cached`]: the m2m or web flow, then the `--chain-role` hops; the
+/// credentials the run delivers (and the entry holds).
+fn sign_in(cfg: &Config) -> Result<Credentials> {
     let http = new_http(cfg)?;
     let (start, creds) = match cfg.command {
         Command::M2m | Command::Direct => (
@@ -227,23 +270,16 @@ fn run_cached(cfg: &Config) -> Result<()> {
             }
         }
     };
-    // The entry holds the credentials the run delivers: after the --chain-role hops.
     let (mut results, _) = after_federation(
         cfg,
         &http,
         start.as_ref(),
         vec![(cfg.profile.clone(), creds)],
     )?;
-    let Some((_, creds)) = results.pop() else {
-        return Err(Error::runtime("no credentials were obtained"));
-    };
-    if lock.is_some()
-        && let Err(m) = cache::store(&path, &cache::Entry::new(cfg, &creds))
-    {
-        print_warnings(&[m]);
+    match results.pop() {
+        Some((_, creds)) => Ok(creds),
+        None => Err(Error::runtime("no credentials were obtained")),
     }
-    drop(lock);
-    deliver(cfg, &[(cfg.profile.clone(), creds)], None)
 }
 
 /// `--check` (issue 10): look at the cache entry of these settings with no network, no
@@ -266,11 +302,11 @@ fn check_cache(cfg: &Config) -> Result<()> {
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
         Freshness::Fresh(left) => {
-            eprintln!(
-                "cached AWS credentials for role {role}: {} left (expire {})",
+            stderr::say(&format!(
+                "cached AWS credentials for role {role}: {} left (expire {})\n",
                 cache::human_duration(left),
                 entry.expiration
-            );
+            ));
             Ok(())
         }
         Freshness::UnderMinTtl(left) => Err(Error::runtime(format!(
@@ -297,10 +333,10 @@ fn clear_cache(cfg: &Config) -> Result<()> {
         Some(dir) => cache::clear_org(dir, &cfg.org.host).map_err(Error::Runtime)?,
         None => 0,
     };
-    eprintln!(
-        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.",
+    stderr::say(&format!(
+        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.\n",
         cfg.org.host
-    );
+    ));
     Ok(())
 }
 
@@ -345,8 +381,8 @@ fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
         })
         .collect();
     if warnings.is_empty() {
-        eprintln!(
-            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes)."
+        stderr::say(
+            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes).\n",
         );
         return Ok(());
     }
@@ -451,9 +487,8 @@ fn deliver(
             force_overwrite: cfg.force_overwrite,
         };
         let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
-        let mut err = std::io::stderr().lock();
         for m in &report.messages {
-            let _ = writeln!(err, "{m}");
+            stderr::say(&format!("{m}\n"));
         }
     }
     // Under --exec the child receives the credentials in its environment; printing the

@@ -16,19 +16,17 @@
 //! also when the AWS CLI captures stderr. No secret (password, one-time code,
 //! `mfa_token`, `oob_code`, token, credential) reaches stderr or an error.
 
-use std::io::Write as _;
-
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
 use crate::config::{Config, MfaMethod};
 use crate::error::{Error, Result};
-use crate::http::{Http, Response, Service};
+use crate::http::{Http, Request, Response, Service};
 use crate::okta::device_auth::{Decision, OktaTokens, PollReply};
 use crate::okta::direct::{
     self, Challenge, DirectOkta, MfaToken, OobPoller, PasswordReply, lifetime,
 };
-use crate::okta::oauth::FormPost;
 use crate::okta::token_cache::{self, CacheLock, CachedToken, LockFailure};
+use crate::term::stderr::{say, warn};
 use crate::term::{notice, sanitize};
 
 /// Environment variable holding the password (also a layered setting).
@@ -71,7 +69,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Credentials> {
     let tokens = access_token(&okta, cfg, http, username)?;
     aws::assume_role_with_web_identity(
         http,
-        &cfg.env,
+        &cfg.endpoint_urls,
         cfg.sts_region.as_deref(),
         role_arn,
         &cfg.sts_role_session_name,
@@ -106,9 +104,7 @@ fn access_token(
         Ok(lock) => lock,
         Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
         Err(LockFailure::Unusable(m)) => {
-            say(&format!(
-                "WARNING: {m}; continuing without the access token cache\n"
-            ));
+            warn(&format!("{m}; continuing without the access token cache"));
             return sign_in(okta, cfg, http, username);
         }
     };
@@ -127,12 +123,12 @@ fn access_token(
             });
         }
         Ok(None) => {}
-        Err(warning) => say(&format!("WARNING: {warning}\n")),
+        Err(warning) => warn(&warning),
     }
     let start = crate::clock::unix_now();
     let tokens = sign_in(okta, cfg, http, username)?;
     if tokens.id_token.is_empty() {
-        say("WARNING: Okta sent no id_token, so the access token is not cached\n");
+        warn("Okta sent no id_token, so the access token is not cached");
         return Ok(tokens);
     }
     let entry = CachedToken {
@@ -150,7 +146,7 @@ fn access_token(
             .unwrap_or(i64::MAX),
     };
     if let Err(e) = token_cache::store(&path, &entry) {
-        say(&format!("WARNING: {e}\n"));
+        warn(&e.to_string());
     }
     Ok(tokens)
 }
@@ -278,16 +274,11 @@ fn push(
 
 /// Send a form POST to Okta; `repeatable` lets the agent retry it on a rate limit or a
 /// gateway error ([`crate::http::retry`]).
-fn post(http: &Http, p: &FormPost, repeatable: bool) -> Result<Response> {
-    let headers: Vec<(&str, &str)> = p
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+fn post(http: &Http, request: &Request, repeatable: bool) -> Result<Response> {
     if repeatable {
-        http.post_form_repeatable(Service::Okta, &p.url, &headers, &p.form)
+        http.send_repeatable(Service::Okta, request)
     } else {
-        http.post_form(Service::Okta, &p.url, &headers, &p.form)
+        http.send(Service::Okta, request)
     }
 }
 
@@ -308,11 +299,4 @@ fn ask_secret(prompt: &str) -> Result<String> {
     rpassword::prompt_password(prompt)
         .map(|s| s.trim_end_matches(['\r', '\n']).to_string())
         .map_err(|e| Error::runtime(format!("cannot read from the terminal: {e}")))
-}
-
-/// Write a human message on stderr, control characters from outside text escaped.
-fn say(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(sanitize::lines(text).as_bytes());
-    let _ = err.flush();
 }

@@ -18,10 +18,10 @@ use serde_json::Value;
 
 use crate::config::MfaMethod;
 use crate::error::{Error, Result};
-use crate::http::Response;
 use crate::http::retry::read_rate_limit;
+use crate::http::{Request, Response};
 use crate::okta::device_auth::{Decision, OktaTokens, PollReply, tokens_from_json};
-use crate::okta::oauth::{FormPost, OPERATION_HEADER, error_from_response, token_endpoint};
+use crate::okta::oauth::{OPERATION_HEADER, error_from_response, token_endpoint};
 use crate::okta::web_request::{json_body, str_field, u64_field};
 use crate::term::sanitize;
 
@@ -85,28 +85,22 @@ impl DirectOkta<'_> {
 
     /// A form POST to `url` with `Accept: application/json`, the form content type, the
     /// user agent and `X-Okta-Aws-Cli-Operation: direct`.
-    fn post(&self, url: String, form: Vec<(&str, &str)>) -> FormPost {
-        FormPost {
-            url,
-            headers: vec![
-                ("Accept".into(), "application/json".into()),
-                (
-                    "Content-Type".into(),
-                    "application/x-www-form-urlencoded".into(),
-                ),
-                ("User-Agent".into(), self.user_agent.into()),
-                (OPERATION_HEADER.into(), OPERATION.into()),
+    fn post(&self, url: String, form: Vec<(&str, &str)>) -> Request {
+        Request::form(
+            &url,
+            &[
+                ("Accept", "application/json"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("User-Agent", self.user_agent),
+                (OPERATION_HEADER, OPERATION),
             ],
-            form: form
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        }
+            &form,
+        )
     }
 
     /// Step 1: the password grant, form `client_id`, `grant_type=password`,
     /// `scope=openid profile`, `username`, `password`.
-    pub fn password_grant(&self, username: &str, password: &str) -> FormPost {
+    pub fn password_grant(&self, username: &str, password: &str) -> Request {
         self.post(
             self.token_url(),
             vec![
@@ -121,7 +115,7 @@ impl DirectOkta<'_> {
 
     /// Step 2: the challenge, form `client_id`, `mfa_token`, `challenge_types_supported`
     /// ([`MFA_OOB`] with `channel_hint=push`, or [`MFA_OTP`]).
-    pub fn challenge(&self, mfa_token: &str, method: MfaMethod) -> FormPost {
+    pub fn challenge(&self, mfa_token: &str, method: MfaMethod) -> Request {
         let mut form = vec![("client_id", self.client_id), ("mfa_token", mfa_token)];
         match method {
             MfaMethod::Push => {
@@ -135,7 +129,7 @@ impl DirectOkta<'_> {
 
     /// Step 3 for a push, sent until approved: form `client_id`, `scope`,
     /// `grant_type` [`MFA_OOB`], `oob_code`, `mfa_token`.
-    pub fn oob_poll(&self, oob_code: &str, mfa_token: &str) -> FormPost {
+    pub fn oob_poll(&self, oob_code: &str, mfa_token: &str) -> Request {
         self.post(
             self.token_url(),
             vec![
@@ -150,7 +144,7 @@ impl DirectOkta<'_> {
 
     /// Step 3 for a one-time code: form `client_id`, `scope`, `grant_type` [`MFA_OTP`],
     /// `mfa_token`, `otp`.
-    pub fn otp_grant(&self, mfa_token: &str, otp: &str) -> FormPost {
+    pub fn otp_grant(&self, mfa_token: &str, otp: &str) -> Request {
         self.post(
             self.token_url(),
             vec![

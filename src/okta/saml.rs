@@ -347,7 +347,11 @@ fn read_attributes(xml: &[u8]) -> Result<RawAttributes> {
                     for a in e.attributes() {
                         let a = a.map_err(|e| bad(&e))?;
                         if a.key.as_ref() == b"Name" {
-                            name = Some(a.unescape_value().map_err(|e| bad(&e))?.into_owned());
+                            name = Some(
+                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                    .map_err(|e| bad(&e))?
+                                    .into_owned(),
+                            );
                         }
                     }
                     let wanted = match name.as_deref() {

@@ -7,8 +7,11 @@
 //! reader never sees a half-written file. A sibling `.lock` file serialises parallel runs:
 //! the first one runs the device flow while the others wait, then reuse its token.
 //!
-//! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`] and
-//! [`CacheLock::acquire`] touch the disk, the last two through [`crate::fs::atomic_file`].
+//! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`],
+//! [`CacheLock::acquire`] and the failure records touch the disk, through
+//! [`crate::fs::private`] (entries are opened without following a symlink and checked on
+//! the descriptor), [`crate::fs::atomic_file`] and [`crate::fs::single_flight`] (the lock
+//! and failure record shared with the AWS credential cache).
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -18,8 +21,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::fs::atomic_file::{self, LockError, LockWait};
-use crate::fs::bounded::{SMALL_FILE_CAP, read_bounded};
+use crate::fs::atomic_file;
+use crate::fs::bounded::SMALL_FILE_CAP;
+use crate::fs::{private, single_flight};
 
 /// A token counts as valid until this many seconds before its expiry.
 pub const EXPIRY_MARGIN_SECS: i64 = 60;
@@ -107,22 +111,24 @@ pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedT
 }
 
 /// [`load`], telling an absent or unusable entry (`Ok(None)`) from a file that cannot be
-/// read: `Err(<one-line warning naming the file>)` for a FIFO, device or directory in its
-/// place, a file larger than [`SMALL_FILE_CAP`] (1 MiB), or an I/O error. Never blocks
-/// ([`read_bounded`]).
+/// read: `Err(<one-line warning naming the file>)` for a symlink, FIFO, device or directory
+/// in its place, a file of another user or one group or others may access (the checks of
+/// [`crate::fs::private`], made on the opened file), a file larger than [`SMALL_FILE_CAP`]
+/// (1 MiB), text that is not UTF-8, or an I/O error. Never blocks, never follows a symlink.
 pub fn read(
     path: &Path,
     org: &str,
     client_id: &str,
     now: i64,
 ) -> std::result::Result<Option<CachedToken>, String> {
-    match read_bounded(path, SMALL_FILE_CAP) {
-        Ok(Some(text)) => Ok(parse(&text, org, client_id, now)),
+    let warn = |why: &str| format!("ignoring the access token cache {}: {why}", path.display());
+    match private::read(path, SMALL_FILE_CAP) {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(parse(&text, org, client_id, now)),
+            Err(_) => Err(warn("it is not UTF-8 text")),
+        },
         Ok(None) => Ok(None),
-        Err(e) => Err(format!(
-            "ignoring the access token cache {}: it {e}",
-            path.display()
-        )),
+        Err(e) => Err(warn(&private::describe(&e))),
     }
 }
 
@@ -158,59 +164,47 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(600);
 /// A failed sign-in of the run that held the cache lock, written next to the cache
 /// (`<cache file without .json>.failed`, 0600) before the lock is released, so the runs
 /// that waited on that lock fail with the same reason instead of each starting its own
-/// device flow (issue 15 point 10). No secret: the reason is the error text shown to the
-/// user, and the device authorization is named by its user code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FailureRecord {
-    /// Org authority, e.g. `example.okta.com`.
-    pub org: String,
-    /// OIDC client id.
-    pub client_id: String,
-    /// When the sign-in failed, unix milliseconds.
-    pub at_ms: u64,
-    /// The user code of the device authorization that failed (empty when none was made).
-    pub user_code: String,
-    /// The OAuth error code of an Okta error (`access_denied`, `expired_token`), if any.
-    pub code: Option<String>,
-    /// The one-line error message.
-    pub message: String,
+/// device flow (issue 15 point 10). Its key is [`failure_key`].
+pub use crate::fs::single_flight::FailureRecord;
+
+/// The key of the failure records of an org authority and client id.
+pub fn failure_key(org: &str, client_id: &str) -> String {
+    format!("{org}\n{client_id}")
 }
 
 /// The failure record of a cache file: `<cache file without .json>.failed`.
 pub fn failure_path(cache_file: &Path) -> PathBuf {
-    cache_file.with_extension("failed")
+    single_flight::failure_path(cache_file)
 }
 
 /// Write the failure record for this cache file atomically (0600). Errors name the path.
 pub fn store_failure(cache_file: &Path, record: &FailureRecord) -> Result<()> {
-    let path = failure_path(cache_file);
-    let text = serde_json::to_string(record).unwrap_or_default();
-    atomic_file::replace(&path, text.as_bytes(), 0o600).map_err(|e| {
+    single_flight::store_failure(cache_file, record).map_err(|e| {
         Error::runtime(format!(
             "cannot write sign-in failure record {}: {e}",
-            path.display()
+            failure_path(cache_file).display()
         ))
     })
 }
 
 /// The failure record of this cache file when it belongs to `org` and `client_id` and was
-/// written at or after `since_ms` (unix milliseconds: when the caller began waiting for
-/// the lock); `None` otherwise, or when absent or unreadable (bounded read).
+/// written between `since_ms` (unix milliseconds: when the caller began waiting for the
+/// lock) and `now_ms` ([`FailureRecord::answers`]); `None` otherwise, or when absent,
+/// unreadable or refused ([`crate::fs::private`]: a symlink, another user's file, a mode
+/// other than 0600).
 pub fn load_failure(
     cache_file: &Path,
     org: &str,
     client_id: &str,
     since_ms: u64,
+    now_ms: u64,
 ) -> Option<FailureRecord> {
-    let text = read_bounded(&failure_path(cache_file), SMALL_FILE_CAP).ok()??;
-    let record: FailureRecord = serde_json::from_str(&text).ok()?;
-    (record.org == org && record.client_id == client_id && record.at_ms >= since_ms)
-        .then_some(record)
+    single_flight::load_failure(cache_file, &failure_key(org, client_id), since_ms, now_ms)
 }
 
 /// Delete the failure record (after a successful sign-in). A missing file is fine.
 pub fn remove_failure(cache_file: &Path) {
-    let _ = fs::remove_file(failure_path(cache_file));
+    single_flight::remove_failure(cache_file);
 }
 
 /// The lock file of a cache file: `<cache file without .json>.lock`.
@@ -250,9 +244,10 @@ impl CacheLock {
     /// Take the lock for this cache file: one try; if another run holds it, call
     /// `on_wait(<lock file>)` once (the caller tells the user) and poll for at most
     /// `max_wait` (normally [`LOCK_WAIT`]). The lock file is created with mode 0600 in a
-    /// 0700 directory.
+    /// 0700 directory ([`single_flight::lock`]).
     ///
-    /// Errors: [`LockFailure::Unusable`] when the lock file cannot be made or locked;
+    /// Errors: [`LockFailure::Unusable`] when the lock file cannot be made or locked, or is
+    /// refused (a symlink, another user's file, group or other bits in its mode);
     /// [`LockFailure::TimedOut`] when it stayed busy for `max_wait`.
     pub fn acquire(
         cache_file: &Path,
@@ -260,25 +255,14 @@ impl CacheLock {
         on_wait: impl FnOnce(&Path),
     ) -> std::result::Result<CacheLock, LockFailure> {
         let lock_path = lock_path(cache_file);
-        let unusable = |e: &dyn std::fmt::Display| {
-            LockFailure::Unusable(format!(
-                "cannot lock token cache {}: {e}",
-                lock_path.display()
-            ))
-        };
-        if let Some(dir) = lock_path.parent() {
-            create_private_dir(dir).map_err(|e| unusable(&e))?;
-        }
-        let wait = |limit| atomic_file::lock_exclusive(&lock_path, LockWait::AtMost(limit));
-        match wait(Duration::ZERO) {
-            Ok(file) => return Ok(CacheLock { _file: file }),
-            Err(LockError::Io(e)) => return Err(unusable(&e)),
-            Err(LockError::TimedOut) => on_wait(&lock_path),
-        }
-        match wait(max_wait) {
+        match single_flight::lock(&lock_path, max_wait, on_wait) {
             Ok(file) => Ok(CacheLock { _file: file }),
-            Err(LockError::Io(e)) => Err(unusable(&e)),
-            Err(LockError::TimedOut) => Err(LockFailure::TimedOut(format!(
+            Err(single_flight::LockFailure::Unusable(e)) => Err(LockFailure::Unusable(format!(
+                "cannot lock token cache {}: {}",
+                lock_path.display(),
+                private::describe(&e)
+            ))),
+            Err(single_flight::LockFailure::TimedOut) => Err(LockFailure::TimedOut(format!(
                 "another okta-aws-cli run kept the token cache lock {} for {} s; \
                  if no other run is signing in (a stopped one holds it too), end it and try again",
                 lock_path.display(),
@@ -515,6 +499,11 @@ mod tests {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         assert_eq!(read(&path, "o", "c", 0), Ok(None));
         fs::write(&path, vec![b' '; 2 * 1024 * 1024]).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        }
         let warning = read(&path, "o", "c", 0).unwrap_err();
         assert!(
             warning.contains("larger than 1 MiB") && warning.contains(&path.display().to_string()),
@@ -524,9 +513,59 @@ mod tests {
         fs::remove_file(&path).unwrap();
         #[cfg(unix)]
         {
+            // Never followed (issue 19): the symlink itself is the reason.
             std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
             let warning = read(&path, "o", "c", 0).unwrap_err();
-            assert!(warning.contains("character device"), "{warning}");
+            assert!(warning.contains("symbolic link"), "{warning}");
         }
+    }
+
+    /// A symlink to a valid entry, an entry others may read, and (as root) another user's
+    /// entry: each is a warning and counts as absent; the files are left as they were.
+    // Unix only: symlinks, modes and owners.
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_shared_or_foreign_entries_are_not_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        let t = token("o", "c", 10_000);
+        let elsewhere = home.path().join("planted.json");
+        store(&elsewhere, &t).unwrap();
+        assert_eq!(load(&elsewhere, "o", "c", 100), Some(t.clone()));
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        let warning = read(&path, "o", "c", 100).unwrap_err();
+        assert!(warning.contains("symbolic link"), "{warning}");
+        assert_eq!(load(&path, "o", "c", 100), None);
+        fs::remove_file(&path).unwrap();
+        store(&path, &t).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let warning = read(&path, "o", "c", 100).unwrap_err();
+        assert!(warning.contains("other users may read it"), "{warning}");
+        if crate::fs::owner::tests::root_or_skip("symlinked_shared_or_foreign_entries_are_not_used")
+        {
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+            std::os::unix::fs::chown(&path, Some(54321), Some(54321)).unwrap();
+            let warning = read(&path, "o", "c", 100).unwrap_err();
+            assert!(warning.contains("owned by another user"), "{warning}");
+        }
+        assert_eq!(load(&elsewhere, "o", "c", 100), Some(t));
+    }
+
+    /// A symlink planted at the lock path, dangling: the lock is unusable and nothing is
+    /// created at its target.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_lock_is_unusable_and_never_written_through() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let victim = home.path().join("victim");
+        std::os::unix::fs::symlink(&victim, lock_path(&path)).unwrap();
+        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
+        assert!(err.message().contains("symbolic link"), "{err:?}");
+        assert!(!victim.exists());
     }
 }

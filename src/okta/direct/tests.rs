@@ -19,7 +19,7 @@ fn resp(status: u16, body: Value) -> Response {
     }
 }
 
-fn fields(p: &FormPost) -> Vec<(&str, &str)> {
+fn fields(p: &Request) -> Vec<(&str, &str)> {
     p.form
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
