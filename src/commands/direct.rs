@@ -33,7 +33,7 @@ use crate::term::{notice, sanitize};
 pub const PASSWORD_ENV: &str = "OKTA_AWSCLI_PASSWORD";
 
 /// Environment variable holding the one-time code of `--mfa-method otp`.
-pub const OTP_ENV: &str = "OKTA_AWSCLI_OTP";
+pub const OTP_ENV: &str = crate::config::OTP_VAR;
 
 /// Session duration in seconds when the user set none.
 pub const DEFAULT_DURATION_SECS: u32 = 3600;
@@ -155,11 +155,7 @@ fn access_token(
 /// `--mfa-method otp`, a code must be at hand or askable), then the password grant and
 /// the second factor. Every error is scrubbed of the password and the code.
 fn sign_in(okta: &DirectOkta<'_>, cfg: &Config, http: &Http, username: &str) -> Result<OktaTokens> {
-    let otp_env = cfg
-        .env
-        .get(OTP_ENV)
-        .filter(|v| !v.trim().is_empty())
-        .cloned();
+    let otp_env = cfg.otp.clone();
     if cfg.mfa_method == MfaMethod::Otp && otp_env.is_none() && !can_ask() {
         return Err(Error::usage(format!(
             "--mfa-method otp needs a one-time code and there is no terminal to ask for it on: set {OTP_ENV}"
@@ -225,7 +221,7 @@ fn second_factor(
             let Some(code) = direct::clean_otp(&code) else {
                 return Err(Error::usage(format!(
                     "the one-time code must be letters and digits only (from {})",
-                    if cfg.env.contains_key(OTP_ENV) {
+                    if cfg.otp.is_some() {
                         OTP_ENV
                     } else {
                         "the terminal"

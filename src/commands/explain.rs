@@ -70,9 +70,6 @@ const DIRECT_KEYS: &[&str] = &[
     "aws-sts-role-session-name",
 ];
 
-/// The environment variable holding the one-time code of `direct --mfa-method otp`.
-const OTP_ENV: &str = "OKTA_AWSCLI_OTP";
-
 /// One file the run reads or writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileFact {
@@ -205,9 +202,9 @@ fn shown_value(cfg: &Config, key: &str) -> String {
             None => String::new(),
         },
         "mfa-method" => cfg.mfa_method.as_str().to_string(),
-        "otp" => match cfg.env.get(OTP_ENV) {
-            Some(v) if !v.trim().is_empty() => "<set>".into(),
-            _ => String::new(),
+        "otp" => match &cfg.otp {
+            Some(_) => "<set>".into(),
+            None => String::new(),
         },
         _ => String::new(),
     }
@@ -242,15 +239,15 @@ fn shown_source(cfg: &Config, key: &str) -> String {
         ("private-key-file", Some(d), None) if cfg.private_key_file.is_none() => {
             format!("{d}; not used: the private key is given by a stronger layer")
         }
+        ("otp", Some(d), None) if cfg.mfa_method != crate::config::MfaMethod::Otp => {
+            format!("{d}; not used: mfa-method is push")
+        }
         (_, Some(d), None) => d,
         ("password", None, None) => {
             "not set (asked on the terminal; with no terminal the run stops)".into()
         }
         ("otp", None, None) if cfg.mfa_method == crate::config::MfaMethod::Otp => {
-            match cfg.env.get(OTP_ENV) {
-                Some(v) if !v.trim().is_empty() => format!("environment variable {OTP_ENV}"),
-                _ => "not set (asked on the terminal; with no terminal the run stops)".into(),
-            }
+            "not set (asked on the terminal; with no terminal the run stops)".into()
         }
         ("otp", None, None) => "not used: mfa-method is push".into(),
         ("private-key-passphrase", None, None) => {

@@ -24,7 +24,7 @@ pub mod suggest;
 pub mod template;
 mod values;
 
-pub use environment::PASSPHRASE_VAR;
+pub use environment::{OTP_VAR, PASSPHRASE_VAR};
 pub use org::normalize_org;
 pub use precedence::env_name;
 pub use resolve::{Failure, resolve, resolve_with_warnings};

@@ -186,6 +186,9 @@ pub struct Config {
     /// The passphrase of an encrypted m2m private key, from
     /// `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE` (kept as given; empty means unset). Secret.
     pub private_key_passphrase: Option<String>,
+    /// The one-time code of `direct --mfa-method otp`, from `OKTA_AWSCLI_OTP` (secret;
+    /// environment only). `None` when unset or blank; `direct` then asks on the terminal.
+    pub otp: Option<String>,
     /// Colour and styles are off: `NO_COLOR` is set and not empty (<https://no-color.org>),
     /// or `TERM` is `dumb`.
     pub no_color: bool,
@@ -345,6 +348,7 @@ impl fmt::Debug for Config {
             "private_key_passphrase",
             &self.private_key_passphrase.as_ref().map(|_| "<redacted>"),
         );
+        d.field("otp", &self.otp.as_ref().map(|_| "<redacted>"));
         d.field("no_color", &self.no_color);
         d.field("home", &self.home);
         d.field("env", &self.env.keys().collect::<Vec<_>>());

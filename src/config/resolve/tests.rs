@@ -1070,8 +1070,12 @@ fn direct_requires_role_and_username_but_not_the_password() {
         ("OKTA_AWSCLI_USERNAME", "alice"),
         ("OKTA_AWSCLI_PASSWORD", " spaced pw "),
         ("OKTA_AWSCLI_MFA_METHOD", "OTP"),
+        ("OKTA_AWSCLI_OTP", "987654"),
     ]);
     let c = resolve(&inv(Command::Direct, Flags::default()), &e, None, None).unwrap();
+    assert_eq!(c.otp.as_deref(), Some("987654"));
+    assert!(!format!("{c:?}").contains("987654"));
+    assert!(c.origins.iter().any(|o| o.key == "otp"));
     assert_eq!(c.username.as_deref(), Some("alice"));
     // Taken as given: a password may start or end with a space.
     assert_eq!(c.password.as_deref(), Some(" spaced pw "));
