@@ -899,11 +899,15 @@ fn device_banner_escapes_the_user_code_and_refuses_a_bad_url() {
 /// own origin, and then percent-encoded, as one argument of the browser command.
 #[test]
 fn activation_url_must_be_on_the_org_origin_and_is_opened_percent_encoded() {
-    // The browser: a program recording its arguments (single-quoted: the command is split
-    // into POSIX words, and a Windows path has backslashes).
+    // The browser: a program recording its arguments, quoted as one word (by the Windows
+    // rules on Windows, where backslashes stay; as a POSIX word elsewhere).
     let recorder = |org: &SimOrg| -> Option<String> {
         let path = support::argv_recorder(&org.work_dir(), "browser")?;
-        Some(format!("'{}'", path.display()))
+        Some(if cfg!(windows) {
+            format!("\"{}\"", path.display())
+        } else {
+            format!("'{}'", path.display())
+        })
     };
     // Same origin, hostile characters: opened, percent-encoded, as one argument.
     let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
