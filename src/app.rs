@@ -116,6 +116,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
             let start = Start {
                 role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
                 session_name: cfg.sts_role_session_name.clone(),
+                duration: cfg.session_duration.unwrap_or(m2m::DEFAULT_DURATION_SECS),
             };
             let (results, console) =
                 after_federation(cfg, &http, Some(&start), vec![(cfg.profile.clone(), creds)])?;
@@ -252,6 +253,7 @@ fn sign_in(cfg: &Config) -> Result<Credentials> {
             Some(Start {
                 role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
                 session_name: cfg.sts_role_session_name.clone(),
+                duration: cfg.session_duration.unwrap_or(m2m::DEFAULT_DURATION_SECS),
             }),
             m2m::run(cfg, &http)?,
         ),

@@ -281,3 +281,29 @@ fn debug_checks_every_profile_and_prints_no_blank_line() {
         assert!(!line.trim().is_empty(), "whitespace-only line in:\n{err}");
     }
 }
+
+#[test]
+fn readme_see_references_name_a_section() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let headings: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|h| h.trim_start_matches('#').trim())
+        .collect();
+    let words: Vec<&str> = readme.split_whitespace().collect();
+    let mut seen = 0;
+    for pair in words.windows(2) {
+        let name = pair[1].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let see = pair[0].trim_start_matches(|c: char| !c.is_alphanumeric());
+        if !see.eq_ignore_ascii_case("see") || !name.starts_with(char::is_uppercase) {
+            continue;
+        }
+        seen += 1;
+        assert!(
+            headings.iter().any(|h| h.starts_with(name)),
+            "README says \"see {name}\" but has no section \"{name}\""
+        );
+    }
+    assert!(seen >= 3, "the check finds the README's references: {seen}");
+}

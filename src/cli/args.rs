@@ -66,7 +66,7 @@ pub struct TopArgs {
     /// explicit off for --legacy-aws-variables
     #[argh(switch, hidden_help)]
     pub no_legacy_aws_variables: bool,
-    /// also emit x_security_token_expires in the credentials file [OKTA_AWSCLI_EXPIRY_AWS_VARIABLES]
+    /// also emit x_security_token_expires in the credentials file and AWS_CREDENTIAL_EXPIRATION in env-var output [OKTA_AWSCLI_EXPIRY_AWS_VARIABLES]
     #[argh(switch, short = 'x')]
     pub expiry_aws_variables: bool,
     /// explicit off for --expiry-aws-variables

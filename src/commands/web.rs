@@ -131,6 +131,7 @@ fn federate(okta: &OktaWeb<'_>, cfg: &Config, http: &Http, tokens: &OktaTokens) 
         start: Some(Start {
             role_arn: role,
             session_name,
+            duration,
         }),
     })
 }

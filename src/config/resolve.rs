@@ -451,18 +451,21 @@ fn refuse_one_role_outputs(cfg: &Config) -> Result<()> {
     if cfg.command == Command::Web && cfg.all_profiles {
         if !cfg.chain_roles.is_empty() {
             return Err(Error::usage(
-                "--all-profiles cannot be used with --chain-role (a chain starts from one role);                  pick the first role with --aws-iam-role instead",
+                "--all-profiles cannot be used with --chain-role (a chain starts from one role); \
+                 pick the first role with --aws-iam-role instead",
             ));
         }
         if cfg.format == Format::ConsoleUrl {
             return Err(Error::usage(
-                "--all-profiles cannot be used with --format console-url (one sign-in URL is for                  one role); pick one role with --aws-iam-role instead",
+                "--all-profiles cannot be used with --format console-url (one sign-in URL is for \
+                 one role); pick one role with --aws-iam-role instead",
             ));
         }
     }
     if cfg.format == Format::ConsoleUrl && cfg.exec {
         return Err(Error::usage(
-            "--format console-url cannot be used with --exec (stdout would mix the URL with the              command's output); use --format noop with --exec",
+            "--format console-url cannot be used with --exec (stdout would mix the URL with the \
+             command's output); use --format noop with --exec",
         ));
     }
     Ok(())

@@ -98,7 +98,8 @@ pub struct Config {
     pub write_aws_credentials: bool,
     /// `--legacy-aws-variables`: also emit `AWS_SECURITY_TOKEN` / `aws_security_token`.
     pub legacy_aws_variables: bool,
-    /// `--expiry-aws-variables`: also emit `x_security_token_expires`.
+    /// `--expiry-aws-variables`: also emit `x_security_token_expires` (credentials file) and
+    /// `AWS_CREDENTIAL_EXPIRATION` (env-var output).
     pub expiry_aws_variables: bool,
     /// `--cache-access-token`.
     pub cache_access_token: bool,

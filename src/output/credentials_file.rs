@@ -41,6 +41,14 @@
 //! removal would join indented lines to another section), the edit is refused with
 //! `cannot update profile "<p>" in <file>: line <n>: <why>; the file was not changed, …`.
 //!
+//! # Nested values
+//! botocore reads a value whose key line is empty and whose indented lines follow as nested
+//! `key = value` lines, and rejects the whole file when one of them has no `=`. A profile
+//! takes every `[DEFAULT]` key it does not set itself. An edit that would let a profile take
+//! such a `[DEFAULT]` value it did not take before (a new profile, or a stale key commented
+//! out) is refused as above, naming the line without `=` and the key (the `nested`
+//! submodule).
+//!
 //! # Long-term keys
 //! A profile whose `aws_access_key_id` starts with `AKIA` and that has no `aws_session_token`
 //! holds an IAM user's long-term keys. Unless [`UpsertOptions::force_overwrite`] is set, a
@@ -60,6 +68,7 @@
 
 mod duplicates;
 mod long_term;
+mod nested;
 mod syntax;
 mod write;
 
@@ -206,6 +215,7 @@ pub(crate) fn upsert_all_in(
     let names: Vec<&str> = items.iter().map(|(p, _)| *p).collect();
     let before = doc.sections();
     long_term::check(&before, &names, opts.force_overwrite, file)?;
+    let bad_defaults = nested::bad_defaults(&doc.bodies(), &doc.kinds());
     for (profile, creds) in items {
         if opts.force_overwrite
             && long_term::holds_long_term_keys(&before, profile)
@@ -221,6 +231,10 @@ pub(crate) fn upsert_all_in(
             profile: (*profile).to_string(),
             existed,
         });
+    }
+    if !bad_defaults.is_empty() {
+        nested::check(&bad_defaults, &before, &doc.sections(), &names)
+            .map_err(|(p, line, why)| Failure::Refused(line, why).into_error(file, &p))?;
     }
     Ok(BatchEdit {
         text: doc.render(),

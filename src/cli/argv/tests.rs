@@ -67,6 +67,27 @@ fn help_forms() {
 }
 
 #[test]
+fn help_of_expiry_names_both_outputs() {
+    let Parsed::Help(t) = parse(&args(&["--help"])).unwrap() else {
+        panic!("no help");
+    };
+    // The flag's description: its indented lines, joined (help wraps them).
+    let desc: Vec<&str> = t
+        .lines()
+        .skip_while(|l| !l.contains("--expiry-aws-variables"))
+        .skip(1)
+        .take_while(|l| l.starts_with("      "))
+        .map(str::trim)
+        .collect();
+    let desc = desc.join(" ");
+    assert!(
+        desc.contains("x_security_token_expires in the credentials file")
+            && desc.contains("AWS_CREDENTIAL_EXPIRATION in env-var output"),
+        "{desc}"
+    );
+}
+
+#[test]
 fn version_forms() {
     let want = format!("okta-aws-cli version {}", env!("CARGO_PKG_VERSION"));
     for argv in [&["--version"][..], &["-v"], &["--debug", "--version"]] {
