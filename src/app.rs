@@ -14,14 +14,13 @@ use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
 use crate::output::credentials_file::{self, UpsertOptions};
 use crate::output::{exec, render as output};
-use crate::term::{prompt, sanitize};
+use crate::term::{prompt, sanitize, stderr};
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
-/// ([`sanitize::lines`]).
+/// ([`stderr::warn`]).
 pub fn print_warnings(warnings: &[String]) {
-    let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "WARNING: {}", sanitize::lines(w));
+        stderr::warn(w);
     }
 }
 
@@ -65,7 +64,11 @@ pub fn run_with_hint(
     };
     if inv.command == Command::Debug && !inv.explain {
         print_warnings(&inv.warnings);
-        return debug::run_debug(&inv, &env).map_err(no_hint);
+        let home = crate::config::home_dir(&env);
+        return debug::run_debug(home.as_deref(), |yaml| {
+            config_load::load_with_okta_yaml(&inv, &env, yaml)
+        })
+        .map_err(no_hint);
     }
     // Warnings found before a configuration error still reach stderr, ahead of main's
     // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).
@@ -93,7 +96,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::ListProfiles => {
             let (out, note) = debug::list_profiles(cfg);
             if let Some(n) = note {
-                eprintln!("{}", sanitize::lines(&n));
+                stderr::say(&format!("{n}\n"));
             }
             print_stdout(&out)
         }
@@ -209,8 +212,8 @@ fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
         })
         .collect();
     if warnings.is_empty() {
-        eprintln!(
-            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes)."
+        stderr::say(
+            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes).\n",
         );
         return Ok(());
     }
@@ -315,9 +318,8 @@ fn deliver(
             force_overwrite: cfg.force_overwrite,
         };
         let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
-        let mut err = std::io::stderr().lock();
         for m in &report.messages {
-            let _ = writeln!(err, "{m}");
+            stderr::say(&format!("{m}\n"));
         }
     }
     // Under --exec the child receives the credentials in its environment; printing the

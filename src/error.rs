@@ -85,6 +85,19 @@ impl Error {
             _ => None,
         }
     }
+
+    /// This error with `context` applied to its message when it is a runtime failure or
+    /// an AWS error reply (whose code stays: hints key on it); any other error as it is.
+    pub fn in_context(self, context: impl Fn(&str) -> String) -> Error {
+        match self {
+            Error::Runtime(m) => Error::Runtime(context(&m)),
+            Error::Aws { code, message } => Error::Aws {
+                code,
+                message: context(&message),
+            },
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Error {

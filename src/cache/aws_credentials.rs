@@ -59,7 +59,7 @@ const MAX_ENTRY_BYTES: u64 = 64 * 1024;
 ///
 /// Same settings, same text; any difference in these settings, a different text.
 pub fn key_text(cfg: &Config) -> String {
-    let env = |name: &str| cfg.env.get(name).map(|v| v.trim().to_string());
+    let env = |name: &str| cfg.endpoint_urls.get(name).map(str::to_string);
     let mut pairs: Vec<(&str, serde_json::Value)> = vec![
         ("version", FORMAT_VERSION.into()),
         (
@@ -452,10 +452,7 @@ mod tests {
             |c| c.aws_iam_role = Some("arn:aws:iam::123456789012:role/Other".into()),
             |c| c.session_duration = Some(7200),
             |c| c.sts_region = Some("eu-west-1".into()),
-            |c| {
-                c.env
-                    .insert("AWS_ENDPOINT_URL_STS".into(), "http://127.0.0.1:1".into());
-            },
+            |c| c.endpoint_urls.sts = Some("http://127.0.0.1:1".into()),
             |c| c.authz_id = "aus1".into(),
             |c| c.custom_scope = "other".into(),
             |c| c.key_id = Some("kid-2".into()),

@@ -9,11 +9,7 @@ use crate::cache::single_flight::{self, Cache, LockFailure};
 use crate::config::{Command, Config};
 use crate::error::{Error, Result};
 use crate::term::sanitize;
-
-/// Print `text` as a `WARNING: ...` line on stderr, control characters escaped.
-fn warn(text: &str) {
-    eprintln!("WARNING: {}", sanitize::lines(text));
-}
+use crate::term::stderr::{say, warn};
 
 /// The cache entry of these settings (no lock): `Some` when usable with at least
 /// `--min-ttl` left. `warn_unusable`: print why an entry on disk is unusable.
@@ -29,11 +25,11 @@ fn cached(
             match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
                 Freshness::Fresh(left) => {
                     if cfg.debug {
-                        eprintln!(
-                            "Using cached AWS credentials for role {} ({} left)",
-                            sanitize::lines(entry.role_label()),
+                        say(&format!(
+                            "Using cached AWS credentials for role {} ({} left)\n",
+                            entry.role_label(),
                             cache::human_duration(left)
-                        );
+                        ));
                     }
                     Some(entry.credentials())
                 }
@@ -79,11 +75,11 @@ pub fn through(cfg: &Config, sign_in: impl FnOnce() -> Result<Credentials>) -> R
     let mut waited = false;
     let lock = match single_flight::lock(&path, Cache::AwsCredentials, wait, |lock| {
         waited = true;
-        eprintln!(
-            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)",
+        say(&format!(
+            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)\n",
             lock.display(),
             wait.as_secs()
-        )
+        ))
     }) {
         Ok(lock) => Some(lock),
         Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
@@ -144,11 +140,11 @@ pub fn check(cfg: &Config) -> Result<()> {
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
         Freshness::Fresh(left) => {
-            eprintln!(
-                "cached AWS credentials for role {role}: {} left (expire {})",
+            say(&format!(
+                "cached AWS credentials for role {role}: {} left (expire {})\n",
                 cache::human_duration(left),
                 entry.expiration
-            );
+            ));
             Ok(())
         }
         Freshness::UnderMinTtl(left) => Err(Error::runtime(format!(
@@ -175,9 +171,9 @@ pub fn clear(cfg: &Config) -> Result<()> {
         Some(dir) => cache::clear_org(dir, &cfg.org.host).map_err(Error::Runtime)?,
         None => 0,
     };
-    eprintln!(
-        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.",
+    say(&format!(
+        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.\n",
         cfg.org.host
-    );
+    ));
     Ok(())
 }

@@ -4,15 +4,13 @@
 //! [`crate::aws::signin`] modules; this module sequences the calls and talks on stderr
 //! (never a secret: no credential, sign-in token or sign-in URL).
 
-use std::io::Write as _;
-
 use crate::aws::client as aws;
 use crate::aws::sts::{self, Credentials};
 use crate::aws::{chain, signin};
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::Http;
-use crate::term::sanitize;
+use crate::term::stderr::say;
 
 /// Where a chain starts: the federated role and the session name STS gave it
 /// (`RoleSessionName` of the SAML assertion for `web`, `--aws-sts-role-session-name` for
@@ -43,9 +41,9 @@ pub struct Chained {
 /// duration setting (else 3600) capped at one hour, with a note on stderr when it is
 /// lowered; `ExternalId` is `--chain-external-id` when set.
 ///
-/// Errors: [`Error::Config`] for a hop into another partition; [`Error::Runtime`] naming
-/// the hop (`hop N of M`), the role that signed and the role asked for, with STS's reason
-/// (e.g. `sts: AccessDenied: ...`).
+/// Errors: [`crate::error::Error::Config`] for a hop into another partition;
+/// [`crate::error::Error::Runtime`] naming the hop (`hop N of M`), the role that signed and
+/// the role asked for, with STS's reason (e.g. `sts: AccessDenied: ...`).
 pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Result<Chained> {
     let mut out = Chained {
         credentials: creds,
@@ -74,7 +72,7 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
         )?;
         let creds = aws::assume_role(
             http,
-            &cfg.env,
+            &cfg.endpoint_urls,
             cfg.sts_region.as_deref(),
             role,
             &form,
@@ -82,21 +80,13 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
             now,
         )
         .map_err(|e| {
-            let context = |m: &str| {
+            // The AWS code stays (hints key on it); the message names the hop.
+            e.in_context(|m| {
                 format!(
                     "--chain-role hop {} of {total}: {from} could not assume {role}: {m}",
                     i + 1
                 )
-            };
-            match e {
-                Error::Runtime(m) => Error::Runtime(context(&m)),
-                // The AWS code stays (hints key on it); the message names the hop.
-                Error::Aws { code, message } => Error::Aws {
-                    code,
-                    message: context(&message),
-                },
-                other => other,
-            }
+            })
         })?;
         out = Chained {
             credentials: creds,
@@ -114,11 +104,12 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
 /// configured region ([`signin::console_home`]). The console session asked for follows the
 /// credentials' remaining lifetime, except after a chain ([`signin::console_session_duration`]).
 ///
-/// Errors: [`Error::Config`] for a partition without console federation or a bad endpoint
-/// override; [`Error::Runtime`] when the federation endpoint cannot be reached or refuses.
+/// Errors: [`crate::error::Error::Config`] for a partition without console federation or a
+/// bad endpoint override; [`crate::error::Error::Runtime`] when the federation endpoint
+/// cannot be reached or refuses.
 pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<String> {
     let partition = sts::partition_of(&chained.role_arn)?;
-    let federation = signin::federation_endpoint(&cfg.env, partition)?;
+    let federation = signin::federation_endpoint(&cfg.endpoint_urls, partition)?;
     let destination = match &cfg.console_destination {
         Some(d) => d.clone(),
         None => signin::console_home(partition, cfg.sts_region.as_deref())?,
@@ -133,11 +124,4 @@ pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<Strin
         &destination,
         &token,
     ))
-}
-
-/// Write a message on stderr, control characters escaped.
-fn say(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(sanitize::lines(text).as_bytes());
-    let _ = err.flush();
 }

@@ -8,7 +8,7 @@
 //! run's [`Http`] agent, sleeps between token polls and talks on stderr. Nothing here writes to stdout, and no
 //! secret (token, device code, SAML assertion, credential) reaches stderr.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
@@ -17,7 +17,7 @@ use crate::cache::single_flight::{self, Cache, LockFailure};
 use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
-use crate::http::{Http, Response, Service};
+use crate::http::{Http, Request, Response, Service};
 use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
@@ -26,7 +26,7 @@ use crate::okta::token_exchange;
 use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
-use crate::term::sanitize;
+use crate::term::stderr::{say, say_styled, warn};
 
 /// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
@@ -262,15 +262,19 @@ fn account_alias(
 ) -> Option<String> {
     let mut last_error = None;
     for (role, creds) in roles {
-        match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc())
+        let now = crate::aws::sigv4::time_from_unix(
+            i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX),
+        );
+        match now
+            .and_then(|now| aws::list_account_alias(http, &cfg.endpoint_urls, role, creds, now))
         {
             Ok(alias) => return alias,
             Err(e) => last_error = Some(e),
         }
     }
     if let Some(e) = last_error {
-        say(&format!(
-            "WARNING: unable to determine the account alias of {account} with any of its {} role(s) ({e}); naming its profiles by account id\n",
+        warn(&format!(
+            "unable to determine the account alias of {account} with any of its {} role(s) ({e}); naming its profiles by account id",
             roles.len()
         ));
     }
@@ -283,29 +287,15 @@ fn account_alias(
 
 /// Send one request built by [`OktaWeb`] to the Okta org, once (the device-token poll has
 /// its own rate-limit handling; the Classic-org probe is best effort).
-fn send(http: &Http, req: &web_request::Request) -> Result<Response> {
-    let body = req.body_bytes();
-    http.send(
-        Service::Okta,
-        req.method_str(),
-        &req.url,
-        &req.header_pairs(),
-        body.as_deref(),
-    )
+fn send(http: &Http, req: &Request) -> Result<Response> {
+    http.send(Service::Okta, req)
 }
 
 /// Send a request that may be repeated (device authorize, token exchange,
 /// `/login/token/sso`, appLinks): 429 waits for the rate limit to reset, 502/503/504 and
 /// connection failures are retried ([`crate::http::retry`]).
-fn send_repeatable(http: &Http, req: &web_request::Request) -> Result<Response> {
-    let body = req.body_bytes();
-    http.send_repeatable(
-        Service::Okta,
-        req.method_str(),
-        &req.url,
-        &req.header_pairs(),
-        body.as_deref(),
-    )
+fn send_repeatable(http: &Http, req: &Request) -> Result<Response> {
+    http.send_repeatable(Service::Okta, req)
 }
 
 /// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.
@@ -327,7 +317,7 @@ fn forget_token(cfg: &Config, rejected: &str) {
         std::time::Duration::from_secs(10),
         |_| {},
     ) else {
-        say("WARNING: could not lock the access token cache to remove the rejected token\n");
+        warn("could not lock the access token cache to remove the rejected token");
         return;
     };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
@@ -335,7 +325,7 @@ fn forget_token(cfg: &Config, rejected: &str) {
     if cached.is_some_and(|c| c.access_token == rejected)
         && let Err(e) = token_cache::remove(&path)
     {
-        say(&format!("WARNING: {e}\n"));
+        warn(&e.to_string());
     }
 }
 
@@ -378,16 +368,14 @@ fn access_token(
             Ok(lock) => lock,
             Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
             Err(LockFailure::Unusable(m)) => {
-                say(&format!(
-                    "WARNING: {m}; continuing without the access token cache\n"
-                ));
+                warn(&format!("{m}; continuing without the access token cache"));
                 return Ok((device_flow(okta, cfg, http)?, false));
             }
         };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
         |warning| {
-            say(&format!("WARNING: {warning}\n"));
+            warn(&warning);
             None
         },
     );
@@ -405,7 +393,7 @@ fn access_token(
         Some(_) => {
             // The rejected token: remove it so a failed device flow cannot leave it behind.
             if let Err(e) = token_cache::remove(&path) {
-                say(&format!("WARNING: {e}\n"));
+                warn(&e.to_string());
             }
         }
         None => {}
@@ -434,7 +422,7 @@ fn access_token(
                 token_cache::FailureRecord::of(&key, &user_code, &e, crate::clock::unix_now_ms())
                 && let Err(w) = token_cache::store_failure(&path, &record)
             {
-                say(&format!("WARNING: {w}\n"));
+                warn(&w.to_string());
             }
             return Err(e);
         }
@@ -451,7 +439,7 @@ fn access_token(
             .unwrap_or(i64::MAX),
     };
     if let Err(e) = token_cache::store(&path, &entry) {
-        say(&format!("WARNING: {e}\n"));
+        warn(&e.to_string());
     }
     Ok((tokens, false))
 }
@@ -483,7 +471,7 @@ fn device_flow_noting(
         match prompt::render_qr(url) {
             Ok(q) => Some(q),
             Err(e) => {
-                say(&format!("WARNING: {e}\n"));
+                warn(&e.to_string());
                 None
             }
         }
@@ -498,7 +486,7 @@ fn device_flow_noting(
     ));
     if opens {
         for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
-            say(&format!("WARNING: {warning}\n"));
+            warn(&warning);
         }
     }
     let mut poller = Poller::new(auth.interval, auth.expires_in, start);
@@ -555,8 +543,8 @@ fn list_fed_apps(
             _ => return Ok(apps),
         }
     }
-    say(&format!(
-        "WARNING: appLinks has more than {} pages; the rest is ignored\n",
+    warn(&format!(
+        "appLinks has more than {} pages; the rest is ignored",
         fed_app::MAX_APP_LINK_PAGES
     ));
     Ok(apps)
@@ -597,7 +585,7 @@ fn saml_for_app(
     let assertion = fed_app::parse_saml_page(&resp, &okta.saml_url())?;
     let roles = saml::parse_saml_response(&assertion)?;
     for w in &roles.warnings {
-        say(&format!("WARNING: {w}\n"));
+        warn(w);
     }
     Ok((assertion, roles))
 }
@@ -631,7 +619,7 @@ fn ask(cfg: &Config, kind: ChoiceKind, choices: &[choice::Choice]) -> Result<Str
         return Err(choice::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
-    let index = prompt::choose_with(kind.title(), &labels, color_wanted(cfg))?;
+    let index = prompt::choose(kind.title(), &labels, color_wanted(cfg))?;
     choices
         .get(index)
         .map(|c| c.value.clone())
@@ -654,13 +642,9 @@ fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
     say_styled(&prompt::selection_line(word, label, color));
 }
 
-/// Colour and styles are allowed by the run's environment: no non-empty `NO_COLOR`, and
-/// `TERM` is not `dumb` ([`prompt::color_allowed`]).
+/// Colour and styles are allowed by the run's settings ([`Config::no_color`]).
 fn color_wanted(cfg: &Config) -> bool {
-    prompt::color_allowed(
-        cfg.env.get("NO_COLOR").map(String::as_str),
-        cfg.env.get("TERM").map(String::as_str),
-    )
+    !cfg.no_color
 }
 
 /// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
@@ -681,7 +665,7 @@ fn assume_role(
 ) -> Result<Credentials> {
     aws::assume_role_with_saml(
         http,
-        &cfg.env,
+        &cfg.endpoint_urls,
         cfg.sts_region.as_deref(),
         idp,
         role,
@@ -689,16 +673,7 @@ fn assume_role(
         duration,
     )
     .map_err(|e| {
-        let context =
-            |m: &str| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}");
-        match e {
-            Error::Runtime(m) => Error::Runtime(context(&m)),
-            Error::Aws { code, message } => Error::Aws {
-                code,
-                message: context(&message),
-            },
-            other => other,
-        }
+        e.in_context(|m| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}"))
     })
 }
 
@@ -710,20 +685,6 @@ fn assume_role(
 /// waiting indicator. The device banner is still printed, since the user must see it.
 fn quiet(cfg: &Config) -> bool {
     cfg.format == Format::ProcessCredentials
-}
-
-/// Write a human message on stderr (never stdout), control characters from server or file
-/// text escaped ([`sanitize::lines`]; line breaks and tabs kept).
-fn say(text: &str) {
-    say_styled(&sanitize::lines(text));
-}
-
-/// Write text that carries our own ANSI styling on stderr as is; every outside value in it
-/// must already have gone through [`sanitize::line`] (as [`prompt::selection_line`] does).
-fn say_styled(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
-    let _ = err.flush();
 }
 
 #[cfg(test)]

@@ -37,11 +37,7 @@ pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Co
         error,
         warnings: inv.warnings.clone(),
     };
-    let dotenv = read_optional(Path::new(".env")).map_err(|e| {
-        fail(Error::config(format!(
-            "cannot read .env in the current directory: {e}"
-        )))
-    })?;
+    let dotenv = read_dotenv().map_err(fail)?;
     let yaml = match home_dir(env) {
         Some(home) => {
             let path = okta_yaml_path(&home);
@@ -55,6 +51,24 @@ pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Co
         None => None,
     };
     resolve_with_warnings(inv, env, dotenv.as_deref(), yaml.as_deref())
+}
+
+/// Read `.env` from the current directory (`None` when absent). Errors: an
+/// [`Error::Config`] naming it.
+fn read_dotenv() -> Result<Option<String>> {
+    read_optional(Path::new(".env"))
+        .map_err(|e| Error::config(format!("cannot read .env in the current directory: {e}")))
+}
+
+/// Read `.env` from the current directory, then [`crate::config::resolve()`] with the
+/// okta.yaml text the caller read (`debug` reads and checks okta.yaml itself).
+pub fn load_with_okta_yaml(
+    inv: &Invocation,
+    env: &Env,
+    okta_yaml_text: Option<&str>,
+) -> Result<Config> {
+    let dotenv = read_dotenv()?;
+    crate::config::resolve::resolve(inv, env, dotenv.as_deref(), okta_yaml_text)
 }
 
 #[cfg(test)]

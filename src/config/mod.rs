@@ -3,12 +3,16 @@
 //! default, DESIGN §2.1) take text and maps; `load` reads the files and calls `resolve`.
 //!
 //! `resolve` builds a [`Config`] (its types in `settings`) from the lookup in `precedence`,
-//! the value checks in `values` and the org normalisation in `org`. `suggest` holds the
+//! the value checks in `values`, the org normalisation in `org` and the settings that only
+//! the environment gives in `environment` (AWS endpoint overrides, the private-key
+//! passphrase, `NO_COLOR` and `TERM`). Layers above read these from [`Config`], never from
+//! the environment. `suggest` holds the
 //! edit distance of every "did you mean" hint (okta.yaml keys here, flags and commands in
 //! `cli`). Files here import one another by their own paths
 //! (`crate::config::settings::Config`), never through the re-exports below, so no two of
 //! them import each other.
 
+mod environment;
 pub mod files;
 pub mod flags;
 pub mod load;
@@ -20,12 +24,13 @@ pub mod suggest;
 pub mod template;
 mod values;
 
+pub use environment::PASSPHRASE_VAR;
 pub use org::normalize_org;
 pub use precedence::env_name;
 pub use resolve::{Failure, resolve, resolve_with_warnings};
 pub use settings::{
-    Command, Config, DEFAULT_MIN_TTL_SECS, Env, Format, MAX_MIN_TTL_SECS, OrgUrl, SettingOrigin,
-    Shell, Source,
+    Command, Config, DEFAULT_MIN_TTL_SECS, EndpointUrls, Env, Format, MAX_MIN_TTL_SECS, OrgUrl,
+    SettingOrigin, Shell, Source,
 };
 pub use values::{
     home_dir, normalize_profile, okta_yaml_path, parse_min_ttl, parse_session_duration,

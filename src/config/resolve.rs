@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::environment::read_environment;
 use crate::config::files::{
     self, DotEnv, OktaYaml, ProfileEntry, closest_key, parse_dotenv, parse_okta_yaml,
 };
@@ -101,7 +102,7 @@ fn resolve_into(
         found: Vec::new(),
     };
     let raw = look_up_settings(&mut layers, &inv.flags, &mut cfg)?;
-    let found = layers.found;
+    let mut found = layers.found;
 
     check_values(&mut cfg, &inv.flags, raw.unchecked)?;
     cfg.org = match raw.org {
@@ -116,8 +117,11 @@ fn resolve_into(
     let home = parsed.home.as_deref();
     (cfg.private_key, cfg.private_key_file) =
         private_key_pair(raw.private_key, raw.private_key_file, home)?;
-    cfg.aws_credentials = credentials_path(raw.aws_credentials, env, home, cfg.format)?;
+    let (aws_credentials, from_env) = credentials_path(raw.aws_credentials, env, home, cfg.format)?;
+    cfg.aws_credentials = aws_credentials;
+    found.extend(from_env.map(|src| ("aws-credentials", src)));
     (cfg.sts_region, cfg.env) = regions(cfg.aws_region.as_deref(), env, &parsed.dotenv);
+    found.extend(read_environment(env, &mut cfg));
 
     let yaml_lines = match okta_yaml_text {
         Some(text) if entry.is_some() => files::profile_key_lines(text, &profile),
@@ -489,19 +493,21 @@ fn private_key_pair(
 }
 
 /// The AWS credentials file: the setting, else `AWS_SHARED_CREDENTIALS_FILE` from the
-/// environment, else `<home>/.aws/credentials`. Without a home that is an error only when
-/// the file will be written (`format`).
+/// environment (then also returned as the source), else `<home>/.aws/credentials`. Without
+/// a home that is an error only when the file will be written (`format`).
 fn credentials_path(
     setting: Option<String>,
     env: &Env,
     home: Option<&Path>,
     format: Format,
-) -> Result<PathBuf> {
-    let given = setting.or_else(|| {
-        env.get("AWS_SHARED_CREDENTIALS_FILE")
-            .and_then(|v| non_empty(v))
-    });
-    Ok(match given {
+) -> Result<(PathBuf, Option<Source>)> {
+    const VAR: &str = "AWS_SHARED_CREDENTIALS_FILE";
+    let from_env = match &setting {
+        None => env.get(VAR).and_then(|v| non_empty(v)),
+        Some(_) => None,
+    };
+    let source = from_env.as_ref().map(|_| Source::Env(VAR.into()));
+    let path = match setting.or(from_env) {
         Some(p) => expand_tilde(&p, home),
         None => match home {
             Some(h) => h.join(".aws").join("credentials"),
@@ -512,7 +518,8 @@ fn credentials_path(
             }
             None => PathBuf::new(),
         },
-    })
+    };
+    Ok((path, source))
 }
 
 /// The region used to reach STS (DESIGN §2.12): `--aws-region` > `AWS_REGION` >

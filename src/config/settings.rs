@@ -169,9 +169,21 @@ pub struct Config {
     /// `awscli.roles` (ARN or regex key -> label), in file order.
     pub role_labels: Vec<(String, String)>,
 
+    // read from the environment only (config/environment.rs)
+    /// The AWS endpoint overrides (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`).
+    pub endpoint_urls: EndpointUrls,
+    /// The passphrase of an encrypted m2m private key, from
+    /// `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE` (kept as given; empty means unset). Secret.
+    pub private_key_passphrase: Option<String>,
+    /// Colour and styles are off: `NO_COLOR` is set and not empty (<https://no-color.org>),
+    /// or `TERM` is `dumb`.
+    pub no_color: bool,
+
     /// Home directory (`$HOME`, `%USERPROFILE%` on Windows).
     pub home: PathBuf,
-    /// The environment snapshot (proxies, TLS, AWS endpoint overrides, `--exec` child).
+    /// The environment snapshot, for the HTTP layer (proxies, TLS trust) only; `.env`'s
+    /// `AWS_REGION` is added when the environment has none. Settings are read from it once,
+    /// while resolving, into the fields above.
     pub env: Env,
     /// Where okta.yaml is looked for: `<home>/.okta/okta.yaml` (empty without a home).
     pub okta_yaml_path: PathBuf,
@@ -184,6 +196,51 @@ pub struct Config {
     pub origins: Vec<SettingOrigin>,
     /// Whether `.env` was found in the current directory (`--explain`).
     pub dotenv_found: bool,
+}
+
+/// The AWS endpoint overrides of the environment (AWS SDKs and Tools Reference Guide,
+/// "Service-specific endpoints"): each variable's value trimmed, `None` when it is unset or
+/// blank. Each service picks its own order (its variable, then `AWS_ENDPOINT_URL`) and
+/// checks the URL when it uses it. Built by `EndpointUrls::from_env` (`environment.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointUrls {
+    /// `AWS_ENDPOINT_URL`: every service.
+    pub all: Option<String>,
+    /// `AWS_ENDPOINT_URL_STS`.
+    pub sts: Option<String>,
+    /// `AWS_ENDPOINT_URL_IAM`.
+    pub iam: Option<String>,
+    /// `AWS_ENDPOINT_URL_SIGNIN`: the console federation endpoint.
+    pub signin: Option<String>,
+}
+
+impl EndpointUrls {
+    /// The variables, as named in the environment.
+    pub const VARS: [&'static str; 4] = [
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_ENDPOINT_URL_IAM",
+        "AWS_ENDPOINT_URL_SIGNIN",
+    ];
+
+    /// The value of variable `var` (one of [`EndpointUrls::VARS`]); `None` when it is unset
+    /// or blank, or for any other name.
+    pub fn get(&self, var: &str) -> Option<&str> {
+        match var {
+            "AWS_ENDPOINT_URL" => self.all.as_deref(),
+            "AWS_ENDPOINT_URL_STS" => self.sts.as_deref(),
+            "AWS_ENDPOINT_URL_IAM" => self.iam.as_deref(),
+            "AWS_ENDPOINT_URL_SIGNIN" => self.signin.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The first of `vars` that is set, with its name: `first(&["AWS_ENDPOINT_URL_STS",
+    /// "AWS_ENDPOINT_URL"])`.
+    pub fn first(&self, vars: &[&'static str]) -> Option<(&'static str, &str)> {
+        vars.iter()
+            .find_map(|&var| self.get(var).map(|value| (var, value)))
+    }
 }
 
 /// Where one setting's value came from, with the position in the file when known.
@@ -269,6 +326,12 @@ impl fmt::Debug for Config {
         d.field("sts_role_session_name", &self.sts_role_session_name);
         d.field("idp_labels", &self.idp_labels);
         d.field("role_labels", &self.role_labels);
+        d.field("endpoint_urls", &self.endpoint_urls);
+        d.field(
+            "private_key_passphrase",
+            &self.private_key_passphrase.as_ref().map(|_| "<redacted>"),
+        );
+        d.field("no_color", &self.no_color);
         d.field("home", &self.home);
         d.field("env", &self.env.keys().collect::<Vec<_>>());
         d.field("okta_yaml_path", &self.okta_yaml_path);

@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::http::Response;
 use crate::http::retry::read_rate_limit;
-use crate::okta::web_request::{OktaWeb, Request, json_body, str_field, u64_field};
+use crate::http::{Request, Response};
+use crate::okta::web_request::{OktaWeb, json_body, str_field, u64_field};
+use crate::url::{Url, UrlError};
 
 /// Scope of the device authorization request, exactly as upstream sends it
 /// (upstream-behaviour §4.4; DESIGN §1 keeps the scopes). `okta.apps.read` is no longer
@@ -198,11 +199,13 @@ fn check_activation_url(name: &str, value: &str) -> Result<()> {
     if value.is_empty() {
         return Ok(());
     }
-    let lower = value.to_ascii_lowercase();
-    // White space other than controls is percent-encoded by `activation_url`.
+    // White space other than controls is percent-encoded by `activation_url`; the host and
+    // port are checked there, against the org's origin.
     let problem = if crate::term::sanitize::has_unsafe(value) {
         "contains control characters"
-    } else if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+    } else if let Err(UrlError::NoScheme | UrlError::UnsupportedScheme | UrlError::NoAuthority) =
+        Url::parse(value)
+    {
         "is not an http(s) URL"
     } else {
         return Ok(());

@@ -11,10 +11,11 @@ use serde_json::Value;
 
 use crate::config::OrgUrl;
 use crate::error::{Error, Result};
-use crate::http::Response;
+use crate::http::{Method, Request, Response};
 use crate::okta::device_auth::OktaTokens;
 use crate::okta::token_exchange::WebSsoToken;
-use crate::okta::web_request::{Method, OktaWeb, Request, json_body, str_field};
+use crate::okta::web_request::{OktaWeb, json_body, str_field};
+use crate::url::Url;
 
 /// The Okta app name of the AWS Account Federation app in appLinks.
 pub const AWS_APP_NAME: &str = "amazon_aws";
@@ -172,20 +173,13 @@ pub fn next_page_url(resp: &Response, org: &OrgUrl) -> Option<String> {
     None
 }
 
+/// Whether `url` and `base` are URLs ([`Url`]) with the same origin (scheme, host and port,
+/// the default port when none is written).
 fn same_origin(url: &str, base: &str) -> bool {
-    let origin = |u: &str| -> Option<String> {
-        let (scheme, rest) = u.split_once("://")?;
-        let auth = rest.split(['/', '?', '#']).next()?;
-        if auth.is_empty() || auth.contains('@') {
-            return None;
-        }
-        Some(format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            auth.to_ascii_lowercase()
-        ))
-    };
-    matches!((origin(url), origin(base)), (Some(a), Some(b)) if a == b)
+    match (Url::parse(url), Url::parse(base)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
 }
 
 /// The error when appLinks lists no AWS Federation app (upstream-behaviour §4.8 wording,

@@ -5,9 +5,9 @@
 use std::fmt;
 
 use crate::error::{Error, Result};
-use crate::http::Response;
+use crate::http::{Request, Response};
 use crate::okta::device_auth::OktaTokens;
-use crate::okta::web_request::{OktaWeb, Request, json_body, str_field};
+use crate::okta::web_request::{OktaWeb, json_body, str_field};
 
 impl OktaWeb<'_> {
     /// RFC 8693 token exchange for a web SSO token for Federation app `fed_app_id`
