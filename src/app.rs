@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
 use crate::output::credentials_file::{self, UpsertOptions};
 use crate::output::{exec, render as output};
-use crate::term::{prompt, sanitize, stderr};
+use crate::term::{prompt, stderr};
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
 /// ([`stderr::warn`]).
