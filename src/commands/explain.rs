@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::cache::access_token as token_cache;
 use crate::config::{Command, Config, Format, SettingOrigin};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
-use crate::okta::token_cache;
 use crate::output::credentials_file;
 use crate::term::sanitize;
 
@@ -393,7 +393,7 @@ pub fn cache_entries(cfg: &Config, now: i64) -> Vec<CacheEntry> {
         });
     }
     if matches!(cfg.command, Command::Web | Command::M2m) && !cfg.home.as_os_str().is_empty() {
-        use crate::output::credential_cache as cache;
+        use crate::cache::aws_credentials as cache;
         let key = cache::key_text(cfg);
         let path = cache::entry_file(&cfg.home, &key);
         let state = if !cache::applies(cfg) {

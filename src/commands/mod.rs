@@ -1,10 +1,12 @@
 //! I/O: one module per command, stringing the layers below together: `web` (device flow,
 //! SAML, AssumeRoleWithSAML), `m2m` (client assertion, AssumeRoleWithWebIdentity), `debug`
 //! (`list-profiles` and `debug`), `completion` (shell completion scripts), `explain`
-//! (`--explain`), `hints` (a `hint:` line for known failures), and `chain`, what follows
+//! (`--explain`), `hints` (a `hint:` line for known failures), `cache` (`--check`,
+//! `--clear-cache` and the cached run around the one sign-in), and `chain`, what follows
 //! federation in both: the `--chain-role` hops and the `--format console-url` sign-in URL.
 //! A new command goes here and is dispatched from `app`.
 
+pub mod cache;
 pub mod chain;
 pub mod completion;
 pub mod debug;

@@ -12,6 +12,8 @@ use std::io::IsTerminal as _;
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
+use crate::cache::access_token::{self as token_cache, CachedToken};
+use crate::cache::single_flight::{self, Cache, LockFailure};
 use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
@@ -20,7 +22,6 @@ use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
 use crate::okta::saml::{self, SamlRoles};
-use crate::okta::token_cache::{self, CacheLock, CachedToken, LockFailure};
 use crate::okta::token_exchange;
 use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
@@ -311,7 +312,12 @@ fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()
 /// Failures are warnings: the run is failing already.
 fn forget_token(cfg: &Config, rejected: &str) {
     let path = cache_file(cfg);
-    let Ok(_lock) = CacheLock::acquire(&path, std::time::Duration::from_secs(10), |_| {}) else {
+    let Ok(_lock) = single_flight::lock(
+        &path,
+        Cache::AccessToken,
+        std::time::Duration::from_secs(10),
+        |_| {},
+    ) else {
         warn("could not lock the access token cache to remove the rejected token");
         return;
     };
@@ -352,20 +358,21 @@ fn access_token(
     let path = cache_file(cfg);
     let wait_started_ms = crate::clock::unix_now_ms();
     let mut waited = false;
-    let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
-        waited = true;
-        say(&format!(
-            "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
-            lock.display()
-        ))
-    }) {
-        Ok(lock) => lock,
-        Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
-        Err(LockFailure::Unusable(m)) => {
-            warn(&format!("{m}; continuing without the access token cache"));
-            return Ok((device_flow(okta, cfg, http)?, false));
-        }
-    };
+    let _lock =
+        match single_flight::lock(&path, Cache::AccessToken, token_cache::LOCK_WAIT, |lock| {
+            waited = true;
+            say(&format!(
+                "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
+                lock.display()
+            ))
+        }) {
+            Ok(lock) => lock,
+            Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+            Err(LockFailure::Unusable(m)) => {
+                warn(&format!("{m}; continuing without the access token cache"));
+                return Ok((device_flow(okta, cfg, http)?, false));
+            }
+        };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
         |warning| {

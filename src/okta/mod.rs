@@ -15,7 +15,7 @@
 //!
 //! Each file imports only files listed before it (`choice` also takes `saml`).
 //!
-//! I/O: `token_cache` (the access-token cache file and its lock).
+//! All pure: the access-token cache lives in `cache` (the layer above).
 
 pub mod choice;
 pub mod client_assertion;
@@ -24,6 +24,5 @@ pub mod fed_app;
 pub mod oauth;
 pub mod private_key;
 pub mod saml;
-pub mod token_cache;
 pub mod token_exchange;
 pub mod web_request;
