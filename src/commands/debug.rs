@@ -446,10 +446,7 @@ pub fn run_debug(inv: &Invocation, env: &Env) -> Result<()> {
         },
     };
     let report = debug_report(home.as_deref(), &path, read, |yaml| {
-        let dotenv = load::read_optional(Path::new(".env")).map_err(|e| {
-            Error::config(format!("cannot read .env in the current directory: {e}"))
-        })?;
-        config::resolve(inv, env, dotenv.as_deref(), yaml)
+        load::resolve_for_debug(inv, env, yaml)
     });
     eprint!("{}", crate::term::sanitize::lines(&report.text));
     match report.failure {

@@ -184,6 +184,9 @@ pub struct Config {
     pub origins: Vec<SettingOrigin>,
     /// Whether `.env` was found in the current directory (`--explain`).
     pub dotenv_found: bool,
+    /// Whether that `.env` was allowed, or which sensitive variables were ignored
+    /// (`--explain`; README "The .env trust model").
+    pub dotenv_trust: crate::config::dotenv_trust::DotEnvTrust,
 }
 
 /// Where one setting's value came from, with the position in the file when known.
