@@ -481,7 +481,9 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
                     path: rest.first().cloned(),
                 })
             }
-            _ => Err(Error::usage("usage: okta-aws-cli dotenv allow|deny [PATH]")),
+            _ => Err(Error::usage(
+                "dotenv takes allow or deny, then an optional .env path: okta-aws-cli dotenv allow|deny [PATH]",
+            )),
         };
     }
     if let Some(stray) = g.positionals.first().or(c.positionals.first()) {
