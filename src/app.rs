@@ -6,7 +6,7 @@ use crate::aws::sts::Credentials;
 use crate::cache::aws_credentials;
 use crate::cli::{self, Parsed};
 use crate::commands::chain::{self, Start};
-use crate::commands::{cache, completion, debug, explain, hints};
+use crate::commands::{cache, completion, debug, dotenv, explain, hints};
 use crate::commands::{m2m, web};
 use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
@@ -59,6 +59,9 @@ pub fn run_with_hint(
                 )))
             })?;
             return print_stdout(&text).map_err(no_hint);
+        }
+        Parsed::Dotenv { allow, path } => {
+            return dotenv::run(allow, path.as_deref(), &env).map_err(no_hint);
         }
         Parsed::Run(inv) => inv,
     };

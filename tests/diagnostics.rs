@@ -86,6 +86,8 @@ fn explain_names_every_layer_with_lines_and_hides_secrets() {
         "awscli:\n  profiles:\n    other:\n      org-domain: wrong.okta.com\n    dev:\n      # the org\n      org-domain: dev.okta.com\n      aws-iam-role: \"arn:aws:iam::123456789012:role/Dev\"\n      format: noop\n",
     )
     .dotenv("# settings\n\nOKTA_AWSCLI_OIDC_CLIENT_ID=0oaDOTENV\n");
+    // The client id is a sensitive key: the .env applies once allowed.
+    assert_eq!(sb.run(&["dotenv", "allow"], &[]).code(), 0);
     let o = sb.run(
         &["m2m", "--explain", "--profile", "dev", "--key-id", "kid1"],
         &[
@@ -145,7 +147,10 @@ fn explain_names_every_layer_with_lines_and_hides_secrets() {
         out.contains(&format!("okta.yaml: {yaml} (read; profile \"dev\" found)")),
         "{out}"
     );
-    assert!(out.contains(".env: ") && out.contains("(read)"), "{out}");
+    assert!(
+        out.contains(".env: ") && out.contains("(read; allowed"),
+        "{out}"
+    );
     // web-only settings are not listed for m2m.
     assert!(!out.contains("aws-acct-fed-app-id"), "{out}");
 }

@@ -1005,6 +1005,13 @@ fn dotenv_cannot_set_the_browser_command_or_the_credentials_file() {
         ),
     )
     .unwrap();
+    // Allowed: the refusals below hold for an allowed `.env` too.
+    let allow = org
+        .command()
+        .args(["dotenv", "allow"])
+        .output()
+        .expect("dotenv allow");
+    assert!(allow.status.success(), "{allow:?}");
     let out = run(&org, &["--write-aws-credentials"]);
     assert_ok(&out);
     let err = text(&out.stderr);

@@ -291,6 +291,29 @@ pub fn explain_text(cfg: &Config, files: &[FileFact], caches: &[CacheEntry]) -> 
     out
 }
 
+/// The `.env` row's state: absent, read, allowed, or not allowed with the ignored
+/// variables (README "The .env trust model").
+fn dotenv_state(cfg: &Config) -> String {
+    use crate::config::dotenv_trust::DotEnvTrust;
+    if !cfg.dotenv_found {
+        return "not found; optional".into();
+    }
+    match &cfg.dotenv_trust {
+        DotEnvTrust::Absent => "read".into(),
+        DotEnvTrust::NoSensitiveKeys => "read; sets no sensitive key".into(),
+        DotEnvTrust::Allowed => "read; allowed (okta-aws-cli dotenv allow)".into(),
+        DotEnvTrust::NotAllowed { ignored, changed } => format!(
+            "read; {}: ignored {}",
+            if *changed {
+                "changed since it was allowed"
+            } else {
+                "not allowed"
+            },
+            ignored.join(", ")
+        ),
+    }
+}
+
 fn exists(path: &Path) -> bool {
     std::fs::metadata(path).is_ok()
 }
@@ -303,11 +326,7 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
     out.push(FileFact {
         what: ".env",
         path: cwd.join(".env"),
-        state: if cfg.dotenv_found {
-            "read".into()
-        } else {
-            "not found; optional".into()
-        },
+        state: dotenv_state(cfg),
     });
     let yaml_state = match &cfg.okta_yaml {
         None => "not found; optional".to_string(),

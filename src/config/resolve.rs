@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::dotenv_trust::{self, DotEnvCheck, DotEnvTrust};
 use crate::config::environment::read_environment;
 use crate::config::files::{
     self, DotEnv, OktaYaml, ProfileEntry, closest_key, parse_dotenv, parse_okta_yaml,
@@ -42,7 +43,7 @@ pub fn resolve(
     dotenv_text: Option<&str>,
     okta_yaml_text: Option<&str>,
 ) -> Result<Config> {
-    resolve_with_warnings(inv, env, dotenv_text, okta_yaml_text).map_err(|f| f.error)
+    resolve_with_warnings(inv, env, dotenv_text, None, okta_yaml_text).map_err(|f| f.error)
 }
 
 /// A resolution that ended in an error, with the warnings gathered before it (the
@@ -58,14 +59,25 @@ pub struct Failure {
 
 /// [`resolve`], keeping the warnings also when resolution fails: on success they are in
 /// [`Config::warnings`]; on failure in [`Failure::warnings`].
+///
+/// `check`: the `.env`'s path and the allow list, so that a `.env` not allowed loses its
+/// sensitive variables, with one warning ([`dotenv_trust::filter`], README "The .env trust
+/// model"). `None` takes the whole `.env` as given ([`resolve`] does so: its callers pass
+/// text they chose).
 pub fn resolve_with_warnings(
     inv: &Invocation,
     env: &Env,
     dotenv_text: Option<&str>,
+    check: Option<&DotEnvCheck>,
     okta_yaml_text: Option<&str>,
 ) -> std::result::Result<Config, Failure> {
     let mut warnings = inv.warnings.clone();
-    match resolve_into(inv, env, dotenv_text, okta_yaml_text, &mut warnings) {
+    let texts = Texts {
+        dotenv: dotenv_text,
+        check,
+        okta_yaml: okta_yaml_text,
+    };
+    match resolve_into(inv, env, &texts, &mut warnings) {
         Ok(mut cfg) => {
             cfg.warnings = warnings;
             Ok(cfg)
@@ -79,11 +91,11 @@ pub fn resolve_with_warnings(
 fn resolve_into(
     inv: &Invocation,
     env: &Env,
-    dotenv_text: Option<&str>,
-    okta_yaml_text: Option<&str>,
+    texts: &Texts<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<Config> {
-    let parsed = parse_files(env, dotenv_text, okta_yaml_text, warnings)?;
+    let (dotenv_text, okta_yaml_text) = (texts.dotenv, texts.okta_yaml);
+    let parsed = parse_files(env, texts, warnings)?;
     let (profile, profile_src) = profile_name(&inv.flags, env, &parsed.dotenv, warnings)?;
     let entry = parsed.okta_yaml.as_ref().and_then(|y| y.profile(&profile));
     check_profile_entry(entry, &profile, &parsed.yaml_path, warnings)?;
@@ -137,6 +149,7 @@ fn resolve_into(
     cfg.okta_yaml_path = parsed.yaml_path;
     cfg.okta_yaml = parsed.okta_yaml;
     cfg.dotenv_found = dotenv_text.is_some();
+    cfg.dotenv_trust = parsed.dotenv_trust;
     if inv.explain {
         // `--explain` shows what is missing instead of stopping at it.
         return Ok(cfg);
@@ -146,31 +159,54 @@ fn resolve_into(
     Ok(cfg)
 }
 
+/// The texts of the files, as read by `load`.
+struct Texts<'a> {
+    /// `.env` of the current directory, when there is one.
+    dotenv: Option<&'a str>,
+    /// Its path and the allow list (`None`: the whole `.env` applies).
+    check: Option<&'a DotEnvCheck>,
+    /// `<home>/.okta/okta.yaml`, when there is one.
+    okta_yaml: Option<&'a str>,
+}
+
 /// `.env` and okta.yaml as parsed, and where they were looked for.
 struct ParsedFiles {
     /// The home directory, when the environment names one.
     home: Option<PathBuf>,
     /// `<home>/.okta/okta.yaml` (empty without a home).
     yaml_path: PathBuf,
-    /// `.env` of the current directory (empty when there is none).
+    /// `.env` of the current directory (empty when there is none), without the
+    /// sensitive variables of a file not allowed.
     dotenv: DotEnv,
+    /// Whether `.env` was allowed ([`DotEnvTrust`]).
+    dotenv_trust: DotEnvTrust,
     /// okta.yaml, when the file exists.
     okta_yaml: Option<OktaYaml>,
 }
 
-/// Parse the texts of `.env` and okta.yaml, and warn about each `.env` line that may not
-/// set its setting.
-fn parse_files(
-    env: &Env,
-    dotenv_text: Option<&str>,
-    okta_yaml_text: Option<&str>,
-    warnings: &mut Vec<String>,
-) -> Result<ParsedFiles> {
+/// Parse the texts of `.env` and okta.yaml, warn about each `.env` line that may not
+/// set its setting, and drop the sensitive variables of a `.env` not allowed (one
+/// warning naming them).
+fn parse_files(env: &Env, texts: &Texts<'_>, warnings: &mut Vec<String>) -> Result<ParsedFiles> {
+    let okta_yaml_text = texts.okta_yaml;
     let home = home_dir(env);
     let yaml_path = home.as_deref().map(okta_yaml_path).unwrap_or_default();
 
-    let dotenv = parse_dotenv(dotenv_text.unwrap_or("")).map_err(Error::config)?;
+    let mut dotenv = parse_dotenv(texts.dotenv.unwrap_or("")).map_err(Error::config)?;
     warnings.extend(dotenv_refusals(&dotenv));
+    let mut dotenv_trust = DotEnvTrust::Absent;
+    if let (Some(text), Some(check)) = (texts.dotenv, texts.check) {
+        let sha = dotenv_trust::sha256_hex(text.as_bytes());
+        (dotenv, dotenv_trust) =
+            dotenv_trust::filter(&dotenv, &check.allow_list, &check.path, &sha);
+        if let DotEnvTrust::NotAllowed { ignored, changed } = &dotenv_trust {
+            warnings.push(dotenv_trust::ignored_warning(
+                ignored,
+                *changed,
+                &check.path,
+            ));
+        }
+    }
 
     let okta_yaml = match okta_yaml_text {
         None => None,
@@ -183,6 +219,7 @@ fn parse_files(
         home,
         yaml_path,
         dotenv,
+        dotenv_trust,
         okta_yaml,
     })
 }

@@ -197,6 +197,9 @@ pub struct Config {
     pub origins: Vec<SettingOrigin>,
     /// Whether `.env` was found in the current directory (`--explain`).
     pub dotenv_found: bool,
+    /// Whether that `.env` was allowed, or which sensitive variables were ignored
+    /// (`--explain`; README "The .env trust model").
+    pub dotenv_trust: crate::config::dotenv_trust::DotEnvTrust,
 }
 
 /// The AWS endpoint overrides of the environment (AWS SDKs and Tools Reference Guide,

@@ -362,3 +362,35 @@ fn bool_words() {
         assert_eq!(parse_bool(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn dotenv_allow_and_deny_with_an_optional_path() {
+    assert_eq!(
+        parse(&args(&["dotenv", "allow"])).unwrap(),
+        Parsed::Dotenv {
+            allow: true,
+            path: None
+        }
+    );
+    assert_eq!(
+        parse(&args(&["dotenv", "deny", "../x/.env"])).unwrap(),
+        Parsed::Dotenv {
+            allow: false,
+            path: Some("../x/.env".into())
+        }
+    );
+    for bad in [
+        &["dotenv"][..],
+        &["dotenv", "trust"],
+        &["dotenv", "allow", "a", "b"],
+    ] {
+        assert!(
+            usage_err(bad).contains("okta-aws-cli dotenv allow|deny [PATH]"),
+            "{bad:?}"
+        );
+    }
+    assert!(matches!(
+        parse(&args(&["dotenv", "--help"])).unwrap(),
+        Parsed::Help(h) if h.contains("Allow or deny")
+    ));
+}
