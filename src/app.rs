@@ -250,7 +250,7 @@ fn check_credentials_target(cfg: &Config) -> Result<()> {
 }
 
 /// Before any network work, make sure the `--exec` program can be found
-/// (upstream-behaviour §7.6), so a typo costs no sign-in and no credentials.
+/// (docs/decisions.md#d-exec), so a typo costs no sign-in and no credentials.
 ///
 /// A program name with a path separator must exist as given; a bare name must exist in a
 /// directory of the process's `PATH` (as `execvp` searches it). Only absence is reported here
@@ -297,7 +297,7 @@ fn new_http(cfg: &Config) -> Result<Http> {
     })
 }
 
-/// Hand the credentials to the user in the configured format (DESIGN §2.7-2.10):
+/// Hand the credentials to the user in the configured format (docs/architecture.md#delivering-outputs):
 /// the credentials file first (aws-credentials, or process-credentials with
 /// `--write-aws-credentials`; all profiles in one locked update), then stdout, then
 /// `--exec` (never with `--all-profiles`). `results` holds (profile name, credentials);

@@ -178,7 +178,7 @@ fn one_role_is_auto_selected_and_every_request_is_checked() {
     assert!(stderr.contains(&format!("  Role: {ADMIN}\n")), "{stderr}");
     assert_no_secrets(&org, &stderr, &stdout);
 
-    // The order of calls (upstream-behaviour §4.1).
+    // The order of calls (docs/architecture.md#data-flow-of-a-web-run).
     let routes: Vec<String> = org
         .requests()
         .iter()
@@ -201,7 +201,7 @@ fn one_role_is_auto_selected_and_every_request_is_checked() {
     );
     assert_eq!(complaints(&org), Vec::<String>::new());
 
-    // Device authorization: client id and the scopes of §4.4.
+    // Device authorization: client id and the scopes of docs/decisions.md#k-okta-requests.
     let auth = &org.requests_to("device-authorize")[0];
     assert_eq!(auth["form"]["client_id"], CLIENT_ID);
     let scope = auth["form"]["scope"].as_str().unwrap_or("");
@@ -222,7 +222,7 @@ fn one_role_is_auto_selected_and_every_request_is_checked() {
         assert!(w[1] - w[0] >= 0.9, "polls {w:?} closer than the interval");
     }
 
-    // Token exchange: every field of §4.9.
+    // Token exchange: every field of docs/decisions.md#k-okta-requests.
     let ex = &exchanges(&org)[0];
     assert_eq!(ex["form"]["audience"], "urn:okta:apps:0oaFED1");
     assert_eq!(ex["form"]["client_id"], CLIENT_ID);

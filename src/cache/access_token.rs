@@ -1,4 +1,4 @@
-//! The Okta access-token cache of `--cache-access-token` (DESIGN §2.6, case B29).
+//! The Okta access-token cache of `--cache-access-token` (docs/decisions.md#d-token-cache, case B29).
 //!
 //! One file per (org, OIDC client id) under `<home>/.okta/awscli-access-tokens/`, named by a
 //! hash of the pair, so switching orgs or clients never reuses the wrong token. Each file

@@ -377,7 +377,7 @@ fn argh_error(output: &str) -> Error {
     Error::usage(line.to_string())
 }
 
-/// Parse argv (without the program name) per DESIGN §1 / upstream-behaviour §1.1:
+/// Parse argv (without the program name) per docs/decisions.md#k-surface / docs/decisions.md#k-surface:
 ///
 /// - no arguments at all: [`Parsed::Help`] (top-level help);
 /// - `--help`/`-h` anywhere before `--`, or `help [command]` first: help of the command

@@ -1,4 +1,4 @@
-//! I/O: role chaining (`--chain-role`, DESIGN: beyond upstream, issue 13) and the console
+//! I/O: role chaining (`--chain-role`, docs/decisions.md#d-chain-role) and the console
 //! sign-in URL (`--format console-url`), both run after federation on the credentials it
 //! issued. Requests are built and replies read by the pure [`crate::aws::chain`] and
 //! [`crate::aws::signin`] modules; this module sequences the calls and talks on stderr

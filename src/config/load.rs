@@ -1,7 +1,7 @@
 //! I/O: read the configuration files and resolve the settings of a run.
 //!
 //! Reads `.env` from the current directory and `<home>/.okta/okta.yaml`, then hands the
-//! text to the pure [`resolve_with_warnings`] (DESIGN §2.1-2.2), with the `.env`'s
+//! text to the pure [`resolve_with_warnings`] (docs/decisions.md#d-precedence), with the `.env`'s
 //! absolute path and the allow list `~/.okta/allowed-dotenv` (README "The .env trust
 //! model").
 

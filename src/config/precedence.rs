@@ -22,7 +22,7 @@ const fn spec(
     Spec { key, env, legacy }
 }
 
-/// Every layered setting (upstream-behaviour §1.2–1.4).
+/// Every layered setting (docs/decisions.md#k-surface).
 const SPECS: &[Spec] = &[
     spec(
         "org-domain",

@@ -1,6 +1,6 @@
 //! PURE: resolve the effective settings from flags, environment, `.env` and okta.yaml.
 //!
-//! Precedence per setting (DESIGN §2.1): command-line flag > `OKTA_AWSCLI_*` env var
+//! Precedence per setting (docs/decisions.md#d-precedence): command-line flag > `OKTA_AWSCLI_*` env var
 //! (legacy names as fallback, with a deprecation warning) > `.env` in the current
 //! directory > `awscli.profiles.<profile>` of `~/.okta/okta.yaml` > default.
 
@@ -24,7 +24,7 @@ use crate::config::values::{
 };
 use crate::error::{Error, Result};
 
-/// Resolve every setting (PURE; DESIGN §2.1–2.3, §2.12, §2.15).
+/// Resolve every setting (PURE; docs/decisions.md#d-precedence, #d-region-endpoint, #d-org-domain).
 ///
 /// Inputs: the parsed command line, the environment snapshot, the text of `.env` in the
 /// current directory and of `<home>/.okta/okta.yaml` (`None` when the file does not
@@ -562,7 +562,7 @@ fn credentials_path(
     Ok((path, source))
 }
 
-/// The region used to reach STS (DESIGN §2.12): `--aws-region` > `AWS_REGION` >
+/// The region used to reach STS (docs/decisions.md#d-region-endpoint): `--aws-region` > `AWS_REGION` >
 /// `AWS_DEFAULT_REGION` > `AWS_REGION` of `.env`; and the environment for an `--exec`
 /// child, with `.env`'s `AWS_REGION` added when the environment has none.
 fn regions(aws_region: Option<&str>, env: &Env, dotenv: &DotEnv) -> (Option<String>, Env) {
@@ -613,7 +613,7 @@ fn origins(
         .collect()
 }
 
-/// All missing required values of `web`/`m2m`, named in one error (upstream §2.6).
+/// All missing required values of `web`/`m2m`, named in one error (docs/decisions.md#d-validation).
 fn check_required(cfg: &Config) -> Result<()> {
     let mut missing: Vec<&str> = Vec::new();
     if matches!(cfg.command, Command::Web | Command::M2m) {
@@ -652,7 +652,7 @@ fn check_required(cfg: &Config) -> Result<()> {
     )))
 }
 
-/// `--exec` needs words after `--`; words after `--` need `--exec` (DESIGN §2.10, B37).
+/// `--exec` needs words after `--`; words after `--` need `--exec` (docs/decisions.md#d-exec, B37).
 fn check_exec(cfg: &Config) -> Result<()> {
     let runs_flow = matches!(cfg.command, Command::Web | Command::M2m);
     if cfg.exec && runs_flow && cfg.exec_args.is_empty() {

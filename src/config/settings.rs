@@ -55,7 +55,7 @@ impl Format {
     }
 }
 
-/// The Okta org after normalisation (DESIGN §2.15).
+/// The Okta org after normalisation (docs/decisions.md#d-org-domain).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrgUrl {
     /// Scheme and authority, no trailing slash: `https://example.okta.com`, or for a
@@ -80,7 +80,7 @@ pub struct Config {
     /// `--aws-iam-role`: role ARN or okta.yaml label (required for m2m).
     pub aws_iam_role: Option<String>,
     /// Session duration in seconds, 900..=43200, when the user set one. `None`: web uses
-    /// the assertion's SessionDuration attribute, else 3600 (DESIGN §2.3).
+    /// the assertion's SessionDuration attribute, else 3600 (docs/decisions.md#d-session-duration).
     pub session_duration: Option<u32>,
     /// AWS profile name (credentials-file section; okta.yaml profile). Default `default`.
     pub profile: String,
@@ -90,7 +90,7 @@ pub struct Config {
     pub shell: Shell,
     /// `--aws-region` (also written as `region` in the credentials file).
     pub aws_region: Option<String>,
-    /// Region used to reach STS (DESIGN §2.12 order), if any.
+    /// Region used to reach STS (docs/decisions.md#d-region-endpoint order), if any.
     pub sts_region: Option<String>,
     /// Path of the AWS credentials file.
     pub aws_credentials: PathBuf,

@@ -1,4 +1,4 @@
-//! Upsert profiles into the AWS shared credentials file (DESIGN §2.7, upstream-behaviour §7.2–7.3).
+//! Upsert profiles into the AWS shared credentials file (docs/decisions.md#d-credentials-file, docs/decisions.md#d-credentials-file).
 //!
 //! Two layers, kept apart:
 //! * PURE ([`upsert`], [`upsert_all`]): a line-preserving editor. It takes the file's text and
@@ -158,7 +158,7 @@ const SECURITY_TOKEN: &str = "aws_security_token";
 const EXPIRES: &str = "x_security_token_expires";
 const REGION: &str = "region";
 
-/// Upsert `profile` with `creds` into the credentials-file `text` (DESIGN §2.7).
+/// Upsert `profile` with `creds` into the credentials-file `text` (docs/decisions.md#d-credentials-file).
 ///
 /// Errors: [`Error::Config`] for an unusable profile name (empty, surrounding whitespace,
 /// `[`, `]`, a line break, `DEFAULT`, or a `profile ` prefix, which in the credentials file

@@ -4,7 +4,7 @@
 
 pub mod windows_words;
 
-/// The command lines to try, in order, to open `url` (upstream-behaviour §4.5).
+/// The command lines to try, in order, to open `url` (docs/decisions.md#d-activation-url).
 ///
 /// `os` is the platform, as `std::env::consts::OS`. With `command`
 /// (`--open-browser-command`): its words plus `url` as one more argument. On Windows the
