@@ -1,4 +1,4 @@
-//! PURE: the command-line surface (docs/decisions.md#k-surface, docs/decisions.md#k-surface).
+//! PURE: the command-line surface (docs/decisions.md#k-surface).
 //!
 //! `args` holds the argh structs, the single source of truth for flag names, short letters
 //! and help text; `help` builds the help text and the surface that completions and the man

@@ -592,7 +592,7 @@ fn saml_for_app(
     Ok((assertion, roles))
 }
 
-/// Choose the IdP and role (docs/decisions.md#d-choice, docs/decisions.md#d-choice) and echo them on stderr.
+/// Choose the IdP and role (docs/decisions.md#d-choice) and echo them on stderr.
 fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
     let idp = match choice::choose_idp(
         roles,

@@ -1,5 +1,5 @@
 //! PURE: parse the text of the two configuration files, `.env` (dotenv syntax) and
-//! `~/.okta/okta.yaml` (docs/decisions.md#d-precedence, docs/decisions.md#d-precedence).
+//! `~/.okta/okta.yaml` (docs/decisions.md#d-precedence).
 //!
 //! okta.yaml is read into a generic [`serde_norway::Value`], never into typed structs, so
 //! that every value shape users write (bare `true`, `"true"`, `yes`, `7200`, `"3600"`,

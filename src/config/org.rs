@@ -55,7 +55,7 @@ fn host_problem(host: &str) -> Option<&'static str> {
     None
 }
 
-/// Normalise the org domain (docs/decisions.md#d-org-domain, docs/decisions.md#d-org-domain): a pasted `https://`,
+/// Normalise the org domain (docs/decisions.md#d-org-domain): a pasted `https://`,
 /// a path and a trailing slash are dropped; `-admin` is removed from the end of the first
 /// DNS label only (`acme-admin.okta.com` -> `acme.okta.com`); each correction yields a
 /// warning. Any `host[:port]` (DNS name, IPv4 address, bracketed IPv6 address) means
