@@ -1,6 +1,5 @@
 //! I/O: AWS calls sent through the run's [`Http`] agent: unsigned Query-API POSTs of
-//! `AssumeRoleWithSAML` and `AssumeRoleWithWebIdentity` (upstream-behaviour §4.13, §5.4,
-//! §6.2), the signed `AssumeRole` of `--chain-role`, IAM `ListAccountAliases` and the
+//! `AssumeRoleWithSAML` and `AssumeRoleWithWebIdentity` (docs/decisions.md#k-aws-requests), the signed `AssumeRole` of `--chain-role`, IAM `ListAccountAliases` and the
 //! console federation endpoint's `getSigninToken`. Requests are built and replies parsed by
 //! the pure [`crate::aws::sts`], [`crate::aws::chain`], [`crate::aws::iam`] and
 //! [`crate::aws::signin`] modules. Every call may be repeated: throttling, 5xx and

@@ -1,4 +1,4 @@
-//! PURE: IAM `ListAccountAliases` (only `--all-profiles`, upstream-behaviour §6.3): the
+//! PURE: IAM `ListAccountAliases` (only `--all-profiles`, docs/decisions.md#k-aws-requests): the
 //! endpoint per partition, the SigV4-signed request, and the XML reply.
 //!
 //! IAM Query API (AWS "IAM API Reference", ListAccountAliases; "AWS Identity and Access

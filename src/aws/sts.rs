@@ -1,5 +1,5 @@
 //! PURE: AWS STS Query-API requests (AssumeRoleWithSAML, AssumeRoleWithWebIdentity),
-//! endpoint resolution (DESIGN §2.12) and parsing of XML replies into [`Credentials`].
+//! endpoint resolution (docs/decisions.md#d-region-endpoint) and parsing of XML replies into [`Credentials`].
 
 /// Temporary AWS credentials as issued by STS.
 #[derive(Clone, PartialEq, Eq)]
@@ -143,7 +143,7 @@ fn valid_region(region: &str) -> bool {
 
 /// The STS endpoint URL to POST to, ending in `/` when it has no path of its own.
 ///
-/// Order (DESIGN §2.12): `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL` of `endpoints`
+/// Order (docs/decisions.md#d-region-endpoint): `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL` of `endpoints`
 /// (an `http://` or `https://` URL, used as given); otherwise, with a
 /// `region`, the regional endpoint `https://sts.<region>.<partition DNS suffix>/`; without
 /// one, the global endpoint of the role ARN's partition ([`Partition::global_sts_host`]).
@@ -212,7 +212,7 @@ pub fn query_request(endpoint: &str, form: &[(&'static str, String)]) -> Request
 }
 
 /// Form fields of an unsigned `AssumeRoleWithSAML` Query-API request, keys sorted as the
-/// AWS SDKs send them (upstream-behaviour §6.2; AWS STS API Reference,
+/// AWS SDKs send them (docs/decisions.md#k-aws-requests; AWS STS API Reference,
 /// AssumeRoleWithSAML). `saml_assertion` is the base64 SAMLResponse from Okta;
 /// `duration_secs` is in seconds (900..=43200, checked by config).
 pub fn assume_role_with_saml_form(
@@ -232,7 +232,7 @@ pub fn assume_role_with_saml_form(
 }
 
 /// Form fields of an unsigned `AssumeRoleWithWebIdentity` Query-API request, keys sorted
-/// (upstream-behaviour §6.2; AWS STS API Reference, AssumeRoleWithWebIdentity).
+/// (docs/decisions.md#k-aws-requests; AWS STS API Reference, AssumeRoleWithWebIdentity).
 /// `web_identity_token` is the Okta access token; `duration_secs` is in seconds.
 pub fn assume_role_with_web_identity_form(
     role_arn: &str,
@@ -388,7 +388,7 @@ fn http_label(status: u16) -> String {
 }
 
 /// Parse an STS `AssumeRoleWithSAML` / `AssumeRoleWithWebIdentity` reply into
-/// [`Credentials`] (AWS STS API Reference; upstream-behaviour §6.2).
+/// [`Credentials`] (AWS STS API Reference; docs/decisions.md#k-aws-requests).
 ///
 /// Elements are matched by local name inside `Credentials`, whatever their namespace or
 /// prefix. `Expiration` is normalised with [`normalize_expiration`].

@@ -1,4 +1,4 @@
-//! I/O: role chaining (`--chain-role`, DESIGN: beyond upstream, issue 13) and the console
+//! I/O: role chaining (`--chain-role`, docs/decisions.md#d-chain-role) and the console
 //! sign-in URL (`--format console-url`), both run after federation on the credentials it
 //! issued. Requests are built and replies read by the pure [`crate::aws::chain`] and
 //! [`crate::aws::signin`] modules; this module sequences the calls and talks on stderr
@@ -21,6 +21,10 @@ pub struct Start {
     pub role_arn: String,
     /// Its role session name.
     pub session_name: String,
+    /// The session duration (seconds) the federation asked STS for: the
+    /// `aws-session-duration` setting, else (`web`) the SAML assertion's `SessionDuration`,
+    /// else 3600.
+    pub duration: u32,
 }
 
 /// The credentials after the chain, and the role they belong to.
@@ -37,9 +41,9 @@ pub struct Chained {
 /// Assume each role of `cfg.chain_roles` in turn with STS `AssumeRole`, each hop signed
 /// with the previous hop's credentials (the first with `creds`, the federation's), at the
 /// partition's STS endpoint for `cfg.sts_region`; `RoleSessionName` is the federation's
-/// (made acceptable to STS by [`chain::role_session_name`]), `DurationSeconds` the session
-/// duration setting (else 3600) capped at one hour, with a note on stderr when it is
-/// lowered; `ExternalId` is `--chain-external-id` when set.
+/// (made acceptable to STS by [`chain::role_session_name`]), `DurationSeconds` the
+/// federation's ([`Start::duration`]) capped at one hour, with a note on stderr when it is
+/// lowered ([`lowered_note`]); `ExternalId` is `--chain-external-id` when set.
 ///
 /// Errors: [`crate::error::Error::Config`] for a hop into another partition;
 /// [`crate::error::Error::Runtime`] naming the hop (`hop N of M`), the role that signed and
@@ -53,12 +57,9 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
     if cfg.chain_roles.is_empty() {
         return Ok(out);
     }
-    let requested = cfg.session_duration.unwrap_or(chain::MAX_CHAINED_DURATION);
-    let (duration, lowered) = chain::chained_duration(requested);
-    if lowered {
-        say(&format!(
-            "note: AWS limits a chained role session to one hour; --chain-role sessions last {duration} seconds, not the {requested} asked for\n"
-        ));
+    let (duration, note) = lowered_note(start.duration);
+    if let Some(note) = note {
+        say(&note);
     }
     let session = chain::role_session_name(&start.session_name);
     let total = cfg.chain_roles.len();
@@ -97,6 +98,18 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
     Ok(out)
 }
 
+/// PURE: the duration of every hop for a federated session of `requested` seconds, and
+/// the stderr note (one line with its `\n`) when AWS's one-hour cap lowers it.
+pub fn lowered_note(requested: u32) -> (u32, Option<String>) {
+    let (duration, lowered) = chain::chained_duration(requested);
+    let note = lowered.then(|| {
+        format!(
+            "note: AWS limits a chained role session to one hour; --chain-role sessions last {duration} seconds, not the {requested} asked for\n"
+        )
+    });
+    (duration, note)
+}
+
 /// The AWS Management Console sign-in URL for `chained` (a secret: the caller prints it on
 /// stdout or opens it): `getSigninToken` at the federation endpoint of the role's partition
 /// (or `AWS_ENDPOINT_URL_SIGNIN`), then the `login` URL with `Issuer` = the Okta org and
@@ -124,4 +137,24 @@ pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<Strin
         &destination,
         &token,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_says_when_the_hour_cap_lowers_the_duration() {
+        assert_eq!(lowered_note(3600), (3600, None));
+        assert_eq!(lowered_note(900), (900, None));
+        let (duration, note) = lowered_note(7200);
+        assert_eq!(duration, 3600);
+        assert_eq!(
+            note.as_deref(),
+            Some(
+                "note: AWS limits a chained role session to one hour; --chain-role sessions \
+                 last 3600 seconds, not the 7200 asked for\n"
+            )
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! The `list-profiles` and `debug` commands (upstream-behaviour §8, §9).
+//! The `list-profiles` and `debug` commands (docs/decisions.md#d-okta-yaml).
 //!
 //! The report builders are pure (text in, text out); [`run_debug`] is the thin I/O wrapper
 //! that reads the files and writes stderr.

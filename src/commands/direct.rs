@@ -18,6 +18,8 @@
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
+use crate::cache::access_token::{self as token_cache, CachedToken};
+use crate::cache::single_flight::{self, Cache, LockFailure};
 use crate::config::{Config, MfaMethod};
 use crate::error::{Error, Result};
 use crate::http::{Http, Request, Response, Service};
@@ -25,7 +27,6 @@ use crate::okta::device_auth::{Decision, OktaTokens, PollReply};
 use crate::okta::direct::{
     self, Challenge, DirectOkta, MfaToken, OobPoller, PasswordReply, lifetime,
 };
-use crate::okta::token_cache::{self, CacheLock, CachedToken, LockFailure};
 use crate::term::stderr::{say, warn};
 use crate::term::{notice, sanitize};
 
@@ -82,8 +83,9 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Credentials> {
 /// holds a valid one for this org, app, authorization server and user
 /// ([`direct::token_cache_client`]), else from a sign-in, stored for the next run. The
 /// entry is locked while it is read and while the sign-in runs, so parallel runs ask
-/// for one push. A lock that cannot be made is a warning: the run goes on without the
-/// cache.
+/// for one push; when that sign-in fails, the runs that waited fail with the same reason
+/// (the failure record of [`single_flight`]). A lock that cannot be made is a warning:
+/// the run goes on without the cache.
 fn access_token(
     okta: &DirectOkta<'_>,
     cfg: &Config,
@@ -95,19 +97,23 @@ fn access_token(
     }
     let client = direct::token_cache_client(&cfg.oidc_client_id, &cfg.authz_id, username);
     let path = token_cache::cache_path(&cfg.home, &cfg.org.host, &client);
-    let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
-        say(&format!(
-            "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
-            lock.display()
-        ));
-    }) {
-        Ok(lock) => lock,
-        Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
-        Err(LockFailure::Unusable(m)) => {
-            warn(&format!("{m}; continuing without the access token cache"));
-            return sign_in(okta, cfg, http, username);
-        }
-    };
+    let wait_started_ms = crate::clock::unix_now_ms();
+    let mut waited = false;
+    let _lock =
+        match single_flight::lock(&path, Cache::AccessToken, token_cache::LOCK_WAIT, |lock| {
+            waited = true;
+            say(&format!(
+                "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
+                lock.display()
+            ));
+        }) {
+            Ok(lock) => lock,
+            Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+            Err(LockFailure::Unusable(m)) => {
+                warn(&format!("{m}; continuing without the access token cache"));
+                return sign_in(okta, cfg, http, username);
+            }
+        };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     match token_cache::read(&path, &cfg.org.host, &client, now) {
         Ok(Some(cached)) => {
@@ -125,8 +131,33 @@ fn access_token(
         Ok(None) => {}
         Err(warning) => warn(&warning),
     }
+    if waited
+        && let Some(failed) = token_cache::load_failure(
+            &path,
+            &cfg.org.host,
+            &client,
+            wait_started_ms,
+            crate::clock::unix_now_ms(),
+        )
+    {
+        return Err(failed.to_error());
+    }
     let start = crate::clock::unix_now();
-    let tokens = sign_in(okta, cfg, http, username)?;
+    let tokens = match sign_in(okta, cfg, http, username) {
+        Ok(tokens) => tokens,
+        Err(e) => {
+            // Tell the runs waiting on the lock, before it is released (on return).
+            let key = token_cache::failure_key(&cfg.org.host, &client);
+            if let Some(record) =
+                token_cache::FailureRecord::of(&key, "", &e, crate::clock::unix_now_ms())
+                && let Err(w) = token_cache::store_failure(&path, &record)
+            {
+                warn(&w.to_string());
+            }
+            return Err(e);
+        }
+    };
+    token_cache::remove_failure(&path);
     if tokens.id_token.is_empty() {
         warn("Okta sent no id_token, so the access token is not cached");
         return Ok(tokens);

@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::cache::access_token as token_cache;
 use crate::config::{Command, Config, Format, SettingOrigin};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
-use crate::okta::token_cache;
 use crate::output::credentials_file;
 use crate::term::sanitize;
 
@@ -325,6 +325,29 @@ pub fn explain_text(cfg: &Config, files: &[FileFact], caches: &[CacheEntry]) -> 
     out
 }
 
+/// The `.env` row's state: absent, read, allowed, or not allowed with the ignored
+/// variables (README "The .env trust model").
+fn dotenv_state(cfg: &Config) -> String {
+    use crate::config::dotenv_trust::DotEnvTrust;
+    if !cfg.dotenv_found {
+        return "not found; optional".into();
+    }
+    match &cfg.dotenv_trust {
+        DotEnvTrust::Absent => "read".into(),
+        DotEnvTrust::NoSensitiveKeys => "read; sets no sensitive key".into(),
+        DotEnvTrust::Allowed => "read; allowed (okta-aws-cli dotenv allow)".into(),
+        DotEnvTrust::NotAllowed { ignored, changed } => format!(
+            "read; {}: ignored {}",
+            if *changed {
+                "changed since it was allowed"
+            } else {
+                "not allowed"
+            },
+            ignored.join(", ")
+        ),
+    }
+}
+
 fn exists(path: &Path) -> bool {
     std::fs::metadata(path).is_ok()
 }
@@ -337,11 +360,7 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
     out.push(FileFact {
         what: ".env",
         path: cwd.join(".env"),
-        state: if cfg.dotenv_found {
-            "read".into()
-        } else {
-            "not found; optional".into()
-        },
+        state: dotenv_state(cfg),
     });
     let yaml_state = match &cfg.okta_yaml {
         None => "not found; optional".to_string(),
@@ -441,7 +460,7 @@ pub fn cache_entries(cfg: &Config, now: i64) -> Vec<CacheEntry> {
     if matches!(cfg.command, Command::Web | Command::M2m | Command::Direct)
         && !cfg.home.as_os_str().is_empty()
     {
-        use crate::output::credential_cache as cache;
+        use crate::cache::aws_credentials as cache;
         let key = cache::key_text(cfg);
         let path = cache::entry_file(&cfg.home, &key);
         let state = if !cache::applies(cfg) {

@@ -1,4 +1,4 @@
-//! I/O: the `m2m` flow (upstream-behaviour §5).
+//! I/O: the `m2m` flow (docs/architecture.md#data-flow-of-an-m2m-run).
 //!
 //! Private key -> RS256/ES256 client assertion (RFC 7523) -> client-credentials grant at
 //! `<org>/oauth2/<authz-id>/v1/token` -> STS `AssumeRoleWithWebIdentity` with the access

@@ -1,4 +1,5 @@
-//! I/O: the `web` command (upstream-behaviour §4, DESIGN §2.3–2.6, §2.17): Okta device
+//! I/O: the `web` command (docs/architecture.md#data-flow-of-a-web-run,
+//! docs/decisions.md#d-session-duration, #d-choice): Okta device
 //! authorization -> access token (optionally cached) -> AWS Federation app -> web SSO token
 //! -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`.
 //!
@@ -12,6 +13,8 @@ use std::io::IsTerminal as _;
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
+use crate::cache::access_token::{self as token_cache, CachedToken};
+use crate::cache::single_flight::{self, Cache, LockFailure};
 use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
@@ -20,22 +23,21 @@ use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
 use crate::okta::saml::{self, SamlRoles};
-use crate::okta::token_cache::{self, CacheLock, CachedToken, LockFailure};
 use crate::okta::token_exchange;
 use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
 use crate::term::stderr::{say, say_styled, warn};
 
-/// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
+/// Session duration (seconds) when neither the user nor the assertion sets one (docs/decisions.md#d-session-duration).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
 
 /// Printed on stderr before the one retry with a fresh device authorization
-/// (upstream-behaviour §4.16).
+/// (docs/decisions.md#d-token-cache).
 pub const STALE_TOKEN_MESSAGE: &str =
     "Cached access token appears to be stale, removing token and retrying device authorization ...";
 
-/// Added to the error when Okta rejects the token again after the retry (§4.16).
+/// Added to the error when Okta rejects the token again after the retry (docs/decisions.md#d-token-cache).
 pub const RETRY_FAILED_HINT: &str = "Authentication failed after multiple attempts. Please log out of Okta in your browser and log back in to resolve the issue.";
 
 /// OAuth error of the token exchange for an expired or revoked subject/actor token.
@@ -57,10 +59,10 @@ const MAX_POLLS: u32 = 4000;
 ///
 /// Without `--all-profiles` the result is one entry: `(cfg.profile, credentials)`.
 /// With `--all-profiles` it is one entry per (Federation app, IdP, role), named
-/// `<alias>-<idp name>-<role name>` (upstream-behaviour §4.15).
+/// `<alias>-<idp name>-<role name>` (docs/decisions.md#d-all-profiles).
 ///
-/// Sequence (upstream-behaviour §4.1): Classic-org probe; access token from the cache
-/// (`--cache-access-token`, DESIGN §2.6) or the device flow; Federation app from
+/// Sequence (docs/architecture.md#data-flow-of-a-web-run): Classic-org probe; access token from the cache
+/// (`--cache-access-token`, docs/decisions.md#d-token-cache) or the device flow; Federation app from
 /// `--aws-acct-fed-app-id` or appLinks; token exchange; SAML; IdP and role; STS. A cached
 /// token that Okta rejects (`invalid_grant` from the token exchange, `invalid_token` from
 /// appLinks) is removed and the flow runs once more with a new device authorization; a
@@ -131,6 +133,7 @@ fn federate(okta: &OktaWeb<'_>, cfg: &Config, http: &Http, tokens: &OktaTokens) 
         start: Some(Start {
             role_arn: role,
             session_name,
+            duration,
         }),
     })
 }
@@ -149,8 +152,8 @@ pub struct Outcome {
     pub start: Option<Start>,
 }
 
-/// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
-/// §4.15), each under the profile name of [`profile_names::name_for`] (`--profile-template`,
+/// `--all-profiles`: every (IdP, role) pair of every Federation app
+/// (docs/decisions.md#d-all-profiles), each under the profile name of [`profile_names::name_for`] (`--profile-template`,
 /// else upstream's rule) with the account alias from IAM (read once per account, with the
 /// new credentials of the first role of that account that may call
 /// `iam:ListAccountAliases`, see [`account_alias`]). STS failures of single roles are
@@ -297,7 +300,7 @@ fn send_repeatable(http: &Http, req: &Request) -> Result<Response> {
     http.send_repeatable(Service::Okta, req)
 }
 
-/// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.
+/// Refuse a Classic org (docs/decisions.md#k-okta-requests). Any failure of the probe itself passes.
 fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()> {
     match send(http, &okta.classic_org_probe()) {
         Ok(resp) => web_request::check_classic_org(&cfg.org, &resp),
@@ -310,7 +313,12 @@ fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()
 /// Failures are warnings: the run is failing already.
 fn forget_token(cfg: &Config, rejected: &str) {
     let path = cache_file(cfg);
-    let Ok(_lock) = CacheLock::acquire(&path, std::time::Duration::from_secs(10), |_| {}) else {
+    let Ok(_lock) = single_flight::lock(
+        &path,
+        Cache::AccessToken,
+        std::time::Duration::from_secs(10),
+        |_| {},
+    ) else {
         warn("could not lock the access token cache to remove the rejected token");
         return;
     };
@@ -351,20 +359,21 @@ fn access_token(
     let path = cache_file(cfg);
     let wait_started_ms = crate::clock::unix_now_ms();
     let mut waited = false;
-    let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
-        waited = true;
-        say(&format!(
-            "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
-            lock.display()
-        ))
-    }) {
-        Ok(lock) => lock,
-        Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
-        Err(LockFailure::Unusable(m)) => {
-            warn(&format!("{m}; continuing without the access token cache"));
-            return Ok((device_flow(okta, cfg, http)?, false));
-        }
-    };
+    let _lock =
+        match single_flight::lock(&path, Cache::AccessToken, token_cache::LOCK_WAIT, |lock| {
+            waited = true;
+            say(&format!(
+                "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
+                lock.display()
+            ))
+        }) {
+            Ok(lock) => lock,
+            Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+            Err(LockFailure::Unusable(m)) => {
+                warn(&format!("{m}; continuing without the access token cache"));
+                return Ok((device_flow(okta, cfg, http)?, false));
+            }
+        };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
         |warning| {
@@ -437,8 +446,8 @@ fn access_token(
     Ok((tokens, false))
 }
 
-/// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN
-/// §2.5): authorize, show the URL (QR code, browser), poll at the server's interval until
+/// The OAuth 2.0 device authorization grant (RFC 8628;
+/// docs/decisions.md#d-device-polling): authorize, show the URL (QR code, browser), poll at the server's interval until
 /// approved, denied or expired.
 fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
     device_flow_noting(okta, cfg, http, &mut String::new())
@@ -544,7 +553,7 @@ fn list_fed_apps(
 }
 
 /// The Federation app id: `--aws-acct-fed-app-id`, else the only (or preselected, or
-/// chosen) `amazon_aws` app of appLinks (upstream-behaviour §4.8).
+/// chosen) `amazon_aws` app of appLinks (docs/decisions.md#d-fed-apps).
 fn federation_app(
     okta: &OktaWeb<'_>,
     cfg: &Config,
@@ -583,7 +592,7 @@ fn saml_for_app(
     Ok((assertion, roles))
 }
 
-/// Choose the IdP and role (upstream-behaviour §4.12, DESIGN §2.17) and echo them on stderr.
+/// Choose the IdP and role (docs/decisions.md#d-choice) and echo them on stderr.
 fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
     let idp = match choice::choose_idp(
         roles,
@@ -606,7 +615,7 @@ fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
 }
 
 /// Ask the user to choose; without a terminal, or in `process-credentials` format, fail
-/// with the list of choices and the flag instead of waiting (DESIGN §2.17).
+/// with the list of choices and the flag instead of waiting (docs/decisions.md#d-choice).
 fn ask(cfg: &Config, kind: ChoiceKind, choices: &[choice::Choice]) -> Result<String> {
     if cfg.format == Format::ProcessCredentials || !prompt::can_prompt() {
         return Err(choice::no_tty_error(kind, choices));
@@ -640,14 +649,14 @@ fn color_wanted(cfg: &Config) -> bool {
     !cfg.no_color
 }
 
-/// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
+/// docs/decisions.md#d-session-duration: the user's setting, else the assertion's SessionDuration, else 3600 s.
 fn session_duration(cfg: &Config, roles: &SamlRoles) -> u32 {
     cfg.session_duration
         .or(roles.session_duration)
         .unwrap_or(DEFAULT_SESSION_DURATION)
 }
 
-/// STS `AssumeRoleWithSAML` with upstream's error wording (upstream-behaviour §4.13).
+/// STS `AssumeRoleWithSAML` with upstream's error wording (docs/decisions.md#k-aws-requests).
 fn assume_role(
     cfg: &Config,
     http: &Http,

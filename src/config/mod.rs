@@ -1,6 +1,6 @@
 //! Settings of a run. PURE except `load`: `flags` (the command line as given), `files`
 //! (parse `.env` and okta.yaml text), `template` (`--profile-template`) and `resolve` (flag > env > `.env` > okta.yaml >
-//! default, DESIGN §2.1) take text and maps; `load` reads the files and calls `resolve`.
+//! default, docs/decisions.md#d-precedence) take text and maps; `load` reads the files and calls `resolve`.
 //!
 //! `resolve` builds a [`Config`] (its types in `settings`) from the lookup in `precedence`,
 //! the value checks in `values`, the org normalisation in `org` and the settings that only
@@ -12,6 +12,7 @@
 //! (`crate::config::settings::Config`), never through the re-exports below, so no two of
 //! them import each other.
 
+pub mod dotenv_trust;
 mod environment;
 pub mod files;
 pub mod flags;

@@ -5,7 +5,7 @@ use crate::config::settings::OrgUrl;
 use crate::url::{Parts, Scheme, ipv6_literal, is_loopback_host};
 
 /// Why `host` (lower case, without port) cannot be an Okta org's host, or `None` when it
-/// can (DESIGN §2.15, issue 11). Accepted: a DNS name (RFC 1123 labels of 1–63 letters,
+/// can (docs/decisions.md#d-org-domain, issue 11). Accepted: a DNS name (RFC 1123 labels of 1–63 letters,
 /// digits and inner hyphens, at most 253 characters, a top-level label that is not all
 /// digits) with at least one dot, `localhost`, an IPv4 address (`10.0.0.5`) or an IPv6
 /// address in brackets (`[fd00::5]`), as upstream accepts any `host[:port]`. A malformed name
@@ -55,7 +55,7 @@ fn host_problem(host: &str) -> Option<&'static str> {
     None
 }
 
-/// Normalise the org domain (DESIGN §2.15, upstream-behaviour §2.5): a pasted `https://`,
+/// Normalise the org domain (docs/decisions.md#d-org-domain): a pasted `https://`,
 /// a path and a trailing slash are dropped; `-admin` is removed from the end of the first
 /// DNS label only (`acme-admin.okta.com` -> `acme.okta.com`); each correction yields a
 /// warning. Any `host[:port]` (DNS name, IPv4 address, bracketed IPv6 address) means

@@ -58,7 +58,7 @@ impl Format {
     }
 }
 
-/// The Okta org after normalisation (DESIGN §2.15).
+/// The Okta org after normalisation (docs/decisions.md#d-org-domain).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrgUrl {
     /// Scheme and authority, no trailing slash: `https://example.okta.com`, or for a
@@ -83,7 +83,7 @@ pub struct Config {
     /// `--aws-iam-role`: role ARN or okta.yaml label (required for m2m and direct).
     pub aws_iam_role: Option<String>,
     /// Session duration in seconds, 900..=43200, when the user set one. `None`: web uses
-    /// the assertion's SessionDuration attribute, else 3600 (DESIGN §2.3).
+    /// the assertion's SessionDuration attribute, else 3600 (docs/decisions.md#d-session-duration).
     pub session_duration: Option<u32>,
     /// AWS profile name (credentials-file section; okta.yaml profile). Default `default`.
     pub profile: String,
@@ -93,7 +93,7 @@ pub struct Config {
     pub shell: Shell,
     /// `--aws-region` (also written as `region` in the credentials file).
     pub aws_region: Option<String>,
-    /// Region used to reach STS (DESIGN §2.12 order), if any.
+    /// Region used to reach STS (docs/decisions.md#d-region-endpoint order), if any.
     pub sts_region: Option<String>,
     /// Path of the AWS credentials file.
     pub aws_credentials: PathBuf,
@@ -101,7 +101,8 @@ pub struct Config {
     pub write_aws_credentials: bool,
     /// `--legacy-aws-variables`: also emit `AWS_SECURITY_TOKEN` / `aws_security_token`.
     pub legacy_aws_variables: bool,
-    /// `--expiry-aws-variables`: also emit `x_security_token_expires`.
+    /// `--expiry-aws-variables`: also emit `x_security_token_expires` (credentials file) and
+    /// `AWS_CREDENTIAL_EXPIRATION` (env-var output).
     pub expiry_aws_variables: bool,
     /// `--cache-access-token`.
     pub cache_access_token: bool,
@@ -210,6 +211,9 @@ pub struct Config {
     pub origins: Vec<SettingOrigin>,
     /// Whether `.env` was found in the current directory (`--explain`).
     pub dotenv_found: bool,
+    /// Whether that `.env` was allowed, or which sensitive variables were ignored
+    /// (`--explain`; README "The .env trust model").
+    pub dotenv_trust: crate::config::dotenv_trust::DotEnvTrust,
 }
 
 /// The AWS endpoint overrides of the environment (AWS SDKs and Tools Reference Guide,

@@ -49,7 +49,7 @@ pub fn parse_min_ttl(text: &str) -> Option<u64> {
     (secs <= MAX_MIN_TTL_SECS).then_some(secs)
 }
 
-/// Parse a session duration: whole seconds, 900..=43200 (STS limits, DESIGN §2.3).
+/// Parse a session duration: whole seconds, 900..=43200 (STS limits, docs/decisions.md#d-session-duration).
 pub fn parse_session_duration(text: &str) -> Option<u32> {
     let t = text.trim();
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {

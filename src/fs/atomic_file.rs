@@ -1,5 +1,5 @@
 //! I/O: private directories, atomic file replacement and exclusive lock files, shared by the
-//! token cache (`okta::token_cache`) and the credentials-file writer
+//! token cache (`cache::access_token`) and the credentials-file writer
 //! (`credentials_file::write`). What they create under HOME in a run as
 //! root is given HOME's owner ([`super::owner`]).
 //!

@@ -1,12 +1,10 @@
 //! I/O: files that hold secrets: private directories (0700), atomic replacement (temp file,
 //! fsync, rename) with 0600 files, and exclusive lock files with bounded waits; the one
 //! bounded reader for small local files ([`bounded::read_bounded`]); the checked opening of
-//! the private cache files ([`private`]); who owns what a run as root creates under HOME
-//! ([`owner`]); and the lock and failure record that let parallel runs share one sign-in
-//! ([`single_flight`]).
+//! the private cache files ([`private`]); and who owns what a run as root creates under HOME
+//! ([`owner`]).
 
 pub mod atomic_file;
 pub mod bounded;
 pub mod owner;
 pub mod private;
-pub mod single_flight;

@@ -47,9 +47,9 @@ impl std::fmt::Debug for HttpOptions {
 /// Time allowed to open a connection, including DNS, proxy CONNECT and the TLS handshake.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for one whole request: connect, send, redirects and the complete reply
-/// (upstream uses 60 s, upstream-behaviour §3).
+/// (upstream uses 60 s, docs/decisions.md#d-http-client).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-/// Most redirects followed for one request (Go's default, upstream-behaviour §3).
+/// Most redirects followed for one request (Go's default, docs/decisions.md#d-http-client).
 pub const MAX_REDIRECTS: u32 = 10;
 /// Largest reply body read, in bytes (10 MiB).
 pub const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
@@ -58,7 +58,7 @@ pub const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 // User-Agent (pure)
 // ---------------------------------------------------------------------------------------
 
-/// The User-Agent sent on every request (upstream-behaviour §3).
+/// The User-Agent sent on every request (docs/decisions.md#d-http-client).
 ///
 /// `short` (`--short-user-agent`): exactly `okta-aws-cli`, for Okta policy rules that match
 /// it. Otherwise `okta-aws-cli/<version> (rust; <os>; <arch>)`, with Rust's names for the

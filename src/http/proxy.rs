@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use crate::config::Env;
 use crate::url::{Parts, bare_host, is_loopback_host};
 
-/// Proxy settings read from the environment snapshot (DESIGN §2.14).
+/// Proxy settings read from the environment snapshot (docs/decisions.md#d-proxies).
 ///
 /// - `https://` URLs go through `HTTPS_PROXY` (else `https_proxy`); `http://` URLs through
 ///   `HTTP_PROXY` (else `http_proxy`). There is no cross-scheme fallback (as curl and Go).

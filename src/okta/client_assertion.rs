@@ -1,5 +1,5 @@
 //! PURE: the m2m client assertion, a JWT signed with the service app's private key
-//! (RFC 7523 §2.2 / §3, Okta "private_key_jwt"; upstream-behaviour §5.2, case B16).
+//! (RFC 7523 §2.2 / §3, Okta "private_key_jwt"; docs/decisions.md#d-m2m-assertion, case B16).
 //!
 //! The assertion is a compact JWS (RFC 7515 §7.1) whose header is
 //! `{"alg":"RS256","kid":"<key id>"}` (`ES256` for a P-256 key) and whose claims are

@@ -29,7 +29,7 @@ impl OktaWeb<'_> {
     }
 
     /// `POST <org>/login/token/sso`, form `token=<web SSO token>`, `Accept: text/html`
-    /// (upstream-behaviour §4.10, 2.6.0 form).
+    /// (docs/decisions.md#k-okta-requests, 2.6.0 form).
     pub fn saml_page(&self, web_sso_token: &WebSsoToken) -> Request {
         self.form_post(
             "/login/token/sso",
@@ -45,7 +45,7 @@ impl OktaWeb<'_> {
 
     /// `GET <url>` for an appLinks page (first: [`Self::app_links_url`], later:
     /// [`next_page_url`]) with `Authorization: <token_type> <access_token>`
-    /// (upstream-behaviour §4.8).
+    /// (docs/decisions.md#d-fed-apps).
     pub fn app_links(&self, url: &str, tokens: &OktaTokens) -> Request {
         let mut headers = self.headers("application/json", Some("application/json"));
         let token_type = if tokens.token_type.is_empty() {
@@ -66,7 +66,7 @@ impl OktaWeb<'_> {
     }
 }
 
-/// Read the `/login/token/sso` page (upstream-behaviour §4.10) into the base64 SAML
+/// Read the `/login/token/sso` page (docs/decisions.md#k-okta-requests) into the base64 SAML
 /// Response; `url` is [`OktaWeb::saml_url`].
 ///
 /// Errors: non-200 -> `fetching SAML assertion received API response "<status line>"`;
@@ -182,7 +182,7 @@ fn same_origin(url: &str, base: &str) -> bool {
     }
 }
 
-/// The error when appLinks lists no AWS Federation app (upstream-behaviour §4.8 wording,
+/// The error when appLinks lists no AWS Federation app (docs/decisions.md#d-fed-apps wording,
 /// trimmed to its message lines).
 pub fn no_fed_apps_error(client_id: &str) -> Error {
     Error::Okta {

@@ -19,7 +19,7 @@
 //! which takes the token reply and poll types of `device_auth` and the error reader of
 //! `oauth`.
 //!
-//! I/O: `token_cache` (the access-token cache file and its lock).
+//! All pure: the access-token cache lives in `cache` (the layer above).
 
 pub mod choice;
 pub mod client_assertion;
@@ -29,6 +29,5 @@ pub mod fed_app;
 pub mod oauth;
 pub mod private_key;
 pub mod saml;
-pub mod token_cache;
 pub mod token_exchange;
 pub mod web_request;

@@ -1,6 +1,6 @@
 //! PURE: Okta / OAuth 2.0 requests and replies shared by the flows: the error shapes of
-//! Okta's APIs (upstream-behaviour §10.2) and the m2m client-credentials token request
-//! (upstream-behaviour §5.3, RFC 6749 §4.4 with RFC 7523 client authentication).
+//! Okta's APIs (docs/decisions.md#d-errors) and the m2m client-credentials token request
+//! (docs/decisions.md#k-okta-requests, RFC 6749 §4.4 with RFC 7523 client authentication).
 
 use crate::error::{Error, Result};
 use crate::http::{Request, Response};
@@ -295,7 +295,7 @@ fn redact_tokens(s: &str) -> String {
 pub const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// Default m2m scope (`--custom-scope`).
 pub const DEFAULT_M2M_SCOPE: &str = "okta-m2m-access";
-/// `X-Okta-Aws-Cli-Operation` header name (upstream-behaviour §3).
+/// `X-Okta-Aws-Cli-Operation` header name (docs/decisions.md#d-http-client).
 pub const OPERATION_HEADER: &str = "X-Okta-Aws-Cli-Operation";
 
 /// The token endpoint of an authorization server: `<org base>/oauth2/<authz-id>/v1/token`.
@@ -309,7 +309,7 @@ pub fn token_endpoint(org_base: &str, authz_id: &str) -> String {
     )
 }
 
-/// The m2m client-credentials token request (upstream-behaviour §5.3):
+/// The m2m client-credentials token request (docs/decisions.md#k-okta-requests):
 /// `POST <org>/oauth2/<authz-id>/v1/token` with `Accept: application/json`,
 /// `Content-Type: application/x-www-form-urlencoded`, `User-Agent: <user_agent>`,
 /// `X-Okta-Aws-Cli-Operation: m2m`, and the form fields `client_assertion`,

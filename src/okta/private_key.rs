@@ -1,4 +1,4 @@
-//! PURE: load the m2m private key from text and sign with it (upstream-behaviour §5.1,
+//! PURE: load the m2m private key from text and sign with it (docs/decisions.md#d-m2m-assertion,
 //! case B15).
 //!
 //! Accepted inputs (the key text may come from `--private-key`, an env var, `.env` or a file):

@@ -1,4 +1,4 @@
-//! PURE: the SAML side of the `web` flow (upstream-behaviour §4.10–4.11, DESIGN §2.3–2.4).
+//! PURE: the SAML side of the `web` flow (docs/decisions.md#d-saml, docs/decisions.md#d-session-duration).
 //!
 //! 1. [`extract_saml_response`] takes the HTML page returned by Okta's
 //!    `POST /login/token/sso` and returns the base64 `SAMLResponse` form value (HTML
@@ -63,7 +63,7 @@ impl SamlRoles {
             .flat_map(|g| g.roles.iter().map(move |r| (g.idp.as_str(), r.as_str())))
     }
 
-    /// The provider paired with `role_arn`, first one when several are (DESIGN §2.4, case B03).
+    /// The provider paired with `role_arn`, first one when several are (docs/decisions.md#d-saml, case B03).
     pub fn idp_for_role(&self, role_arn: &str) -> Option<&str> {
         self.pairs().find(|(_, r)| *r == role_arn).map(|(i, _)| i)
     }

@@ -52,7 +52,7 @@ impl OktaWeb<'_> {
         }
     }
 
-    /// `GET <org>/.well-known/okta-organization` (upstream-behaviour §4.2).
+    /// `GET <org>/.well-known/okta-organization` (docs/decisions.md#k-okta-requests).
     pub fn classic_org_probe(&self) -> Request {
         Request {
             method: Method::Get,
@@ -88,7 +88,7 @@ pub(super) fn u64_field(v: &Value, key: &str) -> Option<u64> {
 }
 
 /// Fail when the org is a Classic (non-OIE) org: reply 200 with JSON `pipeline` = `v1`
-/// (upstream-behaviour §4.2). Any other reply passes silently.
+/// (docs/decisions.md#k-okta-requests). Any other reply passes silently.
 ///
 /// Errors: [`Error::Runtime`] `"<host>" is a Classic org; the web command needs an Okta
 /// Identity Engine org`.

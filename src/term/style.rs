@@ -35,7 +35,7 @@ pub fn strip_styles(text: &str) -> String {
 }
 
 /// The `  IdP: <label>` / `  Role: <label>` line printed when a value was chosen without the
-/// chooser (upstream-behaviour §4.12): two spaces, the word in bold, the value in ANSI-256
+/// chooser (docs/decisions.md#d-choice): two spaces, the word in bold, the value in ANSI-256
 /// colour 39 when `color`, then a newline. Control characters in `label` (an okta.yaml
 /// label or an ARN from the SAML assertion) are escaped ([`crate::term::sanitize::line`]).
 pub fn selection_line(word: &str, label: &str, color: bool) -> String {

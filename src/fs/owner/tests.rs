@@ -35,7 +35,7 @@ pub(crate) fn root_or_skip(test: &str) -> bool {
 #[cfg(unix)]
 #[test]
 fn a_root_run_gives_what_it_creates_under_home_to_homes_owner() {
-    use super::super::{atomic_file, single_flight};
+    use super::super::{atomic_file, private};
     use std::os::unix::fs::MetadataExt;
     if !root_or_skip("a_root_run_gives_what_it_creates_under_home_to_homes_owner") {
         return;
@@ -54,11 +54,9 @@ fn a_root_run_gives_what_it_creates_under_home_to_homes_owner() {
     atomic_file::create_private_dirs(&dir).unwrap();
     atomic_file::replace(&dir.join("e.json"), b"{}", 0o600).unwrap();
     drop(atomic_file::lock_exclusive(&dir.join("e.lock"), atomic_file::LockWait::Forever).unwrap());
-    drop(single_flight::lock(&dir.join("f.lock"), std::time::Duration::ZERO, |_| {}).unwrap());
-    let record =
-        single_flight::FailureRecord::of("k", "", &crate::error::Error::runtime("denied"), 1)
-            .unwrap();
-    single_flight::store_failure(&dir.join("e.json"), &record).unwrap();
+    // What the caches' lock and failure record (`cache::single_flight`) make with these.
+    drop(private::open_lock(&dir.join("f.lock"), true).unwrap());
+    atomic_file::replace(&dir.join("e.failed"), b"{}", 0o600).unwrap();
     // An existing file (root's) keeps its owner when it is locked.
     let existing = dir.join("existing.lock");
     std::fs::write(&existing, "").unwrap();

@@ -1,7 +1,7 @@
 //! I/O: one sign-in at a time per cache entry, also when it fails.
 //!
 //! Both caches (the Okta access-token cache and the AWS credential cache) guard an entry
-//! with a sibling lock file ([`lock`]): the first run takes the lock and signs in, the
+//! with a sibling lock file ([`lock`], with the one [`LockFailure`]): the first run takes the lock and signs in, the
 //! others wait and then use what it stored. When the sign-in fails, the holder writes a
 //! failure record beside the entry (`<entry>.failed`, mode 0600, no secret) before it
 //! releases the lock ([`store_failure`]). A run that waited for the lock reads it
@@ -11,7 +11,7 @@
 //! A record answers only a run that began waiting before the record was written, so a
 //! later run signs in afresh; a record dated after the reader's clock (the clock was moved
 //! back) is ignored ([`FailureRecord::answers`]). Lock files and records are opened as
-//! [`super::private`] says (no symlink followed, owner and mode checked on the descriptor).
+//! [`crate::fs::private`] says (no symlink followed, owner and mode checked on the descriptor).
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -19,46 +19,108 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::atomic_file::{self, LockError, LockWait};
-use super::bounded::SMALL_FILE_CAP;
-use super::private;
 use crate::error::Error;
+use crate::fs::atomic_file::{self, LockError, LockWait};
+use crate::fs::bounded::SMALL_FILE_CAP;
+use crate::fs::private;
 
-/// Why [`lock`] returned without the lock.
+/// Which cache a lock guards, as its messages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cache {
+    /// The Okta access-token cache ([`super::access_token`]).
+    AccessToken,
+    /// The AWS credential cache ([`super::aws_credentials`]).
+    AwsCredentials,
+}
+
+impl Cache {
+    /// The start of the message of an unusable lock, before the lock file's path.
+    fn cannot_lock(self) -> &'static str {
+        match self {
+            Cache::AccessToken => "cannot lock token cache",
+            Cache::AwsCredentials => "cannot lock the AWS credential cache",
+        }
+    }
+
+    /// The name of its lock in the message of a wait that timed out.
+    fn lock_name(self) -> &'static str {
+        match self {
+            Cache::AccessToken => "token cache lock",
+            Cache::AwsCredentials => "AWS credential cache lock",
+        }
+    }
+}
+
+/// Why [`lock`] returned without the lock: the one lock failure of both caches. Each holds
+/// one line naming the lock file (no secret).
 #[derive(Debug)]
 pub enum LockFailure {
     /// The directory or lock file cannot be made, opened or locked, or the lock file fails
-    /// the checks of [`private::open_lock`] (a symlink, another user's file, mode not 0600).
-    Unusable(std::io::Error),
+    /// the checks of [`private::open_lock`] (a symlink, another user's file, mode not
+    /// 0600): the cache cannot be used safely, but the run can go on without it.
+    Unusable(String),
     /// Another run held the lock for the whole wait.
-    TimedOut,
+    TimedOut(String),
 }
 
-/// Take the lock file `lock_path` (its directory created 0700 when missing): one try; when
-/// another run holds it, call `on_wait(lock_path)` once (the caller tells the user) and wait
-/// at most `max_wait`, polling every 20 ms. The lock is held while the returned file is
-/// open; the OS releases it when the process ends, so a killed run never blocks the next.
+impl LockFailure {
+    /// The one-line message, naming the lock file.
+    pub fn message(&self) -> &str {
+        match self {
+            LockFailure::Unusable(m) | LockFailure::TimedOut(m) => m,
+        }
+    }
+}
+
+/// The lock file of an entry file: the same name with `.lock`.
+pub fn lock_path(entry: &Path) -> PathBuf {
+    entry.with_extension("lock")
+}
+
+/// Take the lock of the entry file `entry` of `cache` ([`lock_path`]; its directory created
+/// 0700 when missing, the lock file 0600): one try; when another run holds it, call
+/// `on_wait(<lock file>)` once (the caller tells the user) and wait at most `max_wait`,
+/// polling every 20 ms. The lock is held while the returned file is open; the OS releases
+/// it when the process ends, so a killed run never blocks the next.
+///
+/// Errors: [`LockFailure::Unusable`] when the lock file cannot be made or locked, or is
+/// refused; [`LockFailure::TimedOut`] when it stayed busy for `max_wait`.
 pub fn lock(
-    lock_path: &Path,
+    entry: &Path,
+    cache: Cache,
     max_wait: Duration,
     on_wait: impl FnOnce(&Path),
 ) -> Result<File, LockFailure> {
-    atomic_file::create_private_dirs(&atomic_file::dir_of(lock_path))
-        .map_err(LockFailure::Unusable)?;
-    let file = private::open_lock(lock_path, true).map_err(LockFailure::Unusable)?;
+    let lock_path = lock_path(entry);
+    let unusable = |e: std::io::Error| {
+        LockFailure::Unusable(format!(
+            "{} {}: {}",
+            cache.cannot_lock(),
+            lock_path.display(),
+            private::describe(&e)
+        ))
+    };
+    atomic_file::create_private_dirs(&atomic_file::dir_of(&lock_path)).map_err(unusable)?;
+    let file = private::open_lock(&lock_path, true).map_err(unusable)?;
     let attempt = |limit| match atomic_file::lock_opened(&file, LockWait::AtMost(limit)) {
         Ok(()) => Ok(true),
         Err(LockError::TimedOut) => Ok(false),
-        Err(LockError::Io(e)) => Err(LockFailure::Unusable(e)),
+        Err(LockError::Io(e)) => Err(unusable(e)),
     };
     if attempt(Duration::ZERO)? {
         return Ok(file);
     }
-    on_wait(lock_path);
+    on_wait(&lock_path);
     if attempt(max_wait)? {
         Ok(file)
     } else {
-        Err(LockFailure::TimedOut)
+        Err(LockFailure::TimedOut(format!(
+            "another okta-aws-cli run kept the {} {} for {} s; \
+             if no other run is signing in (a stopped one holds it too), end it and try again",
+            cache.lock_name(),
+            lock_path.display(),
+            max_wait.as_secs()
+        )))
     }
 }
 

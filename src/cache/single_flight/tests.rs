@@ -129,26 +129,41 @@ fn symlinked_or_shared_records_are_ignored_and_their_targets_untouched() {
 #[test]
 fn the_lock_is_exclusive_and_refuses_a_planted_symlink() {
     let dir = tempfile::tempdir().unwrap();
-    let lock_path = dir.path().join("new/abc.lock");
-    let held = lock(&lock_path, Duration::ZERO, |_| panic!("free")).unwrap();
-    let mut told = 0;
-    let second = lock(&lock_path, Duration::from_millis(60), |_| told += 1);
-    assert!(matches!(second, Err(LockFailure::TimedOut)), "{second:?}");
-    assert_eq!(told, 1);
+    let entry = dir.path().join("new/abc.json");
+    let lock = |entry: &Path, wait, on_wait: &mut dyn FnMut(&Path)| {
+        super::lock(entry, Cache::AwsCredentials, wait, on_wait)
+    };
+    let held = lock(&entry, Duration::ZERO, &mut |_| panic!("free")).unwrap();
+    let mut told = Vec::new();
+    let second = lock(&entry, Duration::from_millis(60), &mut |p| {
+        told.push(p.to_path_buf())
+    });
+    let Err(LockFailure::TimedOut(m)) = &second else {
+        panic!("{second:?}")
+    };
+    assert!(
+        m.contains("AWS credential cache lock") && m.contains("abc.lock"),
+        "{m}"
+    );
+    assert_eq!(told, [lock_path(&entry)]);
     drop(held);
     // Free again. A short wait, not none: a child that another test forks right now holds
     // a copy of the descriptor (and so the lock) until its exec.
-    assert!(lock(&lock_path, Duration::from_secs(10), |_| {}).is_ok());
+    assert!(lock(&entry, Duration::from_secs(10), &mut |_| {}).is_ok());
     #[cfg(unix)]
     {
         let victim = dir.path().join("victim");
-        let planted = dir.path().join("new/planted.lock");
-        std::os::unix::fs::symlink(&victim, &planted).unwrap();
-        let e = lock(&planted, Duration::ZERO, |_| panic!("not busy")).unwrap_err();
+        let planted = dir.path().join("new/planted.json");
+        std::os::unix::fs::symlink(&victim, lock_path(&planted)).unwrap();
+        let e = super::lock(&planted, Cache::AccessToken, Duration::ZERO, |_| {
+            panic!("not busy")
+        })
+        .unwrap_err();
         assert!(
-            matches!(&e, LockFailure::Unusable(e) if e.to_string().contains("symbolic link")),
+            matches!(&e, LockFailure::Unusable(m) if m.contains("symbolic link")),
             "{e:?}"
         );
+        assert!(e.message().starts_with("cannot lock token cache "), "{e:?}");
         assert!(!victim.exists(), "the lock was created through the symlink");
     }
 }

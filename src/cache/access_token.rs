@@ -1,4 +1,4 @@
-//! The Okta access-token cache of `--cache-access-token` (DESIGN §2.6, case B29).
+//! The Okta access-token cache of `--cache-access-token` (docs/decisions.md#d-token-cache, case B29).
 //!
 //! One file per (org, OIDC client id) under `<home>/.okta/awscli-access-tokens/`, named by a
 //! hash of the pair, so switching orgs or clients never reuses the wrong token. Each file
@@ -7,13 +7,13 @@
 //! reader never sees a half-written file. A sibling `.lock` file serialises parallel runs:
 //! the first one runs the device flow while the others wait, then reuse its token.
 //!
-//! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`],
-//! [`CacheLock::acquire`] and the failure records touch the disk, through
-//! [`crate::fs::private`] (entries are opened without following a symlink and checked on
-//! the descriptor), [`crate::fs::atomic_file`] and [`crate::fs::single_flight`] (the lock
-//! and failure record shared with the AWS credential cache).
+//! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`] and the
+//! failure records touch the disk, through [`crate::fs::private`] (entries are opened
+//! without following a symlink and checked on the descriptor) and
+//! [`crate::fs::atomic_file`]. The lock is the one of both caches:
+//! [`single_flight::lock`] with [`single_flight::Cache::AccessToken`].
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -23,7 +23,9 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::fs::atomic_file;
 use crate::fs::bounded::SMALL_FILE_CAP;
-use crate::fs::{private, single_flight};
+use crate::fs::private;
+
+use super::single_flight;
 
 /// A token counts as valid until this many seconds before its expiry.
 pub const EXPIRY_MARGIN_SECS: i64 = 60;
@@ -165,7 +167,7 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(600);
 /// (`<cache file without .json>.failed`, 0600) before the lock is released, so the runs
 /// that waited on that lock fail with the same reason instead of each starting its own
 /// device flow (issue 15 point 10). Its key is [`failure_key`].
-pub use crate::fs::single_flight::FailureRecord;
+pub use super::single_flight::FailureRecord;
 
 /// The key of the failure records of an org authority and client id.
 pub fn failure_key(org: &str, client_id: &str) -> String {
@@ -207,71 +209,6 @@ pub fn remove_failure(cache_file: &Path) {
     single_flight::remove_failure(cache_file);
 }
 
-/// The lock file of a cache file: `<cache file without .json>.lock`.
-pub fn lock_path(cache_file: &Path) -> PathBuf {
-    cache_file.with_extension("lock")
-}
-
-/// An exclusive lock on `<cache file>.lock`, held while one run checks the cache and, if
-/// needed, runs the device flow. Released on drop; the OS releases it if the process dies,
-/// so a killed run never blocks the next one.
-#[derive(Debug)]
-pub struct CacheLock {
-    _file: File,
-}
-
-/// Why [`CacheLock::acquire`] returned without the lock.
-#[derive(Debug)]
-pub enum LockFailure {
-    /// The lock file cannot be created, opened or locked (unwritable directory, a path
-    /// that is not a file, ...): the cache cannot be used safely, but the run can go on
-    /// without it. The message names the lock file.
-    Unusable(String),
-    /// Another run held the lock for the whole wait. The message names the lock file.
-    TimedOut(String),
-}
-
-impl LockFailure {
-    /// The one-line message, naming the lock file.
-    pub fn message(&self) -> &str {
-        match self {
-            LockFailure::Unusable(m) | LockFailure::TimedOut(m) => m,
-        }
-    }
-}
-
-impl CacheLock {
-    /// Take the lock for this cache file: one try; if another run holds it, call
-    /// `on_wait(<lock file>)` once (the caller tells the user) and poll for at most
-    /// `max_wait` (normally [`LOCK_WAIT`]). The lock file is created with mode 0600 in a
-    /// 0700 directory ([`single_flight::lock`]).
-    ///
-    /// Errors: [`LockFailure::Unusable`] when the lock file cannot be made or locked, or is
-    /// refused (a symlink, another user's file, group or other bits in its mode);
-    /// [`LockFailure::TimedOut`] when it stayed busy for `max_wait`.
-    pub fn acquire(
-        cache_file: &Path,
-        max_wait: Duration,
-        on_wait: impl FnOnce(&Path),
-    ) -> std::result::Result<CacheLock, LockFailure> {
-        let lock_path = lock_path(cache_file);
-        match single_flight::lock(&lock_path, max_wait, on_wait) {
-            Ok(file) => Ok(CacheLock { _file: file }),
-            Err(single_flight::LockFailure::Unusable(e)) => Err(LockFailure::Unusable(format!(
-                "cannot lock token cache {}: {}",
-                lock_path.display(),
-                private::describe(&e)
-            ))),
-            Err(single_flight::LockFailure::TimedOut) => Err(LockFailure::TimedOut(format!(
-                "another okta-aws-cli run kept the token cache lock {} for {} s; \
-                 if no other run is signing in (a stopped one holds it too), end it and try again",
-                lock_path.display(),
-                max_wait.as_secs()
-            ))),
-        }
-    }
-}
-
 fn create_private_dir(dir: &Path) -> Result<()> {
     atomic_file::create_private_dirs(dir)
         .map_err(|e| Error::runtime(format!("cannot create directory {}: {e}", dir.display())))
@@ -280,6 +217,15 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::single_flight::{Cache, LockFailure, lock_path};
+
+    fn acquire(
+        path: &Path,
+        wait: Duration,
+        on_wait: impl FnOnce(&Path),
+    ) -> std::result::Result<fs::File, LockFailure> {
+        single_flight::lock(path, Cache::AccessToken, wait, on_wait)
+    }
 
     fn token(org: &str, client: &str, expires_at: i64) -> CachedToken {
         CachedToken {
@@ -400,7 +346,7 @@ mod tests {
             .map(|_| {
                 let (path, inside, max_seen) = (path.clone(), inside.clone(), max_seen.clone());
                 std::thread::spawn(move || {
-                    let _lock = CacheLock::acquire(&path, LOCK_WAIT, |_| {}).unwrap();
+                    let _lock = acquire(&path, LOCK_WAIT, |_| {}).unwrap();
                     let n = inside.fetch_add(1, Ordering::SeqCst) + 1;
                     max_seen.fetch_max(n, Ordering::SeqCst);
                     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -418,10 +364,10 @@ mod tests {
     fn busy_lock_says_so_once_then_gives_up_naming_the_lock_file() {
         let home = tempfile::tempdir().unwrap();
         let path = cache_path(home.path(), "o", "c");
-        let held = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("free lock")).unwrap();
+        let held = acquire(&path, LOCK_WAIT, |_| panic!("free lock")).unwrap();
         let mut told = Vec::new();
         let started = std::time::Instant::now();
-        let err = CacheLock::acquire(&path, Duration::from_millis(150), |p| {
+        let err = acquire(&path, Duration::from_millis(150), |p| {
             told.push(p.to_path_buf())
         })
         .unwrap_err();
@@ -437,7 +383,7 @@ mod tests {
         // Released by the holder while another waits: the waiter gets it.
         let waiter = {
             let path = path.clone();
-            std::thread::spawn(move || CacheLock::acquire(&path, Duration::from_secs(10), |_| {}))
+            std::thread::spawn(move || acquire(&path, Duration::from_secs(10), |_| {}))
         };
         std::thread::sleep(Duration::from_millis(100));
         drop(held);
@@ -456,7 +402,7 @@ mod tests {
         // The lock path is a directory.
         let path = cache_path(home.path(), "o", "c");
         fs::create_dir_all(lock_path(&path)).unwrap();
-        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        let err = acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
         assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
         assert!(
             err.message().starts_with("cannot lock token cache "),
@@ -466,7 +412,7 @@ mod tests {
         let blocked = tempfile::tempdir().unwrap();
         fs::write(blocked.path().join(".okta"), "not a directory").unwrap();
         let path = cache_path(blocked.path(), "o", "c");
-        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        let err = acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
         assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
     }
 
@@ -563,7 +509,7 @@ mod tests {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         let victim = home.path().join("victim");
         std::os::unix::fs::symlink(&victim, lock_path(&path)).unwrap();
-        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        let err = acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
         assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
         assert!(err.message().contains("symbolic link"), "{err:?}");
         assert!(!victim.exists());

@@ -9,14 +9,15 @@
 //! is used only for exactly these settings. Files are 0600 in a 0700 directory, replaced
 //! atomically ([`crate::fs::atomic_file::replace`]) and read as [`crate::fs::private`]
 //! says (no symlink followed; owner and mode checked on the opened file). A sibling
-//! `<hex>.lock` makes parallel runs share one sign-in, and a sibling `<hex>.failed` makes
-//! them share its failure too ([`crate::fs::single_flight`]).
+//! `<hex>.lock` makes parallel runs share one sign-in ([`single_flight::lock`] with
+//! [`single_flight::Cache::AwsCredentials`]), and a sibling `<hex>.failed` makes them share
+//! its failure too.
 //!
 //! PURE: [`key_text`], [`entry_file`], [`parse_entry`], [`render_entry`], [`freshness`],
-//! [`human_duration`]. I/O: [`load`], [`store`], [`lock`], [`store_failure`],
+//! [`human_duration`]. I/O: [`load`], [`store`], [`store_failure`],
 //! [`load_failure`], [`remove_failure`], [`clear_org`].
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -28,7 +29,8 @@ use crate::config::{Command, Config, Format};
 use crate::fs::atomic_file;
 use crate::fs::bounded::SMALL_FILE_CAP;
 use crate::fs::private;
-use crate::fs::single_flight::{self, FailureRecord};
+
+use super::single_flight::{self, FailureRecord};
 
 /// The cache directory under `<home>/.okta/`.
 pub const DIR_NAME: &str = "awscli-credentials";
@@ -141,11 +143,6 @@ pub fn entry_file(home: &Path, key_text: &str) -> PathBuf {
     home.join(".okta")
         .join(DIR_NAME)
         .join(format!("{name}.json"))
-}
-
-/// The lock file of an entry file: the same name with `.lock`.
-pub fn lock_file(entry_file: &Path) -> PathBuf {
-    entry_file.with_extension("lock")
 }
 
 /// One cache file: the key it answers and the credentials of one run.
@@ -352,40 +349,6 @@ pub fn store(path: &Path, entry: &Entry) -> Result<(), String> {
     atomic_file::replace(path, render_entry(entry).as_bytes(), 0o600).map_err(|e| fail(&e))
 }
 
-/// Why [`lock`] returned without the lock.
-#[derive(Debug)]
-pub enum LockFailure {
-    /// The lock file cannot be made or locked, or is refused (a symlink, another user's
-    /// file, a mode other than 0600): go on without the cache. One line naming it.
-    Unusable(String),
-    /// Another run held it for the whole wait. One line naming it.
-    TimedOut(String),
-}
-
-/// Take the lock of the entry file `path` ([`single_flight::lock`]): one try; when another
-/// run holds it, call `on_wait(<lock file>)` once and wait at most `max_wait`. The lock is
-/// held while the returned file is open (the OS releases it when the process ends).
-pub fn lock(
-    path: &Path,
-    max_wait: Duration,
-    on_wait: impl FnOnce(&Path),
-) -> Result<File, LockFailure> {
-    let lock_path = lock_file(path);
-    single_flight::lock(&lock_path, max_wait, on_wait).map_err(|e| match e {
-        single_flight::LockFailure::Unusable(e) => LockFailure::Unusable(format!(
-            "cannot lock the AWS credential cache {}: {}",
-            lock_path.display(),
-            private::describe(&e)
-        )),
-        single_flight::LockFailure::TimedOut => LockFailure::TimedOut(format!(
-            "another okta-aws-cli run kept the AWS credential cache lock {} for {} s; \
-             if no other run is signing in (a stopped one holds it too), end it and try again",
-            lock_path.display(),
-            max_wait.as_secs()
-        )),
-    })
-}
-
 /// Record, before the lock is released, that the sign-in for the entry file `path` (key
 /// `key`) failed with `error`, so the runs waiting on the lock fail alike instead of each
 /// signing in ([`single_flight`]; `<hex>.failed`, 0600, no secret). Errors that belong to
@@ -449,7 +412,16 @@ pub fn clear_org(dir: &Path, org_host: &str) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::single_flight::{Cache, LockFailure, lock_path as lock_file};
     use crate::config::{Command, OrgUrl};
+
+    fn lock(
+        path: &Path,
+        wait: Duration,
+        on_wait: impl FnOnce(&Path),
+    ) -> Result<fs::File, LockFailure> {
+        single_flight::lock(path, Cache::AwsCredentials, wait, on_wait)
+    }
 
     fn cfg(command: Command) -> Config {
         Config {
