@@ -821,3 +821,42 @@ fn chain_role_starts_from_the_direct_role() {
         sts[1]["issued"]["AccessKeyId"].as_str().unwrap()
     );
 }
+
+/// Two runs at once with `--cache-access-token`: one push, and the other run waits for it
+/// and uses its token (single flight).
+#[cfg(unix)]
+#[test]
+fn parallel_runs_share_one_push() {
+    let Some(org) = start(json!({
+        "push": {"interval": 1, "expires_in": 60, "approve_after": 2}
+    })) else {
+        return;
+    };
+    let runs: Vec<std::thread::JoinHandle<Output>> = (0..2)
+        .map(|_| {
+            let mut cmd = direct(&org);
+            cmd.arg("--cache-access-token");
+            let mut cmd = setsid_command(&cmd).unwrap_or(cmd);
+            std::thread::spawn(move || run(&mut cmd))
+        })
+        .collect();
+    let outs: Vec<Output> = runs.into_iter().map(|h| h.join().unwrap()).collect();
+    for out in &outs {
+        out.expect_code(0);
+    }
+    assert_eq!(
+        grants(&org).iter().filter(|g| *g == "password").count(),
+        1,
+        "{:?}",
+        grants(&org)
+    );
+    assert_eq!(org.requests_to("direct-challenge").len(), 1);
+    assert_eq!(org.requests_to("sts").len(), 2);
+    assert!(
+        outs.iter()
+            .any(|o| o.stderr.contains("waiting for another okta-aws-cli run")),
+        "{}\n{}",
+        outs[0].stderr,
+        outs[1].stderr
+    );
+}
