@@ -12,18 +12,21 @@
 //! - `chooser`: filtering, moving and drawing the list; `choose` runs it on the terminal.
 //!
 //! I/O:
+//! - `notice`: text a person must see, sent to the controlling terminal when stderr is
+//!   captured (which destination is chosen is pure).
 //! - `raw_mode`: the controlling terminal. Whether this process may use it, raw mode, and
 //!   putting the terminal back on return or on a signal.
 //!
 //! Inside this folder imports run one way, without loops: `style` and `banner` use
 //! `sanitize`; `wait_indicator` uses `raw_mode`; `chooser` uses `keys`, `raw_mode`,
-//! `sanitize` and `style`. No other file here uses another, and none uses `prompt` (below),
+//! `sanitize` and `style`. `notice` uses none. No other file here uses another, and none uses `prompt` (below),
 //! which is for callers outside the folder.
 
 pub mod banner;
 pub mod browser;
 pub mod chooser;
 pub mod keys;
+pub mod notice;
 pub mod raw_mode;
 pub mod sanitize;
 pub mod style;
