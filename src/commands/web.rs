@@ -1,6 +1,9 @@
 //! I/O: the `web` command (upstream-behaviour §4, DESIGN §2.3–2.6, §2.17): Okta device
-//! authorization -> access token (optionally cached) -> AWS Federation app -> web SSO token
-//! -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`.
+//! authorization (or, with `--authorization-code`, the authorization code flow of
+//! `authorization_code`) -> access token (optionally cached) -> AWS Federation app -> web SSO
+//! token -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`. The instructions
+//! and the browser of both sign-ins go through `instructions` (README "When stderr is
+//! captured").
 //!
 //! Requests are built and replies read by the pure `web` files of [`crate::okta`] and by
 //! [`crate::okta::saml`]; the banner, browser, waiting indicator and chooser live in
@@ -26,6 +29,9 @@ use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
 use crate::term::sanitize;
+
+mod authorization_code;
+mod instructions;
 
 /// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
@@ -356,7 +362,7 @@ fn access_token(
     rejected: Option<&str>,
 ) -> Result<(OktaTokens, bool)> {
     if !cfg.cache_access_token {
-        return Ok((device_flow(okta, cfg, http)?, false));
+        return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
     }
     let path = cache_file(cfg);
     let wait_started_ms = unix_now_ms();
@@ -374,7 +380,7 @@ fn access_token(
             say(&format!(
                 "WARNING: {m}; continuing without the access token cache\n"
             ));
-            return Ok((device_flow(okta, cfg, http)?, false));
+            return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
         }
     };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
@@ -423,7 +429,7 @@ fn access_token(
     }
     let start = crate::clock::unix_now();
     let mut user_code = String::new();
-    let tokens = match device_flow_noting(okta, cfg, http, &mut user_code) {
+    let tokens = match sign_in(okta, cfg, http, &mut user_code) {
         Ok(t) => t,
         Err(e) => {
             // Tell the runs waiting on the lock, before it is released (on return).
@@ -465,16 +471,25 @@ fn unix_now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN
-/// §2.5): authorize, show the URL (QR code, browser), poll at the server's interval until
-/// approved, denied or expired.
-fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
-    device_flow_noting(okta, cfg, http, &mut String::new())
+/// Sign in to Okta: the authorization code flow with `--authorization-code`, else the device
+/// flow. `user_code` is set to the device authorization's user code as soon as there is one
+/// (for the failure record of [`access_token`]); the authorization code flow has none.
+fn sign_in(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    user_code: &mut String,
+) -> Result<OktaTokens> {
+    if cfg.authorization_code {
+        return authorization_code::sign_in(okta, cfg, http);
+    }
+    device_flow(okta, cfg, http, user_code)
 }
 
-/// [`device_flow`], setting `user_code` to the device authorization's user code as soon as
-/// there is one (for the failure record of [`access_token`]).
-fn device_flow_noting(
+/// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN
+/// §2.5): authorize, show the URL (QR code, browser), poll at the server's interval until
+/// approved, denied or expired. Sets `user_code` as soon as there is one.
+fn device_flow(
     okta: &OktaWeb<'_>,
     cfg: &Config,
     http: &Http,
@@ -487,7 +502,8 @@ fn device_flow_noting(
     // The URL shown, encoded in the QR code and opened: on the org's origin, percent-encoded.
     let url = device_auth::activation_url(&auth, &cfg.org.base)?;
     let url = url.as_str();
-    let opens = cfg.open_browser || cfg.open_browser_command.is_some();
+    let shown = instructions::Instructions::plan(cfg);
+    let opens = shown.opens;
     let qr = if cfg.qr_code {
         match prompt::render_qr(url) {
             Ok(q) => Some(q),
@@ -499,17 +515,13 @@ fn device_flow_noting(
     } else {
         None
     };
-    say(&prompt::device_banner(
+    shown.show(&prompt::device_banner(
         url,
         &auth.user_code,
         opens,
         qr.as_deref(),
     ));
-    if opens {
-        for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
-            say(&format!("WARNING: {warning}\n"));
-        }
-    }
+    shown.open(cfg, url);
     let mut poller = Poller::new(auth.interval, auth.expires_in, start);
     let mut indicator = prompt::WaitIndicator::new(prompt::stderr_is_tty() && !quiet(cfg));
     let mut wait = poller.first_wait();

@@ -12,10 +12,16 @@
 //! 5. `fed_app` again: the SAML page, whose assertion `saml` reads.
 //! 6. `choice`: the Federation app, IdP and role choices, with the okta.yaml labels.
 //!
-//! Each file imports only files listed before it (`choice` also takes `saml`).
+//! `authorization_code` is the other way to step 2 (`web --authorization-code`): the
+//! authorization code grant with PKCE and a loopback redirect, to the same
+//! [`device_auth::OktaTokens`].
+//!
+//! Each file imports only files listed before it (`choice` also takes `saml`;
+//! `authorization_code` takes `web_request` and `device_auth`).
 //!
 //! I/O: `token_cache` (the access-token cache file and its lock).
 
+pub mod authorization_code;
 pub mod choice;
 pub mod client_assertion;
 pub mod device_auth;
