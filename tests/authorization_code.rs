@@ -395,6 +395,23 @@ fn a_busy_port_passes_to_the_next() {
     );
 }
 
+// Unix only: the scripted browser is a Linux Python program, which our Windows binary
+// cannot start under wine.
+#[cfg(unix)]
+#[test]
+fn the_access_token_cache_serves_this_flow_too() {
+    let Some(s) = setup() else { return };
+    let Some(b) = browser(&s.log("browser.json"), &[]) else {
+        return;
+    };
+    for _ in 0..2 {
+        run(command(&s.org, &s.ports, &b).arg("--cache-access-token")).expect_code(0);
+    }
+    assert_eq!(s.org.requests_to("authorize").len(), 1, "one sign-in");
+    assert_eq!(code_grants(&s.org).len(), 1);
+    assert_eq!(s.org.requests_to("sts").len(), 2);
+}
+
 // Runs on Windows too: no browser is started.
 #[test]
 fn every_port_busy_is_a_clear_error_before_the_browser_opens() {

@@ -165,7 +165,7 @@ pub enum SubArgs {
     Completion(CompletionArgs),
 }
 
-/// Human oriented authentication and device authorization (the default command).
+/// Human oriented authentication: device authorization, or the authorization code flow with --authorization-code (the default command).
 // argh turns these doc comments into --help text, where `[OKTA_AWSCLI_*]` names the
 // environment variable; rustdoc would read it as a link.
 #[allow(rustdoc::broken_intra_doc_links)]
