@@ -89,6 +89,12 @@ impl LoopbackListener {
         tick: &mut dyn FnMut(),
     ) -> Result<Option<LoopbackRequest>> {
         loop {
+            // Checked before each accept too: a stream of bad connections cannot extend
+            // the wait.
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
             match self.listener.accept() {
                 Ok((stream, _)) => {
                     if let Some(req) = read_request(stream) {
@@ -96,10 +102,6 @@ impl LoopbackListener {
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        return Ok(None);
-                    }
                     tick();
                     std::thread::sleep(POLL.min(deadline - now));
                 }
