@@ -26,13 +26,6 @@ pub const AUTHORIZATION_CODE_GRANT: &str = "authorization_code";
 /// The path of the redirect URI on the loopback listener.
 pub const CALLBACK_PATH: &str = "/callback";
 
-/// The loopback ports tried, in order, when none is configured (README "Sign in with the
-/// authorization code flow"). Each one's redirect URI must be registered on the OIDC app.
-pub const DEFAULT_REDIRECT_PORTS: [u16; 3] = [8180, 8181, 8182];
-
-/// How long the run waits for the browser's reply when no wait is configured (seconds).
-pub const DEFAULT_WAIT_SECS: u64 = 300;
-
 /// The code of the error when no reply reached the redirect URI in time (for hints): the
 /// usual cause is a redirect URI that is not registered, for which Okta shows an error page
 /// instead of redirecting.
