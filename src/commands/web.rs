@@ -11,7 +11,7 @@
 //! run's [`Http`] agent, sleeps between token polls and talks on stderr. Nothing here writes to stdout, and no
 //! secret (token, device code, SAML assertion, credential) reaches stderr.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
@@ -28,10 +28,12 @@ use crate::okta::token_exchange;
 use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
-use crate::term::sanitize;
 
 mod authorization_code;
 mod instructions;
+mod stderr;
+
+use stderr::{say, say_styled};
 
 /// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
@@ -731,20 +733,6 @@ fn assume_role(
 /// waiting indicator. The device banner is still printed, since the user must see it.
 fn quiet(cfg: &Config) -> bool {
     cfg.format == Format::ProcessCredentials
-}
-
-/// Write a human message on stderr (never stdout), control characters from server or file
-/// text escaped ([`sanitize::lines`]; line breaks and tabs kept).
-fn say(text: &str) {
-    say_styled(&sanitize::lines(text));
-}
-
-/// Write text that carries our own ANSI styling on stderr as is; every outside value in it
-/// must already have gone through [`sanitize::line`] (as [`prompt::selection_line`] does).
-fn say_styled(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
-    let _ = err.flush();
 }
 
 #[cfg(test)]
