@@ -19,6 +19,7 @@ use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
 use crate::http::{Http, Response, Service};
+use crate::okta::authorization_code::parse_code_token_reply;
 use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
@@ -483,7 +484,11 @@ fn sign_in(
     user_code: &mut String,
 ) -> Result<OktaTokens> {
     if cfg.authorization_code {
-        return authorization_code::sign_in(okta, cfg, http);
+        let grant = authorization_code::authorize(okta, cfg, quiet(cfg))?;
+        let token =
+            okta.authorization_code_token(&grant.code.0, &grant.redirect_uri, &grant.pkce.verifier);
+        // Sent once: a code is single use, so a repeat could only be refused.
+        return parse_code_token_reply(&send(http, &token)?);
     }
     device_flow(okta, cfg, http, user_code)
 }

@@ -1,37 +1,48 @@
 //! I/O: `web --authorization-code`, the authorization code grant with PKCE and a loopback
 //! redirect (RFC 6749 §4.1, RFC 7636, RFC 8252 §7.3; README "Sign in with the authorization
-//! code flow"): listen on 127.0.0.1, open the authorize page in the browser, wait (bounded)
-//! for the redirect, and trade the code for Okta's tokens. The requests, the callback's
-//! reading and the pages are built by the pure [`crate::okta::authorization_code`].
+//! code flow"): listen on 127.0.0.1, open the authorize page in the browser and wait
+//! (bounded) for the redirect. `web.rs` then trades the code for Okta's tokens through the
+//! run's agent, whose `--debug-api-calls` dump redacts the code and the verifier. The
+//! requests, the callback's reading and the pages are built by the pure
+//! [`crate::okta::authorization_code`].
 //!
-//! Secrets (the code, the verifier, the tokens) are never written to stderr; the token
-//! request goes through the run's [`Http`] agent, whose `--debug-api-calls` dump redacts
-//! them.
+//! Secrets (the code, the verifier) are never written to stderr.
 
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::http::Http;
 use crate::http::loopback::LoopbackListener;
 use crate::okta::authorization_code::{
-    AuthorizationCode, Callback, NO_CALLBACK, Pkce, callback_page, parse_code_token_reply,
-    read_callback, redirect_uri, state_from_random,
+    AuthorizationCode, Callback, NO_CALLBACK, Pkce, callback_page, read_callback, redirect_uri,
+    state_from_random,
 };
-use crate::okta::device_auth::OktaTokens;
 use crate::okta::web_request::OktaWeb;
 use crate::term::prompt;
 
 use super::instructions::Instructions;
+use super::stderr::say;
 
-/// Sign in with the authorization code flow and return Okta's tokens, as the device flow
-/// does.
+/// What the browser's sign-in gave: the code, and what the token request must repeat.
+#[derive(Debug)]
+pub(super) struct Grant {
+    /// The authorization code (secret).
+    pub(super) code: AuthorizationCode,
+    /// The redirect URI the code was issued for.
+    pub(super) redirect_uri: String,
+    /// The PKCE pair whose verifier proves this run asked for the code (secret).
+    pub(super) pkce: Pkce,
+}
+
+/// Run the browser part of the authorization code flow: bind the loopback port, open the
+/// authorize page, wait for the redirect. `quiet`: no waiting indicator
+/// (`process-credentials`).
 ///
 /// Errors: [`Error::Runtime`] when no redirect port can be bound or the OS random generator
 /// fails; [`Error::Okta`] with [`NO_CALLBACK`] when nothing reached the redirect URI before
 /// `--authorization-code-timeout`; the errors of [`read_callback`] (wrong or missing `state`,
-/// an `error=` from Okta) and of [`parse_code_token_reply`].
-pub(super) fn sign_in(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
+/// an `error=` from Okta).
+pub(super) fn authorize(okta: &OktaWeb<'_>, cfg: &Config, quiet: bool) -> Result<Grant> {
     let (listener, refused) = LoopbackListener::bind_first(&cfg.redirect_ports)?;
     if !refused.is_empty() {
         let skipped = refused
@@ -39,13 +50,13 @@ pub(super) fn sign_in(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<O
             .map(|(p, why)| format!("{p} ({why})"))
             .collect::<Vec<_>>()
             .join(", ");
-        super::say(&format!(
+        say(&format!(
             "redirect port {skipped} not usable; listening on port {}\n",
             listener.port()
         ));
     }
     if cfg.qr_code {
-        super::say(
+        say(
             "WARNING: --qr-code does not apply to --authorization-code: the browser must run on this computer\n",
         );
     }
@@ -62,11 +73,12 @@ pub(super) fn sign_in(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<O
     let shown = Instructions::plan(cfg);
     shown.show(&prompt::sign_in_banner(&url, shown.opens));
     shown.open(cfg, &url);
-    let code = wait_for_code(&listener, &state, &redirect, cfg)?;
-    let token = okta.authorization_code_token(&code.0, &redirect, &pkce.verifier);
-    // Sent once: a code is single use, so a repeat could only be refused.
-    let resp = super::send(http, &token)?;
-    parse_code_token_reply(&resp)
+    let code = wait_for_code(&listener, &state, &redirect, cfg, quiet)?;
+    Ok(Grant {
+        code,
+        redirect_uri: redirect,
+        pkce,
+    })
 }
 
 /// Answer requests on the listener until the redirect arrives or the wait ends. Every
@@ -76,10 +88,11 @@ fn wait_for_code(
     state: &str,
     redirect: &str,
     cfg: &Config,
+    quiet: bool,
 ) -> Result<AuthorizationCode> {
     let timeout = cfg.authorization_code_timeout_secs;
     let deadline = Instant::now() + Duration::from_secs(timeout);
-    let mut indicator = prompt::WaitIndicator::new(prompt::stderr_is_tty() && !super::quiet(cfg));
+    let mut indicator = prompt::WaitIndicator::new(prompt::stderr_is_tty() && !quiet);
     loop {
         let Some(req) = listener.next_request(deadline, &mut || indicator.draw())? else {
             indicator.finish();
