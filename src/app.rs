@@ -3,25 +3,24 @@
 use std::io::Write as _;
 
 use crate::aws::sts::Credentials;
+use crate::cache::aws_credentials;
 use crate::cli::{self, Parsed};
 use crate::commands::chain::{self, Start};
-use crate::commands::{completion, debug, explain, hints};
+use crate::commands::{cache, completion, debug, dotenv, explain, hints};
 use crate::commands::{m2m, web};
 use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
-use crate::output::credential_cache::{self as cache, Freshness, Lookup};
 use crate::output::credentials_file::{self, UpsertOptions};
 use crate::output::{exec, render as output};
-use crate::term::{prompt, sanitize};
+use crate::term::{prompt, stderr};
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
-/// ([`sanitize::lines`]).
+/// ([`stderr::warn`]).
 pub fn print_warnings(warnings: &[String]) {
-    let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "WARNING: {}", sanitize::lines(w));
+        stderr::warn(w);
     }
 }
 
@@ -61,11 +60,18 @@ pub fn run_with_hint(
             })?;
             return print_stdout(&text).map_err(no_hint);
         }
+        Parsed::Dotenv { allow, path } => {
+            return dotenv::run(allow, path.as_deref(), &env).map_err(no_hint);
+        }
         Parsed::Run(inv) => inv,
     };
     if inv.command == Command::Debug && !inv.explain {
         print_warnings(&inv.warnings);
-        return debug::run_debug(&inv, &env).map_err(no_hint);
+        let home = crate::config::home_dir(&env);
+        return debug::run_debug(home.as_deref(), |yaml| {
+            config_load::load_with_okta_yaml(&inv, &env, yaml)
+        })
+        .map_err(no_hint);
     }
     // Warnings found before a configuration error still reach stderr, ahead of main's
     // `Error:` line (they often explain it: a misspelt okta.yaml key, a legacy variable).
@@ -80,6 +86,8 @@ pub fn run_with_hint(
     if inv.explain {
         return explain::run(&cfg).map_err(no_hint);
     }
+    // What a run as root creates under HOME becomes HOME's owner's (README "Security").
+    crate::fs::owner::adopt_home(&cfg.home);
     dispatch(&cfg).map_err(|e| {
         let hint = hints::hint(&e, Some(&cfg));
         (e, hint)
@@ -91,210 +99,80 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::ListProfiles => {
             let (out, note) = debug::list_profiles(cfg);
             if let Some(n) = note {
-                eprintln!("{}", sanitize::lines(&n));
+                stderr::say(&format!("{n}\n"));
             }
             print_stdout(&out)
         }
         Command::Debug => Ok(()),
-        Command::M2m | Command::Web if cfg.clear_cache => clear_cache(cfg),
-        Command::M2m | Command::Web if cfg.check => check_cache(cfg),
-        Command::M2m | Command::Web if cache::applies(cfg) => {
+        Command::M2m | Command::Web if cfg.clear_cache => cache::clear(cfg),
+        Command::M2m | Command::Web if cfg.check => cache::check(cfg),
+        Command::M2m | Command::Web => {
             check_exec_program(cfg)?;
             check_credentials_target(cfg)?;
-            run_cached(cfg)
-        }
-        Command::M2m => {
-            check_exec_program(cfg)?;
-            check_credentials_target(cfg)?;
-            let http = new_http(cfg)?;
-            let creds = m2m::run(cfg, &http)?;
-            let start = Start {
-                role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
-                session_name: cfg.sts_role_session_name.clone(),
-            };
-            let (results, console) =
-                after_federation(cfg, &http, Some(&start), vec![(cfg.profile.clone(), creds)])?;
-            deliver(cfg, &results, console.as_deref())
-        }
-        Command::Web => {
-            check_exec_program(cfg)?;
-            check_credentials_target(cfg)?;
-            let http = new_http(cfg)?;
-            let outcome = web::run(cfg, &http)?;
-            let (results, console) =
-                after_federation(cfg, &http, outcome.start.as_ref(), outcome.results)?;
-            deliver(cfg, &results, console.as_deref())?;
-            match outcome.failures.len() {
+            if aws_credentials::applies(cfg) {
+                let creds = cache::through(cfg, || sign_in(cfg)?.only())?;
+                return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
+            }
+            let signed_in = sign_in(cfg)?;
+            deliver(cfg, &signed_in.results, signed_in.console.as_deref())?;
+            match signed_in.failures {
                 0 => Ok(()),
                 n => Err(Error::runtime(format!(
                     "--all-profiles: {n} of {} roles or apps failed (see above); the other {} profiles were delivered",
-                    n + results.len(),
-                    results.len()
+                    n + signed_in.results.len(),
+                    signed_in.results.len()
                 ))),
             }
         }
     }
 }
 
-/// The cache entry of these settings (no lock): `Some` when usable with at least
-/// `--min-ttl` left. `warn`: print why an entry on disk is unusable.
-fn cached(cfg: &Config, path: &std::path::Path, key: &str, warn: bool) -> Option<Credentials> {
-    match cache::load(path, key) {
-        Lookup::Found(entry, expires_at) => {
-            let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-            match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
-                Freshness::Fresh(left) => {
-                    if cfg.debug {
-                        eprintln!(
-                            "Using cached AWS credentials for role {} ({} left)",
-                            sanitize::lines(entry.role_label()),
-                            cache::human_duration(left)
-                        );
-                    }
-                    Some(entry.credentials())
-                }
-                _ => None,
-            }
+/// What a sign-in got, ready for [`deliver`].
+struct SignedIn {
+    /// (profile name, credentials): one pair, or one per role under `--all-profiles`.
+    results: Profiles,
+    /// The console sign-in URL of `--format console-url`.
+    console: Option<String>,
+    /// How many roles or apps failed under `--all-profiles` (reported above already).
+    failures: usize,
+}
+
+impl SignedIn {
+    /// The credentials of a run for one role (the cached run's): the only pair.
+    fn only(mut self) -> Result<Credentials> {
+        match self.results.pop() {
+            Some((_, creds)) if self.results.is_empty() => Ok(creds),
+            _ => Err(Error::runtime("no credentials were obtained")),
         }
-        Lookup::Unusable(why) => {
-            if warn {
-                print_warnings(&[format!("{why}; it will be replaced")]);
-            }
-            None
-        }
-        Lookup::Missing => None,
     }
 }
 
-/// A run with the AWS credential cache (issue 10): a fresh entry is delivered with no
-/// network request, no TLS set-up and no other file read. Otherwise the entry's lock is
-/// taken (a busy lock is announced on stderr and waited on for at most
-/// [`cache::WEB_LOCK_WAIT`] / [`cache::M2M_LOCK_WAIT`]), the entry read again (a parallel
-/// run may have stored it meanwhile), and only then does this run sign in, store the
-/// entry, release the lock and deliver. A lock or entry that cannot be used or written
-/// is a warning: the credentials are still delivered.
-fn run_cached(cfg: &Config) -> Result<()> {
-    let key = cache::key_text(cfg);
-    let path = cache::entry_file(&cfg.home, &key);
-    if let Some(creds) = cached(cfg, &path, &key, true) {
-        return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
-    }
-    let wait = match cfg.command {
-        Command::M2m => cache::M2M_LOCK_WAIT,
-        _ => cache::WEB_LOCK_WAIT,
-    };
-    let lock = match cache::lock(&path, wait, |lock| {
-        eprintln!(
-            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)",
-            lock.display(),
-            wait.as_secs()
-        )
-    }) {
-        Ok(lock) => Some(lock),
-        Err(cache::LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
-        Err(cache::LockFailure::Unusable(m)) => {
-            print_warnings(&[format!("{m}; continuing without the AWS credential cache")]);
-            None
-        }
-    };
-    if lock.is_some()
-        && let Some(creds) = cached(cfg, &path, &key, false)
-    {
-        drop(lock);
-        return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
-    }
+/// The one path from settings to federation, for a cached run ([`cache::through`] wraps
+/// it) and an uncached one alike: the m2m or web flow, then [`after_federation`] (the
+/// `--chain-role` hops and the console sign-in URL).
+fn sign_in(cfg: &Config) -> Result<SignedIn> {
     let http = new_http(cfg)?;
-    let (start, creds) = match cfg.command {
-        Command::M2m => (
-            Some(Start {
+    let (start, results, failures) = match cfg.command {
+        Command::M2m => {
+            let start = Start {
                 role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
                 session_name: cfg.sts_role_session_name.clone(),
-            }),
-            m2m::run(cfg, &http)?,
-        ),
+                duration: cfg.session_duration.unwrap_or(m2m::DEFAULT_DURATION_SECS),
+            };
+            let creds = m2m::run(cfg, &http)?;
+            (Some(start), vec![(cfg.profile.clone(), creds)], 0)
+        }
         _ => {
-            let mut outcome = web::run(cfg, &http)?;
-            match outcome.results.pop() {
-                Some((_, creds)) if outcome.results.is_empty() => (outcome.start, creds),
-                _ => return Err(Error::runtime("no credentials were obtained")),
-            }
+            let outcome = web::run(cfg, &http)?;
+            (outcome.start, outcome.results, outcome.failures.len())
         }
     };
-    // The entry holds the credentials the run delivers: after the --chain-role hops.
-    let (mut results, _) = after_federation(
-        cfg,
-        &http,
-        start.as_ref(),
-        vec![(cfg.profile.clone(), creds)],
-    )?;
-    let Some((_, creds)) = results.pop() else {
-        return Err(Error::runtime("no credentials were obtained"));
-    };
-    if lock.is_some()
-        && let Err(m) = cache::store(&path, &cache::Entry::new(cfg, &creds))
-    {
-        print_warnings(&[m]);
-    }
-    drop(lock);
-    deliver(cfg, &[(cfg.profile.clone(), creds)], None)
-}
-
-/// `--check` (issue 10): look at the cache entry of these settings with no network, no
-/// prompt and nothing on stdout. Fresh (at least `--min-ttl` left): the role and the time
-/// left on stderr, `Ok`. Otherwise an [`Error::Runtime`] saying why (none cached, unusable,
-/// expired, under min-ttl): exit 1.
-fn check_cache(cfg: &Config) -> Result<()> {
-    let key = cache::key_text(cfg);
-    let path = cache::entry_file(&cfg.home, &key);
-    let (entry, expires_at) = match cache::load(&path, &key) {
-        Lookup::Found(entry, expires_at) => (entry, expires_at),
-        Lookup::Missing => {
-            return Err(Error::runtime(
-                "no AWS credentials are cached for these settings",
-            ));
-        }
-        Lookup::Unusable(why) => return Err(Error::Runtime(why)),
-    };
-    let role = sanitize::lines(entry.role_label()).into_owned();
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
-        Freshness::Fresh(left) => {
-            eprintln!(
-                "cached AWS credentials for role {role}: {} left (expire {})",
-                cache::human_duration(left),
-                entry.expiration
-            );
-            Ok(())
-        }
-        Freshness::UnderMinTtl(left) => Err(Error::runtime(format!(
-            "cached AWS credentials for role {role} have {} left, under the min-ttl of {}",
-            cache::human_duration(left),
-            cache::human_duration(cfg.min_ttl_secs)
-        ))),
-        Freshness::Expired(ago) => Err(Error::runtime(format!(
-            "cached AWS credentials for role {role} expired {} ago",
-            cache::human_duration(ago)
-        ))),
-    }
-}
-
-/// `--clear-cache` (issue 10): remove the cached AWS credentials and the cached Okta access
-/// tokens of this org (every client id, role and setting), say how many on stderr, and
-/// exit; nothing else is read or signed in.
-fn clear_cache(cfg: &Config) -> Result<()> {
-    let okta_dir = cfg.home.join(".okta");
-    let creds =
-        cache::clear_org(&okta_dir.join(cache::DIR_NAME), &cfg.org.host).map_err(Error::Runtime)?;
-    let token_file = crate::okta::token_cache::cache_path(&cfg.home, "", "");
-    let tokens = match token_file.parent() {
-        Some(dir) => cache::clear_org(dir, &cfg.org.host).map_err(Error::Runtime)?,
-        None => 0,
-    };
-    eprintln!(
-        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.",
-        cfg.org.host
-    );
-    Ok(())
+    let (results, console) = after_federation(cfg, &http, start.as_ref(), results)?;
+    Ok(SignedIn {
+        results,
+        console,
+        failures,
+    })
 }
 
 /// (profile name, credentials) pairs, in delivery order.
@@ -338,8 +216,8 @@ fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
         })
         .collect();
     if warnings.is_empty() {
-        eprintln!(
-            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes)."
+        stderr::say(
+            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes).\n",
         );
         return Ok(());
     }
@@ -372,7 +250,7 @@ fn check_credentials_target(cfg: &Config) -> Result<()> {
 }
 
 /// Before any network work, make sure the `--exec` program can be found
-/// (upstream-behaviour §7.6), so a typo costs no sign-in and no credentials.
+/// (docs/decisions.md#d-exec), so a typo costs no sign-in and no credentials.
 ///
 /// A program name with a path separator must exist as given; a bare name must exist in a
 /// directory of the process's `PATH` (as `execvp` searches it). Only absence is reported here
@@ -419,7 +297,7 @@ fn new_http(cfg: &Config) -> Result<Http> {
     })
 }
 
-/// Hand the credentials to the user in the configured format (DESIGN §2.7-2.10):
+/// Hand the credentials to the user in the configured format (docs/architecture.md#delivering-outputs):
 /// the credentials file first (aws-credentials, or process-credentials with
 /// `--write-aws-credentials`; all profiles in one locked update), then stdout, then
 /// `--exec` (never with `--all-profiles`). `results` holds (profile name, credentials);
@@ -444,9 +322,8 @@ fn deliver(
             force_overwrite: cfg.force_overwrite,
         };
         let report = credentials_file::write_profiles(&cfg.aws_credentials, &items, &opts)?;
-        let mut err = std::io::stderr().lock();
         for m in &report.messages {
-            let _ = writeln!(err, "{m}");
+            stderr::say(&format!("{m}\n"));
         }
     }
     // Under --exec the child receives the credentials in its environment; printing the

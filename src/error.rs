@@ -1,4 +1,4 @@
-//! The one error type of the program and its exit codes (DESIGN §2.11).
+//! The one error type of the program and its exit codes (docs/decisions.md#d-errors).
 //!
 //! Every failure is rendered as a single line `Error: <message>` on stderr by `main`.
 //! Exit codes: 0 success; 1 runtime failure (network, Okta, STS, files); 2 usage or
@@ -59,7 +59,7 @@ impl Error {
         Error::Usage(msg.into())
     }
 
-    /// The process exit status for this error (DESIGN §2.11).
+    /// The process exit status for this error (docs/decisions.md#d-errors).
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) | Error::Config(_) => 2,
@@ -83,6 +83,19 @@ impl Error {
         match self {
             Error::Okta { code, .. } => code.as_deref(),
             _ => None,
+        }
+    }
+
+    /// This error with `context` applied to its message when it is a runtime failure or
+    /// an AWS error reply (whose code stays: hints key on it); any other error as it is.
+    pub fn in_context(self, context: impl Fn(&str) -> String) -> Error {
+        match self {
+            Error::Runtime(m) => Error::Runtime(context(&m)),
+            Error::Aws { code, message } => Error::Aws {
+                code,
+                message: context(&message),
+            },
+            other => other,
         }
     }
 }

@@ -2,11 +2,12 @@
 //!
 //! Layers, lowest first; a module imports only from layers below it:
 //! `error`, `clock`, `url` -> `term`, `fs` -> `config` -> `cli` -> `http` -> `aws`, `okta` ->
-//! `output` -> `commands` -> `app`. Each folder's `mod.rs` says which of its files are pure
+//! `cache` -> `output` -> `commands` -> `app`. Each folder's `mod.rs` says which of its files are pure
 //! (text and values in, values out) and which do I/O.
 
 pub mod app;
 pub mod aws;
+pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use okta_aws_cli::config::Env;
 use okta_aws_cli::error::Error;
+use okta_aws_cli::term::{sanitize, stderr};
 
 fn main() -> ExitCode {
     let mut argv = Vec::new();
@@ -11,7 +12,7 @@ fn main() -> ExitCode {
         match arg.into_string() {
             Ok(s) => argv.push(s),
             Err(raw) => {
-                eprintln!("Error: argument {raw:?} is not valid UTF-8");
+                stderr::say(&format!("Error: argument {raw:?} is not valid UTF-8\n"));
                 return ExitCode::from(2);
             }
         }
@@ -25,13 +26,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err((Error::ChildExit(code), _)) => ExitCode::from(code.clamp(0, 255) as u8),
         Err((e, hint)) => {
-            eprintln!(
-                "Error: {}",
-                okta_aws_cli::term::sanitize::lines(&e.to_string())
-            );
-            // What to change, when the failure is a known one (commands::hints).
+            stderr::say(&format!("Error: {e}\n"));
+            // What to change, when the failure is a known one (commands::hints), on one line.
             if let Some(h) = hint {
-                eprintln!("hint: {}", okta_aws_cli::term::sanitize::line(&h));
+                stderr::say(&format!("hint: {}\n", sanitize::line(&h)));
             }
             ExitCode::from(e.exit_code().clamp(0, 255) as u8)
         }

@@ -119,45 +119,36 @@ impl Url {
         let (scheme, after) = text.split_once(':').ok_or(UrlError::NoScheme)?;
         let scheme = Scheme::from_name(scheme).ok_or(UrlError::UnsupportedScheme)?;
         let after = after.strip_prefix("//").ok_or(UrlError::NoAuthority)?;
-        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-        let (authority, rest) = after.split_at(end);
-        if authority.contains('@') {
+        let parts = Parts::after_scheme(None, after);
+        if parts.authority.contains('@') {
             return Err(UrlError::UserInfo);
         }
-        let (host, port) = if authority.starts_with('[') {
-            let close = authority.find(']').ok_or(UrlError::InvalidHost)?;
-            if authority[1..close].parse::<Ipv6Addr>().is_err() {
-                return Err(UrlError::InvalidHost);
-            }
-            authority.split_at(close + 1)
-        } else {
-            authority.split_at(authority.find(':').unwrap_or(authority.len()))
-        };
+        let host = parts.host;
         if host.is_empty() {
             return Err(UrlError::NoHost);
         }
-        if !host.starts_with('[')
-            && !host
-                .bytes()
+        let valid_host = if host.starts_with('[') {
+            ipv6_literal(host).is_some()
+        } else {
+            host.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
-        {
+        };
+        if !valid_host {
             return Err(UrlError::InvalidHost);
         }
-        let port = match port {
-            "" | ":" => None,
-            p => {
-                let digits = p.strip_prefix(':').ok_or(UrlError::InvalidPort)?;
-                match digits.parse::<u16>() {
-                    Ok(n) if n != 0 && digits.bytes().all(|b| b.is_ascii_digit()) => Some(n),
-                    _ => return Err(UrlError::InvalidPort),
-                }
-            }
+        let port = match (parts.after_host, parts.port()) {
+            ("", _) | (_, Some("")) => None,
+            (_, Some(digits)) => match digits.parse::<u16>() {
+                Ok(n) if n != 0 && digits.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+                _ => return Err(UrlError::InvalidPort),
+            },
+            (_, None) => return Err(UrlError::InvalidPort),
         };
         Ok(Url {
             scheme,
             host: host.to_ascii_lowercase(),
             port,
-            rest: rest.to_string(),
+            rest: parts.rest.to_string(),
         })
     }
 
@@ -306,6 +297,87 @@ impl fmt::Display for Origin {
         let authority = host_and_port(&self.host, self.port, self.scheme);
         write!(f, "{}://{authority}", self.scheme)
     }
+}
+
+/// A URL, or a host given without a scheme, split into its parts as written and not
+/// checked: `[scheme://]authority[rest]`, the authority `host[:port]`. [`Url::parse`]
+/// reads URLs through it; a caller with its own rules for hosts and ports (the org domain,
+/// which users give as `example.okta.com`, `host:port` or a pasted URL) reads the parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts<'a> {
+    /// The scheme as written, when the text starts with a scheme name (a letter, then
+    /// letters, digits, `+`, `-` and `.`, RFC 3986 §3.1) and `://`; else `None` and the
+    /// text starts with the authority.
+    pub scheme: Option<&'a str>,
+    /// The authority: everything up to the first `/`, `?` or `#`.
+    pub authority: &'a str,
+    /// The host: an IPv6 address in brackets up to and including the `]` (the whole
+    /// authority when no `]` follows), else everything before the first `:`. User
+    /// information is not split off: an authority with `@` is for the caller to refuse
+    /// (as [`Url::parse`] does) or to show without it
+    /// ([`Parts::authority_without_user_info`]).
+    pub host: &'a str,
+    /// The rest of the authority after the host: empty, or `:` and the port; anything else
+    /// (text after a `]`) is malformed.
+    pub after_host: &'a str,
+    /// Everything after the authority: path, query and fragment (may be empty).
+    pub rest: &'a str,
+}
+
+impl<'a> Parts<'a> {
+    /// Split `text` (see [`Parts`]). Nothing is checked, so this never fails.
+    pub fn split(text: &'a str) -> Parts<'a> {
+        let scheme = text.find("://").and_then(|i| {
+            let name = &text[..i];
+            let mut bytes = name.bytes();
+            let valid = bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+                && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+            valid.then(|| (name, &text[i + 3..]))
+        });
+        match scheme {
+            Some((name, after)) => Parts::after_scheme(Some(name), after),
+            None => Parts::after_scheme(None, text),
+        }
+    }
+
+    /// The parts of `after`, the text that follows `scheme://`.
+    fn after_scheme(scheme: Option<&'a str>, after: &'a str) -> Parts<'a> {
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let (authority, rest) = after.split_at(end);
+        let host_end = if authority.starts_with('[') {
+            authority.find(']').map_or(authority.len(), |i| i + 1)
+        } else {
+            authority.find(':').unwrap_or(authority.len())
+        };
+        let (host, after_host) = authority.split_at(host_end);
+        Parts {
+            scheme,
+            authority,
+            host,
+            after_host,
+            rest,
+        }
+    }
+
+    /// The authority without user information (`user:pass@`, up to the last `@`): how a URL
+    /// that may carry credentials (a proxy URL) is shown.
+    pub fn authority_without_user_info(&self) -> &'a str {
+        self.authority
+            .rsplit_once('@')
+            .map_or(self.authority, |(_, host)| host)
+    }
+
+    /// The port as written after the host's `:` (`Some("")` for `host:`); `None` when
+    /// nothing follows the host, or when what follows does not start with `:`.
+    pub fn port(&self) -> Option<&'a str> {
+        self.after_host.strip_prefix(':')
+    }
+}
+
+/// The address of an IPv6 host in brackets (`[fd00::5]`, RFC 3986 §3.2.2); `None` for
+/// any other host.
+pub fn ipv6_literal(host: &str) -> Option<Ipv6Addr> {
+    host.strip_prefix('[')?.strip_suffix(']')?.parse().ok()
 }
 
 /// A host as compared by name: trimmed, lower case, without IPv6 brackets and without a

@@ -1,6 +1,6 @@
 //! `web --all-profiles` end to end: the real binary against the simulated org with several
 //! Federation apps, IdPs and accounts, the STS stand-in and the IAM `ListAccountAliases`
-//! stand-in (`AWS_ENDPOINT_URL_IAM`). Checks the profile names (upstream-behaviour §4.15:
+//! stand-in (`AWS_ENDPOINT_URL_IAM`). Checks the profile names (docs/decisions.md#d-all-profiles:
 //! `<alias>-<idp name>-<role name>`, role paths kept), the account-id fallback when the alias
 //! cannot be read (never a shared placeholder), a failing role (reported, the others
 //! written, exit 1), the single update of the credentials file (read back with Python's

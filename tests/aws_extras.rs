@@ -226,8 +226,13 @@ fn console_url_with_open_browser_is_opened_not_printed() {
     let Some(opener) = support::argv_recorder(&org.work_dir(), "opener") else {
         return;
     };
-    // Single quotes: the command is split into POSIX words (a Windows path has backslashes).
-    let command = format!("'{}'", opener.display());
+    // Quoted as one word: by the Windows rules (double quotes; backslashes stay) on
+    // Windows, as a POSIX word elsewhere.
+    let command = if cfg!(windows) {
+        format!("\"{}\"", opener.display())
+    } else {
+        format!("'{}'", opener.display())
+    };
     let mut cmd = org.m2m_b15();
     cmd.args(["--format", "console-url"])
         .env("OKTA_AWSCLI_OPEN_BROWSER_COMMAND", &command)

@@ -86,6 +86,8 @@ fn explain_names_every_layer_with_lines_and_hides_secrets() {
         "awscli:\n  profiles:\n    other:\n      org-domain: wrong.okta.com\n    dev:\n      # the org\n      org-domain: dev.okta.com\n      aws-iam-role: \"arn:aws:iam::123456789012:role/Dev\"\n      format: noop\n",
     )
     .dotenv("# settings\n\nOKTA_AWSCLI_OIDC_CLIENT_ID=0oaDOTENV\n");
+    // The client id is a sensitive key: the .env applies once allowed.
+    assert_eq!(sb.run(&["dotenv", "allow"], &[]).code(), 0);
     let o = sb.run(
         &["m2m", "--explain", "--profile", "dev", "--key-id", "kid1"],
         &[
@@ -145,7 +147,10 @@ fn explain_names_every_layer_with_lines_and_hides_secrets() {
         out.contains(&format!("okta.yaml: {yaml} (read; profile \"dev\" found)")),
         "{out}"
     );
-    assert!(out.contains(".env: ") && out.contains("(read)"), "{out}");
+    assert!(
+        out.contains(".env: ") && out.contains("(read; allowed"),
+        "{out}"
+    );
     // web-only settings are not listed for m2m.
     assert!(!out.contains("aws-acct-fed-app-id"), "{out}");
 }
@@ -280,4 +285,30 @@ fn debug_checks_every_profile_and_prints_no_blank_line() {
     for line in err.lines() {
         assert!(!line.trim().is_empty(), "whitespace-only line in:\n{err}");
     }
+}
+
+#[test]
+fn readme_see_references_name_a_section() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let headings: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|h| h.trim_start_matches('#').trim())
+        .collect();
+    let words: Vec<&str> = readme.split_whitespace().collect();
+    let mut seen = 0;
+    for pair in words.windows(2) {
+        let name = pair[1].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let see = pair[0].trim_start_matches(|c: char| !c.is_alphanumeric());
+        if !see.eq_ignore_ascii_case("see") || !name.starts_with(char::is_uppercase) {
+            continue;
+        }
+        seen += 1;
+        assert!(
+            headings.iter().any(|h| h.starts_with(name)),
+            "README says \"see {name}\" but has no section \"{name}\""
+        );
+    }
+    assert!(seen >= 3, "the check finds the README's references: {seen}");
 }

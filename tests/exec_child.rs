@@ -1,4 +1,4 @@
-//! End-to-end checks of `exec::run` (DESIGN §2.10, case B37) without the rest of the app.
+//! End-to-end checks of `exec::run` (docs/decisions.md#d-exec, case B37) without the rest of the app.
 //!
 //! `exec::run` replaces the calling process, so it must never run inside the test process.
 //! This test target has no libtest harness (`harness = false` in Cargo.toml): started

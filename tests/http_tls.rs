@@ -1,6 +1,7 @@
 //! TLS end to end against a rustls server on 127.0.0.1 using the throwaway test CA in
 //! tests/fixtures/tls: verification is always on; SSL_CERT_FILE (from the env snapshot)
-//! adds trust; AWS_CA_BUNDLE adds trust for AWS calls only.
+//! adds trust, and so do the files of SSL_CERT_DIR, read bounded; AWS_CA_BUNDLE adds trust
+//! for AWS calls only.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -127,6 +128,48 @@ fn unknown_ca_is_refused_with_a_clear_error() {
     assert!(msg.contains("bundled Mozilla roots"), "{msg}");
     assert!(!msg.contains("SECRET") && !msg.contains('\n'), "{msg}");
     server.join().unwrap();
+}
+
+/// `SSL_CERT_DIR` files are read bounded: a FIFO does not block the first request, a file
+/// over 16 MiB is not read (here the test CA in it is not trusted), a small one is.
+#[test]
+fn ssl_cert_dir_files_are_read_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    #[cfg(unix)]
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(dir.path().join("0-fifo.pem"))
+            .status()
+            .is_ok_and(|s| s.success()),
+        "mkfifo"
+    );
+    let mut big = std::fs::read(format!("{FIXTURES}/test-ca.pem")).unwrap();
+    big.resize(17 * 1024 * 1024, b'\n');
+    std::fs::write(dir.path().join("1-big.pem"), &big).unwrap();
+    let get = |dir: &std::path::Path| {
+        let (port, server) = tls_server(1);
+        let http = http(&[("SSL_CERT_DIR", dir.display().to_string())]);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(
+                http.get(Service::Okta, &format!("https://127.0.0.1:{port}/"), &[])
+                    .map(|r| r.text()),
+            );
+        });
+        let got = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the first request blocked on SSL_CERT_DIR");
+        server.join().unwrap();
+        got
+    };
+    let err = get(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
+    std::fs::copy(
+        format!("{FIXTURES}/test-ca.pem"),
+        dir.path().join("2-small.pem"),
+    )
+    .unwrap();
+    assert_eq!(get(dir.path()).unwrap(), "secure");
 }
 
 #[test]

@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["http"],
     &["aws", "okta"],
+    &["cache"],
     &["output"],
     &["commands"],
     &["app"],

@@ -48,6 +48,12 @@ fn seed(org: &SimOrg) -> PathBuf {
     path
 }
 
+/// `okta-aws-cli dotenv allow` in the work directory: the `.env` there, as it is now, may
+/// set the profile and the format (README "The .env trust model").
+fn allow_dotenv(org: &SimOrg) {
+    run(org.command().args(["dotenv", "allow"])).expect_code(0);
+}
+
 fn read(path: &PathBuf) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -144,6 +150,7 @@ fn a_dotenv_chosen_profile_is_refused_and_force_overwrite_is_a_flag_only() {
         "OKTA_AWSCLI_PROFILE=prod\nOKTA_AWSCLI_FORMAT=aws-credentials\n",
     )
     .expect(".env");
+    allow_dotenv(&org);
     let out = run(&mut org.m2m_b15());
     assert_refused(&out, "prod", &path);
 
@@ -155,6 +162,7 @@ fn a_dotenv_chosen_profile_is_refused_and_force_overwrite_is_a_flag_only() {
         "OKTA_AWSCLI_PROFILE=prod\nOKTA_AWSCLI_FORMAT=aws-credentials\nOKTA_AWSCLI_FORCE_OVERWRITE=true\n",
     )
     .expect(".env");
+    allow_dotenv(&org);
     let out = run(&mut org.m2m_b15());
     assert_refused(&out, "prod", &path);
     let okta = org.home().join(".okta");

@@ -30,13 +30,13 @@ fn assertion(key: &PrivateKey, audience: &str, iat: u64, jti: &str) -> String {
             now: iat,
             jti,
         },
-        &mut rsa::rand_core::OsRng,
+        &ring::rand::SystemRandom::new(),
     )
     .expect("sign")
 }
 
 /// POST a prepared token request; returns (status, JSON body).
-fn post(agent: &ureq::Agent, req: &okta::FormPost, url: &str) -> (u16, Value) {
+fn post(agent: &ureq::Agent, req: &okta_aws_cli::http::Request, url: &str) -> (u16, Value) {
     let mut builder = agent.post(url);
     for (k, v) in &req.headers {
         builder = builder.header(k, v);

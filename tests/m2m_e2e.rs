@@ -269,17 +269,14 @@ fn b15_encrypted_key_without_or_with_wrong_passphrase_is_a_config_error() {
     assert!(org.requests().is_empty(), "no request before the key loads");
 }
 
-/// The public key and PKCS#8 forms of case B15's EC (SEC1) key.
+/// The public key and PKCS#8 forms of case B15's EC (SEC1) key, as OpenSSL derived them
+/// (`tests/fixtures/README.md`).
 fn b15_ec_forms() -> (String, String) {
-    use p256::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
-    let sec1 = case_text("B15-key-ec-sec1.pem");
-    let secret = p256::SecretKey::from_sec1_pem(&sec1).expect("B15 EC key is P-256 SEC1");
-    let public = secret
-        .public_key()
-        .to_public_key_pem(LineEnding::LF)
-        .expect("public PEM");
-    let pkcs8 = secret.to_pkcs8_pem(LineEnding::LF).expect("PKCS#8 PEM");
-    (public, pkcs8.to_string())
+    let fixture = |name: &str| {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).expect("fixture file")
+    };
+    (fixture("b15-ec-public.pem"), fixture("b15-ec-pkcs8.pem"))
 }
 
 #[test]

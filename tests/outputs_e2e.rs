@@ -1,5 +1,5 @@
 //! Every output format through a full `okta-aws-cli m2m` run against the simulated org
-//! (upstream-behaviour §7, DESIGN §2.7–2.10): env-var, aws-credentials (the credentials
+//! (docs/decisions.md#k-outputs, docs/architecture.md#delivering-outputs): env-var, aws-credentials (the credentials
 //! file), process-credentials, noop and `--exec`, and what a failing run leaves behind.
 
 mod support;
@@ -529,7 +529,7 @@ fn exec_child_gets_credentials_status_and_stdin() {
     );
     assert_quiet(&out);
 
-    // A variable that is not UTF-8 is inherited too (DESIGN §2.10: the whole environment).
+    // A variable that is not UTF-8 is inherited too (docs/decisions.md#d-exec: the whole environment).
     let out = exec(
         "noop",
         "printf %s \"$KEEP_RAW\" | od -An -tx1 | tr -d ' \\n'",
@@ -559,7 +559,7 @@ fn exec_child_gets_credentials_status_and_stdin() {
     assert_eq!(out.stdout, "child:set\n");
 
     // A program that does not exist: 127 and a clear message, found out before any
-    // request (upstream-behaviour §7.6), like an empty command (B37 item 8, exit 2).
+    // request (docs/decisions.md#d-exec), like an empty command (B37 item 8, exit 2).
     let before = org.requests().len();
     let mut cmd = org.m2m_b15();
     cmd.args(["--format", "noop", "--exec", "--"]);

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use okta_aws_cli::aws::client as aws;
 use okta_aws_cli::aws::sts::Credentials;
-use okta_aws_cli::config::Env;
+use okta_aws_cli::config::{EndpointUrls, Env};
 use okta_aws_cli::error::Error;
 use okta_aws_cli::http::{Http, HttpOptions};
 use time::OffsetDateTime;
@@ -117,7 +117,7 @@ fn web_identity_against_moto() {
     let token = "eyJraWQiOiJ0ZXN0In0.eyJzdWIiOiIwb2F0ZXN0In0.SIGNATURE-WEB-IDENTITY";
     let creds = aws::assume_role_with_web_identity(
         &http,
-        &env,
+        &EndpointUrls::from_env(&env),
         Some("eu-west-1"),
         ROLE,
         "okta-aws-cli",
@@ -160,7 +160,16 @@ fn saml_against_moto() {
     let env = env_for(&moto);
     let (http, sink) = http(&env);
     let assertion = saml_response();
-    let creds = aws::assume_role_with_saml(&http, &env, None, IDP, ROLE, &assertion, 3600).unwrap();
+    let creds = aws::assume_role_with_saml(
+        &http,
+        &EndpointUrls::from_env(&env),
+        None,
+        IDP,
+        ROLE,
+        &assertion,
+        3600,
+    )
+    .unwrap();
     check(&creds, 3600);
     // Any long slice of the assertion must be absent from the dump.
     assert_dump_clean(&sink, &creds, &[&assertion[40..120]]);
@@ -180,8 +189,16 @@ fn unreachable_sts_is_a_runtime_error() {
     .into_iter()
     .collect();
     let (http, _) = http(&env);
-    let err = aws::assume_role_with_web_identity(&http, &env, None, ROLE, "s", "TOKEN-XYZ", 900)
-        .unwrap_err();
+    let err = aws::assume_role_with_web_identity(
+        &http,
+        &EndpointUrls::from_env(&env),
+        None,
+        ROLE,
+        "s",
+        "TOKEN-XYZ",
+        900,
+    )
+    .unwrap_err();
     assert_eq!(
         err,
         Error::Runtime(format!(

@@ -178,7 +178,7 @@ fn one_role_is_auto_selected_and_every_request_is_checked() {
     assert!(stderr.contains(&format!("  Role: {ADMIN}\n")), "{stderr}");
     assert_no_secrets(&org, &stderr, &stdout);
 
-    // The order of calls (upstream-behaviour §4.1).
+    // The order of calls (docs/architecture.md#data-flow-of-a-web-run).
     let routes: Vec<String> = org
         .requests()
         .iter()
@@ -201,7 +201,7 @@ fn one_role_is_auto_selected_and_every_request_is_checked() {
     );
     assert_eq!(complaints(&org), Vec::<String>::new());
 
-    // Device authorization: client id and the scopes of §4.4.
+    // Device authorization: client id and the scopes of docs/decisions.md#k-okta-requests.
     let auth = &org.requests_to("device-authorize")[0];
     assert_eq!(auth["form"]["client_id"], CLIENT_ID);
     let scope = auth["form"]["scope"].as_str().unwrap_or("");
@@ -222,7 +222,7 @@ fn one_role_is_auto_selected_and_every_request_is_checked() {
         assert!(w[1] - w[0] >= 0.9, "polls {w:?} closer than the interval");
     }
 
-    // Token exchange: every field of §4.9.
+    // Token exchange: every field of docs/decisions.md#k-okta-requests.
     let ex = &exchanges(&org)[0];
     assert_eq!(ex["form"]["audience"], "urn:okta:apps:0oaFED1");
     assert_eq!(ex["form"]["client_id"], CLIENT_ID);
@@ -688,6 +688,38 @@ fn failing_role_reports_the_sts_error() {
 }
 
 #[test]
+fn a_chain_notes_the_hour_cap_on_the_saml_session_duration() {
+    // No -s: the assertion's SessionDuration (7200) is what the federation asked for.
+    let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
+    sc["web"]["apps"][0]["session_duration"] = json!(7200);
+    let Some(org) = start(sc) else { return };
+    let chained = "arn:aws:iam::123456789012:role/Chained";
+    let out = run(&org, &["--chain-role", chained]);
+    assert_ok(&out);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "note: AWS limits a chained role session to one hour; --chain-role sessions last \
+             3600 seconds, not the 7200 asked for\n"
+        ),
+        "{stderr}"
+    );
+    let sts = sts_ok(&org);
+    assert_eq!(sts.len(), 2, "federation + one hop");
+    assert_eq!(sts[0]["form"]["DurationSeconds"], "7200");
+    assert_eq!(sts[1]["form"]["Action"], "AssumeRole");
+    assert_eq!(sts[1]["form"]["DurationSeconds"], "3600");
+    // Within the hour: no note.
+    let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
+    sc["web"]["apps"][0]["session_duration"] = json!(1800);
+    let Some(org) = start(sc) else { return };
+    let out = run(&org, &["--chain-role", chained]);
+    assert_ok(&out);
+    assert!(!text(&out.stderr).contains("note: AWS limits"));
+    assert_eq!(sts_ok(&org)[1]["form"]["DurationSeconds"], "1800");
+}
+
+#[test]
 fn a_classic_org_is_refused_before_device_authorization() {
     let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
     sc["web"]["pipeline"] = json!("v1");
@@ -867,11 +899,15 @@ fn device_banner_escapes_the_user_code_and_refuses_a_bad_url() {
 /// own origin, and then percent-encoded, as one argument of the browser command.
 #[test]
 fn activation_url_must_be_on_the_org_origin_and_is_opened_percent_encoded() {
-    // The browser: a program recording its arguments (single-quoted: the command is split
-    // into POSIX words, and a Windows path has backslashes).
+    // The browser: a program recording its arguments, quoted as one word (by the Windows
+    // rules on Windows, where backslashes stay; as a POSIX word elsewhere).
     let recorder = |org: &SimOrg| -> Option<String> {
         let path = support::argv_recorder(&org.work_dir(), "browser")?;
-        Some(format!("'{}'", path.display()))
+        Some(if cfg!(windows) {
+            format!("\"{}\"", path.display())
+        } else {
+            format!("'{}'", path.display())
+        })
     };
     // Same origin, hostile characters: opened, percent-encoded, as one argument.
     let mut sc = scenario(vec![app("0oaFED1", "AWS", &[pair(IDP, ADMIN)])], 0);
@@ -969,6 +1005,13 @@ fn dotenv_cannot_set_the_browser_command_or_the_credentials_file() {
         ),
     )
     .unwrap();
+    // Allowed: the refusals below hold for an allowed `.env` too.
+    let allow = org
+        .command()
+        .args(["dotenv", "allow"])
+        .output()
+        .expect("dotenv allow");
+    assert!(allow.status.success(), "{allow:?}");
     let out = run(&org, &["--write-aws-credentials"]);
     assert_ok(&out);
     let err = text(&out.stderr);

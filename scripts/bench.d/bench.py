@@ -758,10 +758,26 @@ def main():
         path = os.path.join(OUT_DIR, "BENCHMARKS-quick.md")
     else:
         path = os.path.join(REPO, "BENCHMARKS.md")
+        doc += kept_sections(path)
     with open(path, "w", encoding="utf-8") as f:
         f.write(doc)
     log(f"wrote {os.path.relpath(path, REPO)}")
     return 1 if failures else 0
+
+
+KEEP_MARKER = "<!-- scripts/bench keeps everything below this line -->"
+
+
+def kept_sections(path):
+    """The part of an existing BENCHMARKS.md from KEEP_MARKER on (one-off measurements such
+    as binary sizes before and after a change), so a new run does not lose it; "" if none."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            old = f.read()
+    except OSError:
+        return ""
+    at = old.find(KEEP_MARKER)
+    return "" if at < 0 else "\n" + old[at:]
 
 
 def render(args, res, rec, started, table, misses, breakdown, failures):

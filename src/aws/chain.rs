@@ -10,19 +10,15 @@
 
 use time::OffsetDateTime;
 
-use crate::aws::iam::SignedRequest;
 use crate::aws::sigv4;
-use crate::aws::sts::{self, Credentials, STS_API_VERSION};
-use crate::config::Env;
+use crate::aws::sts::{self, CONTENT_TYPE, Credentials, STS_API_VERSION};
+use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
-use crate::http::encode::form_encode;
+use crate::http::Request;
 use crate::url::Url;
 
 /// The longest session AWS grants a chained role, in seconds.
 pub const MAX_CHAINED_DURATION: u32 = 3600;
-
-/// `Content-Type` of the request.
-pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
 /// `(duration to request, lowered)`: `requested` seconds capped at
 /// [`MAX_CHAINED_DURATION`]; `lowered` says the cap applied.
@@ -97,37 +93,31 @@ pub fn check_same_partition(from: &str, to: &str) -> Result<()> {
 /// credentials) at `now`. `region` is the STS region (`Config::sts_region`); the endpoint
 /// and its overrides are those of [`sts::endpoint`].
 ///
-/// Errors: [`Error::Config`] for a bad endpoint, region or ARN; those of [`sigv4::sign`].
+/// Errors: [`Error::Config`] for a bad endpoint, region or ARN; those of
+/// [`sigv4::sign_request`].
 pub fn assume_role_request(
-    env: &Env,
+    endpoints: &EndpointUrls,
     region: Option<&str>,
     role_arn: &str,
     form: &[(&'static str, String)],
     creds: &Credentials,
     now: OffsetDateTime,
-) -> Result<SignedRequest> {
-    let url = sts::endpoint(env, role_arn, region)?;
+) -> Result<Request> {
+    let url = sts::endpoint(endpoints, role_arn, region)?;
     let partition = sts::partition_of(role_arn)?;
     let signing_region = region
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .unwrap_or(crate::aws::iam::global_endpoint(partition).1);
-    // The `Host` header and the path signed: the authority without the scheme's default
-    // port, and the path (`/` at least).
-    let target = Url::parse(&url)
-        .map_err(|_| Error::config(format!("STS endpoint {url:?} is not a URL")))?;
-    let body = form_encode(form);
-    let headers = vec![
-        ("Host".to_string(), target.authority()),
-        ("Content-Type".to_string(), CONTENT_TYPE.to_string()),
-    ];
-    let request = sigv4::Request {
-        method: "POST",
-        path: target.path(),
-        query: "",
-        headers: &headers,
-        body: body.as_bytes(),
-    };
+    // The `Host` header signed: the authority without the scheme's default port.
+    let host = Url::parse(&url)
+        .map_err(|_| Error::config(format!("STS endpoint {url:?} is not a URL")))?
+        .authority();
+    let mut request = Request::form(
+        &url,
+        &[("Host", &host), ("Content-Type", CONTENT_TYPE)],
+        form,
+    );
     let params = sigv4::Params {
         credentials: sigv4::SigningCredentials::from(creds),
         region: signing_region,
@@ -135,13 +125,11 @@ pub fn assume_role_request(
         time: now,
         add_content_sha256: false,
     };
-    let signed = sigv4::sign(&request, &params)?;
-    Ok(SignedRequest {
-        method: "POST",
-        url,
-        headers: signed.request_headers,
-        body,
-    })
+    sigv4::sign_request(&mut request, &params)?;
+    request
+        .headers
+        .push(("Accept".to_string(), "text/xml".to_string()));
+    Ok(request)
 }
 
 #[cfg(test)]
@@ -210,7 +198,8 @@ mod tests {
         let now = sigv4::time_from_unix(1_700_000_000).unwrap();
         let role = "arn:aws:iam::123456789012:role/B";
         let form = assume_role_form(role, "jane", 3600, None);
-        let r = assume_role_request(&Env::new(), None, role, &form, &creds(), now).unwrap();
+        let r = assume_role_request(&EndpointUrls::default(), None, role, &form, &creds(), now)
+            .unwrap();
         assert_eq!(r.url, "https://sts.amazonaws.com/");
         let auth = &r
             .headers
@@ -228,17 +217,25 @@ mod tests {
                 .any(|(n, v)| n == "X-Amz-Security-Token" && v == "token")
         );
         assert!(
-            r.body
+            r.body()
                 .starts_with("Action=AssumeRole&DurationSeconds=3600&RoleArn=")
         );
 
-        let r = assume_role_request(&Env::new(), Some("eu-west-1"), role, &form, &creds(), now)
-            .unwrap();
+        let r = assume_role_request(
+            &EndpointUrls::default(),
+            Some("eu-west-1"),
+            role,
+            &form,
+            &creds(),
+            now,
+        )
+        .unwrap();
         assert_eq!(r.url, "https://sts.eu-west-1.amazonaws.com/");
         assert!(r.headers.iter().any(|(_, v)| v.contains("/eu-west-1/sts/")));
 
         let gov = "arn:aws-us-gov:iam::123456789012:role/B";
-        let r = assume_role_request(&Env::new(), None, gov, &form, &creds(), now).unwrap();
+        let r =
+            assume_role_request(&EndpointUrls::default(), None, gov, &form, &creds(), now).unwrap();
         assert!(
             r.headers
                 .iter()
@@ -250,12 +247,10 @@ mod tests {
                 .any(|(_, v)| v.contains("/us-gov-west-1/sts/"))
         );
 
-        let moto: Env = [(
-            "AWS_ENDPOINT_URL_STS".to_string(),
-            "http://127.0.0.1:5000".to_string(),
-        )]
-        .into_iter()
-        .collect();
+        let moto = EndpointUrls {
+            sts: Some("http://127.0.0.1:5000".into()),
+            ..EndpointUrls::default()
+        };
         let r = assume_role_request(&moto, None, role, &form, &creds(), now).unwrap();
         assert_eq!(r.url, "http://127.0.0.1:5000/");
         assert!(

@@ -1,6 +1,5 @@
 //! I/O: AWS calls sent through the run's [`Http`] agent: unsigned Query-API POSTs of
-//! `AssumeRoleWithSAML` and `AssumeRoleWithWebIdentity` (upstream-behaviour §4.13, §5.4,
-//! §6.2), the signed `AssumeRole` of `--chain-role`, IAM `ListAccountAliases` and the
+//! `AssumeRoleWithSAML` and `AssumeRoleWithWebIdentity` (docs/decisions.md#k-aws-requests), the signed `AssumeRole` of `--chain-role`, IAM `ListAccountAliases` and the
 //! console federation endpoint's `getSigninToken`. Requests are built and replies parsed by
 //! the pure [`crate::aws::sts`], [`crate::aws::chain`], [`crate::aws::iam`] and
 //! [`crate::aws::signin`] modules. Every call may be repeated: throttling, 5xx and
@@ -8,27 +7,19 @@
 //! ([`crate::http::retry`]).
 
 use crate::aws::sts::{self, Credentials};
-use crate::config::Env;
+use crate::config::EndpointUrls;
 use crate::error::Result;
 use crate::http::{Http, Service};
 
-/// The `Content-Type` of STS Query-API requests.
-const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
-
 fn call(http: &Http, endpoint: &str, form: &[(&'static str, String)]) -> Result<Credentials> {
-    let reply = http.post_form_repeatable(
-        Service::Aws,
-        endpoint,
-        &[("Content-Type", FORM_CONTENT_TYPE), ("Accept", "text/xml")],
-        form,
-    )?;
+    let reply = http.send_repeatable(Service::Aws, &sts::query_request(endpoint, form))?;
     sts::parse_credentials(reply.status, &reply.body)
 }
 
 /// Exchange an Okta SAML assertion for temporary credentials with STS
 /// `AssumeRoleWithSAML` (AWS STS API Reference; unsigned request).
 ///
-/// - `env`: snapshot for `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`;
+/// - `endpoints`: the overrides, of which `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` apply;
 /// - `region`: the resolved STS region (`Config::sts_region`), `None` for the partition's
 ///   global endpoint (see [`sts::endpoint`]);
 /// - `principal_arn`: the SAML provider (IdP) ARN; `role_arn`: the role ARN;
@@ -40,14 +31,14 @@ fn call(http: &Http, endpoint: &str, form: &[(&'static str, String)]) -> Result<
 /// errors (`sts: <Code>: <Message>`) and unusable replies.
 pub fn assume_role_with_saml(
     http: &Http,
-    env: &Env,
+    endpoints: &EndpointUrls,
     region: Option<&str>,
     principal_arn: &str,
     role_arn: &str,
     saml_assertion: &str,
     duration_secs: u32,
 ) -> Result<Credentials> {
-    let endpoint = sts::endpoint(env, role_arn, region)?;
+    let endpoint = sts::endpoint(endpoints, role_arn, region)?;
     let form =
         sts::assume_role_with_saml_form(principal_arn, role_arn, saml_assertion, duration_secs);
     call(http, &endpoint, &form)
@@ -62,14 +53,14 @@ pub fn assume_role_with_saml(
 /// - other arguments and errors as for [`assume_role_with_saml`].
 pub fn assume_role_with_web_identity(
     http: &Http,
-    env: &Env,
+    endpoints: &EndpointUrls,
     region: Option<&str>,
     role_arn: &str,
     session_name: &str,
     web_identity_token: &str,
     duration_secs: u32,
 ) -> Result<Credentials> {
-    let endpoint = sts::endpoint(env, role_arn, region)?;
+    let endpoint = sts::endpoint(endpoints, role_arn, region)?;
     let form = sts::assume_role_with_web_identity_form(
         role_arn,
         session_name,
@@ -90,20 +81,14 @@ pub fn assume_role_with_web_identity(
 /// network failures and IAM errors (`iam: <Code>: <Message>`, e.g. `AccessDenied`).
 pub fn list_account_alias(
     http: &Http,
-    env: &Env,
+    endpoints: &EndpointUrls,
     role_arn: &str,
     credentials: &Credentials,
     now: time::OffsetDateTime,
 ) -> Result<Option<String>> {
-    let endpoint = crate::aws::iam::endpoint_for_arn(role_arn, env)?;
+    let endpoint = crate::aws::iam::endpoint_for_arn(role_arn, endpoints)?;
     let request = crate::aws::iam::list_account_aliases_request(&endpoint, credentials, now)?;
-    let reply = http.send_repeatable(
-        Service::Aws,
-        request.method,
-        &request.url,
-        &request.header_refs(),
-        Some(request.body.as_bytes()),
-    )?;
+    let reply = http.send_repeatable(Service::Aws, &request)?;
     crate::aws::iam::parse_list_account_aliases(reply.status, &reply.body)
 }
 
@@ -116,24 +101,22 @@ pub fn list_account_alias(
 /// (`sts: <Code>: <Message>`, e.g. `AccessDenied`).
 pub fn assume_role(
     http: &Http,
-    env: &Env,
+    endpoints: &EndpointUrls,
     region: Option<&str>,
     role_arn: &str,
     form: &[(&'static str, String)],
     credentials: &Credentials,
     now: time::OffsetDateTime,
 ) -> Result<Credentials> {
-    let request =
-        crate::aws::chain::assume_role_request(env, region, role_arn, form, credentials, now)?;
-    let mut headers = request.header_refs();
-    headers.push(("Accept", "text/xml"));
-    let reply = http.send(
-        Service::Aws,
-        request.method,
-        &request.url,
-        &headers,
-        Some(request.body.as_bytes()),
+    let request = crate::aws::chain::assume_role_request(
+        endpoints,
+        region,
+        role_arn,
+        form,
+        credentials,
+        now,
     )?;
+    let reply = http.send(Service::Aws, &request)?;
     sts::parse_credentials(reply.status, &reply.body)
 }
 
@@ -152,7 +135,8 @@ pub fn signin_token(
     credentials: &Credentials,
     session_duration: Option<u32>,
 ) -> Result<String> {
-    let url = crate::aws::signin::signin_token_url(federation, credentials, session_duration);
-    let reply = http.get(Service::Aws, &url, &[("Accept", "application/json")])?;
+    let request =
+        crate::aws::signin::signin_token_request(federation, credentials, session_duration);
+    let reply = http.send(Service::Aws, &request)?;
     crate::aws::signin::parse_signin_token(reply.status, &reply.body)
 }

@@ -1,4 +1,4 @@
-//! PURE: IAM `ListAccountAliases` (only `--all-profiles`, upstream-behaviour §6.3): the
+//! PURE: IAM `ListAccountAliases` (only `--all-profiles`, docs/decisions.md#k-aws-requests): the
 //! endpoint per partition, the SigV4-signed request, and the XML reply.
 //!
 //! IAM Query API (AWS "IAM API Reference", ListAccountAliases; "AWS Identity and Access
@@ -8,20 +8,20 @@
 //! partition, so the endpoint and signing region follow from the partition alone.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use quick_xml::events::Event;
 use time::OffsetDateTime;
 
 use crate::aws::sigv4;
-use crate::aws::sts::{self, Credentials, Partition};
-use crate::config::Env;
+use crate::aws::sts::{self, CONTENT_TYPE, Credentials, Partition};
+use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
+use crate::http::Request;
+use crate::url::{Url, UrlError};
 
-/// The form body of the request.
-pub const LIST_ACCOUNT_ALIASES_BODY: &str = "Action=ListAccountAliases&Version=2010-05-08";
-/// `Content-Type` of the request (AWS query protocol).
-pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
+/// The form of the request, sent as `Action=ListAccountAliases&Version=2010-05-08`.
+pub const LIST_ACCOUNT_ALIASES_FORM: [(&str, &str); 2] =
+    [("Action", "ListAccountAliases"), ("Version", "2010-05-08")];
 /// SigV4 service name.
 pub const SERVICE: &str = "iam";
 
@@ -61,20 +61,20 @@ pub struct Endpoint {
 /// The IAM endpoint for the partition of `arn` (the role ARN whose credentials sign the
 /// call), see [`endpoint`]. Errors: [`Error::Config`] when `arn` is not an ARN of a known
 /// partition (from [`sts::partition_of`]), and those of [`endpoint`].
-pub fn endpoint_for_arn(arn: &str, env: &Env) -> Result<Endpoint> {
-    endpoint(sts::partition_of(arn)?, env)
+pub fn endpoint_for_arn(arn: &str, endpoints: &EndpointUrls) -> Result<Endpoint> {
+    endpoint(sts::partition_of(arn)?, endpoints)
 }
 
 /// The IAM endpoint for `partition`, overridden by `AWS_ENDPOINT_URL_IAM`, then
-/// `AWS_ENDPOINT_URL` from `env` (the first one set and not blank; an `http://` or
+/// `AWS_ENDPOINT_URL` of `endpoints` (the first one set; an `http://` or
 /// `https://` URL, optionally with a path; no query or fragment). The signing region is
 /// always the partition's, also with an override.
 ///
 /// Errors: an override that is not such a URL ([`Error::Config`] naming the variable).
-pub fn endpoint(partition: Partition, env: &Env) -> Result<Endpoint> {
+pub fn endpoint(partition: Partition, endpoints: &EndpointUrls) -> Result<Endpoint> {
     let (host, region) = global_endpoint(partition);
     for var in ENDPOINT_ENV_VARS {
-        if let Some(value) = env.get(var).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if let Some(value) = endpoints.get(var) {
             let (url, host, path) = parse_endpoint_url(var, value)?;
             return Ok(Endpoint {
                 url,
@@ -94,112 +94,59 @@ pub fn endpoint(partition: Partition, env: &Env) -> Result<Endpoint> {
     })
 }
 
-/// `(url, host header, path)` of an endpoint override.
+/// `(url, host header, path)` of an endpoint override, read as a [`Url`]: the URL with its
+/// scheme and host in lower case and `/` as the path when it has none, the authority
+/// without the scheme's default port, and the path.
 fn parse_endpoint_url(var: &str, value: &str) -> Result<(String, String, String)> {
     let bad = |why: &str| Error::config(format!("{var}: {value:?} {why}"));
-    let lower = value.to_ascii_lowercase();
-    let (scheme, rest) = if lower.starts_with("https://") {
-        ("https", &value[8..])
-    } else if lower.starts_with("http://") {
-        ("http", &value[7..])
-    } else {
-        return Err(bad("is not an http:// or https:// URL"));
+    let url = match Url::parse(value) {
+        Ok(url) => url,
+        Err(UrlError::NoScheme | UrlError::UnsupportedScheme | UrlError::NoAuthority) => {
+            return Err(bad("is not an http:// or https:// URL"));
+        }
+        Err(UrlError::NoHost) => return Err(bad("has no host")),
+        Err(e) => return Err(bad(&e.to_string())),
     };
-    if rest.contains(['?', '#']) {
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(bad(
             "has a query or fragment; give scheme, host, port and path only",
         ));
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if authority.is_empty() {
-        return Err(bad("has no host"));
-    }
-    if authority.contains('@')
-        || authority
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
-    {
-        return Err(bad("has an invalid host"));
-    }
+    let path = url.path();
     if path
         .bytes()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
     {
         return Err(bad("has whitespace in its path"));
     }
-    let authority = authority.to_ascii_lowercase();
-    let default_port = if scheme == "https" { ":443" } else { ":80" };
-    let host = authority
-        .strip_suffix(default_port)
-        .unwrap_or(&authority)
-        .to_string();
+    let written = match url.explicit_port() {
+        Some(port) => format!("{}:{port}", url.host()),
+        None => url.host().to_string(),
+    };
     Ok((
-        format!("{scheme}://{authority}{path}"),
-        host,
+        format!("{}://{written}{path}", url.scheme()),
+        url.authority(),
         path.to_string(),
     ))
 }
 
-/// A ready-to-send HTTP request.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SignedRequest {
-    /// `POST`.
-    pub method: &'static str,
-    /// Full URL (see [`Endpoint::url`]).
-    pub url: String,
-    /// Every header to send, in order: `Host`, `Content-Type`, `X-Amz-Date`,
-    /// `X-Amz-Security-Token`, `Authorization`. The client may add unsigned headers
-    /// (`Content-Length`, `User-Agent`) but must not change these.
-    pub headers: Vec<(String, String)>,
-    /// The form body ([`LIST_ACCOUNT_ALIASES_BODY`]).
-    pub body: String,
-}
-
-impl SignedRequest {
-    /// The headers as borrowed pairs, the shape `Http::send` takes.
-    pub fn header_refs(&self) -> Vec<(&str, &str)> {
-        self.headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect()
-    }
-}
-
-impl fmt::Debug for SignedRequest {
-    /// Header names only: the values hold the session token.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
-        f.debug_struct("SignedRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("headers", &names)
-            .field("body", &self.body)
-            .finish()
-    }
-}
-
 /// The signed `ListAccountAliases` request for `endpoint`, signed with the temporary
-/// `credentials` (session token sent and signed as `X-Amz-Security-Token`) at `time`.
-/// Errors: those of [`sigv4::sign`] (e.g. empty credentials).
+/// `credentials` (session token sent and signed as `X-Amz-Security-Token`) at `time`. Its
+/// headers, in order: `Host`, `Content-Type`, `X-Amz-Date`, `X-Amz-Security-Token`,
+/// `Authorization`; the agent may add unsigned ones (`Content-Length`, `User-Agent`) but
+/// must not change these.
+///
+/// Errors: those of [`sigv4::sign_request`] (e.g. empty credentials).
 pub fn list_account_aliases_request(
     endpoint: &Endpoint,
     credentials: &Credentials,
     time: OffsetDateTime,
-) -> Result<SignedRequest> {
-    let headers = vec![
-        ("Host".to_string(), endpoint.host.clone()),
-        ("Content-Type".to_string(), CONTENT_TYPE.to_string()),
-    ];
-    let request = sigv4::Request {
-        method: "POST",
-        path: &endpoint.path,
-        query: "",
-        headers: &headers,
-        body: LIST_ACCOUNT_ALIASES_BODY.as_bytes(),
-    };
+) -> Result<Request> {
+    let mut request = Request::form(
+        &endpoint.url,
+        &[("Host", &endpoint.host), ("Content-Type", CONTENT_TYPE)],
+        &LIST_ACCOUNT_ALIASES_FORM,
+    );
     let params = sigv4::Params {
         credentials: sigv4::SigningCredentials::from(credentials),
         region: &endpoint.signing_region,
@@ -207,13 +154,8 @@ pub fn list_account_aliases_request(
         time,
         add_content_sha256: false,
     };
-    let signed = sigv4::sign(&request, &params)?;
-    Ok(SignedRequest {
-        method: "POST",
-        url: endpoint.url.clone(),
-        headers: signed.request_headers,
-        body: LIST_ACCOUNT_ALIASES_BODY.to_string(),
-    })
+    sigv4::sign_request(&mut request, &params)?;
+    Ok(request)
 }
 
 /// The first account alias from a `ListAccountAliases` reply (HTTP `status` and raw `body`)
@@ -355,11 +297,8 @@ fn collect_texts(xml: &str) -> std::result::Result<Vec<(Vec<String>, String)>, S
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn env(pairs: &[(&str, &str)]) -> EndpointUrls {
+        EndpointUrls::from_pairs(pairs)
     }
 
     fn creds() -> Credentials {
@@ -373,7 +312,7 @@ mod tests {
 
     #[test]
     fn endpoint_per_partition_from_the_role_arn() {
-        let none = Env::new();
+        let none = EndpointUrls::default();
         let cases = [
             (
                 "arn:aws:iam::123456789012:role/Admin",
@@ -455,12 +394,12 @@ mod tests {
 
     #[test]
     fn request_is_signed_post_with_session_token() {
-        let e = endpoint(Partition::Aws, &Env::new()).unwrap();
+        let e = endpoint(Partition::Aws, &EndpointUrls::default()).unwrap();
         let t = sigv4::time_from_unix(1_795_910_400).unwrap(); // 2026-11-29T00:00:00Z
         let r = list_account_aliases_request(&e, &creds(), t).unwrap();
-        assert_eq!(r.method, "POST");
+        assert_eq!(r.method.as_str(), "POST");
         assert_eq!(r.url, "https://iam.amazonaws.com/");
-        assert_eq!(r.body, "Action=ListAccountAliases&Version=2010-05-08");
+        assert_eq!(r.body(), "Action=ListAccountAliases&Version=2010-05-08");
         let names: Vec<&str> = r.headers.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -490,8 +429,8 @@ mod tests {
             ),
             "{authz}"
         );
-        assert_eq!(r.header_refs()[0], ("Host", "iam.amazonaws.com"));
-        assert_eq!(r.header_refs().len(), r.headers.len());
+        assert_eq!(r.header_pairs()[0], ("Host", "iam.amazonaws.com"));
+        assert_eq!(r.header_pairs().len(), r.headers.len());
         let dbg = format!("{r:?}");
         assert!(!dbg.contains("SESSION-TOKEN-VALUE"), "{dbg}");
     }
@@ -519,7 +458,7 @@ mod tests {
             session_token: c["session_token"].as_str().unwrap().into(),
             expiration: "2026-11-29T01:00:00Z".into(),
         };
-        let e = endpoint(Partition::Aws, &Env::new()).unwrap();
+        let e = endpoint(Partition::Aws, &EndpointUrls::default()).unwrap();
         let t = sigv4::time_from_unix(1_795_910_400).unwrap();
         let r = list_account_aliases_request(&e, &creds, t).unwrap();
         let want: Vec<(String, String)> = v["expected"]["signed_request_headers"]
@@ -530,7 +469,7 @@ mod tests {
             .collect();
         assert_eq!(r.headers, want);
         assert_eq!(
-            r.body.as_bytes(),
+            r.body().as_bytes(),
             v["request"]["body_utf8"].as_str().unwrap().as_bytes()
         );
     }

@@ -23,8 +23,9 @@
 use serde::Serialize;
 
 use crate::aws::sts::{Credentials, Partition};
-use crate::config::Env;
+use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
+use crate::http::Request;
 use crate::http::encode::percent_encode;
 use crate::url::{Url, UrlError};
 
@@ -64,13 +65,13 @@ fn unsupported(partition: Partition) -> Error {
 }
 
 /// The federation endpoint URL (`.../federation`): the partition's sign-in host, or the
-/// first of [`ENDPOINT_ENV_VARS`] set in `env` (an `http://` or `https://` base URL,
+/// first of [`ENDPOINT_ENV_VARS`] set in `endpoints` (an `http://` or `https://` base URL,
 /// optionally with a path, to which `/federation` is appended).
 ///
 /// Errors: [`Error::Config`] for an ISO partition or an override that is not such a URL.
-pub fn federation_endpoint(env: &Env, partition: Partition) -> Result<String> {
+pub fn federation_endpoint(endpoints: &EndpointUrls, partition: Partition) -> Result<String> {
     for var in ENDPOINT_ENV_VARS {
-        if let Some(value) = env.get(var).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        if let Some(value) = endpoints.get(var) {
             let bad = |why: &str| Error::config(format!("{var}: {value:?} {why}"));
             let parsed = Url::parse(value);
             match parsed {
@@ -167,6 +168,18 @@ pub fn signin_token_url(
     url
 }
 
+/// The `getSigninToken` request: `GET` [`signin_token_url`] with `Accept:
+/// application/json` (secret: its URL carries the credentials; `Debug` and the
+/// `--debug-api-calls` dump redact the `Session` parameter).
+pub fn signin_token_request(
+    federation: &str,
+    creds: &Credentials,
+    session_duration: Option<u32>,
+) -> Request {
+    let url = signin_token_url(federation, creds, session_duration);
+    Request::get(&url, &[("Accept", "application/json")])
+}
+
 /// The sign-in token of a `getSigninToken` reply (`{"SigninToken":"..."}`, HTTP 200).
 ///
 /// Errors: [`Error::Runtime`] naming the status for any other status (AWS answers a
@@ -221,16 +234,13 @@ mod tests {
         }
     }
 
-    fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn env(pairs: &[(&str, &str)]) -> EndpointUrls {
+        EndpointUrls::from_pairs(pairs)
     }
 
     #[test]
     fn default_hosts_per_partition() {
-        let none = Env::new();
+        let none = EndpointUrls::default();
         let fed = |p| federation_endpoint(&none, p).unwrap();
         assert_eq!(
             fed(Partition::Aws),

@@ -25,7 +25,8 @@ use sha2::{Digest, Sha256};
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::error::{Error, Result};
-use crate::http::encode::uri_encode;
+use crate::http::{self, encode::uri_encode};
+use crate::url::Url;
 
 /// The algorithm name that starts the string to sign and the `Authorization` value.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -65,7 +66,8 @@ impl<'a> From<&'a crate::aws::sts::Credentials> for SigningCredentials<'a> {
     }
 }
 
-/// The HTTP request to sign, exactly as it will be sent.
+/// The HTTP request to sign, exactly as it will be sent: a view of the parts that are
+/// signed, read from a `crate::http::Request` by [`sign_request`] (or given directly).
 ///
 /// Debug shows the method, the path and the header names; the query, header values
 /// (`X-Amz-Security-Token`, `Authorization`) and body (web identity token, SAML assertion)
@@ -524,6 +526,28 @@ pub fn sign(req: &Request<'_>, params: &Params<'_>) -> Result<Signed> {
         added_headers: added,
         request_headers: headers,
     })
+}
+
+/// Sign `request`, the one request type of `crate::http`, in place: the view [`Request`]
+/// is read from it (its method, the path and query of its URL, its headers and its encoded
+/// body, all as they will be sent), and its headers become [`Signed::request_headers`].
+/// Headers added afterwards are sent unsigned.
+///
+/// Errors: a URL that is not an `http(s)` URL ([`Url`]); those of [`sign`].
+pub fn sign_request(request: &mut http::Request, params: &Params<'_>) -> Result<Signed> {
+    let url = Url::parse(&request.url)
+        .map_err(|e| Error::runtime(format!("sigv4: the request URL {e}")))?;
+    let body = request.body_bytes().unwrap_or_default();
+    let view = Request {
+        method: request.method.as_str(),
+        path: url.path(),
+        query: url.query().unwrap_or(""),
+        headers: &request.headers,
+        body: &body,
+    };
+    let signed = sign(&view, params)?;
+    request.headers = signed.request_headers.clone();
+    Ok(signed)
 }
 
 #[cfg(test)]

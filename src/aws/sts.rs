@@ -1,5 +1,5 @@
 //! PURE: AWS STS Query-API requests (AssumeRoleWithSAML, AssumeRoleWithWebIdentity),
-//! endpoint resolution (DESIGN §2.12) and parsing of XML replies into [`Credentials`].
+//! endpoint resolution (docs/decisions.md#d-region-endpoint) and parsing of XML replies into [`Credentials`].
 
 /// Temporary AWS credentials as issued by STS.
 #[derive(Clone, PartialEq, Eq)]
@@ -26,8 +26,9 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-use crate::config::Env;
+use crate::config::EndpointUrls;
 use crate::error::{Error, Result};
+use crate::http::Request;
 use crate::url::{Url, UrlError};
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -140,28 +141,18 @@ fn valid_region(region: &str) -> bool {
         && !region.ends_with('-')
 }
 
-/// The first non-empty value among `names` in the environment snapshot, with its name.
-fn env_value<'a>(env: &'a Env, names: &[&'static str]) -> Option<(&'static str, &'a str)> {
-    names.iter().find_map(|&name| {
-        env.get(name)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-            .map(|v| (name, v))
-    })
-}
-
 /// The STS endpoint URL to POST to, ending in `/` when it has no path of its own.
 ///
-/// Order (DESIGN §2.12): `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL` from the
-/// environment snapshot (an `http://` or `https://` URL, used as given); otherwise, with a
+/// Order (docs/decisions.md#d-region-endpoint): `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL` of `endpoints`
+/// (an `http://` or `https://` URL, used as given); otherwise, with a
 /// `region`, the regional endpoint `https://sts.<region>.<partition DNS suffix>/`; without
 /// one, the global endpoint of the role ARN's partition ([`Partition::global_sts_host`]).
 ///
 /// Errors: [`Error::Config`] for a role ARN that is not an ARN, a malformed region, a region
 /// of another partition (e.g. `us-east-1` with an `arn:aws-cn:` role), or an override that
 /// is not an http(s) URL.
-pub fn endpoint(env: &Env, role_arn: &str, region: Option<&str>) -> Result<String> {
-    if let Some((name, url)) = env_value(env, &["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"]) {
+pub fn endpoint(endpoints: &EndpointUrls, role_arn: &str, region: Option<&str>) -> Result<String> {
+    if let Some((name, url)) = endpoints.first(&["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"]) {
         return endpoint_override(name, url);
     }
     let partition = partition_of(role_arn)?;
@@ -206,8 +197,22 @@ fn endpoint_override(name: &str, url: &str) -> Result<String> {
     }
 }
 
+/// `Content-Type` of every STS and IAM Query-API request (AWS query protocol).
+pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
+
+/// The unsigned Query-API `POST` of `form` (from [`assume_role_with_saml_form`] or
+/// [`assume_role_with_web_identity_form`]) to `endpoint` (from [`endpoint`]), with the
+/// headers `Content-Type: <CONTENT_TYPE>` and `Accept: text/xml`.
+pub fn query_request(endpoint: &str, form: &[(&'static str, String)]) -> Request {
+    Request::form(
+        endpoint,
+        &[("Content-Type", CONTENT_TYPE), ("Accept", "text/xml")],
+        form,
+    )
+}
+
 /// Form fields of an unsigned `AssumeRoleWithSAML` Query-API request, keys sorted as the
-/// AWS SDKs send them (upstream-behaviour §6.2; AWS STS API Reference,
+/// AWS SDKs send them (docs/decisions.md#k-aws-requests; AWS STS API Reference,
 /// AssumeRoleWithSAML). `saml_assertion` is the base64 SAMLResponse from Okta;
 /// `duration_secs` is in seconds (900..=43200, checked by config).
 pub fn assume_role_with_saml_form(
@@ -227,7 +232,7 @@ pub fn assume_role_with_saml_form(
 }
 
 /// Form fields of an unsigned `AssumeRoleWithWebIdentity` Query-API request, keys sorted
-/// (upstream-behaviour §6.2; AWS STS API Reference, AssumeRoleWithWebIdentity).
+/// (docs/decisions.md#k-aws-requests; AWS STS API Reference, AssumeRoleWithWebIdentity).
 /// `web_identity_token` is the Okta access token; `duration_secs` is in seconds.
 pub fn assume_role_with_web_identity_form(
     role_arn: &str,
@@ -383,7 +388,7 @@ fn http_label(status: u16) -> String {
 }
 
 /// Parse an STS `AssumeRoleWithSAML` / `AssumeRoleWithWebIdentity` reply into
-/// [`Credentials`] (AWS STS API Reference; upstream-behaviour §6.2).
+/// [`Credentials`] (AWS STS API Reference; docs/decisions.md#k-aws-requests).
 ///
 /// Elements are matched by local name inside `Credentials`, whatever their namespace or
 /// prefix. `Expiration` is normalised with [`normalize_expiration`].
@@ -609,11 +614,8 @@ mod tests {
   <RequestId>4f2b1c3e-0000-4000-8000-000000000000</RequestId>
 </ErrorResponse>"#;
 
-    fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn env(pairs: &[(&str, &str)]) -> EndpointUrls {
+        EndpointUrls::from_pairs(pairs)
     }
 
     fn runtime_msg(r: Result<Credentials>) -> String {
@@ -794,11 +796,13 @@ mod tests {
 
     #[test]
     fn endpoints() {
-        let none = Env::new();
+        let none = EndpointUrls::default();
         let aws = "arn:aws:iam::123456789012:role/A";
         let cn = "arn:aws-cn:iam::123456789012:role/A";
         let gov = "arn:aws-us-gov:iam::123456789012:role/A";
-        let ep = |env: &Env, arn: &str, region: Option<&str>| endpoint(env, arn, region).unwrap();
+        let ep = |env: &EndpointUrls, arn: &str, region: Option<&str>| {
+            endpoint(env, arn, region).unwrap()
+        };
         assert_eq!(ep(&none, aws, None), "https://sts.amazonaws.com/");
         assert_eq!(ep(&none, aws, Some("")), "https://sts.amazonaws.com/");
         assert_eq!(

@@ -66,7 +66,7 @@ pub struct TopArgs {
     /// explicit off for --legacy-aws-variables
     #[argh(switch, hidden_help)]
     pub no_legacy_aws_variables: bool,
-    /// also emit x_security_token_expires in the credentials file [OKTA_AWSCLI_EXPIRY_AWS_VARIABLES]
+    /// also emit x_security_token_expires in the credentials file and AWS_CREDENTIAL_EXPIRATION in env-var output [OKTA_AWSCLI_EXPIRY_AWS_VARIABLES]
     #[argh(switch, short = 'x')]
     pub expiry_aws_variables: bool,
     /// explicit off for --expiry-aws-variables
@@ -163,6 +163,8 @@ pub enum SubArgs {
     Debug(DebugArgs),
     /// `completion`.
     Completion(CompletionArgs),
+    /// `dotenv`.
+    Dotenv(DotenvArgs),
 }
 
 /// Human oriented authentication: device authorization, or the authorization code flow with --authorization-code (the default command).
@@ -268,6 +270,27 @@ pub struct CompletionArgs {
     pub shell: String,
 }
 
+/// Allow or deny the sensitive settings of a .env file.
+#[derive(FromArgs, ArgsInfo, Debug, Default)]
+#[argh(
+    subcommand,
+    name = "dotenv",
+    example = "okta-aws-cli dotenv allow",
+    example = "okta-aws-cli dotenv deny ~/src/project/.env",
+    note = "A .env in the current directory sets the org, the role, the profile, the format and other sensitive settings only once its exact content is allowed; the allow list is ~/.okta/allowed-dotenv."
+)]
+pub struct DotenvArgs {
+    /// allow or deny
+    #[argh(positional)]
+    pub action: String,
+    /// the .env file (default ./.env)
+    #[argh(positional)]
+    pub path: Option<String>,
+}
+
+/// The actions of `dotenv`.
+pub const DOTENV_ACTIONS: &[&str] = &["allow", "deny"];
+
 /// The shells `completion` writes scripts for.
 pub const COMPLETION_SHELLS: &[&str] = &["bash", "zsh", "fish", "powershell"];
 
@@ -322,6 +345,8 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
         Some(SubArgs::Debug(_)) => Command::Debug,
         // `completion` is answered by `parse` as [`Parsed::Completion`].
         Some(SubArgs::Completion(_)) => Command::ListProfiles,
+        // `dotenv` is answered by `parse` as [`Parsed::Dotenv`].
+        Some(SubArgs::Dotenv(_)) => Command::ListProfiles,
     };
     match top.command {
         Some(SubArgs::Web(w)) => {

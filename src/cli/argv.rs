@@ -6,7 +6,7 @@
 
 use argh::{ArgsInfo, FromArgs};
 
-use crate::cli::args::{COMPLETION_SHELLS, PROGRAM, TopArgs, flags_from};
+use crate::cli::args::{COMPLETION_SHELLS, DOTENV_ACTIONS, PROGRAM, TopArgs, flags_from};
 use crate::cli::help::{help_for, version_line};
 use crate::config::flags::{BOOL_WORDS, Invocation, parse_bool};
 use crate::config::suggest::edit_distance;
@@ -36,6 +36,14 @@ pub enum Parsed {
     /// `completion <shell>`: print the completion script of this shell (one of
     /// [`COMPLETION_SHELLS`]).
     Completion(String),
+    /// `dotenv allow|deny [PATH]`: allow (`allow` true) or deny the `.env` file at `path`
+    /// (`None`: `.env` in the current directory).
+    Dotenv {
+        /// `allow` (true) or `deny` (false).
+        allow: bool,
+        /// The file, as given.
+        path: Option<String>,
+    },
 }
 
 /// One flag of the table argh describes.
@@ -369,7 +377,7 @@ fn argh_error(output: &str) -> Error {
     Error::usage(line.to_string())
 }
 
-/// Parse argv (without the program name) per DESIGN §1 / upstream-behaviour §1.1:
+/// Parse argv (without the program name) per docs/decisions.md#k-surface / docs/decisions.md#k-surface:
 ///
 /// - no arguments at all: [`Parsed::Help`] (top-level help);
 /// - `--help`/`-h` anywhere before `--`, or `help [command]` first: help of the command
@@ -461,6 +469,21 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
                 "completion takes one shell: {}",
                 COMPLETION_SHELLS.join(", ")
             ))),
+        };
+    }
+    if cmd_name == "dotenv" && explicit_cmd {
+        return match (g.positionals.first(), c.positionals.as_slice()) {
+            (None, [action, rest @ ..])
+                if rest.len() <= 1 && DOTENV_ACTIONS.contains(&action.as_str()) =>
+            {
+                Ok(Parsed::Dotenv {
+                    allow: action == "allow",
+                    path: rest.first().cloned(),
+                })
+            }
+            _ => Err(Error::usage(
+                "dotenv takes allow or deny, then an optional .env path: okta-aws-cli dotenv allow|deny [PATH]",
+            )),
         };
     }
     if let Some(stray) = g.positionals.first().or(c.positionals.first()) {

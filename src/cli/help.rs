@@ -141,7 +141,7 @@ pub(super) fn help_for(command: Option<&str>) -> String {
             text.push_str("\nRun `okta-aws-cli <command> --help` for the flags of web and m2m.\n");
             text
         }
-        Some("completion") => argh_help(&["completion", "--help"]),
+        Some(cmd @ ("completion" | "dotenv")) => argh_help(&[cmd, "--help"]),
         Some(cmd) => {
             let mut text = argh_help(&[cmd, "--help"]);
             text.push_str(&format!(

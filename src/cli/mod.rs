@@ -1,4 +1,4 @@
-//! PURE: the command-line surface (DESIGN §1, upstream-behaviour §1.1–1.4).
+//! PURE: the command-line surface (docs/decisions.md#k-surface).
 //!
 //! `args` holds the argh structs, the single source of truth for flag names, short letters
 //! and help text; `help` builds the help text and the surface that completions and the man
@@ -13,8 +13,8 @@ mod help;
 
 pub use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
 pub use args::{
-    COMPLETION_SHELLS, CompletionArgs, DebugArgs, ListProfilesArgs, M2mArgs, SubArgs, TopArgs,
-    WebArgs,
+    COMPLETION_SHELLS, CompletionArgs, DOTENV_ACTIONS, DebugArgs, DotenvArgs, ListProfilesArgs,
+    M2mArgs, SubArgs, TopArgs, WebArgs,
 };
 pub use argv::{Parsed, parse};
 pub use help::{

@@ -1,18 +1,16 @@
-//! I/O: role chaining (`--chain-role`, DESIGN: beyond upstream, issue 13) and the console
+//! I/O: role chaining (`--chain-role`, docs/decisions.md#d-chain-role) and the console
 //! sign-in URL (`--format console-url`), both run after federation on the credentials it
 //! issued. Requests are built and replies read by the pure [`crate::aws::chain`] and
 //! [`crate::aws::signin`] modules; this module sequences the calls and talks on stderr
 //! (never a secret: no credential, sign-in token or sign-in URL).
 
-use std::io::Write as _;
-
 use crate::aws::client as aws;
 use crate::aws::sts::{self, Credentials};
 use crate::aws::{chain, signin};
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::Http;
-use crate::term::sanitize;
+use crate::term::stderr::say;
 
 /// Where a chain starts: the federated role and the session name STS gave it
 /// (`RoleSessionName` of the SAML assertion for `web`, `--aws-sts-role-session-name` for
@@ -23,6 +21,10 @@ pub struct Start {
     pub role_arn: String,
     /// Its role session name.
     pub session_name: String,
+    /// The session duration (seconds) the federation asked STS for: the
+    /// `aws-session-duration` setting, else (`web`) the SAML assertion's `SessionDuration`,
+    /// else 3600.
+    pub duration: u32,
 }
 
 /// The credentials after the chain, and the role they belong to.
@@ -39,13 +41,13 @@ pub struct Chained {
 /// Assume each role of `cfg.chain_roles` in turn with STS `AssumeRole`, each hop signed
 /// with the previous hop's credentials (the first with `creds`, the federation's), at the
 /// partition's STS endpoint for `cfg.sts_region`; `RoleSessionName` is the federation's
-/// (made acceptable to STS by [`chain::role_session_name`]), `DurationSeconds` the session
-/// duration setting (else 3600) capped at one hour, with a note on stderr when it is
-/// lowered; `ExternalId` is `--chain-external-id` when set.
+/// (made acceptable to STS by [`chain::role_session_name`]), `DurationSeconds` the
+/// federation's ([`Start::duration`]) capped at one hour, with a note on stderr when it is
+/// lowered ([`lowered_note`]); `ExternalId` is `--chain-external-id` when set.
 ///
-/// Errors: [`Error::Config`] for a hop into another partition; [`Error::Runtime`] naming
-/// the hop (`hop N of M`), the role that signed and the role asked for, with STS's reason
-/// (e.g. `sts: AccessDenied: ...`).
+/// Errors: [`crate::error::Error::Config`] for a hop into another partition;
+/// [`crate::error::Error::Runtime`] naming the hop (`hop N of M`), the role that signed and
+/// the role asked for, with STS's reason (e.g. `sts: AccessDenied: ...`).
 pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Result<Chained> {
     let mut out = Chained {
         credentials: creds,
@@ -55,12 +57,9 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
     if cfg.chain_roles.is_empty() {
         return Ok(out);
     }
-    let requested = cfg.session_duration.unwrap_or(chain::MAX_CHAINED_DURATION);
-    let (duration, lowered) = chain::chained_duration(requested);
-    if lowered {
-        say(&format!(
-            "note: AWS limits a chained role session to one hour; --chain-role sessions last {duration} seconds, not the {requested} asked for\n"
-        ));
+    let (duration, note) = lowered_note(start.duration);
+    if let Some(note) = note {
+        say(&note);
     }
     let session = chain::role_session_name(&start.session_name);
     let total = cfg.chain_roles.len();
@@ -74,7 +73,7 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
         )?;
         let creds = aws::assume_role(
             http,
-            &cfg.env,
+            &cfg.endpoint_urls,
             cfg.sts_region.as_deref(),
             role,
             &form,
@@ -82,21 +81,13 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
             now,
         )
         .map_err(|e| {
-            let context = |m: &str| {
+            // The AWS code stays (hints key on it); the message names the hop.
+            e.in_context(|m| {
                 format!(
                     "--chain-role hop {} of {total}: {from} could not assume {role}: {m}",
                     i + 1
                 )
-            };
-            match e {
-                Error::Runtime(m) => Error::Runtime(context(&m)),
-                // The AWS code stays (hints key on it); the message names the hop.
-                Error::Aws { code, message } => Error::Aws {
-                    code,
-                    message: context(&message),
-                },
-                other => other,
-            }
+            })
         })?;
         out = Chained {
             credentials: creds,
@@ -107,6 +98,18 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
     Ok(out)
 }
 
+/// PURE: the duration of every hop for a federated session of `requested` seconds, and
+/// the stderr note (one line with its `\n`) when AWS's one-hour cap lowers it.
+pub fn lowered_note(requested: u32) -> (u32, Option<String>) {
+    let (duration, lowered) = chain::chained_duration(requested);
+    let note = lowered.then(|| {
+        format!(
+            "note: AWS limits a chained role session to one hour; --chain-role sessions last {duration} seconds, not the {requested} asked for\n"
+        )
+    });
+    (duration, note)
+}
+
 /// The AWS Management Console sign-in URL for `chained` (a secret: the caller prints it on
 /// stdout or opens it): `getSigninToken` at the federation endpoint of the role's partition
 /// (or `AWS_ENDPOINT_URL_SIGNIN`), then the `login` URL with `Issuer` = the Okta org and
@@ -114,11 +117,12 @@ pub fn run(cfg: &Config, http: &Http, start: &Start, creds: Credentials) -> Resu
 /// configured region ([`signin::console_home`]). The console session asked for follows the
 /// credentials' remaining lifetime, except after a chain ([`signin::console_session_duration`]).
 ///
-/// Errors: [`Error::Config`] for a partition without console federation or a bad endpoint
-/// override; [`Error::Runtime`] when the federation endpoint cannot be reached or refuses.
+/// Errors: [`crate::error::Error::Config`] for a partition without console federation or a
+/// bad endpoint override; [`crate::error::Error::Runtime`] when the federation endpoint
+/// cannot be reached or refuses.
 pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<String> {
     let partition = sts::partition_of(&chained.role_arn)?;
-    let federation = signin::federation_endpoint(&cfg.env, partition)?;
+    let federation = signin::federation_endpoint(&cfg.endpoint_urls, partition)?;
     let destination = match &cfg.console_destination {
         Some(d) => d.clone(),
         None => signin::console_home(partition, cfg.sts_region.as_deref())?,
@@ -135,9 +139,22 @@ pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<Strin
     ))
 }
 
-/// Write a message on stderr, control characters escaped.
-fn say(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(sanitize::lines(text).as_bytes());
-    let _ = err.flush();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_says_when_the_hour_cap_lowers_the_duration() {
+        assert_eq!(lowered_note(3600), (3600, None));
+        assert_eq!(lowered_note(900), (900, None));
+        let (duration, note) = lowered_note(7200);
+        assert_eq!(duration, 3600);
+        assert_eq!(
+            note.as_deref(),
+            Some(
+                "note: AWS limits a chained role session to one hour; --chain-role sessions \
+                 last 3600 seconds, not the 7200 asked for\n"
+            )
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! The `list-profiles` and `debug` commands (upstream-behaviour §8, §9).
+//! The `list-profiles` and `debug` commands (docs/decisions.md#d-okta-yaml).
 //!
 //! The report builders are pure (text in, text out); [`run_debug`] is the thin I/O wrapper
 //! that reads the files and writes stderr.
@@ -9,9 +9,8 @@ use std::path::Path;
 use serde_norway::Value;
 
 use crate::config::files::{self, KNOWN_PROFILE_KEYS, Scalar, Section};
-use crate::config::flags::Invocation;
 use crate::config::load;
-use crate::config::{self, Config, Env};
+use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::okta::choice;
 
@@ -429,15 +428,16 @@ pub fn debug_report(
     DebugReport { text: out, failure }
 }
 
-/// I/O: run `debug` — read `.env` and okta.yaml, print the report on stderr, and fail with
-/// [`Error::Runtime`] (exit 1) when a check failed.
-pub fn run_debug(inv: &Invocation, env: &Env) -> Result<()> {
-    let home = config::home_dir(env);
-    let path = home
-        .as_deref()
-        .map(config::okta_yaml_path)
-        .unwrap_or_default();
-    let read = match &home {
+/// I/O: run `debug` — read okta.yaml under `home` (the home directory, if known), print
+/// the report on stderr, and fail with [`Error::Runtime`] (exit 1) when a check failed.
+/// `resolve` resolves the run's settings with the okta.yaml text (the caller reads `.env`:
+/// [`load::load_with_okta_yaml`]).
+pub fn run_debug(
+    home: Option<&Path>,
+    resolve: impl FnOnce(Option<&str>) -> Result<Config>,
+) -> Result<()> {
+    let path = home.map(config::okta_yaml_path).unwrap_or_default();
+    let read = match home {
         None => YamlRead::NoHome,
         Some(_) => match load::read_optional(&path) {
             Ok(None) => YamlRead::Absent,
@@ -445,13 +445,8 @@ pub fn run_debug(inv: &Invocation, env: &Env) -> Result<()> {
             Err(e) => YamlRead::Unreadable(e.to_string()),
         },
     };
-    let report = debug_report(home.as_deref(), &path, read, |yaml| {
-        let dotenv = load::read_optional(Path::new(".env")).map_err(|e| {
-            Error::config(format!("cannot read .env in the current directory: {e}"))
-        })?;
-        config::resolve(inv, env, dotenv.as_deref(), yaml)
-    });
-    eprint!("{}", crate::term::sanitize::lines(&report.text));
+    let report = debug_report(home, &path, read, resolve);
+    crate::term::stderr::say(&report.text);
     match report.failure {
         Some(f) => Err(Error::runtime(f)),
         None => Ok(()),

@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::cache::access_token as token_cache;
 use crate::config::{Command, Config, Format, SettingOrigin};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
-use crate::okta::token_cache;
 use crate::output::credentials_file;
 use crate::term::sanitize;
 
@@ -34,6 +34,9 @@ const GLOBAL_KEYS: &[&str] = &[
     "debug-api-calls",
     "exec",
     "short-user-agent",
+    "aws-endpoint-url",
+    "aws-endpoint-url-sts",
+    "aws-endpoint-url-signin",
 ];
 /// Settings of `web` only.
 const WEB_KEYS: &[&str] = &[
@@ -46,6 +49,8 @@ const WEB_KEYS: &[&str] = &[
     "authorization-code",
     "redirect-port",
     "authorization-code-timeout",
+    "aws-endpoint-url-iam",
+    "no-color",
 ];
 /// Settings of `m2m` only.
 const M2M_KEYS: &[&str] = &[
@@ -57,9 +62,6 @@ const M2M_KEYS: &[&str] = &[
     "authz-id",
     "aws-sts-role-session-name",
 ];
-
-/// The environment variable holding an encrypted private key's passphrase (m2m).
-const PASSPHRASE_ENV: &str = "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE";
 
 /// One file the run reads or writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +157,11 @@ fn shown_value(cfg: &Config, key: &str) -> String {
             b => yes_no(b),
         },
         "short-user-agent" => yes_no(cfg.short_user_agent),
+        "aws-endpoint-url" => opt(&cfg.endpoint_urls.all),
+        "aws-endpoint-url-sts" => opt(&cfg.endpoint_urls.sts),
+        "aws-endpoint-url-iam" => opt(&cfg.endpoint_urls.iam),
+        "aws-endpoint-url-signin" => opt(&cfg.endpoint_urls.signin),
+        "no-color" => yes_no(cfg.no_color),
         "aws-acct-fed-app-id" => opt(&cfg.aws_acct_fed_app_id),
         "aws-iam-idp" => opt(&cfg.aws_iam_idp),
         "qr-code" => yes_no(cfg.qr_code),
@@ -182,9 +189,9 @@ fn shown_value(cfg: &Config, key: &str) -> String {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
-        "private-key-passphrase" => match cfg.env.get(PASSPHRASE_ENV) {
-            Some(v) if !v.is_empty() => "<set>".into(),
-            _ => String::new(),
+        "private-key-passphrase" => match &cfg.private_key_passphrase {
+            Some(_) => "<set>".into(),
+            None => String::new(),
         },
         "custom-scope" => cfg.custom_scope.clone(),
         "authz-id" => cfg.authz_id.clone(),
@@ -223,17 +230,8 @@ fn shown_source(cfg: &Config, key: &str) -> String {
             format!("{d}; not used: the private key is given by a stronger layer")
         }
         (_, Some(d), None) => d,
-        ("private-key-passphrase", None, None) => match cfg.env.get(PASSPHRASE_ENV) {
-            Some(v) if !v.is_empty() => format!("environment variable {PASSPHRASE_ENV}"),
-            _ => "not set (asked on the terminal if the key is encrypted)".into(),
-        },
-        ("aws-credentials", None, None)
-            if cfg
-                .env
-                .get("AWS_SHARED_CREDENTIALS_FILE")
-                .is_some_and(|v| !v.trim().is_empty()) =>
-        {
-            "environment variable AWS_SHARED_CREDENTIALS_FILE".into()
+        ("private-key-passphrase", None, None) => {
+            "not set (asked on the terminal if the key is encrypted)".into()
         }
         // A flag only: never from the environment, `.env` or okta.yaml.
         ("force-overwrite", None, None) if cfg.force_overwrite => "flag --force-overwrite".into(),
@@ -307,6 +305,29 @@ pub fn explain_text(cfg: &Config, files: &[FileFact], caches: &[CacheEntry]) -> 
     out
 }
 
+/// The `.env` row's state: absent, read, allowed, or not allowed with the ignored
+/// variables (README "The .env trust model").
+fn dotenv_state(cfg: &Config) -> String {
+    use crate::config::dotenv_trust::DotEnvTrust;
+    if !cfg.dotenv_found {
+        return "not found; optional".into();
+    }
+    match &cfg.dotenv_trust {
+        DotEnvTrust::Absent => "read".into(),
+        DotEnvTrust::NoSensitiveKeys => "read; sets no sensitive key".into(),
+        DotEnvTrust::Allowed => "read; allowed (okta-aws-cli dotenv allow)".into(),
+        DotEnvTrust::NotAllowed { ignored, changed } => format!(
+            "read; {}: ignored {}",
+            if *changed {
+                "changed since it was allowed"
+            } else {
+                "not allowed"
+            },
+            ignored.join(", ")
+        ),
+    }
+}
+
 fn exists(path: &Path) -> bool {
     std::fs::metadata(path).is_ok()
 }
@@ -319,11 +340,7 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
     out.push(FileFact {
         what: ".env",
         path: cwd.join(".env"),
-        state: if cfg.dotenv_found {
-            "read".into()
-        } else {
-            "not found; optional".into()
-        },
+        state: dotenv_state(cfg),
     });
     let yaml_state = match &cfg.okta_yaml {
         None => "not found; optional".to_string(),
@@ -409,7 +426,7 @@ pub fn cache_entries(cfg: &Config, now: i64) -> Vec<CacheEntry> {
         });
     }
     if matches!(cfg.command, Command::Web | Command::M2m) && !cfg.home.as_os_str().is_empty() {
-        use crate::output::credential_cache as cache;
+        use crate::cache::aws_credentials as cache;
         let key = cache::key_text(cfg);
         let path = cache::entry_file(&cfg.home, &key);
         let state = if !cache::applies(cfg) {
@@ -467,4 +484,102 @@ pub fn run(cfg: &Config) -> Result<()> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| Error::runtime(format!("cannot write to stdout: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Env;
+    use crate::config::flags::Invocation;
+
+    /// The settings of `command` under `--explain` in an environment holding `pairs`.
+    fn explained(command: Command, pairs: &[(&str, &str)]) -> String {
+        let env: Env = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let inv = Invocation {
+            command,
+            explain: true,
+            ..Invocation::default()
+        };
+        let cfg = crate::config::resolve(&inv, &env, None, None).expect("resolves");
+        explain_text(&cfg, &[], &[])
+    }
+
+    /// The (value, source) of the table row of `key`.
+    fn row(text: &str, key: &str) -> (String, String) {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .unwrap_or_else(|| panic!("no row {key}:\n{text}"));
+        let rest = line.trim_start()[key.len()..].trim_start();
+        let (value, source) = rest.split_once("  ").unwrap_or((rest, ""));
+        (value.trim().to_string(), source.trim().to_string())
+    }
+
+    fn pair(value: &str, source: &str) -> (String, String) {
+        (value.to_string(), source.to_string())
+    }
+
+    #[test]
+    fn environment_only_settings_show_their_variable() {
+        let text = explained(
+            Command::Web,
+            &[
+                ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+                ("AWS_ENDPOINT_URL_IAM", " http://127.0.0.1:5001 "),
+                ("AWS_ENDPOINT_URL_STS", " "),
+                ("AWS_SHARED_CREDENTIALS_FILE", "/tmp/creds"),
+                ("TERM", "dumb"),
+            ],
+        );
+        let env = |v: &str| format!("environment variable {v}");
+        assert_eq!(
+            row(&text, "aws-endpoint-url"),
+            pair("http://127.0.0.1:5000", &env("AWS_ENDPOINT_URL"))
+        );
+        assert_eq!(
+            row(&text, "aws-endpoint-url-iam"),
+            pair("http://127.0.0.1:5001", &env("AWS_ENDPOINT_URL_IAM"))
+        );
+        assert_eq!(row(&text, "aws-endpoint-url-sts"), pair("-", "not set"));
+        assert_eq!(row(&text, "aws-endpoint-url-signin"), pair("-", "not set"));
+        assert_eq!(
+            row(&text, "aws-credentials"),
+            pair("/tmp/creds", &env("AWS_SHARED_CREDENTIALS_FILE"))
+        );
+        assert_eq!(row(&text, "no-color"), pair("true", &env("TERM")));
+
+        let text = explained(Command::Web, &[("NO_COLOR", "1"), ("TERM", "dumb")]);
+        assert_eq!(row(&text, "no-color"), pair("true", &env("NO_COLOR")));
+        let text = explained(Command::Web, &[("NO_COLOR", ""), ("TERM", "xterm")]);
+        assert_eq!(row(&text, "no-color"), pair("false", "default"));
+    }
+
+    #[test]
+    fn the_passphrase_is_shown_as_set_never_as_its_value() {
+        let text = explained(
+            Command::M2m,
+            &[("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE", "passSECRET")],
+        );
+        assert_eq!(
+            row(&text, "private-key-passphrase"),
+            pair(
+                "<set>",
+                "environment variable OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE"
+            )
+        );
+        assert!(!text.contains("passSECRET"), "{text}");
+        let text = explained(Command::M2m, &[("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE", "")]);
+        assert_eq!(
+            row(&text, "private-key-passphrase"),
+            pair(
+                "-",
+                "not set (asked on the terminal if the key is encrypted)"
+            )
+        );
+        // m2m prompts for nothing but the passphrase: no colour row.
+        assert!(!text.contains("no-color"), "{text}");
+    }
 }

@@ -60,6 +60,12 @@ fn issuer(cfg: &Config) -> String {
     format!("{}/oauth2/{}", cfg.org.base, cfg.authz_id)
 }
 
+/// The issuer without its scheme, as an IAM OIDC identity provider's ARN names it:
+/// `example.okta.com/oauth2/default`.
+fn provider(cfg: &Config) -> String {
+    format!("{}/oauth2/{}", cfg.org.host, cfg.authz_id)
+}
+
 /// The one-line hint for `err` in a run configured by `cfg`, or `None` when no entry of the
 /// table applies. Without a configuration (usage errors) there is no hint.
 pub fn hint(err: &Error, cfg: Option<&Config>) -> Option<String> {
@@ -174,7 +180,7 @@ fn aws_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
         "AccessDenied" => format!(
             "the trust policy of {role} must allow sts:AssumeRoleWithWebIdentity for the IAM OIDC identity provider of {} (Principal {{\"Federated\": \"arn:aws:iam::<account>:oidc-provider/{}\"}}) with an aud condition equal to the authorization server's audience: IAM > Roles > the role > Trust relationships",
             issuer(cfg),
-            issuer(cfg).trim_start_matches("https://")
+            provider(cfg)
         ),
         "InvalidIdentityToken" if !web => format!(
             "AWS does not accept Okta's access token: the IAM OIDC identity provider's issuer URL must be {} and its audience the authorization server's audience (Okta: Security > API > Authorization Servers > {} > Settings > Audience; AWS: IAM > Identity providers)",

@@ -1,4 +1,4 @@
-//! I/O: the `m2m` flow (upstream-behaviour §5).
+//! I/O: the `m2m` flow (docs/architecture.md#data-flow-of-an-m2m-run).
 //!
 //! Private key -> RS256/ES256 client assertion (RFC 7523) -> client-credentials grant at
 //! `<org>/oauth2/<authz-id>/v1/token` -> STS `AssumeRoleWithWebIdentity` with the access
@@ -10,13 +10,10 @@ use std::io::IsTerminal;
 use crate::aws::client as aws;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::http::{Http, Outgoing, Service};
+use crate::http::{Http, Request, Service};
 use crate::okta::client_assertion::{self, AssertionInput};
 use crate::okta::oauth as okta;
 use crate::okta::private_key::{self, KeyError, PrivateKey};
-
-/// Environment variable holding the passphrase of an encrypted PKCS#8 private key.
-pub const PASSPHRASE_ENV: &str = "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE";
 
 /// Default session duration in seconds when the user set none.
 pub const DEFAULT_DURATION_SECS: u32 = 3600;
@@ -37,7 +34,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::aws::sts::Credentials> {
     // Each attempt signs a NEW client assertion (fresh `jti`, `iat`, `exp`): Okta rejects a
     // replayed one, so a retried token request must not resend the first.
     let mut now = crate::clock::unix_now();
-    let mut build = || -> Result<Outgoing> {
+    let mut build = || -> Result<Request> {
         now = crate::clock::unix_now();
         let jti = new_jti()?;
         let assertion = client_assertion::client_assertion(
@@ -49,28 +46,22 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::aws::sts::Credentials> {
                 now,
                 jti: &jti,
             },
-            &mut rsa::rand_core::OsRng,
+            &ring::rand::SystemRandom::new(),
         )?;
-        let request = okta::m2m_token_request(
+        Ok(okta::m2m_token_request(
             &cfg.org.base,
             &cfg.authz_id,
             &assertion,
             &cfg.custom_scope,
             http.user_agent(),
-        );
-        let headers: Vec<(&str, &str)> = request
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        Ok(Outgoing::form(&request.url, &headers, &request.form))
+        ))
     };
     let reply = http.send_repeatable_with(Service::Okta, &mut build)?;
     let token = okta::m2m_token_reply(&reply, i64::try_from(now).unwrap_or(i64::MAX))?;
 
     aws::assume_role_with_web_identity(
         http,
-        &cfg.env,
+        &cfg.endpoint_urls,
         cfg.sts_region.as_deref(),
         role_arn,
         &cfg.sts_role_session_name,
@@ -92,7 +83,8 @@ pub fn new_jti() -> Result<String> {
 }
 
 /// Read the private key from `--private-key` (text) or `--private-key-file`, asking for a
-/// passphrase when the key is encrypted: [`PASSPHRASE_ENV`] first, then a prompt when stdin
+/// passphrase when the key is encrypted: [`Config::private_key_passphrase`]
+/// (`OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE`) first, then a prompt when stdin
 /// is a terminal. A key file readable by others draws a warning on stderr.
 ///
 /// Errors name the input: `private key file <path>: <reason>` or
@@ -135,7 +127,7 @@ fn load_key(cfg: &Config) -> Result<PrivateKey> {
         }
     };
     let passphrase = if private_key::is_encrypted(&text) {
-        match cfg.env.get(PASSPHRASE_ENV).filter(|p| !p.is_empty()) {
+        match &cfg.private_key_passphrase {
             Some(p) => Some(p.clone()),
             // In a background process group the prompt would stop the process (SIGTTOU).
             None if std::io::stdin().is_terminal()
@@ -165,7 +157,7 @@ fn warn_loose_mode(path: &std::path::Path) {
             meta.permissions().mode(),
         )
     {
-        eprintln!("{}", crate::term::sanitize::lines(&w));
+        crate::term::stderr::say(&format!("{w}\n"));
     }
 }
 

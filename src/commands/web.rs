@@ -1,9 +1,10 @@
-//! I/O: the `web` command (upstream-behaviour §4, DESIGN §2.3–2.6, §2.17): Okta device
+//! I/O: the `web` command (docs/architecture.md#data-flow-of-a-web-run,
+//! docs/decisions.md#d-session-duration, #d-choice): Okta device
 //! authorization (or, with `--authorization-code`, the authorization code flow of
-//! `authorization_code`) -> access token (optionally cached) -> AWS Federation app -> web SSO
-//! token -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`. The instructions
-//! and the browser of both sign-ins go through `instructions` (README "When stderr is
-//! captured").
+//! `authorization_code`; docs/decisions.md#d-authorization-code) -> access token (optionally
+//! cached) -> AWS Federation app -> web SSO token -> SAML assertion -> IdP and role -> STS
+//! `AssumeRoleWithSAML`. The instructions and the browser of both sign-ins go through
+//! `instructions` (docs/decisions.md#d-captured-stderr).
 //!
 //! Requests are built and replies read by the pure `web` files of [`crate::okta`] and by
 //! [`crate::okta::saml`]; the banner, browser, waiting indicator and chooser live in
@@ -15,36 +16,35 @@ use std::io::IsTerminal as _;
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
+use crate::cache::access_token::{self as token_cache, CachedToken};
+use crate::cache::single_flight::{self, Cache, LockFailure};
 use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
-use crate::http::{Http, Response, Service};
+use crate::http::{Http, Request, Response, Service};
 use crate::okta::authorization_code::parse_code_token_reply;
 use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
 use crate::okta::saml::{self, SamlRoles};
-use crate::okta::token_cache::{self, CacheLock, CachedToken, LockFailure};
 use crate::okta::token_exchange;
 use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
+use crate::term::stderr::{say, say_styled, warn};
 
 mod authorization_code;
 mod instructions;
-mod stderr;
 
-use stderr::{say, say_styled};
-
-/// Session duration (seconds) when neither the user nor the assertion sets one (DESIGN §2.3).
+/// Session duration (seconds) when neither the user nor the assertion sets one (docs/decisions.md#d-session-duration).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
 
 /// Printed on stderr before the one retry with a fresh device authorization
-/// (upstream-behaviour §4.16).
+/// (docs/decisions.md#d-token-cache).
 pub const STALE_TOKEN_MESSAGE: &str =
     "Cached access token appears to be stale, removing token and retrying device authorization ...";
 
-/// Added to the error when Okta rejects the token again after the retry (§4.16).
+/// Added to the error when Okta rejects the token again after the retry (docs/decisions.md#d-token-cache).
 pub const RETRY_FAILED_HINT: &str = "Authentication failed after multiple attempts. Please log out of Okta in your browser and log back in to resolve the issue.";
 
 /// OAuth error of the token exchange for an expired or revoked subject/actor token.
@@ -66,10 +66,10 @@ const MAX_POLLS: u32 = 4000;
 ///
 /// Without `--all-profiles` the result is one entry: `(cfg.profile, credentials)`.
 /// With `--all-profiles` it is one entry per (Federation app, IdP, role), named
-/// `<alias>-<idp name>-<role name>` (upstream-behaviour §4.15).
+/// `<alias>-<idp name>-<role name>` (docs/decisions.md#d-all-profiles).
 ///
-/// Sequence (upstream-behaviour §4.1): Classic-org probe; access token from the cache
-/// (`--cache-access-token`, DESIGN §2.6) or the device flow; Federation app from
+/// Sequence (docs/architecture.md#data-flow-of-a-web-run): Classic-org probe; access token from the cache
+/// (`--cache-access-token`, docs/decisions.md#d-token-cache) or the device flow; Federation app from
 /// `--aws-acct-fed-app-id` or appLinks; token exchange; SAML; IdP and role; STS. A cached
 /// token that Okta rejects (`invalid_grant` from the token exchange, `invalid_token` from
 /// appLinks) is removed and the flow runs once more with a new device authorization; a
@@ -140,6 +140,7 @@ fn federate(okta: &OktaWeb<'_>, cfg: &Config, http: &Http, tokens: &OktaTokens) 
         start: Some(Start {
             role_arn: role,
             session_name,
+            duration,
         }),
     })
 }
@@ -158,8 +159,8 @@ pub struct Outcome {
     pub start: Option<Start>,
 }
 
-/// `--all-profiles`: every (IdP, role) pair of every Federation app (upstream-behaviour
-/// §4.15), each under the profile name of [`profile_names::name_for`] (`--profile-template`,
+/// `--all-profiles`: every (IdP, role) pair of every Federation app
+/// (docs/decisions.md#d-all-profiles), each under the profile name of [`profile_names::name_for`] (`--profile-template`,
 /// else upstream's rule) with the account alias from IAM (read once per account, with the
 /// new credentials of the first role of that account that may call
 /// `iam:ListAccountAliases`, see [`account_alias`]). STS failures of single roles are
@@ -270,15 +271,19 @@ fn account_alias(
 ) -> Option<String> {
     let mut last_error = None;
     for (role, creds) in roles {
-        match aws::list_account_alias(http, &cfg.env, role, creds, time::OffsetDateTime::now_utc())
+        let now = crate::aws::sigv4::time_from_unix(
+            i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX),
+        );
+        match now
+            .and_then(|now| aws::list_account_alias(http, &cfg.endpoint_urls, role, creds, now))
         {
             Ok(alias) => return alias,
             Err(e) => last_error = Some(e),
         }
     }
     if let Some(e) = last_error {
-        say(&format!(
-            "WARNING: unable to determine the account alias of {account} with any of its {} role(s) ({e}); naming its profiles by account id\n",
+        warn(&format!(
+            "unable to determine the account alias of {account} with any of its {} role(s) ({e}); naming its profiles by account id",
             roles.len()
         ));
     }
@@ -291,32 +296,18 @@ fn account_alias(
 
 /// Send one request built by [`OktaWeb`] to the Okta org, once (the device-token poll has
 /// its own rate-limit handling; the Classic-org probe is best effort).
-fn send(http: &Http, req: &web_request::Request) -> Result<Response> {
-    let body = req.body_bytes();
-    http.send(
-        Service::Okta,
-        req.method_str(),
-        &req.url,
-        &req.header_pairs(),
-        body.as_deref(),
-    )
+fn send(http: &Http, req: &Request) -> Result<Response> {
+    http.send(Service::Okta, req)
 }
 
 /// Send a request that may be repeated (device authorize, token exchange,
 /// `/login/token/sso`, appLinks): 429 waits for the rate limit to reset, 502/503/504 and
 /// connection failures are retried ([`crate::http::retry`]).
-fn send_repeatable(http: &Http, req: &web_request::Request) -> Result<Response> {
-    let body = req.body_bytes();
-    http.send_repeatable(
-        Service::Okta,
-        req.method_str(),
-        &req.url,
-        &req.header_pairs(),
-        body.as_deref(),
-    )
+fn send_repeatable(http: &Http, req: &Request) -> Result<Response> {
+    http.send_repeatable(Service::Okta, req)
 }
 
-/// Refuse a Classic org (upstream-behaviour §4.2). Any failure of the probe itself passes.
+/// Refuse a Classic org (docs/decisions.md#k-okta-requests). Any failure of the probe itself passes.
 fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()> {
     match send(http, &okta.classic_org_probe()) {
         Ok(resp) => web_request::check_classic_org(&cfg.org, &resp),
@@ -329,8 +320,13 @@ fn classic_org_probe(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<()
 /// Failures are warnings: the run is failing already.
 fn forget_token(cfg: &Config, rejected: &str) {
     let path = cache_file(cfg);
-    let Ok(_lock) = CacheLock::acquire(&path, std::time::Duration::from_secs(10), |_| {}) else {
-        say("WARNING: could not lock the access token cache to remove the rejected token\n");
+    let Ok(_lock) = single_flight::lock(
+        &path,
+        Cache::AccessToken,
+        std::time::Duration::from_secs(10),
+        |_| {},
+    ) else {
+        warn("could not lock the access token cache to remove the rejected token");
         return;
     };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
@@ -338,7 +334,7 @@ fn forget_token(cfg: &Config, rejected: &str) {
     if cached.is_some_and(|c| c.access_token == rejected)
         && let Err(e) = token_cache::remove(&path)
     {
-        say(&format!("WARNING: {e}\n"));
+        warn(&e.to_string());
     }
 }
 
@@ -368,28 +364,27 @@ fn access_token(
         return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
     }
     let path = cache_file(cfg);
-    let wait_started_ms = unix_now_ms();
+    let wait_started_ms = crate::clock::unix_now_ms();
     let mut waited = false;
-    let _lock = match CacheLock::acquire(&path, token_cache::LOCK_WAIT, |lock| {
-        waited = true;
-        say(&format!(
-            "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
-            lock.display()
-        ))
-    }) {
-        Ok(lock) => lock,
-        Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
-        Err(LockFailure::Unusable(m)) => {
+    let _lock =
+        match single_flight::lock(&path, Cache::AccessToken, token_cache::LOCK_WAIT, |lock| {
+            waited = true;
             say(&format!(
-                "WARNING: {m}; continuing without the access token cache\n"
-            ));
-            return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
-        }
-    };
+                "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
+                lock.display()
+            ))
+        }) {
+            Ok(lock) => lock,
+            Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+            Err(LockFailure::Unusable(m)) => {
+                warn(&format!("{m}; continuing without the access token cache"));
+                return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
+            }
+        };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
     let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
         |warning| {
-            say(&format!("WARNING: {warning}\n"));
+            warn(&warning);
             None
         },
     );
@@ -407,28 +402,23 @@ fn access_token(
         Some(_) => {
             // The rejected token: remove it so a failed device flow cannot leave it behind.
             if let Err(e) = token_cache::remove(&path) {
-                say(&format!("WARNING: {e}\n"));
+                warn(&e.to_string());
             }
         }
         None => {}
     }
     if waited
-        && let Some(failed) =
-            token_cache::load_failure(&path, &cfg.org.host, &cfg.oidc_client_id, wait_started_ms)
+        && let Some(failed) = token_cache::load_failure(
+            &path,
+            &cfg.org.host,
+            &cfg.oidc_client_id,
+            wait_started_ms,
+            crate::clock::unix_now_ms(),
+        )
     {
         // The run this one waited for failed: fail the same way, without a device flow
         // of our own (single flight also on failure).
-        let message = format!(
-            "{} (the sign-in of another okta-aws-cli run, which this one waited for, failed; run the command again to retry)",
-            failed.message
-        );
-        return Err(match failed.code {
-            Some(code) => Error::Okta {
-                code: Some(code),
-                message,
-            },
-            None => Error::Runtime(message),
-        });
+        return Err(failed.to_error());
     }
     let start = crate::clock::unix_now();
     let mut user_code = String::new();
@@ -436,16 +426,12 @@ fn access_token(
         Ok(t) => t,
         Err(e) => {
             // Tell the runs waiting on the lock, before it is released (on return).
-            let record = token_cache::FailureRecord {
-                org: cfg.org.host.clone(),
-                client_id: cfg.oidc_client_id.clone(),
-                at_ms: unix_now_ms(),
-                user_code,
-                code: e.okta_code().map(str::to_string),
-                message: e.to_string(),
-            };
-            if let Err(w) = token_cache::store_failure(&path, &record) {
-                say(&format!("WARNING: {w}\n"));
+            let key = token_cache::failure_key(&cfg.org.host, &cfg.oidc_client_id);
+            if let Some(record) =
+                token_cache::FailureRecord::of(&key, &user_code, &e, crate::clock::unix_now_ms())
+                && let Err(w) = token_cache::store_failure(&path, &record)
+            {
+                warn(&w.to_string());
             }
             return Err(e);
         }
@@ -462,16 +448,9 @@ fn access_token(
             .unwrap_or(i64::MAX),
     };
     if let Err(e) = token_cache::store(&path, &entry) {
-        say(&format!("WARNING: {e}\n"));
+        warn(&e.to_string());
     }
     Ok((tokens, false))
-}
-
-/// Unix time in milliseconds (0 before 1970).
-fn unix_now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Sign in to Okta: the authorization code flow with `--authorization-code`, else the device
@@ -493,9 +472,10 @@ fn sign_in(
     device_flow(okta, cfg, http, user_code)
 }
 
-/// The OAuth 2.0 device authorization grant (RFC 8628; upstream-behaviour §4.4–4.6; DESIGN
-/// §2.5): authorize, show the URL (QR code, browser), poll at the server's interval until
-/// approved, denied or expired. Sets `user_code` as soon as there is one.
+/// The OAuth 2.0 device authorization grant (RFC 8628;
+/// docs/decisions.md#d-device-polling): authorize, show the URL (QR code, browser), poll at
+/// the server's interval until approved, denied or expired. Sets `user_code` as soon as
+/// there is one.
 fn device_flow(
     okta: &OktaWeb<'_>,
     cfg: &Config,
@@ -515,7 +495,7 @@ fn device_flow(
         match prompt::render_qr(url) {
             Ok(q) => Some(q),
             Err(e) => {
-                say(&format!("WARNING: {e}\n"));
+                warn(&e.to_string());
                 None
             }
         }
@@ -583,15 +563,15 @@ fn list_fed_apps(
             _ => return Ok(apps),
         }
     }
-    say(&format!(
-        "WARNING: appLinks has more than {} pages; the rest is ignored\n",
+    warn(&format!(
+        "appLinks has more than {} pages; the rest is ignored",
         fed_app::MAX_APP_LINK_PAGES
     ));
     Ok(apps)
 }
 
 /// The Federation app id: `--aws-acct-fed-app-id`, else the only (or preselected, or
-/// chosen) `amazon_aws` app of appLinks (upstream-behaviour §4.8).
+/// chosen) `amazon_aws` app of appLinks (docs/decisions.md#d-fed-apps).
 fn federation_app(
     okta: &OktaWeb<'_>,
     cfg: &Config,
@@ -625,12 +605,12 @@ fn saml_for_app(
     let assertion = fed_app::parse_saml_page(&resp, &okta.saml_url())?;
     let roles = saml::parse_saml_response(&assertion)?;
     for w in &roles.warnings {
-        say(&format!("WARNING: {w}\n"));
+        warn(w);
     }
     Ok((assertion, roles))
 }
 
-/// Choose the IdP and role (upstream-behaviour §4.12, DESIGN §2.17) and echo them on stderr.
+/// Choose the IdP and role (docs/decisions.md#d-choice) and echo them on stderr.
 fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
     let idp = match choice::choose_idp(
         roles,
@@ -653,13 +633,13 @@ fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
 }
 
 /// Ask the user to choose; without a terminal, or in `process-credentials` format, fail
-/// with the list of choices and the flag instead of waiting (DESIGN §2.17).
+/// with the list of choices and the flag instead of waiting (docs/decisions.md#d-choice).
 fn ask(cfg: &Config, kind: ChoiceKind, choices: &[choice::Choice]) -> Result<String> {
     if cfg.format == Format::ProcessCredentials || !prompt::can_prompt() {
         return Err(choice::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
-    let index = prompt::choose_with(kind.title(), &labels, color_wanted(cfg))?;
+    let index = prompt::choose(kind.title(), &labels, color_wanted(cfg))?;
     choices
         .get(index)
         .map(|c| c.value.clone())
@@ -682,23 +662,19 @@ fn echo(cfg: &Config, word: &str, arn: &str, labels: &[(String, String)]) {
     say_styled(&prompt::selection_line(word, label, color));
 }
 
-/// Colour and styles are allowed by the run's environment: no non-empty `NO_COLOR`, and
-/// `TERM` is not `dumb` ([`prompt::color_allowed`]).
+/// Colour and styles are allowed by the run's settings ([`Config::no_color`]).
 fn color_wanted(cfg: &Config) -> bool {
-    prompt::color_allowed(
-        cfg.env.get("NO_COLOR").map(String::as_str),
-        cfg.env.get("TERM").map(String::as_str),
-    )
+    !cfg.no_color
 }
 
-/// DESIGN §2.3: the user's setting, else the assertion's SessionDuration, else 3600 s.
+/// docs/decisions.md#d-session-duration: the user's setting, else the assertion's SessionDuration, else 3600 s.
 fn session_duration(cfg: &Config, roles: &SamlRoles) -> u32 {
     cfg.session_duration
         .or(roles.session_duration)
         .unwrap_or(DEFAULT_SESSION_DURATION)
 }
 
-/// STS `AssumeRoleWithSAML` with upstream's error wording (upstream-behaviour §4.13).
+/// STS `AssumeRoleWithSAML` with upstream's error wording (docs/decisions.md#k-aws-requests).
 fn assume_role(
     cfg: &Config,
     http: &Http,
@@ -709,7 +685,7 @@ fn assume_role(
 ) -> Result<Credentials> {
     aws::assume_role_with_saml(
         http,
-        &cfg.env,
+        &cfg.endpoint_urls,
         cfg.sts_region.as_deref(),
         idp,
         role,
@@ -717,16 +693,7 @@ fn assume_role(
         duration,
     )
     .map_err(|e| {
-        let context =
-            |m: &str| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}");
-        match e {
-            Error::Runtime(m) => Error::Runtime(context(&m)),
-            Error::Aws { code, message } => Error::Aws {
-                code,
-                message: context(&message),
-            },
-            other => other,
-        }
+        e.in_context(|m| format!("STS Assume Role With SAML API error; given idp: \"{idp}\", role: \"{role}\", error: {m}"))
     })
 }
 

@@ -1,5 +1,5 @@
 //! PURE: parse the text of the two configuration files, `.env` (dotenv syntax) and
-//! `~/.okta/okta.yaml` (upstream-behaviour §2.1–2.2, DESIGN §2.1–2.2).
+//! `~/.okta/okta.yaml` (docs/decisions.md#d-precedence).
 //!
 //! okta.yaml is read into a generic [`serde_norway::Value`], never into typed structs, so
 //! that every value shape users write (bare `true`, `"true"`, `yes`, `7200`, `"3600"`,
@@ -454,7 +454,7 @@ pub fn section<'a>(root: &'a Value, path: &[&str]) -> Section<'a> {
     }
 }
 
-/// Keys an `awscli.profiles.<name>` entry may hold (upstream-behaviour §2.2, plus
+/// Keys an `awscli.profiles.<name>` entry may hold (docs/decisions.md#d-okta-yaml, plus
 /// `short-user-agent`, which we also accept there, and the credential cache's
 /// `cache-aws-credentials` and `min-ttl`).
 pub const KNOWN_PROFILE_KEYS: &[&str] = &[

@@ -1,9 +1,13 @@
 //! I/O: read the configuration files and resolve the settings of a run.
 //!
 //! Reads `.env` from the current directory and `<home>/.okta/okta.yaml`, then hands the
-//! text to the pure [`resolve_with_warnings`] (DESIGN §2.1-2.2).
+//! text to the pure [`resolve_with_warnings`] (docs/decisions.md#d-precedence), with the `.env`'s
+//! absolute path and the allow list `~/.okta/allowed-dotenv` (README "The .env trust
+//! model").
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use crate::config::dotenv_trust::{ALLOW_LIST_FILE, DotEnvCheck};
 
 use crate::config::flags::Invocation;
 use crate::config::resolve::{Failure, resolve_with_warnings};
@@ -11,6 +15,7 @@ use crate::config::settings::{Config, Env};
 use crate::config::values::{home_dir, okta_yaml_path};
 use crate::error::{Error, Result};
 use crate::fs::bounded::{SMALL_FILE_CAP, read_bounded};
+use crate::fs::private;
 
 /// Read a configuration file that may be absent: `Ok(None)` when it does not exist.
 ///
@@ -37,11 +42,11 @@ pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Co
         error,
         warnings: inv.warnings.clone(),
     };
-    let dotenv = read_optional(Path::new(".env")).map_err(|e| {
-        fail(Error::config(format!(
-            "cannot read .env in the current directory: {e}"
-        )))
-    })?;
+    let dotenv = read_dotenv().map_err(fail)?;
+    let check = match &dotenv {
+        Some(_) => Some(dotenv_check(Path::new(".env"), env).map_err(fail)?),
+        None => None,
+    };
     let yaml = match home_dir(env) {
         Some(home) => {
             let path = okta_yaml_path(&home);
@@ -54,7 +59,79 @@ pub fn load_with_warnings(inv: &Invocation, env: &Env) -> std::result::Result<Co
         }
         None => None,
     };
-    resolve_with_warnings(inv, env, dotenv.as_deref(), yaml.as_deref())
+    resolve_with_warnings(inv, env, dotenv.as_deref(), check.as_ref(), yaml.as_deref())
+}
+
+/// The absolute path of the `.env` file `file`: the real path of its directory (links
+/// resolved), then its name, so `./.env`, `.env` and `../repo/.env` name one entry.
+///
+/// Errors: the directory cannot be resolved; `file` has no file name.
+pub fn absolute_dotenv_path(file: &Path) -> std::io::Result<PathBuf> {
+    let name = file
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "names no file"))?;
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Ok(std::fs::canonicalize(dir)?.join(name))
+}
+
+/// `<home>/.okta/allowed-dotenv`, the allow list of `.env` files.
+pub fn allow_list_path(home: &Path) -> PathBuf {
+    home.join(".okta").join(ALLOW_LIST_FILE)
+}
+
+/// The text of the allow list (empty when absent or without a home), read as the caches
+/// read their files ([`private::read`]: no symlink followed, owned by the user, no access
+/// for group or others, at most 1 MiB).
+///
+/// Errors: [`Error::Config`] naming the file and what is wrong with it.
+pub fn read_allow_list(env: &Env) -> Result<String> {
+    let Some(home) = home_dir(env) else {
+        return Ok(String::new());
+    };
+    let path = allow_list_path(&home);
+    let bad = |why: String| Error::config(format!("cannot read {}: {why}", path.display()));
+    match private::read(&path, SMALL_FILE_CAP) {
+        Ok(None) => Ok(String::new()),
+        Ok(Some(bytes)) => String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into())),
+        Err(e) => Err(bad(private::describe(&e))),
+    }
+}
+
+/// What the resolution needs to check the `.env` file `file`: its absolute path and the
+/// allow list.
+fn dotenv_check(file: &Path, env: &Env) -> Result<DotEnvCheck> {
+    let path = absolute_dotenv_path(file)
+        .map_err(|e| Error::config(format!("cannot resolve the path of .env: {e}")))?;
+    Ok(DotEnvCheck {
+        path: path.display().to_string(),
+        allow_list: read_allow_list(env)?,
+    })
+}
+
+/// Read `.env` from the current directory (`None` when absent). Errors: an
+/// [`Error::Config`] naming it.
+fn read_dotenv() -> Result<Option<String>> {
+    read_optional(Path::new(".env"))
+        .map_err(|e| Error::config(format!("cannot read .env in the current directory: {e}")))
+}
+
+/// Read `.env` from the current directory, then [`crate::config::resolve()`] with the
+/// okta.yaml text the caller read (`debug` reads and checks okta.yaml itself).
+pub fn load_with_okta_yaml(
+    inv: &Invocation,
+    env: &Env,
+    okta_yaml_text: Option<&str>,
+) -> Result<Config> {
+    let dotenv = read_dotenv()?;
+    let check = match &dotenv {
+        Some(_) => Some(dotenv_check(Path::new(".env"), env)?),
+        None => None,
+    };
+    resolve_with_warnings(inv, env, dotenv.as_deref(), check.as_ref(), okta_yaml_text)
+        .map_err(|f| f.error)
 }
 
 #[cfg(test)]

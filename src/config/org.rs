@@ -2,32 +2,19 @@
 //! a port or a path) to the [`OrgUrl`] the tool talks to.
 
 use crate::config::settings::OrgUrl;
-
-fn is_loopback(host: &str) -> bool {
-    if host == "localhost" {
-        return true;
-    }
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return inner
-            .parse::<std::net::Ipv6Addr>()
-            .is_ok_and(|a| a.is_loopback());
-    }
-    host.parse::<std::net::Ipv4Addr>()
-        .is_ok_and(|a| a.is_loopback())
-}
+use crate::url::{Parts, Scheme, ipv6_literal, is_loopback_host};
 
 /// Why `host` (lower case, without port) cannot be an Okta org's host, or `None` when it
-/// can (DESIGN §2.15, issue 11). Accepted: a DNS name (RFC 1123 labels of 1–63 letters,
+/// can (docs/decisions.md#d-org-domain, issue 11). Accepted: a DNS name (RFC 1123 labels of 1–63 letters,
 /// digits and inner hyphens, at most 253 characters, a top-level label that is not all
 /// digits) with at least one dot, `localhost`, an IPv4 address (`10.0.0.5`) or an IPv6
 /// address in brackets (`[fd00::5]`), as upstream accepts any `host[:port]`. A malformed name
 /// would only fail later, in TLS, as "invalid DNS name".
 fn host_problem(host: &str) -> Option<&'static str> {
     if host.starts_with('[') {
-        let inner = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
-        return match inner.map(str::parse::<std::net::Ipv6Addr>) {
-            Some(Ok(_)) => None,
-            _ => Some("the bracketed part is not an IPv6 address"),
+        return match ipv6_literal(host) {
+            Some(_) => None,
+            None => Some("the bracketed part is not an IPv6 address"),
         };
     }
     if host.parse::<std::net::Ipv4Addr>().is_ok() {
@@ -68,56 +55,56 @@ fn host_problem(host: &str) -> Option<&'static str> {
     None
 }
 
-/// Normalise the org domain (DESIGN §2.15, upstream-behaviour §2.5): a pasted `https://`,
+/// Normalise the org domain (docs/decisions.md#d-org-domain): a pasted `https://`,
 /// a path and a trailing slash are dropped; `-admin` is removed from the end of the first
 /// DNS label only (`acme-admin.okta.com` -> `acme.okta.com`); each correction yields a
 /// warning. Any `host[:port]` (DNS name, IPv4 address, bracketed IPv6 address) means
 /// `https://host:port`. `http://` or `https://` with a loopback host (`127.0.0.1`,
-/// `localhost`, `[::1]`) keeps its scheme and port (local test orgs); `http://` to any other
-/// host is refused. Errors are messages without the source (the caller adds it).
+/// `localhost` or a name under it, `[::1]`: [`is_loopback_host`]) keeps its scheme and port
+/// (local test orgs); `http://` to any other host is refused. The text is split by
+/// [`Parts`]; the host and port rules are this function's. Errors are messages without the
+/// source (the caller adds it).
 pub fn normalize_org(raw: &str) -> std::result::Result<(OrgUrl, Vec<String>), String> {
     let s = raw.trim();
     let mut warnings = Vec::new();
-    let lower = s.to_ascii_lowercase();
-    let (scheme, rest) = if lower.starts_with("https://") {
-        (Some("https"), &s[8..])
-    } else if lower.starts_with("http://") {
-        (Some("http"), &s[7..])
-    } else if let Some(p) = s.find("://") {
-        return Err(format!(
-            "org domain {raw:?} has scheme {:?}; give the host name, e.g. example.okta.com",
-            &s[..p]
-        ));
-    } else {
-        (None, s)
+    let parts = Parts::split(s);
+    let scheme = match parts.scheme {
+        None => None,
+        Some(name) => Some(Scheme::from_name(name).ok_or_else(|| {
+            format!(
+                "org domain {raw:?} has scheme {name:?}; give the host name, e.g. example.okta.com"
+            )
+        })?),
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = rest[..end].to_ascii_lowercase();
-    let tail = &rest[end..];
-    if authority.is_empty() {
+    let tail = parts.rest;
+    if parts.authority.is_empty() {
         return Err(format!("org domain {raw:?} has no host name"));
     }
-    let (host, port) = if authority.starts_with('[') {
-        match authority.find(']') {
-            Some(p) => (&authority[..=p], authority[p + 1..].strip_prefix(':')),
-            None => return Err(format!("org domain {raw:?} is not a host name")),
-        }
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority.as_str(), None),
-        }
-    };
-    if let Some(p) = port
-        && p.parse::<u16>().map_or(true, |n| n == 0)
-    {
-        return Err(format!("org domain {raw:?} has an invalid port {p:?}"));
+    let host = parts.host.to_ascii_lowercase();
+    let host = host.as_str();
+    if host.starts_with('[') && !host.ends_with(']') {
+        return Err(format!("org domain {raw:?} is not a host name"));
+    }
+    if parts.authority.parse::<std::net::Ipv6Addr>().is_ok() {
+        return Err(format!(
+            "org domain {raw:?} is not usable: an IPv6 address goes in brackets, e.g. [fd00::5]"
+        ));
     }
     if let Some(problem) = host_problem(host) {
         return Err(format!("org domain {raw:?} is not usable: {problem}"));
     }
-    let loopback = is_loopback(host);
-    if scheme == Some("http") && !loopback {
+    let port = match (parts.after_host, parts.port()) {
+        ("", _) => None,
+        (_, Some(p)) if p.parse::<u16>().is_ok_and(|n| n != 0) => Some(p),
+        (after_host, p) => {
+            return Err(format!(
+                "org domain {raw:?} has an invalid port {:?}",
+                p.unwrap_or(after_host)
+            ));
+        }
+    };
+    let loopback = is_loopback_host(host);
+    if scheme == Some(Scheme::Http) && !loopback {
         return Err(format!(
             "org domain {raw:?} uses http://; Okta orgs are reached over https:// (http:// is only allowed for a loopback test server)"
         ));
@@ -330,5 +317,10 @@ mod tests {
             (org.base.as_str(), org.host.as_str()),
             ("http://[::1]:9", "[::1]:9")
         );
+        // The shared loopback check: names under localhost are loopback too.
+        let (org, _) = normalize_org("http://a.localhost:9").expect("name under localhost");
+        assert_eq!(org.base, "http://a.localhost:9");
+        let e = normalize_org("2001:db8::1").unwrap_err();
+        assert!(e.contains("in brackets"), "{e}");
     }
 }

@@ -22,7 +22,7 @@ const fn spec(
     Spec { key, env, legacy }
 }
 
-/// Every layered setting (upstream-behaviour §1.2–1.4).
+/// Every layered setting (docs/decisions.md#k-surface).
 const SPECS: &[Spec] = &[
     spec(
         "org-domain",
@@ -157,6 +157,22 @@ pub(super) fn dotenv_refusals(dotenv: &DotEnv) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The setting (okta.yaml key) that the variable `name` (UPPER-CASED, current or legacy
+/// name) sets, e.g. `OKTA_ORG_DOMAIN` -> `org-domain`; `None` for other variables.
+pub(super) fn setting_of_var(name: &str) -> Option<&'static str> {
+    SPECS
+        .iter()
+        .find(|s| s.env.contains(&name) || s.legacy.contains(&name))
+        .map(|s| s.key)
+}
+
+/// Whether `.env` never sets `name` (UPPER-CASED), allowed or not: a setting of
+/// [`NOT_FROM_DOTENV`] or a variable of [`NOT_FROM_DOTENV_VARS`].
+pub(super) fn refused_in_dotenv(name: &str) -> bool {
+    NOT_FROM_DOTENV_VARS.contains(&name)
+        || setting_of_var(name).is_some_and(|k| NOT_FROM_DOTENV.contains(&k))
 }
 
 /// The environment variable for the okta.yaml key / long flag `key` (for messages and

@@ -1,11 +1,13 @@
 //! PURE: resolve the effective settings from flags, environment, `.env` and okta.yaml.
 //!
-//! Precedence per setting (DESIGN §2.1): command-line flag > `OKTA_AWSCLI_*` env var
+//! Precedence per setting (docs/decisions.md#d-precedence): command-line flag > `OKTA_AWSCLI_*` env var
 //! (legacy names as fallback, with a deprecation warning) > `.env` in the current
 //! directory > `awscli.profiles.<profile>` of `~/.okta/okta.yaml` > default.
 
 use std::path::{Path, PathBuf};
 
+use crate::config::dotenv_trust::{self, DotEnvCheck, DotEnvTrust};
+use crate::config::environment::read_environment;
 use crate::config::files::{
     self, DotEnv, OktaYaml, ProfileEntry, closest_key, parse_dotenv, parse_okta_yaml,
 };
@@ -24,7 +26,7 @@ use crate::config::values::{
 };
 use crate::error::{Error, Result};
 
-/// Resolve every setting (PURE; DESIGN §2.1–2.3, §2.12, §2.15).
+/// Resolve every setting (PURE; docs/decisions.md#d-precedence, #d-region-endpoint, #d-org-domain).
 ///
 /// Inputs: the parsed command line, the environment snapshot, the text of `.env` in the
 /// current directory and of `<home>/.okta/okta.yaml` (`None` when the file does not
@@ -43,7 +45,7 @@ pub fn resolve(
     dotenv_text: Option<&str>,
     okta_yaml_text: Option<&str>,
 ) -> Result<Config> {
-    resolve_with_warnings(inv, env, dotenv_text, okta_yaml_text).map_err(|f| f.error)
+    resolve_with_warnings(inv, env, dotenv_text, None, okta_yaml_text).map_err(|f| f.error)
 }
 
 /// A resolution that ended in an error, with the warnings gathered before it (the
@@ -59,14 +61,25 @@ pub struct Failure {
 
 /// [`resolve`], keeping the warnings also when resolution fails: on success they are in
 /// [`Config::warnings`]; on failure in [`Failure::warnings`].
+///
+/// `check`: the `.env`'s path and the allow list, so that a `.env` not allowed loses its
+/// sensitive variables, with one warning ([`dotenv_trust::filter`], README "The .env trust
+/// model"). `None` takes the whole `.env` as given ([`resolve`] does so: its callers pass
+/// text they chose).
 pub fn resolve_with_warnings(
     inv: &Invocation,
     env: &Env,
     dotenv_text: Option<&str>,
+    check: Option<&DotEnvCheck>,
     okta_yaml_text: Option<&str>,
 ) -> std::result::Result<Config, Failure> {
     let mut warnings = inv.warnings.clone();
-    match resolve_into(inv, env, dotenv_text, okta_yaml_text, &mut warnings) {
+    let texts = Texts {
+        dotenv: dotenv_text,
+        check,
+        okta_yaml: okta_yaml_text,
+    };
+    match resolve_into(inv, env, &texts, &mut warnings) {
         Ok(mut cfg) => {
             cfg.warnings = warnings;
             Ok(cfg)
@@ -80,11 +93,11 @@ pub fn resolve_with_warnings(
 fn resolve_into(
     inv: &Invocation,
     env: &Env,
-    dotenv_text: Option<&str>,
-    okta_yaml_text: Option<&str>,
+    texts: &Texts<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<Config> {
-    let parsed = parse_files(env, dotenv_text, okta_yaml_text, warnings)?;
+    let (dotenv_text, okta_yaml_text) = (texts.dotenv, texts.okta_yaml);
+    let parsed = parse_files(env, texts, warnings)?;
     let (profile, profile_src) = profile_name(&inv.flags, env, &parsed.dotenv, warnings)?;
     let entry = parsed.okta_yaml.as_ref().and_then(|y| y.profile(&profile));
     check_profile_entry(entry, &profile, &parsed.yaml_path, warnings)?;
@@ -103,7 +116,7 @@ fn resolve_into(
         found: Vec::new(),
     };
     let raw = look_up_settings(&mut layers, &inv.flags, &mut cfg)?;
-    let found = layers.found;
+    let mut found = layers.found;
 
     check_values(&mut cfg, &inv.flags, raw.unchecked)?;
     cfg.org = match raw.org {
@@ -118,8 +131,11 @@ fn resolve_into(
     let home = parsed.home.as_deref();
     (cfg.private_key, cfg.private_key_file) =
         private_key_pair(raw.private_key, raw.private_key_file, home)?;
-    cfg.aws_credentials = credentials_path(raw.aws_credentials, env, home, cfg.format)?;
+    let (aws_credentials, from_env) = credentials_path(raw.aws_credentials, env, home, cfg.format)?;
+    cfg.aws_credentials = aws_credentials;
+    found.extend(from_env.map(|src| ("aws-credentials", src)));
     (cfg.sts_region, cfg.env) = regions(cfg.aws_region.as_deref(), env, &parsed.dotenv);
+    found.extend(read_environment(env, &mut cfg));
 
     let yaml_lines = match okta_yaml_text {
         Some(text) if entry.is_some() => files::profile_key_lines(text, &profile),
@@ -135,6 +151,7 @@ fn resolve_into(
     cfg.okta_yaml_path = parsed.yaml_path;
     cfg.okta_yaml = parsed.okta_yaml;
     cfg.dotenv_found = dotenv_text.is_some();
+    cfg.dotenv_trust = parsed.dotenv_trust;
     if inv.explain {
         // `--explain` shows what is missing instead of stopping at it.
         return Ok(cfg);
@@ -144,31 +161,54 @@ fn resolve_into(
     Ok(cfg)
 }
 
+/// The texts of the files, as read by `load`.
+struct Texts<'a> {
+    /// `.env` of the current directory, when there is one.
+    dotenv: Option<&'a str>,
+    /// Its path and the allow list (`None`: the whole `.env` applies).
+    check: Option<&'a DotEnvCheck>,
+    /// `<home>/.okta/okta.yaml`, when there is one.
+    okta_yaml: Option<&'a str>,
+}
+
 /// `.env` and okta.yaml as parsed, and where they were looked for.
 struct ParsedFiles {
     /// The home directory, when the environment names one.
     home: Option<PathBuf>,
     /// `<home>/.okta/okta.yaml` (empty without a home).
     yaml_path: PathBuf,
-    /// `.env` of the current directory (empty when there is none).
+    /// `.env` of the current directory (empty when there is none), without the
+    /// sensitive variables of a file not allowed.
     dotenv: DotEnv,
+    /// Whether `.env` was allowed ([`DotEnvTrust`]).
+    dotenv_trust: DotEnvTrust,
     /// okta.yaml, when the file exists.
     okta_yaml: Option<OktaYaml>,
 }
 
-/// Parse the texts of `.env` and okta.yaml, and warn about each `.env` line that may not
-/// set its setting.
-fn parse_files(
-    env: &Env,
-    dotenv_text: Option<&str>,
-    okta_yaml_text: Option<&str>,
-    warnings: &mut Vec<String>,
-) -> Result<ParsedFiles> {
+/// Parse the texts of `.env` and okta.yaml, warn about each `.env` line that may not
+/// set its setting, and drop the sensitive variables of a `.env` not allowed (one
+/// warning naming them).
+fn parse_files(env: &Env, texts: &Texts<'_>, warnings: &mut Vec<String>) -> Result<ParsedFiles> {
+    let okta_yaml_text = texts.okta_yaml;
     let home = home_dir(env);
     let yaml_path = home.as_deref().map(okta_yaml_path).unwrap_or_default();
 
-    let dotenv = parse_dotenv(dotenv_text.unwrap_or("")).map_err(Error::config)?;
+    let mut dotenv = parse_dotenv(texts.dotenv.unwrap_or("")).map_err(Error::config)?;
     warnings.extend(dotenv_refusals(&dotenv));
+    let mut dotenv_trust = DotEnvTrust::Absent;
+    if let (Some(text), Some(check)) = (texts.dotenv, texts.check) {
+        let sha = dotenv_trust::sha256_hex(text.as_bytes());
+        (dotenv, dotenv_trust) =
+            dotenv_trust::filter(&dotenv, &check.allow_list, &check.path, &sha);
+        if let DotEnvTrust::NotAllowed { ignored, changed } = &dotenv_trust {
+            warnings.push(dotenv_trust::ignored_warning(
+                ignored,
+                *changed,
+                &check.path,
+            ));
+        }
+    }
 
     let okta_yaml = match okta_yaml_text {
         None => None,
@@ -181,6 +221,7 @@ fn parse_files(
         home,
         yaml_path,
         dotenv,
+        dotenv_trust,
         okta_yaml,
     })
 }
@@ -501,18 +542,21 @@ fn refuse_one_role_outputs(cfg: &Config) -> Result<()> {
     if cfg.command == Command::Web && cfg.all_profiles {
         if !cfg.chain_roles.is_empty() {
             return Err(Error::usage(
-                "--all-profiles cannot be used with --chain-role (a chain starts from one role);                  pick the first role with --aws-iam-role instead",
+                "--all-profiles cannot be used with --chain-role (a chain starts from one role); \
+                 pick the first role with --aws-iam-role instead",
             ));
         }
         if cfg.format == Format::ConsoleUrl {
             return Err(Error::usage(
-                "--all-profiles cannot be used with --format console-url (one sign-in URL is for                  one role); pick one role with --aws-iam-role instead",
+                "--all-profiles cannot be used with --format console-url (one sign-in URL is for \
+                 one role); pick one role with --aws-iam-role instead",
             ));
         }
     }
     if cfg.format == Format::ConsoleUrl && cfg.exec {
         return Err(Error::usage(
-            "--format console-url cannot be used with --exec (stdout would mix the URL with the              command's output); use --format noop with --exec",
+            "--format console-url cannot be used with --exec (stdout would mix the URL with the \
+             command's output); use --format noop with --exec",
         ));
     }
     Ok(())
@@ -543,19 +587,21 @@ fn private_key_pair(
 }
 
 /// The AWS credentials file: the setting, else `AWS_SHARED_CREDENTIALS_FILE` from the
-/// environment, else `<home>/.aws/credentials`. Without a home that is an error only when
-/// the file will be written (`format`).
+/// environment (then also returned as the source), else `<home>/.aws/credentials`. Without
+/// a home that is an error only when the file will be written (`format`).
 fn credentials_path(
     setting: Option<String>,
     env: &Env,
     home: Option<&Path>,
     format: Format,
-) -> Result<PathBuf> {
-    let given = setting.or_else(|| {
-        env.get("AWS_SHARED_CREDENTIALS_FILE")
-            .and_then(|v| non_empty(v))
-    });
-    Ok(match given {
+) -> Result<(PathBuf, Option<Source>)> {
+    const VAR: &str = "AWS_SHARED_CREDENTIALS_FILE";
+    let from_env = match &setting {
+        None => env.get(VAR).and_then(|v| non_empty(v)),
+        Some(_) => None,
+    };
+    let source = from_env.as_ref().map(|_| Source::Env(VAR.into()));
+    let path = match setting.or(from_env) {
         Some(p) => expand_tilde(&p, home),
         None => match home {
             Some(h) => h.join(".aws").join("credentials"),
@@ -566,10 +612,11 @@ fn credentials_path(
             }
             None => PathBuf::new(),
         },
-    })
+    };
+    Ok((path, source))
 }
 
-/// The region used to reach STS (DESIGN §2.12): `--aws-region` > `AWS_REGION` >
+/// The region used to reach STS (docs/decisions.md#d-region-endpoint): `--aws-region` > `AWS_REGION` >
 /// `AWS_DEFAULT_REGION` > `AWS_REGION` of `.env`; and the environment for an `--exec`
 /// child, with `.env`'s `AWS_REGION` added when the environment has none.
 fn regions(aws_region: Option<&str>, env: &Env, dotenv: &DotEnv) -> (Option<String>, Env) {
@@ -620,7 +667,7 @@ fn origins(
         .collect()
 }
 
-/// All missing required values of `web`/`m2m`, named in one error (upstream §2.6).
+/// All missing required values of `web`/`m2m`, named in one error (docs/decisions.md#d-validation).
 fn check_required(cfg: &Config) -> Result<()> {
     let mut missing: Vec<&str> = Vec::new();
     if matches!(cfg.command, Command::Web | Command::M2m) {
@@ -659,7 +706,7 @@ fn check_required(cfg: &Config) -> Result<()> {
     )))
 }
 
-/// `--exec` needs words after `--`; words after `--` need `--exec` (DESIGN §2.10, B37).
+/// `--exec` needs words after `--`; words after `--` need `--exec` (docs/decisions.md#d-exec, B37).
 fn check_exec(cfg: &Config) -> Result<()> {
     let runs_flow = matches!(cfg.command, Command::Web | Command::M2m);
     if cfg.exec && runs_flow && cfg.exec_args.is_empty() {

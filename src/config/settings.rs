@@ -55,7 +55,7 @@ impl Format {
     }
 }
 
-/// The Okta org after normalisation (DESIGN §2.15).
+/// The Okta org after normalisation (docs/decisions.md#d-org-domain).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrgUrl {
     /// Scheme and authority, no trailing slash: `https://example.okta.com`, or for a
@@ -80,7 +80,7 @@ pub struct Config {
     /// `--aws-iam-role`: role ARN or okta.yaml label (required for m2m).
     pub aws_iam_role: Option<String>,
     /// Session duration in seconds, 900..=43200, when the user set one. `None`: web uses
-    /// the assertion's SessionDuration attribute, else 3600 (DESIGN §2.3).
+    /// the assertion's SessionDuration attribute, else 3600 (docs/decisions.md#d-session-duration).
     pub session_duration: Option<u32>,
     /// AWS profile name (credentials-file section; okta.yaml profile). Default `default`.
     pub profile: String,
@@ -90,7 +90,7 @@ pub struct Config {
     pub shell: Shell,
     /// `--aws-region` (also written as `region` in the credentials file).
     pub aws_region: Option<String>,
-    /// Region used to reach STS (DESIGN §2.12 order), if any.
+    /// Region used to reach STS (docs/decisions.md#d-region-endpoint order), if any.
     pub sts_region: Option<String>,
     /// Path of the AWS credentials file.
     pub aws_credentials: PathBuf,
@@ -98,7 +98,8 @@ pub struct Config {
     pub write_aws_credentials: bool,
     /// `--legacy-aws-variables`: also emit `AWS_SECURITY_TOKEN` / `aws_security_token`.
     pub legacy_aws_variables: bool,
-    /// `--expiry-aws-variables`: also emit `x_security_token_expires`.
+    /// `--expiry-aws-variables`: also emit `x_security_token_expires` (credentials file) and
+    /// `AWS_CREDENTIAL_EXPIRATION` (env-var output).
     pub expiry_aws_variables: bool,
     /// `--cache-access-token`.
     pub cache_access_token: bool,
@@ -184,9 +185,21 @@ pub struct Config {
     /// `awscli.roles` (ARN or regex key -> label), in file order.
     pub role_labels: Vec<(String, String)>,
 
+    // read from the environment only (config/environment.rs)
+    /// The AWS endpoint overrides (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`).
+    pub endpoint_urls: EndpointUrls,
+    /// The passphrase of an encrypted m2m private key, from
+    /// `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE` (kept as given; empty means unset). Secret.
+    pub private_key_passphrase: Option<String>,
+    /// Colour and styles are off: `NO_COLOR` is set and not empty (<https://no-color.org>),
+    /// or `TERM` is `dumb`.
+    pub no_color: bool,
+
     /// Home directory (`$HOME`, `%USERPROFILE%` on Windows).
     pub home: PathBuf,
-    /// The environment snapshot (proxies, TLS, AWS endpoint overrides, `--exec` child).
+    /// The environment snapshot, for the HTTP layer (proxies, TLS trust) only; `.env`'s
+    /// `AWS_REGION` is added when the environment has none. Settings are read from it once,
+    /// while resolving, into the fields above.
     pub env: Env,
     /// Where okta.yaml is looked for: `<home>/.okta/okta.yaml` (empty without a home).
     pub okta_yaml_path: PathBuf,
@@ -199,6 +212,54 @@ pub struct Config {
     pub origins: Vec<SettingOrigin>,
     /// Whether `.env` was found in the current directory (`--explain`).
     pub dotenv_found: bool,
+    /// Whether that `.env` was allowed, or which sensitive variables were ignored
+    /// (`--explain`; README "The .env trust model").
+    pub dotenv_trust: crate::config::dotenv_trust::DotEnvTrust,
+}
+
+/// The AWS endpoint overrides of the environment (AWS SDKs and Tools Reference Guide,
+/// "Service-specific endpoints"): each variable's value trimmed, `None` when it is unset or
+/// blank. Each service picks its own order (its variable, then `AWS_ENDPOINT_URL`) and
+/// checks the URL when it uses it. Built by `EndpointUrls::from_env` (`environment.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointUrls {
+    /// `AWS_ENDPOINT_URL`: every service.
+    pub all: Option<String>,
+    /// `AWS_ENDPOINT_URL_STS`.
+    pub sts: Option<String>,
+    /// `AWS_ENDPOINT_URL_IAM`.
+    pub iam: Option<String>,
+    /// `AWS_ENDPOINT_URL_SIGNIN`: the console federation endpoint.
+    pub signin: Option<String>,
+}
+
+impl EndpointUrls {
+    /// The variables, as named in the environment.
+    pub const VARS: [&'static str; 4] = [
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_ENDPOINT_URL_IAM",
+        "AWS_ENDPOINT_URL_SIGNIN",
+    ];
+
+    /// The value of variable `var` (one of [`EndpointUrls::VARS`]); `None` when it is unset
+    /// or blank, or for any other name.
+    pub fn get(&self, var: &str) -> Option<&str> {
+        match var {
+            "AWS_ENDPOINT_URL" => self.all.as_deref(),
+            "AWS_ENDPOINT_URL_STS" => self.sts.as_deref(),
+            "AWS_ENDPOINT_URL_IAM" => self.iam.as_deref(),
+            "AWS_ENDPOINT_URL_SIGNIN" => self.signin.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The first of `vars` that is set, with its name: `first(&["AWS_ENDPOINT_URL_STS",
+    /// "AWS_ENDPOINT_URL"])`.
+    pub fn first(&self, vars: &[&'static str]) -> Option<(&'static str, &str)> {
+        vars.iter()
+            .find_map(|&var| self.get(var).map(|value| (var, value)))
+    }
 }
 
 /// Where one setting's value came from, with the position in the file when known.
@@ -291,6 +352,12 @@ impl fmt::Debug for Config {
         d.field("sts_role_session_name", &self.sts_role_session_name);
         d.field("idp_labels", &self.idp_labels);
         d.field("role_labels", &self.role_labels);
+        d.field("endpoint_urls", &self.endpoint_urls);
+        d.field(
+            "private_key_passphrase",
+            &self.private_key_passphrase.as_ref().map(|_| "<redacted>"),
+        );
+        d.field("no_color", &self.no_color);
         d.field("home", &self.home);
         d.field("env", &self.env.keys().collect::<Vec<_>>());
         d.field("okta_yaml_path", &self.okta_yaml_path);

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::settings::{Env, MAX_MIN_TTL_SECS};
+use crate::url::{Scheme, Url};
 
 /// The home directory from the environment snapshot: `HOME` (`USERPROFILE` on Windows),
 /// `None` when unset or empty.
@@ -48,7 +49,7 @@ pub fn parse_min_ttl(text: &str) -> Option<u64> {
     (secs <= MAX_MIN_TTL_SECS).then_some(secs)
 }
 
-/// Parse a session duration: whole seconds, 900..=43200 (STS limits, DESIGN §2.3).
+/// Parse a session duration: whole seconds, 900..=43200 (STS limits, docs/decisions.md#d-session-duration).
 pub fn parse_session_duration(text: &str) -> Option<u32> {
     let t = text.trim();
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
@@ -126,16 +127,11 @@ pub(super) fn check_external_id(v: &str) -> std::result::Result<String, &'static
     Ok(v.to_string())
 }
 
-/// A console destination: an absolute `https://` URL without whitespace or control
-/// characters.
+/// A console destination: an absolute `https://` URL ([`Url`]) without whitespace or
+/// control characters.
 pub(super) fn check_console_destination(v: &str) -> std::result::Result<String, &'static str> {
-    let rest = v
-        .get(..8)
-        .filter(|p| p.eq_ignore_ascii_case("https://"))
-        .map(|_| &v[8..]);
-    match rest {
-        Some(r) if !r.is_empty() && !r.starts_with('/') => {}
-        _ => return Err("expected an https:// URL of an AWS console page"),
+    if !Url::parse(v).is_ok_and(|u| u.scheme() == Scheme::Https) {
+        return Err("expected an https:// URL of an AWS console page");
     }
     if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("it contains whitespace or a control character");

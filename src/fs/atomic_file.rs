@@ -1,6 +1,7 @@
 //! I/O: private directories, atomic file replacement and exclusive lock files, shared by the
-//! token cache (`okta::token_cache`) and the credentials-file writer
-//! (`credentials_file::write`), DESIGN §2.6-2.7.
+//! token cache (`cache::access_token`) and the credentials-file writer
+//! (`credentials_file::write`). What they create under HOME in a run as
+//! root is given HOME's owner ([`super::owner`]).
 //!
 //! [`replace`] writes a temp file in the target's directory, fsyncs it, renames it over the
 //! target and fsyncs the directory, so a reader sees the old file or the new one, never a
@@ -14,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use super::{owner, private};
+
 /// The directory holding `path` (`.` for a bare file name).
 pub fn dir_of(path: &Path) -> PathBuf {
     match path.parent() {
@@ -22,20 +25,46 @@ pub fn dir_of(path: &Path) -> PathBuf {
     }
 }
 
-/// Create `dir` and its missing parents, each new one with mode 0700 on Unix. An existing
-/// directory is fine (its mode is left alone).
+/// Create `dir` and its missing parents, each new one with mode 0700 on Unix and, under
+/// HOME in a run as root, owned by HOME's owner ([`owner::give_dir`]). An existing
+/// directory is fine (its mode and owner are left alone).
 pub fn create_private_dirs(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
+    // The missing directories, deepest first (bounded by the path's length).
+    let mut missing = Vec::new();
+    let mut next = Some(dir);
+    while let Some(d) = next.filter(|d| !d.as_os_str().is_empty()) {
+        match fs::symlink_metadata(d) {
+            Err(e) if e.kind() == ErrorKind::NotFound => missing.push(d),
+            _ => break,
+        }
+        next = d.parent();
+    }
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(dir)
+    for d in missing.into_iter().rev() {
+        match builder.create(d) {
+            Ok(()) => owner::give_dir(d)?,
+            // Made by a parallel run meanwhile: not ours to change.
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && d.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            ErrorKind::AlreadyExists,
+            "it exists and is not a directory",
+        ))
+    }
 }
 
 /// Replace the file `target` with `bytes` atomically: a new temp file
@@ -63,7 +92,8 @@ pub enum ReplaceError {
 
 /// [`replace`], and (Unix) when `owner` is set and differs, the temp file is given that
 /// (uid, gid) before the rename (a run as root keeps a user's file the user's), then `mode`
-/// (after the chown, which may clear set-id bits). Ignored elsewhere.
+/// (after the chown, which may clear set-id bits). Ignored elsewhere. Without `owner`, a
+/// target under HOME in a run as root gets HOME's owner ([`owner::for_new`]).
 pub fn replace_owned(
     target: &Path,
     bytes: &[u8],
@@ -81,6 +111,7 @@ pub fn replace_owned(
                 "the path names no file",
             ))
         })?;
+    let owner = owner.or_else(|| owner::for_new(target));
     remove_stale_temps(&dir, &name);
     let (tmp_path, mut tmp) = {
         let mut attempt = 0;
@@ -258,27 +289,25 @@ pub enum LockError {
 
 /// Open (creating it with mode 0600) and exclusively lock `lock_path`. The lock is
 /// released when the returned file is dropped or the process dies; the lock file itself is
-/// left in place on purpose (deleting it would race with the next holder).
+/// left in place on purpose (deleting it would race with the next holder). A symlink at
+/// `lock_path` is refused, never followed, and a new lock file under HOME in a run as root
+/// is given HOME's owner ([`private::open_lock`]).
 pub fn lock_exclusive(lock_path: &Path, wait: LockWait) -> Result<File, LockError> {
-    let mut oo = OpenOptions::new();
-    oo.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        oo.mode(0o600);
-    }
-    let file = oo.open(lock_path).map_err(LockError::Io)?;
+    let file = private::open_lock(lock_path, false).map_err(LockError::Io)?;
+    lock_opened(&file, wait)?;
+    Ok(file)
+}
+
+/// Exclusively lock the open lock file `file`, waiting as `wait` says.
+pub fn lock_opened(file: &File, wait: LockWait) -> Result<(), LockError> {
     let limit = match wait {
-        LockWait::Forever => {
-            file.lock().map_err(LockError::Io)?;
-            return Ok(file);
-        }
+        LockWait::Forever => return file.lock().map_err(LockError::Io),
         LockWait::AtMost(limit) => limit,
     };
     let deadline = Instant::now() + limit;
     loop {
         match file.try_lock() {
-            Ok(()) => return Ok(file),
+            Ok(()) => return Ok(()),
             Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(20));
             }

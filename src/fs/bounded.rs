@@ -18,7 +18,7 @@ pub const SMALL_FILE_CAP: u64 = 1024 * 1024;
 pub const CA_BUNDLE_CAP: u64 = 16 * 1024 * 1024;
 
 /// What kind of file a non-regular path is, for messages (`a FIFO`, `a directory`...).
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     let ft = meta.file_type();
     if ft.is_dir() {
         return "a directory";
@@ -84,10 +84,17 @@ pub fn read_bounded_bytes(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u
         }
     };
     let meta = file.metadata()?;
+    read_opened(file, &meta, cap).map(Some)
+}
+
+/// The bytes of `file`, already opened, whose metadata (of the descriptor) is `meta`: at
+/// most `cap` of them. Errors as [`read_bounded_bytes`]: `is a FIFO, not a regular file`,
+/// `is larger than 1 MiB`, or the read's I/O error.
+pub fn read_opened(file: File, meta: &std::fs::Metadata, cap: u64) -> std::io::Result<Vec<u8>> {
     if !meta.is_file() {
         return Err(Error::new(
             ErrorKind::InvalidInput,
-            format!("is {}, not a regular file", kind_of(&meta)),
+            format!("is {}, not a regular file", kind_of(meta)),
         ));
     }
     let too_big = || {
@@ -105,7 +112,7 @@ pub fn read_bounded_bytes(path: &Path, cap: u64) -> std::io::Result<Option<Vec<u
     if bytes.len() as u64 > cap {
         return Err(too_big());
     }
-    Ok(Some(bytes))
+    Ok(bytes)
 }
 
 /// [`read_bounded_bytes`] as UTF-8 text; not UTF-8 is an [`ErrorKind::InvalidData`] error

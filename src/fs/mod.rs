@@ -1,6 +1,10 @@
 //! I/O: files that hold secrets: private directories (0700), atomic replacement (temp file,
-//! fsync, rename) with 0600 files, and exclusive lock files with bounded waits; and the one
-//! bounded reader for small local files ([`bounded::read_bounded`]).
+//! fsync, rename) with 0600 files, and exclusive lock files with bounded waits; the one
+//! bounded reader for small local files ([`bounded::read_bounded`]); the checked opening of
+//! the private cache files ([`private`]); and who owns what a run as root creates under HOME
+//! ([`owner`]).
 
 pub mod atomic_file;
 pub mod bounded;
+pub mod owner;
+pub mod private;

@@ -11,7 +11,7 @@ use ureq::tls::{Certificate, TlsConfig};
 use ureq::{Agent, Proxy, Timeout};
 
 use super::dump::{dump_for_terminal, format_request_dump, format_response_dump};
-use super::message::{Outgoing, Response, Service};
+use super::message::{Method, Request, Response, Service};
 use super::proxy::{ProxyConfig, first_env, proxy_label};
 use super::retry::{self, Attempt, NetFailure, Outcome, Verdict};
 use super::tls::{aws_ca_bundle, base_roots, read_ca_file, tls_config};
@@ -47,9 +47,9 @@ impl std::fmt::Debug for HttpOptions {
 /// Time allowed to open a connection, including DNS, proxy CONNECT and the TLS handshake.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for one whole request: connect, send, redirects and the complete reply
-/// (upstream uses 60 s, upstream-behaviour §3).
+/// (upstream uses 60 s, docs/decisions.md#d-http-client).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-/// Most redirects followed for one request (Go's default, upstream-behaviour §3).
+/// Most redirects followed for one request (Go's default, docs/decisions.md#d-http-client).
 pub const MAX_REDIRECTS: u32 = 10;
 /// Largest reply body read, in bytes (10 MiB).
 pub const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
@@ -58,7 +58,7 @@ pub const MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
 // User-Agent (pure)
 // ---------------------------------------------------------------------------------------
 
-/// The User-Agent sent on every request (upstream-behaviour §3).
+/// The User-Agent sent on every request (docs/decisions.md#d-http-client).
 ///
 /// `short` (`--short-user-agent`): exactly `okta-aws-cli`, for Okta policy rules that match
 /// it. Otherwise `okta-aws-cli/<version> (rust; <os>; <arch>)`, with Rust's names for the
@@ -306,8 +306,8 @@ impl Http {
     /// [`retry::MAX_ATTEMPTS`] attempts in all. For calls that may be repeated use
     /// [`Http::send_repeatable`].
     ///
-    /// `method` is e.g. `GET` or `POST`; `url` an absolute `http(s)://` URL; `headers` are
-    /// added as given (`User-Agent` is set by the client); `body` is sent as is.
+    /// `request` is sent as it is (see [`Request`]); the client adds `User-Agent` when the
+    /// request has none.
     ///
     /// Returns every HTTP reply, including 4xx and 5xx, as a [`Response`].
     ///
@@ -324,16 +324,8 @@ impl Http {
     /// `127.0.0.1:8443 redirected the request to another host, 127.0.0.1:1; not followed ...`;
     /// never containing a query string or a secret. After more than one attempt the line
     /// ends with their number, e.g. `..., after 3 attempts`.
-    pub fn send(
-        &self,
-        service: Service,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> Result<Response> {
-        let outgoing = Outgoing::new(method, url, headers, body);
-        self.exchange(service, false, &mut || Ok(outgoing.clone()))
+    pub fn send(&self, service: Service, request: &Request) -> Result<Response> {
+        self.exchange(service, false, &mut || Ok(request.clone()))
     }
 
     /// [`Http::send`] for a call that may be repeated (STS, IAM, and the Okta calls of
@@ -346,16 +338,8 @@ impl Http {
     /// naming the endpoint (host and path, no query), the last status and error code, and
     /// the number of attempts, e.g. `POST 127.0.0.1:8443/oauth2/v1/token: no success after
     /// 3 attempts; the last reply was 429 Too Many Requests (E0000047)`.
-    pub fn send_repeatable(
-        &self,
-        service: Service,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> Result<Response> {
-        let outgoing = Outgoing::new(method, url, headers, body);
-        self.exchange(service, true, &mut || Ok(outgoing.clone()))
+    pub fn send_repeatable(&self, service: Service, request: &Request) -> Result<Response> {
+        self.exchange(service, true, &mut || Ok(request.clone()))
     }
 
     /// [`Http::send_repeatable`] with the request built anew for each attempt by `build`
@@ -364,7 +348,7 @@ impl Http {
     pub fn send_repeatable_with(
         &self,
         service: Service,
-        build: &mut dyn FnMut() -> Result<Outgoing>,
+        build: &mut dyn FnMut() -> Result<Request>,
     ) -> Result<Response> {
         self.exchange(service, true, build)
     }
@@ -374,19 +358,13 @@ impl Http {
         &self,
         service: Service,
         repeatable: bool,
-        build: &mut dyn FnMut() -> Result<Outgoing>,
+        build: &mut dyn FnMut() -> Result<Request>,
     ) -> Result<Response> {
         let mut number = 0;
         loop {
             number += 1;
             let req = build()?;
-            let result = self.send_redirecting(
-                service,
-                &req.method,
-                &req.url,
-                &req.header_refs(),
-                req.body.as_deref(),
-            );
+            let result = self.send_redirecting(service, &req);
             let budget_left = self
                 .waited
                 .lock()
@@ -410,7 +388,7 @@ impl Http {
                     repeatable,
                     number,
                     outcome,
-                    now_ms: now_ms(),
+                    now_ms: crate::clock::unix_now_ms(),
                     random: random_u64(),
                     budget_left,
                 })
@@ -421,7 +399,7 @@ impl Http {
                     return Err(match result {
                         Ok(resp) => Error::runtime(format!(
                             "{} {}: no success after {number} attempt{}; the last reply was {}{}",
-                            req.method,
+                            req.method.as_str(),
                             endpoint_label(&req.url),
                             if number == 1 { "" } else { "s" },
                             resp.status_line(),
@@ -443,7 +421,7 @@ impl Http {
                         };
                         self.notice(&format!(
                             "{} {}: {why}; waiting {:.1} s before attempt {} of {}\n",
-                            req.method,
+                            req.method.as_str(),
                             endpoint_label(&req.url),
                             after.as_secs_f64(),
                             number + 1,
@@ -470,24 +448,18 @@ impl Http {
     fn send_redirecting(
         &self,
         service: Service,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
+        request: &Request,
     ) -> std::result::Result<Response, Failed> {
-        let mut method = method.to_string();
-        let mut url = url.to_string();
-        let mut body = body;
-        let mut headers: Vec<(&str, &str)> = headers.to_vec();
+        let mut req = request.clone();
         for _ in 0..=MAX_REDIRECTS {
-            let response = self.send_once(service, &method, &url, &headers, body)?;
+            let response = self.send_once(service, &req)?;
             if !matches!(response.status, 301 | 302 | 303 | 307 | 308) {
                 return Ok(response);
             }
             let Some(location) = response.header("location") else {
                 return Ok(response);
             };
-            let from = parse_target(&url).map_err(Failed::fatal)?;
+            let from = parse_target(&req.url).map_err(Failed::fatal)?;
             let next = from.resolve(location).ok_or_else(|| {
                 Failed::fatal(Error::runtime(format!(
                     "{} replied {} with an unusable Location header",
@@ -507,18 +479,18 @@ impl Http {
                 ))));
             }
             if response.status == 303
-                || (matches!(response.status, 301 | 302) && method.eq_ignore_ascii_case("POST"))
+                || (matches!(response.status, 301 | 302) && req.method == Method::Post)
             {
-                method = "GET".to_string();
-                body = None;
-                headers.retain(|(k, _)| {
+                req.method = Method::Get;
+                req.form.clear();
+                req.headers.retain(|(k, _)| {
                     !k.eq_ignore_ascii_case("content-type")
                         && !k.eq_ignore_ascii_case("content-length")
                 });
             }
-            url = next;
+            req.url = next;
         }
-        let shown = parse_target(&url)
+        let shown = parse_target(&req.url)
             .map(|t| t.authority())
             .unwrap_or_default();
         Err(Failed::fatal(Error::runtime(format!(
@@ -527,15 +499,9 @@ impl Http {
     }
 
     /// One request, no redirect followed: dumps and error mapping.
-    fn send_once(
-        &self,
-        service: Service,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&[u8]>,
-    ) -> std::result::Result<Response, Failed> {
-        let target = parse_target(url).map_err(Failed::fatal)?;
+    fn send_once(&self, service: Service, req: &Request) -> std::result::Result<Response, Failed> {
+        let body = req.body_bytes();
+        let target = parse_target(&req.url).map_err(Failed::fatal)?;
         let proxy_url = self.proxies.proxy_for(
             target.scheme().as_str(),
             target.host(),
@@ -556,21 +522,20 @@ impl Http {
         };
 
         if self.debug.is_some() {
-            let mut shown: Vec<(String, String)> = headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            if !headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("user-agent"))
-            {
+            let mut shown = req.headers.clone();
+            if req.header("user-agent").is_none() {
                 shown.push(("User-Agent".to_string(), self.user_agent.clone()));
             }
-            self.dump(&format_request_dump(method, url, &shown, body));
+            self.dump(&format_request_dump(
+                req.method.as_str(),
+                &req.url,
+                &shown,
+                body.as_deref(),
+            ));
         }
 
         let response = self
-            .attempt(agent, proxy, method, url, headers, body)
+            .attempt(agent, proxy, req, body.as_deref())
             .map_err(|e| Failed {
                 net: net_failure(&e),
                 error: self.network_error(&target, proxy_url, service, &e),
@@ -585,14 +550,14 @@ impl Http {
         &self,
         agent: &Agent,
         proxy: Option<Proxy>,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
+        req: &Request,
         body: Option<&[u8]>,
     ) -> std::result::Result<Response, ureq::Error> {
-        let mut builder = ureq::http::Request::builder().method(method).uri(url);
-        for (k, v) in headers {
-            builder = builder.header(*k, *v);
+        let mut builder = ureq::http::Request::builder()
+            .method(req.method.as_str())
+            .uri(&req.url);
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
         }
         let mut reply = match body {
             Some(body) => {
@@ -630,9 +595,7 @@ impl Http {
         })
     }
 
-    /// `POST` a form body (`Content-Type: application/x-www-form-urlencoded; charset=utf-8`
-    /// unless `headers` set one), encoded with [`super::encode::form_encode`] (see
-    /// [`Outgoing::form`]), sent as by [`Http::send`].
+    /// `POST` a form body ([`Request::form`]), sent as by [`Http::send`].
     pub fn post_form<K: AsRef<str>, V: AsRef<str>>(
         &self,
         service: Service,
@@ -640,25 +603,12 @@ impl Http {
         headers: &[(&str, &str)],
         form: &[(K, V)],
     ) -> Result<Response> {
-        let outgoing = Outgoing::form(url, headers, form);
-        self.exchange(service, false, &mut || Ok(outgoing.clone()))
+        self.send(service, &Request::form(url, headers, form))
     }
 
-    /// [`Http::post_form`] for a call that may be repeated (see [`Http::send_repeatable`]).
-    pub fn post_form_repeatable<K: AsRef<str>, V: AsRef<str>>(
-        &self,
-        service: Service,
-        url: &str,
-        headers: &[(&str, &str)],
-        form: &[(K, V)],
-    ) -> Result<Response> {
-        let outgoing = Outgoing::form(url, headers, form);
-        self.exchange(service, true, &mut || Ok(outgoing.clone()))
-    }
-
-    /// `GET` a URL.
+    /// `GET` a URL ([`Request::get`]), sent as by [`Http::send`].
     pub fn get(&self, service: Service, url: &str, headers: &[(&str, &str)]) -> Result<Response> {
-        self.send(service, "GET", url, headers, None)
+        self.send(service, &Request::get(url, headers))
     }
 
     fn network_error(
@@ -719,13 +669,6 @@ fn endpoint_label(url: &str) -> String {
         |u| format!("{}{}", u.authority(), u.path()),
     );
     crate::term::sanitize::line(&label).into_owned()
-}
-
-/// The time now in milliseconds since the Unix epoch (0 if the clock is before it).
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// A random number for back-off jitter, from the OS (the middle of the range if that fails).

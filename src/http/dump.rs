@@ -5,7 +5,7 @@ use super::message::Response;
 use super::redact::{redact_body, redact_header, redact_url};
 use crate::url::Url;
 
-/// The `--debug-api-calls` dump of a request (upstream-behaviour §3 layout), secrets
+/// The `--debug-api-calls` dump of a request (docs/decisions.md#d-http-client layout), secrets
 /// redacted. `headers` are the request headers as sent (including `User-Agent`).
 pub fn format_request_dump(
     method: &str,

@@ -31,7 +31,7 @@ pub use agent::{
 };
 pub use dump::{format_request_dump, format_response_dump};
 pub use encode::{form_encode, percent_decode, percent_encode};
-pub use message::{Outgoing, Response, Service};
+pub use message::{Method, Request, Response, Service};
 pub use proxy::{NoProxyEntry, ProxyConfig, parse_no_proxy};
 pub use redact::{
     REDACTED, SECRET_FIELDS, SECRET_HEADERS, is_secret_field, redact_body, redact_form,

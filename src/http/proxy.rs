@@ -4,9 +4,9 @@
 use std::net::IpAddr;
 
 use crate::config::Env;
-use crate::url::{bare_host, is_loopback_host};
+use crate::url::{Parts, bare_host, is_loopback_host};
 
-/// Proxy settings read from the environment snapshot (DESIGN §2.14).
+/// Proxy settings read from the environment snapshot (docs/decisions.md#d-proxies).
 ///
 /// - `https://` URLs go through `HTTPS_PROXY` (else `https_proxy`); `http://` URLs through
 ///   `HTTP_PROXY` (else `http_proxy`). There is no cross-scheme fallback (as curl and Go).
@@ -197,13 +197,13 @@ fn parse_no_proxy_entry(entry: &str) -> Option<NoProxyEntry> {
 /// Proxy URL without user-info, for messages: `http://proxy.corp:3128`.
 ///
 /// Proxy URLs are not read as [`crate::url::Url`]: they may carry credentials (`user:pass@`)
-/// and other schemes (`socks5://`), and ureq reads them itself. This only keeps the scheme
-/// (`http` when none is written) and the authority without its user information.
+/// and other schemes (`socks5://`), and ureq reads them itself. This only splits them
+/// ([`Parts`]) and keeps the scheme (`http` when none is written) and the authority without
+/// its user information.
 pub(super) fn proxy_label(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
-    let authority = rest.split('/').next().unwrap_or(rest);
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    format!("{scheme}://{host}")
+    let parts = Parts::split(url);
+    let scheme = parts.scheme.unwrap_or("http");
+    format!("{scheme}://{}", parts.authority_without_user_info())
 }
 
 #[cfg(test)]

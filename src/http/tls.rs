@@ -1,5 +1,9 @@
 //! I/O: the roots an agent trusts: the OS store (or `SSL_CERT_FILE` / `SSL_CERT_DIR`),
 //! the bundled Mozilla roots when the store is empty, and `AWS_CA_BUNDLE` for AWS calls.
+//!
+//! Every file named by the environment is read bounded (`crate::fs::bounded`): a FIFO,
+//! device or huge file never blocks a run or fills its memory. The files of `SSL_CERT_DIR`
+//! are read here, not by `rustls-native-certs`, for that reason ([`cert_dir_certs`]).
 
 use std::path::Path;
 
@@ -7,6 +11,13 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
 use crate::error::{Error, Result};
 use crate::fs::bounded::{CA_BUNDLE_CAP, read_bounded_bytes};
+
+/// The largest file of `SSL_CERT_DIR` read (16 MiB, as for `SSL_CERT_FILE`).
+const CERT_DIR_FILE_CAP: u64 = CA_BUNDLE_CAP;
+/// The most bytes read from all `SSL_CERT_DIR` files together (64 MiB).
+const CERT_DIR_TOTAL_CAP: u64 = 4 * CA_BUNDLE_CAP;
+/// The most entries of one `SSL_CERT_DIR` directory looked at.
+const CERT_DIR_MAX_ENTRIES: usize = 100_000;
 
 /// Root certificates: the OS store (via `SSL_CERT_FILE` / `SSL_CERT_DIR` of the snapshot
 /// when set), else the bundled Mozilla roots. Returns the roots and a label for messages.
@@ -27,14 +38,10 @@ pub(super) fn base_roots(
             }));
         }
         if let Some(dirs) = dirs {
-            for dir in std::env::split_paths(dirs).filter(|d| !d.as_os_str().is_empty()) {
-                certs.extend(
-                    rustls_native_certs::load_certs_from_paths(None, Some(&dir))
-                        .certs
-                        .iter()
-                        .map(|c| c.as_ref().to_vec()),
-                );
-            }
+            let dirs: Vec<_> = std::env::split_paths(dirs)
+                .filter(|d| !d.as_os_str().is_empty())
+                .collect();
+            certs.extend(cert_dir_certs(&dirs, CERT_DIR_FILE_CAP, CERT_DIR_TOTAL_CAP));
         }
         certs
     } else {
@@ -59,6 +66,57 @@ pub(super) fn base_roots(
     } else {
         (certs, "the OS certificate store")
     }
+}
+
+/// The certificates (DER) in the files of the directories `dirs` (`SSL_CERT_DIR`), as
+/// OpenSSL's hashed certificate directories hold them: every PEM certificate of every
+/// regular file (symlinks followed, each file once), in file-name order. Skipped, as
+/// `rustls-native-certs` skips them: what is not a regular file (a FIFO, a device, a
+/// directory), what cannot be read, and what is not a PEM certificate. Bounded: a file over
+/// `file_cap` bytes is skipped, and so is a file that would take the bytes read from all
+/// files over `total_cap`; at most [`CERT_DIR_MAX_ENTRIES`] entries of a directory are
+/// looked at. Each file is opened without blocking ([`read_bounded_bytes`]).
+fn cert_dir_certs(dirs: &[std::path::PathBuf], file_cap: u64, total_cap: u64) -> Vec<Vec<u8>> {
+    let mut certs = Vec::new();
+    let mut left = total_cap;
+    // (device, inode) of the files read: `openssl rehash` links `<hash>.0` to the file.
+    #[cfg(unix)]
+    let mut seen: std::collections::HashSet<(u64, u64)> = std::collections::HashSet::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut paths: Vec<std::path::PathBuf> = entries
+            .take(CERT_DIR_MAX_ENTRIES)
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        paths.sort();
+        for path in paths {
+            if left == 0 {
+                return certs;
+            }
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                // The path's target: a dangling link or an unreadable entry is skipped.
+                let Ok(meta) = std::fs::metadata(&path) else {
+                    continue;
+                };
+                if !seen.insert((meta.dev(), meta.ino())) {
+                    continue;
+                }
+            }
+            let Ok(Some(bytes)) = read_bounded_bytes(&path, file_cap.min(left)) else {
+                continue;
+            };
+            left -= bytes.len() as u64;
+            certs.extend(ureq::tls::parse_pem(&bytes).filter_map(|item| match item {
+                Ok(PemItem::Certificate(c)) => Some(c.der().to_vec()),
+                _ => None,
+            }));
+        }
+    }
+    certs
 }
 
 /// The bytes of a CA bundle named by `var` (`SSL_CERT_FILE`, `AWS_CA_BUNDLE`): a regular
@@ -103,4 +161,84 @@ pub(super) fn tls_config(roots: &[Certificate<'static>]) -> TlsConfig {
         .provider(TlsProvider::Rustls)
         .root_certs(roots)
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{FIXTURES}/{name}")).unwrap()
+    }
+
+    /// The DER of each certificate of a PEM text.
+    fn ders(pem: &[u8]) -> Vec<Vec<u8>> {
+        ureq::tls::parse_pem(pem)
+            .filter_map(|i| match i {
+                Ok(PemItem::Certificate(c)) => Some(c.der().to_vec()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cert_dir_reads_pem_certificates_of_regular_files_bounded() {
+        let ca = fixture("test-ca.pem");
+        let server = fixture("test-server.pem");
+        let (ca_der, server_der) = (ders(&ca), ders(&server));
+        assert_eq!((ca_der.len(), server_der.len()), (1, 1));
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.pem"), &ca).unwrap();
+        // Not certificates: text, a private key, a directory.
+        std::fs::write(d.join("b.txt"), "not a certificate\n").unwrap();
+        std::fs::write(d.join("c.pem"), fixture("test-server-key.pem")).unwrap();
+        std::fs::create_dir(d.join("d.pem")).unwrap();
+        // Over the per-file cap: skipped, although it holds a certificate.
+        let mut big = server.clone();
+        big.extend(vec![b'\n'; 4096]);
+        std::fs::write(d.join("e.pem"), &big).unwrap();
+        let dirs = vec![d.to_path_buf()];
+        assert_eq!(cert_dir_certs(&dirs, 4096, 1 << 20), ca_der);
+        // Within the cap it is read.
+        let both: Vec<Vec<u8>> = ca_der.iter().chain(&server_der).cloned().collect();
+        assert_eq!(cert_dir_certs(&dirs, 8192, 1 << 20), both);
+        // The total cap: a.pem fits, e.pem would take the total over it.
+        let total = ca.len() as u64 + 100;
+        assert_eq!(cert_dir_certs(&dirs, 8192, total), ca_der);
+        assert!(cert_dir_certs(&dirs, 8192, 0).is_empty());
+        // Missing directories give nothing.
+        assert!(cert_dir_certs(&[d.join("missing")], 8192, 1 << 20).is_empty());
+    }
+
+    // Unix only: FIFOs, devices and symlinks.
+    #[cfg(unix)]
+    #[test]
+    fn cert_dir_skips_fifos_devices_and_repeated_links_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let ca = fixture("test-ca.pem");
+        std::fs::write(d.join("ca.pem"), &ca).unwrap();
+        // `openssl rehash` style: a link to the same file is read once.
+        std::os::unix::fs::symlink(d.join("ca.pem"), d.join("0a1b2c3d.0")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", d.join("1zero.0")).unwrap();
+        std::os::unix::fs::symlink(d.join("nowhere"), d.join("2dangling.0")).unwrap();
+        let fifo = d.join("00fifo.pem");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(made, "mkfifo");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let dirs = vec![d.to_path_buf()];
+        std::thread::spawn(move || {
+            let _ = tx.send(cert_dir_certs(&dirs, 1 << 20, 1 << 20));
+        });
+        let certs = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading SSL_CERT_DIR blocked");
+        assert_eq!(certs, ders(&ca));
+    }
 }

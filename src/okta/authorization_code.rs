@@ -16,9 +16,9 @@ use std::fmt;
 use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Result};
-use crate::http::Response;
+use crate::http::{Request, Response};
 use crate::okta::device_auth::{DEVICE_SCOPE, OktaTokens, check_tokens, tokens_from_json};
-use crate::okta::web_request::{OktaWeb, Request, json_body};
+use crate::okta::web_request::{OktaWeb, json_body};
 
 /// The `grant_type` of the token request (RFC 6749 §4.1.3).
 pub const AUTHORIZATION_CODE_GRANT: &str = "authorization_code";

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::okta::fed_app::FedApp;
 use crate::okta::saml::SamlRoles;
 
-/// The okta.yaml friendly label for `arn` (upstream-behaviour §4.12): an exact key match
+/// The okta.yaml friendly label for `arn` (docs/decisions.md#d-choice): an exact key match
 /// first, then each key as an unanchored regular expression (regex-lite syntax) in file
 /// order, the first matching key winning; invalid expressions are skipped. `labels` is
 /// `awscli.idps` or `awscli.roles` as (key, label) pairs in file order.
@@ -43,7 +43,7 @@ pub fn label_key_problem(key: &str) -> Option<String> {
     Some(crate::term::sanitize::line(reason).into_owned())
 }
 
-/// The `--debug` report of one label lookup (upstream-behaviour §4.12), for stderr:
+/// The `--debug` report of one label lookup (docs/decisions.md#d-choice), for stderr:
 /// `  found <word> ARN "<arn>" having friendly label "<label>"`, or on a miss the ARN and
 /// every (key, label) entry of the okta.yaml map (`awscli.idps` for `IdP`, `awscli.roles`
 /// for `Role`). `word` is `IdP` or `Role`. Each line ends with `\n`.
@@ -158,7 +158,7 @@ impl ChoiceKind {
 /// How many choices [`no_tty_error`] lists before summing up the rest.
 pub const MAX_LISTED_CHOICES: usize = 20;
 
-/// The error when a choice is needed but no terminal can ask (DESIGN §2.17): names the
+/// The error when a choice is needed but no terminal can ask (docs/decisions.md#d-choice): names the
 /// flag and lists the values with their labels, one per line: the first
 /// [`MAX_LISTED_CHOICES`], then `  ... and <N> more` (an org with thousands of roles must
 /// not produce a message of hundreds of kilobytes).
@@ -231,8 +231,8 @@ fn disambiguate(choices: &mut [Choice]) {
     }
 }
 
-/// Pick the IdP (principal ARN) from the assertion (upstream-behaviour §4.12, DESIGN
-/// §2.4, case B03).
+/// Pick the IdP (principal ARN) from the assertion (docs/decisions.md#d-choice,
+/// docs/decisions.md#d-saml, case B03).
 ///
 /// With `role_flag` (`--aws-iam-role`, an ARN or a friendly label) only the IdPs paired
 /// with that role are candidates, so a preselected role brings its own provider. Then: one

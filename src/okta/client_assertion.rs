@@ -1,14 +1,14 @@
 //! PURE: the m2m client assertion, a JWT signed with the service app's private key
-//! (RFC 7523 §2.2 / §3, Okta "private_key_jwt"; upstream-behaviour §5.2, case B16).
+//! (RFC 7523 §2.2 / §3, Okta "private_key_jwt"; docs/decisions.md#d-m2m-assertion, case B16).
 //!
 //! The assertion is a compact JWS (RFC 7515 §7.1) whose header is
 //! `{"alg":"RS256","kid":"<key id>"}` (`ES256` for a P-256 key) and whose claims are
 //! `{"aud":<token endpoint URL>,"exp":iat+300,"iat":<now>,"iss":<client id>,"jti":<uuid>,
 //! "sub":<client id>}`. The lifetime is five minutes, well under Okta's one-hour limit, so a
 //! client clock that runs slightly fast is not rejected ("expiration too far into the
-//! future"). The clock, the `jti` and the random source (RSA blinding) are arguments, so
-//! this module does no I/O; `m2m::new_jti` draws a fresh UUID v4 from the OS for each real
-//! request and `m2m` passes the OS random source.
+//! future"). The clock, the `jti` and the random source (RSA blinding, ECDSA nonces) are
+//! arguments, so this module does no I/O; `m2m::new_jti` draws a fresh UUID v4 from the OS
+//! for each real request and `m2m` passes the OS random source.
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -59,14 +59,14 @@ fn b64url(bytes: &[u8]) -> String {
 /// Build and sign the client assertion; returns the compact JWS `header.claims.signature`
 /// (each part base64url without padding). The result is a secret: never log it.
 ///
-/// `rng` is the random source for RSA blinding ([`PrivateKey::sign`]); pass
-/// `rsa::rand_core::OsRng`.
+/// `rng` is the random source for RSA blinding and ECDSA nonces ([`PrivateKey::sign`]);
+/// pass `ring::rand::SystemRandom`.
 ///
 /// Errors: [`Error::Runtime`] if serialisation or signing fails.
 pub fn client_assertion(
     key: &PrivateKey,
     input: &AssertionInput<'_>,
-    rng: &mut impl rsa::rand_core::CryptoRngCore,
+    rng: &dyn ring::rand::SecureRandom,
 ) -> Result<String> {
     let header = Header {
         alg: key.algorithm().as_str(),
@@ -108,7 +108,7 @@ pub fn uuid_v4_from_bytes(mut bytes: [u8; 16]) -> String {
 mod tests {
     use super::*;
     use crate::okta::private_key::load_private_key;
-    use rsa::pkcs8::DecodePublicKey as _;
+    use ring::signature as ring_sig;
     use serde_json::Value;
 
     const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases/");
@@ -122,6 +122,19 @@ mod tests {
             .decode(part)
             .expect("base64url without padding");
         serde_json::from_slice(&bytes).expect("json")
+    }
+
+    /// The subjectPublicKey bits of a `PUBLIC KEY` PEM (RFC 5280 §4.1.2.7).
+    fn spki_key(pem: &str) -> Vec<u8> {
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .expect("base64");
+        let spki = pkcs8::spki::SubjectPublicKeyInfoRef::try_from(der.as_slice()).expect("SPKI");
+        spki.subject_public_key
+            .as_bytes()
+            .expect("whole bytes")
+            .to_vec()
     }
 
     fn expected() -> Value {
@@ -147,7 +160,7 @@ mod tests {
                 now: iat,
                 jti: &jti,
             },
-            &mut rsa::rand_core::OsRng,
+            &ring::rand::SystemRandom::new(),
         )
         .expect("jwt");
 
@@ -180,31 +193,23 @@ mod tests {
         .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{raw}");
 
-        // The signature verifies with the public key over header.payload.
-        use sha2::Digest as _;
-        let public =
-            rsa::RsaPublicKey::from_public_key_pem(&case("B15-key-public.pem")).expect("public");
+        // The signature verifies with the public key file over header.payload, and the
+        // same signature does not verify another input.
+        let public = ring_sig::UnparsedPublicKey::new(
+            &ring_sig::RSA_PKCS1_2048_8192_SHA256,
+            spki_key(&case("B15-key-public.pem")),
+        );
         let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(parts[2])
             .expect("sig");
         let signing_input = format!("{}.{}", parts[0], parts[1]);
-        let digest = sha2::Sha256::digest(signing_input.as_bytes());
-        assert!(
-            public
-                .verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest, &sig)
-                .is_ok()
-        );
-        let tampered = sha2::Sha256::digest(format!("{}.{}", parts[0], parts[0]).as_bytes());
-        assert!(
-            public
-                .verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &tampered, &sig)
-                .is_err()
-        );
+        assert!(public.verify(signing_input.as_bytes(), &sig).is_ok());
+        let tampered = format!("{}.{}", parts[0], parts[0]);
+        assert!(public.verify(tampered.as_bytes(), &sig).is_err());
     }
 
     #[test]
     fn es256_assertion_has_es256_header_and_raw_signature() {
-        use p256::ecdsa::signature::Verifier as _;
         let pem = case("B15-key-ec-sec1.pem");
         let key = load_private_key(&pem, None).expect("ec key");
         let jwt = client_assertion(
@@ -216,7 +221,7 @@ mod tests {
                 now: 1_714_564_800,
                 jti: "j",
             },
-            &mut rsa::rand_core::OsRng,
+            &ring::rand::SystemRandom::new(),
         )
         .expect("jwt");
         let parts: Vec<&str> = jwt.split('.').collect();
@@ -225,15 +230,18 @@ mod tests {
             .decode(parts[2])
             .expect("sig");
         assert_eq!(sig.len(), 64);
-        let secret = p256::SecretKey::from_sec1_pem(&pem).expect("sec1");
-        let verifying = p256::ecdsa::VerifyingKey::from(secret.public_key());
-        let signature = p256::ecdsa::Signature::from_slice(&sig).expect("r||s");
-        let signing_input = format!("{}.{}", parts[0], parts[1]);
-        assert!(
-            verifying
-                .verify(signing_input.as_bytes(), &signature)
-                .is_ok()
+        // The public key as OpenSSL derived it from the B15 EC key.
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/b15-ec-public.pem"
         );
+        let public = ring_sig::UnparsedPublicKey::new(
+            &ring_sig::ECDSA_P256_SHA256_FIXED,
+            spki_key(&std::fs::read_to_string(fixture).expect("fixture")),
+        );
+        let signing_input = format!("{}.{}", parts[0], parts[1]);
+        assert!(public.verify(signing_input.as_bytes(), &sig).is_ok());
+        assert!(public.verify(b"other", &sig).is_err());
     }
 
     #[test]

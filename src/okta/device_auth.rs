@@ -12,12 +12,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::http::Response;
 use crate::http::retry::read_rate_limit;
-use crate::okta::web_request::{OktaWeb, Request, json_body, str_field, u64_field};
+use crate::http::{Request, Response};
+use crate::okta::web_request::{OktaWeb, json_body, str_field, u64_field};
+use crate::url::{Url, UrlError};
 
 /// Scope of the device authorization request, exactly as upstream sends it
-/// (upstream-behaviour §4.4; DESIGN §1 keeps the scopes). `okta.apps.read` is no longer
+/// (docs/decisions.md#k-okta-requests; docs/decisions.md#k-surface keeps the scopes). `okta.apps.read` is no longer
 /// needed since appLinks only needs `okta.users.read.self`, but OIDC apps set up by the
 /// upstream README grant it, and the request must stay the same for them.
 pub const DEVICE_SCOPE: &str = "openid okta.apps.sso okta.apps.read okta.users.read.self";
@@ -36,7 +37,7 @@ pub const MAX_NETWORK_RETRIES: u32 = 3;
 
 impl OktaWeb<'_> {
     /// `POST <org>/oauth2/v1/device/authorize`, form `client_id`, `scope` ([`DEVICE_SCOPE`])
-    /// (RFC 8628 §3.1, upstream-behaviour §4.4).
+    /// (RFC 8628 §3.1, docs/decisions.md#k-okta-requests).
     pub fn device_authorize(&self) -> Request {
         self.form_post(
             "/oauth2/v1/device/authorize",
@@ -46,7 +47,7 @@ impl OktaWeb<'_> {
     }
 
     /// `POST <org>/oauth2/v1/token`, form `client_id`, `device_code`, `grant_type`
-    /// ([`DEVICE_GRANT_TYPE`]) (RFC 8628 §3.4, upstream-behaviour §4.6).
+    /// ([`DEVICE_GRANT_TYPE`]) (RFC 8628 §3.4, docs/decisions.md#d-device-polling).
     pub fn device_token(&self, device_code: &str) -> Request {
         self.form_post(
             "/oauth2/v1/token",
@@ -91,7 +92,7 @@ impl fmt::Debug for DeviceAuthorization {
     }
 }
 
-/// Read the device authorization reply (RFC 8628 §3.2, upstream-behaviour §4.4).
+/// Read the device authorization reply (RFC 8628 §3.2, docs/decisions.md#k-okta-requests).
 ///
 /// Errors: non-200 -> [`Error::Okta`] `authorize received API response "<status line>"`
 /// (plus the OAuth `error` and description when the body has them); a non-JSON content
@@ -198,11 +199,13 @@ fn check_activation_url(name: &str, value: &str) -> Result<()> {
     if value.is_empty() {
         return Ok(());
     }
-    let lower = value.to_ascii_lowercase();
-    // White space other than controls is percent-encoded by `activation_url`.
+    // White space other than controls is percent-encoded by `activation_url`; the host and
+    // port are checked there, against the org's origin.
     let problem = if crate::term::sanitize::has_unsafe(value) {
         "contains control characters"
-    } else if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+    } else if let Err(UrlError::NoScheme | UrlError::UnsupportedScheme | UrlError::NoAuthority) =
+        Url::parse(value)
+    {
         "is not an http(s) URL"
     } else {
         return Ok(());
@@ -334,7 +337,7 @@ pub enum Decision {
     Fail(Error),
 }
 
-/// The device-code polling state machine (RFC 8628 §3.4–3.5, DESIGN §2.5, case B09).
+/// The device-code polling state machine (RFC 8628 §3.4–3.5, docs/decisions.md#d-device-polling, case B09).
 ///
 /// Times are whole seconds on one clock (Unix epoch seconds, since `X-Rate-Limit-Reset` is
 /// epoch seconds). The first poll comes [`Poller::first_wait`] seconds after the
@@ -405,7 +408,7 @@ impl Poller {
     /// * `expired_token`, or `now` at/after the deadline -> `device code expired, run the
     ///   command again`; `access_denied` -> `authorization was denied in the browser`.
     /// * any other OAuth error, a non-JSON error body, an unexpected status -> error with the
-    ///   status and the first bytes of the body (upstream's wording, §4.6).
+    ///   status and the first bytes of the body (upstream's wording, docs/decisions.md#k-messages).
     /// * network error -> retried at the interval up to [`MAX_NETWORK_RETRIES`] times in a row.
     ///
     /// Waits never run past the deadline.

@@ -11,10 +11,11 @@ use serde_json::Value;
 
 use crate::config::OrgUrl;
 use crate::error::{Error, Result};
-use crate::http::Response;
+use crate::http::{Method, Request, Response};
 use crate::okta::device_auth::OktaTokens;
 use crate::okta::token_exchange::WebSsoToken;
-use crate::okta::web_request::{Method, OktaWeb, Request, json_body, str_field};
+use crate::okta::web_request::{OktaWeb, json_body, str_field};
+use crate::url::Url;
 
 /// The Okta app name of the AWS Account Federation app in appLinks.
 pub const AWS_APP_NAME: &str = "amazon_aws";
@@ -28,7 +29,7 @@ impl OktaWeb<'_> {
     }
 
     /// `POST <org>/login/token/sso`, form `token=<web SSO token>`, `Accept: text/html`
-    /// (upstream-behaviour §4.10, 2.6.0 form).
+    /// (docs/decisions.md#k-okta-requests, 2.6.0 form).
     pub fn saml_page(&self, web_sso_token: &WebSsoToken) -> Request {
         self.form_post(
             "/login/token/sso",
@@ -44,7 +45,7 @@ impl OktaWeb<'_> {
 
     /// `GET <url>` for an appLinks page (first: [`Self::app_links_url`], later:
     /// [`next_page_url`]) with `Authorization: <token_type> <access_token>`
-    /// (upstream-behaviour §4.8).
+    /// (docs/decisions.md#d-fed-apps).
     pub fn app_links(&self, url: &str, tokens: &OktaTokens) -> Request {
         let mut headers = self.headers("application/json", Some("application/json"));
         let token_type = if tokens.token_type.is_empty() {
@@ -65,7 +66,7 @@ impl OktaWeb<'_> {
     }
 }
 
-/// Read the `/login/token/sso` page (upstream-behaviour §4.10) into the base64 SAML
+/// Read the `/login/token/sso` page (docs/decisions.md#k-okta-requests) into the base64 SAML
 /// Response; `url` is [`OktaWeb::saml_url`].
 ///
 /// Errors: non-200 -> `fetching SAML assertion received API response "<status line>"`;
@@ -172,23 +173,16 @@ pub fn next_page_url(resp: &Response, org: &OrgUrl) -> Option<String> {
     None
 }
 
+/// Whether `url` and `base` are URLs ([`Url`]) with the same origin (scheme, host and port,
+/// the default port when none is written).
 fn same_origin(url: &str, base: &str) -> bool {
-    let origin = |u: &str| -> Option<String> {
-        let (scheme, rest) = u.split_once("://")?;
-        let auth = rest.split(['/', '?', '#']).next()?;
-        if auth.is_empty() || auth.contains('@') {
-            return None;
-        }
-        Some(format!(
-            "{}://{}",
-            scheme.to_ascii_lowercase(),
-            auth.to_ascii_lowercase()
-        ))
-    };
-    matches!((origin(url), origin(base)), (Some(a), Some(b)) if a == b)
+    match (Url::parse(url), Url::parse(base)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
 }
 
-/// The error when appLinks lists no AWS Federation app (upstream-behaviour §4.8 wording,
+/// The error when appLinks lists no AWS Federation app (docs/decisions.md#d-fed-apps wording,
 /// trimmed to its message lines).
 pub fn no_fed_apps_error(client_id: &str) -> Error {
     Error::Okta {

@@ -2,9 +2,10 @@
 //!
 //! PURE: `oauth` (error shapes, the m2m client-credentials request), `saml` (the Federation
 //! app's SAML assertion), `client_assertion` (RFC 7523 JWT) and `private_key` (key formats,
-//! signing). The `web` flow, one file a step, in the order of use:
-//! 1. `web_request`: the requests as data ([`web_request::Request`], built by
-//!    [`web_request::OktaWeb`]) and the Classic-org check.
+//! signing). Every request is built as a [`crate::http::Request`]. The `web` flow, one file
+//! a step, in the order of use:
+//! 1. `web_request`: the request builder [`web_request::OktaWeb`] and the Classic-org
+//!    check.
 //! 2. `device_auth`: device authorization and token polling (RFC 8628) to
 //!    [`device_auth::OktaTokens`].
 //! 3. `fed_app`: the AWS Federation app from appLinks, when not given.
@@ -19,7 +20,7 @@
 //! Each file imports only files listed before it (`choice` also takes `saml`;
 //! `authorization_code` takes `web_request` and `device_auth`).
 //!
-//! I/O: `token_cache` (the access-token cache file and its lock).
+//! All pure: the access-token cache lives in `cache` (the layer above).
 
 pub mod authorization_code;
 pub mod choice;
@@ -29,6 +30,5 @@ pub mod fed_app;
 pub mod oauth;
 pub mod private_key;
 pub mod saml;
-pub mod token_cache;
 pub mod token_exchange;
 pub mod web_request;

@@ -1,9 +1,9 @@
 //! PURE: Okta / OAuth 2.0 requests and replies shared by the flows: the error shapes of
-//! Okta's APIs (upstream-behaviour §10.2) and the m2m client-credentials token request
-//! (upstream-behaviour §5.3, RFC 6749 §4.4 with RFC 7523 client authentication).
+//! Okta's APIs (docs/decisions.md#d-errors) and the m2m client-credentials token request
+//! (docs/decisions.md#k-okta-requests, RFC 6749 §4.4 with RFC 7523 client authentication).
 
 use crate::error::{Error, Result};
-use crate::http::Response;
+use crate::http::{Request, Response};
 
 // ---------------------------------------------------------------------------------------
 // Errors
@@ -291,52 +291,11 @@ fn redact_tokens(s: &str) -> String {
 // Requests
 // ---------------------------------------------------------------------------------------
 
-/// An `application/x-www-form-urlencoded` POST to Okta, ready for the HTTP agent.
-#[derive(Clone)]
-pub struct FormPost {
-    /// Absolute URL, no query string.
-    pub url: String,
-    /// Request headers in order (name, value).
-    pub headers: Vec<(String, String)>,
-    /// Form fields in order (name, value); values are not yet encoded.
-    pub form: Vec<(String, String)>,
-}
-
-impl FormPost {
-    /// The encoded request body (see [`crate::http::form_encode`]).
-    pub fn body(&self) -> String {
-        crate::http::form_encode(&self.form)
-    }
-}
-
-impl std::fmt::Debug for FormPost {
-    /// Shows the URL, headers and field names; field values are shown only for fields that
-    /// are never secret.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let form: Vec<(&str, &str)> = self
-            .form
-            .iter()
-            .map(|(k, v)| {
-                let public = matches!(
-                    k.as_str(),
-                    "grant_type" | "scope" | "client_assertion_type" | "client_id"
-                );
-                (k.as_str(), if public { v.as_str() } else { "<redacted>" })
-            })
-            .collect();
-        f.debug_struct("FormPost")
-            .field("url", &self.url)
-            .field("headers", &self.headers)
-            .field("form", &form)
-            .finish()
-    }
-}
-
 /// `client_assertion_type` for a JWT client assertion (RFC 7523 §2.2).
 pub const CLIENT_ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// Default m2m scope (`--custom-scope`).
 pub const DEFAULT_M2M_SCOPE: &str = "okta-m2m-access";
-/// `X-Okta-Aws-Cli-Operation` header name (upstream-behaviour §3).
+/// `X-Okta-Aws-Cli-Operation` header name (docs/decisions.md#d-http-client).
 pub const OPERATION_HEADER: &str = "X-Okta-Aws-Cli-Operation";
 
 /// The token endpoint of an authorization server: `<org base>/oauth2/<authz-id>/v1/token`.
@@ -350,7 +309,7 @@ pub fn token_endpoint(org_base: &str, authz_id: &str) -> String {
     )
 }
 
-/// The m2m client-credentials token request (upstream-behaviour §5.3):
+/// The m2m client-credentials token request (docs/decisions.md#k-okta-requests):
 /// `POST <org>/oauth2/<authz-id>/v1/token` with `Accept: application/json`,
 /// `Content-Type: application/x-www-form-urlencoded`, `User-Agent: <user_agent>`,
 /// `X-Okta-Aws-Cli-Operation: m2m`, and the form fields `client_assertion`,
@@ -362,30 +321,27 @@ pub fn m2m_token_request(
     client_assertion: &str,
     scope: &str,
     user_agent: &str,
-) -> FormPost {
+) -> Request {
     let scope = if scope.trim().is_empty() {
         DEFAULT_M2M_SCOPE
     } else {
         scope
     };
-    FormPost {
-        url: token_endpoint(org_base, authz_id),
-        headers: vec![
-            ("Accept".into(), "application/json".into()),
-            (
-                "Content-Type".into(),
-                "application/x-www-form-urlencoded".into(),
-            ),
-            ("User-Agent".into(), user_agent.into()),
-            (OPERATION_HEADER.into(), "m2m".into()),
+    Request::form(
+        &token_endpoint(org_base, authz_id),
+        &[
+            ("Accept", "application/json"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("User-Agent", user_agent),
+            (OPERATION_HEADER, "m2m"),
         ],
-        form: vec![
-            ("client_assertion".into(), client_assertion.into()),
-            ("client_assertion_type".into(), CLIENT_ASSERTION_TYPE.into()),
-            ("grant_type".into(), "client_credentials".into()),
-            ("scope".into(), scope.into()),
+        &[
+            ("client_assertion", client_assertion),
+            ("client_assertion_type", CLIENT_ASSERTION_TYPE),
+            ("grant_type", "client_credentials"),
+            ("scope", scope),
         ],
-    }
+    )
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-//! PURE: load the m2m private key from text and sign with it (upstream-behaviour §5.1,
+//! PURE: load the m2m private key from text and sign with it (docs/decisions.md#d-m2m-assertion,
 //! case B15).
 //!
 //! Accepted inputs (the key text may come from `--private-key`, an env var, `.env` or a file):
@@ -15,12 +15,22 @@
 //! footer squeezed onto one line separated by spaces are all accepted. Everything else gets
 //! a one-line [`KeyError`] that names what is supported. Key material never appears in an
 //! error message or a `Debug` rendering.
+//!
+//! Signing uses `ring`, the crypto provider rustls already brings in. ring signs only with
+//! keys it has checked: RSA keys of 2048 to 8192 bits whose size is a multiple of 1024 bits,
+//! with a public exponent of at least 65537 (FIPS 186-4 appendix B.3.1 asks for more than
+//! 2^16); EC keys that store their public point beside the private scalar (the optional
+//! `publicKey` field of RFC 5915 §3). Other keys get an error that says so. PEM parsing stays
+//! here; PKCS#8 parsing and decryption stay with the `pkcs8` crate.
+//!
+//! The one exception to PURE: loading an EC key draws a few bytes from the OS random source.
+//! ring keeps them as a per-key secret that it hashes into every ECDSA nonce, beside fresh
+//! random bytes and the message digest, to guard against a faulty random source.
 
 use std::fmt;
 
 use base64::Engine as _;
-use rsa::pkcs1::DecodeRsaPrivateKey as _;
-use rsa::pkcs8::DecodePrivateKey as _;
+use ring::signature::{self as ring_sig, KeyPair as _};
 
 /// What this module accepts, quoted in error messages.
 const SUPPORTED: &str = "supported: PKCS#8 PEM (BEGIN PRIVATE KEY, RSA or EC P-256), \
@@ -118,8 +128,8 @@ impl From<KeyError> for crate::error::Error {
 }
 
 enum Inner {
-    Rsa(Box<rsa::RsaPrivateKey>),
-    Ec(Box<p256::ecdsa::SigningKey>),
+    Rsa(ring_sig::RsaKeyPair),
+    Ec(ring_sig::EcdsaKeyPair),
 }
 
 /// A loaded private key that signs JWS payloads. `Debug` shows only the algorithm.
@@ -145,31 +155,42 @@ impl PrivateKey {
         }
     }
 
+    /// The public half: for RS256 the DER `RSAPublicKey` of RFC 8017 §A.1.1, for ES256 the
+    /// 65-byte uncompressed point of SEC 1 §2.3.3 (`0x04 || x || y`).
+    pub fn public_key(&self) -> &[u8] {
+        match &self.inner {
+            Inner::Rsa(key) => key.public_key().as_ref(),
+            Inner::Ec(key) => key.public_key().as_ref(),
+        }
+    }
+
     /// Sign `message` (the JWS signing input `header.payload`).
     ///
-    /// RS256: RSASSA-PKCS1-v1_5 over SHA-256 (RFC 8017 §8.2), with RSA blinding drawn from
-    /// `rng` (the caller passes the OS source, `rsa::rand_core::OsRng`; the signature itself
-    /// is deterministic). ES256: ECDSA P-256/SHA-256 with RFC 6979 nonces (`rng` unused),
-    /// returned as the 64-byte `r || s` of RFC 7518 §3.4.
+    /// RS256: RSASSA-PKCS1-v1_5 over SHA-256 (RFC 8017 §8.2), as many bytes as the modulus.
+    /// The signature is deterministic; `rng` only feeds ring's RSA blinding. ES256: ECDSA
+    /// P-256/SHA-256 returned as the 64-byte `r || s` of RFC 7518 §3.4; the nonce mixes bytes
+    /// from `rng` with the key and the message, so two signatures of one message differ. The
+    /// caller passes the OS source, `ring::rand::SystemRandom`.
     ///
-    /// Errors: [`KeyError::Sign`] if the RSA operation fails (including a failing `rng`).
+    /// Errors: [`KeyError::Sign`] if the operation fails (in practice: a failing `rng`).
     pub fn sign(
         &self,
-        rng: &mut impl rsa::rand_core::CryptoRngCore,
+        rng: &dyn ring::rand::SecureRandom,
         message: &[u8],
     ) -> Result<Vec<u8>, KeyError> {
-        use sha2::Digest as _;
         match &self.inner {
             Inner::Rsa(key) => {
-                let digest = sha2::Sha256::digest(message);
-                key.sign_with_rng(rng, rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest)
-                    .map_err(|e| KeyError::Sign(e.to_string()))
+                let mut signature = vec![0; key.public().modulus_len()];
+                key.sign(&ring_sig::RSA_PKCS1_SHA256, rng, message, &mut signature)
+                    .map_err(|_| KeyError::Sign("the RSA operation failed".into()))?;
+                Ok(signature)
             }
-            Inner::Ec(key) => {
-                use p256::ecdsa::signature::Signer as _;
-                let sig: p256::ecdsa::Signature = key.sign(message);
-                Ok(sig.to_bytes().to_vec())
-            }
+            Inner::Ec(key) => key
+                .sign(rng, message)
+                .map(|sig| sig.as_ref().to_vec())
+                .map_err(|_| {
+                    KeyError::Sign("the ECDSA operation failed (OS random source?)".into())
+                }),
         }
     }
 }
@@ -348,30 +369,147 @@ fn oid_name(oid: &str) -> &'static str {
 /// disallows shorter keys for signatures; Okta requires at least 2048 for RS256 keys).
 pub const MIN_RSA_BITS: usize = 2048;
 
-/// Wrap an RSA key, refusing one whose modulus is shorter than [`MIN_RSA_BITS`]: a
-/// 512- or 1024-bit key can be factored, so a client assertion signed with it proves
-/// nothing. Every RSA shape (PKCS#1, PKCS#8, encrypted PKCS#8) passes through here.
-fn rsa_key(key: rsa::RsaPrivateKey) -> Result<PrivateKey, KeyError> {
-    use rsa::traits::PublicKeyParts as _;
-    let bits = key.n().bits();
+/// Largest RSA modulus accepted for signing, in bits (ring's limit for private keys).
+pub const MAX_RSA_BITS: usize = 8192;
+
+/// Load an RSA key from its PKCS#1 `RSAPrivateKey` DER (RFC 8017 §A.1.2); `form` names the
+/// shape it came in (`PKCS#1`, `PKCS#8`) for error messages. A modulus shorter than
+/// [`MIN_RSA_BITS`] is refused first: a 512- or 1024-bit key can be factored, so a client
+/// assertion signed with it proves nothing. Every RSA shape (PKCS#1, PKCS#8, encrypted
+/// PKCS#8) passes through here.
+fn rsa_key(pkcs1: &[u8], form: &str) -> Result<PrivateKey, KeyError> {
+    let Some(bits) = rsa_modulus_bits(pkcs1) else {
+        return Err(KeyError::Invalid(format!(
+            "the {form} RSA key could not be parsed (malformed DER)"
+        )));
+    };
     if bits < MIN_RSA_BITS {
         return Err(KeyError::Unsupported(format!(
             "RSA key of {bits} bits is too weak to sign the client assertion; use at least {MIN_RSA_BITS} bits"
         )));
     }
+    let key = ring_sig::RsaKeyPair::from_der(pkcs1).map_err(|rejected| {
+        let sizes = "use a key of 2048, 3072 or 4096 bits with public exponent 65537";
+        match rejected.to_string().as_str() {
+            "PrivateModulusLenNotMultipleOf512Bits" => KeyError::Unsupported(format!(
+                "RSA key of {bits} bits; only sizes that are a multiple of 1024 bits can sign; {sizes}"
+            )),
+            "TooLarge" if bits > MAX_RSA_BITS => KeyError::Unsupported(format!(
+                "RSA key of {bits} bits is above the limit of {MAX_RSA_BITS} bits; {sizes}"
+            )),
+            "TooLarge" => KeyError::Unsupported(format!(
+                "RSA key with a public exponent above 2^33 - 1; {sizes}"
+            )),
+            "TooSmall" => KeyError::Unsupported(format!(
+                "RSA key with a public exponent below 65537; {sizes}"
+            )),
+            "VersionNotSupported" => KeyError::Unsupported(format!(
+                "multi-prime RSA key (more than two primes); {sizes}"
+            )),
+            other => KeyError::Invalid(format!(
+                "the {form} RSA key could not be parsed ({})",
+                rejection_reason(other)
+            )),
+        }
+    })?;
     Ok(PrivateKey {
-        inner: Inner::Rsa(Box::new(key)),
+        inner: Inner::Rsa(key),
     })
+}
+
+/// Plain words for ring's key-rejection codes (`ring::error::KeyRejected`), which are
+/// fixed identifiers and never hold key material.
+fn rejection_reason(code: &str) -> &str {
+    match code {
+        "InvalidEncoding" => "malformed DER",
+        "InconsistentComponents" => "its numbers do not belong together",
+        "InvalidComponent" => "a number is out of range",
+        "PublicKeyIsMissing" => "the public key is missing",
+        "WrongAlgorithm" => "the key is for another algorithm or curve",
+        other => other,
+    }
+}
+
+/// Bit length of the modulus `n` of a PKCS#1 `RSAPrivateKey` (RFC 8017 §A.1.2): the second
+/// INTEGER of the outer SEQUENCE, without its sign byte. `None` when the DER is malformed.
+fn rsa_modulus_bits(pkcs1: &[u8]) -> Option<usize> {
+    let (tag, body, _) = tlv(pkcs1)?;
+    let (version_tag, _, rest) = tlv(body)?;
+    let (n_tag, n, _) = tlv(rest)?;
+    if tag != 0x30 || version_tag != 0x02 || n_tag != 0x02 {
+        return None;
+    }
+    let start = n.iter().position(|&b| b != 0)?;
+    let significant = &n[start..];
+    Some(significant.len() * 8 - significant[0].leading_zeros() as usize)
+}
+
+/// Load an EC P-256 key from its SEC1 `ECPrivateKey` DER (RFC 5915 §3), the body of an
+/// `EC PRIVATE KEY` block or the inside of a PKCS#8 EC key; `form` names the shape for error
+/// messages. ring reads EC keys only as PKCS#8 v1, so the SEC1 key is wrapped in a
+/// `PrivateKeyInfo` (RFC 5208 §5) naming `id-ecPublicKey` on P-256 (RFC 5480 §2.1.1).
+fn ec_key(sec1: &[u8], form: &str) -> Result<PrivateKey, KeyError> {
+    let Some(fields) = sec1_fields(sec1) else {
+        return Err(KeyError::Invalid(format!(
+            "the {form} EC key could not be parsed (malformed DER)"
+        )));
+    };
+    if let Some(oid) = fields.curve.filter(|oid| oid != OID_P256) {
+        return Err(KeyError::Unsupported(format!(
+            "EC key on curve {} ({oid}); only P-256 (ES256) can be used",
+            oid_name(&oid)
+        )));
+    }
+    if !fields.has_public_key {
+        return Err(KeyError::Unsupported(
+            "EC key without its public key (the optional publicKey field of RFC 5915); \
+             add it with 'openssl ec -in key.pem -out key-with-public.pem'"
+                .into(),
+        ));
+    }
+    let pkcs8 = sec1_to_pkcs8(sec1).ok_or_else(|| {
+        KeyError::Invalid(format!(
+            "the {form} EC key could not be parsed (malformed DER)"
+        ))
+    })?;
+    let key = ring_sig::EcdsaKeyPair::from_pkcs8(
+        &ring_sig::ECDSA_P256_SHA256_FIXED_SIGNING,
+        &pkcs8,
+        &ring::rand::SystemRandom::new(),
+    )
+    .map_err(|rejected| match rejected.to_string().as_str() {
+        "RNG failed" => KeyError::Sign("reading the OS random source failed".into()),
+        other => KeyError::Invalid(format!(
+            "the {form} EC key could not be parsed ({})",
+            rejection_reason(other)
+        )),
+    })?;
+    Ok(PrivateKey {
+        inner: Inner::Ec(key),
+    })
+}
+
+/// Wrap a SEC1 `ECPrivateKey` in a PKCS#8 v1 `PrivateKeyInfo` for P-256 (RFC 5208 §5, RFC
+/// 5915 §3, RFC 5480 §2.1.1): version 0, the algorithm `id-ecPublicKey` with the curve OID as
+/// its parameters, and the SEC1 DER unchanged as the private key octets. `None` only if the
+/// encoder fails (it does not for a key under 64 KiB).
+fn sec1_to_pkcs8(sec1: &[u8]) -> Option<Vec<u8>> {
+    use pkcs8::der::Encode as _;
+    let curve = pkcs8::ObjectIdentifier::new_unwrap(OID_P256);
+    let info = pkcs8::PrivateKeyInfo {
+        algorithm: pkcs8::AlgorithmIdentifierRef {
+            oid: pkcs8::ObjectIdentifier::new_unwrap(OID_EC_PUBLIC_KEY),
+            parameters: Some(pkcs8::der::asn1::AnyRef::from(&curve)),
+        },
+        private_key: sec1,
+        public_key: None,
+    };
+    info.to_der().ok()
 }
 
 fn decode_block(block: &PemBlock, passphrase: Option<&str>) -> Result<PrivateKey, KeyError> {
     match block.label.as_str() {
-        "RSA PRIVATE KEY" => {
-            let key = rsa::RsaPrivateKey::from_pkcs1_der(&block.der).map_err(|e| {
-                KeyError::Invalid(format!("the PKCS#1 RSA key could not be parsed ({e})"))
-            })?;
-            rsa_key(key)
-        }
+        "RSA PRIVATE KEY" => rsa_key(&block.der, "PKCS#1"),
         "PRIVATE KEY" => decode_pkcs8(&block.der),
         "ENCRYPTED PRIVATE KEY" => {
             let Some(pass) = passphrase else {
@@ -405,20 +543,7 @@ fn decode_block(block: &PemBlock, passphrase: Option<&str>) -> Result<PrivateKey
                 other => other,
             })
         }
-        "EC PRIVATE KEY" => match p256::SecretKey::from_sec1_der(&block.der) {
-            Ok(secret) => Ok(PrivateKey {
-                inner: Inner::Ec(Box::new(p256::ecdsa::SigningKey::from(secret))),
-            }),
-            Err(_) => match sec1_curve(&block.der) {
-                Some(oid) if oid != OID_P256 => Err(KeyError::Unsupported(format!(
-                    "EC key on curve {} ({oid}); only P-256 (ES256) can be used",
-                    oid_name(&oid)
-                ))),
-                _ => Err(KeyError::Invalid(
-                    "the SEC1 EC key could not be parsed".into(),
-                )),
-            },
-        },
+        "EC PRIVATE KEY" => ec_key(&block.der, "SEC1"),
         "PUBLIC KEY" | "RSA PUBLIC KEY" | "EC PUBLIC KEY" => {
             Err(KeyError::PublicKey("public key".into()))
         }
@@ -511,12 +636,7 @@ fn decode_pkcs8(der: &[u8]) -> Result<PrivateKey, KeyError> {
         .map_err(|e| KeyError::Invalid(format!("the PKCS#8 key could not be parsed ({e})")))?;
     let alg = info.algorithm.oid.to_string();
     match alg.as_str() {
-        OID_RSA => {
-            let key = rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|e| {
-                KeyError::Invalid(format!("the PKCS#8 RSA key could not be parsed ({e})"))
-            })?;
-            rsa_key(key)
-        }
+        OID_RSA => rsa_key(info.private_key, "PKCS#8"),
         OID_EC_PUBLIC_KEY => {
             let curve = info
                 .algorithm
@@ -529,12 +649,7 @@ fn decode_pkcs8(der: &[u8]) -> Result<PrivateKey, KeyError> {
                     oid_name(&curve)
                 )));
             }
-            let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|e| {
-                KeyError::Invalid(format!("the PKCS#8 EC key could not be parsed ({e})"))
-            })?;
-            Ok(PrivateKey {
-                inner: Inner::Ec(Box::new(p256::ecdsa::SigningKey::from(secret))),
-            })
+            ec_key(info.private_key, "PKCS#8")
         }
         other => Err(KeyError::Unsupported(format!(
             "PKCS#8 key of type {} ({other})",
@@ -543,29 +658,44 @@ fn decode_pkcs8(der: &[u8]) -> Result<PrivateKey, KeyError> {
     }
 }
 
-/// The named curve of a SEC1 `ECPrivateKey` (RFC 5915 §3): the OID inside the `[0]`
-/// parameters field, found by walking the outer SEQUENCE.
-fn sec1_curve(der: &[u8]) -> Option<String> {
-    // SEQUENCE header
+/// What [`sec1_fields`] reads from a SEC1 `ECPrivateKey`.
+struct Sec1Fields {
+    /// The named curve in the `[0]` parameters, when present (dotted OID).
+    curve: Option<String>,
+    /// Whether the `[1]` publicKey field is present.
+    has_public_key: bool,
+}
+
+/// The optional fields of a SEC1 `ECPrivateKey` (RFC 5915 §3), found by walking the outer
+/// SEQUENCE: the curve OID inside `[0]` and whether `[1]` is there. `None` when the DER is
+/// not a SEQUENCE of well-formed fields.
+fn sec1_fields(der: &[u8]) -> Option<Sec1Fields> {
     let (tag, body, _) = tlv(der)?;
     if tag != 0x30 {
         return None;
     }
+    let mut fields = Sec1Fields {
+        curve: None,
+        has_public_key: false,
+    };
     let mut rest = body;
     while !rest.is_empty() {
         let (tag, value, next) = tlv(rest)?;
-        if tag == 0xa0 {
-            let (inner_tag, oid_bytes, _) = tlv(value)?;
-            if inner_tag != 0x06 {
-                return None;
+        match tag {
+            0xa0 => {
+                let (inner_tag, oid_bytes, _) = tlv(value)?;
+                if inner_tag != 0x06 {
+                    return None;
+                }
+                let oid = pkcs8::ObjectIdentifier::from_bytes(oid_bytes).ok()?;
+                fields.curve = Some(oid.to_string());
             }
-            return pkcs8::ObjectIdentifier::from_bytes(oid_bytes)
-                .ok()
-                .map(|o| o.to_string());
+            0xa1 => fields.has_public_key = true,
+            _ => {}
         }
         rest = next;
     }
-    None
+    Some(fields)
 }
 
 /// One DER tag-length-value: (tag, value, remaining bytes).
@@ -592,7 +722,6 @@ fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rsa::pkcs8::DecodePublicKey as _;
 
     const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cases/");
 
@@ -713,14 +842,89 @@ mod tests {
         value.to_string()
     }
 
+    fn rng() -> ring::rand::SystemRandom {
+        ring::rand::SystemRandom::new()
+    }
+
+    /// The DER of the first PEM block in `text`.
+    fn pem_der(text: &str) -> Vec<u8> {
+        let blocks = pem_blocks(&normalise(text)).expect("PEM");
+        blocks.into_iter().next().expect("one block").der
+    }
+
+    /// PEM text for `der` under `label`, wrapped at 64 columns.
+    fn to_pem(label: &str, der: &[u8]) -> String {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        let lines: Vec<&str> = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).expect("ascii"))
+            .collect();
+        format!(
+            "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+            lines.join("\n")
+        )
+    }
+
+    /// The subjectPublicKey bits of a `PUBLIC KEY` PEM (RFC 5280 §4.1.2.7): a DER
+    /// `RSAPublicKey` for RSA, the uncompressed point for EC.
+    fn spki_key(pem: &str) -> Vec<u8> {
+        let der = pem_der(pem);
+        let spki = pkcs8::spki::SubjectPublicKeyInfoRef::try_from(der.as_slice()).expect("SPKI");
+        spki.subject_public_key
+            .as_bytes()
+            .expect("whole bytes")
+            .to_vec()
+    }
+
+    /// Verify an RS256 signature with the public key file of case B15 (not the signing key).
     fn verify_with_public(sig: &[u8], msg: &[u8]) -> bool {
-        use sha2::Digest as _;
-        let public = rsa::RsaPublicKey::from_public_key_pem(&case("B15-key-public.pem"))
-            .expect("public key");
-        let digest = sha2::Sha256::digest(msg);
-        public
-            .verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest, sig)
+        let public = spki_key(&case("B15-key-public.pem"));
+        ring_sig::UnparsedPublicKey::new(&ring_sig::RSA_PKCS1_2048_8192_SHA256, public)
+            .verify(msg, sig)
             .is_ok()
+    }
+
+    /// Verify an ES256 `r || s` signature with the public key OpenSSL derived from the B15
+    /// EC key (`tests/fixtures/b15-ec-public.pem`).
+    fn verify_es256(sig: &[u8], msg: &[u8]) -> bool {
+        let public = spki_key(&fixture("b15-ec-public.pem"));
+        ring_sig::UnparsedPublicKey::new(&ring_sig::ECDSA_P256_SHA256_FIXED, public)
+            .verify(msg, sig)
+            .is_ok()
+    }
+
+    /// RFC 7515 appendix A.2: the RS256 example. The key (its JWK turned into PKCS#1 PEM,
+    /// `tests/fixtures/rfc7515-a2-rsa-pkcs1.pem`), the signing input and the signature are
+    /// the RFC's; RSASSA-PKCS1-v1_5 is deterministic, so ours must match byte for byte.
+    #[test]
+    fn rs256_matches_rfc7515_appendix_a2() {
+        const N: &str = "ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-\
+            4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_\
+            7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uD\
+            Zlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW\
+            9gb54h4FRWyuXpoQ";
+        const SIGNING_INPUT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4\
+            MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+        const SIGNATURE: &str = "cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZm\
+            h7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4BAynRFdiuB--f_nZLgr\
+            nbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-e\
+            OkHWEsqtFZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmt\
+            VrBp0igcN_IoypGlUPQGe77Rw";
+        let b64url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let key = load_private_key(&fixture("rfc7515-a2-rsa-pkcs1.pem"), None).expect("A.2 key");
+        assert_eq!(key.algorithm(), Algorithm::Rs256);
+        // The fixture is the RFC's key: its public modulus is the JWK's `n`.
+        let (_, public, _) = tlv(key.public_key()).expect("RSAPublicKey");
+        let (_, n, _) = tlv(public).expect("modulus");
+        let n = n.strip_prefix(&[0]).unwrap_or(n);
+        assert_eq!(n, b64url.decode(N).expect("n").as_slice());
+        for _ in 0..3 {
+            let sig = key.sign(&rng(), SIGNING_INPUT.as_bytes()).expect("sign");
+            assert_eq!(b64url.encode(&sig), SIGNATURE);
+        }
+        let other = key.sign(&rng(), b"eyJhbGciOiJSUzI1NiJ9.e30").expect("sign");
+        assert_ne!(b64url.encode(other), SIGNATURE);
     }
 
     #[test]
@@ -736,7 +940,7 @@ mod tests {
         ] {
             let key = load_private_key(&text, None).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(key.algorithm(), Algorithm::Rs256, "{name}");
-            let sig = key.sign(&mut rsa::rand_core::OsRng, msg).expect("sign");
+            let sig = key.sign(&rng(), msg).expect("sign");
             assert_eq!(sig.len(), 256, "{name}");
             assert!(verify_with_public(&sig, msg), "{name} does not verify");
             assert!(!verify_with_public(&sig, b"other"), "{name}");
@@ -761,7 +965,7 @@ mod tests {
         );
         let key = load_private_key(&text, Some("fake-test-passphrase")).expect("decrypts");
         assert_eq!(key.algorithm(), Algorithm::Rs256);
-        let sig = key.sign(&mut rsa::rand_core::OsRng, b"m").expect("sign");
+        let sig = key.sign(&rng(), b"m").expect("sign");
         assert!(verify_with_public(&sig, b"m"));
         let msg = KeyError::PassphraseRequired.to_string();
         assert!(msg.contains("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE"), "{msg}");
@@ -769,28 +973,115 @@ mod tests {
 
     #[test]
     fn ec_sec1_and_pkcs8_sign_es256() {
-        use p256::ecdsa::signature::Verifier as _;
-        use p256::pkcs8::EncodePrivateKey as _;
-        let sec1 = case("B15-key-ec-sec1.pem");
-        let key = load_private_key(&sec1, None).expect("sec1 loads");
-        assert_eq!(key.algorithm(), Algorithm::Es256);
-        let sig = key.sign(&mut rsa::rand_core::OsRng, b"abc").expect("sign");
-        assert_eq!(sig.len(), 64);
-        let secret = p256::SecretKey::from_sec1_pem(&sec1).expect("sec1");
-        let verifying = p256::ecdsa::VerifyingKey::from(secret.public_key());
-        let parsed = p256::ecdsa::Signature::from_slice(&sig).expect("r||s");
-        assert!(verifying.verify(b"abc", &parsed).is_ok());
-        assert!(verifying.verify(b"abd", &parsed).is_err());
+        let point = spki_key(&fixture("b15-ec-public.pem"));
+        // SEC1 (case B15), and the same key as OpenSSL writes it in PKCS#8, plain and with
+        // escaped line breaks.
+        let pkcs8 = fixture("b15-ec-pkcs8.pem");
+        for (name, text) in [
+            ("sec1", case("B15-key-ec-sec1.pem")),
+            ("pkcs8", pkcs8.clone()),
+            ("pkcs8 escaped", pkcs8.trim().replace('\n', "\\n")),
+        ] {
+            let key = load_private_key(&text, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(key.algorithm(), Algorithm::Es256, "{name}");
+            assert_eq!(key.public_key(), point.as_slice(), "{name}");
+            let sig = key.sign(&rng(), b"abc").expect("sign");
+            assert_eq!(sig.len(), 64, "{name}");
+            assert!(verify_es256(&sig, b"abc"), "{name} does not verify");
+            assert!(!verify_es256(&sig, b"abd"), "{name}");
+        }
+    }
 
-        // The same key as PKCS#8 loads too.
-        let pkcs8 = secret
-            .to_pkcs8_pem(pkcs8::LineEnding::LF)
-            .expect("pkcs8 pem");
-        let key8 = load_private_key(&pkcs8, None).expect("pkcs8 ec loads");
-        assert_eq!(key8.algorithm(), Algorithm::Es256);
-        let sig8 = key8.sign(&mut rsa::rand_core::OsRng, b"abc").expect("sign");
-        let parsed8 = p256::ecdsa::Signature::from_slice(&sig8).expect("r||s");
-        assert!(verifying.verify(b"abc", &parsed8).is_ok());
+    #[test]
+    fn sec1_to_pkcs8_wraps_the_key_unchanged() {
+        let sec1 = pem_der(&case("B15-key-ec-sec1.pem"));
+        let der = sec1_to_pkcs8(&sec1).expect("wraps");
+        let info = pkcs8::PrivateKeyInfo::try_from(der.as_slice()).expect("PKCS#8");
+        assert_eq!(info.algorithm.oid.to_string(), OID_EC_PUBLIC_KEY);
+        assert_eq!(
+            info.algorithm.parameters_oid().expect("curve").to_string(),
+            OID_P256
+        );
+        assert_eq!(info.private_key, sec1.as_slice());
+        assert!(info.public_key.is_none(), "PKCS#8 v1 (RFC 5208)");
+        // Byte for byte (RFC 5208 §5, RFC 5480 §2.1.1): SEQUENCE { INTEGER 0, SEQUENCE {
+        // id-ecPublicKey, prime256v1 }, OCTET STRING { the SEC1 key } }.
+        let len = u8::try_from(sec1.len()).expect("a P-256 SEC1 key is short");
+        let mut want = vec![0x30, 0x81, 3 + 21 + 2 + len, 0x02, 0x01, 0x00];
+        want.extend([
+            0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+        ]);
+        want.extend([0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]);
+        want.extend([0x04, len]);
+        want.extend(&sec1);
+        assert_eq!(der, want);
+    }
+
+    /// The B15 SEC1 key rebuilt with only some of its fields (RFC 5915 §3): `keep` picks
+    /// them by tag.
+    fn sec1_with(keep: &[u8], patch: impl Fn(u8, &mut Vec<u8>)) -> Vec<u8> {
+        let der = pem_der(&case("B15-key-ec-sec1.pem"));
+        let (_, body, _) = tlv(&der).expect("SEQUENCE");
+        let mut rest = body;
+        let mut out_body = Vec::new();
+        while !rest.is_empty() {
+            let (tag, _, next) = tlv(rest).expect("field");
+            let mut field = rest[..rest.len() - next.len()].to_vec();
+            if keep.contains(&tag) {
+                patch(tag, &mut field);
+                out_body.extend(field);
+            }
+            rest = next;
+        }
+        let mut out = vec![0x30, u8::try_from(out_body.len()).expect("short")];
+        out.extend(out_body);
+        out
+    }
+
+    #[test]
+    fn ec_key_without_public_key_or_with_a_wrong_one_is_refused() {
+        // Without the optional publicKey: ring cannot sign, the error says how to add it.
+        let no_public = sec1_with(&[0x02, 0x04, 0xa0], |_, _| {});
+        for (name, text) in [
+            ("sec1", to_pem("EC PRIVATE KEY", &no_public)),
+            (
+                "pkcs8",
+                to_pem("PRIVATE KEY", &sec1_to_pkcs8(&no_public).expect("wrap")),
+            ),
+        ] {
+            let e = load_private_key(&text, None).unwrap_err();
+            assert!(matches!(e, KeyError::Unsupported(_)), "{name}: {e}");
+            let m = e.to_string();
+            assert!(
+                m.contains("EC key without its public key") && m.contains("openssl ec -in"),
+                "{name}: {m}"
+            );
+        }
+        // Without the curve parameters the key is still read as P-256 (they are optional).
+        let no_params = sec1_with(&[0x02, 0x04, 0xa1], |_, _| {});
+        let key = load_private_key(&to_pem("EC PRIVATE KEY", &no_params), None).expect("loads");
+        assert!(verify_es256(&key.sign(&rng(), b"m").expect("sign"), b"m"));
+        // A public key that is not the private key's is refused, not used.
+        let wrong = sec1_with(&[0x02, 0x04, 0xa0, 0xa1], |tag, field| {
+            if tag == 0xa1 {
+                let last = field.len() - 1;
+                field[last] ^= 1;
+            }
+        });
+        let e = load_private_key(&to_pem("EC PRIVATE KEY", &wrong), None).unwrap_err();
+        assert!(matches!(e, KeyError::Invalid(_)), "{e}");
+        assert!(
+            e.to_string()
+                .contains("the SEC1 EC key could not be parsed"),
+            "{e}"
+        );
+        // Not a SEQUENCE at all.
+        let e = load_private_key(&to_pem("EC PRIVATE KEY", &[0x04, 0x01, 0x00]), None).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("the SEC1 EC key could not be parsed (malformed DER)"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -862,6 +1153,48 @@ mod tests {
         let e = load_private_key(&damaged, None).unwrap_err();
         assert!(!e.to_string().contains(&body_line[..20]), "{e}");
         assert!(!format!("{e:?}").contains(&body_line[..20]));
+
+        // Keys refused after parsing (by size, exponent, curve, type or a wrong public key)
+        // name the problem, never a piece of the key.
+        let mut refused: Vec<String> = [
+            "test-key-rsa512-pkcs1.pem",
+            "test-key-rsa1024-pkcs8.pem",
+            "test-key-rsa2560-pkcs8.pem",
+            "test-key-rsa2048-e3-pkcs1.pem",
+            "test-key-p384-sec1.pem",
+            "test-key-ed25519-pkcs8.pem",
+        ]
+        .iter()
+        .map(|name| fixture(name))
+        .collect();
+        refused.push(to_pem(
+            "EC PRIVATE KEY",
+            &sec1_with(&[0x02, 0x04, 0xa0], |_, _| {}),
+        ));
+        refused.push(to_pem(
+            "EC PRIVATE KEY",
+            &sec1_with(&[0x02, 0x04, 0xa1], |tag, field| {
+                if tag == 0xa1 {
+                    field[10] ^= 1;
+                }
+            }),
+        ));
+        for pem in &refused {
+            let e = load_private_key(pem, None).unwrap_err();
+            let shown = format!("{e} {e:?}");
+            for line in pem.lines().filter(|l| !l.starts_with("-----")) {
+                for chunk in line.as_bytes().chunks(12).filter(|c| c.len() == 12) {
+                    let chunk = std::str::from_utf8(chunk).expect("ascii");
+                    assert!(!shown.contains(chunk), "{shown}");
+                }
+            }
+            // No hex either: the private scalar or modulus bytes as digits.
+            let der = pem_der(pem);
+            for window in der.windows(6).step_by(6) {
+                let hex: String = window.iter().map(|b| format!("{b:02x}")).collect();
+                assert!(!shown.to_lowercase().contains(&hex), "{shown}");
+            }
+        }
     }
 
     #[test]
@@ -881,29 +1214,75 @@ mod tests {
 
     #[test]
     fn weak_rsa_keys_are_refused_in_every_shape() {
-        use rsa::pkcs1::EncodeRsaPrivateKey as _;
-        use rsa::pkcs8::EncodePrivateKey as _;
-        let mut rng = rsa::rand_core::OsRng;
-        for bits in [512usize, 1024] {
-            let key = rsa::RsaPrivateKey::new(&mut rng, bits).expect("key");
-            let pkcs8 = key.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).unwrap();
-            let pkcs1 = key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).unwrap();
-            for pem in [pkcs8.as_str(), pkcs1.as_str()] {
-                let e = load_private_key(pem, None).expect_err("weak key must be refused");
-                let m = e.to_string();
-                assert!(
-                    m.contains(&format!("RSA key of {bits} bits")) && m.contains("2048"),
-                    "{m}"
-                );
-                let err: crate::error::Error = e.into();
-                assert_eq!(err.exit_code(), 2, "a configuration error");
-            }
+        for (bits, name, passphrase) in [
+            (512, "test-key-rsa512-pkcs1.pem", None),
+            (512, "test-key-rsa512-pkcs8.pem", None),
+            (1024, "test-key-rsa1024-pkcs1.pem", None),
+            (1024, "test-key-rsa1024-pkcs8.pem", None),
+            (
+                1024,
+                "test-key-rsa1024-pkcs8-encrypted.pem",
+                Some("fake-test-passphrase"),
+            ),
+        ] {
+            let e =
+                load_private_key(&fixture(name), passphrase).expect_err("weak key must be refused");
+            let m = e.to_string();
+            assert!(
+                m.contains(&format!("RSA key of {bits} bits is too weak"))
+                    && m.contains("at least 2048"),
+                "{name}: {m}"
+            );
+            let err: crate::error::Error = e.into();
+            assert_eq!(err.exit_code(), 2, "a configuration error");
         }
         // The case keys (2048 bits) still load, as RS256 keys that sign.
         let key = load_private_key(&case("B15-key-pkcs8.pem"), None).expect("2048-bit key");
         assert_eq!(key.algorithm(), Algorithm::Rs256);
-        let sig = key.sign(&mut rng, b"m").expect("sign");
+        let sig = key.sign(&rng(), b"m").expect("sign");
         assert!(verify_with_public(&sig, b"m"));
+    }
+
+    #[test]
+    fn rsa_keys_ring_cannot_sign_with_are_named() {
+        for (name, want) in [
+            (
+                "test-key-rsa2560-pkcs8.pem",
+                "RSA key of 2560 bits; only sizes that are a multiple of 1024 bits can sign",
+            ),
+            (
+                "test-key-rsa2048-e3-pkcs1.pem",
+                "RSA key with a public exponent below 65537",
+            ),
+        ] {
+            let e = load_private_key(&fixture(name), None).unwrap_err();
+            assert!(matches!(e, KeyError::Unsupported(_)), "{name}: {e}");
+            let m = e.to_string();
+            assert!(
+                m.contains(want) && m.contains("exponent 65537"),
+                "{name}: {m}"
+            );
+            assert!(!m.contains('\n'), "{m}");
+        }
+    }
+
+    #[test]
+    fn rsa_modulus_bits_reads_pkcs1() {
+        let der = pem_der(&case("B15-key-pkcs1.pem"));
+        assert_eq!(rsa_modulus_bits(&der), Some(2048));
+        let der = pem_der(&fixture("test-key-rsa512-pkcs1.pem"));
+        assert_eq!(rsa_modulus_bits(&der), Some(512));
+        // Not an RSAPrivateKey: no modulus, and a malformed key is named as such.
+        assert_eq!(rsa_modulus_bits(&[0x30, 0x03, 0x02, 0x01, 0x00]), None);
+        assert_eq!(rsa_modulus_bits(&[0x02, 0x01, 0x00]), None);
+        assert_eq!(rsa_modulus_bits(&[]), None);
+        let e = load_private_key(&to_pem("RSA PRIVATE KEY", &[0x30, 0x00]), None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "invalid private key: the PKCS#1 RSA key could not be parsed (malformed DER) ({SUPPORTED})"
+            )
+        );
     }
 
     #[test]
@@ -922,9 +1301,7 @@ mod tests {
         let quoted = format!("'{}'", case("B15-key-pkcs8.pem").trim());
         let key = load_private_key(&quoted, None).expect("quoted key loads");
         assert_eq!(key.algorithm(), Algorithm::Rs256);
-        let sig = key
-            .sign(&mut rsa::rand_core::OsRng, b"quoted")
-            .expect("sign");
+        let sig = key.sign(&rng(), b"quoted").expect("sign");
         assert!(verify_with_public(&sig, b"quoted"));
     }
 }

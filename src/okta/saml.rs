@@ -1,4 +1,4 @@
-//! PURE: the SAML side of the `web` flow (upstream-behaviour §4.10–4.11, DESIGN §2.3–2.4).
+//! PURE: the SAML side of the `web` flow (docs/decisions.md#d-saml, docs/decisions.md#d-session-duration).
 //!
 //! 1. [`extract_saml_response`] takes the HTML page returned by Okta's
 //!    `POST /login/token/sso` and returns the base64 `SAMLResponse` form value (HTML
@@ -63,7 +63,7 @@ impl SamlRoles {
             .flat_map(|g| g.roles.iter().map(move |r| (g.idp.as_str(), r.as_str())))
     }
 
-    /// The provider paired with `role_arn`, first one when several are (DESIGN §2.4, case B03).
+    /// The provider paired with `role_arn`, first one when several are (docs/decisions.md#d-saml, case B03).
     pub fn idp_for_role(&self, role_arn: &str) -> Option<&str> {
         self.pairs().find(|(_, r)| *r == role_arn).map(|(i, _)| i)
     }
@@ -347,7 +347,11 @@ fn read_attributes(xml: &[u8]) -> Result<RawAttributes> {
                     for a in e.attributes() {
                         let a = a.map_err(|e| bad(&e))?;
                         if a.key.as_ref() == b"Name" {
-                            name = Some(a.unescape_value().map_err(|e| bad(&e))?.into_owned());
+                            name = Some(
+                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                    .map_err(|e| bad(&e))?
+                                    .into_owned(),
+                            );
                         }
                     }
                     let wanted = match name.as_deref() {

@@ -5,13 +5,13 @@
 use std::fmt;
 
 use crate::error::{Error, Result};
-use crate::http::Response;
+use crate::http::{Request, Response};
 use crate::okta::device_auth::OktaTokens;
-use crate::okta::web_request::{OktaWeb, Request, json_body, str_field};
+use crate::okta::web_request::{OktaWeb, json_body, str_field};
 
 impl OktaWeb<'_> {
     /// RFC 8693 token exchange for a web SSO token for Federation app `fed_app_id`
-    /// (upstream-behaviour §4.9): `actor_token` = access token, `subject_token` = ID token,
+    /// (docs/decisions.md#k-okta-requests): `actor_token` = access token, `subject_token` = ID token,
     /// `audience` = `urn:okta:apps:<fed_app_id>`.
     ///
     /// Errors: [`Error::Runtime`] when `tokens` carries no ID token.
@@ -62,7 +62,7 @@ impl fmt::Debug for WebSsoToken {
 /// `requested_token_type` and, in the reply, `issued_token_type`).
 pub const WEB_SSO_TOKEN_TYPE: &str = "urn:okta:oauth:token-type:web_sso_token";
 
-/// Read the token-exchange reply (upstream-behaviour §4.9): 200..=399 -> the `access_token`
+/// Read the token-exchange reply (docs/decisions.md#k-okta-requests): 200..=399 -> the `access_token`
 /// field as the web SSO token; >= 400 -> [`crate::okta::oauth::error_from_response`] (keeps
 /// `invalid_grant` in the code for the stale-token retry).
 ///

@@ -1,116 +1,15 @@
 //! PURE: the requests of the `web` flow as plain data, and the reply-field readers the
-//! other `web` files share. Every request is a [`Request`] value the I/O side sends as it
-//! is; [`OktaWeb`] builds them for one org, OIDC client and User-Agent (each step's file
-//! adds its own builders: `device_auth`, `token_exchange`, `fed_app`). The first step of
+//! other `web` files share. Every request is a [`Request`] (the one request type of
+//! `crate::http`) that the I/O side sends as it is; [`OktaWeb`] builds them for one org,
+//! OIDC client and User-Agent (each step's file adds its own builders: `device_auth`,
+//! `token_exchange`, `fed_app`). The first step of
 //! the flow lives here: [`OktaWeb::classic_org_probe`] -> [`check_classic_org`].
-
-use std::fmt;
 
 use serde_json::Value;
 
 use crate::config::OrgUrl;
 use crate::error::{Error, Result};
-use crate::http::Response;
-
-/// HTTP method of a [`Request`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// GET (no body).
-    Get,
-    /// POST with an `application/x-www-form-urlencoded` body from [`Request::form`].
-    Post,
-}
-
-/// One HTTP request as plain data. The I/O side sends `method url`, every header in
-/// `headers` as given, and for POST the body [`Request::body`].
-#[derive(Clone, PartialEq, Eq)]
-pub struct Request {
-    /// GET or POST.
-    pub method: Method,
-    /// Absolute URL, e.g. `https://example.okta.com/oauth2/v1/token`.
-    pub url: String,
-    /// Header name/value pairs in sending order (Accept, Content-Type, User-Agent,
-    /// X-Okta-Aws-Cli-Operation, Authorization).
-    pub headers: Vec<(String, String)>,
-    /// Form fields in sending order (sorted by name, as upstream's Go sends them).
-    pub form: Vec<(String, String)>,
-}
-
-impl Request {
-    /// The form body, `application/x-www-form-urlencoded` (space and reserved bytes as
-    /// `%XX`, see [`crate::http::form_encode`]). Empty for GET.
-    pub fn body(&self) -> String {
-        crate::http::form_encode(&self.form)
-    }
-
-    /// `"GET"` or `"POST"`, as `http::Http::send` takes it.
-    pub fn method_str(&self) -> &'static str {
-        match self.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        }
-    }
-
-    /// The headers as borrowed pairs, as `http::Http::send` takes them.
-    pub fn header_pairs(&self) -> Vec<(&str, &str)> {
-        self.headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect()
-    }
-
-    /// The body bytes to send: `None` for GET, the encoded form for POST.
-    pub fn body_bytes(&self) -> Option<Vec<u8>> {
-        match self.method {
-            Method::Get => None,
-            Method::Post => Some(self.body().into_bytes()),
-        }
-    }
-
-    /// First header with this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The value of form field `name`.
-    pub fn field(&self, name: &str) -> Option<&str> {
-        self.form
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-impl fmt::Debug for Request {
-    /// Prints the request with tokens, device code and Authorization redacted.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let secret = k.eq_ignore_ascii_case("authorization");
-                (k.as_str(), if secret { "<redacted>" } else { v.as_str() })
-            })
-            .collect();
-        let form: Vec<(&str, &str)> = self
-            .form
-            .iter()
-            .map(|(k, v)| {
-                let secret = crate::http::is_secret_field(k);
-                (k.as_str(), if secret { "<redacted>" } else { v.as_str() })
-            })
-            .collect();
-        f.debug_struct("Request")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("headers", &headers)
-            .field("form", &form)
-            .finish()
-    }
-}
+use crate::http::{Method, Request, Response};
 
 /// Builds the web flow's requests for one org, OIDC client and User-Agent.
 #[derive(Debug, Clone, Copy)]
@@ -153,7 +52,7 @@ impl OktaWeb<'_> {
         }
     }
 
-    /// `GET <org>/.well-known/okta-organization` (upstream-behaviour §4.2).
+    /// `GET <org>/.well-known/okta-organization` (docs/decisions.md#k-okta-requests).
     pub fn classic_org_probe(&self) -> Request {
         Request {
             method: Method::Get,
@@ -189,7 +88,7 @@ pub(super) fn u64_field(v: &Value, key: &str) -> Option<u64> {
 }
 
 /// Fail when the org is a Classic (non-OIE) org: reply 200 with JSON `pipeline` = `v1`
-/// (upstream-behaviour §4.2). Any other reply passes silently.
+/// (docs/decisions.md#k-okta-requests). Any other reply passes silently.
 ///
 /// Errors: [`Error::Runtime`] `"<host>" is a Classic org; the web command needs an Okta
 /// Identity Engine org`.

@@ -1,4 +1,4 @@
-//! I/O: run the `--exec -- cmd args…` child with the new credentials (DESIGN §2.10, case B37).
+//! I/O: run the `--exec -- cmd args…` child with the new credentials (docs/decisions.md#d-exec, case B37).
 //!
 //! The child inherits this process's real environment (including variables whose names or
 //! values are not UTF-8, which the [`Env`] snapshot cannot hold); the pure [`child_env`]
@@ -71,7 +71,7 @@ pub const SECRET_VARS: &[&str] = &[
 /// * `AWS_CREDENTIAL_EXPIRATION`: the STS expiration in RFC 3339 UTC (read by the AWS CLI
 ///   and SDKs to know when the keys stop working), when it parses as RFC 3339.
 /// * `AWS_REGION` and `AWS_DEFAULT_REGION`: both set to `region` when a region is known
-///   (the caller passes the resolved region, DESIGN §2.12); left as inherited otherwise.
+///   (the caller passes the resolved region, docs/decisions.md#d-region-endpoint); left as inherited otherwise.
 ///
 /// * `OKTA_AWSCLI_PRIVATE_KEY` and `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE` ([`SECRET_VARS`]):
 ///   **removed**; the m2m private key and its passphrase are this tool's secrets, not the

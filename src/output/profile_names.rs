@@ -1,4 +1,4 @@
-//! PURE: profile names for `web --all-profiles` (upstream-behaviour §4.15).
+//! PURE: profile names for `web --all-profiles` (docs/decisions.md#d-all-profiles).
 //!
 //! Upstream names each profile `<alias>-<idp name>-<role name>`, where the IdP and role names
 //! are everything after the first `/` of their ARNs. We keep that rule, except that an

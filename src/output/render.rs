@@ -1,9 +1,9 @@
-//! PURE: render temporary AWS credentials for stdout (DESIGN §2.8–2.9, upstream-behaviour §7).
+//! PURE: render temporary AWS credentials for stdout (docs/decisions.md#d-expiry-source, docs/decisions.md#k-outputs).
 //!
 //! * `env-var`: `export NAME=value` lines for POSIX shells (bash, zsh, fish 3+ via `eval`),
-//!   or `setx NAME value` lines when the build target is Windows (upstream §7.1).
+//!   or `setx NAME value` lines when the build target is Windows (docs/decisions.md#k-outputs).
 //! * `process-credentials`: one compact JSON object for the AWS SDKs' `credential_process`
-//!   (DESIGN §2.9), followed by a newline.
+//!   (docs/decisions.md#d-process-json), followed by a newline.
 //! * `aws-credentials` and `noop`: nothing on stdout (the credentials file is written by
 //!   [`crate::output::credentials_file::write_profiles`]).
 //!
@@ -35,7 +35,7 @@ pub struct EnvVarOptions<'a> {
     pub region: Option<&'a str>,
 }
 
-/// The stdout text for `format` (DESIGN §2.8–2.9):
+/// The stdout text for `format` (docs/decisions.md#d-expiry-source):
 /// * [`Format::EnvVar`] gives [`env_var_lines`];
 /// * [`Format::ProcessCredentials`] gives [`process_credentials_json`];
 /// * [`Format::AwsCredentials`], [`Format::ConsoleUrl`] (whose URL needs a network call,
@@ -54,7 +54,7 @@ pub fn stdout_text(format: Format, creds: &Credentials, env: &EnvVarOptions<'_>)
 /// The environment variables of the env-var output, in print order: `AWS_ACCESS_KEY_ID`,
 /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, then as `opts` asks `AWS_SECURITY_TOKEN`,
 /// `AWS_CREDENTIAL_EXPIRATION`, `AWS_REGION` and `AWS_DEFAULT_REGION`. With the default
-/// options that is exactly upstream's three variables (upstream-behaviour §7.1).
+/// options that is exactly upstream's three variables (docs/decisions.md#k-outputs).
 ///
 /// Errors: [`Error::Runtime`] when the expiration is asked for and is not RFC 3339.
 pub fn env_vars(
@@ -276,7 +276,7 @@ struct ProcessCredentials<'a> {
     expiration: String,
 }
 
-/// The `process-credentials` output (DESIGN §2.9; AWS "Sourcing credentials with an
+/// The `process-credentials` output (docs/decisions.md#d-process-json; AWS "Sourcing credentials with an
 /// external process"): exactly one compact JSON object and a newline,
 /// `{"Version":1,"AccessKeyId":"…","SecretAccessKey":"…","SessionToken":"…","Expiration":"2024-05-01T13:00:00Z"}`.
 /// `Version` is the number 1; `Expiration` is the STS expiration via [`utc_expiration`];

@@ -6,7 +6,7 @@ use qrcodegen::{QrCode, QrCodeEcc};
 use crate::error::{Error, Result};
 use crate::term::sanitize;
 
-/// The device-authorization banner for stderr (upstream-behaviour §4.5):
+/// The device-authorization banner for stderr (docs/decisions.md#d-activation-url):
 ///
 /// ```text
 /// <Open|Web browser will open> the following URL to begin Okta device authorization for the AWS CLI
@@ -71,7 +71,7 @@ pub const QR_QUIET_ZONE: i32 = 4;
 /// Render `text` as a QR code (error correction L, [`QR_QUIET_ZONE`]-module quiet zone) for
 /// a dark terminal: two module rows per text line, light modules drawn, dark left blank —
 /// `█` both light, ` ` both dark, `▀` top light only, `▄` bottom light only
-/// (upstream-behaviour §4.5). Each line ends with `\n`. Past the bottom quiet zone the
+/// (docs/decisions.md#d-activation-url). Each line ends with `\n`. Past the bottom quiet zone the
 /// missing half row counts as light.
 ///
 /// Errors: [`Error::Runtime`] when the text is too long for a QR code.

@@ -1,26 +1,37 @@
 //! Opening a URL in the person's browser. Pure: the command lines to try
-//! ([`browser_commands`]). I/O: running the first one that starts ([`open_browser`]).
+//! ([`browser_commands`]), and the Windows splitter of `--open-browser-command`
+//! ([`windows_words`]). I/O: running the first one that starts ([`open_browser`]).
 
-/// The command lines to try, in order, to open `url` (upstream-behaviour §4.5).
+pub mod windows_words;
+
+/// The command lines to try, in order, to open `url` (docs/decisions.md#d-activation-url).
 ///
-/// With `command` (`--open-browser-command`): its POSIX-shell words (quotes and backslash
-/// escapes honoured) plus `url` as one more argument. Otherwise the platform opener for `os`
-/// (as `std::env::consts::OS`): `open` on macOS, `rundll32.exe url.dll,FileProtocolHandler
+/// `os` is the platform, as `std::env::consts::OS`. With `command`
+/// (`--open-browser-command`): its words plus `url` as one more argument. On Windows the
+/// words are split by the Windows rules ([`windows_words::split`], as `CommandLineToArgvW`:
+/// a backslash stays a backslash, double quotes group), elsewhere as POSIX-shell words
+/// (single and double quotes, backslash escapes). Otherwise the platform opener: `open` on
+/// macOS, `rundll32.exe url.dll,FileProtocolHandler
 /// <url>` on Windows (the shell's URL handler, as `ShellExecute` opens it; no command
 /// interpreter ever reads the URL, unlike upstream's `cmd /c start`), else `xdg-open`,
 /// `x-www-browser`, `www-browser`. Every command line is run directly, never through a shell;
 /// `url` should first have passed `http::url::browser_url`, which percent-encodes it.
 ///
 /// Errors: the warning text `Browser command "<cmd>" is invalid: ...` when the command
-/// cannot be split or is empty.
+/// cannot be split (POSIX rules only) or names no program.
 pub fn browser_commands(
     command: Option<&str>,
     url: &str,
     os: &str,
 ) -> std::result::Result<Vec<Vec<String>>, String> {
     if let Some(cmd) = command {
-        return match shlex::split(cmd) {
-            Some(mut words) if !words.is_empty() => {
+        let words = if os == "windows" {
+            Some(windows_words::split(cmd))
+        } else {
+            shlex::split(cmd)
+        };
+        return match words {
+            Some(mut words) if words.first().is_some_and(|p| !p.is_empty()) => {
                 words.push(url.to_string());
                 Ok(vec![words])
             }
@@ -159,6 +170,34 @@ mod tests {
             browser_commands(Some("firefox --new-window"), hostile, "windows").unwrap(),
             vec![vec!["firefox", "--new-window", hostile]]
         );
+    }
+
+    #[test]
+    fn windows_browser_commands_keep_their_backslashes() {
+        let url = "https://example.okta.com/activate";
+        let cmd = r#""C:\Program Files\Mozilla Firefox\firefox.exe" -private-window"#;
+        assert_eq!(
+            browser_commands(Some(cmd), url, "windows").unwrap(),
+            vec![vec![
+                r"C:\Program Files\Mozilla Firefox\firefox.exe",
+                "-private-window",
+                url
+            ]]
+        );
+        assert_eq!(
+            browser_commands(Some(r"C:\tools\chrome.exe --incognito"), url, "windows").unwrap(),
+            vec![vec![r"C:\tools\chrome.exe", "--incognito", url]]
+        );
+        // POSIX rules elsewhere: there a backslash escapes.
+        assert_eq!(
+            browser_commands(Some(r"C:\tools\chrome.exe"), url, "linux").unwrap(),
+            vec![vec!["C:toolschrome.exe", url]]
+        );
+        // No program: an empty or blank command, or an empty quoted one.
+        for cmd in ["", " \t", r#""" x"#] {
+            let err = browser_commands(Some(cmd), url, "windows").unwrap_err();
+            assert!(err.ends_with("is invalid: it is empty"), "{cmd:?}: {err}");
+        }
     }
 
     /// Under Windows (the wine harness): a URL with `|`, `>`, `^`, `%` and `"`, handed to the

@@ -7,7 +7,6 @@
 
 #[cfg(not(unix))]
 use std::io::IsTerminal;
-use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::term::keys::Key;
@@ -15,7 +14,6 @@ use crate::term::keys::Key;
 use crate::term::raw_mode::terminal_in_foreground;
 use crate::term::raw_mode::{self, stderr_is_tty};
 use crate::term::sanitize;
-use crate::term::style::color_allowed_by_process_env;
 
 // ---------------------------------------------------------------------------------------
 // Chooser logic
@@ -252,7 +250,7 @@ pub fn rows_for_height(height: usize) -> usize {
 /// Whether an interactive choice is possible: stderr is a terminal and the controlling
 /// terminal can be opened for keys with this process in its foreground process group
 /// ([`terminal_in_foreground`]; stdin is a terminal on non-Unix systems). The caller
-/// also refuses in `process-credentials` format (DESIGN §2.17) and then uses
+/// also refuses in `process-credentials` format (docs/decisions.md#d-choice) and then uses
 /// `okta::web_sso::no_tty_error`.
 pub fn can_prompt() -> bool {
     if !stderr_is_tty() {
@@ -272,16 +270,12 @@ pub fn can_prompt() -> bool {
 /// raw mode; arrows / ctrl-p / ctrl-n move, typing filters, enter selects. The chooser
 /// erases itself afterwards. A single label is returned at once without drawing.
 ///
+/// Drawn with colour and styles only when `color` (the caller's setting, see
+/// [`color_allowed`](crate::term::style::color_allowed)).
+///
 /// Returns the index into `labels`. Errors: Esc / ctrl-c -> [`Error::Interrupted`]; no
 /// terminal or a terminal error -> [`Error::Runtime`].
-///
-/// Colour follows [`color_allowed_by_process_env`]; [`choose_with`] takes the decision.
-pub fn choose(title: &str, labels: &[String]) -> Result<usize> {
-    choose_with(title, labels, color_allowed_by_process_env())
-}
-
-/// [`choose`], drawn with colour and styles only when `color` (see [`color_allowed`](crate::term::style::color_allowed)).
-pub fn choose_with(title: &str, labels: &[String], color: bool) -> Result<usize> {
+pub fn choose(title: &str, labels: &[String], color: bool) -> Result<usize> {
     match labels.len() {
         0 => Err(Error::runtime(format!(
             "nothing to choose from for \"{title}\""
@@ -353,21 +347,18 @@ fn redraw(previous: usize, lines: &[String]) {
     }
     out.push_str("\x1b[J");
     out.push_str(&lines.join("\r\n"));
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(out.as_bytes());
-    let _ = err.flush();
+    crate::term::stderr::say_styled(&out);
 }
 
 #[cfg(not(unix))]
 fn choose_on_terminal(title: &str, labels: &[String], _color: bool) -> Result<usize> {
     // No raw terminal mode here: a numbered list and a line of input.
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "? {title}");
+    let mut text = format!("? {title}\n");
     for (i, l) in labels.iter().enumerate() {
-        let _ = writeln!(err, "  {}) {l}", i + 1);
+        text.push_str(&format!("  {}) {l}\n", i + 1));
     }
-    let _ = write!(err, "Enter a number (empty to cancel): ");
-    let _ = err.flush();
+    text.push_str("Enter a number (empty to cancel): ");
+    crate::term::stderr::say(&text);
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)

@@ -13,15 +13,18 @@
 //! - `chooser`: filtering, moving and drawing the list; `choose` runs it on the terminal.
 //!
 //! I/O:
+//! - `stderr`: the one way to write a human message on stderr, for every layer (`say`,
+//!   `warn`, `say_styled`).
 //! - `notice`: text a person must see, sent to the controlling terminal when stderr is
 //!   captured (which destination is chosen is pure).
 //! - `raw_mode`: the controlling terminal. Whether this process may use it, raw mode, and
 //!   putting the terminal back on return or on a signal.
 //!
-//! Inside this folder imports run one way, without loops: `style` and `banner` use
-//! `sanitize`; `wait_indicator` uses `raw_mode`; `chooser` uses `keys`, `raw_mode`,
-//! `sanitize` and `style`. `notice` uses none. No other file here uses another, and none uses `prompt` (below),
-//! which is for callers outside the folder.
+//! Inside this folder imports run one way, without loops: `style`, `banner` and `stderr`
+//! use `sanitize`; `raw_mode` uses `stderr`; `wait_indicator` uses `raw_mode` and `stderr`;
+//! `chooser` uses `keys`, `raw_mode`, `sanitize`, `stderr` and `style`. `notice` uses none.
+//! No other file here uses another, and none uses `prompt` (below), which is for callers
+//! outside the folder.
 
 pub mod banner;
 pub mod browser;
@@ -30,6 +33,7 @@ pub mod keys;
 pub mod notice;
 pub mod raw_mode;
 pub mod sanitize;
+pub mod stderr;
 pub mod style;
 pub mod wait_indicator;
 
@@ -38,8 +42,8 @@ pub mod wait_indicator;
 pub mod prompt {
     pub use super::banner::{device_banner, render_qr, sign_in_banner};
     pub use super::browser::open_browser;
-    pub use super::chooser::{can_prompt, choose_with};
+    pub use super::chooser::{can_prompt, choose};
     pub use super::raw_mode::{stderr_is_tty, terminal_in_foreground};
-    pub use super::style::{color_allowed, selection_line};
+    pub use super::style::selection_line;
     pub use super::wait_indicator::WaitIndicator;
 }

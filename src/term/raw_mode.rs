@@ -90,7 +90,7 @@ pub fn enter_raw_mode() -> Result<(std::fs::File, terminal_restore::Armed)> {
 /// would: it ends the process by that signal).
 #[cfg(unix)]
 pub mod terminal_restore {
-    use std::io::Write as _;
+    use crate::term::stderr::say_styled;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Mutex, Once};
 
@@ -105,7 +105,7 @@ pub mod terminal_restore {
     ];
 
     /// Show the cursor again (the chooser hides it while drawing).
-    pub const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+    pub const SHOW_CURSOR: &str = "\x1b[?25h";
 
     /// A one-shot slot for what must be restored: [`Slot::arm`] stores it, [`Slot::take`]
     /// hands it out once (later calls get `None`), so the terminal is restored exactly once.
@@ -147,7 +147,7 @@ pub mod terminal_restore {
     static INDICATOR: AtomicBool = AtomicBool::new(false);
 
     /// Erases the waiting indicator's line (`\r` then erase to the end of the line).
-    pub const ERASE_LINE: &[u8] = b"\r\x1b[K";
+    pub const ERASE_LINE: &str = "\r\x1b[K";
 
     /// Record whether the waiting indicator is drawn; while it is, SIGINT (Ctrl-C while
     /// polling), SIGTERM, SIGHUP and SIGQUIT erase its line before the process dies by the
@@ -161,10 +161,7 @@ pub mod terminal_restore {
 
     fn restore(saved: Saved) {
         let _ = tcsetattr(&saved.tty, OptionalActions::Now, &saved.original);
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(SHOW_CURSOR);
-        let _ = err.write_all(b"\r\n");
-        let _ = err.flush();
+        say_styled(&format!("{SHOW_CURSOR}\r\n"));
     }
 
     fn start_watcher() {
@@ -180,9 +177,7 @@ pub mod terminal_restore {
                             restore(saved);
                         }
                         if INDICATOR.swap(false, Ordering::SeqCst) {
-                            let mut err = std::io::stderr().lock();
-                            let _ = err.write_all(ERASE_LINE);
-                            let _ = err.flush();
+                            say_styled(ERASE_LINE);
                         }
                         // Die by the signal, as without a handler (exit 128 + n if that fails).
                         let _ = signal_hook::low_level::emulate_default_handler(sig);
@@ -211,7 +206,7 @@ pub mod terminal_restore {
         fn drop(&mut self) {
             if let Some(saved) = ACTIVE.take() {
                 let _ = tcsetattr(&saved.tty, OptionalActions::Now, &saved.original);
-                let _ = std::io::stderr().write_all(SHOW_CURSOR);
+                say_styled(SHOW_CURSOR);
             }
         }
     }

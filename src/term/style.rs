@@ -5,17 +5,10 @@ use crate::term::sanitize;
 
 /// Whether coloured output is allowed by the environment: not when `NO_COLOR` is set to a
 /// non-empty value (<https://no-color.org>), nor when `TERM` is `dumb`. Callers also require
-/// the stream to be a terminal. Arguments: the values of `NO_COLOR` and `TERM`, if set.
+/// the stream to be a terminal. Arguments: the values of `NO_COLOR` and `TERM`, if set
+/// (`config` passes them once, from the environment snapshot).
 pub fn color_allowed(no_color: Option<&str>, term: Option<&str>) -> bool {
     no_color.is_none_or(str::is_empty) && term.map(str::trim) != Some("dumb")
-}
-
-/// [`color_allowed`] for this process's environment.
-pub fn color_allowed_by_process_env() -> bool {
-    color_allowed(
-        std::env::var("NO_COLOR").ok().as_deref(),
-        std::env::var("TERM").ok().as_deref(),
-    )
 }
 
 /// `text` without its SGR sequences (`ESC [ <digits and ;> m`: colour, bold, dim); every
@@ -42,7 +35,7 @@ pub fn strip_styles(text: &str) -> String {
 }
 
 /// The `  IdP: <label>` / `  Role: <label>` line printed when a value was chosen without the
-/// chooser (upstream-behaviour §4.12): two spaces, the word in bold, the value in ANSI-256
+/// chooser (docs/decisions.md#d-choice): two spaces, the word in bold, the value in ANSI-256
 /// colour 39 when `color`, then a newline. Control characters in `label` (an okta.yaml
 /// label or an ARN from the SAML assertion) are escaped ([`crate::term::sanitize::line`]).
 pub fn selection_line(word: &str, label: &str, color: bool) -> String {

@@ -1,10 +1,9 @@
 //! The spinner on stderr while the device flow polls. Pure: the frames
 //! ([`indicator_frame`]). I/O: drawing and erasing them ([`WaitIndicator`]).
 
-use std::io::Write;
-
 #[cfg(unix)]
 use crate::term::raw_mode::terminal_restore;
+use crate::term::stderr::say_styled;
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -65,24 +64,20 @@ impl WaitIndicator {
         }
         let frame = indicator_frame(self.tick, self.started.elapsed().as_secs());
         self.tick += 1;
-        let mut err = std::io::stderr().lock();
         if !self.drawn {
             #[cfg(unix)]
             terminal_restore::indicator_shown(true);
         }
-        let _ = err.write_all(frame.as_bytes());
-        let _ = err.flush();
+        say_styled(&frame);
         self.drawn = true;
     }
 
     /// Erase the waiting line.
     pub fn finish(&mut self) {
         if self.drawn {
-            let mut err = std::io::stderr().lock();
             #[cfg(unix)]
             terminal_restore::indicator_shown(false);
-            let _ = err.write_all(b"\r\x1b[K");
-            let _ = err.flush();
+            say_styled("\r\x1b[K");
             self.drawn = false;
         }
     }

@@ -178,3 +178,41 @@ fn loopback_hosts() {
     assert_eq!(bare_host(" [FD00::1] "), "fd00::1");
     assert_eq!(bare_host("Example.COM."), "example.com");
 }
+
+#[test]
+fn parts_split_urls_and_bare_hosts_as_written() {
+    let p = Parts::split("HTTPS://Example.com:8443/a?b#c");
+    assert_eq!(
+        (p.scheme, p.authority, p.host, p.after_host, p.rest),
+        (
+            Some("HTTPS"),
+            "Example.com:8443",
+            "Example.com",
+            ":8443",
+            "/a?b#c"
+        )
+    );
+    assert_eq!(p.port(), Some("8443"));
+    let p = Parts::split("example.okta.com:443/x");
+    assert_eq!(
+        (p.scheme, p.host, p.port(), p.rest),
+        (None, "example.okta.com", Some("443"), "/x")
+    );
+    let p = Parts::split("[fd00::5]:8443");
+    assert_eq!((p.host, p.port()), ("[fd00::5]", Some("8443")));
+    let p = Parts::split("[::1");
+    assert_eq!((p.host, p.after_host, p.port()), ("[::1", "", None));
+    let p = Parts::split("[::1]x");
+    assert_eq!((p.host, p.after_host, p.port()), ("[::1]", "x", None));
+    assert_eq!(Parts::split("h:").port(), Some(""));
+    assert_eq!(Parts::split("ftp://x").scheme, Some("ftp"));
+    // Only a scheme name followed by `://` is a scheme.
+    assert_eq!(Parts::split("h/?u=https://x").scheme, None);
+    assert_eq!(Parts::split("https:x").scheme, None);
+    let p = Parts::split("socks5://user:pw@proxy:1080/x");
+    assert_eq!(p.scheme, Some("socks5"));
+    assert_eq!(p.authority_without_user_info(), "proxy:1080");
+    assert_eq!(ipv6_literal("[FD00::5]"), "fd00::5".parse().ok());
+    assert_eq!(ipv6_literal("fd00::5"), None);
+    assert_eq!(ipv6_literal("[zz]"), None);
+}

@@ -11,7 +11,15 @@ file as botocore does (text mode, universal newlines).
                                  Some files repeat the profile's section (case B23;
                                  only the non-strict parser accepts it): there the result
                                  must parse strictly, with the copies' keys merged.
-                                 Prints one JSON object: {"checked", "refused", "failures"}.
+                                 Every input botocore's own reader (raw_config_parse, which
+                                 reads values that start on the next line as nested
+                                 "k = v" lines) accepts must be accepted after the edit
+                                 too. A refusal that names a [DEFAULT] value is checked
+                                 against the file: the profile must be about to take a
+                                 [DEFAULT] value botocore rejects that it did not take
+                                 before.
+                                 Prints one JSON object: {"checked", "refused", "failures",
+                                 ...counts}.
 
 Everything is seeded: the same SEED gives the same files.
 """
@@ -22,6 +30,13 @@ import json
 import os
 import random
 import sys
+
+# botocore opens the file with the locale's encoding; the test files are UTF-8.
+if __name__ == "__main__" and not sys.flags.utf8_mode:
+    os.execv(sys.executable, [sys.executable, "-X", "utf8"] + sys.argv)
+
+import botocore.configloader  # noqa: E402 - after the UTF-8 switch
+import botocore.exceptions  # noqa: E402
 
 # The values the Rust test writes (keep in sync with tests/credentials_configparser.rs).
 OURS = {
@@ -51,6 +66,14 @@ VALUES = ["v", "", "us-east-1", "a ; not a comment", "x # not either", "=eq", "w
           "ünïcödé", "[looks] = like", "  padded  ", "/usr/bin/helper --flag"]
 TEXT = ["more", "[q]", "[p]", "k = v", "aws_access_key_id = NOPE", "tail;x", "#not", "x"]
 SEPS = ["=", " = ", ": ", " :", "\t=\t", " =", "=\x0c", ":"]
+
+
+# Nested values (botocore reads "k =" followed by indented lines as "k = v" lines): keys
+# that a profile may mask or lose, and lines that botocore accepts or rejects in them.
+NESTED_KEYS = ["aws_security_token", "AWS_Security_Token", "x_security_token_expires", "s3",
+               "output", "aws_session_token", "region", "credential_process"]
+NESTED_GOOD = ["a = b", "addressing_style = path", "k=v", "x = y = z", "", "# c", "; c"]
+NESTED_BAD = ["nope", "x", "a = b\x0bnope", "a = b\x85c", "no equals here", "[p]"]
 
 
 def ws(rng, lo, hi):
@@ -84,6 +107,69 @@ def gen_lines(rng):
     return lines
 
 
+def nested(rng, key, bad):
+    """`key =` and its indented nested lines; with `bad`, one of them has no `=`."""
+    lines = [key + rng.choice(["=", " =", " = ", ":", "\t=\t"])]
+    if rng.random() < 0.2:
+        lines.append("")
+    body = [rng.choice(NESTED_GOOD) for _ in range(rng.randint(0 if bad else 1, 3))]
+    if bad:
+        body.insert(rng.randint(0, len(body)), rng.choice(NESTED_BAD))
+    for text in body:
+        lines.append(ws(rng, 1, 3) + text if text else "")
+    if not any(t for t in body if not t.startswith(("#", ";"))):
+        lines.append(ws(rng, 1, 3) + "a = b")
+    return lines
+
+
+def default_block(rng):
+    """A [DEFAULT] section with nested values, some botocore rejects; and those keys."""
+    lines = ["[DEFAULT]"]
+    bad_keys = []
+    used = set()
+    for _ in range(rng.randint(1, 3)):
+        key = rng.choice(NESTED_KEYS)
+        if key.lower() in used:
+            continue
+        used.add(key.lower())
+        r = rng.random()
+        if r < 0.5:
+            lines += nested(rng, key, True)
+            bad_keys.append(key)
+        elif r < 0.8:
+            lines += nested(rng, key, False)
+        else:
+            lines.append(key + " = plain")
+    return lines, bad_keys
+
+
+def gen_file_lines(rng):
+    """A file's lines: random sections, often with a [DEFAULT] section of nested values and
+    a profile that masks the bad ones (so that botocore reads the file)."""
+    if rng.random() >= 0.4:
+        lines = gen_lines(rng)
+        if rng.random() < 0.15:
+            # A nested value in an ordinary section.
+            lines += nested(rng, rng.choice(NESTED_KEYS), rng.random() < 0.5)
+        return lines
+    block, bad_keys = default_block(rng)
+    lines = block
+    if rng.random() < 0.5:
+        lines = lines + gen_lines(rng)
+    if bad_keys and rng.random() < 0.8:
+        name = rng.choice([t for t in TARGETS if t != "fresh"])
+        lines = lines + ["[" + name + "]"]
+        for key in bad_keys:
+            lines.append(key.lower() + " = masked")
+        if rng.random() < 0.5:
+            lines.append("aws_access_key_id = ASIAOLD")
+    if rng.random() < 0.3:
+        # [DEFAULT] after the profiles.
+        n = len(block)
+        lines = lines[n:] + lines[:n]
+    return lines
+
+
 def join(rng, lines):
     style = rng.choice(["\n", "\r\n", "\r", "mixed"])
     out = []
@@ -113,7 +199,7 @@ def gen(seed, count, out_dir):
     tries = 0
     while len(manifest) < count:
         tries += 1
-        text = join(rng, gen_lines(rng))
+        text = join(rng, gen_file_lines(rng))
         name = "%05d.ini" % len(manifest)
         path = os.path.join(out_dir, name)
         try:
@@ -157,27 +243,70 @@ def gen(seed, count, out_dir):
     print(json.dumps({"files": count, "tries": tries}))
 
 
+def botocore_reads(path):
+    """Whether botocore's own reader accepts the file (as the AWS CLI reads it)."""
+    try:
+        botocore.configloader.raw_config_parse(path)
+    except botocore.exceptions.ConfigParseError:
+        return False
+    return True
+
+
+def nested_ok(value):
+    """botocore's test of one value: one that starts with a line break is split into
+    lines, each non-blank one must hold `=`."""
+    if not value.startswith("\n"):
+        return True
+    return all("=" in line for line in (l.strip() for l in value.splitlines()) if line)
+
+
+def nested_refusal_is_due(ini, profile, dup):
+    """Whether the edit must take a [DEFAULT] value botocore rejects into `profile` that the
+    profile did not take before (the reason the editor gives for refusing)."""
+    defaults, before = parse(ini, strict=not dup)
+    bad = {k for k, v in defaults.items() if not nested_ok(v)}
+    own = before.get(profile)
+    after = ({k for k in own if k not in STALE} if own is not None else set()) | set(OURS)
+    return any(k not in after and (own is None or k in own) for k in bad)
+
+
 def check(out_dir):
     with open(os.path.join(out_dir, "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
     failures = []
-    checked = refused = 0
+    checked = refused = refused_nested = botocore_before = 0
+    bad_default_read = bad_default_edited = 0
     for entry in manifest:
         ini = os.path.join(out_dir, entry["file"])
         stem = ini[:-4]
         profile = entry["profile"]
+        dup = entry.get("dup", False)
+        boto_before = botocore_reads(ini)
+        botocore_before += boto_before
+        defaults, before = parse(ini, strict=not dup)
+        bad_default = any(not nested_ok(v) for v in defaults.values())
+        bad_default_read += bad_default and boto_before
         if os.path.exists(stem + ".refused"):
             refused += 1
+            with open(stem + ".refused", encoding="utf-8") as f:
+                msg = f.read()
+            if "the [DEFAULT] value of" in msg:
+                refused_nested += 1
+                if not nested_refusal_is_due(ini, profile, dup):
+                    failures.append({"file": entry["file"], "profile": profile,
+                                     "why": "refused for a [DEFAULT] value it would not "
+                                            "take: %s" % msg})
             continue
         checked += 1
-        dup = entry.get("dup", False)
-        defaults, before = parse(ini, strict=not dup)
+        bad_default_edited += bad_default and boto_before
         try:
             defaults_after, after = parse(stem + ".out")
         except Exception as e:  # noqa: BLE001 - any parse failure is a test failure
             failures.append({"file": entry["file"], "why": "not parseable: %s" % e})
             continue
         why = []
+        if boto_before and not botocore_reads(stem + ".out"):
+            why.append("botocore read the file before the edit but not after it")
         if defaults_after != defaults:
             why.append("[DEFAULT] changed")
         order = list(before) + ([] if profile in before else [profile])
@@ -201,7 +330,9 @@ def check(out_dir):
             failures.append({"file": entry["file"], "profile": profile, "why": why})
     dups = sum(1 for e in manifest if e.get("dup"))
     print(json.dumps({"checked": checked, "refused": refused, "duplicates": dups,
-                      "failures": failures}))
+                      "refused_nested": refused_nested, "botocore_before": botocore_before,
+                      "bad_default_read": bad_default_read,
+                      "bad_default_edited": bad_default_edited, "failures": failures}))
 
 
 if __name__ == "__main__":

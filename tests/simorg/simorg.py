@@ -605,7 +605,7 @@ def web_cfg(org):
 
 
 def web_common_checks(req, accept="application/json"):
-    """Headers every web-flow call carries (upstream-behaviour §4.4). Returns a verdict or None."""
+    """Headers every web-flow call carries (docs/decisions.md#k-okta-requests). Returns a verdict or None."""
     if req.header("x-okta-aws-cli-operation") != "web":
         return "missing header X-Okta-Aws-Cli-Operation: web"
     if accept not in (req.header("accept") or ""):

@@ -844,8 +844,8 @@ impl Drop for HostChild {
 // ---------------------------------------------------------------------------------------
 
 /// The env-var output line for `name` with a shell-safe `value`, as this platform's build
-/// prints it by default: `export NAME=value` on Unix, `setx NAME value` on Windows (upstream
-/// §7.1). With an empty `value`, the line's prefix (for `starts_with`).
+/// prints it by default: `export NAME=value` on Unix, `setx NAME value` on Windows
+/// (docs/decisions.md#k-outputs). With an empty `value`, the line's prefix (for `starts_with`).
 pub fn env_line(name: &str, value: &str) -> String {
     if cfg!(windows) {
         format!("setx {name} {value}")

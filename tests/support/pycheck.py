@@ -11,6 +11,13 @@ OKTA_AWS_CLI_TEST_PYTHON). Input is one JSON document on stdin, output one on st
       and no interpolation. stdout: {"sections": [[name, {key: value}], ...]} in file order,
       or {"error": "<why>"}.
 
+  pycheck.py botocore
+      stdin: {"text": "<credentials file>"}. Reads it with botocore's own reader,
+      botocore.configloader.raw_config_parse (configparser, then values that start on the
+      line after "key =" as nested "k = v" lines, [DEFAULT] values in every section), from
+      a UTF-8 file as the AWS CLI does. stdout: {"config": {section: {key: value or
+      {k: v}}}} or {"error": "<why>"}.
+
   pycheck.py sigv4
       stdin: {"checks": [{"request": <a requests.jsonl line of the sim org>,
                           "credentials": {"AccessKeyId", "SecretAccessKey", "SessionToken"},
@@ -64,6 +71,28 @@ def parse_ini(doc):
     for name in parser.sections():
         sections.append([name, {k: parser.get(name, k, raw=True) for k in parser.options(name)}])
     return {"sections": sections}
+
+
+def parse_botocore(doc):
+    import os
+    import tempfile
+
+    import botocore.configloader
+    import botocore.exceptions
+
+    fd, path = tempfile.mkstemp(suffix=".ini")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(doc["text"])
+        try:
+            config = botocore.configloader.raw_config_parse(path)
+        except botocore.exceptions.ConfigParseError as e:
+            # The cause (configparser's error, or the nested line without "=").
+            cause = e.__context__ or e.kwargs.get("error") or e
+            return {"error": f"{type(cause).__name__}: {cause}"}
+    finally:
+        os.unlink(path)
+    return {"config": config}
 
 
 def recompute(check):
@@ -120,10 +149,12 @@ def main():
     doc = json.load(sys.stdin)
     if mode == "ini":
         out = parse_ini(doc)
+    elif mode == "botocore":
+        out = parse_botocore(doc)
     elif mode == "sigv4":
         out = {"results": [recompute(c) for c in doc["checks"]]}
     else:
-        print(f"usage: {sys.argv[0]} probe|ini|sigv4", file=sys.stderr)
+        print(f"usage: {sys.argv[0]} probe|ini|botocore|sigv4", file=sys.stderr)
         return 2
     json.dump(out, sys.stdout)
     return 0

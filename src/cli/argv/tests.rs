@@ -67,6 +67,27 @@ fn help_forms() {
 }
 
 #[test]
+fn help_of_expiry_names_both_outputs() {
+    let Parsed::Help(t) = parse(&args(&["--help"])).unwrap() else {
+        panic!("no help");
+    };
+    // The flag's description: its indented lines, joined (help wraps them).
+    let desc: Vec<&str> = t
+        .lines()
+        .skip_while(|l| !l.contains("--expiry-aws-variables"))
+        .skip(1)
+        .take_while(|l| l.starts_with("      "))
+        .map(str::trim)
+        .collect();
+    let desc = desc.join(" ");
+    assert!(
+        desc.contains("x_security_token_expires in the credentials file")
+            && desc.contains("AWS_CREDENTIAL_EXPIRATION in env-var output"),
+        "{desc}"
+    );
+}
+
+#[test]
 fn version_forms() {
     let want = format!("okta-aws-cli version {}", env!("CARGO_PKG_VERSION"));
     for argv in [&["--version"][..], &["-v"], &["--debug", "--version"]] {
@@ -340,4 +361,36 @@ fn bool_words() {
     for bad in ["", "maybe", "2", "t", "y", "truee"] {
         assert_eq!(parse_bool(bad), None, "{bad}");
     }
+}
+
+#[test]
+fn dotenv_allow_and_deny_with_an_optional_path() {
+    assert_eq!(
+        parse(&args(&["dotenv", "allow"])).unwrap(),
+        Parsed::Dotenv {
+            allow: true,
+            path: None
+        }
+    );
+    assert_eq!(
+        parse(&args(&["dotenv", "deny", "../x/.env"])).unwrap(),
+        Parsed::Dotenv {
+            allow: false,
+            path: Some("../x/.env".into())
+        }
+    );
+    for bad in [
+        &["dotenv"][..],
+        &["dotenv", "trust"],
+        &["dotenv", "allow", "a", "b"],
+    ] {
+        assert!(
+            usage_err(bad).contains("okta-aws-cli dotenv allow|deny [PATH]"),
+            "{bad:?}"
+        );
+    }
+    assert!(matches!(
+        parse(&args(&["dotenv", "--help"])).unwrap(),
+        Parsed::Help(h) if h.contains("Allow or deny")
+    ));
 }

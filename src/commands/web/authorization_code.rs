@@ -21,7 +21,7 @@ use crate::okta::web_request::OktaWeb;
 use crate::term::prompt;
 
 use super::instructions::Instructions;
-use super::stderr::say;
+use crate::term::stderr::{say, warn};
 
 /// What the browser's sign-in gave: the code, and what the token request must repeat.
 #[derive(Debug)]
@@ -56,8 +56,8 @@ pub(super) fn authorize(okta: &OktaWeb<'_>, cfg: &Config, quiet: bool) -> Result
         ));
     }
     if cfg.qr_code {
-        say(
-            "WARNING: --qr-code does not apply to --authorization-code: the browser must run on this computer\n",
+        warn(
+            "--qr-code does not apply to --authorization-code: the browser must run on this computer",
         );
     }
     let redirect = redirect_uri(listener.port());

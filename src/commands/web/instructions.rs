@@ -37,7 +37,7 @@ impl Instructions {
     /// report, a copy on stderr; with no terminal at all, on stderr with a one-line note.
     pub(super) fn show(&self, text: &str) {
         if self.target == Delivered::Terminal {
-            super::stderr::say_styled(text);
+            crate::term::stderr::say_styled(text);
         }
         notice::notice(text);
     }

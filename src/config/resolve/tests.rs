@@ -987,10 +987,15 @@ fn console_url_format_and_its_combinations() {
         },
     );
     with_exec.exec_args = vec!["true".into()];
-    assert!(matches!(
-        resolve(&with_exec, &web_env(&[]), None, None),
-        Err(Error::Usage(_))
-    ));
+    assert_eq!(
+        resolve(&with_exec, &web_env(&[]), None, None).unwrap_err(),
+        Error::usage(
+            "--format console-url cannot be used with --exec (stdout would mix the URL with \
+             the command's output); use --format noop with --exec"
+        )
+    );
+    let m = cfg_err(Command::Web, f.clone(), &e, None, None).to_string();
+    assert!(m.contains("is for one role"), "{m}");
     let chain = Flags {
         chain_role: vec![ROLE_A.into()],
         ..Flags::default()
@@ -1000,6 +1005,7 @@ fn console_url_format_and_its_combinations() {
         m.contains("--chain-role") && m.contains("--all-profiles"),
         "{m}"
     );
+    assert!(m.contains("one role); pick"), "{m}");
 
     let e = web_env(&[(
         "OKTA_AWSCLI_CONSOLE_DESTINATION",

@@ -1,5 +1,5 @@
 use super::*;
-use crate::okta::web_request::Method;
+use crate::http::Method;
 use crate::okta::web_request::tests::{json_resp, org, web};
 use serde_json::json;
 

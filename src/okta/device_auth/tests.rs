@@ -1,6 +1,6 @@
 use super::*;
 use crate::error::Error;
-use crate::okta::web_request::Method;
+use crate::http::Method;
 use crate::okta::web_request::tests::{CASES, json_resp, org, web};
 use crate::term::sanitize;
 use serde_json::{Value, json};
@@ -56,7 +56,7 @@ fn device_token_request_matches_upstream_bytes() {
         r.body(),
         "client_id=0oaCLIENT&device_code=dev+code%2F1&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
     );
-    assert_eq!(r.method_str(), "POST");
+    assert_eq!(r.method.as_str(), "POST");
     assert_eq!(r.body_bytes(), Some(r.body().into_bytes()));
     assert_eq!(r.header_pairs()[0], ("Accept", "application/json"));
     let dbg = format!("{r:?}");

@@ -122,7 +122,7 @@ fn app_links_request_reply_and_pagination() {
     );
     let err = parse_app_links(&denied).unwrap_err();
     assert_eq!(err.okta_code(), Some("E0000006"));
-    assert!(r.method_str() == "GET" && r.body_bytes().is_none());
+    assert!(r.method.as_str() == "GET" && r.body_bytes().is_none());
     let not_array = json_resp(200, json!({"a": 1}));
     assert!(
         parse_app_links(&not_array)

@@ -1,4 +1,4 @@
-//! I/O: write profiles into the credentials file safely (DESIGN §2.7, case B29).
+//! I/O: write profiles into the credentials file safely (docs/decisions.md#d-credentials-file, case B29).
 //!
 //! Sequence: resolve symlinks to the real file; refuse a target that is not a regular file,
 //! is read-only or has several hard links (below); create missing parent directories (mode
@@ -59,7 +59,7 @@ pub struct WriteReport {
 }
 
 /// Upsert `items` (profile name, credentials) into the credentials file at `path` in one
-/// locked read-modify-write, replacing the file atomically (DESIGN §2.7).
+/// locked read-modify-write, replacing the file atomically (docs/decisions.md#d-credentials-file).
 ///
 /// `path` may be a symlink: the link's final target is written, the link stays a link.
 /// A missing file is created (mode 0600) along with missing directories (mode 0700).

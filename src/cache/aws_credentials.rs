@@ -7,14 +7,17 @@
 //! which credentials a run gets; no secret, the m2m private key is named by its key id
 //! only). The file holds one JSON object ([`Entry`]) with the key text itself, so an entry
 //! is used only for exactly these settings. Files are 0600 in a 0700 directory, replaced
-//! atomically ([`crate::fs::atomic_file::replace`]); a sibling `<hex>.lock`
-//! ([`crate::fs::atomic_file::lock_exclusive`]) makes parallel runs share one sign-in.
+//! atomically ([`crate::fs::atomic_file::replace`]) and read as [`crate::fs::private`]
+//! says (no symlink followed; owner and mode checked on the opened file). A sibling
+//! `<hex>.lock` makes parallel runs share one sign-in ([`single_flight::lock`] with
+//! [`single_flight::Cache::AwsCredentials`]), and a sibling `<hex>.failed` makes them share
+//! its failure too.
 //!
 //! PURE: [`key_text`], [`entry_file`], [`parse_entry`], [`render_entry`], [`freshness`],
-//! [`human_duration`]. I/O: [`load`], [`store`], [`lock`], [`clear_org`].
+//! [`human_duration`]. I/O: [`load`], [`store`], [`store_failure`],
+//! [`load_failure`], [`remove_failure`], [`clear_org`].
 
-use std::fs::{self, File};
-use std::io::Read as _;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -23,7 +26,11 @@ use sha2::{Digest, Sha256};
 
 use crate::aws::sts::Credentials;
 use crate::config::{Command, Config, Format};
-use crate::fs::atomic_file::{self, LockError, LockWait};
+use crate::fs::atomic_file;
+use crate::fs::bounded::SMALL_FILE_CAP;
+use crate::fs::private;
+
+use super::single_flight::{self, FailureRecord};
 
 /// The cache directory under `<home>/.okta/`.
 pub const DIR_NAME: &str = "awscli-credentials";
@@ -52,7 +59,7 @@ const MAX_ENTRY_BYTES: u64 = 64 * 1024;
 ///
 /// Same settings, same text; any difference in these settings, a different text.
 pub fn key_text(cfg: &Config) -> String {
-    let env = |name: &str| cfg.env.get(name).map(|v| v.trim().to_string());
+    let env = |name: &str| cfg.endpoint_urls.get(name).map(str::to_string);
     let mut pairs: Vec<(&str, serde_json::Value)> = vec![
         ("version", FORMAT_VERSION.into()),
         (
@@ -125,11 +132,6 @@ pub fn entry_file(home: &Path, key_text: &str) -> PathBuf {
     home.join(".okta")
         .join(DIR_NAME)
         .join(format!("{name}.json"))
-}
-
-/// The lock file of an entry file: the same name with `.lock`.
-pub fn lock_file(entry_file: &Path) -> PathBuf {
-    entry_file.with_extension("lock")
 }
 
 /// One cache file: the key it answers and the credentials of one run.
@@ -298,10 +300,10 @@ pub enum Lookup {
 
 /// Read the entry file `path` for the key `key`.
 ///
-/// Refused (as [`Lookup::Unusable`]) without blocking: anything but a regular file (a
-/// FIFO, device, directory or symlink is never opened), a file other users may write
-/// (mode `0o022`) or that another user owns, one larger than 64 KiB, unreadable text, and
-/// whatever [`parse_entry`] refuses.
+/// Refused (as [`Lookup::Unusable`]) without blocking, by checks made on the opened file
+/// ([`private::read`]): a symlink (never followed), a FIFO, device or directory, a file of
+/// another user or one that group or others may access (mode not 0600), one larger than
+/// 64 KiB; then unreadable text and whatever [`parse_entry`] refuses.
 pub fn load(path: &Path, key: &str) -> Lookup {
     let unusable = |why: &str| {
         Lookup::Unusable(format!(
@@ -309,50 +311,18 @@ pub fn load(path: &Path, key: &str) -> Lookup {
             path.display()
         ))
     };
-    let meta = match fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Missing,
-        Err(e) => return unusable(&e.to_string()),
+    let bytes = match private::read(path, MAX_ENTRY_BYTES) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Lookup::Missing,
+        Err(e) => return unusable(&private::describe(&e)),
     };
-    if !meta.file_type().is_file() {
-        return unusable("it is not a regular file");
+    let Ok(text) = String::from_utf8(bytes) else {
+        return unusable("it is not UTF-8 text");
+    };
+    match parse_entry(&text, key) {
+        Ok((entry, expires_at)) => Lookup::Found(entry, expires_at),
+        Err(why) => unusable(&why),
     }
-    if let Some(why) = foreign(&meta) {
-        return unusable(why);
-    }
-    let mut text = String::new();
-    let read = File::open(path).and_then(|f| {
-        // Opened after the checks: make sure it is still the regular file checked.
-        if !f.metadata()?.is_file() {
-            return Err(std::io::Error::other("it is not a regular file"));
-        }
-        f.take(MAX_ENTRY_BYTES + 1).read_to_string(&mut text)
-    });
-    match read {
-        Ok(n) if n as u64 > MAX_ENTRY_BYTES => unusable("it is too large"),
-        Ok(_) => match parse_entry(&text, key) {
-            Ok((entry, expires_at)) => Lookup::Found(entry, expires_at),
-            Err(why) => unusable(&why),
-        },
-        Err(e) => unusable(&e.to_string()),
-    }
-}
-
-#[cfg(unix)]
-fn foreign(meta: &fs::Metadata) -> Option<&'static str> {
-    use std::os::unix::fs::MetadataExt;
-    if meta.mode() & 0o022 != 0 {
-        return Some("other users may write it (expected mode 0600)");
-    }
-    if meta.uid() != rustix::process::geteuid().as_raw() {
-        return Some("another user owns it");
-    }
-    None
-}
-
-#[cfg(not(unix))]
-fn foreign(_meta: &fs::Metadata) -> Option<&'static str> {
-    None
 }
 
 /// Write `entry` to `path` atomically (directory created 0700, file 0600, replacing any
@@ -368,52 +338,38 @@ pub fn store(path: &Path, entry: &Entry) -> Result<(), String> {
     atomic_file::replace(path, render_entry(entry).as_bytes(), 0o600).map_err(|e| fail(&e))
 }
 
-/// Why [`lock`] returned without the lock.
-#[derive(Debug)]
-pub enum LockFailure {
-    /// The lock file cannot be made or locked: go on without the cache. One line naming it.
-    Unusable(String),
-    /// Another run held it for the whole wait. One line naming it.
-    TimedOut(String),
+/// Record, before the lock is released, that the sign-in for the entry file `path` (key
+/// `key`) failed with `error`, so the runs waiting on the lock fail alike instead of each
+/// signing in ([`single_flight`]; `<hex>.failed`, 0600, no secret). Errors that belong to
+/// this run alone are not recorded ([`FailureRecord::of`]). Errors: one line naming the file.
+pub fn store_failure(path: &Path, key: &str, error: &crate::error::Error) -> Result<(), String> {
+    let Some(record) = FailureRecord::of(key, "", error, crate::clock::unix_now_ms()) else {
+        return Ok(());
+    };
+    single_flight::store_failure(path, &record).map_err(|e| {
+        format!(
+            "cannot write the failure record {}: {e}",
+            single_flight::failure_path(path).display()
+        )
+    })
 }
 
-/// Take the lock of the entry file `path`: one try; when another run holds it, call
-/// `on_wait(<lock file>)` once and wait at most `max_wait`. The lock is held while the
-/// returned file is open (the OS releases it when the process ends).
-pub fn lock(
-    path: &Path,
-    max_wait: Duration,
-    on_wait: impl FnOnce(&Path),
-) -> Result<File, LockFailure> {
-    let lock_path = lock_file(path);
-    let unusable = |e: &dyn std::fmt::Display| {
-        LockFailure::Unusable(format!(
-            "cannot lock the AWS credential cache {}: {e}",
-            lock_path.display()
-        ))
-    };
-    atomic_file::create_private_dirs(&atomic_file::dir_of(&lock_path)).map_err(|e| unusable(&e))?;
-    let attempt = |limit| atomic_file::lock_exclusive(&lock_path, LockWait::AtMost(limit));
-    match attempt(Duration::ZERO) {
-        Ok(f) => return Ok(f),
-        Err(LockError::Io(e)) => return Err(unusable(&e)),
-        Err(LockError::TimedOut) => on_wait(&lock_path),
-    }
-    match attempt(max_wait) {
-        Ok(f) => Ok(f),
-        Err(LockError::Io(e)) => Err(unusable(&e)),
-        Err(LockError::TimedOut) => Err(LockFailure::TimedOut(format!(
-            "another okta-aws-cli run kept the AWS credential cache lock {} for {} s; \
-             if no other run is signing in (a stopped one holds it too), end it and try again",
-            lock_path.display(),
-            max_wait.as_secs()
-        ))),
-    }
+/// The failure record of the entry file `path` that answers a run for `key` which began
+/// waiting for the lock at `since_ms` (unix ms; [`FailureRecord::answers`]), if any.
+pub fn load_failure(path: &Path, key: &str, since_ms: u64) -> Option<FailureRecord> {
+    single_flight::load_failure(path, key, since_ms, crate::clock::unix_now_ms())
+}
+
+/// Delete the failure record of the entry file `path` (after a successful sign-in).
+pub fn remove_failure(path: &Path) {
+    single_flight::remove_failure(path);
 }
 
 /// Remove every JSON file in `dir` whose `org` field is `org_host` (credential entries
 /// and access-token cache entries both carry one). Returns how many were removed; files
 /// that cannot be read or parsed are left alone, a missing directory removes nothing.
+/// Each file is read as the caches read them ([`private::read`]): no symlink followed,
+/// never more than 1 MiB, and only the user's own private files.
 pub fn clear_org(dir: &Path, org_host: &str) -> Result<usize, String> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -428,10 +384,10 @@ pub fn clear_org(dir: &Path, org_host: &str) -> Result<usize, String> {
         {
             continue;
         }
-        let Ok(text) = fs::read_to_string(&path) else {
+        let Ok(Some(bytes)) = private::read(&path, SMALL_FILE_CAP) else {
             continue;
         };
-        let org = serde_json::from_str::<serde_json::Value>(&text)
+        let org = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
             .and_then(|v| v.get("org").and_then(|o| o.as_str()).map(str::to_string));
         if org.as_deref() == Some(org_host) {
@@ -445,7 +401,16 @@ pub fn clear_org(dir: &Path, org_host: &str) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::single_flight::{Cache, LockFailure, lock_path as lock_file};
     use crate::config::{Command, OrgUrl};
+
+    fn lock(
+        path: &Path,
+        wait: Duration,
+        on_wait: impl FnOnce(&Path),
+    ) -> Result<fs::File, LockFailure> {
+        single_flight::lock(path, Cache::AwsCredentials, wait, on_wait)
+    }
 
     fn cfg(command: Command) -> Config {
         Config {
@@ -487,10 +452,7 @@ mod tests {
             |c| c.aws_iam_role = Some("arn:aws:iam::123456789012:role/Other".into()),
             |c| c.session_duration = Some(7200),
             |c| c.sts_region = Some("eu-west-1".into()),
-            |c| {
-                c.env
-                    .insert("AWS_ENDPOINT_URL_STS".into(), "http://127.0.0.1:1".into());
-            },
+            |c| c.endpoint_urls.sts = Some("http://127.0.0.1:1".into()),
             |c| c.authz_id = "aus1".into(),
             |c| c.custom_scope = "other".into(),
             |c| c.key_id = Some("kid-2".into()),
@@ -653,6 +615,97 @@ mod tests {
         );
     }
 
+    /// Issue 19: an entry others may read, a symlink to a valid entry, another user's
+    /// entry (as root) are unusable, and their files stay as they were.
+    // Unix only: modes, symlinks and owners.
+    #[cfg(unix)]
+    #[test]
+    fn shared_symlinked_or_foreign_entries_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let c = cfg(Command::M2m);
+        let key = key_text(&c);
+        let path = entry_file(home.path(), &key);
+        let entry = Entry::new(&c, &creds("2030-01-01T00:00:00Z"));
+        store(&path, &entry).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let Lookup::Unusable(why) = load(&path, &key) else {
+            panic!("a 0644 entry was used")
+        };
+        assert!(why.contains("other users may read it"), "{why}");
+        let elsewhere = home.path().join("planted.json");
+        store(&elsewhere, &entry).unwrap();
+        let planted = fs::read(&elsewhere).unwrap();
+        fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        let Lookup::Unusable(why) = load(&path, &key) else {
+            panic!("a symlinked entry was used")
+        };
+        assert!(why.contains("symbolic link"), "{why}");
+        // The next store replaces the symlink, not its target.
+        store(&path, &entry).unwrap();
+        assert!(fs::symlink_metadata(&path).unwrap().is_file());
+        assert_eq!(fs::read(&elsewhere).unwrap(), planted);
+        if crate::fs::owner::tests::root_or_skip("shared_symlinked_or_foreign_entries_are_refused")
+        {
+            std::os::unix::fs::chown(&path, Some(54321), Some(54321)).unwrap();
+            let Lookup::Unusable(why) = load(&path, &key) else {
+                panic!("another user's entry was used")
+            };
+            assert!(why.contains("owned by another user"), "{why}");
+        }
+    }
+
+    /// `--clear-cache` reads bounded: a JSON file over 1 MiB naming the org is left alone
+    /// (it is no entry), as is a symlink to an entry elsewhere (its target is untouched).
+    #[test]
+    fn clear_org_reads_bounded_and_follows_no_symlink() {
+        let home = tempfile::tempdir().unwrap();
+        let c = cfg(Command::M2m);
+        let path = entry_file(home.path(), &key_text(&c));
+        let dir = path.parent().unwrap().to_path_buf();
+        let big = dir.join("big.json");
+        atomic_file::create_private_dirs(&dir).unwrap();
+        let text = format!(
+            "{{\"org\":\"example.okta.com\",\"pad\":\"{}\"}}",
+            "x".repeat(2 * 1024 * 1024)
+        );
+        atomic_file::replace(&big, text.as_bytes(), 0o600).unwrap();
+        store(&path, &Entry::new(&c, &creds("2030-01-01T00:00:00Z"))).unwrap();
+        #[cfg(unix)]
+        let outside = {
+            let outside = home.path().join("outside.json");
+            store(&outside, &Entry::new(&c, &creds("2030-01-01T00:00:00Z"))).unwrap();
+            std::os::unix::fs::symlink(&outside, dir.join("link.json")).unwrap();
+            outside
+        };
+        assert_eq!(clear_org(&dir, "example.okta.com"), Ok(1));
+        assert!(!path.exists());
+        assert!(big.exists(), "an oversized file was read whole");
+        #[cfg(unix)]
+        assert!(outside.exists());
+    }
+
+    #[test]
+    fn failure_records_are_shared_through_the_entry() {
+        let home = tempfile::tempdir().unwrap();
+        let path = entry_file(home.path(), "k");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let since = crate::clock::unix_now_ms();
+        let denied = crate::error::Error::Aws {
+            code: "AccessDenied".into(),
+            message: "sts: AccessDenied: not authorized".into(),
+        };
+        store_failure(&path, "k", &denied).unwrap();
+        let found = load_failure(&path, "k", since).unwrap();
+        assert_eq!(found.to_error().aws_code(), Some("AccessDenied"));
+        assert!(load_failure(&path, "other key", since).is_none());
+        // This run's own errors are not for the others.
+        remove_failure(&path);
+        store_failure(&path, "k", &crate::error::Error::config("no key")).unwrap();
+        assert!(load_failure(&path, "k", since).is_none());
+    }
+
     #[test]
     fn lock_is_exclusive_and_announces_the_wait() {
         let home = tempfile::tempdir().unwrap();
@@ -666,6 +719,21 @@ mod tests {
         assert!(matches!(err, LockFailure::TimedOut(_)), "{err:?}");
         assert_eq!(told, vec![lock_file(&path)]);
         drop(held);
-        assert!(lock(&path, Duration::ZERO, |_| panic!("free lock")).is_ok());
+        // Free again. A short wait, not none: a child that another test forks right now
+        // holds a copy of the descriptor (and so the lock) until its exec.
+        assert!(lock(&path, Duration::from_secs(10), |_| {}).is_ok());
+        // A symlink planted at the lock path is never written through.
+        #[cfg(unix)]
+        {
+            let other = entry_file(home.path(), "other");
+            let victim = home.path().join("victim");
+            std::os::unix::fs::symlink(&victim, lock_file(&other)).unwrap();
+            let err = lock(&other, Duration::ZERO, |_| panic!("not busy")).unwrap_err();
+            assert!(
+                matches!(&err, LockFailure::Unusable(m) if m.contains("symbolic link")),
+                "{err:?}"
+            );
+            assert!(!victim.exists());
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! The Okta access-token cache of `--cache-access-token` (DESIGN §2.6, case B29).
+//! The Okta access-token cache of `--cache-access-token` (docs/decisions.md#d-token-cache, case B29).
 //!
 //! One file per (org, OIDC client id) under `<home>/.okta/awscli-access-tokens/`, named by a
 //! hash of the pair, so switching orgs or clients never reuses the wrong token. Each file
@@ -7,10 +7,13 @@
 //! reader never sees a half-written file. A sibling `.lock` file serialises parallel runs:
 //! the first one runs the device flow while the others wait, then reuse its token.
 //!
-//! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`] and
-//! [`CacheLock::acquire`] touch the disk, the last two through [`crate::fs::atomic_file`].
+//! Parsing, validity and rendering are pure; only [`load`], [`store`], [`remove`] and the
+//! failure records touch the disk, through [`crate::fs::private`] (entries are opened
+//! without following a symlink and checked on the descriptor) and
+//! [`crate::fs::atomic_file`]. The lock is the one of both caches:
+//! [`single_flight::lock`] with [`single_flight::Cache::AccessToken`].
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,8 +21,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::fs::atomic_file::{self, LockError, LockWait};
-use crate::fs::bounded::{SMALL_FILE_CAP, read_bounded};
+use crate::fs::atomic_file;
+use crate::fs::bounded::SMALL_FILE_CAP;
+use crate::fs::private;
+
+use super::single_flight;
 
 /// A token counts as valid until this many seconds before its expiry.
 pub const EXPIRY_MARGIN_SECS: i64 = 60;
@@ -107,22 +113,24 @@ pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedT
 }
 
 /// [`load`], telling an absent or unusable entry (`Ok(None)`) from a file that cannot be
-/// read: `Err(<one-line warning naming the file>)` for a FIFO, device or directory in its
-/// place, a file larger than [`SMALL_FILE_CAP`] (1 MiB), or an I/O error. Never blocks
-/// ([`read_bounded`]).
+/// read: `Err(<one-line warning naming the file>)` for a symlink, FIFO, device or directory
+/// in its place, a file of another user or one group or others may access (the checks of
+/// [`crate::fs::private`], made on the opened file), a file larger than [`SMALL_FILE_CAP`]
+/// (1 MiB), text that is not UTF-8, or an I/O error. Never blocks, never follows a symlink.
 pub fn read(
     path: &Path,
     org: &str,
     client_id: &str,
     now: i64,
 ) -> std::result::Result<Option<CachedToken>, String> {
-    match read_bounded(path, SMALL_FILE_CAP) {
-        Ok(Some(text)) => Ok(parse(&text, org, client_id, now)),
+    let warn = |why: &str| format!("ignoring the access token cache {}: {why}", path.display());
+    match private::read(path, SMALL_FILE_CAP) {
+        Ok(Some(bytes)) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(parse(&text, org, client_id, now)),
+            Err(_) => Err(warn("it is not UTF-8 text")),
+        },
         Ok(None) => Ok(None),
-        Err(e) => Err(format!(
-            "ignoring the access token cache {}: it {e}",
-            path.display()
-        )),
+        Err(e) => Err(warn(&private::describe(&e))),
     }
 }
 
@@ -158,134 +166,47 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(600);
 /// A failed sign-in of the run that held the cache lock, written next to the cache
 /// (`<cache file without .json>.failed`, 0600) before the lock is released, so the runs
 /// that waited on that lock fail with the same reason instead of each starting its own
-/// device flow (issue 15 point 10). No secret: the reason is the error text shown to the
-/// user, and the device authorization is named by its user code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FailureRecord {
-    /// Org authority, e.g. `example.okta.com`.
-    pub org: String,
-    /// OIDC client id.
-    pub client_id: String,
-    /// When the sign-in failed, unix milliseconds.
-    pub at_ms: u64,
-    /// The user code of the device authorization that failed (empty when none was made).
-    pub user_code: String,
-    /// The OAuth error code of an Okta error (`access_denied`, `expired_token`), if any.
-    pub code: Option<String>,
-    /// The one-line error message.
-    pub message: String,
+/// device flow (issue 15 point 10). Its key is [`failure_key`].
+pub use super::single_flight::FailureRecord;
+
+/// The key of the failure records of an org authority and client id.
+pub fn failure_key(org: &str, client_id: &str) -> String {
+    format!("{org}\n{client_id}")
 }
 
 /// The failure record of a cache file: `<cache file without .json>.failed`.
 pub fn failure_path(cache_file: &Path) -> PathBuf {
-    cache_file.with_extension("failed")
+    single_flight::failure_path(cache_file)
 }
 
 /// Write the failure record for this cache file atomically (0600). Errors name the path.
 pub fn store_failure(cache_file: &Path, record: &FailureRecord) -> Result<()> {
-    let path = failure_path(cache_file);
-    let text = serde_json::to_string(record).unwrap_or_default();
-    atomic_file::replace(&path, text.as_bytes(), 0o600).map_err(|e| {
+    single_flight::store_failure(cache_file, record).map_err(|e| {
         Error::runtime(format!(
             "cannot write sign-in failure record {}: {e}",
-            path.display()
+            failure_path(cache_file).display()
         ))
     })
 }
 
 /// The failure record of this cache file when it belongs to `org` and `client_id` and was
-/// written at or after `since_ms` (unix milliseconds: when the caller began waiting for
-/// the lock); `None` otherwise, or when absent or unreadable (bounded read).
+/// written between `since_ms` (unix milliseconds: when the caller began waiting for the
+/// lock) and `now_ms` ([`FailureRecord::answers`]); `None` otherwise, or when absent,
+/// unreadable or refused ([`crate::fs::private`]: a symlink, another user's file, a mode
+/// other than 0600).
 pub fn load_failure(
     cache_file: &Path,
     org: &str,
     client_id: &str,
     since_ms: u64,
+    now_ms: u64,
 ) -> Option<FailureRecord> {
-    let text = read_bounded(&failure_path(cache_file), SMALL_FILE_CAP).ok()??;
-    let record: FailureRecord = serde_json::from_str(&text).ok()?;
-    (record.org == org && record.client_id == client_id && record.at_ms >= since_ms)
-        .then_some(record)
+    single_flight::load_failure(cache_file, &failure_key(org, client_id), since_ms, now_ms)
 }
 
 /// Delete the failure record (after a successful sign-in). A missing file is fine.
 pub fn remove_failure(cache_file: &Path) {
-    let _ = fs::remove_file(failure_path(cache_file));
-}
-
-/// The lock file of a cache file: `<cache file without .json>.lock`.
-pub fn lock_path(cache_file: &Path) -> PathBuf {
-    cache_file.with_extension("lock")
-}
-
-/// An exclusive lock on `<cache file>.lock`, held while one run checks the cache and, if
-/// needed, runs the device flow. Released on drop; the OS releases it if the process dies,
-/// so a killed run never blocks the next one.
-#[derive(Debug)]
-pub struct CacheLock {
-    _file: File,
-}
-
-/// Why [`CacheLock::acquire`] returned without the lock.
-#[derive(Debug)]
-pub enum LockFailure {
-    /// The lock file cannot be created, opened or locked (unwritable directory, a path
-    /// that is not a file, ...): the cache cannot be used safely, but the run can go on
-    /// without it. The message names the lock file.
-    Unusable(String),
-    /// Another run held the lock for the whole wait. The message names the lock file.
-    TimedOut(String),
-}
-
-impl LockFailure {
-    /// The one-line message, naming the lock file.
-    pub fn message(&self) -> &str {
-        match self {
-            LockFailure::Unusable(m) | LockFailure::TimedOut(m) => m,
-        }
-    }
-}
-
-impl CacheLock {
-    /// Take the lock for this cache file: one try; if another run holds it, call
-    /// `on_wait(<lock file>)` once (the caller tells the user) and poll for at most
-    /// `max_wait` (normally [`LOCK_WAIT`]). The lock file is created with mode 0600 in a
-    /// 0700 directory.
-    ///
-    /// Errors: [`LockFailure::Unusable`] when the lock file cannot be made or locked;
-    /// [`LockFailure::TimedOut`] when it stayed busy for `max_wait`.
-    pub fn acquire(
-        cache_file: &Path,
-        max_wait: Duration,
-        on_wait: impl FnOnce(&Path),
-    ) -> std::result::Result<CacheLock, LockFailure> {
-        let lock_path = lock_path(cache_file);
-        let unusable = |e: &dyn std::fmt::Display| {
-            LockFailure::Unusable(format!(
-                "cannot lock token cache {}: {e}",
-                lock_path.display()
-            ))
-        };
-        if let Some(dir) = lock_path.parent() {
-            create_private_dir(dir).map_err(|e| unusable(&e))?;
-        }
-        let wait = |limit| atomic_file::lock_exclusive(&lock_path, LockWait::AtMost(limit));
-        match wait(Duration::ZERO) {
-            Ok(file) => return Ok(CacheLock { _file: file }),
-            Err(LockError::Io(e)) => return Err(unusable(&e)),
-            Err(LockError::TimedOut) => on_wait(&lock_path),
-        }
-        match wait(max_wait) {
-            Ok(file) => Ok(CacheLock { _file: file }),
-            Err(LockError::Io(e)) => Err(unusable(&e)),
-            Err(LockError::TimedOut) => Err(LockFailure::TimedOut(format!(
-                "another okta-aws-cli run kept the token cache lock {} for {} s; \
-                 if no other run is signing in (a stopped one holds it too), end it and try again",
-                lock_path.display(),
-                max_wait.as_secs()
-            ))),
-        }
-    }
+    single_flight::remove_failure(cache_file);
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
@@ -296,6 +217,15 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::single_flight::{Cache, LockFailure, lock_path};
+
+    fn acquire(
+        path: &Path,
+        wait: Duration,
+        on_wait: impl FnOnce(&Path),
+    ) -> std::result::Result<fs::File, LockFailure> {
+        single_flight::lock(path, Cache::AccessToken, wait, on_wait)
+    }
 
     fn token(org: &str, client: &str, expires_at: i64) -> CachedToken {
         CachedToken {
@@ -416,7 +346,7 @@ mod tests {
             .map(|_| {
                 let (path, inside, max_seen) = (path.clone(), inside.clone(), max_seen.clone());
                 std::thread::spawn(move || {
-                    let _lock = CacheLock::acquire(&path, LOCK_WAIT, |_| {}).unwrap();
+                    let _lock = acquire(&path, LOCK_WAIT, |_| {}).unwrap();
                     let n = inside.fetch_add(1, Ordering::SeqCst) + 1;
                     max_seen.fetch_max(n, Ordering::SeqCst);
                     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -434,10 +364,10 @@ mod tests {
     fn busy_lock_says_so_once_then_gives_up_naming_the_lock_file() {
         let home = tempfile::tempdir().unwrap();
         let path = cache_path(home.path(), "o", "c");
-        let held = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("free lock")).unwrap();
+        let held = acquire(&path, LOCK_WAIT, |_| panic!("free lock")).unwrap();
         let mut told = Vec::new();
         let started = std::time::Instant::now();
-        let err = CacheLock::acquire(&path, Duration::from_millis(150), |p| {
+        let err = acquire(&path, Duration::from_millis(150), |p| {
             told.push(p.to_path_buf())
         })
         .unwrap_err();
@@ -453,7 +383,7 @@ mod tests {
         // Released by the holder while another waits: the waiter gets it.
         let waiter = {
             let path = path.clone();
-            std::thread::spawn(move || CacheLock::acquire(&path, Duration::from_secs(10), |_| {}))
+            std::thread::spawn(move || acquire(&path, Duration::from_secs(10), |_| {}))
         };
         std::thread::sleep(Duration::from_millis(100));
         drop(held);
@@ -472,7 +402,7 @@ mod tests {
         // The lock path is a directory.
         let path = cache_path(home.path(), "o", "c");
         fs::create_dir_all(lock_path(&path)).unwrap();
-        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        let err = acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
         assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
         assert!(
             err.message().starts_with("cannot lock token cache "),
@@ -482,7 +412,7 @@ mod tests {
         let blocked = tempfile::tempdir().unwrap();
         fs::write(blocked.path().join(".okta"), "not a directory").unwrap();
         let path = cache_path(blocked.path(), "o", "c");
-        let err = CacheLock::acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        let err = acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
         assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
     }
 
@@ -515,6 +445,11 @@ mod tests {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         assert_eq!(read(&path, "o", "c", 0), Ok(None));
         fs::write(&path, vec![b' '; 2 * 1024 * 1024]).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        }
         let warning = read(&path, "o", "c", 0).unwrap_err();
         assert!(
             warning.contains("larger than 1 MiB") && warning.contains(&path.display().to_string()),
@@ -524,9 +459,59 @@ mod tests {
         fs::remove_file(&path).unwrap();
         #[cfg(unix)]
         {
+            // Never followed (issue 19): the symlink itself is the reason.
             std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
             let warning = read(&path, "o", "c", 0).unwrap_err();
-            assert!(warning.contains("character device"), "{warning}");
+            assert!(warning.contains("symbolic link"), "{warning}");
         }
+    }
+
+    /// A symlink to a valid entry, an entry others may read, and (as root) another user's
+    /// entry: each is a warning and counts as absent; the files are left as they were.
+    // Unix only: symlinks, modes and owners.
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_shared_or_foreign_entries_are_not_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        let t = token("o", "c", 10_000);
+        let elsewhere = home.path().join("planted.json");
+        store(&elsewhere, &t).unwrap();
+        assert_eq!(load(&elsewhere, "o", "c", 100), Some(t.clone()));
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        let warning = read(&path, "o", "c", 100).unwrap_err();
+        assert!(warning.contains("symbolic link"), "{warning}");
+        assert_eq!(load(&path, "o", "c", 100), None);
+        fs::remove_file(&path).unwrap();
+        store(&path, &t).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let warning = read(&path, "o", "c", 100).unwrap_err();
+        assert!(warning.contains("other users may read it"), "{warning}");
+        if crate::fs::owner::tests::root_or_skip("symlinked_shared_or_foreign_entries_are_not_used")
+        {
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+            std::os::unix::fs::chown(&path, Some(54321), Some(54321)).unwrap();
+            let warning = read(&path, "o", "c", 100).unwrap_err();
+            assert!(warning.contains("owned by another user"), "{warning}");
+        }
+        assert_eq!(load(&elsewhere, "o", "c", 100), Some(t));
+    }
+
+    /// A symlink planted at the lock path, dangling: the lock is unusable and nothing is
+    /// created at its target.
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_lock_is_unusable_and_never_written_through() {
+        let home = tempfile::tempdir().unwrap();
+        let path = cache_path(home.path(), "o", "c");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let victim = home.path().join("victim");
+        std::os::unix::fs::symlink(&victim, lock_path(&path)).unwrap();
+        let err = acquire(&path, LOCK_WAIT, |_| panic!("not busy")).unwrap_err();
+        assert!(matches!(err, LockFailure::Unusable(_)), "{err:?}");
+        assert!(err.message().contains("symbolic link"), "{err:?}");
+        assert!(!victim.exists());
     }
 }

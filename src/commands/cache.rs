@@ -1,0 +1,179 @@
+//! I/O: the commands of the AWS credential cache (README "AWS credential cache";
+//! docs/architecture.md, "Caches"): `--check` ([`check`]), `--clear-cache` ([`clear`]) and
+//! the cached run ([`through`]), which wraps the same sign-in as an uncached run.
+
+use crate::aws::sts::Credentials;
+use crate::cache::access_token;
+use crate::cache::aws_credentials::{self as cache, Freshness, Lookup};
+use crate::cache::single_flight::{self, Cache, LockFailure};
+use crate::config::{Command, Config};
+use crate::error::{Error, Result};
+use crate::term::sanitize;
+use crate::term::stderr::{say, warn};
+
+/// The cache entry of these settings (no lock): `Some` when usable with at least
+/// `--min-ttl` left. `warn_unusable`: print why an entry on disk is unusable.
+fn cached(
+    cfg: &Config,
+    path: &std::path::Path,
+    key: &str,
+    warn_unusable: bool,
+) -> Option<Credentials> {
+    match cache::load(path, key) {
+        Lookup::Found(entry, expires_at) => {
+            let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+            match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+                Freshness::Fresh(left) => {
+                    if cfg.debug {
+                        say(&format!(
+                            "Using cached AWS credentials for role {} ({} left)\n",
+                            entry.role_label(),
+                            cache::human_duration(left)
+                        ));
+                    }
+                    Some(entry.credentials())
+                }
+                _ => None,
+            }
+        }
+        Lookup::Unusable(why) => {
+            if warn_unusable {
+                warn(&format!("{why}; it will be replaced"));
+            }
+            None
+        }
+        Lookup::Missing => None,
+    }
+}
+
+/// The credentials of a run with the AWS credential cache (issue 10), where `sign_in` is
+/// the run's sign-in, the same one an uncached run makes. A fresh entry is returned with
+/// no network request, no TLS set-up and no other file read. Otherwise the entry's lock is
+/// taken (a busy lock is announced on stderr and waited on for at most
+/// [`cache::WEB_LOCK_WAIT`] / [`cache::M2M_LOCK_WAIT`]), the entry read again (a parallel
+/// run may have stored it meanwhile), and only then does this run call `sign_in`, store
+/// the entry and release the lock. A lock or entry that cannot be used or written is a
+/// warning: the credentials are still returned.
+///
+/// Single flight also on failure (issue 19): a failed sign-in is recorded beside the entry
+/// before the lock is released ([`cache::store_failure`]), and a run that waited for the
+/// lock fails with that reason instead of signing in itself ([`cache::load_failure`]).
+///
+/// Errors: a lock kept busy for the whole wait ([`Error::Runtime`] naming the lock file),
+/// the recorded failure of the run waited for, or `sign_in`'s own error.
+pub fn through(cfg: &Config, sign_in: impl FnOnce() -> Result<Credentials>) -> Result<Credentials> {
+    let key = cache::key_text(cfg);
+    let path = cache::entry_file(&cfg.home, &key);
+    if let Some(creds) = cached(cfg, &path, &key, true) {
+        return Ok(creds);
+    }
+    let wait = match cfg.command {
+        Command::M2m => cache::M2M_LOCK_WAIT,
+        _ => cache::WEB_LOCK_WAIT,
+    };
+    let wait_started_ms = crate::clock::unix_now_ms();
+    let mut waited = false;
+    let lock = match single_flight::lock(&path, Cache::AwsCredentials, wait, |lock| {
+        waited = true;
+        say(&format!(
+            "waiting for another okta-aws-cli run to get these AWS credentials (lock {}, at most {} s)\n",
+            lock.display(),
+            wait.as_secs()
+        ))
+    }) {
+        Ok(lock) => Some(lock),
+        Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+        Err(LockFailure::Unusable(m)) => {
+            warn(&format!("{m}; continuing without the AWS credential cache"));
+            None
+        }
+    };
+    if lock.is_some()
+        && let Some(creds) = cached(cfg, &path, &key, false)
+    {
+        return Ok(creds);
+    }
+    if lock.is_some()
+        && waited
+        && let Some(failed) = cache::load_failure(&path, &key, wait_started_ms)
+    {
+        return Err(failed.to_error());
+    }
+    let creds = match sign_in() {
+        Ok(creds) => creds,
+        Err(e) => {
+            // Tell the runs waiting on the lock, before it is released.
+            if lock.is_some()
+                && let Err(m) = cache::store_failure(&path, &key, &e)
+            {
+                warn(&m);
+            }
+            return Err(e);
+        }
+    };
+    if lock.is_some() {
+        cache::remove_failure(&path);
+        if let Err(m) = cache::store(&path, &cache::Entry::new(cfg, &creds)) {
+            warn(&m);
+        }
+    }
+    Ok(creds)
+}
+
+/// `--check` (issue 10): look at the cache entry of these settings with no network, no
+/// prompt and nothing on stdout. Fresh (at least `--min-ttl` left): the role and the time
+/// left on stderr, `Ok`. Otherwise an [`Error::Runtime`] saying why (none cached, unusable,
+/// expired, under min-ttl): exit 1.
+pub fn check(cfg: &Config) -> Result<()> {
+    let key = cache::key_text(cfg);
+    let path = cache::entry_file(&cfg.home, &key);
+    let (entry, expires_at) = match cache::load(&path, &key) {
+        Lookup::Found(entry, expires_at) => (entry, expires_at),
+        Lookup::Missing => {
+            return Err(Error::runtime(
+                "no AWS credentials are cached for these settings",
+            ));
+        }
+        Lookup::Unusable(why) => return Err(Error::Runtime(why)),
+    };
+    let role = sanitize::lines(entry.role_label()).into_owned();
+    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+        Freshness::Fresh(left) => {
+            say(&format!(
+                "cached AWS credentials for role {role}: {} left (expire {})\n",
+                cache::human_duration(left),
+                entry.expiration
+            ));
+            Ok(())
+        }
+        Freshness::UnderMinTtl(left) => Err(Error::runtime(format!(
+            "cached AWS credentials for role {role} have {} left, under the min-ttl of {}",
+            cache::human_duration(left),
+            cache::human_duration(cfg.min_ttl_secs)
+        ))),
+        Freshness::Expired(ago) => Err(Error::runtime(format!(
+            "cached AWS credentials for role {role} expired {} ago",
+            cache::human_duration(ago)
+        ))),
+    }
+}
+
+/// `--clear-cache` (issue 10): remove the cached AWS credentials and the cached Okta access
+/// tokens of this org (every client id, role and setting), say how many on stderr, and
+/// exit; nothing else is read or signed in.
+pub fn clear(cfg: &Config) -> Result<()> {
+    let okta_dir = cfg.home.join(".okta");
+    let creds =
+        cache::clear_org(&okta_dir.join(cache::DIR_NAME), &cfg.org.host).map_err(Error::Runtime)?;
+    let token_file = access_token::cache_path(&cfg.home, "", "");
+    let tokens = match token_file.parent() {
+        Some(dir) => cache::clear_org(dir, &cfg.org.host).map_err(Error::Runtime)?,
+        None => 0,
+    };
+    say(&format!(
+        "Removed {creds} cached AWS credential entries and {tokens} cached access tokens of org {}.\n",
+        cfg.org.host
+    ));
+    Ok(())
+}
