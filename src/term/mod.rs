@@ -22,7 +22,7 @@
 //!
 //! Inside this folder imports run one way, without loops: `style`, `banner` and `stderr`
 //! use `sanitize`; `raw_mode` uses `stderr`; `wait_indicator` uses `raw_mode` and `stderr`;
-//! `chooser` uses `keys`, `raw_mode`, `sanitize`, `stderr` and `style`. `notice` uses none.
+//! `chooser` uses `keys`, `raw_mode`, `sanitize`, `stderr` and `style`; `notice` uses `stderr`.
 //! No other file here uses another, and none uses `prompt` (below), which is for callers
 //! outside the folder.
 

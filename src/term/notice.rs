@@ -7,7 +7,8 @@
 //! Windows. With no terminal at all the text still goes to stderr, followed once per run by a
 //! one-line note saying that no terminal was found.
 //!
-//! The choice ([`destination`]) is pure; [`notice`] does the I/O at the edge.
+//! The choice ([`destination`]) and the text ([`notice_text`]) are pure; [`notice`] does the
+//! I/O at the edge, through `term::stderr` for stderr.
 
 use std::io::{IsTerminal as _, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,18 +71,19 @@ pub fn notice(text: &str) -> Delivered {
     let first_note = target == Delivered::NoTerminal && !NOTE_WRITTEN.swap(true, Ordering::Relaxed);
     match tty {
         Some(mut file) if target == Delivered::Terminal => {
-            let _ = write_notice(&mut file, text, false);
+            let _ = file
+                .write_all(notice_text(text, false).as_bytes())
+                .and_then(|()| file.flush());
         }
-        _ => {
-            let _ = write_notice(&mut std::io::stderr().lock(), text, first_note);
-        }
+        // Already escaped by the caller: written as it is.
+        _ => crate::term::stderr::say_styled(&notice_text(text, first_note)),
     }
     target
 }
 
-/// Write `text`, a newline when it lacks one, and [`NO_TERMINAL_NOTE`] on its own line when
-/// `with_note`. One `write_all` per piece, then a flush.
-pub fn write_notice(out: &mut dyn Write, text: &str, with_note: bool) -> std::io::Result<()> {
+/// `text`, a newline when it lacks one, and [`NO_TERMINAL_NOTE`] on its own line when
+/// `with_note`. Pure.
+pub fn notice_text(text: &str, with_note: bool) -> String {
     let mut buf = String::with_capacity(text.len() + NO_TERMINAL_NOTE.len() + 2);
     buf.push_str(text);
     if !text.ends_with('\n') {
@@ -91,8 +93,7 @@ pub fn write_notice(out: &mut dyn Write, text: &str, with_note: bool) -> std::io
         buf.push_str(NO_TERMINAL_NOTE);
         buf.push('\n');
     }
-    out.write_all(buf.as_bytes())?;
-    out.flush()
+    buf
 }
 
 /// The controlling terminal, opened for writing: `/dev/tty` on Unix, `CONOUT$` (the
@@ -123,14 +124,12 @@ mod tests {
     }
 
     #[test]
-    fn write_adds_a_newline_and_the_note_only_when_asked() {
-        let mut out = Vec::new();
-        write_notice(&mut out, "Choose 42 in Okta Verify.", false).unwrap();
-        assert_eq!(out, b"Choose 42 in Okta Verify.\n");
-
-        let mut out = Vec::new();
-        write_notice(&mut out, "two\nlines\n", true).unwrap();
-        let text = String::from_utf8(out).unwrap();
+    fn text_gets_a_newline_and_the_note_only_when_asked() {
+        assert_eq!(
+            notice_text("Choose 42 in Okta Verify.", false),
+            "Choose 42 in Okta Verify.\n"
+        );
+        let text = notice_text("two\nlines\n", true);
         assert_eq!(text, format!("two\nlines\n{NO_TERMINAL_NOTE}\n"));
         assert_eq!(NO_TERMINAL_NOTE.lines().count(), 1);
     }
