@@ -1,5 +1,5 @@
-"""Random AWS credentials files for tests/credentials_configparser.rs, checked with the parser
-botocore uses: configparser.RawConfigParser (strict=True, no inline comments), reading the
+"""Random AWS credentials files for tests/e2e/credentials_configparser.rs, checked with the
+parser botocore uses: configparser.RawConfigParser (strict=True, no inline comments), reading the
 file as botocore does (text mode, universal newlines).
 
     fuzz.py gen SEED COUNT DIR   write DIR/<n>.ini (each one Python parses strictly) and
@@ -23,7 +23,7 @@ import os
 import random
 import sys
 
-# The values the Rust test writes (keep in sync with tests/credentials_configparser.rs).
+# The values the Rust test writes (keep in sync with tests/e2e/credentials_configparser.rs).
 OURS = {
     "aws_access_key_id": "ASIAFUZZEXAMPLE00001",
     "aws_secret_access_key": "fuzzSecret/+=0000000000000000000000000000",

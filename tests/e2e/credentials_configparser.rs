@@ -12,7 +12,7 @@
 //! merged. Refusals are allowed but must be rare (none expected for files Python reads), one
 //! line, and name a line.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::time::Instant;
