@@ -234,19 +234,20 @@ fn use_statements(text: &str) -> Vec<UseStatement> {
     out
 }
 
-/// The names `text` declares public (`pub`, `pub(crate)`, ...): items and `pub use` names.
-fn public_names(text: &str) -> BTreeSet<String> {
+/// The names of the items `text` defines at its top level (lines that start in column 0, as
+/// rustfmt writes them), every one or only the public ones (`pub`, `pub(crate)`, ...), and
+/// the names its `pub use` statements re-export.
+fn item_names(text: &str, only_public: bool) -> BTreeSet<String> {
     const KINDS: &[&str] = &[
         "fn", "struct", "enum", "trait", "type", "const", "static", "mod", "union",
     ];
     let mut names = BTreeSet::new();
     for line in text.lines() {
-        let Some(rest) = line.trim_start().strip_prefix("pub") else {
-            continue;
-        };
-        let rest = match rest.strip_prefix('(') {
-            Some(r) => r.split_once(')').map_or("", |(_, after)| after),
-            None => rest,
+        let rest = match line.strip_prefix("pub") {
+            Some(r) if r.starts_with('(') => r.split_once(')').map_or("", |(_, after)| after),
+            Some(r) if r.starts_with(' ') => r,
+            _ if only_public => continue,
+            _ => line,
         };
         let words: Vec<&str> = rest
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -332,9 +333,9 @@ fn folder_imports(folder: &Folder) -> BTreeMap<(String, String), String> {
         .iter()
         .map(|c| (c.name.as_str(), c))
         .collect();
-    // Names reachable through the module file: its items, then what it re-exports (globs
-    // first, so a name re-exported by name wins, as in Rust).
-    let mut owner: BTreeMap<String, String> = public_names(&folder.mod_text)
+    // Names reachable through the module file: its items (a child sees private ones too),
+    // then what it re-exports (globs first, so a name re-exported by name wins, as in Rust).
+    let mut owner: BTreeMap<String, String> = item_names(&folder.mod_text, false)
         .into_iter()
         .map(|n| (n, folder.mod_file.clone()))
         .collect();
@@ -353,7 +354,7 @@ fn folder_imports(folder: &Folder) -> BTreeMap<(String, String), String> {
         .filter(|r| r.1.last().is_some_and(|s| s == "*"))
     {
         let source = children[segments[0].as_str()];
-        for name in public_names(&source.text) {
+        for name in item_names(&source.text, true) {
             owner.insert(name, file.clone());
         }
     }
@@ -693,7 +694,7 @@ fn the_loop_checker_passes_a_folder_without_loops() {
     let cache = made_up(
         "output::cache",
         "mod syntax;\nmod write;\npub use write::store;\nuse syntax::Kind;\n\
-         pub fn upsert() {}\n#[cfg(test)]\nmod tests {\n    use super::write::store;\n}\n",
+         fn upsert() {}\n#[cfg(test)]\nmod tests {\n    use super::write::store;\n}\n",
         &[
             ("syntax", "pub enum Kind { Blank }\n"),
             (
