@@ -8,6 +8,10 @@
 //! `~/.okta`.
 //!
 //! Without the test Python the tests are skipped with a note (a failure under `CI=true`).
+//!
+//! Unix only for now: on Windows the path in the allow hint is still quoted by POSIX shell
+//! rules and `canonicalize` gives `\\?\` paths, so the hint's form there is not settled.
+#![cfg(unix)]
 
 mod support;
 

@@ -32,7 +32,7 @@ const SEEDED: &str = "# written by hand\n[default]\nregion = eu-west-1\n\n\
     aws_secret_access_key = fakeOldSecret\naws_session_token = fakeOldToken\n";
 
 fn credentials_path(org: &SimOrg) -> PathBuf {
-    org.home().join(".aws/credentials")
+    org.home().join(".aws").join("credentials")
 }
 
 /// Write [`SEEDED`] as the org's `~/.aws/credentials` (mode 0600).

@@ -139,5 +139,6 @@ pub fn give_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
+// Unix only: file owners (uid, gid) and root runs exist on Unix alone.
+#[cfg(all(test, unix))]
 pub(crate) mod tests;
