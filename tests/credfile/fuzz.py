@@ -1,5 +1,5 @@
-"""Random AWS credentials files for tests/credentials_configparser.rs, checked with the parser
-botocore uses: configparser.RawConfigParser (strict=True, no inline comments), reading the
+"""Random AWS credentials files for tests/e2e/credentials_configparser.rs, checked with the
+parser botocore uses: configparser.RawConfigParser (strict=True, no inline comments), reading the
 file as botocore does (text mode, universal newlines).
 
     fuzz.py gen SEED COUNT DIR   write DIR/<n>.ini (each one Python parses strictly) and
@@ -38,7 +38,7 @@ if __name__ == "__main__" and not sys.flags.utf8_mode:
 import botocore.configloader  # noqa: E402 - after the UTF-8 switch
 import botocore.exceptions  # noqa: E402
 
-# The values the Rust test writes (keep in sync with tests/credentials_configparser.rs).
+# The values the Rust test writes (keep in sync with tests/e2e/credentials_configparser.rs).
 OURS = {
     "aws_access_key_id": "ASIAFUZZEXAMPLE00001",
     "aws_secret_access_key": "fuzzSecret/+=0000000000000000000000000000",

@@ -9,7 +9,7 @@
 //!
 //! Without the test Python the tests are skipped with a note (a failure under `CI=true`).
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -12,7 +12,7 @@
 //! Without the test Python (or moto and the AWS CLI for the moto test) the tests are skipped
 //! with a note, except under `CI=true`, where they fail.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::{M2M_ROLE_ARN, SimOrg, b15_scenario, run};

@@ -8,7 +8,7 @@
 // Unix only: symlinks, modes and owners.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};

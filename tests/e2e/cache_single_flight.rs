@@ -10,7 +10,7 @@
 //! the lock file, then the test holds that lock while it starts the parallel runs, and
 //! releases it once each of them has said on stderr that it waits.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};

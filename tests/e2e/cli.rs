@@ -2,86 +2,12 @@
 //! `list-profiles` and `debug`. Each run has an empty environment, a temporary HOME and a
 //! temporary current directory; no network is used.
 
-use std::process::{Command, Output};
+use crate::support::Sandbox;
 
-const BIN: &str = env!("CARGO_BIN_EXE_okta-aws-cli");
 const B34: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/cases/B34-okta.yaml"
 );
-
-struct Sandbox {
-    home: tempfile::TempDir,
-    cwd: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Sandbox {
-        Sandbox {
-            home: tempfile::tempdir().expect("temp home"),
-            cwd: tempfile::tempdir().expect("temp cwd"),
-        }
-    }
-
-    fn okta_yaml(&self, text: &str) -> &Self {
-        let dir = self.home.path().join(".okta");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("okta.yaml"), text).unwrap();
-        self
-    }
-
-    fn dotenv(&self, text: &str) -> &Self {
-        std::fs::write(self.cwd.path().join(".env"), text).unwrap();
-        self
-    }
-
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .env_clear()
-            .env("HOME", self.home.path())
-            .env("USERPROFILE", self.home.path())
-            .current_dir(self.cwd.path());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        Out(cmd.output().expect("binary runs"))
-    }
-
-    fn yaml_path(&self) -> String {
-        self.home
-            .path()
-            .join(".okta")
-            .join("okta.yaml")
-            .display()
-            .to_string()
-    }
-}
-
-struct Out(Output);
-
-impl Out {
-    fn code(&self) -> i32 {
-        self.0.status.code().expect("exit code")
-    }
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.0.stdout).into_owned()
-    }
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.0.stderr).into_owned()
-    }
-    /// Exit 2, empty stdout, exactly one stderr line `Error: ...` containing `needle`.
-    fn usage_error(&self, needle: &str) {
-        let err = self.stderr();
-        assert_eq!(self.code(), 2, "stderr: {err}");
-        assert_eq!(self.stdout(), "");
-        assert_eq!(err.lines().count(), 1, "one line: {err}");
-        assert!(
-            err.starts_with("Error: ") && err.contains(needle),
-            "{needle}: {err}"
-        );
-    }
-}
 
 #[test]
 fn no_args_prints_help_on_stdout() {

@@ -6,7 +6,7 @@
 //! without losing each other's update; and a run for another OIDC client does not reuse
 //! the first client's token.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

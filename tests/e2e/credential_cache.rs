@@ -4,7 +4,7 @@
 //! m2m for most cases (no human step); web for the single flight of a device
 //! authorization. Request counts come from the sim org's log (`requests_to`).
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -19,7 +19,7 @@
 //! still be read after, or the edit must have been refused for a `[DEFAULT]` value that the
 //! profile was about to take (checked against the file).
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::time::Instant;

@@ -2,71 +2,7 @@
 //! `debug` over every okta.yaml profile. Each run has an empty environment, a temporary
 //! HOME and a temporary current directory.
 
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_okta-aws-cli");
-
-struct Sandbox {
-    home: tempfile::TempDir,
-    cwd: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Sandbox {
-        Sandbox {
-            home: tempfile::tempdir().expect("temp home"),
-            cwd: tempfile::tempdir().expect("temp cwd"),
-        }
-    }
-
-    fn okta_yaml(&self, text: &str) -> &Self {
-        let dir = self.home.path().join(".okta");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("okta.yaml"), text).unwrap();
-        self
-    }
-
-    fn dotenv(&self, text: &str) -> &Self {
-        std::fs::write(self.cwd.path().join(".env"), text).unwrap();
-        self
-    }
-
-    fn yaml_path(&self) -> String {
-        self.home
-            .path()
-            .join(".okta")
-            .join("okta.yaml")
-            .display()
-            .to_string()
-    }
-
-    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .env_clear()
-            .env("HOME", self.home.path())
-            .env("USERPROFILE", self.home.path())
-            .current_dir(self.cwd.path());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        Out(cmd.output().expect("binary runs"))
-    }
-}
-
-struct Out(Output);
-
-impl Out {
-    fn code(&self) -> i32 {
-        self.0.status.code().expect("exit code")
-    }
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.0.stdout).into_owned()
-    }
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.0.stderr).into_owned()
-    }
-}
+use crate::support::Sandbox;
 
 /// The explain table row of `setting`: (value, source).
 fn row(stdout: &str, setting: &str) -> (String, String) {

@@ -13,7 +13,7 @@
 //! rules and `canonicalize` gives `\\?\` paths, so the hint's form there is not settled.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

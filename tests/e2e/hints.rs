@@ -2,7 +2,7 @@
 //! and its STS stand-in, ends with the `Error:` line and then one `hint:` line saying what
 //! to change (commands::hints).
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::{M2M_ROLE_ARN, SimOrg, b15_scenario, run};

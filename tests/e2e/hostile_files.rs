@@ -4,134 +4,52 @@
 //! test failed) if it does not finish within [`RUN_TIMEOUT`] (a hang guard, not a benchmark).
 //! No network is used.
 
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+#[cfg(unix)]
+use std::process::Command;
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_okta-aws-cli");
+use crate::support::Sandbox;
+
 /// Longest a run may take before it counts as hung.
 const RUN_TIMEOUT: Duration = Duration::from_secs(20);
 
-struct Sandbox {
-    home: tempfile::TempDir,
-    cwd: tempfile::TempDir,
-}
-
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Sandbox {
-    fn new() -> Sandbox {
-        let s = Sandbox {
-            home: tempfile::tempdir().expect("temp home"),
-            cwd: tempfile::tempdir().expect("temp cwd"),
-        };
-        std::fs::create_dir_all(s.home.path().join(".okta")).unwrap();
-        s
-    }
-
-    fn yaml_path(&self) -> PathBuf {
-        self.home.path().join(".okta/okta.yaml")
-    }
-
-    /// Run the binary with an empty environment; kill it after [`RUN_TIMEOUT`].
-    fn run(&self, args: &[&str]) -> Out {
-        self.run_env(args, &[])
-    }
-
-    /// [`Self::run`] with these environment variables.
-    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .env_clear()
-            .envs(env.iter().copied())
-            .env("HOME", self.home.path())
-            .env("USERPROFILE", self.home.path())
-            .current_dir(self.cwd.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("binary runs");
-        let reader = |mut pipe: Box<dyn Read + Send>| {
-            std::thread::spawn(move || {
-                let mut buf = Vec::new();
-                let _ = pipe.read_to_end(&mut buf);
-                String::from_utf8_lossy(&buf).into_owned()
-            })
-        };
-        let out = reader(Box::new(child.stdout.take().unwrap()));
-        let err = reader(Box::new(child.stderr.take().unwrap()));
-        let deadline = Instant::now() + RUN_TIMEOUT;
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{args:?} did not finish within {RUN_TIMEOUT:?} (hang)");
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        Out {
-            code: status.code(),
-            stdout: out.join().unwrap(),
-            stderr: err.join().unwrap(),
-        }
-    }
-}
-
-impl Out {
-    /// Exit `code`, nothing on stdout, and an `Error: ` line containing every needle.
-    fn one_line_error(&self, code: i32, needles: &[&str]) {
-        assert_eq!(self.code, Some(code), "stderr: {}", self.stderr);
-        assert_eq!(self.stdout, "");
-        let line = self
-            .stderr
-            .lines()
-            .find(|l| l.starts_with("Error: "))
-            .unwrap_or_else(|| panic!("no error line: {}", self.stderr));
-        for n in needles {
-            assert!(line.contains(n), "{n:?} not in {line:?}");
-        }
-    }
+/// A sandbox with an empty `~/.okta`, whose runs count as hung after [`RUN_TIMEOUT`].
+fn sandbox() -> Sandbox {
+    let s = Sandbox::new().time_limit(RUN_TIMEOUT);
+    s.okta_dir();
+    s
 }
 
 #[cfg(unix)]
 #[test]
 fn okta_yaml_fifo_is_an_error_not_a_hang() {
-    let s = Sandbox::new();
+    let s = sandbox();
     let made = Command::new("mkfifo")
         .arg(s.yaml_path())
         .status()
         .is_ok_and(|st| st.success());
     assert!(made, "mkfifo failed");
-    let o = s.run(&["list-profiles"]);
+    let o = s.run(&["list-profiles"], &[]);
     o.one_line_error(2, &["okta.yaml", "FIFO"]);
-    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+    assert_eq!(o.stderr().lines().count(), 1, "{}", o.stderr());
     // `debug` reports it too.
-    let o = s.run(&["debug"]);
-    assert_eq!(o.code, Some(1), "{}", o.stderr);
-    assert!(o.stderr.contains("FIFO"), "{}", o.stderr);
+    let o = s.run(&["debug"], &[]);
+    assert_eq!(o.code(), 1, "{}", o.stderr());
+    assert!(o.stderr().contains("FIFO"), "{}", o.stderr());
 }
 
 #[cfg(unix)]
 #[test]
 fn dotenv_symlink_to_dev_zero_is_an_error_not_a_hang() {
-    let s = Sandbox::new();
+    let s = sandbox();
     std::os::unix::fs::symlink("/dev/zero", s.cwd.path().join(".env")).unwrap();
-    let o = s.run(&["list-profiles"]);
+    let o = s.run(&["list-profiles"], &[]);
     o.one_line_error(2, &[".env", "not a regular file"]);
 }
 
 #[test]
 fn oversized_private_key_file_is_refused() {
-    let s = Sandbox::new();
+    let s = sandbox();
     let key = s.cwd.path().join("key.pem");
     let mut body = String::from("-----BEGIN PRIVATE KEY-----\n");
     while body.len() < 2 * 1024 * 1024 {
@@ -145,19 +63,22 @@ fn oversized_private_key_file_is_refused() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    let o = s.run(&[
-        "m2m",
-        "--org-domain",
-        "example.okta.com",
-        "--oidc-client-id",
-        "0oa1",
-        "--key-id",
-        "kid",
-        "--aws-iam-role",
-        "arn:aws:iam::123456789012:role/R",
-        "--private-key-file",
-        key.to_str().unwrap(),
-    ]);
+    let o = s.run(
+        &[
+            "m2m",
+            "--org-domain",
+            "example.okta.com",
+            "--oidc-client-id",
+            "0oa1",
+            "--key-id",
+            "kid",
+            "--aws-iam-role",
+            "arn:aws:iam::123456789012:role/R",
+            "--private-key-file",
+            key.to_str().unwrap(),
+        ],
+        &[],
+    );
     o.one_line_error(2, &["private key file", "larger than 1 MiB"]);
 }
 
@@ -171,29 +92,29 @@ fn deep_yaml() -> String {
 
 #[test]
 fn deeply_nested_okta_yaml_is_refused_with_its_line() {
-    let s = Sandbox::new();
+    let s = sandbox();
     std::fs::write(s.yaml_path(), deep_yaml()).unwrap();
-    let o = s.run(&["list-profiles"]);
+    let o = s.run(&["list-profiles"], &[]);
     o.one_line_error(
         2,
         &["okta.yaml", "line 3, column", "nesting deeper than 64"],
     );
-    let o = s.run(&["debug"]);
-    assert_eq!(o.code, Some(1), "{}", o.stderr);
+    let o = s.run(&["debug"], &[]);
+    assert_eq!(o.code(), 1, "{}", o.stderr());
     assert!(
-        o.stderr.contains("line 3, column") && o.stderr.contains("nesting deeper than 64"),
+        o.stderr().contains("line 3, column") && o.stderr().contains("nesting deeper than 64"),
         "{}",
-        o.stderr
+        o.stderr()
     );
     // Block nesting (compact sequences) too.
     std::fs::write(s.yaml_path(), format!("a:\n  {}x\n", "- ".repeat(100_000))).unwrap();
-    let o = s.run(&["debug"]);
-    assert!(o.stderr.contains("line 2, column"), "{}", o.stderr);
+    let o = s.run(&["debug"], &[]);
+    assert!(o.stderr().contains("line 2, column"), "{}", o.stderr());
 }
 
 #[test]
 fn alias_bomb_error_names_line_and_column() {
-    let s = Sandbox::new();
+    let s = sandbox();
     let mut src = String::from("x: &a [l,l,l,l,l,l,l,l,l,l]\n");
     let mut prev = 'a';
     for n in 'b'..='j' {
@@ -203,16 +124,16 @@ fn alias_bomb_error_names_line_and_column() {
         prev = n;
     }
     std::fs::write(s.yaml_path(), src).unwrap();
-    let o = s.run(&["list-profiles"]);
+    let o = s.run(&["list-profiles"], &[]);
     o.one_line_error(2, &["okta.yaml", "line 2, column 8", "aliases"]);
-    let o = s.run(&["debug"]);
-    assert!(o.stderr.contains("line 2, column 8"), "{}", o.stderr);
+    let o = s.run(&["debug"], &[]);
+    assert!(o.stderr().contains("line 2, column 8"), "{}", o.stderr());
 }
 
 #[cfg(unix)]
 #[test]
 fn ssl_cert_file_fifo_and_oversized_aws_ca_bundle_are_errors() {
-    let s = Sandbox::new();
+    let s = sandbox();
     let fifo = s.cwd.path().join("certs.pem");
     assert!(
         Command::new("mkfifo")
@@ -227,10 +148,10 @@ fn ssl_cert_file_fifo_and_oversized_aws_ca_bundle_are_errors() {
         "--oidc-client-id",
         "0oa1",
     ];
-    let o = s.run_env(&args, &[("SSL_CERT_FILE", fifo.to_str().unwrap())]);
+    let o = s.run(&args, &[("SSL_CERT_FILE", fifo.to_str().unwrap())]);
     o.one_line_error(2, &["SSL_CERT_FILE", "FIFO"]);
     let big = s.cwd.path().join("big.pem");
     std::fs::write(&big, vec![b'\n'; 17 * 1024 * 1024]).unwrap();
-    let o = s.run_env(&args, &[("AWS_CA_BUNDLE", big.to_str().unwrap())]);
+    let o = s.run(&args, &[("AWS_CA_BUNDLE", big.to_str().unwrap())]);
     o.one_line_error(2, &["AWS_CA_BUNDLE", "larger than 16 MiB"]);
 }

@@ -14,7 +14,7 @@
 //! they fail and say why. No real AWS credentials are ever in the environment
 //! (`env_clear()`), and `AWS_EC2_METADATA_DISABLED=true` keeps the CLI off the network.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,8 +1,18 @@
-//! The module tree's layering (README "Layout"): a module may name (`crate::x`, in code or in
-//! a doc link) only its own top-level module or one on a lower layer. Reads `src/` as text,
-//! so it needs no build of anything else.
+//! The module tree's layering (README "Layout"), read from `src/` as text (no build needed):
+//!
+//! - Between top-level modules: a module may name (`crate::x`, in code or in a doc link) only
+//!   its own top-level module or one on a lower layer.
+//! - Inside one folder: the files may not import each other in a loop. A file imports a
+//!   sibling when it names it (`super::retry::decide`, `crate::http::retry`), or names an item
+//!   the folder's `mod.rs` re-exports from it (`super::Service` or `crate::http::Http` with
+//!   `pub use client::*`). An item defined in `mod.rs` itself belongs to `mod.rs`, which
+//!   imports a child when its own code names it (`syntax::split_lines`); its `mod` and
+//!   `pub use` lines do not count. Only code counts here: a doc link naming a caller is no
+//!   import. See `layers/folder_loops.rs`.
 
 use std::path::{Path, PathBuf};
+
+mod folder_loops;
 
 /// Top-level modules, lowest layer first. Modules on the same layer may not name each
 /// other either (that is how a cycle starts).

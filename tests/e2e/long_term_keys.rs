@@ -12,7 +12,7 @@
 //!
 //! Without the test Python the tests are skipped with a note (a failure under `CI=true`).
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -5,7 +5,7 @@
 //! that reach Okta and STS (authorization server, scope, role session name, duration), the
 //! exact token request, and that no secret ever reaches stderr.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::{

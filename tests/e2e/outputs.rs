@@ -2,7 +2,7 @@
 //! (docs/decisions.md#k-outputs, docs/architecture.md#delivering-outputs): env-var, aws-credentials (the credentials
 //! file), process-credentials, noop and `--exec`, and what a failing run leaves behind.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
@@ -681,24 +681,9 @@ fn credentials_path_that_is_not_a_regular_file_is_refused() {
         cmd.args(["--format", "aws-credentials", "--aws-credentials"])
             .arg(target)
             .args(["--profile", "okta-dev"]);
-        // support::run has no timeout of its own: a FIFO read would hang here, so the
-        // child is waited on for at most 30 s.
-        let mut child = cmd
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        let started = std::time::Instant::now();
-        while child.try_wait().expect("wait").is_none() {
-            if started.elapsed() > std::time::Duration::from_secs(30) {
-                let _ = child.kill();
-                panic!("okta-aws-cli hung writing {}", target.display());
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        let out = child.wait_with_output().expect("output");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Bounded well below support::RUN_TIMEOUT: a FIFO read would hang.
+        let out = support::run_within(&mut cmd, None, std::time::Duration::from_secs(30));
+        let stderr = &out.stderr;
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(out.stdout.is_empty());
         assert_eq!(

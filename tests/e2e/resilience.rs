@@ -3,7 +3,7 @@
 //! `host:port`. The simulated org injects the faults (`"faults"` of its scenario) and counts
 //! the requests.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::{M2M_CLIENT_ID, Output, SimOrg, b15_scenario, jwt_claims, run};

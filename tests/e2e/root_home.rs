@@ -8,7 +8,7 @@
 // Unix only: owners.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};

@@ -13,7 +13,7 @@
 //! or without botocore, the tests are skipped with a note, except under `CI=true`, where
 //! they fail.
 
-mod support;
+use crate::support;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

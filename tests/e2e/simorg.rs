@@ -1,7 +1,7 @@
 //! m2m end to end: the simulated org's own checks (self-tests of the harness, driving it
 //! with the library's jwt/okta modules over HTTPS), then the binary's `m2m` command.
 
-mod support;
+use crate::support;
 
 use okta_aws_cli::commands::m2m;
 use okta_aws_cli::okta::client_assertion::{self, AssertionInput};

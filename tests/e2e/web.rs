@@ -4,7 +4,7 @@
 //!
 //! Each test starts its own org with a scenario; polling intervals are 1 s to stay fast.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

@@ -4,7 +4,7 @@
 Under wine, a Windows test executable can ask wine to start a Linux program, but it gets
 no process handle back (no exit status, no kill) and its pipes do not reach the program.
 scripts/test-windows therefore starts this runner on the Linux side before the tests,
-and tests/support/mod.rs (`HostCommand`) sends it what to run, over loopback TCP:
+and tests/e2e/support/mod.rs (`HostCommand`) sends it what to run, over loopback TCP:
 
     python3 host_runner.py [--port-file FILE]
 

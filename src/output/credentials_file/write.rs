@@ -380,7 +380,7 @@ mod tests {
     /// Python's configparser in strict mode, the parser botocore uses
     /// (`$OKTA_AWS_CLI_TEST_PYTHON` when scripts/test set it, else `python3`).
     /// Windows: not checked here (under wine the Linux Python cannot be started from a unit
-    /// test; tests/concurrency.rs checks written files through the host runner).
+    /// test; tests/e2e/concurrency.rs checks written files through the host runner).
     #[cfg(not(unix))]
     fn python_strict_parse(_path: &Path) -> std::result::Result<(), String> {
         Ok(())

@@ -1,4 +1,4 @@
-//! End-to-end test harness shared by the integration tests (`mod support;`).
+//! End-to-end test harness shared by the topics of the `e2e` test binary (`crate::support`).
 //!
 //! * [`SimOrg`]: the simulated Okta org and STS stand-in (`tests/simorg/simorg.py`), started
 //!   with a scenario, reached over TLS on 127.0.0.1 with its own test CA, killed on drop.
@@ -14,7 +14,16 @@
 //!   (`tests/support/host_runner.py`): under wine the Windows test executables cannot start
 //!   Linux programs themselves (scripts/test-windows). Paths handed to such a program go
 //!   through [`host_path`]; temporary directories it must reach come from [`tempdir`].
+//! * [`Sandbox`]: our binary with no network, an empty environment, a temporary HOME and
+//!   working directory (`sandbox.rs`).
+//!
+//! The Python programs this harness starts are in `tests/support/` (the host runner and
+//! `pycheck.py`) and `tests/simorg/`.
 #![allow(dead_code)]
+
+mod sandbox;
+
+pub use sandbox::Sandbox;
 
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -362,6 +371,11 @@ pub fn run(cmd: &mut Command) -> Output {
 
 /// [`run`] with `input` written to the child's stdin (then closed).
 pub fn run_with_input(cmd: &mut Command, input: Option<&[u8]>) -> Output {
+    run_within(cmd, input, RUN_TIMEOUT)
+}
+
+/// [`run_with_input`] killed, and the test failed, after `limit` instead of [`RUN_TIMEOUT`].
+pub fn run_within(cmd: &mut Command, input: Option<&[u8]>, limit: Duration) -> Output {
     use std::io::Read;
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     if input.is_some() {
@@ -383,7 +397,7 @@ pub fn run_with_input(cmd: &mut Command, input: Option<&[u8]>) -> Output {
     };
     let out = reader(Box::new(child.stdout.take().expect("stdout")));
     let err = reader(Box::new(child.stderr.take().expect("stderr")));
-    let deadline = std::time::Instant::now() + RUN_TIMEOUT;
+    let deadline = std::time::Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait for the binary") {
             break status;
@@ -391,7 +405,8 @@ pub fn run_with_input(cmd: &mut Command, input: Option<&[u8]>) -> Output {
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("the binary did not finish within {RUN_TIMEOUT:?}");
+            let args: Vec<_> = cmd.get_args().collect();
+            panic!("the binary did not finish within {limit:?}: {args:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
     };
