@@ -294,7 +294,7 @@ pub fn explain_text(cfg: &Config, files: &[FileFact], caches: &[CacheEntry]) -> 
 /// The `.env` row's state: absent, read, allowed, or not allowed with the ignored
 /// variables (README "The .env trust model").
 fn dotenv_state(cfg: &Config) -> String {
-    use crate::config::dotenv_trust::DotEnvTrust;
+    use crate::config::DotEnvTrust;
     if !cfg.dotenv_found {
         return "not found; optional".into();
     }

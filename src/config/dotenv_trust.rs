@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::files::DotEnv;
 use crate::config::precedence::{refused_in_dotenv, setting_of_var};
+use crate::config::settings::DotEnvTrust;
 
 /// The file name of the allow list in `~/.okta`.
 pub const ALLOW_LIST_FILE: &str = "allowed-dotenv";
@@ -53,25 +54,6 @@ pub fn is_sensitive(name: &str) -> bool {
     !refused_in_dotenv(&name)
         && (SENSITIVE_VARS.contains(&name.as_str())
             || setting_of_var(&name).is_some_and(|k| SENSITIVE_SETTINGS.contains(&k)))
-}
-
-/// The state of the `.env` of a run, for `--explain` and the warning.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum DotEnvTrust {
-    /// No `.env` in the current directory, or nobody asked (pure resolution in tests).
-    #[default]
-    Absent,
-    /// The file sets no sensitive key: everything in it applies.
-    NoSensitiveKeys,
-    /// The file's content is allowed: everything in it applies.
-    Allowed,
-    /// Not allowed: these sensitive variables (UPPER-CASED, in line order) were ignored.
-    NotAllowed {
-        /// The ignored variables.
-        ignored: Vec<String>,
-        /// Whether the list holds the path with another content (the file changed).
-        changed: bool,
-    },
 }
 
 /// What `load` hands to the resolution for the trust check: the `.env`'s absolute path

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::dotenv_trust::{self, DotEnvCheck, DotEnvTrust};
+use crate::config::dotenv_trust::{self, DotEnvCheck};
 use crate::config::environment::read_environment;
 use crate::config::files::{
     self, DotEnv, OktaYaml, ProfileEntry, closest_key, parse_dotenv, parse_okta_yaml,
@@ -14,6 +14,7 @@ use crate::config::files::{
 use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
 use crate::config::org::normalize_org;
 use crate::config::precedence::{Layers, dotenv_refusals, non_empty};
+use crate::config::settings::DotEnvTrust;
 use crate::config::settings::{
     Command, Config, DEFAULT_MIN_TTL_SECS, Env, Format, OrgUrl, SettingOrigin, Shell, Source,
 };

@@ -199,7 +199,27 @@ pub struct Config {
     pub dotenv_found: bool,
     /// Whether that `.env` was allowed, or which sensitive variables were ignored
     /// (`--explain`; README "The .env trust model").
-    pub dotenv_trust: crate::config::dotenv_trust::DotEnvTrust,
+    pub dotenv_trust: DotEnvTrust,
+}
+
+/// The state of the `.env` of a run, for `--explain` and the warning (README "The .env trust
+/// model"); decided by `dotenv_trust::filter`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DotEnvTrust {
+    /// No `.env` in the current directory, or nobody asked (pure resolution in tests).
+    #[default]
+    Absent,
+    /// The file sets no sensitive key: everything in it applies.
+    NoSensitiveKeys,
+    /// The file's content is allowed: everything in it applies.
+    Allowed,
+    /// Not allowed: these sensitive variables (UPPER-CASED, in line order) were ignored.
+    NotAllowed {
+        /// The ignored variables.
+        ignored: Vec<String>,
+        /// Whether the list holds the path with another content (the file changed).
+        changed: bool,
+    },
 }
 
 /// The AWS endpoint overrides of the environment (AWS SDKs and Tools Reference Guide,

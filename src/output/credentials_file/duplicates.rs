@@ -1,8 +1,8 @@
 //! PURE: merging the copies of a duplicated profile section (case B23, see "Duplicates" in
 //! the parent module's doc).
 
-use super::{Doc, Line, content_end, entry_end, insertion_indent, syntax};
-use syntax::Kind;
+use super::doc::{Doc, Line, content_end, entry_end, insertion_indent};
+use super::syntax::{self, Kind};
 
 /// Remove the later copies of a duplicated section, moving their foreign keys that the first
 /// copy lacks into the first copy.

@@ -550,6 +550,9 @@ fn read_folders(src: &Path) -> Vec<Folder> {
             if below.is_dir() {
                 rust_files(&below, &mut subtree_files);
             }
+            // Unit tests (`tests.rs`, the `#[cfg(test)] mod tests;` of a module) are not
+            // built into the library, so what they name is no import of the module.
+            subtree_files.retain(|f| f == &own || f.file_stem().is_none_or(|s| s != "tests"));
             subtree_files.sort();
             subtree_files.dedup();
             let relative = |f: &PathBuf| {
@@ -578,7 +581,6 @@ fn read_folders(src: &Path) -> Vec<Folder> {
 }
 
 #[test]
-#[ignore = "enabled once the http and config splits land"]
 fn no_folder_has_an_import_loop_between_its_files() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let folders = read_folders(&src);
