@@ -18,20 +18,6 @@ use support::{SimOrg, run};
 const PROCESS: [&str; 2] = ["--format", "process-credentials"];
 const IGNORING: &str = "WARNING: ignoring the cached AWS credentials";
 
-fn cache_dir(org: &SimOrg) -> PathBuf {
-    org.home().join(".okta/awscli-credentials")
-}
-
-fn only(org: &SimOrg, ext: &str) -> PathBuf {
-    let found: Vec<PathBuf> = std::fs::read_dir(cache_dir(org))
-        .expect("cache dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == ext))
-        .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
-    found[0].clone()
-}
-
 fn token_requests(org: &SimOrg) -> usize {
     org.requests_to("m2m-token").len()
 }
@@ -50,7 +36,7 @@ fn snapshot(path: &Path) -> (Vec<u8>, u32, u32) {
 fn seeded() -> Option<(SimOrg, PathBuf)> {
     let org = SimOrg::start(support::b15_scenario())?;
     run(org.m2m_b15().args(PROCESS)).expect_code(0);
-    let entry = only(&org, "json");
+    let entry = org.only_cache_file("json");
     Some((org, entry))
 }
 
@@ -82,7 +68,7 @@ fn a_symlinked_entry_is_not_followed() {
 #[test]
 fn a_symlinked_lock_is_never_written_through() {
     let Some((org, entry)) = seeded() else { return };
-    let lock = only(&org, "lock");
+    let lock = org.only_cache_file("lock");
     let victim = org.home().join("victim");
     for existing in [false, true] {
         std::fs::remove_file(&entry).unwrap();
@@ -157,7 +143,7 @@ fn clear_cache_reads_bounded() {
     let Some((org, entry)) = seeded() else { return };
     let stored: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&entry).unwrap()).unwrap();
-    let big = cache_dir(&org).join("big.json");
+    let big = org.credential_cache_dir().join("big.json");
     let text = serde_json::json!({"org": stored["org"], "pad": "x".repeat(2 * 1024 * 1024)});
     std::fs::write(&big, text.to_string()).unwrap();
     std::fs::set_permissions(&big, std::fs::Permissions::from_mode(0o600)).unwrap();

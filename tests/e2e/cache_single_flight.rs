@@ -13,7 +13,7 @@
 use crate::support;
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -28,21 +28,6 @@ const PROCESS: [&str; 2] = ["--format", "process-credentials"];
 const WEB_CLIENT: &str = "0oaWEBflightclient";
 const IDP: &str = "arn:aws:iam::123456789012:saml-provider/ExampleOkta";
 const ROLE: &str = "arn:aws:iam::123456789012:role/Admin";
-
-fn cache_dir(org: &SimOrg) -> PathBuf {
-    org.home().join(".okta/awscli-credentials")
-}
-
-/// The one file of the cache directory with this extension.
-fn only(org: &SimOrg, ext: &str) -> PathBuf {
-    let found: Vec<PathBuf> = std::fs::read_dir(cache_dir(org))
-        .expect("cache dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == ext))
-        .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
-    found[0].clone()
-}
 
 /// Hold the lock file `lock` while `cmds` start; release it once each has said on stderr
 /// that it waits (at most 60 s); then their outputs, each run bounded by
@@ -123,7 +108,7 @@ fn with_lock_held(lock: &Path, cmds: Vec<Command>, between: impl FnOnce()) -> Ve
 }
 
 fn check_record_is_private_and_secret_free(org: &SimOrg, reason: &str) {
-    let failed = only(org, "failed");
+    let failed = org.only_cache_file("failed");
     let text = std::fs::read_to_string(&failed).unwrap();
     assert!(text.contains(reason), "{text}");
     assert!(
@@ -168,7 +153,7 @@ fn parallel_m2m_calls_share_one_failed_sign_in() {
     assert_eq!(sign_ins(), (1, 1));
 
     let outs = with_lock_held(
-        &only(&org, "lock"),
+        &org.only_cache_file("lock"),
         (0..RUNS).map(|_| m2m()).collect(),
         || {},
     );
@@ -233,7 +218,7 @@ fn parallel_web_calls_share_one_denied_device_authorization() {
     assert_eq!(org.requests_to("device-authorize").len(), 1);
 
     let outs = with_lock_held(
-        &only(&org, "lock"),
+        &org.only_cache_file("lock"),
         (0..RUNS).map(|_| web()).collect(),
         || {},
     );
@@ -272,7 +257,7 @@ fn a_symlinked_failure_record_is_ignored() {
         return;
     };
     run(org.m2m_b15().args(PROCESS)).expect_code(0);
-    let entry = only(&org, "json");
+    let entry = org.only_cache_file("json");
     let stored: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&entry).unwrap()).unwrap();
     let key = stored["key"].as_str().expect("key").to_string();
@@ -281,7 +266,7 @@ fn a_symlinked_failure_record_is_ignored() {
     let mut waiter = org.m2m_b15();
     waiter.args(PROCESS);
     let mut written = String::new();
-    let outs = with_lock_held(&only(&org, "lock"), vec![waiter], || {
+    let outs = with_lock_held(&org.only_cache_file("lock"), vec![waiter], || {
         // Written after the run began waiting: it would answer it, were it followed.
         let at_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

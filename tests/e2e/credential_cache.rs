@@ -31,13 +31,9 @@ fn m2m_org_expiring_in(secs: i64) -> Option<SimOrg> {
     SimOrg::start(scenario)
 }
 
-fn cache_dir(org: &SimOrg) -> PathBuf {
-    org.home().join(".okta/awscli-credentials")
-}
-
 /// The `.json` entry files of the cache.
 fn entries(org: &SimOrg) -> Vec<PathBuf> {
-    let Ok(list) = std::fs::read_dir(cache_dir(org)) else {
+    let Ok(list) = std::fs::read_dir(org.credential_cache_dir()) else {
         return Vec::new();
     };
     let mut out: Vec<PathBuf> = list
@@ -86,7 +82,7 @@ fn process_credentials_are_cached_and_reused_with_no_network() {
     #[cfg(unix)]
     {
         assert_eq!(mode(&entry), 0o600);
-        assert_eq!(mode(&cache_dir(&org)), 0o700);
+        assert_eq!(mode(&org.credential_cache_dir()), 0o700);
     }
     let text = std::fs::read_to_string(&entry).unwrap();
     let stored: Value = serde_json::from_str(&text).unwrap();
@@ -309,7 +305,7 @@ fn bad_entries_are_ignored_with_a_warning_and_replaced() {
 fn an_unwritable_cache_is_a_warning_and_the_credentials_are_still_delivered() {
     let Some(org) = m2m_org() else { return };
     std::fs::create_dir_all(org.home().join(".okta")).unwrap();
-    std::fs::write(cache_dir(&org), "not a directory").unwrap();
+    std::fs::write(org.credential_cache_dir(), "not a directory").unwrap();
     let out = run(org.m2m_b15().args(PROCESS));
     out.expect_code(0);
     assert!(

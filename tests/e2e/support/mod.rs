@@ -233,6 +233,23 @@ impl SimOrg {
         self.dir.path().join("home")
     }
 
+    /// The AWS credential cache of our binary's HOME (`~/.okta/awscli-credentials`).
+    pub fn credential_cache_dir(&self) -> PathBuf {
+        self.home().join(".okta/awscli-credentials")
+    }
+
+    /// The one file of the AWS credential cache with extension `ext` (`json`, `lock`,
+    /// `failed`); the test fails when there is not exactly one.
+    pub fn only_cache_file(&self, ext: &str) -> PathBuf {
+        let found: Vec<PathBuf> = std::fs::read_dir(self.credential_cache_dir())
+            .expect("cache dir")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        found[0].clone()
+    }
+
     /// The temporary working directory given to our binary.
     pub fn work_dir(&self) -> PathBuf {
         self.dir.path().join("work")
