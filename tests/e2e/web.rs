@@ -781,8 +781,18 @@ fn ctrl_c_while_polling_stops_at_once() {
     )) else {
         return;
     };
-    let mut child = org
-        .command()
+    // A test run started in the background by a shell without job control (`nohup`, `cmd &`
+    // in a script) inherits SIGINT ignored, and so would the binary. The test Python gives
+    // it the default disposition, as a terminal's foreground job has, then becomes it.
+    let base = org.command();
+    let mut cmd = std::process::Command::new(support::python().expect("the org runs on it"));
+    cmd.arg("-c")
+        .arg(
+            "import os, signal, sys\n\
+             signal.signal(signal.SIGINT, signal.SIG_DFL)\n\
+             os.execv(sys.argv[1], sys.argv[1:])",
+        )
+        .arg(base.get_program())
         .args([
             "web",
             "--org-domain",
@@ -790,10 +800,13 @@ fn ctrl_c_while_polling_stops_at_once() {
             "--oidc-client-id",
             CLIENT_ID,
         ])
+        .env_clear()
+        .envs(base.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .current_dir(base.get_current_dir().expect("work dir"))
+        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
     let deadline = Instant::now() + Duration::from_secs(20);
     while poll_times(&org).is_empty() {
         assert!(Instant::now() < deadline, "no token poll within 20 s");
