@@ -318,7 +318,13 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
     cfg.expiry_aws_variables = l.boolean("expiry-aws-variables", flags.expiry_aws_variables)?;
     cfg.cache_access_token = l.boolean("cache-access-token", flags.cache_access_token)?;
     let cache_aws_credentials = match flags.cache_aws_credentials {
-        Some(b) => Some(b),
+        Some(b) => {
+            l.record(
+                "cache-aws-credentials",
+                &Source::Flag("--cache-aws-credentials".into()),
+            );
+            Some(b)
+        }
         None => checked(l.get("cache-aws-credentials", None)?, "boolean", |v| {
             parse_bool(v).ok_or(format!("use {BOOL_WORDS}"))
         })?,
