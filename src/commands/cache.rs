@@ -162,7 +162,15 @@ pub fn check(cfg: &Config) -> Result<()> {
 /// `--clear-cache` (issue 10): remove the cached AWS credentials and the cached Okta access
 /// tokens of this org (every client id, role and setting), say how many on stderr, and
 /// exit; nothing else is read or signed in.
+///
+/// Errors: [`Error::Config`] without a home directory (the caches live under it);
+/// [`Error::Runtime`] when a cache directory cannot be listed or an entry removed.
 pub fn clear(cfg: &Config) -> Result<()> {
+    if cfg.home.as_os_str().is_empty() {
+        return Err(Error::config(
+            "cannot find the home directory (HOME is not set), where the caches are",
+        ));
+    }
     let okta_dir = cfg.home.join(".okta");
     let creds =
         cache::clear_org(&okta_dir.join(cache::DIR_NAME), &cfg.org.host).map_err(Error::Runtime)?;

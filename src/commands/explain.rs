@@ -110,9 +110,13 @@ fn keys_for(command: Command) -> Vec<&'static str> {
     keys
 }
 
-/// True when `command` cannot run without `key` (and it is not set).
+/// True when `command` cannot run without `key` (and it is not set). `--clear-cache`
+/// needs the org alone.
 fn missing_required(cfg: &Config, key: &str) -> bool {
     let flow = matches!(cfg.command, Command::Web | Command::M2m);
+    if flow && cfg.clear_cache {
+        return key == "org-domain" && cfg.org.base.is_empty();
+    }
     let m2m = cfg.command == Command::M2m;
     match key {
         "org-domain" => flow && cfg.org.base.is_empty(),
@@ -707,6 +711,25 @@ mod tests {
         assert_eq!(row(&text, "no-color"), pair("true", &env("NO_COLOR")));
         let text = explained(Command::Web, &[("NO_COLOR", ""), ("TERM", "xterm")]);
         assert_eq!(row(&text, "no-color"), pair("false", "default"));
+    }
+
+    #[test]
+    fn clear_cache_misses_the_org_alone() {
+        let clear = Flags {
+            clear_cache: Some(true),
+            ..Flags::default()
+        };
+        for command in [Command::Web, Command::M2m] {
+            let text = try_explained(command, &clear, &[]).expect("resolves");
+            let missing: Vec<&str> = text.lines().filter(|l| l.contains("MISSING")).collect();
+            assert_eq!(missing.len(), 1, "{text}");
+            assert!(has_row(missing[0], "org-domain"), "{text}");
+            let text = try_explained(command, &Flags::default(), &[]).expect("resolves");
+            assert!(
+                row(&text, "oidc-client-id").1.starts_with("MISSING"),
+                "{text}"
+            );
+        }
     }
 
     #[test]
