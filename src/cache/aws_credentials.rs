@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::aws::sts::Credentials;
+use crate::clock::UnixMs;
 use crate::config::{Command, Config, Format};
 use crate::fs::atomic_file;
 use crate::fs::bounded::SMALL_FILE_CAP;
@@ -32,7 +33,7 @@ use crate::fs::private;
 
 use super::single_flight::{self, FailureRecord};
 
-pub use super::freshness::{Freshness, freshness, human_duration};
+pub use super::freshness::{Freshness, freshness, human_duration, never_fresh_note};
 
 /// The cache directory under `<home>/.okta/`.
 pub const DIR_NAME: &str = "awscli-credentials";
@@ -211,12 +212,12 @@ fn usable_token(s: &str) -> bool {
     !s.is_empty() && s.len() <= 8192 && s.chars().all(|c| c.is_ascii_graphic())
 }
 
-/// Parse an entry file's text for the key `key`. Returns the entry and its expiry (unix
-/// seconds), or why it cannot be used (for a one-line warning; never contains a secret):
+/// Parse an entry file's text for the key `key`. Returns the entry and its expiry (to the
+/// millisecond), or why it cannot be used (for a one-line warning; never contains a secret):
 /// not JSON of this shape, another format version, another key, or unusable values (an
 /// empty or non-printable key id, secret or session token; an expiration that is not RFC
 /// 3339).
-pub fn parse_entry(text: &str, key: &str) -> Result<(Entry, i64), String> {
+pub fn parse_entry(text: &str, key: &str) -> Result<(Entry, UnixMs), String> {
     let entry: Entry =
         serde_json::from_str(text).map_err(|_| "it is not a cache entry".to_string())?;
     if entry.version != FORMAT_VERSION {
@@ -233,16 +234,24 @@ pub fn parse_entry(text: &str, key: &str) -> Result<(Entry, i64), String> {
     if !id_ok || !usable_token(&entry.secret_access_key) || !usable_token(&entry.session_token) {
         return Err("it holds unusable credentials".into());
     }
-    let expires_at = time::OffsetDateTime::parse(
-        &entry.expiration,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .map_err(|_| "its expiration is not an RFC 3339 time".to_string())?
-    .unix_timestamp();
+    let expires_at = expiration_moment(&entry.expiration)
+        .ok_or_else(|| "its expiration is not an RFC 3339 time".to_string())?;
     if !entry.expiration.ends_with('Z') || !entry.role.chars().all(|c| !c.is_control()) {
         return Err("it holds unusable values".into());
     }
     Ok((entry, expires_at))
+}
+
+/// An STS `Expiration` (RFC 3339, e.g. `2030-01-01T00:00:00Z` or with a fraction of a
+/// second) as a moment, to the millisecond (a finer fraction is rounded down); `None` when
+/// the text is not RFC 3339.
+pub fn expiration_moment(text: &str) -> Option<UnixMs> {
+    let at =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    // Years 1..=9999 in milliseconds fit an i64.
+    i64::try_from(at.unix_timestamp_nanos().div_euclid(1_000_000))
+        .ok()
+        .map(UnixMs)
 }
 
 /// The entry file's text (compact JSON and a newline).
@@ -258,8 +267,8 @@ pub fn render_entry(entry: &Entry) -> String {
 pub enum Lookup {
     /// No entry file.
     Missing,
-    /// A usable entry and its expiry (unix seconds).
-    Found(Entry, i64),
+    /// A usable entry and its expiry.
+    Found(Entry, UnixMs),
     /// An entry that must not be used, and why (one line naming the file, no secret).
     Unusable(String),
 }
@@ -475,7 +484,20 @@ mod tests {
         let text = render_entry(&entry);
         let (back, expires_at) = parse_entry(&text, &key).unwrap();
         assert_eq!(back, entry);
-        assert_eq!(expires_at, 1_893_456_000);
+        assert_eq!(expires_at, UnixMs(1_893_456_000_000));
+        assert_eq!(
+            expiration_moment("2030-01-01T00:00:00.2509Z"),
+            Some(UnixMs(1_893_456_000_250))
+        );
+        assert_eq!(
+            expiration_moment("2030-01-01T01:00:00+01:00"),
+            Some(UnixMs(1_893_456_000_000))
+        );
+        assert_eq!(
+            expiration_moment("1969-12-31T23:59:59.5Z"),
+            Some(UnixMs(-500))
+        );
+        assert_eq!(expiration_moment("2030-01-01 00:00:00"), None);
         assert_eq!(back.credentials(), creds("2030-01-01T00:00:00Z"));
         assert!(parse_entry(&text, "other key").is_err());
         assert!(parse_entry("{not json", &key).is_err());

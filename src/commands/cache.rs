@@ -21,8 +21,7 @@ fn cached(
 ) -> Option<Credentials> {
     match cache::load(path, key) {
         Lookup::Found(entry, expires_at) => {
-            let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-            match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+            match cache::freshness(expires_at, crate::clock::now(), cfg.min_ttl_secs) {
                 Freshness::Fresh(left) => {
                     if cfg.debug {
                         say(&format!(
@@ -137,8 +136,7 @@ pub fn check(cfg: &Config) -> Result<()> {
         Lookup::Unusable(why) => return Err(Error::Runtime(why)),
     };
     let role = sanitize::lines(entry.role_label()).into_owned();
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+    match cache::freshness(expires_at, crate::clock::now(), cfg.min_ttl_secs) {
         Freshness::Fresh(left) => {
             say(&format!(
                 "cached AWS credentials for role {role}: {} left (expire {})\n",

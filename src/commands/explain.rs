@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::cache::access_token as token_cache;
+use crate::clock::UnixMs;
 use crate::config::{Command, Config, Format, SettingOrigin};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
@@ -420,10 +421,10 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
     out
 }
 
-/// I/O: the cache entries that apply to this run, with their state at `now` (Unix seconds).
+/// I/O: the cache entries that apply to this run, with their state at `now`.
 /// Each cache of the program adds its entry here: today the Okta access token of
 /// `--cache-access-token` (`web`).
-pub fn cache_entries(cfg: &Config, now: i64) -> Vec<CacheEntry> {
+pub fn cache_entries(cfg: &Config, now: UnixMs) -> Vec<CacheEntry> {
     let mut out = Vec::new();
     if cfg.command == Command::Web && !cfg.org.host.is_empty() && !cfg.home.as_os_str().is_empty() {
         let path = token_cache::cache_path(&cfg.home, &cfg.org.host, &cfg.oidc_client_id);
@@ -468,7 +469,7 @@ pub fn cache_entries(cfg: &Config, now: i64) -> Vec<CacheEntry> {
                     format!(
                         "role {}: {left} (expires {})",
                         entry.role_label(),
-                        rfc3339(expires_at)
+                        rfc3339(expires_at.secs())
                     )
                 }
                 cache::Lookup::Unusable(why) => why,
@@ -497,8 +498,11 @@ fn rfc3339(unix: i64) -> String {
 /// I/O: print the `--explain` text of `cfg` on stdout.
 pub fn run(cfg: &Config) -> Result<()> {
     use std::io::Write as _;
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    let text = explain_text(cfg, &file_facts(cfg), &cache_entries(cfg, now));
+    let text = explain_text(
+        cfg,
+        &file_facts(cfg),
+        &cache_entries(cfg, crate::clock::now()),
+    );
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
