@@ -22,8 +22,8 @@ pub fn unix_now_ms() -> u64 {
 }
 
 /// A moment as Unix milliseconds (UTC). A type of its own, so that a count of seconds
-/// cannot be passed where milliseconds are meant: cache freshness is judged to the
-/// millisecond ([`crate::cache::freshness`]).
+/// cannot be passed where milliseconds are meant: the caches judge freshness to the
+/// millisecond (docs/architecture.md, "Caches").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct UnixMs(pub i64);
 
