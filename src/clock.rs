@@ -20,3 +20,26 @@ pub fn unix_now() -> u64 {
 pub fn unix_now_ms() -> u64 {
     u64::try_from(since_epoch().as_millis()).unwrap_or(u64::MAX)
 }
+
+/// A moment as Unix milliseconds (UTC). A type of its own, so that a count of seconds
+/// cannot be passed where milliseconds are meant: the caches judge freshness to the
+/// millisecond (docs/architecture.md, "Caches").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnixMs(pub i64);
+
+impl UnixMs {
+    /// The moment `secs` Unix seconds (saturating at the ends of `i64`).
+    pub fn from_secs(secs: i64) -> UnixMs {
+        UnixMs(secs.saturating_mul(1000))
+    }
+
+    /// The whole Unix seconds of this moment (rounded down).
+    pub fn secs(self) -> i64 {
+        self.0.div_euclid(1000)
+    }
+}
+
+/// The local clock as a [`UnixMs`]; 0 if the clock is before 1970.
+pub fn now() -> UnixMs {
+    UnixMs(i64::try_from(unix_now_ms()).unwrap_or(i64::MAX))
+}

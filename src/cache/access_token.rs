@@ -25,10 +25,12 @@ use crate::fs::atomic_file;
 use crate::fs::bounded::SMALL_FILE_CAP;
 use crate::fs::private;
 
+use super::freshness::freshness;
 use super::single_flight;
+use crate::clock::UnixMs;
 
-/// A token counts as valid until this many seconds before its expiry.
-pub const EXPIRY_MARGIN_SECS: i64 = 60;
+/// A token counts as valid while at least this many seconds of its lifetime are left.
+pub const EXPIRY_MARGIN_SECS: u64 = 60;
 
 /// One cached device-flow result.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,10 +65,10 @@ impl std::fmt::Debug for CachedToken {
 }
 
 impl CachedToken {
-    /// True when the token is still usable at `now` (unix seconds), keeping
-    /// [`EXPIRY_MARGIN_SECS`] in hand.
-    pub fn is_fresh(&self, now: i64) -> bool {
-        now < self.expires_at.saturating_sub(EXPIRY_MARGIN_SECS)
+    /// True when the token is still usable at `now`: at least [`EXPIRY_MARGIN_SECS`] of
+    /// its lifetime left, by the rule of both caches ([`freshness`], to the millisecond).
+    pub fn is_fresh(&self, now: UnixMs) -> bool {
+        freshness(UnixMs::from_secs(self.expires_at), now, EXPIRY_MARGIN_SECS).is_fresh()
     }
 }
 
@@ -81,11 +83,11 @@ pub fn cache_path(home: &Path, org: &str, client_id: &str) -> PathBuf {
 }
 
 /// Parse cache-file text. Returns the token only if it parses, belongs to this org and
-/// client id, is fresh at `now` (unix seconds) and its tokens are usable
+/// client id, is fresh at `now` ([`CachedToken::is_fresh`]) and its tokens are usable
 /// ([`crate::okta::device_auth::check_tokens`]: access and ID token present, token type one
 /// printable word); anything else counts as absent, so a broken entry leads to a new
 /// device authorization instead of failing every later run.
-pub fn parse(text: &str, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
+pub fn parse(text: &str, org: &str, client_id: &str, now: UnixMs) -> Option<CachedToken> {
     let token: CachedToken = serde_json::from_str(text).ok()?;
     (token.org == org
         && token.client_id == client_id
@@ -108,7 +110,7 @@ pub fn render(token: &CachedToken) -> String {
 /// Read the cache entry for this org and client id; `None` when absent, not a regular
 /// file, unreadable, foreign, stale or unusable (see [`parse`]). [`read`] says why a
 /// present file could not be read.
-pub fn load(path: &Path, org: &str, client_id: &str, now: i64) -> Option<CachedToken> {
+pub fn load(path: &Path, org: &str, client_id: &str, now: UnixMs) -> Option<CachedToken> {
     read(path, org, client_id, now).ok().flatten()
 }
 
@@ -121,7 +123,7 @@ pub fn read(
     path: &Path,
     org: &str,
     client_id: &str,
-    now: i64,
+    now: UnixMs,
 ) -> std::result::Result<Option<CachedToken>, String> {
     let warn = |why: &str| format!("ignoring the access token cache {}: {why}", path.display());
     match private::read(path, SMALL_FILE_CAP) {
@@ -253,33 +255,41 @@ mod tests {
         assert_ne!(cache_path(home, "ab", "c"), cache_path(home, "a", "bc"));
     }
 
+    /// The moment `secs` Unix seconds.
+    fn s(secs: i64) -> UnixMs {
+        UnixMs::from_secs(secs)
+    }
+
     #[test]
     fn parse_checks_owner_and_freshness() {
         let t = token("o", "c", 1000);
         let text = render(&t);
-        assert_eq!(parse(&text, "o", "c", 900), Some(t.clone()));
-        // Within the 60 s margin: stale.
-        assert_eq!(parse(&text, "o", "c", 940), None);
-        assert_eq!(parse(&text, "other", "c", 900), None);
-        assert_eq!(parse(&text, "o", "other", 900), None);
-        assert_eq!(parse("{not json", "o", "c", 900), None);
-        assert_eq!(parse("", "o", "c", 900), None);
+        assert_eq!(parse(&text, "o", "c", s(900)), Some(t.clone()));
+        // At least the 60 s margin left, to the millisecond: fresh; within it: stale.
+        assert_eq!(parse(&text, "o", "c", s(940)), Some(t.clone()));
+        assert_eq!(parse(&text, "o", "c", UnixMs(940_001)), None);
+        assert_eq!(parse(&text, "o", "c", s(941)), None);
+        assert_eq!(parse(&text, "other", "c", s(900)), None);
+        assert_eq!(parse(&text, "o", "other", s(900)), None);
+        assert_eq!(parse("{not json", "o", "c", s(900)), None);
+        assert_eq!(parse("", "o", "c", s(900)), None);
     }
 
     #[test]
     fn extreme_expiry_times_never_overflow() {
         // A cache file is input: i64::MIN must not underflow the margin subtraction.
-        assert!(!token("o", "c", i64::MIN).is_fresh(0));
-        assert!(!token("o", "c", i64::MIN).is_fresh(i64::MIN));
-        assert!(token("o", "c", i64::MAX).is_fresh(i64::MAX - 61));
+        assert!(!token("o", "c", i64::MIN).is_fresh(s(0)));
+        assert!(!token("o", "c", i64::MIN).is_fresh(UnixMs(i64::MIN)));
+        assert!(token("o", "c", i64::MAX).is_fresh(UnixMs(i64::MAX - 61_000)));
+        assert!(token("o", "c", i64::MAX / 1000).is_fresh(s(i64::MAX / 1000 - 61)));
         let text = render(&token("o", "c", i64::MIN));
-        assert_eq!(parse(&text, "o", "c", 0), None);
+        assert_eq!(parse(&text, "o", "c", s(0)), None);
     }
 
     #[test]
     fn entries_with_unusable_tokens_count_as_absent() {
         let good = token("o", "c", 1000);
-        assert!(parse(&render(&good), "o", "c", 900).is_some());
+        assert!(parse(&render(&good), "o", "c", s(900)).is_some());
         let broken: [fn(&mut CachedToken); 6] = [
             |t| t.id_token.clear(),
             |t| t.access_token.clear(),
@@ -291,11 +301,11 @@ mod tests {
         for (i, spoil) in broken.iter().enumerate() {
             let mut t = good.clone();
             spoil(&mut t);
-            assert_eq!(parse(&render(&t), "o", "c", 900), None, "case {i}");
+            assert_eq!(parse(&render(&t), "o", "c", s(900)), None, "case {i}");
         }
         // An entry written without the id_token field at all.
         let text = r#"{"org":"o","client_id":"c","access_token":"a","token_type":"Bearer","expires_at":1000}"#;
-        assert_eq!(parse(text, "o", "c", 900), None);
+        assert_eq!(parse(text, "o", "c", s(900)), None);
     }
 
     #[test]
@@ -310,7 +320,7 @@ mod tests {
         let path = cache_path(home.path(), "o", "c");
         let t = token("o", "c", 10_000);
         store(&path, &t).unwrap();
-        assert_eq!(load(&path, "o", "c", 100), Some(t.clone()));
+        assert_eq!(load(&path, "o", "c", s(100)), Some(t.clone()));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -330,7 +340,7 @@ mod tests {
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
         remove(&path).unwrap();
-        assert_eq!(load(&path, "o", "c", 100), None);
+        assert_eq!(load(&path, "o", "c", s(100)), None);
         remove(&path).unwrap();
     }
 
@@ -430,7 +440,7 @@ mod tests {
         assert!(made.success());
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(load(&path, "o", "c", 0));
+            let _ = tx.send(load(&path, "o", "c", s(0)));
         });
         let loaded = rx
             .recv_timeout(Duration::from_secs(10))
@@ -443,25 +453,25 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let path = cache_path(home.path(), "o", "c");
         fs::create_dir_all(path.parent().unwrap()).unwrap();
-        assert_eq!(read(&path, "o", "c", 0), Ok(None));
+        assert_eq!(read(&path, "o", "c", s(0)), Ok(None));
         fs::write(&path, vec![b' '; 2 * 1024 * 1024]).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
         }
-        let warning = read(&path, "o", "c", 0).unwrap_err();
+        let warning = read(&path, "o", "c", s(0)).unwrap_err();
         assert!(
             warning.contains("larger than 1 MiB") && warning.contains(&path.display().to_string()),
             "{warning}"
         );
-        assert_eq!(load(&path, "o", "c", 0), None);
+        assert_eq!(load(&path, "o", "c", s(0)), None);
         fs::remove_file(&path).unwrap();
         #[cfg(unix)]
         {
             // Never followed (issue 19): the symlink itself is the reason.
             std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
-            let warning = read(&path, "o", "c", 0).unwrap_err();
+            let warning = read(&path, "o", "c", s(0)).unwrap_err();
             assert!(warning.contains("symbolic link"), "{warning}");
         }
     }
@@ -478,25 +488,25 @@ mod tests {
         let t = token("o", "c", 10_000);
         let elsewhere = home.path().join("planted.json");
         store(&elsewhere, &t).unwrap();
-        assert_eq!(load(&elsewhere, "o", "c", 100), Some(t.clone()));
+        assert_eq!(load(&elsewhere, "o", "c", s(100)), Some(t.clone()));
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
-        let warning = read(&path, "o", "c", 100).unwrap_err();
+        let warning = read(&path, "o", "c", s(100)).unwrap_err();
         assert!(warning.contains("symbolic link"), "{warning}");
-        assert_eq!(load(&path, "o", "c", 100), None);
+        assert_eq!(load(&path, "o", "c", s(100)), None);
         fs::remove_file(&path).unwrap();
         store(&path, &t).unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-        let warning = read(&path, "o", "c", 100).unwrap_err();
+        let warning = read(&path, "o", "c", s(100)).unwrap_err();
         assert!(warning.contains("other users may read it"), "{warning}");
         if crate::fs::owner::tests::root_or_skip("symlinked_shared_or_foreign_entries_are_not_used")
         {
             fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
             std::os::unix::fs::chown(&path, Some(54321), Some(54321)).unwrap();
-            let warning = read(&path, "o", "c", 100).unwrap_err();
+            let warning = read(&path, "o", "c", s(100)).unwrap_err();
             assert!(warning.contains("owned by another user"), "{warning}");
         }
-        assert_eq!(load(&elsewhere, "o", "c", 100), Some(t));
+        assert_eq!(load(&elsewhere, "o", "c", s(100)), Some(t));
     }
 
     /// A symlink planted at the lock path, dangling: the lock is unusable and nothing is

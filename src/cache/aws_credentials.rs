@@ -25,12 +25,15 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::aws::sts::Credentials;
+use crate::clock::UnixMs;
 use crate::config::{Command, Config, Format};
 use crate::fs::atomic_file;
 use crate::fs::bounded::SMALL_FILE_CAP;
 use crate::fs::private;
 
 use super::single_flight::{self, FailureRecord};
+
+pub use super::freshness::{Freshness, freshness, human_duration, never_fresh_note};
 
 /// The cache directory under `<home>/.okta/`.
 pub const DIR_NAME: &str = "awscli-credentials";
@@ -209,12 +212,12 @@ fn usable_token(s: &str) -> bool {
     !s.is_empty() && s.len() <= 8192 && s.chars().all(|c| c.is_ascii_graphic())
 }
 
-/// Parse an entry file's text for the key `key`. Returns the entry and its expiry (unix
-/// seconds), or why it cannot be used (for a one-line warning; never contains a secret):
+/// Parse an entry file's text for the key `key`. Returns the entry and its expiry (to the
+/// millisecond), or why it cannot be used (for a one-line warning; never contains a secret):
 /// not JSON of this shape, another format version, another key, or unusable values (an
 /// empty or non-printable key id, secret or session token; an expiration that is not RFC
 /// 3339).
-pub fn parse_entry(text: &str, key: &str) -> Result<(Entry, i64), String> {
+pub fn parse_entry(text: &str, key: &str) -> Result<(Entry, UnixMs), String> {
     let entry: Entry =
         serde_json::from_str(text).map_err(|_| "it is not a cache entry".to_string())?;
     if entry.version != FORMAT_VERSION {
@@ -231,16 +234,24 @@ pub fn parse_entry(text: &str, key: &str) -> Result<(Entry, i64), String> {
     if !id_ok || !usable_token(&entry.secret_access_key) || !usable_token(&entry.session_token) {
         return Err("it holds unusable credentials".into());
     }
-    let expires_at = time::OffsetDateTime::parse(
-        &entry.expiration,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .map_err(|_| "its expiration is not an RFC 3339 time".to_string())?
-    .unix_timestamp();
+    let expires_at = expiration_moment(&entry.expiration)
+        .ok_or_else(|| "its expiration is not an RFC 3339 time".to_string())?;
     if !entry.expiration.ends_with('Z') || !entry.role.chars().all(|c| !c.is_control()) {
         return Err("it holds unusable values".into());
     }
     Ok((entry, expires_at))
+}
+
+/// An STS `Expiration` (RFC 3339, e.g. `2030-01-01T00:00:00Z` or with a fraction of a
+/// second) as a moment, to the millisecond (a finer fraction is rounded down); `None` when
+/// the text is not RFC 3339.
+pub fn expiration_moment(text: &str) -> Option<UnixMs> {
+    let at =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    // Years 1..=9999 in milliseconds fit an i64.
+    i64::try_from(at.unix_timestamp_nanos().div_euclid(1_000_000))
+        .ok()
+        .map(UnixMs)
 }
 
 /// The entry file's text (compact JSON and a newline).
@@ -251,49 +262,13 @@ pub fn render_entry(entry: &Entry) -> String {
     text
 }
 
-/// How usable an entry is at a moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Freshness {
-    /// At least `min-ttl` left: use it. Seconds left.
-    Fresh(u64),
-    /// Still valid, but less than `min-ttl` left. Seconds left.
-    UnderMinTtl(u64),
-    /// Expired this many seconds ago.
-    Expired(u64),
-}
-
-/// Whether credentials expiring at `expires_at` (unix seconds) are fresh at `now` with at
-/// least `min_ttl` seconds left.
-pub fn freshness(expires_at: i64, now: i64, min_ttl: u64) -> Freshness {
-    let left = expires_at.saturating_sub(now);
-    if left <= 0 {
-        return Freshness::Expired(left.unsigned_abs());
-    }
-    let left = left.unsigned_abs();
-    if left >= min_ttl {
-        Freshness::Fresh(left)
-    } else {
-        Freshness::UnderMinTtl(left)
-    }
-}
-
-/// A duration for messages: `45 s`, `14 min`, `2 h 5 min` (minutes rounded down).
-pub fn human_duration(secs: u64) -> String {
-    match secs {
-        0..=119 => format!("{secs} s"),
-        120..=3599 => format!("{} min", secs / 60),
-        _ if secs % 3600 < 60 => format!("{} h", secs / 3600),
-        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
-    }
-}
-
 /// What [`load`] found.
 #[derive(Debug)]
 pub enum Lookup {
     /// No entry file.
     Missing,
-    /// A usable entry and its expiry (unix seconds).
-    Found(Entry, i64),
+    /// A usable entry and its expiry.
+    Found(Entry, UnixMs),
     /// An entry that must not be used, and why (one line naming the file, no secret).
     Unusable(String),
 }
@@ -509,7 +484,20 @@ mod tests {
         let text = render_entry(&entry);
         let (back, expires_at) = parse_entry(&text, &key).unwrap();
         assert_eq!(back, entry);
-        assert_eq!(expires_at, 1_893_456_000);
+        assert_eq!(expires_at, UnixMs(1_893_456_000_000));
+        assert_eq!(
+            expiration_moment("2030-01-01T00:00:00.2509Z"),
+            Some(UnixMs(1_893_456_000_250))
+        );
+        assert_eq!(
+            expiration_moment("2030-01-01T01:00:00+01:00"),
+            Some(UnixMs(1_893_456_000_000))
+        );
+        assert_eq!(
+            expiration_moment("1969-12-31T23:59:59.5Z"),
+            Some(UnixMs(-500))
+        );
+        assert_eq!(expiration_moment("2030-01-01 00:00:00"), None);
         assert_eq!(back.credentials(), creds("2030-01-01T00:00:00Z"));
         assert!(parse_entry(&text, "other key").is_err());
         assert!(parse_entry("{not json", &key).is_err());
@@ -538,31 +526,6 @@ mod tests {
             !shown.contains("secret/key") && !shown.contains("FwoG"),
             "{shown}"
         );
-    }
-
-    #[test]
-    fn freshness_keeps_min_ttl_in_hand() {
-        assert_eq!(freshness(2000, 1000, 900), Freshness::Fresh(1000));
-        assert_eq!(freshness(1900, 1000, 900), Freshness::Fresh(900));
-        assert_eq!(freshness(1899, 1000, 900), Freshness::UnderMinTtl(899));
-        assert_eq!(freshness(1000, 1000, 0), Freshness::Expired(0));
-        assert_eq!(freshness(400, 1000, 0), Freshness::Expired(600));
-        assert_eq!(
-            freshness(i64::MIN, i64::MAX, 900),
-            Freshness::Expired(1 << 63)
-        );
-        assert_eq!(
-            freshness(i64::MAX, 0, 900),
-            Freshness::Fresh(i64::MAX as u64)
-        );
-    }
-
-    #[test]
-    fn durations_read_well() {
-        assert_eq!(human_duration(45), "45 s");
-        assert_eq!(human_duration(900), "15 min");
-        assert_eq!(human_duration(3600), "1 h");
-        assert_eq!(human_duration(3600 + 5 * 60 + 7), "1 h 5 min");
     }
 
     #[test]

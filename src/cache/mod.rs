@@ -10,4 +10,5 @@
 
 pub mod access_token;
 pub mod aws_credentials;
+pub mod freshness;
 pub mod single_flight;

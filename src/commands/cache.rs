@@ -21,8 +21,7 @@ fn cached(
 ) -> Option<Credentials> {
     match cache::load(path, key) {
         Lookup::Found(entry, expires_at) => {
-            let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-            match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+            match cache::freshness(expires_at, crate::clock::now(), cfg.min_ttl_secs) {
                 Freshness::Fresh(left) => {
                     if cfg.debug {
                         say(&format!(
@@ -64,6 +63,13 @@ fn cached(
 pub fn through(cfg: &Config, sign_in: impl FnOnce() -> Result<Credentials>) -> Result<Credentials> {
     let key = cache::key_text(cfg);
     let path = cache::entry_file(&cfg.home, &key);
+    // Sessions not longer than --min-ttl are never fresh: say so once, up front when the
+    // session length is known, else once the credentials are there.
+    let planned_note =
+        planned_session_secs(cfg).and_then(|secs| cache::never_fresh_note(secs, cfg.min_ttl_secs));
+    if let Some(note) = &planned_note {
+        warn(note);
+    }
     if let Some(creds) = cached(cfg, &path, &key, true) {
         return Ok(creds);
     }
@@ -117,7 +123,44 @@ pub fn through(cfg: &Config, sign_in: impl FnOnce() -> Result<Credentials>) -> R
             warn(&m);
         }
     }
+    if planned_note.is_none()
+        && let Some(note) = obtained_note(cfg, &creds, crate::clock::now())
+    {
+        warn(&note);
+    }
     Ok(creds)
+}
+
+/// The session length (seconds) these settings ask STS for, when it is known before the
+/// sign-in: `--aws-session-duration`, else m2m's default; with `--chain-role`, at most the
+/// one hour AWS grants a chained session. `None` for `web` without a duration (the SAML
+/// assertion decides it).
+fn planned_session_secs(cfg: &Config) -> Option<u64> {
+    let asked = match (cfg.session_duration, cfg.command) {
+        (Some(secs), _) => secs,
+        (None, Command::M2m) => crate::commands::m2m::DEFAULT_DURATION_SECS,
+        (None, _) => return None,
+    };
+    let secs = if cfg.chain_roles.is_empty() {
+        asked
+    } else {
+        crate::aws::chain::chained_duration(asked).0
+    };
+    Some(u64::from(secs))
+}
+
+/// [`cache::never_fresh_note`] for credentials just obtained, at `now`: when they are not
+/// fresh already, no later run can use them. Their time left, rounded up to whole seconds,
+/// stands for the session length. `None` when they are fresh or their expiration cannot
+/// be read.
+fn obtained_note(cfg: &Config, creds: &Credentials, now: crate::clock::UnixMs) -> Option<String> {
+    let expires = cache::expiration_moment(&creds.expiration)?;
+    if cache::freshness(expires, now, cfg.min_ttl_secs).is_fresh() {
+        return None;
+    }
+    let left_ms = u64::try_from(expires.0.saturating_sub(now.0)).unwrap_or(0);
+    let left_secs = left_ms.div_ceil(1000);
+    cache::never_fresh_note(left_secs, cfg.min_ttl_secs)
 }
 
 /// `--check` (issue 10): look at the cache entry of these settings with no network, no
@@ -137,8 +180,7 @@ pub fn check(cfg: &Config) -> Result<()> {
         Lookup::Unusable(why) => return Err(Error::Runtime(why)),
     };
     let role = sanitize::lines(entry.role_label()).into_owned();
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    match cache::freshness(expires_at, now, cfg.min_ttl_secs) {
+    match cache::freshness(expires_at, crate::clock::now(), cfg.min_ttl_secs) {
         Freshness::Fresh(left) => {
             say(&format!(
                 "cached AWS credentials for role {role}: {} left (expire {})\n",
@@ -162,7 +204,15 @@ pub fn check(cfg: &Config) -> Result<()> {
 /// `--clear-cache` (issue 10): remove the cached AWS credentials and the cached Okta access
 /// tokens of this org (every client id, role and setting), say how many on stderr, and
 /// exit; nothing else is read or signed in.
+///
+/// Errors: [`Error::Config`] without a home directory (the caches live under it);
+/// [`Error::Runtime`] when a cache directory cannot be listed or an entry removed.
 pub fn clear(cfg: &Config) -> Result<()> {
+    if cfg.home.as_os_str().is_empty() {
+        return Err(Error::config(
+            "cannot find the home directory (HOME is not set), where the caches are",
+        ));
+    }
     let okta_dir = cfg.home.join(".okta");
     let creds =
         cache::clear_org(&okta_dir.join(cache::DIR_NAME), &cfg.org.host).map_err(Error::Runtime)?;
@@ -176,4 +226,67 @@ pub fn clear(cfg: &Config) -> Result<()> {
         cfg.org.host
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::UnixMs;
+
+    fn cfg(command: Command, duration: Option<u32>, chain: bool) -> Config {
+        Config {
+            command,
+            session_duration: duration,
+            chain_roles: if chain {
+                vec!["arn:aws:iam::123456789012:role/Next".into()]
+            } else {
+                Vec::new()
+            },
+            min_ttl_secs: 900,
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn the_session_length_is_known_before_the_sign_in_when_set_or_m2m() {
+        assert_eq!(
+            planned_session_secs(&cfg(Command::Web, Some(900), false)),
+            Some(900)
+        );
+        assert_eq!(planned_session_secs(&cfg(Command::Web, None, false)), None);
+        assert_eq!(
+            planned_session_secs(&cfg(Command::M2m, None, false)),
+            Some(3600)
+        );
+        // A chained session lasts one hour at most.
+        assert_eq!(
+            planned_session_secs(&cfg(Command::M2m, Some(7200), true)),
+            Some(3600)
+        );
+        assert_eq!(planned_session_secs(&cfg(Command::Web, None, true)), None);
+    }
+
+    #[test]
+    fn credentials_not_fresh_when_obtained_get_the_note_once() {
+        let c = cfg(Command::Web, None, false);
+        let creds = |expiration: &str| Credentials {
+            access_key_id: "ASIAEXAMPLEEXAMPLE01".into(),
+            secret_access_key: "secret".into(),
+            session_token: "token".into(),
+            expiration: expiration.into(),
+        };
+        // 2030-01-01T00:00:00Z, from 899.5 s before: rounded up to 900 s, not longer.
+        let now = UnixMs(1_893_456_000_000 - 899_500);
+        let note = obtained_note(&c, &creds("2030-01-01T00:00:00Z"), now).expect("a note");
+        assert!(
+            note.contains("last 900 s, not longer than --min-ttl 900 s"),
+            "{note}"
+        );
+        let now = UnixMs(1_893_456_000_000 - 900_000);
+        assert_eq!(obtained_note(&c, &creds("2030-01-01T00:00:00Z"), now), None);
+        assert_eq!(obtained_note(&c, &creds("not a time"), now), None);
+        // Expired already: 0 s.
+        let note = obtained_note(&c, &creds("2001-01-01T00:00:00Z"), now).expect("a note");
+        assert!(note.contains("last 0 s"), "{note}");
+    }
 }

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::cache::access_token as token_cache;
+use crate::clock::UnixMs;
 use crate::config::{Command, Config, Format, SettingOrigin};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
@@ -23,6 +24,7 @@ const GLOBAL_KEYS: &[&str] = &[
     "aws-iam-role",
     "aws-session-duration",
     "format",
+    "shell",
     "aws-region",
     "aws-credentials",
     "write-aws-credentials",
@@ -30,10 +32,15 @@ const GLOBAL_KEYS: &[&str] = &[
     "legacy-aws-variables",
     "expiry-aws-variables",
     "cache-access-token",
+    "cache-aws-credentials",
+    "min-ttl",
     "debug",
     "debug-api-calls",
     "exec",
     "short-user-agent",
+    "chain-role",
+    "chain-external-id",
+    "console-destination",
     "aws-endpoint-url",
     "aws-endpoint-url-sts",
     "aws-endpoint-url-signin",
@@ -46,6 +53,7 @@ const WEB_KEYS: &[&str] = &[
     "open-browser",
     "open-browser-command",
     "all-profiles",
+    "profile-template",
     "aws-endpoint-url-iam",
     "no-color",
 ];
@@ -103,9 +111,13 @@ fn keys_for(command: Command) -> Vec<&'static str> {
     keys
 }
 
-/// True when `command` cannot run without `key` (and it is not set).
+/// True when `command` cannot run without `key` (and it is not set). `--clear-cache`
+/// needs the org alone.
 fn missing_required(cfg: &Config, key: &str) -> bool {
     let flow = matches!(cfg.command, Command::Web | Command::M2m);
+    if flow && cfg.clear_cache {
+        return key == "org-domain" && cfg.org.base.is_empty();
+    }
     let m2m = cfg.command == Command::M2m;
     match key {
         "org-domain" => flow && cfg.org.base.is_empty(),
@@ -127,9 +139,10 @@ fn yes_no(b: bool) -> String {
     b.to_string()
 }
 
-/// The value shown for `key` (secrets as `<set>`, empty when unset).
-fn shown_value(cfg: &Config, key: &str) -> String {
-    match key {
+/// The value shown for `key` (secrets as `<set>`, empty when unset); `None` for a key
+/// this table does not know.
+fn shown_value(cfg: &Config, key: &str) -> Option<String> {
+    let value = match key {
         "profile" => cfg.profile.clone(),
         "org-domain" => cfg.org.base.clone(),
         "oidc-client-id" => cfg.oidc_client_id.clone(),
@@ -140,6 +153,7 @@ fn shown_value(cfg: &Config, key: &str) -> String {
             (None, _) => "3600".into(),
         },
         "format" => cfg.format.as_str().to_string(),
+        "shell" => cfg.shell.as_str().to_string(),
         "aws-region" => opt(&cfg.aws_region),
         "aws-credentials" => cfg.aws_credentials.display().to_string(),
         "write-aws-credentials" => yes_no(cfg.write_aws_credentials),
@@ -147,6 +161,8 @@ fn shown_value(cfg: &Config, key: &str) -> String {
         "legacy-aws-variables" => yes_no(cfg.legacy_aws_variables),
         "expiry-aws-variables" => yes_no(cfg.expiry_aws_variables),
         "cache-access-token" => yes_no(cfg.cache_access_token),
+        "cache-aws-credentials" => yes_no(cfg.cache_aws_credentials),
+        "min-ttl" => cfg.min_ttl_secs.to_string(),
         "debug" => yes_no(cfg.debug),
         "debug-api-calls" => yes_no(cfg.debug_api_calls),
         "exec" => match cfg.exec {
@@ -154,6 +170,14 @@ fn shown_value(cfg: &Config, key: &str) -> String {
             b => yes_no(b),
         },
         "short-user-agent" => yes_no(cfg.short_user_agent),
+        "chain-role" => cfg.chain_roles.join(", "),
+        "chain-external-id" => opt(&cfg.chain_external_id),
+        "console-destination" => opt(&cfg.console_destination),
+        "profile-template" => cfg
+            .profile_template
+            .as_ref()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
         "aws-endpoint-url" => opt(&cfg.endpoint_urls.all),
         "aws-endpoint-url-sts" => opt(&cfg.endpoint_urls.sts),
         "aws-endpoint-url-iam" => opt(&cfg.endpoint_urls.iam),
@@ -182,8 +206,9 @@ fn shown_value(cfg: &Config, key: &str) -> String {
         "custom-scope" => cfg.custom_scope.clone(),
         "authz-id" => cfg.authz_id.clone(),
         "aws-sts-role-session-name" => cfg.sts_role_session_name.clone(),
-        _ => String::new(),
-    }
+        _ => return None,
+    };
+    Some(value)
 }
 
 /// Where `key`'s value came from, one line.
@@ -202,6 +227,9 @@ fn shown_source(cfg: &Config, key: &str) -> String {
         }
         "open-browser" if cfg.open_browser_command.is_some() => {
             Some("implied by --open-browser-command")
+        }
+        "cache-aws-credentials" if origin.is_none() && cfg.format == Format::ProcessCredentials => {
+            Some("default: on with --format process-credentials")
         }
         _ => None,
     };
@@ -226,7 +254,13 @@ fn shown_source(cfg: &Config, key: &str) -> String {
             Some(r) => format!("not set (STS is reached in region {r}, from the AWS environment)"),
             None => "not set".into(),
         },
-        (_, None, None) if shown_value(cfg, key).is_empty() => "not set".into(),
+        ("profile-template", None, None) => {
+            format!(
+                "default ({})",
+                crate::config::template::ProfileTemplate::DEFAULT
+            )
+        }
+        (_, None, None) if shown_value(cfg, key).unwrap_or_default().is_empty() => "not set".into(),
         _ => "default".into(),
     }
 }
@@ -241,7 +275,7 @@ pub fn explain_text(cfg: &Config, files: &[FileFact], caches: &[CacheEntry]) -> 
         .map(|k| {
             (
                 k.to_string(),
-                sanitize::line(&shown_value(cfg, k)).into_owned(),
+                sanitize::line(&shown_value(cfg, k).unwrap_or_default()).into_owned(),
                 sanitize::line(&shown_source(cfg, k)).into_owned(),
             )
         })
@@ -387,10 +421,10 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
     out
 }
 
-/// I/O: the cache entries that apply to this run, with their state at `now` (Unix seconds).
+/// I/O: the cache entries that apply to this run, with their state at `now`.
 /// Each cache of the program adds its entry here: today the Okta access token of
 /// `--cache-access-token` (`web`).
-pub fn cache_entries(cfg: &Config, now: i64) -> Vec<CacheEntry> {
+pub fn cache_entries(cfg: &Config, now: UnixMs) -> Vec<CacheEntry> {
     let mut out = Vec::new();
     if cfg.command == Command::Web && !cfg.org.host.is_empty() && !cfg.home.as_os_str().is_empty() {
         let path = token_cache::cache_path(&cfg.home, &cfg.org.host, &cfg.oidc_client_id);
@@ -435,7 +469,7 @@ pub fn cache_entries(cfg: &Config, now: i64) -> Vec<CacheEntry> {
                     format!(
                         "role {}: {left} (expires {})",
                         entry.role_label(),
-                        rfc3339(expires_at)
+                        rfc3339(expires_at.secs())
                     )
                 }
                 cache::Lookup::Unusable(why) => why,
@@ -464,8 +498,11 @@ fn rfc3339(unix: i64) -> String {
 /// I/O: print the `--explain` text of `cfg` on stdout.
 pub fn run(cfg: &Config) -> Result<()> {
     use std::io::Write as _;
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    let text = explain_text(cfg, &file_facts(cfg), &cache_entries(cfg, now));
+    let text = explain_text(
+        cfg,
+        &file_facts(cfg),
+        &cache_entries(cfg, crate::clock::now()),
+    );
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
@@ -476,21 +513,158 @@ pub fn run(cfg: &Config) -> Result<()> {
 mod tests {
     use super::*;
     use crate::config::Env;
-    use crate::config::flags::Invocation;
+    use crate::config::flags::{Flags, Invocation};
 
     /// The settings of `command` under `--explain` in an environment holding `pairs`.
     fn explained(command: Command, pairs: &[(&str, &str)]) -> String {
+        try_explained(command, &Flags::default(), pairs).expect("resolves")
+    }
+
+    /// [`explained`] with `flags` on the command line; `None` when the settings do not
+    /// resolve.
+    fn try_explained(command: Command, flags: &Flags, pairs: &[(&str, &str)]) -> Option<String> {
         let env: Env = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let inv = Invocation {
             command,
+            flags: flags.clone(),
             explain: true,
             ..Invocation::default()
         };
-        let cfg = crate::config::resolve(&inv, &env, None, None).expect("resolves");
-        explain_text(&cfg, &[], &[])
+        let cfg = crate::config::resolve(&inv, &env, None, None).ok()?;
+        Some(explain_text(&cfg, &[], &[]))
+    }
+
+    /// Every command. The match stops compiling when a command is added: list it in the
+    /// array too, so that the tests below look at its rows.
+    fn every_command() -> [Command; 4] {
+        let all = [
+            Command::Web,
+            Command::M2m,
+            Command::ListProfiles,
+            Command::Debug,
+        ];
+        for command in all {
+            match command {
+                Command::Web | Command::M2m | Command::ListProfiles | Command::Debug => {}
+            }
+        }
+        all
+    }
+
+    /// Whether `text` has a table row for `key`.
+    fn has_row(text: &str, key: &str) -> bool {
+        text.lines()
+            .any(|l| l.starts_with("  ") && l.split_whitespace().next() == Some(key))
+    }
+
+    #[test]
+    fn every_setting_of_the_settings_table_has_a_row() {
+        let texts: Vec<String> = every_command()
+            .into_iter()
+            .map(|c| explained(c, &[]))
+            .collect();
+        let mut keys = 0;
+        for key in crate::config::setting_keys() {
+            keys += 1;
+            assert!(
+                texts.iter().any(|t| has_row(t, key)),
+                "--explain shows no row for the setting {key}: add it to the key lists above"
+            );
+            assert!(
+                shown_value(&Config::default(), key).is_some(),
+                "shown_value has no arm for the setting {key}"
+            );
+        }
+        assert!(keys > 30, "the settings table has only {keys} settings");
+        // The rows the issue named.
+        for key in [
+            "shell",
+            "cache-aws-credentials",
+            "min-ttl",
+            "chain-role",
+            "chain-external-id",
+            "console-destination",
+        ] {
+            assert!(has_row(&texts[0], key) && has_row(&texts[1], key), "{key}");
+        }
+        assert!(has_row(&texts[0], "profile-template"));
+    }
+
+    #[test]
+    fn every_setting_given_by_its_variable_names_it() {
+        // One value each setting accepts, tried in turn: a setting added to the table later
+        // is covered with no change here, or fails below asking for a sample.
+        const SAMPLES: &[&str] = &[
+            "true",
+            "900",
+            "example.okta.com",
+            "env-var",
+            "posix",
+            "arn:aws:iam::123456789012:role/Sample",
+            "https://console.aws.amazon.com/s3/",
+            "sample",
+        ];
+        for key in crate::config::setting_keys() {
+            let var = crate::config::env_name(key)
+                .unwrap_or_else(|| panic!("the setting {key} has no environment variable"));
+            let command = every_command()
+                .into_iter()
+                .find(|c| keys_for(*c).contains(&key))
+                .unwrap_or_else(|| panic!("no command shows {key}"));
+            let text = SAMPLES
+                .iter()
+                .find_map(|v| {
+                    let env = [(var, *v), ("HOME", "/home/u")];
+                    try_explained(command, &Flags::default(), &env)
+                })
+                .unwrap_or_else(|| panic!("no sample value resolves for {key}: add one"));
+            let (_, source) = row(&text, key);
+            assert!(
+                source.contains(&format!("environment variable {var}")),
+                "{key}: {source}"
+            );
+        }
+    }
+
+    #[test]
+    fn flags_read_without_the_common_lookup_name_their_flag() {
+        let flags = Flags {
+            chain_role: vec!["arn:aws:iam::123456789012:role/Next".into()],
+            cache_aws_credentials: Some(false),
+            min_ttl: Some("1h".into()),
+            shell: Some("fish".into()),
+            ..Flags::default()
+        };
+        let text = try_explained(Command::M2m, &flags, &[]).expect("resolves");
+        assert_eq!(
+            row(&text, "chain-role"),
+            pair("arn:aws:iam::123456789012:role/Next", "flag --chain-role")
+        );
+        assert_eq!(
+            row(&text, "cache-aws-credentials"),
+            pair("false", "flag --cache-aws-credentials")
+        );
+        assert_eq!(row(&text, "min-ttl"), pair("3600", "flag --min-ttl"));
+        assert_eq!(row(&text, "shell"), pair("fish", "flag --shell"));
+
+        let flags = Flags {
+            format: Some("process-credentials".into()),
+            ..Flags::default()
+        };
+        let text = try_explained(Command::M2m, &flags, &[]).expect("resolves");
+        assert_eq!(
+            row(&text, "cache-aws-credentials"),
+            pair("true", "default: on with --format process-credentials")
+        );
+        assert_eq!(row(&text, "min-ttl"), pair("900", "default"));
+        let text = explained(Command::Web, &[]);
+        assert_eq!(
+            row(&text, "profile-template").1,
+            "default ({alias}-{idp}-{role_path})"
+        );
     }
 
     /// The (value, source) of the table row of `key`.
@@ -541,6 +715,25 @@ mod tests {
         assert_eq!(row(&text, "no-color"), pair("true", &env("NO_COLOR")));
         let text = explained(Command::Web, &[("NO_COLOR", ""), ("TERM", "xterm")]);
         assert_eq!(row(&text, "no-color"), pair("false", "default"));
+    }
+
+    #[test]
+    fn clear_cache_misses_the_org_alone() {
+        let clear = Flags {
+            clear_cache: Some(true),
+            ..Flags::default()
+        };
+        for command in [Command::Web, Command::M2m] {
+            let text = try_explained(command, &clear, &[]).expect("resolves");
+            let missing: Vec<&str> = text.lines().filter(|l| l.contains("MISSING")).collect();
+            assert_eq!(missing.len(), 1, "{text}");
+            assert!(has_row(missing[0], "org-domain"), "{text}");
+            let text = try_explained(command, &Flags::default(), &[]).expect("resolves");
+            assert!(
+                row(&text, "oidc-client-id").1.starts_with("MISSING"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -322,8 +322,12 @@ fn forget_token(cfg: &Config, rejected: &str) {
         warn("could not lock the access token cache to remove the rejected token");
         return;
     };
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    let cached = token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now);
+    let cached = token_cache::load(
+        &path,
+        &cfg.org.host,
+        &cfg.oidc_client_id,
+        crate::clock::now(),
+    );
     if cached.is_some_and(|c| c.access_token == rejected)
         && let Err(e) = token_cache::remove(&path)
     {
@@ -374,7 +378,7 @@ fn access_token(
                 return Ok((device_flow(okta, cfg, http)?, false));
             }
         };
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    let now = crate::clock::now();
     let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
         |warning| {
             warn(&warning);

@@ -27,7 +27,7 @@ mod values;
 
 pub use environment::PASSPHRASE_VAR;
 pub use org::normalize_org;
-pub use precedence::env_name;
+pub use precedence::{env_name, setting_keys};
 pub use resolve::{Failure, resolve, resolve_with_warnings};
 pub use settings::{
     Command, Config, DEFAULT_MIN_TTL_SECS, DotEnvTrust, EndpointUrls, Env, Format,

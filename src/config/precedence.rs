@@ -164,6 +164,12 @@ pub(super) fn refused_in_dotenv(name: &str) -> bool {
         || setting_of_var(name).is_some_and(|k| NOT_FROM_DOTENV.contains(&k))
 }
 
+/// Every layered setting's key (long flag name = okta.yaml key), in table order: what
+/// `--explain` must show a row for (`commands/explain.rs` tests it).
+pub fn setting_keys() -> impl Iterator<Item = &'static str> {
+    SPECS.iter().map(|s| s.key)
+}
+
 /// The environment variable for the okta.yaml key / long flag `key` (for messages and
 /// documentation), e.g. `org-domain` -> `OKTA_AWSCLI_ORG_DOMAIN`.
 pub fn env_name(key: &str) -> Option<&'static str> {
@@ -299,7 +305,9 @@ impl Layers<'_> {
         };
         if !flag.is_empty() {
             let items = flag.iter().flat_map(|f| split(f)).collect();
-            return Ok(Some((items, Source::Flag(format!("--{key}")))));
+            let source = Source::Flag(format!("--{key}"));
+            self.record(key, &source);
+            return Ok(Some((items, source)));
         }
         let yaml_list = self.yaml.and_then(|e| e.list(key)).map(<[String]>::to_vec);
         if yaml_list.is_none()
@@ -321,13 +329,20 @@ impl Layers<'_> {
             return Ok(Some((split(&v), src)));
         }
         let items = items.iter().flat_map(|i| split(i)).collect();
-        Ok(Some((
-            items,
-            Source::OktaYaml {
-                profile: self.profile.to_string(),
-                key: key.to_string(),
-            },
-        )))
+        let source = Source::OktaYaml {
+            profile: self.profile.to_string(),
+            key: key.to_string(),
+        };
+        self.record(key, &source);
+        Ok(Some((items, source)))
+    }
+
+    /// Note that `source` gave setting `key` (`--explain`), for a value found without
+    /// [`Self::get`].
+    pub(super) fn record(&mut self, key: &str, source: &Source) {
+        if let Some(spec) = SPECS.iter().find(|s| s.key == key) {
+            self.found.push((spec.key, source.clone()));
+        }
     }
 
     pub(super) fn string(&mut self, key: &str, flag: &Option<String>) -> Result<Option<String>> {
@@ -336,10 +351,7 @@ impl Layers<'_> {
 
     pub(super) fn boolean(&mut self, key: &str, flag: Option<bool>) -> Result<bool> {
         if let Some(b) = flag {
-            if let Some(spec) = SPECS.iter().find(|s| s.key == key) {
-                self.found
-                    .push((spec.key, Source::Flag(format!("--{}", spec.key))));
-            }
+            self.record(key, &Source::Flag(format!("--{key}")));
             return Ok(b);
         }
         match self.get(key, None)? {

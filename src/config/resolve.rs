@@ -37,7 +37,8 @@ use crate::error::{Error, Result};
 /// Errors: [`Error::Config`] for an invalid value (naming its source), invalid okta.yaml
 /// (naming the file, line and column), both private-key settings in one layer, and all
 /// missing required values of `web`/`m2m` in one message; [`Error::Usage`] for `--exec`
-/// without a command after `--`, or words after `--` without `--exec`.
+/// without a command after `--`, words after `--` without `--exec`, or `--clear-cache`
+/// without the org (the one setting it needs).
 pub fn resolve(
     inv: &Invocation,
     env: &Env,
@@ -319,7 +320,13 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
     cfg.expiry_aws_variables = l.boolean("expiry-aws-variables", flags.expiry_aws_variables)?;
     cfg.cache_access_token = l.boolean("cache-access-token", flags.cache_access_token)?;
     let cache_aws_credentials = match flags.cache_aws_credentials {
-        Some(b) => Some(b),
+        Some(b) => {
+            l.record(
+                "cache-aws-credentials",
+                &Source::Flag("--cache-aws-credentials".into()),
+            );
+            Some(b)
+        }
         None => checked(l.get("cache-aws-credentials", None)?, "boolean", |v| {
             parse_bool(v).ok_or(format!("use {BOOL_WORDS}"))
         })?,
@@ -615,7 +622,19 @@ fn origins(
 }
 
 /// All missing required values of `web`/`m2m`, named in one error (docs/decisions.md#d-validation).
+/// `--clear-cache` needs the org alone (it removes every entry of the org, whatever the
+/// client, role or key): without it, an [`Error::Usage`] that says so.
 fn check_required(cfg: &Config) -> Result<()> {
+    let flow = matches!(cfg.command, Command::Web | Command::M2m);
+    if flow && cfg.clear_cache {
+        if cfg.org.base.is_empty() {
+            return Err(Error::usage(format!(
+                "--clear-cache needs the Okta org whose cache it empties: set --org-domain (OKTA_AWSCLI_ORG_DOMAIN) by flag, environment variable, .env or okta.yaml profile {:?}",
+                cfg.profile
+            )));
+        }
+        return Ok(());
+    }
     let mut missing: Vec<&str> = Vec::new();
     if matches!(cfg.command, Command::Web | Command::M2m) {
         if cfg.org.base.is_empty() {
@@ -655,7 +674,8 @@ fn check_required(cfg: &Config) -> Result<()> {
 
 /// `--exec` needs words after `--`; words after `--` need `--exec` (docs/decisions.md#d-exec, B37).
 fn check_exec(cfg: &Config) -> Result<()> {
-    let runs_flow = matches!(cfg.command, Command::Web | Command::M2m);
+    // `--clear-cache` runs nothing: an `--exec` from a lower layer does not matter to it.
+    let runs_flow = matches!(cfg.command, Command::Web | Command::M2m) && !cfg.clear_cache;
     if cfg.exec && runs_flow && cfg.exec_args.is_empty() {
         return Err(Error::usage("--exec needs a command after --"));
     }

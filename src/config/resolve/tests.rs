@@ -417,6 +417,32 @@ fn required_values_named_together() {
 }
 
 #[test]
+fn clear_cache_needs_the_org_alone() {
+    let clear = || Flags {
+        clear_cache: Some(true),
+        ..Flags::default()
+    };
+    let org = env(&[
+        ("OKTA_AWSCLI_ORG_DOMAIN", "x.okta.com"),
+        ("OKTA_AWSCLI_EXEC", "true"),
+    ]);
+    for command in [Command::Web, Command::M2m] {
+        let c = resolve(&inv(command, clear()), &org, None, None).expect("the org is enough");
+        assert!(c.clear_cache && c.oidc_client_id.is_empty() && c.key_id.is_none());
+        let err = cfg_err(command, clear(), &env(&[]), None, None);
+        assert_eq!(
+            err,
+            Error::usage(
+                "--clear-cache needs the Okta org whose cache it empties: set --org-domain (OKTA_AWSCLI_ORG_DOMAIN) by flag, environment variable, .env or okta.yaml profile \"default\""
+            )
+        );
+    }
+    // Without --clear-cache the other settings are still required.
+    let err = cfg_err(Command::Web, Flags::default(), &org, None, None);
+    assert!(err.to_string().contains("--oidc-client-id"), "{err}");
+}
+
+#[test]
 fn m2m_defaults_overridable() {
     let e = env(&[
         ("OKTA_AWSCLI_STS_ROLE_SESSION_NAME", "env-sn"),
