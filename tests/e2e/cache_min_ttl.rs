@@ -3,7 +3,7 @@
 //! values and what to do; nothing changes on stdout. End to end with `m2m` against the
 //! simulated org and its STS stand-in.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::{SimOrg, run};

@@ -3,7 +3,7 @@
 //! role or key), so `web` does not ask for `--oidc-client-id`, and `m2m` asks for no role,
 //! key id or private key. Without the org it is a usage error that names the setting.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
