@@ -1,7 +1,5 @@
 //! I/O: the pipeline. argv + env -> config -> auth flow -> credentials -> output.
 
-use std::io::Write as _;
-
 use crate::aws::sts::Credentials;
 use crate::cache::aws_credentials;
 use crate::cli::{self, Parsed};
@@ -25,10 +23,7 @@ pub fn print_warnings(warnings: &[String]) {
 }
 
 fn print_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::runtime(format!("cannot write to stdout: {e}")))
+    crate::output::stdout::write(text)
 }
 
 /// Run one invocation. `argv` excludes the program name; `env` is the process
