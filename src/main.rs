@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use okta_aws_cli::config::Env;
 use okta_aws_cli::error::Error;
-use okta_aws_cli::term::{sanitize, stderr};
+use okta_aws_cli::term::{redact, sanitize, stderr};
 
 /// Whether file descriptor 1 was open when the process started, checked before Rust's
 /// runtime starts. The runtime then opens `/dev/null` on a closed 0, 1 or 2 (so no file or
@@ -62,7 +62,8 @@ fn main() -> ExitCode {
         match arg.into_string() {
             Ok(s) => argv.push(s),
             Err(raw) => {
-                stderr::say(&format!("Error: argument {raw:?} is not valid UTF-8\n"));
+                let raw = redact::secret_looking(&format!("{raw:?}"));
+                stderr::say(&format!("Error: argument {raw} is not valid UTF-8\n"));
                 return ExitCode::from(2);
             }
         }
@@ -76,7 +77,13 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err((Error::ChildExit(code), _)) => ExitCode::from(code.clamp(0, 255) as u8),
         Err((e, hint)) => {
-            stderr::say(&format!("Error: {e}\n"));
+            // Usage and configuration errors echo what was typed, which may be a pasted key
+            // or token: what looks like one is hidden (README "Exit codes").
+            let message = match e {
+                Error::Usage(_) | Error::Config(_) => redact::secret_looking(&e.to_string()),
+                _ => e.to_string(),
+            };
+            stderr::say(&format!("Error: {message}\n"));
             // What to change, when the failure is a known one (commands::hints), on one line.
             if let Some(h) = hint {
                 stderr::say(&format!("hint: {}\n", sanitize::line(&h)));

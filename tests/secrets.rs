@@ -4,6 +4,8 @@
 //! - a closed stdout (`cmd >&-`): a run that should deliver credentials on stdout exits 1
 //!   with one error line, as for `/dev/full`, and no file the run opens takes descriptor 1
 //!   (the credentials file holds only its profile);
+//! - usage and configuration errors that echo a PEM block or a JWT, given as a stray
+//!   argument or as a flag's value, show `<redacted N bytes>` instead (exit 2);
 //!
 //! Tests that need the simulated org are skipped without the test Python (a failure under
 //! `CI=true`).
@@ -13,7 +15,7 @@ mod support;
 use std::path::PathBuf;
 use std::process::Command;
 
-use support::{Output, SimOrg, b15_scenario, run};
+use support::{Output, SimOrg, b15_scenario, case_text, run};
 
 /// The single `Error:` line of a failed run.
 fn error_line(out: &Output) -> String {
@@ -110,4 +112,57 @@ fn credentials_to_a_closed_stdout_are_exit_1() {
     let text = std::fs::read_to_string(credentials_path(&org)).expect("credentials file");
     assert!(text.starts_with("[default]\n"), "{text}");
     assert!(!text.contains("export "), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Usage errors
+// ---------------------------------------------------------------------------------------
+
+/// A JWT's shape (header `{"alg":"RS256","kid":"fake-kid"}`), not signed by anyone.
+const JWT: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImZha2Uta2lkIn0.\
+    eyJzdWIiOiIwMHUxIiwiYXVkIjoiYXBpIn0.\
+    c2lnbmF0dXJlLW5vdC1yZWFsbHktcmFuZG9tLWJ1dC1sb25n";
+
+#[test]
+fn usage_errors_hide_keys_and_tokens() {
+    let pem = case_text("B15-key-pkcs8.pem");
+    let body_line = pem.lines().nth(1).expect("a PEM body line").to_string();
+    let home = support::tempdir();
+    let bool_value = format!("--write-aws-credentials={pem}");
+    let duration_value = format!("--aws-session-duration={JWT}");
+    let cases: [&[&str]; 7] = [
+        // Stray arguments (a PEM block reads as flags: it starts with dashes).
+        &["web", &pem],
+        &["m2m", JWT],
+        &[JWT],
+        // Bad values: checked by the parser, then by the configuration.
+        &["web", &bool_value],
+        &["--format", JWT],
+        &["--format", &pem],
+        &["m2m", &duration_value],
+    ];
+    for args in cases {
+        let out = run(Command::new(env!("CARGO_BIN_EXE_okta-aws-cli"))
+            .args(args)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("USERPROFILE", home.path())
+            .current_dir(home.path()));
+        let shown = args
+            .iter()
+            .map(|a| &a[..a.len().min(20)])
+            .collect::<Vec<_>>();
+        out.expect_code(2);
+        let line = error_line(&out);
+        assert!(line.contains("<redacted "), "{shown:?}: {line}");
+        for secret in [
+            body_line.as_str(),
+            "PRIVATE KEY",
+            "eyJhbGci",
+            "c2lnbmF0dXJl",
+        ] {
+            assert!(!out.stderr.contains(secret), "{shown:?}: {}", out.stderr);
+        }
+        assert_eq!(out.stdout, "", "{shown:?}");
+    }
 }

@@ -5,6 +5,7 @@
 //! - `style`: whether colour is allowed, stripping styles, the `IdP:` / `Role:` line.
 //! - `banner`: the device-authorization banner and its QR code.
 //! - `keys`: bytes from a terminal in raw mode turned into key presses.
+//! - `redact`: hide what looks like a key or a token in an error that echoes input.
 //!
 //! PURE LOGIC WITH I/O AT THE EDGE:
 //! - `browser`: the command lines that open a URL; `open_browser` starts one.
@@ -27,6 +28,7 @@ pub mod browser;
 pub mod chooser;
 pub mod keys;
 pub mod raw_mode;
+pub mod redact;
 pub mod sanitize;
 pub mod stderr;
 pub mod style;
