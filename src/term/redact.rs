@@ -17,10 +17,12 @@
 //!   (`Word`, `word`, `WORD`, `123`), the pieces average three characters or fewer. Words,
 //!   `CamelCase` names, `snake_case` and `kebab-case` names average more.
 //!
-//! What is never hidden: a word that starts with `arn:` (an ARN), and the host and the path
-//! pieces of a URL, which are judged one by one between their `/` (a token in its query is
-//! still hidden). A file path is judged as a whole and reads as words. Access key ids
-//! (`AKIA…`, `ASIA…`, 20 characters) are not secrets and are too short to be hidden.
+//! What is never hidden: a word that starts with `arn:` (an ARN); the host and the path
+//! pieces of a URL, judged one by one between their `/` (a token in its query is still
+//! hidden); the pieces of a file path, judged one by one too, where only random base64 of
+//! mixed case with digits is hidden (not hex or lower-case hashes, not short temporary
+//! names). Access key ids (`AKIA…`, `ASIA…`, 20 characters) are not secrets and are too
+//! short to be hidden.
 
 /// `text` with every PEM block, JWT and random-looking run (see the module docs) replaced by
 /// `<redacted N bytes>`, N being the length in bytes of what was replaced.
@@ -179,9 +181,52 @@ fn redact_words(text: &str, out: &mut String) {
     }
 }
 
+/// How a word is read ([`redact_word`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Anything else: a `/` belongs to a run (base64 has it).
+    Plain,
+    /// A URL (`scheme://`): a `/` ends a run; Okta's object ids in URL paths look random,
+    /// but are shorter than a secret.
+    Url,
+    /// A file path: a `/` ends a run, and a piece is hidden only when it is random-looking
+    /// base64 of mixed case with digits ([`looks_random_in_path`]).
+    Path,
+}
+
+/// The [`Kind`] of `word`. A path starts with `/`, `~`, `.` or a drive (`C:/`), or has both
+/// a `/` and a `.` (which base64 never has).
+fn kind(word: &str) -> Kind {
+    let b = word.as_bytes();
+    if word.contains("://") {
+        Kind::Url
+    } else if word.starts_with(['/', '~', '.'])
+        || (b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/')
+        || (word.contains('/') && word.contains('.'))
+    {
+        Kind::Path
+    } else {
+        Kind::Plain
+    }
+}
+
+/// Whether a piece of a file path between two `/` looks like a secret: [`looks_random`],
+/// with upper case, lower case and digits, and not all hex. Paths are full of generated
+/// names (temporary directories, content hashes such as Docker's hex layer ids or Nix's
+/// lower-case base32 store hashes) that are no secret; base64 keys mix all three classes.
+fn looks_random_in_path(piece: &str) -> bool {
+    let has = |f: fn(&u8) -> bool| piece.as_bytes().iter().any(f);
+    has(u8::is_ascii_uppercase)
+        && has(u8::is_ascii_lowercase)
+        && has(u8::is_ascii_digit)
+        && !piece
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit() || c == b'-' || c == b'_')
+        && looks_random(piece)
+}
+
 /// Append one word to `out`: an ARN as it is, a JWT as a placeholder, else every
-/// random-looking run ([`looks_random`]) replaced. In a URL a `/` ends a run (Okta's object
-/// ids in URL paths look random); a file path is judged whole, as base64 has `/` too.
+/// random-looking run replaced, as its [`Kind`] says.
 fn redact_word(word: &str, out: &mut String) {
     if word.starts_with("arn:") {
         out.push_str(word);
@@ -192,9 +237,24 @@ fn redact_word(word: &str, out: &mut String) {
         return;
     }
     let b = word.as_bytes();
-    let url = word.contains("://");
+    let kind = kind(word);
+    // A base64 key may start with `/` too: a "path" of base64 characters only that, taken
+    // whole, looks random as a path piece would.
+    if kind == Kind::Path
+        && word.starts_with('/')
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=')
+        && looks_random_in_path(word)
+    {
+        placeholder(word.len(), out);
+        return;
+    }
     let in_run = |c: u8| {
-        c.is_ascii_alphanumeric() || c == b'+' || c == b'_' || c == b'-' || (c == b'/' && !url)
+        c.is_ascii_alphanumeric()
+            || c == b'+'
+            || c == b'_'
+            || c == b'-'
+            || (c == b'/' && kind == Kind::Plain)
     };
     let mut i = 0;
     while i < b.len() {
@@ -206,7 +266,11 @@ fn redact_word(word: &str, out: &mut String) {
         }
         let end = i + b[i..].iter().take_while(|&&c| in_run(c)).count();
         let run = &word[i..end];
-        if looks_random(run) {
+        let secret = match kind {
+            Kind::Path => looks_random_in_path(run),
+            Kind::Plain | Kind::Url => looks_random(run),
+        };
+        if secret {
             placeholder(run.len(), out);
         } else {
             out.push_str(run);

@@ -26,6 +26,13 @@ const KEPT: &[&str] = &[
     "cannot read /var/folders/zz/zyxvpxvq6csfxvn_n0000000000000/T/okta-aws-cli/config.yaml",
     "cannot read C:/Users/JohnDoe/AppData/Local/Temp/okta-aws-cli/credentials",
     "cannot read ~/.okta/okta.yaml or ./relative/AVeryLongDirectoryNameForTesting/file.txt",
+    "private key file /tmp/.tmpXb6k2Q/keys/B15-key-pkcs8-encrypted.pem: it is encrypted",
+    "private key file /tmp/tmpab12cd34/keys/B15-key-pkcs8-encrypted: it is encrypted",
+    "private key file tmpXb6k2Q/keys/B15-key-pkcs8-encrypted.pem: it is encrypted",
+    "cannot run /usr/local/bin/okta-aws-cli or /home/alice/Projects2024/AWSConfigs/OktaKeys1",
+    "cannot write /var/lib/docker/overlay2/98bbbb613ebb45102b3dd8f66d9e8fde1d0a58a94c2dba7f1e4db27ed92f73be/merged/root/.aws/credentials",
+    "cannot run /nix/store/0c8dn7k0b9pf7h4pp9f8xnrlz1kfw8vy-okta-aws-cli-2.6.0/bin/okta-aws-cli",
+    "cannot read /run/systemd-private-3f0a9c8e7b6d4e2f9a8b7c6d5e4f3a2b-chronyd.service-AbCdEf/x",
     "aws_access_key_id AKIAIOSFODNN7EXAMPLE and ASIAXYZ1234567890ABC are ids, not secrets",
     "external id 123e4567-e89b-12d3-a456-426614174000 and account 123456789012345678901234567890123",
     "OKTA_AWSCLI_AWS_IAM_ROLE_FOR_PRODUCTION_ACCOUNT_2 ThisIsAVeryLongCamelCaseIdentifierWithSomeWords",
@@ -156,9 +163,13 @@ fn urls_keep_host_and_path_but_not_a_token_in_the_query() {
     // A secret-looking piece of a URL's path is still hidden.
     let shown = secret_looking(&format!("https://h.example/{HEX_64}/x"));
     assert_eq!(shown, "https://h.example/<redacted 64 bytes>/x");
-    // A file path is judged whole: a key in it hides the whole path.
-    let shown = secret_looking(&format!("cannot read /tmp/{HEX_64}/x.pem"));
-    assert_eq!(shown, "cannot read <redacted 71 bytes>.pem");
+    // A file path keeps its hex and lower-case hashes (see KEPT), not a base64 key.
+    let key = AWS_SECRETS[0].trim_end_matches('/');
+    let shown = secret_looking(&format!("cannot read /tmp/{key}/x.pem"));
+    assert_eq!(
+        shown,
+        format!("cannot read /tmp/<redacted {} bytes>/x.pem", key.len())
+    );
 }
 
 #[test]
