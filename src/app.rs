@@ -1,7 +1,5 @@
 //! I/O: the pipeline. argv + env -> config -> auth flow -> credentials -> output.
 
-use std::io::Write as _;
-
 use crate::aws::sts::Credentials;
 use crate::cache::aws_credentials;
 use crate::cli::{self, Parsed};
@@ -14,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
 use crate::output::credentials_file::{self, UpsertOptions};
 use crate::output::{exec, render as output};
-use crate::term::{prompt, stderr};
+use crate::term::stderr;
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
 /// ([`stderr::warn`]).
@@ -25,10 +23,7 @@ pub fn print_warnings(warnings: &[String]) {
 }
 
 fn print_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::runtime(format!("cannot write to stdout: {e}")))
+    crate::output::stdout::write(text)
 }
 
 /// Run one invocation. `argv` excludes the program name; `env` is the process
@@ -202,29 +197,33 @@ fn after_federation(
 }
 
 /// `--format console-url`: print the sign-in URL on stdout, or with `--open-browser` open
-/// it (`--open-browser-command`, else the system opener) and say so on stderr. The URL is a
-/// secret: an opener's failure is reported without it, as a runtime error.
+/// it through a private page that redirects to it ([`chain::open_console_url`]: the URL
+/// never appears on a command line), say so on stderr, and remove the page once the browser
+/// had time to read it (at most about 10 seconds). The URL is a secret: an opener's failure
+/// is reported without it, as a runtime error.
 fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
     if !cfg.open_browser {
         return print_stdout(&format!("{url}\n"));
     }
-    let warnings: Vec<String> = prompt::open_browser(url, cfg.open_browser_command.as_deref())
-        .into_iter()
-        .map(|w| {
-            w.replace(url, "<console sign-in URL>")
-                .replace("activation URL", "console sign-in URL")
-        })
-        .collect();
-    if warnings.is_empty() {
-        stderr::say(
-            "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes).\n",
-        );
-        return Ok(());
+    match chain::open_console_url(url, cfg.open_browser_command.as_deref()) {
+        Ok(page) => {
+            stderr::say(
+                "Opened the AWS console sign-in URL in the browser (it is valid for 15 minutes).\n",
+            );
+            page.remove_when_read();
+            Ok(())
+        }
+        Err(warnings) => {
+            let warnings: Vec<String> = warnings
+                .into_iter()
+                .map(|w| w.replace(url, "<console sign-in URL>"))
+                .collect();
+            print_warnings(&warnings);
+            Err(Error::runtime(
+                "--format console-url: the sign-in URL could not be opened in a browser (see above); run without --open-browser to print it",
+            ))
+        }
     }
-    print_warnings(&warnings);
-    Err(Error::runtime(
-        "--format console-url: the sign-in URL could not be opened in a browser (see above); run without --open-browser to print it",
-    ))
 }
 
 /// Whether the run writes the credentials file: `aws-credentials`, or `process-credentials`

@@ -5,6 +5,8 @@
 //! `cache` -> `output` -> `commands` -> `app`. Each folder's `mod.rs` says which of its files are pure
 //! (text and values in, values out) and which do I/O.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod aws;
 pub mod cache;

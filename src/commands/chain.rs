@@ -1,6 +1,7 @@
 //! I/O: role chaining (`--chain-role`, docs/decisions.md#d-chain-role) and the console
 //! sign-in URL (`--format console-url`), both run after federation on the credentials it
-//! issued. Requests are built and replies read by the pure [`crate::aws::chain`] and
+//! issued, and the opening of that URL in a browser through a private page
+//! ([`open_console_url`]). Requests are built and replies read by the pure [`crate::aws::chain`] and
 //! [`crate::aws::signin`] modules; this module sequences the calls and talks on stderr
 //! (never a secret: no credential, sign-in token or sign-in URL).
 
@@ -9,8 +10,11 @@ use crate::aws::sts::{self, Credentials};
 use crate::aws::{chain, signin};
 use crate::config::Config;
 use crate::error::Result;
+use crate::fs::scratch::ScratchFile;
 use crate::http::Http;
+use crate::term::prompt::{redirect_page, start_browser};
 use crate::term::stderr::say;
+use std::time::{Duration, Instant};
 
 /// Where a chain starts: the federated role and the session name STS gave it
 /// (`RoleSessionName` of the SAML assertion for `web`, `--aws-sts-role-session-name` for
@@ -137,6 +141,90 @@ pub fn console_url(cfg: &Config, http: &Http, chained: &Chained) -> Result<Strin
         &destination,
         &token,
     ))
+}
+
+/// How long the console sign-in page stays after its opener returned: `xdg-open`, `open`
+/// and `rundll32` return once they handed the file to the browser, which may still be
+/// starting and read it a few seconds later.
+const PAGE_GRACE: Duration = Duration::from_secs(5);
+
+/// The longest the page stays after its opener started, returned or not (a browser named by
+/// `--open-browser-command` may return only when it is closed; it read the page on start).
+const PAGE_KEEP_MAX: Duration = Duration::from_secs(10);
+
+/// The console sign-in page, being opened by a browser ([`open_console_url`]).
+#[derive(Debug)]
+pub struct OpenedPage {
+    page: ScratchFile,
+    opener: std::process::Child,
+    started: Instant,
+}
+
+impl OpenedPage {
+    /// Wait until the browser had time to read the page, then remove it: [`PAGE_GRACE`]
+    /// after the opener returned, and never later than [`PAGE_KEEP_MAX`] after it started.
+    /// The wait happens in this process, before it exits, so the page is gone when the run
+    /// ends, with no helper process left behind, on every system. (If the run is killed
+    /// meanwhile, the page stays in the temporary directory: mode 0600 in a 0700
+    /// directory, holding a token that expires 15 minutes after it was made.)
+    pub fn remove_when_read(mut self) {
+        let deadline = self.started + PAGE_KEEP_MAX;
+        let remove_at = loop {
+            let now = Instant::now();
+            match self.opener.try_wait() {
+                Ok(Some(_)) | Err(_) => break (now + PAGE_GRACE).min(deadline),
+                Ok(None) if now >= deadline => break deadline,
+                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        };
+        std::thread::sleep(remove_at.saturating_duration_since(Instant::now()));
+        let mut opener = self.opener;
+        // A browser still running is reaped by a thread for the rest of the run.
+        std::thread::spawn(move || {
+            let _ = opener.wait();
+        });
+        drop(self.page);
+    }
+}
+
+/// Open the console sign-in URL `url` (a secret) in a browser without putting it on a
+/// command line, where other local users could read it (`/proc/<pid>/cmdline`, `ps`): a
+/// page that redirects to it ([`redirect_page`]) is written to a private file
+/// ([`ScratchFile`]: mode 0600, in a new 0700 directory of the temporary directory), and
+/// the opener ([`start_browser`]: `command`, else the system's) gets the file's path.
+/// Call [`OpenedPage::remove_when_read`] next.
+///
+/// Errors: the warnings to print when the page cannot be written or no opener starts (the
+/// page is then removed at once); they name the page, never the URL.
+pub fn open_console_url(
+    url: &str,
+    command: Option<&str>,
+) -> std::result::Result<OpenedPage, Vec<String>> {
+    let page = ScratchFile::create("aws-console-sign-in.html", redirect_page(url).as_bytes())
+        .map_err(|e| {
+            vec![format!(
+                "cannot write the console sign-in page in the temporary directory {}: {e}",
+                std::env::temp_dir().display()
+            )]
+        })?;
+    let Some(path) = page.path().to_str() else {
+        return Err(vec![format!(
+            "the console sign-in page's path is not UTF-8: {}",
+            page.path().display()
+        )]);
+    };
+    let started = Instant::now();
+    let opener = start_browser(path, command).map_err(|warnings| {
+        warnings
+            .into_iter()
+            .map(|w| w.replace("activation URL", "console sign-in page"))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(OpenedPage {
+        page,
+        opener,
+        started,
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::cache::access_token as token_cache;
 use crate::clock::UnixMs;
 use crate::config::{Command, Config, Format, SettingOrigin};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fs::bounded;
 use crate::output::credentials_file;
 use crate::term::sanitize;
@@ -497,16 +497,12 @@ fn rfc3339(unix: i64) -> String {
 
 /// I/O: print the `--explain` text of `cfg` on stdout.
 pub fn run(cfg: &Config) -> Result<()> {
-    use std::io::Write as _;
     let text = explain_text(
         cfg,
         &file_facts(cfg),
         &cache_entries(cfg, crate::clock::now()),
     );
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::runtime(format!("cannot write to stdout: {e}")))
+    crate::output::stdout::write(&text)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Opening a URL in the person's browser. Pure: the command lines to try
-//! ([`browser_commands`]), and the Windows splitter of `--open-browser-command`
-//! ([`windows_words`]). I/O: running the first one that starts ([`open_browser`]).
+//! ([`browser_commands`]), the Windows splitter of `--open-browser-command`
+//! ([`windows_words`]) and the redirect page for a secret URL ([`page`]). I/O: running the
+//! first one that starts ([`start_browser`], [`open_browser`]).
 
+pub mod page;
 pub mod windows_words;
 
 /// The command lines to try, in order, to open `url` (docs/decisions.md#d-activation-url).
@@ -56,12 +58,33 @@ pub fn browser_commands(
 /// [`browser_commands`], each run directly (no shell, no `cmd.exe`). The browser's stdout
 /// goes to our stderr (stdout carries only credentials), stdin is closed; the child is
 /// reaped by a background thread. Returns warnings for the caller to print; failures never
-/// stop the flow. Every opener (the device activation URL, a future console URL) calls this
-/// with a URL that passed `http::url::browser_url`.
+/// stop the flow. Every opener of a URL (the device activation URL) calls this with a URL
+/// that passed `http::url::browser_url`; a secret URL is opened through a page instead
+/// ([`page`], [`start_browser`]).
 pub fn open_browser(url: &str, command: Option<&str>) -> Vec<String> {
-    let candidates = match browser_commands(command, url, std::env::consts::OS) {
+    match start_browser(url, command) {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+            Vec::new()
+        }
+        Err(warnings) => warnings,
+    }
+}
+
+/// Start the first command line of [`browser_commands`] for `target` (a URL or a file's
+/// path) that runs, as [`open_browser`] does, and return it for the caller to wait for.
+///
+/// Errors: the warnings to print when no command line could be started (the command is
+/// invalid, not found, or failed to start).
+pub fn start_browser(
+    target: &str,
+    command: Option<&str>,
+) -> std::result::Result<std::process::Child, Vec<String>> {
+    let candidates = match browser_commands(command, target, std::env::consts::OS) {
         Ok(c) => c,
-        Err(warning) => return vec![warning],
+        Err(warning) => return Err(vec![warning]),
     };
     let mut not_found = Vec::new();
     for argv in &candidates {
@@ -73,32 +96,27 @@ pub fn open_browser(url: &str, command: Option<&str>) -> Vec<String> {
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::from(std::io::stderr()));
         match cmd.spawn() {
-            Ok(mut child) => {
-                std::thread::spawn(move || {
-                    let _ = child.wait();
-                });
-                return Vec::new();
-            }
+            Ok(child) => return Ok(child),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && command.is_none() => {
                 not_found.push(program.clone());
             }
             Err(e) if command.is_some() => {
-                return vec![format!(
+                return Err(vec![format!(
                     "Failed to open activation URL with given browser: {e}\n  {}",
                     argv.join(" ")
-                )];
+                )]);
             }
             Err(e) => {
-                return vec![format!(
+                return Err(vec![format!(
                     "Failed to open activation URL with system browser: {e}"
-                )];
+                )]);
             }
         }
     }
-    vec![format!(
+    Err(vec![format!(
         "Failed to open activation URL with system browser: exec: \"{}\": executable file not found in $PATH",
         not_found.join(",")
-    )]
+    )])
 }
 
 #[cfg(test)]

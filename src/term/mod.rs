@@ -5,9 +5,11 @@
 //! - `style`: whether colour is allowed, stripping styles, the `IdP:` / `Role:` line.
 //! - `banner`: the device-authorization banner and its QR code.
 //! - `keys`: bytes from a terminal in raw mode turned into key presses.
+//! - `redact`: hide what looks like a key or a token in an error that echoes input.
 //!
 //! PURE LOGIC WITH I/O AT THE EDGE:
-//! - `browser`: the command lines that open a URL; `open_browser` starts one.
+//! - `browser`: the command lines that open a URL, and the page that redirects to a secret
+//!   one; `open_browser` and `start_browser` start one.
 //! - `wait_indicator`: the spinner frames; `WaitIndicator` draws them while the flow polls.
 //! - `chooser`: filtering, moving and drawing the list; `choose` runs it on the terminal.
 //!
@@ -27,6 +29,7 @@ pub mod browser;
 pub mod chooser;
 pub mod keys;
 pub mod raw_mode;
+pub mod redact;
 pub mod sanitize;
 pub mod stderr;
 pub mod style;
@@ -36,7 +39,8 @@ pub mod wait_indicator;
 /// `term::prompt::X` whichever file `X` lives in.
 pub mod prompt {
     pub use super::banner::{device_banner, render_qr};
-    pub use super::browser::open_browser;
+    pub use super::browser::page::redirect_page;
+    pub use super::browser::{open_browser, start_browser};
     pub use super::chooser::{can_prompt, choose};
     pub use super::raw_mode::{stderr_is_tty, terminal_in_foreground};
     pub use super::style::selection_line;

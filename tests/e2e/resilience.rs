@@ -205,8 +205,7 @@ fn a_full_or_broken_stdout_is_exit_1() {
     let (code, err) = run_with_stdout(std::process::Command::new(bin).arg("--help"), writer.into());
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("cannot write to stdout"), "{err}");
-    // A closed descriptor 1 (`cmd >&-`) is not tested: Rust's runtime reopens it on
-    // /dev/null at start-up, which is indistinguishable from `>/dev/null`.
+    // A closed descriptor 1 (`cmd >&-`): tests/secrets.rs.
 }
 
 #[cfg(unix)]
