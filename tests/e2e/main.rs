@@ -45,6 +45,7 @@ mod m2m;
 mod outputs;
 mod resilience;
 mod root_home;
+mod secrets;
 mod simorg;
 mod web;
 

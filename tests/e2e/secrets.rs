@@ -13,7 +13,7 @@
 //! Tests that need the simulated org are skipped without the test Python (a failure under
 //! `CI=true`).
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
