@@ -55,7 +55,9 @@ const MAX_ENTRY_BYTES: u64 = 64 * 1024;
 /// `AWS_ENDPOINT_URL`), the role and session duration as configured, and
 /// - web: the Federation app id, the IdP, and the okta.yaml IdP and role labels (a label
 ///   setting is resolved through them);
-/// - m2m: the authorization server id, scope, key id and role session name.
+/// - m2m: the authorization server id, scope, key id and role session name;
+/// - direct: the authorization server id, the username and the role session name (never
+///   the password).
 ///
 /// Same settings, same text; any difference in these settings, a different text.
 pub fn key_text(cfg: &Config) -> String {
@@ -66,6 +68,7 @@ pub fn key_text(cfg: &Config) -> String {
             "command",
             match cfg.command {
                 Command::M2m => "m2m",
+                Command::Direct => "direct",
                 _ => "web",
             }
             .into(),
@@ -85,6 +88,14 @@ pub fn key_text(cfg: &Config) -> String {
             pairs.push(("authz-id", cfg.authz_id.clone().into()));
             pairs.push(("custom-scope", cfg.custom_scope.clone().into()));
             pairs.push(("key-id", cfg.key_id.clone().into()));
+            pairs.push((
+                "aws-sts-role-session-name",
+                cfg.sts_role_session_name.clone().into(),
+            ));
+        }
+        Command::Direct => {
+            pairs.push(("authz-id", cfg.authz_id.clone().into()));
+            pairs.push(("username", cfg.username.clone().into()));
             pairs.push((
                 "aws-sts-role-session-name",
                 cfg.sts_role_session_name.clone().into(),
@@ -119,7 +130,7 @@ pub fn applies(cfg: &Config) -> bool {
     cfg.cache_aws_credentials
         && !cfg.all_profiles
         && cfg.format != Format::ConsoleUrl
-        && (cfg.command == Command::M2m
+        && (matches!(cfg.command, Command::M2m | Command::Direct)
             || cfg.aws_iam_role.is_some()
             || cfg.format == Format::ProcessCredentials)
 }

@@ -21,13 +21,14 @@ pub(super) const PROGRAM: &str = "okta-aws-cli";
     note = "Boolean flags accept --flag, --flag=true and --flag=false.",
     example = "okta-aws-cli web --org-domain example.okta.com --oidc-client-id 0oa... --profile dev",
     example = "okta-aws-cli m2m --format process-credentials",
+    example = "okta-aws-cli direct --username user@example.com --format process-credentials",
     example = "okta-aws-cli --exec -- aws s3 ls"
 )]
 pub struct TopArgs {
     /// okta org domain, e.g. example.okta.com [OKTA_AWSCLI_ORG_DOMAIN]
     #[argh(option, short = 'o')]
     pub org_domain: Option<String>,
-    /// OIDC client ID - web: OIDC native application, m2m: API service application [OKTA_AWSCLI_OIDC_CLIENT_ID]
+    /// OIDC client ID - web: OIDC native application, m2m: API service application, direct: OIDC native application [OKTA_AWSCLI_OIDC_CLIENT_ID]
     #[argh(option, short = 'c')]
     pub oidc_client_id: Option<String>,
     /// preset IAM role ARN or okta.yaml label [OKTA_AWSCLI_IAM_ROLE]
@@ -157,6 +158,8 @@ pub enum SubArgs {
     Web(WebArgs),
     /// `m2m`.
     M2m(M2mArgs),
+    /// `direct`.
+    Direct(DirectArgs),
     /// `list-profiles`.
     ListProfiles(ListProfilesArgs),
     /// `debug`.
@@ -231,6 +234,36 @@ pub struct M2mArgs {
     /// STS role session name (default okta-aws-cli) [OKTA_AWSCLI_STS_ROLE_SESSION_NAME]
     #[argh(option, short = 'q', arg_name = "name")]
     pub aws_sts_role_session_name: Option<String>,
+}
+
+/// Direct authentication: Okta username and password, then an Okta Verify push or a one-time code.
+// argh turns these doc comments into --help text, where `[OKTA_AWSCLI_*]` names the
+// environment variable; rustdoc would read it as a link.
+#[allow(rustdoc::broken_intra_doc_links)]
+#[derive(FromArgs, ArgsInfo, Default)]
+#[argh(
+    subcommand,
+    name = "direct",
+    note = "Without a password setting the password is asked for on the terminal, without echo; with no terminal the run stops with exit 2.",
+    note = "--mfa-method otp takes the code from OKTA_AWSCLI_OTP, else asks on the terminal.",
+    example = "OKTA_AWSCLI_PASSWORD=... okta-aws-cli direct --username user@example.com --aws-iam-role arn:aws:iam::123456789012:role/Dev"
+)]
+pub struct DirectArgs {
+    /// username of the Okta user [OKTA_AWSCLI_USERNAME]
+    #[argh(option, short = 'a', arg_name = "name")]
+    pub username: Option<String>,
+    /// password of the Okta user; other local users can read it here, prefer OKTA_AWSCLI_PASSWORD or the prompt [OKTA_AWSCLI_PASSWORD]
+    #[argh(option, short = 'b', arg_name = "password")]
+    pub password: Option<String>,
+    /// custom authorization server ID (default "default") [OKTA_AWSCLI_AUTHZ_ID]
+    #[argh(option, short = 'u', arg_name = "id")]
+    pub authz_id: Option<String>,
+    /// STS role session name (default okta-aws-cli) [OKTA_AWSCLI_STS_ROLE_SESSION_NAME]
+    #[argh(option, short = 'q', arg_name = "name")]
+    pub aws_sts_role_session_name: Option<String>,
+    /// second factor: push (Okta Verify, default) or otp (one-time code) [OKTA_AWSCLI_MFA_METHOD]
+    #[argh(option, arg_name = "method")]
+    pub mfa_method: Option<String>,
 }
 
 /// Lists profile names in ~/.okta/okta.yaml.
@@ -329,6 +362,7 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
     let command = match top.command {
         None | Some(SubArgs::Web(_)) => Command::Web,
         Some(SubArgs::M2m(_)) => Command::M2m,
+        Some(SubArgs::Direct(_)) => Command::Direct,
         Some(SubArgs::ListProfiles(_)) => Command::ListProfiles,
         Some(SubArgs::Debug(_)) => Command::Debug,
         // `completion` is answered by `parse` as [`Parsed::Completion`].
@@ -353,6 +387,13 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
             flags.custom_scope = m.custom_scope;
             flags.authz_id = m.authz_id;
             flags.aws_sts_role_session_name = m.aws_sts_role_session_name;
+        }
+        Some(SubArgs::Direct(d)) => {
+            flags.username = d.username;
+            flags.password = d.password;
+            flags.authz_id = d.authz_id;
+            flags.aws_sts_role_session_name = d.aws_sts_role_session_name;
+            flags.mfa_method = d.mfa_method;
         }
         _ => {}
     }

@@ -6,6 +6,7 @@
 //! `errorCode`, or ours such as [`fed_app::NO_FED_APPS`]) and [`Error::Aws`] (AWS error
 //! codes), with the command of the run telling the steps apart (`web`: device authorization,
 //! token exchange, appLinks, `AssumeRoleWithSAML`; `m2m`: client-credentials grant,
+//! `AssumeRoleWithWebIdentity`; `direct`: the direct-authentication grants,
 //! `AssumeRoleWithWebIdentity`). Where one code covers several causes the description Okta
 //! or AWS sends picks the hint (their documented phrases: "assurance", "MaxSessionDuration").
 //! Hints name settings and Admin Console places, never a secret.
@@ -36,7 +37,7 @@ fn client(cfg: &Config) -> String {
     }
 }
 
-/// The authorization server's issuer URL of the m2m flow.
+/// The authorization server's issuer URL of the m2m and direct flows.
 fn issuer(cfg: &Config) -> String {
     format!("{}/oauth2/{}", cfg.org.base, cfg.authz_id)
 }
@@ -61,6 +62,7 @@ pub fn hint(err: &Error, cfg: Option<&Config>) -> Option<String> {
 fn okta_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
     let lower = message.to_ascii_lowercase();
     let web = cfg.command == Command::Web;
+    let direct = cfg.command == Command::Direct;
     let fed_app = cfg
         .aws_acct_fed_app_id
         .as_deref()
@@ -70,6 +72,17 @@ fn okta_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
         "unauthorized_client" if web => format!(
             "{} must allow the Device Authorization and Token Exchange grant types: Okta Admin Console > Applications > Applications > the app > General > General Settings > Grant type (Token Exchange is under Advanced)",
             client(cfg)
+        ),
+        "unauthorized_client" if direct => format!(
+            "{} must be a native app with the direct authentication grants enabled: Admin Console > Applications > the app > General > Grant type > Resource Owner Password, and under Advanced MFA OOB (for push) or MFA OTP (for --mfa-method otp); an access policy rule of authorization server {} must allow the same grants for this app",
+            client(cfg),
+            cfg.authz_id
+        ),
+        "invalid_scope" if direct => format!(
+            "authorization server {} must allow the scopes openid and profile for {} (Security > API > Authorization Servers > {} > Access Policies > the rule > Scopes)",
+            cfg.authz_id,
+            client(cfg),
+            cfg.authz_id
         ),
         "unauthorized_client" => format!(
             "API service app {} must allow the Client Credentials grant (Admin Console > Applications > the app > General > Grant type), and an access policy rule of authorization server {} must allow it for this app",
@@ -205,7 +218,20 @@ mod tests {
     fn each_known_failure_has_its_hint() {
         let web = cfg(Command::Web);
         let m2m = cfg(Command::M2m);
+        let direct = cfg(Command::Direct);
         let cases: Vec<(Error, &Config, &str)> = vec![
+            (okta("unauthorized_client", "x"), &direct, "MFA OOB"),
+            (okta("invalid_scope", "x"), &direct, "openid and profile"),
+            (
+                aws("AccessDenied", "x"),
+                &direct,
+                "AssumeRoleWithWebIdentity",
+            ),
+            (
+                aws("InvalidIdentityToken", "x"),
+                &direct,
+                "https://example.okta.com/oauth2/default",
+            ),
             (okta("unauthorized_client", "x"), &web, "Token Exchange"),
             (okta("unauthorized_client", "x"), &m2m, "Client Credentials"),
             (okta("invalid_scope", "x"), &web, "okta.users.read.self"),

@@ -455,8 +455,8 @@ pub fn section<'a>(root: &'a Value, path: &[&str]) -> Section<'a> {
 }
 
 /// Keys an `awscli.profiles.<name>` entry may hold (docs/decisions.md#d-okta-yaml, plus
-/// `short-user-agent`, which we also accept there, and the credential cache's
-/// `cache-aws-credentials` and `min-ttl`).
+/// `short-user-agent`, which we also accept there, the credential cache's
+/// `cache-aws-credentials` and `min-ttl`, and `direct`'s `mfa-method`).
 pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "all-profiles",
     "authz-id",
@@ -480,6 +480,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "format",
     "key-id",
     "legacy-aws-variables",
+    "mfa-method",
     "min-ttl",
     "oidc-client-id",
     "open-browser",
@@ -493,10 +494,11 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "shell",
     "short-user-agent",
     "write-aws-credentials",
-    // Read by upstream but without effect here (`direct` command, no-op key).
+    // The `direct` command's user and password.
     "password",
-    "profile",
     "username",
+    // Read by upstream but without effect here (no-op key).
+    "profile",
 ];
 
 /// The known profile key closest to `unknown` (e.g. `write-credentials` ->

@@ -84,18 +84,27 @@ pub struct Flags {
     pub private_key_file: Option<String>,
     /// m2m `--custom-scope`/`-m`.
     pub custom_scope: Option<String>,
-    /// m2m `--authz-id`/`-u`.
+    /// m2m and direct `--authz-id`/`-u`.
     pub authz_id: Option<String>,
-    /// m2m `--aws-sts-role-session-name`/`-q`.
+    /// m2m and direct `--aws-sts-role-session-name`/`-q`.
     pub aws_sts_role_session_name: Option<String>,
+    /// direct `--username`/`-a`.
+    pub username: Option<String>,
+    /// direct `--password`/`-b` (secret).
+    pub password: Option<String>,
+    /// direct `--mfa-method` (raw: `push` or `otp`; checked by the resolver).
+    pub mfa_method: Option<String>,
 }
 
-/// Debug output redacts `private_key`.
+/// Debug output redacts `private_key` and `password`.
 impl std::fmt::Debug for Flags {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut shown = self.clone();
         if shown.private_key.is_some() {
             shown.private_key = Some("<redacted>".into());
+        }
+        if shown.password.is_some() {
+            shown.password = Some("<redacted>".into());
         }
         f.debug_struct("Flags")
             .field("org_domain", &shown.org_domain)
@@ -139,6 +148,9 @@ impl std::fmt::Debug for Flags {
                 "aws_sts_role_session_name",
                 &shown.aws_sts_role_session_name,
             )
+            .field("username", &shown.username)
+            .field("password", &shown.password)
+            .field("mfa_method", &shown.mfa_method)
             .finish()
     }
 }

@@ -113,6 +113,9 @@ const SPECS: &[Spec] = &[
         &["OKTA_AWSCLI_STS_ROLE_SESSION_NAME"],
         &[],
     ),
+    spec("username", &["OKTA_AWSCLI_USERNAME"], &[]),
+    spec("password", &["OKTA_AWSCLI_PASSWORD"], &[]),
+    spec("mfa-method", &["OKTA_AWSCLI_MFA_METHOD"], &[]),
 ];
 
 /// Settings a `.env` in the current directory may not set: those that name a program to

@@ -15,7 +15,8 @@ use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
 use crate::config::org::normalize_org;
 use crate::config::precedence::{Layers, dotenv_refusals, non_empty};
 use crate::config::settings::{
-    Command, Config, DEFAULT_MIN_TTL_SECS, Env, Format, OrgUrl, SettingOrigin, Shell, Source,
+    Command, Config, DEFAULT_MIN_TTL_SECS, Env, Format, MfaMethod, OrgUrl, SettingOrigin, Shell,
+    Source,
 };
 use crate::config::template::ProfileTemplate;
 use crate::config::values::{
@@ -23,6 +24,11 @@ use crate::config::values::{
     okta_yaml_path, parse_min_ttl, parse_session_duration, role_arn_problem,
 };
 use crate::error::{Error, Result};
+
+/// The warning for a password given on the command line (`direct --password`).
+pub const PASSWORD_FLAG_WARNING: &str = "--password puts the password on the command line, where \
+     other local users can read it (process list, shell history); use OKTA_AWSCLI_PASSWORD or \
+     let direct ask for it";
 
 /// Resolve every setting (PURE; docs/decisions.md#d-precedence, #d-region-endpoint, #d-org-domain).
 ///
@@ -35,7 +41,7 @@ use crate::error::{Error, Result};
 ///
 /// Errors: [`Error::Config`] for an invalid value (naming its source), invalid okta.yaml
 /// (naming the file, line and column), both private-key settings in one layer, and all
-/// missing required values of `web`/`m2m` in one message; [`Error::Usage`] for `--exec`
+/// missing required values of `web`/`m2m`/`direct` in one message; [`Error::Usage`] for `--exec`
 /// without a command after `--`, or words after `--` without `--exec`.
 pub fn resolve(
     inv: &Invocation,
@@ -117,6 +123,9 @@ fn resolve_into(
     let mut found = layers.found;
 
     check_values(&mut cfg, &inv.flags, raw.unchecked)?;
+    if cfg.command == Command::Direct && inv.flags.password.is_some() {
+        warnings.push(PASSWORD_FLAG_WARNING.to_string());
+    }
     cfg.org = match raw.org {
         None => OrgUrl::default(),
         Some((v, src)) => {
@@ -296,6 +305,7 @@ struct Unchecked {
     chain_external_id: Option<(String, Source)>,
     console_destination: Option<(String, Source)>,
     profile_template: Option<(String, Source)>,
+    mfa_method: Option<(String, Source)>,
 }
 
 /// Look every layered setting up, always in this order: it is the order of `--explain`'s
@@ -357,6 +367,16 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
             &flags.aws_sts_role_session_name,
         )?
         .unwrap_or_else(|| "okta-aws-cli".into());
+    cfg.username = l.string("username", &flags.username)?;
+    // A password is taken as given (spaces kept) from the flag and the environment.
+    cfg.password = l
+        .get("password", flags.password.as_ref())?
+        .map(|(v, src)| match src {
+            Source::Flag(_) => flags.password.clone().unwrap_or(v),
+            Source::Env(name) => l.env.get(&name).cloned().unwrap_or(v),
+            _ => v,
+        });
+    let mfa_method = l.get("mfa-method", flags.mfa_method.as_ref())?;
     Ok(Raw {
         org,
         aws_credentials,
@@ -371,6 +391,7 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
             chain_external_id,
             console_destination,
             profile_template,
+            mfa_method,
         },
     })
 }
@@ -437,6 +458,10 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
         ProfileTemplate::parse,
     )?;
     refuse_one_role_outputs(cfg)?;
+    cfg.mfa_method = checked(raw.mfa_method, "MFA method", |v| {
+        MfaMethod::parse(v).ok_or_else(|| expected_one_of(&MfaMethod::ALL.map(MfaMethod::as_str)))
+    })?
+    .unwrap_or_default();
 
     if (cfg.write_aws_credentials || cfg.all_profiles)
         && !matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
@@ -613,10 +638,12 @@ fn origins(
         .collect()
 }
 
-/// All missing required values of `web`/`m2m`, named in one error (docs/decisions.md#d-validation).
+/// All missing required values of `web`/`m2m`/`direct`, named in one error
+/// (docs/decisions.md#d-validation; `direct` needs the username, and asks for a missing
+/// password).
 fn check_required(cfg: &Config) -> Result<()> {
     let mut missing: Vec<&str> = Vec::new();
-    if matches!(cfg.command, Command::Web | Command::M2m) {
+    if matches!(cfg.command, Command::Web | Command::M2m | Command::Direct) {
         if cfg.org.base.is_empty() {
             missing.push("--org-domain (OKTA_AWSCLI_ORG_DOMAIN)");
         }
@@ -637,13 +664,21 @@ fn check_required(cfg: &Config) -> Result<()> {
             );
         }
     }
+    if cfg.command == Command::Direct {
+        if cfg.aws_iam_role.is_none() {
+            missing.push("--aws-iam-role (OKTA_AWSCLI_IAM_ROLE)");
+        }
+        if cfg.username.is_none() {
+            missing.push("--username (OKTA_AWSCLI_USERNAME)");
+        }
+    }
     if missing.is_empty() {
         return Ok(());
     }
-    let cmd = if cfg.command == Command::M2m {
-        "m2m"
-    } else {
-        "web"
+    let cmd = match cfg.command {
+        Command::M2m => "m2m",
+        Command::Direct => "direct",
+        _ => "web",
     };
     Err(Error::config(format!(
         "missing required settings for {cmd}: {}; set each by flag, environment variable, .env or okta.yaml profile {:?}",
@@ -654,7 +689,7 @@ fn check_required(cfg: &Config) -> Result<()> {
 
 /// `--exec` needs words after `--`; words after `--` need `--exec` (docs/decisions.md#d-exec, B37).
 fn check_exec(cfg: &Config) -> Result<()> {
-    let runs_flow = matches!(cfg.command, Command::Web | Command::M2m);
+    let runs_flow = matches!(cfg.command, Command::Web | Command::M2m | Command::Direct);
     if cfg.exec && runs_flow && cfg.exec_args.is_empty() {
         return Err(Error::usage("--exec needs a command after --"));
     }

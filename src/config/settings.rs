@@ -20,6 +20,9 @@ pub enum Command {
     Web,
     /// Machine-to-machine: client-credentials grant + web identity federation.
     M2m,
+    /// Okta direct authentication (password, then an Okta Verify push or a one-time code)
+    /// + web identity federation.
+    Direct,
     /// Print the profile names of okta.yaml.
     ListProfiles,
     /// Check okta.yaml and print diagnostics.
@@ -71,13 +74,13 @@ pub struct OrgUrl {
 pub struct Config {
     /// The subcommand.
     pub command: Command,
-    /// Okta org (required for `web` and `m2m`).
+    /// Okta org (required for `web`, `m2m` and `direct`).
     pub org: OrgUrl,
-    /// OIDC client id: native app (web) or API service app (m2m).
+    /// OIDC client id: native app (web, direct) or API service app (m2m).
     pub oidc_client_id: String,
     /// `--aws-iam-idp`: IdP ARN or okta.yaml label to preselect.
     pub aws_iam_idp: Option<String>,
-    /// `--aws-iam-role`: role ARN or okta.yaml label (required for m2m).
+    /// `--aws-iam-role`: role ARN or okta.yaml label (required for m2m and direct).
     pub aws_iam_role: Option<String>,
     /// Session duration in seconds, 900..=43200, when the user set one. `None`: web uses
     /// the assertion's SessionDuration attribute, else 3600 (docs/decisions.md#d-session-duration).
@@ -164,6 +167,14 @@ pub struct Config {
     /// `--aws-sts-role-session-name`, default `okta-aws-cli`.
     pub sts_role_session_name: String,
 
+    // direct
+    /// `--username`: the Okta user name (required for direct).
+    pub username: Option<String>,
+    /// `--password` (secret): `None` when not given; `direct` then asks on the terminal.
+    pub password: Option<String>,
+    /// `--mfa-method`: the second factor `direct` asks Okta for (default push).
+    pub mfa_method: MfaMethod,
+
     // okta.yaml labels
     /// `awscli.idps` (ARN or regex key -> label), in file order.
     pub idp_labels: Vec<(String, String)>,
@@ -176,6 +187,9 @@ pub struct Config {
     /// The passphrase of an encrypted m2m private key, from
     /// `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE` (kept as given; empty means unset). Secret.
     pub private_key_passphrase: Option<String>,
+    /// The one-time code of `direct --mfa-method otp`, from `OKTA_AWSCLI_OTP` (secret;
+    /// environment only). `None` when unset or blank; `direct` then asks on the terminal.
+    pub otp: Option<String>,
     /// Colour and styles are off: `NO_COLOR` is set and not empty (<https://no-color.org>),
     /// or `TERM` is `dumb`.
     pub no_color: bool,
@@ -328,6 +342,9 @@ impl fmt::Debug for Config {
         d.field("custom_scope", &self.custom_scope);
         d.field("authz_id", &self.authz_id);
         d.field("sts_role_session_name", &self.sts_role_session_name);
+        d.field("username", &self.username);
+        d.field("password", &self.password.as_ref().map(|_| "<redacted>"));
+        d.field("mfa_method", &self.mfa_method);
         d.field("idp_labels", &self.idp_labels);
         d.field("role_labels", &self.role_labels);
         d.field("endpoint_urls", &self.endpoint_urls);
@@ -335,6 +352,7 @@ impl fmt::Debug for Config {
             "private_key_passphrase",
             &self.private_key_passphrase.as_ref().map(|_| "<redacted>"),
         );
+        d.field("otp", &self.otp.as_ref().map(|_| "<redacted>"));
         d.field("no_color", &self.no_color);
         d.field("home", &self.home);
         d.field("env", &self.env.keys().collect::<Vec<_>>());
@@ -362,6 +380,38 @@ impl Format {
         Format::ALL
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// The second factor of `direct` (`--mfa-method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MfaMethod {
+    /// An Okta Verify push (out of band), possibly with a number challenge.
+    #[default]
+    Push,
+    /// A one-time code from an authenticator app (Okta Verify, Google Authenticator).
+    Otp,
+}
+
+impl MfaMethod {
+    /// Every method, in the order listed in messages and completions.
+    pub const ALL: [MfaMethod; 2] = [MfaMethod::Push, MfaMethod::Otp];
+
+    /// The name used on the command line and in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MfaMethod::Push => "push",
+            MfaMethod::Otp => "otp",
+        }
+    }
+
+    /// The method named `name` (case-insensitive, surrounding spaces ignored), `None` for
+    /// anything else.
+    pub fn parse(name: &str) -> Option<MfaMethod> {
+        let name = name.trim();
+        MfaMethod::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
     }
 }
 

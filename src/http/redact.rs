@@ -21,6 +21,10 @@ pub const SECRET_FIELDS: &[&str] = &[
     "device_secret",
     "sessionToken",
     "password",
+    // Okta's direct authentication: the MFA transaction, the push and the one-time code.
+    "mfa_token",
+    "oob_code",
+    "otp",
     "SAMLAssertion",
     "SAMLResponse",
     "WebIdentityToken",

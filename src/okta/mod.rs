@@ -15,11 +15,16 @@
 //!
 //! Each file imports only files listed before it (`choice` also takes `saml`).
 //!
+//! The `direct` flow: `direct` (password grant, challenge, push polling, one-time code),
+//! which takes the token reply and poll types of `device_auth` and the error reader of
+//! `oauth`.
+//!
 //! All pure: the access-token cache lives in `cache` (the layer above).
 
 pub mod choice;
 pub mod client_assertion;
 pub mod device_auth;
+pub mod direct;
 pub mod fed_app;
 pub mod oauth;
 pub mod private_key;

@@ -14,18 +14,22 @@
 //! I/O:
 //! - `stderr`: the one way to write a human message on stderr, for every layer (`say`,
 //!   `warn`, `say_styled`).
+//! - `notice`: text a person must see, sent to the controlling terminal when stderr is
+//!   captured (which destination is chosen is pure).
 //! - `raw_mode`: the controlling terminal. Whether this process may use it, raw mode, and
 //!   putting the terminal back on return or on a signal.
 //!
 //! Inside this folder imports run one way, without loops: `style`, `banner` and `stderr`
 //! use `sanitize`; `raw_mode` uses `stderr`; `wait_indicator` uses `raw_mode` and `stderr`;
-//! `chooser` uses `keys`, `raw_mode`, `sanitize`, `stderr` and `style`. No other file here
-//! uses another, and none uses `prompt` (below), which is for callers outside the folder.
+//! `chooser` uses `keys`, `raw_mode`, `sanitize`, `stderr` and `style`; `notice` uses `stderr`.
+//! No other file here uses another, and none uses `prompt` (below), which is for callers
+//! outside the folder.
 
 pub mod banner;
 pub mod browser;
 pub mod chooser;
 pub mod keys;
+pub mod notice;
 pub mod raw_mode;
 pub mod sanitize;
 pub mod stderr;

@@ -1054,3 +1054,71 @@ fn profile_template_is_checked_before_any_sign_in() {
     let m = cfg_err(Command::Debug, Flags::default(), &e, None, None).to_string();
     assert!(m.contains("OKTA_AWSCLI_PROFILE_TEMPLATE"), "{m}");
 }
+
+#[test]
+fn direct_requires_role_and_username_but_not_the_password() {
+    let e = env(&[
+        ("OKTA_AWSCLI_ORG_DOMAIN", "x.okta.com"),
+        ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+    ]);
+    let m = cfg_err(Command::Direct, Flags::default(), &e, None, None).to_string();
+    assert!(
+        m.contains("missing required settings for direct")
+            && m.contains("--aws-iam-role")
+            && m.contains("--username (OKTA_AWSCLI_USERNAME)")
+            && !m.contains("password"),
+        "{m}"
+    );
+    let e = env(&[
+        ("OKTA_AWSCLI_ORG_DOMAIN", "x.okta.com"),
+        ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+        ("OKTA_AWSCLI_IAM_ROLE", "arn:aws:iam::123456789012:role/R"),
+        ("OKTA_AWSCLI_USERNAME", "alice"),
+        ("OKTA_AWSCLI_PASSWORD", " spaced pw "),
+        ("OKTA_AWSCLI_MFA_METHOD", "OTP"),
+        ("OKTA_AWSCLI_OTP", "987654"),
+    ]);
+    let c = resolve(&inv(Command::Direct, Flags::default()), &e, None, None).unwrap();
+    assert_eq!(c.otp.as_deref(), Some("987654"));
+    assert!(!format!("{c:?}").contains("987654"));
+    assert!(c.origins.iter().any(|o| o.key == "otp"));
+    assert_eq!(c.username.as_deref(), Some("alice"));
+    // Taken as given: a password may start or end with a space.
+    assert_eq!(c.password.as_deref(), Some(" spaced pw "));
+    assert_eq!(c.mfa_method, MfaMethod::Otp);
+    assert_eq!(
+        (c.authz_id.as_str(), c.sts_role_session_name.as_str()),
+        ("default", "okta-aws-cli")
+    );
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    assert!(!format!("{c:?}").contains("spaced pw"));
+}
+
+#[test]
+fn direct_password_flag_warns_and_mfa_method_is_checked() {
+    let e = env(&[
+        ("OKTA_AWSCLI_ORG_DOMAIN", "x.okta.com"),
+        ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+        ("OKTA_AWSCLI_IAM_ROLE", "arn:aws:iam::123456789012:role/R"),
+        ("OKTA_AWSCLI_USERNAME", "alice"),
+    ]);
+    let f = Flags {
+        password: Some("pw-from-flag".into()),
+        ..Flags::default()
+    };
+    let c = resolve(&inv(Command::Direct, f.clone()), &e, None, None).unwrap();
+    assert_eq!(c.password.as_deref(), Some("pw-from-flag"));
+    assert_eq!(c.mfa_method, MfaMethod::Push);
+    assert_eq!(c.warnings, [PASSWORD_FLAG_WARNING]);
+    assert!(!c.warnings[0].contains("pw-from-flag"));
+    assert!(!format!("{f:?}").contains("pw-from-flag"));
+    let bad = Flags {
+        mfa_method: Some("sms".into()),
+        ..Flags::default()
+    };
+    let m = cfg_err(Command::Direct, bad, &e, None, None).to_string();
+    assert_eq!(
+        m,
+        "invalid MFA method \"sms\" in --mfa-method: expected one of push, otp"
+    );
+}
