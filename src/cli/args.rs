@@ -170,7 +170,7 @@ pub enum SubArgs {
     Dotenv(DotenvArgs),
 }
 
-/// Human oriented authentication and device authorization (the default command).
+/// Human oriented authentication: device authorization, or the authorization code flow with --authorization-code (the default command).
 // argh turns these doc comments into --help text, where `[OKTA_AWSCLI_*]` names the
 // environment variable; rustdoc would read it as a link.
 #[allow(rustdoc::broken_intra_doc_links)]
@@ -189,13 +189,13 @@ pub struct WebArgs {
     /// explicit off for --qr-code
     #[argh(switch, hidden_help)]
     pub no_qr_code: bool,
-    /// open the activation URL with the system web browser [OKTA_AWSCLI_OPEN_BROWSER]
+    /// open the sign-in URL with the system web browser (default: on when stderr is captured and a terminal exists) [OKTA_AWSCLI_OPEN_BROWSER]
     #[argh(switch, short = 'b')]
     pub open_browser: bool,
     /// explicit off for --open-browser
     #[argh(switch, hidden_help)]
     pub no_open_browser: bool,
-    /// open the activation URL with this command (implies --open-browser) [OKTA_AWSCLI_OPEN_BROWSER_COMMAND]
+    /// open the sign-in URL with this command (implies --open-browser) [OKTA_AWSCLI_OPEN_BROWSER_COMMAND]
     #[argh(option, short = 'm', arg_name = "command")]
     pub open_browser_command: Option<String>,
     /// collect all roles of the IdP as profiles (implies format aws-credentials) [OKTA_AWSCLI_ALL_PROFILES]
@@ -207,6 +207,18 @@ pub struct WebArgs {
     /// profile names for --all-profiles from {alias} {account} {idp} {role} {role_path} (default "{alias}-{idp}-{role_path}") [OKTA_AWSCLI_PROFILE_TEMPLATE]
     #[argh(option, arg_name = "template")]
     pub profile_template: Option<String>,
+    /// sign in with the authorization code flow and PKCE in a browser on this computer, instead of the device flow [OKTA_AWSCLI_AUTHORIZATION_CODE]
+    #[argh(switch)]
+    pub authorization_code: bool,
+    /// explicit off for --authorization-code
+    #[argh(switch, hidden_help)]
+    pub no_authorization_code: bool,
+    /// loopback port of the redirect URI http://127.0.0.1:PORT/callback (repeatable, first free one used; default 8180, 8181, 8182) [OKTA_AWSCLI_REDIRECT_PORTS, comma-separated]
+    #[argh(option, arg_name = "port")]
+    pub redirect_port: Vec<String>,
+    /// how long --authorization-code waits for the browser: seconds, or 90s, 5m (default 5m) [OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT]
+    #[argh(option, arg_name = "duration")]
+    pub authorization_code_timeout: Option<String>,
 }
 
 /// Machine to machine / headless authorization.
@@ -379,6 +391,9 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
             flags.open_browser_command = w.open_browser_command;
             flags.all_profiles = explicit(w.all_profiles, w.no_all_profiles);
             flags.profile_template = w.profile_template;
+            flags.authorization_code = explicit(w.authorization_code, w.no_authorization_code);
+            flags.redirect_port = w.redirect_port;
+            flags.authorization_code_timeout = w.authorization_code_timeout;
         }
         Some(SubArgs::M2m(m)) => {
             flags.key_id = m.key_id;

@@ -46,6 +46,9 @@ const WEB_KEYS: &[&str] = &[
     "open-browser",
     "open-browser-command",
     "all-profiles",
+    "authorization-code",
+    "redirect-port",
+    "authorization-code-timeout",
     "aws-endpoint-url-iam",
     "no-color",
 ];
@@ -176,9 +179,20 @@ fn shown_value(cfg: &Config, key: &str) -> String {
         "aws-acct-fed-app-id" => opt(&cfg.aws_acct_fed_app_id),
         "aws-iam-idp" => opt(&cfg.aws_iam_idp),
         "qr-code" => yes_no(cfg.qr_code),
+        "open-browser" if !cfg.open_browser && !cfg.open_browser_off => {
+            "false (true when stderr is captured and a terminal exists)".into()
+        }
         "open-browser" => yes_no(cfg.open_browser),
         "open-browser-command" => opt(&cfg.open_browser_command),
         "all-profiles" => yes_no(cfg.all_profiles),
+        "authorization-code" => yes_no(cfg.authorization_code),
+        "redirect-port" => cfg
+            .redirect_ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        "authorization-code-timeout" => format!("{}s", cfg.authorization_code_timeout_secs),
         "key-id" => opt(&cfg.key_id),
         "private-key" => match &cfg.private_key {
             Some(_) => "<set>".into(),

@@ -1,7 +1,10 @@
 //! I/O: the `web` command (docs/architecture.md#data-flow-of-a-web-run,
 //! docs/decisions.md#d-session-duration, #d-choice): Okta device
-//! authorization -> access token (optionally cached) -> AWS Federation app -> web SSO token
-//! -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`.
+//! authorization (or, with `--authorization-code`, the authorization code flow of
+//! `authorization_code`; docs/decisions.md#d-authorization-code) -> access token (optionally
+//! cached) -> AWS Federation app -> web SSO token -> SAML assertion -> IdP and role -> STS
+//! `AssumeRoleWithSAML`. The instructions and the browser of both sign-ins go through
+//! `instructions` (docs/decisions.md#d-captured-stderr).
 //!
 //! Requests are built and replies read by the pure `web` files of [`crate::okta`] and by
 //! [`crate::okta::saml`]; the banner, browser, waiting indicator and chooser live in
@@ -19,6 +22,7 @@ use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
 use crate::http::{Http, Request, Response, Service};
+use crate::okta::authorization_code::parse_code_token_reply;
 use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
@@ -28,6 +32,9 @@ use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
 use crate::term::stderr::{say, say_styled, warn};
+
+mod authorization_code;
+mod instructions;
 
 /// Session duration (seconds) when neither the user nor the assertion sets one (docs/decisions.md#d-session-duration).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
@@ -354,7 +361,7 @@ fn access_token(
     rejected: Option<&str>,
 ) -> Result<(OktaTokens, bool)> {
     if !cfg.cache_access_token {
-        return Ok((device_flow(okta, cfg, http)?, false));
+        return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
     }
     let path = cache_file(cfg);
     let wait_started_ms = crate::clock::unix_now_ms();
@@ -371,7 +378,7 @@ fn access_token(
             Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
             Err(LockFailure::Unusable(m)) => {
                 warn(&format!("{m}; continuing without the access token cache"));
-                return Ok((device_flow(okta, cfg, http)?, false));
+                return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
             }
         };
     let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
@@ -415,7 +422,7 @@ fn access_token(
     }
     let start = crate::clock::unix_now();
     let mut user_code = String::new();
-    let tokens = match device_flow_noting(okta, cfg, http, &mut user_code) {
+    let tokens = match sign_in(okta, cfg, http, &mut user_code) {
         Ok(t) => t,
         Err(e) => {
             // Tell the runs waiting on the lock, before it is released (on return).
@@ -446,16 +453,30 @@ fn access_token(
     Ok((tokens, false))
 }
 
-/// The OAuth 2.0 device authorization grant (RFC 8628;
-/// docs/decisions.md#d-device-polling): authorize, show the URL (QR code, browser), poll at the server's interval until
-/// approved, denied or expired.
-fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
-    device_flow_noting(okta, cfg, http, &mut String::new())
+/// Sign in to Okta: the authorization code flow with `--authorization-code`, else the device
+/// flow. `user_code` is set to the device authorization's user code as soon as there is one
+/// (for the failure record of [`access_token`]); the authorization code flow has none.
+fn sign_in(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    user_code: &mut String,
+) -> Result<OktaTokens> {
+    if cfg.authorization_code {
+        let grant = authorization_code::authorize(okta, cfg, quiet(cfg))?;
+        let token =
+            okta.authorization_code_token(&grant.code.0, &grant.redirect_uri, &grant.pkce.verifier);
+        // Sent once: a code is single use, so a repeat could only be refused.
+        return parse_code_token_reply(&send(http, &token)?);
+    }
+    device_flow(okta, cfg, http, user_code)
 }
 
-/// [`device_flow`], setting `user_code` to the device authorization's user code as soon as
-/// there is one (for the failure record of [`access_token`]).
-fn device_flow_noting(
+/// The OAuth 2.0 device authorization grant (RFC 8628;
+/// docs/decisions.md#d-device-polling): authorize, show the URL (QR code, browser), poll at
+/// the server's interval until approved, denied or expired. Sets `user_code` as soon as
+/// there is one.
+fn device_flow(
     okta: &OktaWeb<'_>,
     cfg: &Config,
     http: &Http,
@@ -468,7 +489,8 @@ fn device_flow_noting(
     // The URL shown, encoded in the QR code and opened: on the org's origin, percent-encoded.
     let url = device_auth::activation_url(&auth, &cfg.org.base)?;
     let url = url.as_str();
-    let opens = cfg.open_browser || cfg.open_browser_command.is_some();
+    let shown = instructions::Instructions::plan(cfg);
+    let opens = shown.opens;
     let qr = if cfg.qr_code {
         match prompt::render_qr(url) {
             Ok(q) => Some(q),
@@ -480,17 +502,13 @@ fn device_flow_noting(
     } else {
         None
     };
-    say(&prompt::device_banner(
+    shown.show(&prompt::device_banner(
         url,
         &auth.user_code,
         opens,
         qr.as_deref(),
     ));
-    if opens {
-        for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
-            warn(&warning);
-        }
-    }
+    shown.open(cfg, url);
     let mut poller = Poller::new(auth.interval, auth.expires_in, start);
     let mut indicator = prompt::WaitIndicator::new(prompt::stderr_is_tty() && !quiet(cfg));
     let mut wait = poller.first_wait();

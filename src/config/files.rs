@@ -467,6 +467,8 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "aws-credentials",
     "aws-iam-idp",
     "aws-iam-role",
+    "authorization-code",
+    "authorization-code-timeout",
     "aws-region",
     "aws-session-duration",
     "aws-sts-role-session-name",
@@ -490,6 +492,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "private-key-file",
     "profile-template",
     "qr-code",
+    "redirect-port",
     "session-duration",
     "shell",
     "short-user-agent",
@@ -517,7 +520,7 @@ pub fn closest_key(unknown: &str) -> Option<&'static str> {
 }
 
 /// Profile keys that may also be written as a YAML list of strings (`chain-role`).
-pub const LIST_PROFILE_KEYS: &[&str] = &["chain-role"];
+pub const LIST_PROFILE_KEYS: &[&str] = &["chain-role", "redirect-port"];
 
 /// The texts of a YAML list whose items are all strings, numbers or booleans (`None` for
 /// any other value, or a list holding a list, a map or null).

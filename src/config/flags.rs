@@ -74,6 +74,13 @@ pub struct Flags {
     pub open_browser_command: Option<String>,
     /// web `--all-profiles`/`-k`.
     pub all_profiles: Option<bool>,
+    /// web `--authorization-code`.
+    pub authorization_code: Option<bool>,
+    /// web `--redirect-port` (repeatable, raw; checked by the resolver). Empty means "not on
+    /// the command line".
+    pub redirect_port: Vec<String>,
+    /// web `--authorization-code-timeout` (raw: seconds or `90s`/`5m`).
+    pub authorization_code_timeout: Option<String>,
     /// web `--profile-template`.
     pub profile_template: Option<String>,
     /// m2m `--key-id`/`-i`.
@@ -138,6 +145,12 @@ impl std::fmt::Debug for Flags {
             .field("open_browser", &shown.open_browser)
             .field("open_browser_command", &shown.open_browser_command)
             .field("all_profiles", &shown.all_profiles)
+            .field("authorization_code", &shown.authorization_code)
+            .field("redirect_port", &shown.redirect_port)
+            .field(
+                "authorization_code_timeout",
+                &shown.authorization_code_timeout,
+            )
             .field("profile_template", &shown.profile_template)
             .field("key_id", &shown.key_id)
             .field("private_key", &shown.private_key)

@@ -30,8 +30,9 @@ pub use org::normalize_org;
 pub use precedence::env_name;
 pub use resolve::{Failure, resolve, resolve_with_warnings};
 pub use settings::{
-    Command, Config, DEFAULT_MIN_TTL_SECS, EndpointUrls, Env, Format, MAX_MIN_TTL_SECS, MfaMethod,
-    OrgUrl, SettingOrigin, Shell, Source,
+    Command, Config, DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS, DEFAULT_MIN_TTL_SECS,
+    DEFAULT_REDIRECT_PORTS, EndpointUrls, Env, Format, MAX_AUTHORIZATION_CODE_TIMEOUT_SECS,
+    MAX_MIN_TTL_SECS, MfaMethod, OrgUrl, SettingOrigin, Shell, Source,
 };
 pub use values::{
     home_dir, normalize_profile, okta_yaml_path, parse_min_ttl, parse_session_duration,

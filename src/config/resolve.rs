@@ -15,8 +15,9 @@ use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
 use crate::config::org::normalize_org;
 use crate::config::precedence::{Layers, dotenv_refusals, non_empty};
 use crate::config::settings::{
-    Command, Config, DEFAULT_MIN_TTL_SECS, Env, Format, MfaMethod, OrgUrl, SettingOrigin, Shell,
-    Source,
+    Command, Config, DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS, DEFAULT_MIN_TTL_SECS,
+    DEFAULT_REDIRECT_PORTS, Env, Format, MAX_AUTHORIZATION_CODE_TIMEOUT_SECS, MfaMethod, OrgUrl,
+    SettingOrigin, Shell, Source,
 };
 use crate::config::template::ProfileTemplate;
 use crate::config::values::{
@@ -306,6 +307,8 @@ struct Unchecked {
     console_destination: Option<(String, Source)>,
     profile_template: Option<(String, Source)>,
     mfa_method: Option<(String, Source)>,
+    redirect_ports: Option<(Vec<String>, Source)>,
+    authorization_code_timeout: Option<(String, Source)>,
 }
 
 /// Look every layered setting up, always in this order: it is the order of `--explain`'s
@@ -345,9 +348,17 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
     cfg.aws_acct_fed_app_id = l.string("aws-acct-fed-app-id", &flags.aws_acct_fed_app_id)?;
     cfg.aws_iam_idp = l.string("aws-iam-idp", &flags.aws_iam_idp)?;
     cfg.qr_code = l.boolean("qr-code", flags.qr_code)?;
-    cfg.open_browser = l.boolean("open-browser", flags.open_browser)?;
+    let open_browser = l.boolean_set("open-browser", flags.open_browser)?;
+    cfg.open_browser = open_browser == Some(true);
+    cfg.open_browser_off = open_browser == Some(false);
     cfg.open_browser_command = l.string("open-browser-command", &flags.open_browser_command)?;
     cfg.all_profiles = l.boolean("all-profiles", flags.all_profiles)?;
+    cfg.authorization_code = l.boolean("authorization-code", flags.authorization_code)?;
+    let redirect_ports = l.list("redirect-port", &flags.redirect_port)?;
+    let authorization_code_timeout = l.get(
+        "authorization-code-timeout",
+        flags.authorization_code_timeout.as_ref(),
+    )?;
     let chain_roles = l.list("chain-role", &flags.chain_role)?;
     let chain_external_id = l.get("chain-external-id", flags.chain_external_id.as_ref())?;
     let console_destination = l.get("console-destination", flags.console_destination.as_ref())?;
@@ -392,6 +403,8 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
             console_destination,
             profile_template,
             mfa_method,
+            redirect_ports,
+            authorization_code_timeout,
         },
     })
 }
@@ -462,6 +475,20 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
         MfaMethod::parse(v).ok_or_else(|| expected_one_of(&MfaMethod::ALL.map(MfaMethod::as_str)))
     })?
     .unwrap_or_default();
+    cfg.redirect_ports = match raw.redirect_ports {
+        None => DEFAULT_REDIRECT_PORTS.to_vec(),
+        Some((items, src)) => redirect_ports(&items, &src)?,
+    };
+    cfg.authorization_code_timeout_secs = checked(
+        raw.authorization_code_timeout,
+        "authorization code timeout",
+        |v| {
+            parse_min_ttl(v)
+                .filter(|s| (1..=MAX_AUTHORIZATION_CODE_TIMEOUT_SECS).contains(s))
+                .ok_or("expected seconds or a number with s, m or h (90, 90s, 5m), from 1 second to 1 hour")
+        },
+    )?
+    .unwrap_or(DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS);
 
     if (cfg.write_aws_credentials || cfg.all_profiles)
         && !matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
@@ -484,6 +511,32 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The `--redirect-port` list: port numbers 1..=65535, in order, each once. An empty list
+/// (`OKTA_AWSCLI_REDIRECT_PORTS=,`) is an error: the flow needs a port.
+fn redirect_ports(items: &[String], src: &Source) -> Result<Vec<u16>> {
+    let mut ports: Vec<u16> = Vec::new();
+    for item in items {
+        match item.parse::<u16>() {
+            Ok(p) if p > 0 => {
+                if !ports.contains(&p) {
+                    ports.push(p);
+                }
+            }
+            _ => {
+                return Err(Error::config(format!(
+                    "invalid redirect port {item:?} in {src}: expected a port number from 1 to 65535"
+                )));
+            }
+        }
+    }
+    if ports.is_empty() {
+        return Err(Error::config(format!(
+            "no redirect port in {src}: give at least one port number"
+        )));
+    }
+    Ok(ports)
 }
 
 /// `web --all-profiles` gives many sets of credentials: refuse the outputs that take one.

@@ -147,6 +147,21 @@ pub struct Config {
     pub open_browser: bool,
     /// `--open-browser-command`.
     pub open_browser_command: Option<String>,
+    /// `open-browser` was set to false by a layer (`--open-browser=false`,
+    /// `OKTA_AWSCLI_OPEN_BROWSER=false`, okta.yaml `open-browser: false`): the browser is not
+    /// opened by default even when stderr is captured and a terminal exists (README "When
+    /// stderr is captured").
+    pub open_browser_off: bool,
+    /// `--authorization-code`: sign in with the authorization code flow and PKCE (RFC 7636)
+    /// in a browser on this computer instead of the device flow.
+    pub authorization_code: bool,
+    /// `--redirect-port`: the loopback ports of the authorization code flow's redirect URI
+    /// (`http://127.0.0.1:<port>/callback`), tried in order; [`DEFAULT_REDIRECT_PORTS`] when
+    /// none is set.
+    pub redirect_ports: Vec<u16>,
+    /// `--authorization-code-timeout` in seconds: how long the authorization code flow waits
+    /// for the browser (default [`DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS`]).
+    pub authorization_code_timeout_secs: u64,
     /// `--all-profiles`.
     pub all_profiles: bool,
     /// `--profile-template`: the `--all-profiles` profile-name template; `None` for the
@@ -331,6 +346,13 @@ impl fmt::Debug for Config {
         d.field("qr_code", &self.qr_code);
         d.field("open_browser", &self.open_browser);
         d.field("open_browser_command", &self.open_browser_command);
+        d.field("open_browser_off", &self.open_browser_off);
+        d.field("authorization_code", &self.authorization_code);
+        d.field("redirect_ports", &self.redirect_ports);
+        d.field(
+            "authorization_code_timeout_secs",
+            &self.authorization_code_timeout_secs,
+        );
         d.field("all_profiles", &self.all_profiles);
         d.field("profile_template", &self.profile_template);
         d.field("key_id", &self.key_id);
@@ -526,3 +548,15 @@ pub const DEFAULT_MIN_TTL_SECS: u64 = 900;
 
 /// Largest `--min-ttl` (seconds): 12 hours, the longest STS session.
 pub const MAX_MIN_TTL_SECS: u64 = 43_200;
+
+/// The loopback ports the authorization code flow tries, in order, when no
+/// `--redirect-port` is set (README "Sign in with the authorization code flow"). The OIDC
+/// app must have `http://127.0.0.1:<port>/callback` registered for each one used.
+pub const DEFAULT_REDIRECT_PORTS: [u16; 3] = [8180, 8181, 8182];
+
+/// Default `--authorization-code-timeout` (seconds): five minutes, the lifetime of an Okta
+/// authorization code.
+pub const DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS: u64 = 300;
+
+/// Longest `--authorization-code-timeout` (seconds): one hour.
+pub const MAX_AUTHORIZATION_CODE_TIMEOUT_SECS: u64 = 3600;

@@ -13,7 +13,12 @@
 //! 5. `fed_app` again: the SAML page, whose assertion `saml` reads.
 //! 6. `choice`: the Federation app, IdP and role choices, with the okta.yaml labels.
 //!
-//! Each file imports only files listed before it (`choice` also takes `saml`).
+//! `authorization_code` is the other way to step 2 (`web --authorization-code`): the
+//! authorization code grant with PKCE and a loopback redirect, to the same
+//! [`device_auth::OktaTokens`].
+//!
+//! Each file imports only files listed before it (`choice` also takes `saml`;
+//! `authorization_code` takes `web_request` and `device_auth`).
 //!
 //! The `direct` flow: `direct` (password grant, challenge, push polling, one-time code),
 //! which takes the token reply and poll types of `device_auth` and the error reader of
@@ -21,6 +26,7 @@
 //!
 //! All pure: the access-token cache lives in `cache` (the layer above).
 
+pub mod authorization_code;
 pub mod choice;
 pub mod client_assertion;
 pub mod device_auth;

@@ -3,7 +3,8 @@
 //! PURE (text in, text out; nothing is read or written):
 //! - `sanitize`: escape control characters in text from outside.
 //! - `style`: whether colour is allowed, stripping styles, the `IdP:` / `Role:` line.
-//! - `banner`: the device-authorization banner and its QR code.
+//! - `banner`: the device-authorization banner and its QR code; the authorization code
+//!   flow's banner.
 //! - `keys`: bytes from a terminal in raw mode turned into key presses.
 //!
 //! PURE LOGIC WITH I/O AT THE EDGE:
@@ -39,7 +40,7 @@ pub mod wait_indicator;
 /// The names the commands use, gathered from the files above, so that callers write
 /// `term::prompt::X` whichever file `X` lives in.
 pub mod prompt {
-    pub use super::banner::{device_banner, render_qr};
+    pub use super::banner::{device_banner, render_qr, sign_in_banner};
     pub use super::browser::open_browser;
     pub use super::chooser::{can_prompt, choose};
     pub use super::raw_mode::{stderr_is_tty, terminal_in_foreground};

@@ -76,9 +76,23 @@ The scenario is a JSON object with one section per route family:
                                 # appLinks without okta.users.read.self -> 403 insufficient_scope
   }
   Per app: "assurance_unmet": true (the token exchange fails the app's authentication
-  policy: invalid_grant "assurance requirements are not met"), "web_sso_clients": [ids] (only
+  policy for tokens of the device grant: invalid_grant "assurance requirements are not met";
+  tokens of the authorization code grant, signed in in the browser, pass), "web_sso_clients": [ids] (only
   these OIDC apps may request web SSO tokens for it; others get invalid_target). An audience
   naming no app gets invalid_target "The target audience is not valid".
+  The authorization code grant with PKCE (the web command's --authorization-code):
+  GET /oauth2/v1/authorize checks client_id (unknown: a 400 HTML page, as Okta shows one),
+  the redirect_uri (must be http://127.0.0.1:<port>/callback for a port of
+  "web": {"authorize": {"redirect_ports": [...]}}, default 8180-8182; else a 400 HTML page
+  naming the redirect_uri, no redirect), then answers 302 to the redirect URI with
+  error=... and the state when: state is missing, response_type is not code,
+  code_challenge_method is not S256 or code_challenge is not 43 base64url characters
+  (invalid_request), the scopes are wrong (invalid_scope), the app lacks the grant
+  (unauthorized_client), or "authorize": {"outcome": "access_denied"}; else 302 with a
+  fresh code and the state. "authorization_code" is one of the default "grant_types". The
+  token request (grant_type authorization_code) must carry exactly client_id, code,
+  code_verifier, grant_type and redirect_uri; a code works once (a second use, an unknown
+  code, a different redirect_uri or a verifier whose S256 is not the challenge: invalid_grant).
   "sts": {"max_session_duration": 3600} makes DurationSeconds above it a ValidationError
   naming MaxSessionDuration, as STS words it.
 
@@ -386,6 +400,7 @@ class Org:
         self.mfa_tokens = {}  # direct: mfa_token -> {"user", "expires_at", "used"}
         self.pushes = {}  # direct: oob_code -> polling state of one push
         self.devices = {}  # device code -> polling state
+        self.codes = {}  # authorization code -> redirect_uri, challenge, used, expires_at
         self.web_tokens = {}  # access token -> {"id_token", "expires_at"}
         self.sso_tokens = {}  # web SSO token -> Federation app id (single use)
         self.issued_assertions = set()  # base64 SAML Responses served by /login/token/sso
@@ -593,6 +608,7 @@ def route_token(org, req):
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
+AUTHORIZATION_CODE_GRANT = "authorization_code"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
 ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token"
 WEB_SSO_TOKEN_TYPE = "urn:okta:oauth:token-type:web_sso_token"
@@ -711,7 +727,7 @@ def fake_id_token(org, client_id):
 
 def grant_refused(cfg, grant):
     """unauthorized_client, in Okta's words, when the OIDC app lacks `grant`; else None."""
-    grants = cfg.get("grant_types", [DEVICE_GRANT, EXCHANGE_GRANT])
+    grants = cfg.get("grant_types", [DEVICE_GRANT, EXCHANGE_GRANT, AUTHORIZATION_CODE_GRANT])
     if grant in grants:
         return None
     return oauth_error(400, "unauthorized_client",
@@ -719,14 +735,15 @@ def grant_refused(cfg, grant):
                        f"Configured grant types: {grants}.")
 
 
-def issue_tokens(org, client_id):
+def issue_tokens(org, client_id, grant=DEVICE_GRANT):
     cfg = web_cfg(org)
     lifetime = cfg.get("token_lifetime", 3600)
     access = "simorg-at-" + secrets.token_urlsafe(24)
     id_token = fake_id_token(org, client_id)
     with org.lock:
         org.issued_tokens.add(access)
-        org.web_tokens[access] = {"id_token": id_token, "expires_at": time.time() + lifetime}
+        org.web_tokens[access] = {"id_token": id_token, "expires_at": time.time() + lifetime,
+                                  "grant": grant}
     return json_reply(200, {
         "token_type": "Bearer",
         "expires_in": lifetime,
@@ -845,11 +862,11 @@ def grant_token_exchange(org, req):
         return oauth_error(400, "invalid_target",
                            "The target audience app must be configured to allow the client to request a "
                            "'web_sso_token'.")
-    if app.get("assurance_unmet"):
-        return oauth_error(400, "invalid_grant",
-                           "The application's assurance requirements are not met by the 'subject_token'.")
     with org.lock:
         issued = org.web_tokens.get(f.get("actor_token", ""))
+    if app.get("assurance_unmet") and (issued or {}).get("grant") != AUTHORIZATION_CODE_GRANT:
+        return oauth_error(400, "invalid_grant",
+                           "The application's assurance requirements are not met by the 'subject_token'.")
     if (issued is None or issued["id_token"] != f.get("subject_token")
             or issued["expires_at"] <= time.time()):
         return oauth_error(400, "invalid_grant",
@@ -1009,6 +1026,131 @@ def route_app_links(org, req):
 
 GRANTS[DEVICE_GRANT] = grant_device_code
 GRANTS[EXCHANGE_GRANT] = grant_token_exchange
+
+
+# ---------------------------------------------------------------------------------------
+# The authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636) and a loopback redirect
+# ---------------------------------------------------------------------------------------
+
+DEFAULT_REDIRECT_PORTS = [8180, 8181, 8182]
+# Lifetime of an authorization code (seconds), as Okta documents it.
+CODE_LIFETIME = 300
+BASE64URL_43 = re.compile(r"^[A-Za-z0-9_-]{43}$")
+VERIFIER = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
+
+
+def html_error(status, message, verdict):
+    page = ("<!DOCTYPE html><html><head><title>Error</title></head><body><h1>400 Bad Request</h1>"
+            f"<p>{html.escape(message)}</p></body></html>")
+    return Reply(status, page, "text/html; charset=utf-8", verdict=verdict)
+
+
+def redirect_to(uri, params, verdict):
+    """A 302 to `uri` with `params` (in order) as its query."""
+    location = uri + "?" + urllib.parse.urlencode(params)
+    return Reply(302, b"", "text/html", headers=[("Location", location)], verdict=verdict)
+
+
+def route_authorize(org, req):
+    cfg = web_cfg(org)
+    acfg = cfg.get("authorize", {})
+    if req.method != "GET":
+        return html_error(405, "The authorize endpoint takes GET here.", "not GET")
+    qs = urllib.parse.parse_qs(req.query, keep_blank_values=True)
+    dupes = [k for k, v in qs.items() if len(v) > 1]
+    one = lambda k: (qs.get(k) or [None])[0]
+    if one("client_id") != cfg.get("client_id"):
+        return html_error(400, "Invalid value for 'client_id' parameter.", "unknown client_id")
+    ports = acfg.get("redirect_ports", DEFAULT_REDIRECT_PORTS)
+    registered = [f"http://127.0.0.1:{p}/callback" for p in ports]
+    uri = one("redirect_uri")
+    if uri not in registered:
+        return html_error(400, "The 'redirect_uri' parameter must be a Login redirect URI in the "
+                               "client app settings: " + str(uri), "ok (redirect_uri not registered)")
+    state = one("state")
+
+    def fail(error, description, verdict):
+        params = [("error", error), ("error_description", description)]
+        if state is not None:
+            params.append(("state", state))
+        return redirect_to(uri, params, verdict)
+
+    if dupes:
+        return fail("invalid_request", f"Duplicate parameters: {dupes}", f"duplicate parameters {dupes}")
+    if not state:
+        return fail("invalid_request", "The authorization request is missing the state parameter.",
+                    "missing state")
+    if one("response_type") != "code":
+        return fail("unsupported_response_type", "The response type is not supported.",
+                    "response_type must be code")
+    if one("code_challenge_method") != "S256":
+        return fail("invalid_request", "PKCE code_challenge_method must be S256.",
+                    "code_challenge_method must be S256")
+    challenge = one("code_challenge") or ""
+    if not BASE64URL_43.match(challenge):
+        return fail("invalid_request", "The PKCE code challenge is invalid.",
+                    "code_challenge must be 43 base64url characters")
+    scopes = (one("scope") or "").split(" ")
+    required = cfg.get("required_scopes", ["openid", "okta.apps.sso", "okta.users.read.self"])
+    allowed = set(cfg.get("allowed_scopes", required + ["okta.apps.read"]))
+    if [s for s in scopes if s not in allowed] or [s for s in required if s not in scopes]:
+        return fail("invalid_scope", "One or more scopes are not configured for the authorization "
+                    "server resource.", "ok (scopes refused)")
+    if grant_refused(cfg, AUTHORIZATION_CODE_GRANT):
+        return fail("unauthorized_client", "The client is not authorized to use the provided grant "
+                    "type. Configured grant types: " + str(cfg.get("grant_types")),
+                    "ok (grant not allowed)")
+    if acfg.get("outcome") == "access_denied":
+        return fail("access_denied", acfg.get("error_description",
+                                              "User is not assigned to the client application."),
+                    "ok (access denied)")
+    code = "simorg-code-" + secrets.token_urlsafe(18)
+    with org.lock:
+        org.codes[code] = {"redirect_uri": uri, "challenge": challenge, "used": False,
+                           "expires_at": time.time() + CODE_LIFETIME,
+                           "client_id": one("client_id")}
+    return redirect_to(uri, [("code", code), ("state", state)], "ok")
+
+
+def grant_authorization_code(org, req):
+    if req.params.get("authz"):
+        return oauth_error(400, "unsupported_grant_type", "This grant is served by /oauth2/v1/token only.")
+    cfg = web_cfg(org)
+    f = req.form
+    problem = web_common_checks(req)
+    expected = {"client_id", "code", "code_verifier", "grant_type", "redirect_uri"}
+    if not problem and (set(f) != expected or req.form_duplicates):
+        problem = f"form fields must be exactly {sorted(expected)}, got {sorted(f)}"
+    if problem:
+        return oauth_error(400, "invalid_request", "simorg: " + problem)
+    if f.get("client_id") != cfg.get("client_id"):
+        return oauth_error(401, "invalid_client", "Client authentication failed.")
+    refused = grant_refused(cfg, AUTHORIZATION_CODE_GRANT)
+    if refused:
+        return refused
+    with org.lock:
+        entry = org.codes.get(f.get("code", ""))
+        first_use = entry is not None and not entry["used"]
+        if entry is not None:
+            entry["used"] = True  # single use, whatever the outcome
+    if entry is None or entry["expires_at"] <= time.time():
+        return oauth_error(400, "invalid_grant", "The authorization code is invalid or has expired.",
+                           verdict="ok (unknown code)")
+    if not first_use:
+        return oauth_error(400, "invalid_grant", "The authorization code is invalid or has expired.",
+                           verdict="ok (code used twice)")
+    if f.get("redirect_uri") != entry["redirect_uri"]:
+        return oauth_error(400, "invalid_grant", "The 'redirect_uri' does not match the redirection "
+                           "URI used in the authorization request.", verdict="redirect_uri must match")
+    verifier = f.get("code_verifier", "")
+    digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii", "replace")).digest())
+    if not VERIFIER.match(verifier) or digest.rstrip(b"=").decode() != entry["challenge"]:
+        return oauth_error(400, "invalid_grant", "PKCE verification failed.",
+                           verdict="code_verifier must match the code_challenge")
+    return issue_tokens(org, cfg.get("client_id"), grant=AUTHORIZATION_CODE_GRANT)
+
+
+GRANTS[AUTHORIZATION_CODE_GRANT] = grant_authorization_code
 
 
 def saml_role_values(assertion_b64):
@@ -1550,6 +1692,7 @@ def route_direct_token(org, req):
 # predicate, when given, accepts the request) wins; named groups become req.params.
 ROUTES = [
     ("device-authorize", re.compile(r"^/oauth2/v1/device/authorize$"), route_device_authorize),
+    ("authorize", re.compile(r"^/oauth2/v1/authorize$"), route_authorize),
     ("token", re.compile(r"^/oauth2/v1/token$"), route_token),
     ("direct-token", re.compile(r"^/oauth2/(?P<authz>[^/]+)/v1/token$"), route_direct_token,
      is_direct_request),

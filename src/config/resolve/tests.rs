@@ -1122,3 +1122,107 @@ fn direct_password_flag_warns_and_mfa_method_is_checked() {
         "invalid MFA method \"sms\" in --mfa-method: expected one of push, otp"
     );
 }
+
+#[test]
+fn open_browser_set_to_false_is_told_from_unset() {
+    let c = debug_cfg(Flags::default(), &env(&[]), None, None);
+    assert!(!c.open_browser && !c.open_browser_off);
+    for (flags, e, yaml) in [
+        (
+            Flags {
+                open_browser: Some(false),
+                ..Flags::default()
+            },
+            env(&[]),
+            None,
+        ),
+        (
+            Flags::default(),
+            env(&[("OKTA_AWSCLI_OPEN_BROWSER", "false")]),
+            None,
+        ),
+        (
+            Flags::default(),
+            env(&[]),
+            Some("awscli:\n  profiles:\n    default:\n      open-browser: false\n"),
+        ),
+    ] {
+        let c = debug_cfg(flags, &e, None, yaml);
+        assert!(!c.open_browser && c.open_browser_off);
+    }
+    let c = debug_cfg(Flags::default(), &env(&[]), None, Some(YAML_DEFAULT));
+    assert!(c.open_browser && !c.open_browser_off);
+}
+
+#[test]
+fn authorization_code_settings_from_every_layer() {
+    let c = debug_cfg(Flags::default(), &env(&[]), None, None);
+    assert!(!c.authorization_code);
+    assert_eq!(c.redirect_ports, [8180, 8181, 8182]);
+    assert_eq!(c.authorization_code_timeout_secs, 300);
+
+    let f = Flags {
+        authorization_code: Some(true),
+        redirect_port: vec!["9001".into(), "9002,9001".into()],
+        authorization_code_timeout: Some("90s".into()),
+        ..Flags::default()
+    };
+    let e = env(&[("OKTA_AWSCLI_REDIRECT_PORTS", "7000")]);
+    let c = debug_cfg(f, &e, None, None);
+    assert!(c.authorization_code);
+    assert_eq!(c.redirect_ports, [9001, 9002], "flags win, each port once");
+    assert_eq!(c.authorization_code_timeout_secs, 90);
+
+    let e = env(&[
+        ("OKTA_AWSCLI_AUTHORIZATION_CODE", "true"),
+        ("OKTA_AWSCLI_REDIRECT_PORTS", " 7000 , 7001 "),
+        ("OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT", "2"),
+    ]);
+    let c = debug_cfg(Flags::default(), &e, None, None);
+    assert!(c.authorization_code);
+    assert_eq!(c.redirect_ports, [7000, 7001]);
+    assert_eq!(c.authorization_code_timeout_secs, 2);
+
+    let yaml = "awscli:\n  profiles:\n    default:\n      authorization-code: true\n      redirect-port:\n        - 8280\n        - 8281\n      authorization-code-timeout: 10m\n";
+    let c = debug_cfg(Flags::default(), &env(&[]), None, Some(yaml));
+    assert!(c.authorization_code);
+    assert_eq!(c.redirect_ports, [8280, 8281]);
+    assert_eq!(c.authorization_code_timeout_secs, 600);
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+
+    for (var, value, needle) in [
+        (
+            "OKTA_AWSCLI_REDIRECT_PORTS",
+            "80a",
+            "invalid redirect port \"80a\"",
+        ),
+        (
+            "OKTA_AWSCLI_REDIRECT_PORTS",
+            "0",
+            "invalid redirect port \"0\"",
+        ),
+        ("OKTA_AWSCLI_REDIRECT_PORTS", "70000", "from 1 to 65535"),
+        ("OKTA_AWSCLI_REDIRECT_PORTS", ",", "no redirect port"),
+        (
+            "OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT",
+            "0",
+            "from 1 second to 1 hour",
+        ),
+        (
+            "OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT",
+            "2h",
+            "from 1 second to 1 hour",
+        ),
+    ] {
+        let err = cfg_err(
+            Command::Web,
+            Flags::default(),
+            &env(&[(var, value)]),
+            None,
+            None,
+        );
+        assert_eq!(err.exit_code(), 2, "{var}={value}");
+        let text = err.to_string();
+        assert!(text.contains(needle) && text.contains(var), "{text}");
+    }
+}
