@@ -847,16 +847,65 @@ fn with_stderr_captured_the_authorization_code_flow_opens_the_browser_by_default
     );
     assert_eq!(browser_log(&log)["callback_status"], 200);
     assert_eq!(code_grants(&org).len(), 1);
+    // The captured stderr keeps a copy, and no note about a missing terminal.
+    let stderr = std::fs::read_to_string(dir.path().join("err.txt")).unwrap();
+    assert!(
+        stderr.contains(&format!("{}/oauth2/v1/authorize?", org.base_url())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no controlling terminal"), "{stderr}");
+}
+
+/// `setsid -w` running `harness` (its program and environment) in a new session without a
+/// controlling terminal, from the org's work directory with stdin closed; `None` (skipped;
+/// a failure under `CI=true`) when `setsid` is missing.
+#[cfg(unix)]
+fn without_terminal(org: &SimOrg, harness: &Command) -> Option<Command> {
+    if Command::new("setsid").arg("--version").output().is_err() {
+        return support::missing("setsid (util-linux) is not installed");
+    }
+    let mut setsid = Command::new("setsid");
+    setsid
+        .arg("-w")
+        .arg(harness.get_program())
+        .args(harness.get_args())
+        .env_clear()
+        .envs(harness.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .current_dir(org.work_dir())
+        .stdin(std::process::Stdio::null());
+    Some(setsid)
+}
+
+// Unix only: setsid, and the scripted browser (a Linux Python program).
+#[cfg(unix)]
+#[test]
+fn with_no_terminal_the_authorization_url_is_on_stderr_with_one_note() {
+    let Some(s) = setup() else { return };
+    let log = s.log("browser.json");
+    let Some(b) = browser(&log, &[]) else { return };
+    let Some(mut cmd) = without_terminal(&s.org, &command(&s.org, &s.ports, &b)) else {
+        return;
+    };
+    let out = run(&mut cmd);
+    out.expect_code(0);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let url = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("{}/oauth2/v1/authorize?", s.org.base_url())))
+        .unwrap_or_else(|| panic!("no authorize URL:\n{}", out.stderr));
+    let notes: Vec<usize> = (0..lines.len())
+        .filter(|i| lines[*i].contains("no controlling terminal was found"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", out.stderr);
+    assert!(notes[0] > url, "the note follows the URL:\n{}", out.stderr);
+    assert_eq!(browser_log(&log)["callback_status"], 200);
+    assert_eq!(code_grants(&s.org).len(), 1);
 }
 
 // Unix only: setsid.
 #[cfg(unix)]
 #[test]
 fn with_no_terminal_at_all_stderr_says_so_once_and_no_browser_opens() {
-    if Command::new("setsid").arg("--version").output().is_err() {
-        let _: Option<()> = support::missing("setsid (util-linux) is not installed");
-        return;
-    }
     let dir = support::tempdir();
     let Some(org) = SimOrg::start(scenario(&[])) else {
         return;
@@ -865,24 +914,19 @@ fn with_no_terminal_at_all_stderr_says_so_once_and_no_browser_opens() {
         return;
     };
     let bin = fake_opener(dir.path(), &recorder.display().to_string());
-    // setsid: a new session without a controlling terminal; -w waits for the exit status.
     // The environment is the harness's (org.command()), with the fake opener first in PATH
     // and open-browser unset.
-    let harness = org.command();
-    let mut setsid = Command::new("setsid");
-    setsid
-        .arg("-w")
-        .arg(harness.get_program())
-        .env_clear()
-        .envs(harness.get_envs().filter_map(|(k, v)| Some((k, v?))))
+    let mut harness = org.command();
+    harness
         .env("PATH", path_with(&bin))
         .env_remove("OKTA_AWSCLI_OPEN_BROWSER")
-        .current_dir(org.work_dir())
-        .stdin(std::process::Stdio::null())
         .arg("web")
         .args(["--org-domain", &org.base_url()])
         .args(["--oidc-client-id", CLIENT_ID])
         .args(["--aws-acct-fed-app-id", FED_APP]);
+    let Some(mut setsid) = without_terminal(&org, &harness) else {
+        return;
+    };
     let out = run(&mut setsid);
     out.expect_code(0);
     let notes: Vec<&str> = out

@@ -630,7 +630,8 @@ fn in_tmux(org: &SimOrg, name: &str, env: &str, args: &str) -> Option<String> {
 }
 
 /// stderr is captured (a file) but a terminal exists: the number challenge appears on the
-/// terminal, not in the captured stderr.
+/// terminal, and the captured stderr keeps a copy without a note about a missing terminal
+/// (README "When stderr is captured").
 #[cfg(unix)]
 #[test]
 fn captured_stderr_sends_the_number_challenge_to_the_terminal() {
@@ -648,7 +649,8 @@ fn captured_stderr_sends_the_number_challenge_to_the_terminal() {
     assert!(pane.contains("choose the number 58"), "{pane}");
     assert!(pane.contains("EXIT=0"), "{pane}");
     let stderr = std::fs::read_to_string(org.home().join("stderr.txt")).unwrap();
-    assert!(!stderr.contains("choose the number"), "{stderr}");
+    assert!(stderr.contains("choose the number 58"), "{stderr}");
+    assert!(!stderr.contains("no controlling terminal"), "{stderr}");
     let stdout = std::fs::read_to_string(org.home().join("stdout.txt")).unwrap();
     let creds: Value = serde_json::from_str(&stdout).expect("process JSON");
     assert_eq!(creds["Version"], 1);

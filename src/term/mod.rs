@@ -15,8 +15,8 @@
 //! I/O:
 //! - `stderr`: the one way to write a human message on stderr, for every layer (`say`,
 //!   `warn`, `say_styled`).
-//! - `notice`: text a person must see, sent to the controlling terminal when stderr is
-//!   captured (which destination is chosen is pure).
+//! - `notice`: text a person must see, sent to the controlling terminal (with a copy on
+//!   stderr) when stderr is captured (which destination is chosen is pure).
 //! - `raw_mode`: the controlling terminal. Whether this process may use it, raw mode, and
 //!   putting the terminal back on return or on a signal.
 //!

@@ -1,11 +1,16 @@
 //! Instructions a person must see during the run, even when stderr is captured.
 //!
 //! The AWS CLI and the SDKs capture a `credential_process` command's stderr and show it only
-//! after a failure (README, "When stderr is captured"). Text that a person must act on
-//! (a device code, a URL to open, the number to choose in Okta Verify) therefore goes to the
-//! controlling terminal when stderr is not a terminal: `/dev/tty` on Unix, `CONOUT$` on
-//! Windows. With no terminal at all the text still goes to stderr, followed once per run by a
-//! one-line note saying that no terminal was found.
+//! after a failure (README, "When stderr is captured"). Text that a person must act on (a
+//! device code, a URL to open, the number to choose in Okta Verify) follows one rule for
+//! every sign-in:
+//!
+//! - stderr is a terminal: the text goes to stderr;
+//! - stderr is captured and a controlling terminal exists (`/dev/tty` on Unix, `CONOUT$` on
+//!   Windows): the text goes to that terminal, and a copy goes to stderr, for logs and for
+//!   the AWS CLI's report after a failure;
+//! - no terminal at all: the text goes to stderr, followed once per run by a one-line note
+//!   saying that no terminal was found.
 //!
 //! The choice ([`destination`]) and the text ([`notice_text`]) are pure; [`notice`] does the
 //! I/O at the edge, through `term::stderr` for stderr.
@@ -18,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub enum Delivered {
     /// To stderr, which is a terminal.
     Stderr,
-    /// To the controlling terminal, because stderr is not a terminal.
+    /// To the controlling terminal, because stderr is not a terminal; a copy went to stderr.
     Terminal,
     /// To stderr, which is not a terminal, and no controlling terminal could be opened: the
     /// person may not see the text until the run ends.
@@ -55,7 +60,7 @@ pub fn probe() -> Delivered {
 }
 
 /// Write `text` (one or more lines; a newline is added when it lacks one) where a person
-/// can see it, and say where it went (see the module doc). The caller escapes outside text
+/// can see it, and say where it went (see the module doc for the rule). The caller escapes outside text
 /// first (`term::sanitize`). Write errors are ignored: a notice is best effort, and the
 /// run's outcome never depends on it.
 pub fn notice(text: &str) -> Delivered {
@@ -69,15 +74,14 @@ pub fn notice(text: &str) -> Delivered {
         Err(_) => false,
     });
     let first_note = target == Delivered::NoTerminal && !NOTE_WRITTEN.swap(true, Ordering::Relaxed);
-    match tty {
-        Some(mut file) if target == Delivered::Terminal => {
-            let _ = file
-                .write_all(notice_text(text, false).as_bytes())
-                .and_then(|()| file.flush());
-        }
-        // Already escaped by the caller: written as it is.
-        _ => crate::term::stderr::say_styled(&notice_text(text, first_note)),
+    if let Some(mut file) = tty.filter(|_| target == Delivered::Terminal) {
+        let _ = file
+            .write_all(notice_text(text, false).as_bytes())
+            .and_then(|()| file.flush());
     }
+    // Always on stderr too (the copy, when the terminal got it). Already escaped by the
+    // caller: written as it is.
+    crate::term::stderr::say_styled(&notice_text(text, first_note));
     target
 }
 

@@ -2,10 +2,10 @@
 //! flow's URL) and the browser, wherever stderr goes (README "When stderr is captured").
 //!
 //! The AWS CLI and the SDKs capture a `credential_process` command's stderr and show it only
-//! after a failure. So when stderr is not a terminal but a controlling terminal exists, the
-//! instructions are also written there ([`crate::term::notice`]), and the browser opens by
-//! default unless `open-browser` was set to false. With no terminal at all, stderr gets the
-//! instructions and one line saying that no terminal was found.
+//! after a failure. So the instructions go where [`crate::term::notice`] sends text a person
+//! must see (the controlling terminal when stderr is captured, with a copy on stderr), and
+//! when that is the controlling terminal the browser opens by default unless `open-browser`
+//! was set to false.
 
 use crate::config::Config;
 use crate::term::notice::{self, Delivered};
@@ -16,7 +16,6 @@ use crate::term::sanitize;
 /// banner (whose wording says whether the browser opens).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Instructions {
-    target: Delivered,
     /// The browser opens: `--open-browser`, `--open-browser-command`, or the default when
     /// stderr is captured and a terminal exists ([`opens_browser`]).
     pub(super) opens: bool,
@@ -25,20 +24,13 @@ pub(super) struct Instructions {
 impl Instructions {
     /// Look at stderr and the controlling terminal now ([`notice::probe`]).
     pub(super) fn plan(cfg: &Config) -> Instructions {
-        let target = notice::probe();
         Instructions {
-            target,
-            opens: opens_browser(cfg, target),
+            opens: opens_browser(cfg, notice::probe()),
         }
     }
 
-    /// Show `text` (already escaped) to the person: on stderr when it is a terminal; when
-    /// it is captured, on the controlling terminal and, for the log or the AWS CLI's error
-    /// report, a copy on stderr; with no terminal at all, on stderr with a one-line note.
+    /// Show `text` (already escaped) to the person ([`notice::notice`]).
     pub(super) fn show(&self, text: &str) {
-        if self.target == Delivered::Terminal {
-            crate::term::stderr::say_styled(text);
-        }
         notice::notice(text);
     }
 
