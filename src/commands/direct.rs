@@ -18,8 +18,6 @@
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
-use crate::cache::access_token::{self as token_cache, CachedToken};
-use crate::cache::single_flight::{self, Cache, LockFailure};
 use crate::config::{Config, MfaMethod};
 use crate::error::{Error, Result};
 use crate::http::{Http, Request, Response, Service};
@@ -27,7 +25,7 @@ use crate::okta::device_auth::{Decision, OktaTokens, PollReply};
 use crate::okta::direct::{
     self, Challenge, DirectOkta, MfaToken, OobPoller, PasswordReply, lifetime,
 };
-use crate::term::stderr::{say, warn};
+use crate::term::stderr::say;
 use crate::term::{notice, sanitize};
 
 /// Environment variable holding the password (also a layered setting).
@@ -81,103 +79,21 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Credentials> {
 
 /// The access token: from the access-token cache when `--cache-access-token` is on and it
 /// holds a valid one for this org, app, authorization server and user
-/// ([`direct::token_cache_client`]), else from a sign-in, stored for the next run. The
-/// entry is locked while it is read and while the sign-in runs, so parallel runs ask
-/// for one push; when that sign-in fails, the runs that waited fail with the same reason
-/// (the failure record of [`single_flight`]). A lock that cannot be made is a warning:
-/// the run goes on without the cache.
+/// ([`direct::token_cache_client`]), else from a sign-in, stored for the next run
+/// ([`crate::commands::cache::okta_tokens`]: parallel runs ask for one push, and when that
+/// sign-in fails the runs that waited fail with the same reason).
 fn access_token(
     okta: &DirectOkta<'_>,
     cfg: &Config,
     http: &Http,
     username: &str,
 ) -> Result<OktaTokens> {
-    if !cfg.cache_access_token {
-        return sign_in(okta, cfg, http, username);
-    }
     let client = direct::token_cache_client(&cfg.oidc_client_id, &cfg.authz_id, username);
-    let path = token_cache::cache_path(&cfg.home, &cfg.org.host, &client);
-    let wait_started_ms = crate::clock::unix_now_ms();
-    let mut waited = false;
-    let _lock =
-        match single_flight::lock(&path, Cache::AccessToken, token_cache::LOCK_WAIT, |lock| {
-            waited = true;
-            say(&format!(
-                "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
-                lock.display()
-            ));
-        }) {
-            Ok(lock) => lock,
-            Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
-            Err(LockFailure::Unusable(m)) => {
-                warn(&format!("{m}; continuing without the access token cache"));
-                return sign_in(okta, cfg, http, username);
-            }
-        };
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    match token_cache::read(&path, &cfg.org.host, &client, now) {
-        Ok(Some(cached)) => {
-            if cfg.debug {
-                say("Using the cached Okta access token\n");
-            }
-            return Ok(OktaTokens {
-                access_token: cached.access_token,
-                id_token: cached.id_token,
-                token_type: cached.token_type,
-                scope: cached.scope,
-                ..OktaTokens::default()
-            });
-        }
-        Ok(None) => {}
-        Err(warning) => warn(&warning),
-    }
-    if waited
-        && let Some(failed) = token_cache::load_failure(
-            &path,
-            &cfg.org.host,
-            &client,
-            wait_started_ms,
-            crate::clock::unix_now_ms(),
-        )
-    {
-        return Err(failed.to_error());
-    }
-    let start = crate::clock::unix_now();
-    let tokens = match sign_in(okta, cfg, http, username) {
-        Ok(tokens) => tokens,
-        Err(e) => {
-            // Tell the runs waiting on the lock, before it is released (on return).
-            let key = token_cache::failure_key(&cfg.org.host, &client);
-            if let Some(record) =
-                token_cache::FailureRecord::of(&key, "", &e, crate::clock::unix_now_ms())
-                && let Err(w) = token_cache::store_failure(&path, &record)
-            {
-                warn(&w.to_string());
-            }
-            return Err(e);
-        }
-    };
-    token_cache::remove_failure(&path);
-    if tokens.id_token.is_empty() {
-        warn("Okta sent no id_token, so the access token is not cached");
-        return Ok(tokens);
-    }
-    let entry = CachedToken {
-        org: cfg.org.host.clone(),
-        client_id: client,
-        access_token: tokens.access_token.clone(),
-        id_token: tokens.id_token.clone(),
-        token_type: if tokens.token_type.is_empty() {
-            "Bearer".into()
-        } else {
-            tokens.token_type.clone()
-        },
-        scope: tokens.scope.clone(),
-        expires_at: i64::try_from(start.saturating_add(tokens.expires_in.unwrap_or(3600)))
-            .unwrap_or(i64::MAX),
-    };
-    if let Err(e) = token_cache::store(&path, &entry) {
-        warn(&e.to_string());
+    let (tokens, from_cache) = crate::commands::cache::okta_tokens(cfg, &client, None, |_| {
+        sign_in(okta, cfg, http, username)
+    })?;
+    if from_cache && cfg.debug {
+        say("Using the cached Okta access token\n");
     }
     Ok(tokens)
 }

@@ -16,8 +16,8 @@ use std::io::IsTerminal as _;
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
-use crate::cache::access_token::{self as token_cache, CachedToken};
-use crate::cache::single_flight::{self, Cache, LockFailure};
+use crate::cache::access_token as token_cache;
+use crate::cache::single_flight::{self, Cache};
 use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
@@ -342,115 +342,18 @@ fn cache_file(cfg: &Config) -> std::path::PathBuf {
     token_cache::cache_path(&cfg.home, &cfg.org.host, &cfg.oidc_client_id)
 }
 
-/// The Okta access and ID tokens, and whether they came from the cache.
-///
-/// With `--cache-access-token` the cache entry is locked while it is read and, when it is
-/// absent or stale, while the device flow runs, so parallel runs prompt once (case B29).
-/// A busy lock is announced on stderr and waited on for at most
-/// [`token_cache::LOCK_WAIT`], then the run fails naming the lock file. A lock that cannot
-/// be taken at all (unwritable directory, ...) is a warning: the run goes on without the
-/// cache (no read, no write).
-///
-/// `rejected`: the access token Okta just rejected (the retry after a stale token). Under
-/// the lock the entry is read again: a different token (stored by a parallel run
-/// meanwhile) is used; the rejected one is removed and the device flow runs.
+/// The Okta access and ID tokens, and whether they came from the access-token cache
+/// ([`crate::commands::cache::okta_tokens`], keyed by the OIDC client id). `rejected`: the
+/// access token Okta just rejected (the retry after a stale token).
 fn access_token(
     okta: &OktaWeb<'_>,
     cfg: &Config,
     http: &Http,
     rejected: Option<&str>,
 ) -> Result<(OktaTokens, bool)> {
-    if !cfg.cache_access_token {
-        return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
-    }
-    let path = cache_file(cfg);
-    let wait_started_ms = crate::clock::unix_now_ms();
-    let mut waited = false;
-    let _lock =
-        match single_flight::lock(&path, Cache::AccessToken, token_cache::LOCK_WAIT, |lock| {
-            waited = true;
-            say(&format!(
-                "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
-                lock.display()
-            ))
-        }) {
-            Ok(lock) => lock,
-            Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
-            Err(LockFailure::Unusable(m)) => {
-                warn(&format!("{m}; continuing without the access token cache"));
-                return Ok((sign_in(okta, cfg, http, &mut String::new())?, false));
-            }
-        };
-    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
-    let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
-        |warning| {
-            warn(&warning);
-            None
-        },
-    );
-    match cached {
-        Some(cached) if rejected != Some(cached.access_token.as_str()) => {
-            let tokens = OktaTokens {
-                access_token: cached.access_token,
-                id_token: cached.id_token,
-                token_type: cached.token_type,
-                scope: cached.scope,
-                ..OktaTokens::default()
-            };
-            return Ok((tokens, true));
-        }
-        Some(_) => {
-            // The rejected token: remove it so a failed device flow cannot leave it behind.
-            if let Err(e) = token_cache::remove(&path) {
-                warn(&e.to_string());
-            }
-        }
-        None => {}
-    }
-    if waited
-        && let Some(failed) = token_cache::load_failure(
-            &path,
-            &cfg.org.host,
-            &cfg.oidc_client_id,
-            wait_started_ms,
-            crate::clock::unix_now_ms(),
-        )
-    {
-        // The run this one waited for failed: fail the same way, without a device flow
-        // of our own (single flight also on failure).
-        return Err(failed.to_error());
-    }
-    let start = crate::clock::unix_now();
-    let mut user_code = String::new();
-    let tokens = match sign_in(okta, cfg, http, &mut user_code) {
-        Ok(t) => t,
-        Err(e) => {
-            // Tell the runs waiting on the lock, before it is released (on return).
-            let key = token_cache::failure_key(&cfg.org.host, &cfg.oidc_client_id);
-            if let Some(record) =
-                token_cache::FailureRecord::of(&key, &user_code, &e, crate::clock::unix_now_ms())
-                && let Err(w) = token_cache::store_failure(&path, &record)
-            {
-                warn(&w.to_string());
-            }
-            return Err(e);
-        }
-    };
-    token_cache::remove_failure(&path);
-    let entry = CachedToken {
-        org: cfg.org.host.clone(),
-        client_id: cfg.oidc_client_id.clone(),
-        access_token: tokens.access_token.clone(),
-        id_token: tokens.id_token.clone(),
-        token_type: tokens.token_type.clone(),
-        scope: tokens.scope.clone(),
-        expires_at: i64::try_from(start.saturating_add(tokens.expires_in.unwrap_or(3600)))
-            .unwrap_or(i64::MAX),
-    };
-    if let Err(e) = token_cache::store(&path, &entry) {
-        warn(&e.to_string());
-    }
-    Ok((tokens, false))
+    crate::commands::cache::okta_tokens(cfg, &cfg.oidc_client_id, rejected, |user_code| {
+        sign_in(okta, cfg, http, user_code)
+    })
 }
 
 /// Sign in to Okta: the authorization code flow with `--authorization-code`, else the device
