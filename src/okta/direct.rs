@@ -18,10 +18,10 @@ use serde_json::Value;
 
 use crate::config::MfaMethod;
 use crate::error::{Error, Result};
-use crate::http::retry::read_rate_limit;
 use crate::http::{Request, Response};
 use crate::okta::device_auth::{Decision, OktaTokens, PollReply, tokens_from_json};
 use crate::okta::oauth::{OPERATION_HEADER, error_from_response, token_endpoint};
+use crate::okta::poll::{MAX_INTERVAL, PollClock, Step};
 use crate::okta::web_request::{json_body, str_field, u64_field};
 use crate::term::sanitize;
 
@@ -37,17 +37,11 @@ pub const MFA_OTP: &str = "http://auth0.com/oauth/grant-type/mfa-otp";
 pub const OPERATION: &str = "direct";
 /// The OAuth error that asks for a second factor (with an `mfa_token`).
 pub const MFA_REQUIRED: &str = "mfa_required";
-/// Polling interval assumed when the challenge reply has none (seconds).
-pub const DEFAULT_INTERVAL: u64 = 5;
-/// Longest polling interval accepted from Okta (seconds); larger values are cut.
-pub const MAX_INTERVAL: u64 = 60;
 /// Lifetime of the `oob_code` assumed when the challenge reply has none (seconds; Okta's
 /// documented example says 300).
 pub const DEFAULT_EXPIRES_IN: u64 = 300;
 /// Longest `oob_code` lifetime accepted from Okta (seconds); larger values are cut.
 pub const MAX_EXPIRES_IN: u64 = 900;
-/// Consecutive network errors tolerated while polling before giving up.
-pub const MAX_NETWORK_RETRIES: u32 = 3;
 
 /// The step names used in error messages.
 const PASSWORD_STEP: &str = "direct authentication: password grant";
@@ -391,49 +385,36 @@ pub fn push_notice(binding: &Binding, expires_in: u64) -> String {
 /// Times are whole seconds on one clock (Unix epoch seconds, since `X-Rate-Limit-Reset` is
 /// epoch seconds). The first poll comes [`OobPoller::first_wait`] seconds after the
 /// challenge; each reply goes to [`OobPoller::next`]. The loop is bounded by the
-/// `oob_code`'s `expires_in` and by [`MAX_NETWORK_RETRIES`].
+/// `oob_code`'s `expires_in` and by [`crate::okta::poll::MAX_NETWORK_RETRIES`].
 #[derive(Debug, Clone)]
 pub struct OobPoller {
-    interval: u64,
-    start: u64,
-    deadline: u64,
-    rate_limited: u32,
-    network_errors: u32,
+    clock: PollClock,
 }
 
 impl OobPoller {
     /// `interval` and `expires_in` from the challenge reply; `start` is when it arrived.
-    /// Absent or 0: [`DEFAULT_INTERVAL`], [`DEFAULT_EXPIRES_IN`]; else at most
+    /// Absent or 0: [`crate::okta::poll::DEFAULT_INTERVAL`], [`DEFAULT_EXPIRES_IN`]; else at most
     /// [`MAX_INTERVAL`], [`MAX_EXPIRES_IN`].
     pub fn new(interval: Option<u64>, expires_in: Option<u64>, start: u64) -> OobPoller {
-        let interval = match interval {
-            None | Some(0) => DEFAULT_INTERVAL,
-            Some(i) => i.min(MAX_INTERVAL),
-        };
         OobPoller {
-            interval,
-            start,
-            deadline: start.saturating_add(lifetime(expires_in)),
-            rate_limited: 0,
-            network_errors: 0,
+            clock: PollClock::new(interval, lifetime(expires_in), start),
         }
     }
 
     /// Seconds before the first poll: the interval, never past the deadline, at least 1.
     pub fn first_wait(&self) -> u64 {
-        self.interval
-            .min(self.deadline.saturating_sub(self.start))
-            .max(1)
+        self.clock.first_wait()
     }
 
-    /// The current interval in seconds (grows by 5 on each `slow_down`).
+    /// The current interval in seconds (grows by 5 on each `slow_down`, up to
+    /// [`MAX_INTERVAL`]).
     pub fn interval(&self) -> u64 {
-        self.interval
+        self.clock.interval()
     }
 
     /// When the push expires (same clock as `start`).
     pub fn deadline(&self) -> u64 {
-        self.deadline
+        self.clock.deadline()
     }
 
     /// Decide after one poll observed at `now`.
@@ -445,37 +426,13 @@ impl OobPoller {
     ///   `invalid_grant` -> Okta ended the sign-in (the `mfa_token` expired or was used).
     ///   Each an [`Error::Okta`] with that code.
     /// * `now` at or past the deadline -> the push was not approved in time.
-    /// * a network error -> retried at the interval, at most [`MAX_NETWORK_RETRIES`] in a row.
+    /// * a network error -> retried at the interval, at most [`crate::okta::poll::MAX_NETWORK_RETRIES`] in a row.
     /// * anything else -> [`error_from_response`].
     pub fn next(&mut self, reply: PollReply<'_>, now: u64) -> Decision {
-        let resp = match reply {
-            PollReply::NetworkError(e) => {
-                self.network_errors += 1;
-                if self.network_errors > MAX_NETWORK_RETRIES {
-                    return Decision::Fail(Error::runtime(format!(
-                        "{POLL_STEP}: {e} (gave up after {} attempts)",
-                        self.network_errors
-                    )));
-                }
-                return self.wait(self.interval, now);
-            }
-            PollReply::Response(r) => r,
+        let resp = match self.clock.screen(reply, now) {
+            Ok(resp) => resp,
+            Err(step) => return self.decide(step),
         };
-        self.network_errors = 0;
-        if resp.status == 429 {
-            self.rate_limited = self.rate_limited.saturating_add(1);
-            let reset = read_rate_limit(
-                resp.header("x-rate-limit-reset"),
-                resp.header("retry-after"),
-                now,
-            );
-            let until = reset.map(|r| r.secs_from(now)).unwrap_or_else(|| {
-                let shift = self.rate_limited.min(6);
-                self.interval.saturating_mul(1 << shift).min(60)
-            });
-            return self.wait(until.max(self.interval), now);
-        }
-        self.rate_limited = 0;
         if resp.status == 200 {
             return match tokens_of(POLL_STEP, resp) {
                 Ok(tokens) => Decision::Done(tokens),
@@ -492,10 +449,10 @@ impl OobPoller {
             })
         };
         match error.as_str() {
-            "authorization_pending" => self.wait(self.interval, now),
+            "authorization_pending" => self.decide(self.clock.wait(self.interval(), now)),
             "slow_down" => {
-                self.interval = self.interval.saturating_add(5).min(MAX_INTERVAL);
-                self.wait(self.interval, now)
+                self.clock.slow_down(MAX_INTERVAL);
+                self.decide(self.clock.wait(self.interval(), now))
             }
             "access_denied" => fail("the push was denied in Okta Verify"),
             "expired_token" => {
@@ -506,14 +463,18 @@ impl OobPoller {
         }
     }
 
-    fn wait(&self, secs: u64, now: u64) -> Decision {
-        if now >= self.deadline {
-            return Decision::Fail(Error::runtime(format!(
+    /// The decision for a step that [`PollClock`] settled without reading a body.
+    fn decide(&self, step: Step<'_>) -> Decision {
+        match step {
+            Step::Wait(secs) => Decision::Wait(secs),
+            Step::Expired => Decision::Fail(Error::runtime(format!(
                 "{POLL_STEP}: the push was not approved within {} s; run the command again",
-                self.deadline.saturating_sub(self.start)
-            )));
+                self.clock.lifetime()
+            ))),
+            Step::GaveUp(e, attempts) => Decision::Fail(Error::runtime(format!(
+                "{POLL_STEP}: {e} (gave up after {attempts} attempts)"
+            ))),
         }
-        Decision::Wait(secs.min(self.deadline - now).max(1))
     }
 }
 

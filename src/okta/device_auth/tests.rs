@@ -474,7 +474,7 @@ fn huge_and_zero_server_numbers_are_bounded() {
     }
     assert_eq!(p2.interval(), MAX_INTERVAL + 15);
     // Repeated slow_down at a huge interval saturates instead of overflowing.
-    p.interval = u64::MAX - 1;
+    p.clock.set_interval(u64::MAX - 1);
     match p.next(PollReply::Response(&slow), u64::MAX - 5) {
         Decision::Wait(s) => assert_eq!(s, 5),
         d => panic!("{d:?}"),
