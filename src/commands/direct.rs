@@ -194,7 +194,7 @@ fn push(
     let text = direct::push_notice(&challenge.binding, lifetime(challenge.expires_in));
     notice::notice(&sanitize::lines(&text));
     let poll = okta.oob_poll(&challenge.oob_code, &mfa.0);
-    let mut wait = poller.first_wait();
+    let mut wait = poller.clock().first_wait();
     for _ in 0..MAX_POLLS {
         // Ctrl-C ends the run here as anywhere else (the default SIGINT action).
         std::thread::sleep(std::time::Duration::from_secs(wait));

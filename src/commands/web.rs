@@ -414,7 +414,7 @@ fn device_flow(
     shown.open(cfg, url);
     let mut poller = Poller::new(auth.interval, auth.expires_in, start);
     let mut indicator = prompt::WaitIndicator::new(prompt::stderr_is_tty() && !quiet(cfg));
-    let mut wait = poller.first_wait();
+    let mut wait = poller.clock().first_wait();
     let poll = okta.device_token(&auth.device_code);
     for _ in 0..MAX_POLLS {
         indicator.sleep(wait);

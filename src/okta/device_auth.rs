@@ -326,7 +326,7 @@ pub enum Decision {
 /// The device-code polling state machine (RFC 8628 §3.4–3.5, docs/decisions.md#d-device-polling, case B09).
 ///
 /// Times are whole seconds on one clock (Unix epoch seconds, since `X-Rate-Limit-Reset` is
-/// epoch seconds). The first poll comes [`Poller::first_wait`] seconds after the
+/// epoch seconds). The first poll comes [`PollClock::first_wait`] seconds after the
 /// authorization; each reply is fed to [`Poller::next`]. The loop is bounded by the device
 /// code's `expires_in` deadline and by [`MAX_NETWORK_RETRIES`].
 #[derive(Debug, Clone)]
@@ -352,21 +352,11 @@ impl Poller {
         }
     }
 
-    /// Seconds to wait before the first poll: the interval, but never past the device
-    /// code's deadline (a long server interval with a short lifetime polls once, at the
-    /// deadline, and then ends with `device code expired`).
-    pub fn first_wait(&self) -> u64 {
-        self.clock.first_wait()
-    }
-
-    /// The current polling interval in seconds (grows by 5 on each `slow_down`).
-    pub fn interval(&self) -> u64 {
-        self.clock.interval()
-    }
-
-    /// When the device code expires (same clock as `start`).
-    pub fn deadline(&self) -> u64 {
-        self.clock.deadline()
+    /// The interval (grows by 5 s on each `slow_down`), the device code's deadline and the
+    /// first wait (never past the deadline: a long server interval with a short lifetime
+    /// polls once, at the deadline, and then ends with `device code expired`).
+    pub fn clock(&self) -> &PollClock {
+        &self.clock
     }
 
     /// Decide after one poll observed at `now`.
@@ -417,10 +407,10 @@ impl Poller {
                 })
                 .unwrap_or_default();
             return match error.as_str() {
-                "authorization_pending" => decide(self.clock.wait(self.interval(), now)),
+                "authorization_pending" => decide(self.clock.wait(self.clock.interval(), now)),
                 "slow_down" => {
                     self.clock.slow_down(u64::MAX);
-                    decide(self.clock.wait(self.interval(), now))
+                    decide(self.clock.wait(self.clock.interval(), now))
                 }
                 "expired_token" => Decision::Fail(Error::Okta {
                     code: Some(error),

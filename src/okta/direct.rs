@@ -383,7 +383,7 @@ pub fn push_notice(binding: &Binding, expires_in: u64) -> String {
 /// (RFC 8628 §3.5 semantics, which Okta uses for `authorization_pending` and `slow_down`).
 ///
 /// Times are whole seconds on one clock (Unix epoch seconds, since `X-Rate-Limit-Reset` is
-/// epoch seconds). The first poll comes [`OobPoller::first_wait`] seconds after the
+/// epoch seconds). The first poll comes [`PollClock::first_wait`] seconds after the
 /// challenge; each reply goes to [`OobPoller::next`]. The loop is bounded by the
 /// `oob_code`'s `expires_in` and by [`crate::okta::poll::MAX_NETWORK_RETRIES`].
 #[derive(Debug, Clone)]
@@ -401,20 +401,10 @@ impl OobPoller {
         }
     }
 
-    /// Seconds before the first poll: the interval, never past the deadline, at least 1.
-    pub fn first_wait(&self) -> u64 {
-        self.clock.first_wait()
-    }
-
-    /// The current interval in seconds (grows by 5 on each `slow_down`, up to
-    /// [`MAX_INTERVAL`]).
-    pub fn interval(&self) -> u64 {
-        self.clock.interval()
-    }
-
-    /// When the push expires (same clock as `start`).
-    pub fn deadline(&self) -> u64 {
-        self.clock.deadline()
+    /// The interval (grows by 5 s on each `slow_down`, up to [`MAX_INTERVAL`]), the push's
+    /// deadline and the first wait.
+    pub fn clock(&self) -> &PollClock {
+        &self.clock
     }
 
     /// Decide after one poll observed at `now`.
@@ -449,10 +439,10 @@ impl OobPoller {
             })
         };
         match error.as_str() {
-            "authorization_pending" => self.decide(self.clock.wait(self.interval(), now)),
+            "authorization_pending" => self.decide(self.clock.wait(self.clock.interval(), now)),
             "slow_down" => {
                 self.clock.slow_down(MAX_INTERVAL);
-                self.decide(self.clock.wait(self.interval(), now))
+                self.decide(self.clock.wait(self.clock.interval(), now))
             }
             "access_denied" => fail("the push was denied in Okta Verify"),
             "expired_token" => {

@@ -247,10 +247,10 @@ fn poller_waits_slows_down_and_ends() {
     let pending = resp(400, json!({"error": "authorization_pending"}));
     let slow = resp(400, json!({"error": "slow_down"}));
     let mut p = OobPoller::new(Some(2), Some(30), 1000);
-    assert_eq!(p.first_wait(), 2);
+    assert_eq!(p.clock().first_wait(), 2);
     assert!(matches!(poll(&mut p, &pending, 1002), Decision::Wait(2)));
     assert!(matches!(poll(&mut p, &slow, 1004), Decision::Wait(7)));
-    assert_eq!(p.interval(), 7);
+    assert_eq!(p.clock().interval(), 7);
     // Never past the deadline, and a failure at it.
     assert!(matches!(poll(&mut p, &pending, 1027), Decision::Wait(3)));
     match poll(&mut p, &pending, 1030) {
@@ -259,9 +259,12 @@ fn poller_waits_slows_down_and_ends() {
     }
     // Defaults and caps.
     let p = OobPoller::new(None, None, 0);
-    assert_eq!((p.interval(), p.deadline()), (5, 300));
+    assert_eq!((p.clock().interval(), p.clock().deadline()), (5, 300));
     let p = OobPoller::new(Some(1000), Some(100_000), 0);
-    assert_eq!((p.interval(), p.deadline()), (MAX_INTERVAL, MAX_EXPIRES_IN));
+    assert_eq!(
+        (p.clock().interval(), p.clock().deadline()),
+        (MAX_INTERVAL, MAX_EXPIRES_IN)
+    );
 }
 
 #[test]
