@@ -16,7 +16,6 @@
 //! also when the AWS CLI captures stderr. No secret (password, one-time code,
 //! `mfa_token`, `oob_code`, token, credential) reaches stderr or an error.
 
-use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
 use crate::config::{Config, MfaMethod};
 use crate::error::{Error, Result};
@@ -34,8 +33,9 @@ pub const PASSWORD_ENV: &str = "OKTA_AWSCLI_PASSWORD";
 /// Environment variable holding the one-time code of `--mfa-method otp`.
 pub const OTP_ENV: &str = crate::config::OTP_VAR;
 
-/// Session duration in seconds when the user set none.
-pub const DEFAULT_DURATION_SECS: u32 = 3600;
+/// Session duration in seconds when the user set none: the same as `m2m`'s, whose STS call
+/// `direct` makes.
+pub const DEFAULT_DURATION_SECS: u32 = crate::commands::m2m::DEFAULT_DURATION_SECS;
 
 /// Hard cap on push polls, on top of the push's deadline (never loop unbounded).
 const MAX_POLLS: u32 = 1000;
@@ -66,15 +66,7 @@ pub fn run(cfg: &Config, http: &Http) -> Result<Credentials> {
         user_agent: http.user_agent(),
     };
     let tokens = access_token(&okta, cfg, http, username)?;
-    aws::assume_role_with_web_identity(
-        http,
-        &cfg.endpoint_urls,
-        cfg.sts_region.as_deref(),
-        role_arn,
-        &cfg.sts_role_session_name,
-        &tokens.access_token,
-        cfg.session_duration.unwrap_or(DEFAULT_DURATION_SECS),
-    )
+    crate::commands::m2m::web_identity(cfg, http, role_arn, &tokens.access_token)
 }
 
 /// The access token: from the access-token cache when `--cache-access-token` is on and it
