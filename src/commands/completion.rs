@@ -437,6 +437,9 @@ mod tests {
                 "direct",
                 "mfa-method",
                 "otp",
+                "authorization-code",
+                "authorization-code-timeout",
+                "redirect-port",
                 "list-profiles 2>",
                 "explain",
             ] {

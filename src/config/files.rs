@@ -459,6 +459,8 @@ pub fn section<'a>(root: &'a Value, path: &[&str]) -> Section<'a> {
 /// `cache-aws-credentials` and `min-ttl`, and `direct`'s `mfa-method`).
 pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "all-profiles",
+    "authorization-code",
+    "authorization-code-timeout",
     "authz-id",
     "chain-external-id",
     "chain-role",
@@ -467,8 +469,6 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "aws-credentials",
     "aws-iam-idp",
     "aws-iam-role",
-    "authorization-code",
-    "authorization-code-timeout",
     "aws-region",
     "aws-session-duration",
     "aws-sts-role-session-name",

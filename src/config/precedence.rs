@@ -313,7 +313,9 @@ impl Layers<'_> {
         };
         if !flag.is_empty() {
             let items = flag.iter().flat_map(|f| split(f)).collect();
-            return Ok(Some((items, Source::Flag(format!("--{key}")))));
+            return Ok(Some(
+                self.record(key, (items, Source::Flag(format!("--{key}")))),
+            ));
         }
         let yaml_list = self.yaml.and_then(|e| e.list(key)).map(<[String]>::to_vec);
         if yaml_list.is_none()
@@ -335,13 +337,20 @@ impl Layers<'_> {
             return Ok(Some((split(&v), src)));
         }
         let items = items.iter().flat_map(|i| split(i)).collect();
-        Ok(Some((
-            items,
-            Source::OktaYaml {
-                profile: self.profile.to_string(),
-                key: key.to_string(),
-            },
-        )))
+        let src = Source::OktaYaml {
+            profile: self.profile.to_string(),
+            key: key.to_string(),
+        };
+        Ok(Some(self.record(key, (items, src))))
+    }
+
+    /// Record `got`'s source as the winner of `key` (`--explain`), as [`Self::get`] does;
+    /// `got` passes through.
+    fn record<T>(&mut self, key: &str, got: (T, Source)) -> (T, Source) {
+        if let Some(spec) = SPECS.iter().find(|s| s.key == key) {
+            self.found.push((spec.key, got.1.clone()));
+        }
+        got
     }
 
     pub(super) fn string(&mut self, key: &str, flag: &Option<String>) -> Result<Option<String>> {

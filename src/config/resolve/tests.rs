@@ -1171,6 +1171,13 @@ fn authorization_code_settings_from_every_layer() {
     let c = debug_cfg(f, &e, None, None);
     assert!(c.authorization_code);
     assert_eq!(c.redirect_ports, [9001, 9002], "flags win, each port once");
+    let origin = |c: &Config| {
+        c.origins
+            .iter()
+            .find(|o| o.key == "redirect-port")
+            .map(|o| o.source.clone())
+    };
+    assert_eq!(origin(&c), Some(Source::Flag("--redirect-port".into())));
     assert_eq!(c.authorization_code_timeout_secs, 90);
 
     let e = env(&[
@@ -1187,6 +1194,11 @@ fn authorization_code_settings_from_every_layer() {
     let c = debug_cfg(Flags::default(), &env(&[]), None, Some(yaml));
     assert!(c.authorization_code);
     assert_eq!(c.redirect_ports, [8280, 8281]);
+    assert!(
+        matches!(origin(&c), Some(Source::OktaYaml { key, .. }) if key == "redirect-port"),
+        "{:?}",
+        origin(&c)
+    );
     assert_eq!(c.authorization_code_timeout_secs, 600);
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 
