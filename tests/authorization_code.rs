@@ -856,6 +856,53 @@ fn with_stderr_captured_the_authorization_code_flow_opens_the_browser_by_default
     assert!(!stderr.contains("no controlling terminal"), "{stderr}");
 }
 
+/// Ctrl-C in the terminal while the run waits for the browser ends it at once (exit 130,
+/// long before `--authorization-code-timeout`), and the redirect port is free again.
+// Unix only: tmux, SIGINT.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_the_wait_for_the_browser() {
+    let dir = support::tempdir();
+    let Some(tmux) = Tmux::new(dir.path()) else {
+        return;
+    };
+    let port = free_port();
+    let Some(org) = SimOrg::start(scenario(&[port])) else {
+        return;
+    };
+    let script = pane_script(
+        &org,
+        dir.path(),
+        &path_with(dir.path()),
+        &format!(
+            "--authorization-code --redirect-port {port} --authorization-code-timeout 120 \
+             --open-browser=false"
+        ),
+    );
+    // The shell catches SIGINT (a trap, not an ignore: the binary gets the default action)
+    // so that it lives on to write the exit code.
+    let text = std::fs::read_to_string(&script).unwrap();
+    std::fs::write(&script, format!("trap 'true' INT\n{text}")).unwrap();
+    tmux.start(&script);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !tmux.pane().contains("Open the following URL") {
+        assert!(Instant::now() < deadline, "no banner:\n{}", tmux.pane());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let sent = Instant::now();
+    tmux.run(&["send-keys", "-t", "t", "C-c"])
+        .expect("send C-c");
+    let rc = wait_for_file(&dir.path().join("rc"));
+    assert_eq!(rc.trim(), "130", "pane:\n{}", tmux.pane());
+    assert!(
+        sent.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        sent.elapsed()
+    );
+    assert!(code_grants(&org).is_empty());
+    std::net::TcpListener::bind(("127.0.0.1", port)).expect("the redirect port is free");
+}
+
 /// `setsid -w` running `harness` (its program and environment) in a new session without a
 /// controlling terminal, from the org's work directory with stdin closed; `None` (skipped;
 /// a failure under `CI=true`) when `setsid` is missing.

@@ -656,19 +656,12 @@ fn captured_stderr_sends_the_number_challenge_to_the_terminal() {
     assert_eq!(creds["Version"], 1);
 }
 
-/// No password setting but a terminal: the password is asked for there, without echo.
+/// Wait until the pane shows `prompt` and its terminal has echo off, then type `secret` and
+/// Enter. The prompt is written before echo is turned off: typing earlier would echo.
 #[cfg(unix)]
-#[test]
-fn missing_password_is_asked_on_the_terminal() {
-    let Some(org) = start(json!({"mfa": "none"})) else {
-        return;
-    };
-    let Some(session) = in_tmux(&org, "prompt", "", "") else {
-        return;
-    };
-    wait_for_pane(&session, &format!("Okta password for {USER}:"));
-    // The prompt is written before echo is turned off: type only once it is off.
-    let tty = tmux(&["display-message", "-p", "-t", &session, "#{pane_tty}"]).expect("pane tty");
+fn type_when_echo_is_off(session: &str, prompt: &str, secret: &str) {
+    wait_for_pane(session, prompt);
+    let tty = tmux(&["display-message", "-p", "-t", session, "#{pane_tty}"]).expect("pane tty");
     let started = std::time::Instant::now();
     loop {
         let modes = Command::new("stty")
@@ -685,8 +678,21 @@ fn missing_password_is_asked_on_the_terminal() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    tmux(&["send-keys", "-t", &session, "-l", PASSWORD]).expect("type");
-    tmux(&["send-keys", "-t", &session, "Enter"]).expect("enter");
+    tmux(&["send-keys", "-t", session, "-l", secret]).expect("type");
+    tmux(&["send-keys", "-t", session, "Enter"]).expect("enter");
+}
+
+/// No password setting but a terminal: the password is asked for there, without echo.
+#[cfg(unix)]
+#[test]
+fn missing_password_is_asked_on_the_terminal() {
+    let Some(org) = start(json!({"mfa": "none"})) else {
+        return;
+    };
+    let Some(session) = in_tmux(&org, "prompt", "", "") else {
+        return;
+    };
+    type_when_echo_is_off(&session, &format!("Okta password for {USER}:"), PASSWORD);
     let pane = wait_for_pane(&session, "EXIT=");
     let _ = tmux(&["kill-session", "-t", &session]);
     assert!(pane.contains("EXIT=0"), "{pane}");
@@ -695,6 +701,30 @@ fn missing_password_is_asked_on_the_terminal() {
     assert_eq!(
         org.requests_to("direct-token")[0]["form"]["password"],
         PASSWORD
+    );
+}
+
+/// `--mfa-method otp` without `OKTA_AWSCLI_OTP` but with a terminal: the code is asked for
+/// there, without echo.
+#[cfg(unix)]
+#[test]
+fn missing_one_time_code_is_asked_on_the_terminal() {
+    let Some(org) = start(json!({})) else {
+        return;
+    };
+    let env = format!("OKTA_AWSCLI_PASSWORD='{PASSWORD}'");
+    let Some(session) = in_tmux(&org, "otp", &env, "--mfa-method otp") else {
+        return;
+    };
+    type_when_echo_is_off(&session, &format!("One-time code for {USER}:"), OTP);
+    let pane = wait_for_pane(&session, "EXIT=");
+    let _ = tmux(&["kill-session", "-t", &session]);
+    assert!(pane.contains("EXIT=0"), "{pane}");
+    assert!(!pane.contains(OTP), "echoed: {pane}");
+    assert_eq!(grants(&org), ["password", MFA_OTP]);
+    assert_eq!(
+        org.requests_to("direct-token").last().unwrap()["form"]["otp"],
+        OTP
     );
 }
 
