@@ -393,6 +393,16 @@ fn debug_api_calls_redacts_every_secret() {
     assert!(out.stderr.contains("<redacted>"), "{}", out.stderr);
     assert!(out.stderr.contains("/v1/challenge"), "{}", out.stderr);
     assert_no_secret(&org, &out.stderr);
+
+    // The one-time code too.
+    let mut cmd = direct(&org);
+    cmd.args(["--debug-api-calls", "--mfa-method", "otp"])
+        .env("OKTA_AWSCLI_OTP", OTP);
+    let out = go(&mut cmd);
+    out.expect_code(0);
+    assert!(out.stderr.contains("otp=<redacted>"), "{}", out.stderr);
+    assert!(!out.stderr.contains(OTP), "{}", out.stderr);
+    assert_no_secret(&org, &out.stderr);
 }
 
 #[test]

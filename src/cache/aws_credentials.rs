@@ -493,6 +493,36 @@ mod tests {
             change(&mut c);
             assert_ne!(key_text(&c), key_text(&web), "web change {i}");
         }
+
+        // direct: the user and the authorization server decide; the password and the
+        // one-time code never show.
+        let direct = Config {
+            username: Some("alice".into()),
+            password: Some("pw-secret".into()),
+            otp: Some("246810".into()),
+            ..cfg(Command::Direct)
+        };
+        let key = key_text(&direct);
+        assert!(key.contains("alice") && key.contains("default"), "{key}");
+        assert!(
+            !key.contains("pw-secret") && !key.contains("246810"),
+            "{key}"
+        );
+        let changes: Vec<fn(&mut Config)> = vec![
+            |c| c.username = Some("bob".into()),
+            |c| c.authz_id = "aus1".into(),
+            |c| c.sts_role_session_name = "me".into(),
+            |c| c.command = Command::M2m,
+        ];
+        for (i, change) in changes.iter().enumerate() {
+            let mut c = direct.clone();
+            change(&mut c);
+            assert_ne!(key_text(&c), key, "direct change {i}");
+        }
+        let mut c = direct.clone();
+        c.password = Some("another".into());
+        c.otp = None;
+        assert_eq!(key_text(&c), key);
     }
 
     #[test]
