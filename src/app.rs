@@ -5,7 +5,7 @@ use crate::cache::aws_credentials;
 use crate::cli::{self, Parsed};
 use crate::commands::chain::{self, Start};
 use crate::commands::{cache, completion, debug, dotenv, explain, hints};
-use crate::commands::{m2m, web};
+use crate::commands::{direct, m2m, web};
 use crate::config::load as config_load;
 use crate::config::{Command, Config, Env, Format};
 use crate::error::{Error, Result};
@@ -99,9 +99,9 @@ fn dispatch(cfg: &Config) -> Result<()> {
             print_stdout(&out)
         }
         Command::Debug => Ok(()),
-        Command::M2m | Command::Web if cfg.clear_cache => cache::clear(cfg),
-        Command::M2m | Command::Web if cfg.check => cache::check(cfg),
-        Command::M2m | Command::Web => {
+        Command::M2m | Command::Web | Command::Direct if cfg.clear_cache => cache::clear(cfg),
+        Command::M2m | Command::Web | Command::Direct if cfg.check => cache::check(cfg),
+        Command::M2m | Command::Web | Command::Direct => {
             check_exec_program(cfg)?;
             check_credentials_target(cfg)?;
             if aws_credentials::applies(cfg) {
@@ -143,7 +143,7 @@ impl SignedIn {
 }
 
 /// The one path from settings to federation, for a cached run ([`cache::through`] wraps
-/// it) and an uncached one alike: the m2m or web flow, then [`after_federation`] (the
+/// it) and an uncached one alike: the m2m, direct or web flow, then [`after_federation`] (the
 /// `--chain-role` hops and the console sign-in URL).
 fn sign_in(cfg: &Config) -> Result<SignedIn> {
     let http = new_http(cfg)?;
@@ -155,6 +155,17 @@ fn sign_in(cfg: &Config) -> Result<SignedIn> {
                 duration: cfg.session_duration.unwrap_or(m2m::DEFAULT_DURATION_SECS),
             };
             let creds = m2m::run(cfg, &http)?;
+            (Some(start), vec![(cfg.profile.clone(), creds)], 0)
+        }
+        Command::Direct => {
+            let start = Start {
+                role_arn: cfg.aws_iam_role.clone().unwrap_or_default(),
+                session_name: cfg.sts_role_session_name.clone(),
+                duration: cfg
+                    .session_duration
+                    .unwrap_or(direct::DEFAULT_DURATION_SECS),
+            };
+            let creds = direct::run(cfg, &http)?;
             (Some(start), vec![(cfg.profile.clone(), creds)], 0)
         }
         _ => {

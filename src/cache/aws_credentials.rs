@@ -58,7 +58,9 @@ const MAX_ENTRY_BYTES: u64 = 64 * 1024;
 /// `AWS_ENDPOINT_URL`), the role and session duration as configured, and
 /// - web: the Federation app id, the IdP, and the okta.yaml IdP and role labels (a label
 ///   setting is resolved through them);
-/// - m2m: the authorization server id, scope, key id and role session name.
+/// - m2m: the authorization server id, scope, key id and role session name;
+/// - direct: the authorization server id, the username and the role session name (never
+///   the password).
 ///
 /// Same settings, same text; any difference in these settings, a different text.
 pub fn key_text(cfg: &Config) -> String {
@@ -69,6 +71,7 @@ pub fn key_text(cfg: &Config) -> String {
             "command",
             match cfg.command {
                 Command::M2m => "m2m",
+                Command::Direct => "direct",
                 _ => "web",
             }
             .into(),
@@ -88,6 +91,14 @@ pub fn key_text(cfg: &Config) -> String {
             pairs.push(("authz-id", cfg.authz_id.clone().into()));
             pairs.push(("custom-scope", cfg.custom_scope.clone().into()));
             pairs.push(("key-id", cfg.key_id.clone().into()));
+            pairs.push((
+                "aws-sts-role-session-name",
+                cfg.sts_role_session_name.clone().into(),
+            ));
+        }
+        Command::Direct => {
+            pairs.push(("authz-id", cfg.authz_id.clone().into()));
+            pairs.push(("username", cfg.username.clone().into()));
             pairs.push((
                 "aws-sts-role-session-name",
                 cfg.sts_role_session_name.clone().into(),
@@ -122,7 +133,7 @@ pub fn applies(cfg: &Config) -> bool {
     cfg.cache_aws_credentials
         && !cfg.all_profiles
         && cfg.format != Format::ConsoleUrl
-        && (cfg.command == Command::M2m
+        && (matches!(cfg.command, Command::M2m | Command::Direct)
             || cfg.aws_iam_role.is_some()
             || cfg.format == Format::ProcessCredentials)
 }
@@ -457,6 +468,36 @@ mod tests {
             change(&mut c);
             assert_ne!(key_text(&c), key_text(&web), "web change {i}");
         }
+
+        // direct: the user and the authorization server decide; the password and the
+        // one-time code never show.
+        let direct = Config {
+            username: Some("alice".into()),
+            password: Some("pw-secret".into()),
+            otp: Some("246810".into()),
+            ..cfg(Command::Direct)
+        };
+        let key = key_text(&direct);
+        assert!(key.contains("alice") && key.contains("default"), "{key}");
+        assert!(
+            !key.contains("pw-secret") && !key.contains("246810"),
+            "{key}"
+        );
+        let changes: Vec<fn(&mut Config)> = vec![
+            |c| c.username = Some("bob".into()),
+            |c| c.authz_id = "aus1".into(),
+            |c| c.sts_role_session_name = "me".into(),
+            |c| c.command = Command::M2m,
+        ];
+        for (i, change) in changes.iter().enumerate() {
+            let mut c = direct.clone();
+            change(&mut c);
+            assert_ne!(key_text(&c), key, "direct change {i}");
+        }
+        let mut c = direct.clone();
+        c.password = Some("another".into());
+        c.otp = None;
+        assert_eq!(key_text(&c), key);
     }
 
     #[test]

@@ -21,13 +21,14 @@ pub(super) const PROGRAM: &str = "okta-aws-cli";
     note = "Boolean flags accept --flag, --flag=true and --flag=false.",
     example = "okta-aws-cli web --org-domain example.okta.com --oidc-client-id 0oa... --profile dev",
     example = "okta-aws-cli m2m --format process-credentials",
+    example = "okta-aws-cli direct --username user@example.com --format process-credentials",
     example = "okta-aws-cli --exec -- aws s3 ls"
 )]
 pub struct TopArgs {
     /// okta org domain, e.g. example.okta.com [OKTA_AWSCLI_ORG_DOMAIN]
     #[argh(option, short = 'o')]
     pub org_domain: Option<String>,
-    /// OIDC client ID - web: OIDC native application, m2m: API service application [OKTA_AWSCLI_OIDC_CLIENT_ID]
+    /// OIDC client ID - web: OIDC native application, m2m: API service application, direct: OIDC native application [OKTA_AWSCLI_OIDC_CLIENT_ID]
     #[argh(option, short = 'c')]
     pub oidc_client_id: Option<String>,
     /// preset IAM role ARN or okta.yaml label [OKTA_AWSCLI_IAM_ROLE]
@@ -157,6 +158,8 @@ pub enum SubArgs {
     Web(WebArgs),
     /// `m2m`.
     M2m(M2mArgs),
+    /// `direct`.
+    Direct(DirectArgs),
     /// `list-profiles`.
     ListProfiles(ListProfilesArgs),
     /// `debug`.
@@ -167,7 +170,7 @@ pub enum SubArgs {
     Dotenv(DotenvArgs),
 }
 
-/// Human oriented authentication and device authorization (the default command).
+/// Human oriented authentication: device authorization, or the authorization code flow with --authorization-code (the default command).
 // argh turns these doc comments into --help text, where `[OKTA_AWSCLI_*]` names the
 // environment variable; rustdoc would read it as a link.
 #[allow(rustdoc::broken_intra_doc_links)]
@@ -186,13 +189,13 @@ pub struct WebArgs {
     /// explicit off for --qr-code
     #[argh(switch, hidden_help)]
     pub no_qr_code: bool,
-    /// open the activation URL with the system web browser [OKTA_AWSCLI_OPEN_BROWSER]
+    /// open the sign-in URL with the system web browser (default: on when stderr is captured and a terminal exists) [OKTA_AWSCLI_OPEN_BROWSER]
     #[argh(switch, short = 'b')]
     pub open_browser: bool,
     /// explicit off for --open-browser
     #[argh(switch, hidden_help)]
     pub no_open_browser: bool,
-    /// open the activation URL with this command (implies --open-browser) [OKTA_AWSCLI_OPEN_BROWSER_COMMAND]
+    /// open the sign-in URL with this command (implies --open-browser) [OKTA_AWSCLI_OPEN_BROWSER_COMMAND]
     #[argh(option, short = 'm', arg_name = "command")]
     pub open_browser_command: Option<String>,
     /// collect all roles of the IdP as profiles (implies format aws-credentials) [OKTA_AWSCLI_ALL_PROFILES]
@@ -204,6 +207,18 @@ pub struct WebArgs {
     /// profile names for --all-profiles from {alias} {account} {idp} {role} {role_path} (default "{alias}-{idp}-{role_path}") [OKTA_AWSCLI_PROFILE_TEMPLATE]
     #[argh(option, arg_name = "template")]
     pub profile_template: Option<String>,
+    /// sign in with the authorization code flow and PKCE in a browser on this computer, instead of the device flow [OKTA_AWSCLI_AUTHORIZATION_CODE]
+    #[argh(switch)]
+    pub authorization_code: bool,
+    /// explicit off for --authorization-code
+    #[argh(switch, hidden_help)]
+    pub no_authorization_code: bool,
+    /// loopback port of the redirect URI http://127.0.0.1:PORT/callback (repeatable, first free one used; default 8180, 8181, 8182) [OKTA_AWSCLI_REDIRECT_PORTS, comma-separated]
+    #[argh(option, arg_name = "port")]
+    pub redirect_port: Vec<String>,
+    /// how long --authorization-code waits for the browser: seconds, or 90s, 5m (default 5m) [OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT]
+    #[argh(option, arg_name = "duration")]
+    pub authorization_code_timeout: Option<String>,
 }
 
 /// Machine to machine / headless authorization.
@@ -231,6 +246,36 @@ pub struct M2mArgs {
     /// STS role session name (default okta-aws-cli) [OKTA_AWSCLI_STS_ROLE_SESSION_NAME]
     #[argh(option, short = 'q', arg_name = "name")]
     pub aws_sts_role_session_name: Option<String>,
+}
+
+/// Direct authentication: Okta username and password, then an Okta Verify push or a one-time code.
+// argh turns these doc comments into --help text, where `[OKTA_AWSCLI_*]` names the
+// environment variable; rustdoc would read it as a link.
+#[allow(rustdoc::broken_intra_doc_links)]
+#[derive(FromArgs, ArgsInfo, Default)]
+#[argh(
+    subcommand,
+    name = "direct",
+    note = "Without a password setting the password is asked for on the terminal, without echo; with no terminal the run stops with exit 2.",
+    note = "--mfa-method otp takes the code from OKTA_AWSCLI_OTP, else asks on the terminal.",
+    example = "OKTA_AWSCLI_PASSWORD=... okta-aws-cli direct --username user@example.com --aws-iam-role arn:aws:iam::123456789012:role/Dev"
+)]
+pub struct DirectArgs {
+    /// username of the Okta user [OKTA_AWSCLI_USERNAME]
+    #[argh(option, short = 'a', arg_name = "name")]
+    pub username: Option<String>,
+    /// password of the Okta user; other local users can read it here, prefer OKTA_AWSCLI_PASSWORD or the prompt [OKTA_AWSCLI_PASSWORD]
+    #[argh(option, short = 'b', arg_name = "password")]
+    pub password: Option<String>,
+    /// custom authorization server ID (default "default") [OKTA_AWSCLI_AUTHZ_ID]
+    #[argh(option, short = 'u', arg_name = "id")]
+    pub authz_id: Option<String>,
+    /// STS role session name (default okta-aws-cli) [OKTA_AWSCLI_STS_ROLE_SESSION_NAME]
+    #[argh(option, short = 'q', arg_name = "name")]
+    pub aws_sts_role_session_name: Option<String>,
+    /// second factor: push (Okta Verify, default) or otp (one-time code) [OKTA_AWSCLI_MFA_METHOD]
+    #[argh(option, arg_name = "method")]
+    pub mfa_method: Option<String>,
 }
 
 /// Lists profile names in ~/.okta/okta.yaml.
@@ -329,6 +374,7 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
     let command = match top.command {
         None | Some(SubArgs::Web(_)) => Command::Web,
         Some(SubArgs::M2m(_)) => Command::M2m,
+        Some(SubArgs::Direct(_)) => Command::Direct,
         Some(SubArgs::ListProfiles(_)) => Command::ListProfiles,
         Some(SubArgs::Debug(_)) => Command::Debug,
         // `completion` is answered by `parse` as [`Parsed::Completion`].
@@ -345,6 +391,9 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
             flags.open_browser_command = w.open_browser_command;
             flags.all_profiles = explicit(w.all_profiles, w.no_all_profiles);
             flags.profile_template = w.profile_template;
+            flags.authorization_code = explicit(w.authorization_code, w.no_authorization_code);
+            flags.redirect_port = w.redirect_port;
+            flags.authorization_code_timeout = w.authorization_code_timeout;
         }
         Some(SubArgs::M2m(m)) => {
             flags.key_id = m.key_id;
@@ -353,6 +402,13 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
             flags.custom_scope = m.custom_scope;
             flags.authz_id = m.authz_id;
             flags.aws_sts_role_session_name = m.aws_sts_role_session_name;
+        }
+        Some(SubArgs::Direct(d)) => {
+            flags.username = d.username;
+            flags.password = d.password;
+            flags.authz_id = d.authz_id;
+            flags.aws_sts_role_session_name = d.aws_sts_role_session_name;
+            flags.mfa_method = d.mfa_method;
         }
         _ => {}
     }

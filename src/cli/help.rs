@@ -34,6 +34,12 @@ pub fn required_settings(command: &str) -> &'static [&'static str] {
             "--key-id",
             "--private-key or --private-key-file",
         ],
+        "direct" => &[
+            "--org-domain",
+            "--oidc-client-id",
+            "--aws-iam-role",
+            "--username",
+        ],
         _ => &[],
     }
 }
@@ -52,6 +58,12 @@ pub fn flag_values(long: &str) -> Option<Vec<&'static str>> {
             crate::config::Shell::ALL
                 .iter()
                 .map(|s| s.as_str())
+                .collect(),
+        ),
+        "mfa-method" => Some(
+            crate::config::MfaMethod::ALL
+                .iter()
+                .map(|m| m.as_str())
                 .collect(),
         ),
         _ => None,
@@ -138,7 +150,9 @@ pub(super) fn help_for(command: Option<&str>) -> String {
     let mut text = match command {
         None => {
             let mut text = argh_help(&["--help"]);
-            text.push_str("\nRun `okta-aws-cli <command> --help` for the flags of web and m2m.\n");
+            text.push_str(
+                "\nRun `okta-aws-cli <command> --help` for the flags of web, m2m and direct.\n",
+            );
             text
         }
         Some(cmd @ ("completion" | "dotenv")) => argh_help(&[cmd, "--help"]),

@@ -13,8 +13,8 @@ mod help;
 
 pub use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
 pub use args::{
-    COMPLETION_SHELLS, CompletionArgs, DOTENV_ACTIONS, DebugArgs, DotenvArgs, ListProfilesArgs,
-    M2mArgs, SubArgs, TopArgs, WebArgs,
+    COMPLETION_SHELLS, CompletionArgs, DOTENV_ACTIONS, DebugArgs, DirectArgs, DotenvArgs,
+    ListProfilesArgs, M2mArgs, SubArgs, TopArgs, WebArgs,
 };
 pub use argv::{Parsed, parse};
 pub use help::{

@@ -1,13 +1,15 @@
 //! I/O: the commands of the AWS credential cache (README "AWS credential cache";
 //! docs/architecture.md, "Caches"): `--check` ([`check`]), `--clear-cache` ([`clear`]) and
-//! the cached run ([`through`]), which wraps the same sign-in as an uncached run.
+//! the cached run ([`through`]), which wraps the same sign-in as an uncached run; and the
+//! access-token cache around one Okta sign-in of `web` or `direct` ([`okta_tokens`]).
 
 use crate::aws::sts::Credentials;
-use crate::cache::access_token;
+use crate::cache::access_token::{self, CachedToken};
 use crate::cache::aws_credentials::{self as cache, Freshness, Lookup};
 use crate::cache::single_flight::{self, Cache, LockFailure};
 use crate::config::{Command, Config};
 use crate::error::{Error, Result};
+use crate::okta::device_auth::OktaTokens;
 use crate::term::sanitize;
 use crate::term::stderr::{say, warn};
 
@@ -161,6 +163,130 @@ fn obtained_note(cfg: &Config, creds: &Credentials, now: crate::clock::UnixMs) -
     let left_ms = u64::try_from(expires.0.saturating_sub(now.0)).unwrap_or(0);
     let left_secs = left_ms.div_ceil(1000);
     cache::never_fresh_note(left_secs, cfg.min_ttl_secs)
+}
+
+/// The Okta tokens of a `web` or `direct` run, and whether they came from the access-token
+/// cache (README "Caching"; docs/decisions.md#d-token-cache). `client` names the cache
+/// entry: the OIDC client id for `web`; for `direct` also the authorization server and
+/// the user (`okta::direct::token_cache_client`). `sign_in` is the run's Okta sign-in; it
+/// may set its `&mut String` to a device flow's user code, which the failure record keeps.
+///
+/// Without `--cache-access-token` this is `sign_in` alone. With it, the entry is locked
+/// while it is read and, when it is absent or stale, while `sign_in` runs, so parallel runs
+/// sign in once (case B29). A busy lock is announced on stderr and waited on for at most
+/// [`access_token::LOCK_WAIT`], then the run fails naming the lock file. A lock that cannot
+/// be taken at all (unwritable directory, ...) is a warning: the run goes on without the
+/// cache. When the run that held the lock failed, a run that waited fails with the same
+/// reason ([`access_token::load_failure`]) instead of signing in itself.
+///
+/// `rejected`: the access token Okta just refused (`web`'s retry after a stale token).
+/// Under the lock the entry is read again: a different token (stored by a parallel run
+/// meanwhile) is used; the rejected one is removed and `sign_in` runs.
+///
+/// Tokens without an ID token are returned but not stored (a cache entry needs one).
+pub fn okta_tokens(
+    cfg: &Config,
+    client: &str,
+    rejected: Option<&str>,
+    sign_in: impl FnOnce(&mut String) -> Result<OktaTokens>,
+) -> Result<(OktaTokens, bool)> {
+    if !cfg.cache_access_token {
+        return Ok((sign_in(&mut String::new())?, false));
+    }
+    let path = access_token::cache_path(&cfg.home, &cfg.org.host, client);
+    let wait_started_ms = crate::clock::unix_now_ms();
+    let mut waited = false;
+    let _lock =
+        match single_flight::lock(&path, Cache::AccessToken, access_token::LOCK_WAIT, |lock| {
+            waited = true;
+            say(&format!(
+                "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
+                lock.display()
+            ))
+        }) {
+            Ok(lock) => lock,
+            Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
+            Err(LockFailure::Unusable(m)) => {
+                warn(&format!("{m}; continuing without the access token cache"));
+                return Ok((sign_in(&mut String::new())?, false));
+            }
+        };
+    let cached = access_token::read(&path, &cfg.org.host, client, crate::clock::now())
+        .unwrap_or_else(|warning| {
+            warn(&warning);
+            None
+        });
+    match cached {
+        Some(cached) if rejected != Some(cached.access_token.as_str()) => {
+            let tokens = OktaTokens {
+                access_token: cached.access_token,
+                id_token: cached.id_token,
+                token_type: cached.token_type,
+                scope: cached.scope,
+                ..OktaTokens::default()
+            };
+            return Ok((tokens, true));
+        }
+        Some(_) => {
+            // The rejected token: remove it so a failed sign-in cannot leave it behind.
+            if let Err(e) = access_token::remove(&path) {
+                warn(&e.to_string());
+            }
+        }
+        None => {}
+    }
+    if waited
+        && let Some(failed) = access_token::load_failure(
+            &path,
+            &cfg.org.host,
+            client,
+            wait_started_ms,
+            crate::clock::unix_now_ms(),
+        )
+    {
+        // The run this one waited for failed: fail the same way, without a sign-in of our
+        // own (single flight also on failure).
+        return Err(failed.to_error());
+    }
+    let start = crate::clock::unix_now();
+    let mut user_code = String::new();
+    let tokens = match sign_in(&mut user_code) {
+        Ok(t) => t,
+        Err(e) => {
+            // Tell the runs waiting on the lock, before it is released (on return).
+            let key = access_token::failure_key(&cfg.org.host, client);
+            if let Some(record) =
+                access_token::FailureRecord::of(&key, &user_code, &e, crate::clock::unix_now_ms())
+                && let Err(w) = access_token::store_failure(&path, &record)
+            {
+                warn(&w.to_string());
+            }
+            return Err(e);
+        }
+    };
+    access_token::remove_failure(&path);
+    if tokens.id_token.is_empty() {
+        warn("Okta sent no id_token, so the access token is not cached");
+        return Ok((tokens, false));
+    }
+    let entry = CachedToken {
+        org: cfg.org.host.clone(),
+        client_id: client.to_string(),
+        access_token: tokens.access_token.clone(),
+        id_token: tokens.id_token.clone(),
+        token_type: if tokens.token_type.is_empty() {
+            "Bearer".into()
+        } else {
+            tokens.token_type.clone()
+        },
+        scope: tokens.scope.clone(),
+        expires_at: i64::try_from(start.saturating_add(tokens.expires_in.unwrap_or(3600)))
+            .unwrap_or(i64::MAX),
+    };
+    if let Err(e) = access_token::store(&path, &entry) {
+        warn(&e.to_string());
+    }
+    Ok((tokens, false))
 }
 
 /// `--check` (issue 10): look at the cache entry of these settings with no network, no

@@ -139,9 +139,27 @@ fn bash(s: &Surface) -> String {
     out.push_str(
         "        -p|--profile)\n            _okta_aws_cli_reply <<< \"$(_okta_aws_cli_profiles)\"\n            return 0 ;;\n",
     );
-    for f in s.global.iter().filter(|f| f.takes_value) {
+    // A command's closed-list flag is matched by its long name only (short letters differ
+    // per command).
+    let command_value_flags = s
+        .commands
+        .iter()
+        .flat_map(|(_, _, f)| f.iter())
+        .filter(|f| f.takes_value && cli::flag_values(&f.long).is_some())
+        .map(|f| (f, format!("--{}", f.long)));
+    let value_flags = s
+        .global
+        .iter()
+        .filter(|f| f.takes_value)
+        .map(|f| {
+            (
+                f,
+                value_patterns(std::slice::from_ref(f), |_| true).join("|"),
+            )
+        })
+        .chain(command_value_flags);
+    for (f, pat) in value_flags {
         if let Some(values) = cli::flag_values(&f.long) {
-            let pat = value_patterns(std::slice::from_ref(f), |_| true).join("|");
             let _ = writeln!(
                 out,
                 "        {pat})\n            COMPREPLY=($(compgen -W \"{}\" -- \"$cur\"))\n            return 0 ;;",
@@ -328,10 +346,18 @@ fn powershell(s: &Surface) -> String {
     out.push_str("    $cmd = ''\n    foreach ($w in $words[1..($words.Count)]) { if ($commands -contains $w) { $cmd = $w; break } }\n");
     out.push_str("    $candidates = @()\n    switch ($prev) {\n");
     out.push_str("        { $_ -in '-p', '--profile' } { $candidates = @(& okta-aws-cli list-profiles 2>$null | Where-Object { $_.StartsWith(' ') } | ForEach-Object { $_.Substring(1) }) }\n");
-    for f in s.global.iter().filter(|f| f.takes_value) {
+    let command_flags = s.commands.iter().flat_map(|(_, _, f)| f.iter());
+    let value_flags = s
+        .global
+        .iter()
+        .map(|f| (f, true))
+        .chain(command_flags.map(|f| (f, false)))
+        .filter(|(f, _)| f.takes_value);
+    for (f, global) in value_flags {
         if let Some(values) = cli::flag_values(&f.long) {
             let mut names = vec![format!("--{}", f.long)];
-            if let Some(c) = f.short {
+            // Short letters differ per command: only a global flag's is matched.
+            if let Some(c) = f.short.filter(|_| global) {
                 names.push(format!("-{c}"));
             }
             let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
@@ -408,6 +434,12 @@ mod tests {
                 "aws-acct-fed-app-id",
                 "private-key-file",
                 "process-credentials",
+                "direct",
+                "mfa-method",
+                "otp",
+                "authorization-code",
+                "authorization-code-timeout",
+                "redirect-port",
                 "list-profiles 2>",
                 "explain",
             ] {

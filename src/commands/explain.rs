@@ -54,6 +54,9 @@ const WEB_KEYS: &[&str] = &[
     "open-browser-command",
     "all-profiles",
     "profile-template",
+    "authorization-code",
+    "redirect-port",
+    "authorization-code-timeout",
     "aws-endpoint-url-iam",
     "no-color",
 ];
@@ -64,6 +67,16 @@ const M2M_KEYS: &[&str] = &[
     "private-key-file",
     "private-key-passphrase",
     "custom-scope",
+    "authz-id",
+    "aws-sts-role-session-name",
+];
+
+/// Settings of `direct` only.
+const DIRECT_KEYS: &[&str] = &[
+    "username",
+    "password",
+    "mfa-method",
+    "otp",
     "authz-id",
     "aws-sts-role-session-name",
 ];
@@ -95,6 +108,7 @@ fn command_name(c: Command) -> &'static str {
     match c {
         Command::Web => "web",
         Command::M2m => "m2m",
+        Command::Direct => "direct",
         Command::ListProfiles => "list-profiles",
         Command::Debug => "debug",
     }
@@ -106,6 +120,7 @@ fn keys_for(command: Command) -> Vec<&'static str> {
     match command {
         Command::Web => keys.extend_from_slice(WEB_KEYS),
         Command::M2m => keys.extend_from_slice(M2M_KEYS),
+        Command::Direct => keys.extend_from_slice(DIRECT_KEYS),
         Command::ListProfiles | Command::Debug => {}
     }
     keys
@@ -114,15 +129,17 @@ fn keys_for(command: Command) -> Vec<&'static str> {
 /// True when `command` cannot run without `key` (and it is not set). `--clear-cache`
 /// needs the org alone.
 fn missing_required(cfg: &Config, key: &str) -> bool {
-    let flow = matches!(cfg.command, Command::Web | Command::M2m);
+    let flow = matches!(cfg.command, Command::Web | Command::M2m | Command::Direct);
     if flow && cfg.clear_cache {
         return key == "org-domain" && cfg.org.base.is_empty();
     }
     let m2m = cfg.command == Command::M2m;
+    let direct = cfg.command == Command::Direct;
     match key {
         "org-domain" => flow && cfg.org.base.is_empty(),
         "oidc-client-id" => flow && cfg.oidc_client_id.is_empty(),
-        "aws-iam-role" => m2m && cfg.aws_iam_role.is_none(),
+        "aws-iam-role" => (m2m || direct) && cfg.aws_iam_role.is_none(),
+        "username" => direct && cfg.username.is_none(),
         "key-id" => m2m && cfg.key_id.is_none(),
         "private-key" | "private-key-file" => {
             m2m && cfg.private_key.is_none() && cfg.private_key_file.is_none()
@@ -186,9 +203,20 @@ fn shown_value(cfg: &Config, key: &str) -> Option<String> {
         "aws-acct-fed-app-id" => opt(&cfg.aws_acct_fed_app_id),
         "aws-iam-idp" => opt(&cfg.aws_iam_idp),
         "qr-code" => yes_no(cfg.qr_code),
+        "open-browser" if !cfg.open_browser && !cfg.open_browser_off => {
+            "false (true when stderr is captured and a terminal exists)".into()
+        }
         "open-browser" => yes_no(cfg.open_browser),
         "open-browser-command" => opt(&cfg.open_browser_command),
         "all-profiles" => yes_no(cfg.all_profiles),
+        "authorization-code" => yes_no(cfg.authorization_code),
+        "redirect-port" => cfg
+            .redirect_ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        "authorization-code-timeout" => format!("{}s", cfg.authorization_code_timeout_secs),
         "key-id" => opt(&cfg.key_id),
         "private-key" => match &cfg.private_key {
             Some(_) => "<set>".into(),
@@ -206,6 +234,16 @@ fn shown_value(cfg: &Config, key: &str) -> Option<String> {
         "custom-scope" => cfg.custom_scope.clone(),
         "authz-id" => cfg.authz_id.clone(),
         "aws-sts-role-session-name" => cfg.sts_role_session_name.clone(),
+        "username" => opt(&cfg.username),
+        "password" => match &cfg.password {
+            Some(_) => "<set>".into(),
+            None => String::new(),
+        },
+        "mfa-method" => cfg.mfa_method.as_str().to_string(),
+        "otp" => match &cfg.otp {
+            Some(_) => "<set>".into(),
+            None => String::new(),
+        },
         _ => return None,
     };
     Some(value)
@@ -243,7 +281,17 @@ fn shown_source(cfg: &Config, key: &str) -> String {
         ("private-key-file", Some(d), None) if cfg.private_key_file.is_none() => {
             format!("{d}; not used: the private key is given by a stronger layer")
         }
+        ("otp", Some(d), None) if cfg.mfa_method != crate::config::MfaMethod::Otp => {
+            format!("{d}; not used: mfa-method is push")
+        }
         (_, Some(d), None) => d,
+        ("password", None, None) => {
+            "not set (asked on the terminal; with no terminal the run stops)".into()
+        }
+        ("otp", None, None) if cfg.mfa_method == crate::config::MfaMethod::Otp => {
+            "not set (asked on the terminal; with no terminal the run stops)".into()
+        }
+        ("otp", None, None) => "not used: mfa-method is push".into(),
         ("private-key-passphrase", None, None) => {
             "not set (asked on the terminal if the key is encrypted)".into()
         }
@@ -389,7 +437,7 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
             },
         });
     }
-    if matches!(cfg.command, Command::Web | Command::M2m) {
+    if matches!(cfg.command, Command::Web | Command::M2m | Command::Direct) {
         let writes = cfg.format == Format::AwsCredentials
             || (cfg.format == Format::ProcessCredentials && cfg.write_aws_credentials);
         let long_term = writes
@@ -423,15 +471,27 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
 
 /// I/O: the cache entries that apply to this run, with their state at `now`.
 /// Each cache of the program adds its entry here: today the Okta access token of
-/// `--cache-access-token` (`web`).
+/// `--cache-access-token` (`web`, `direct`) and the AWS credentials.
 pub fn cache_entries(cfg: &Config, now: UnixMs) -> Vec<CacheEntry> {
     let mut out = Vec::new();
-    if cfg.command == Command::Web && !cfg.org.host.is_empty() && !cfg.home.as_os_str().is_empty() {
-        let path = token_cache::cache_path(&cfg.home, &cfg.org.host, &cfg.oidc_client_id);
+    let token_client = match cfg.command {
+        Command::Web => Some(cfg.oidc_client_id.clone()),
+        Command::Direct => Some(crate::okta::direct::token_cache_client(
+            &cfg.oidc_client_id,
+            &cfg.authz_id,
+            cfg.username.as_deref().unwrap_or_default(),
+        )),
+        _ => None,
+    };
+    if let Some(client) = token_client
+        && !cfg.org.host.is_empty()
+        && !cfg.home.as_os_str().is_empty()
+    {
+        let path = token_cache::cache_path(&cfg.home, &cfg.org.host, &client);
         let state = if !cfg.cache_access_token {
             "not used: --cache-access-token is off".to_string()
         } else {
-            match token_cache::load(&path, &cfg.org.host, &cfg.oidc_client_id, now) {
+            match token_cache::load(&path, &cfg.org.host, &client, now) {
                 Some(t) => format!("valid until {}", rfc3339(t.expires_at)),
                 None if exists(&path) => {
                     "present but expired or unusable; the next sign-in replaces it".into()
@@ -445,7 +505,9 @@ pub fn cache_entries(cfg: &Config, now: UnixMs) -> Vec<CacheEntry> {
             state,
         });
     }
-    if matches!(cfg.command, Command::Web | Command::M2m) && !cfg.home.as_os_str().is_empty() {
+    if matches!(cfg.command, Command::Web | Command::M2m | Command::Direct)
+        && !cfg.home.as_os_str().is_empty()
+    {
         use crate::cache::aws_credentials as cache;
         let key = cache::key_text(cfg);
         let path = cache::entry_file(&cfg.home, &key);
@@ -535,16 +597,21 @@ mod tests {
 
     /// Every command. The match stops compiling when a command is added: list it in the
     /// array too, so that the tests below look at its rows.
-    fn every_command() -> [Command; 4] {
+    fn every_command() -> [Command; 5] {
         let all = [
             Command::Web,
             Command::M2m,
+            Command::Direct,
             Command::ListProfiles,
             Command::Debug,
         ];
         for command in all {
             match command {
-                Command::Web | Command::M2m | Command::ListProfiles | Command::Debug => {}
+                Command::Web
+                | Command::M2m
+                | Command::Direct
+                | Command::ListProfiles
+                | Command::Debug => {}
             }
         }
         all

@@ -6,13 +6,14 @@
 //! `errorCode`, or ours such as [`fed_app::NO_FED_APPS`]) and [`Error::Aws`] (AWS error
 //! codes), with the command of the run telling the steps apart (`web`: device authorization,
 //! token exchange, appLinks, `AssumeRoleWithSAML`; `m2m`: client-credentials grant,
+//! `AssumeRoleWithWebIdentity`; `direct`: the direct-authentication grants,
 //! `AssumeRoleWithWebIdentity`). Where one code covers several causes the description Okta
 //! or AWS sends picks the hint (their documented phrases: "assurance", "MaxSessionDuration").
 //! Hints name settings and Admin Console places, never a secret.
 
 use crate::config::{Command, Config};
 use crate::error::Error;
-use crate::okta::{fed_app, oauth};
+use crate::okta::{authorization_code, fed_app, oauth};
 
 /// The scopes the web flow's OIDC app must be granted (Okta API Scopes tab).
 const WEB_SCOPES: &str = "okta.apps.read, okta.apps.sso and okta.users.read.self";
@@ -36,7 +37,26 @@ fn client(cfg: &Config) -> String {
     }
 }
 
-/// The authorization server's issuer URL of the m2m flow.
+/// The redirect URIs of the authorization code flow, one per configured port.
+fn redirect_uris(cfg: &Config) -> String {
+    cfg.redirect_ports
+        .iter()
+        .map(|p| authorization_code::redirect_uri(*p))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The hint for a redirect URI the OIDC app does not know.
+fn register_redirect_uris(cfg: &Config) -> String {
+    format!(
+        "register the redirect URI of every port the run may use ({}, from {}) as a Sign-in redirect URI of {}: Admin Console > Applications > Applications > the app > General > LOGIN; or choose registered ports with --redirect-port",
+        redirect_uris(cfg),
+        origin(cfg, "redirect-port"),
+        client(cfg)
+    )
+}
+
+/// The authorization server's issuer URL of the m2m and direct flows.
 fn issuer(cfg: &Config) -> String {
     format!("{}/oauth2/{}", cfg.org.base, cfg.authz_id)
 }
@@ -61,15 +81,32 @@ pub fn hint(err: &Error, cfg: Option<&Config>) -> Option<String> {
 fn okta_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
     let lower = message.to_ascii_lowercase();
     let web = cfg.command == Command::Web;
+    let direct = cfg.command == Command::Direct;
     let fed_app = cfg
         .aws_acct_fed_app_id
         .as_deref()
         .map(|id| format!("AWS Account Federation app {id}"))
         .unwrap_or_else(|| "the AWS Account Federation app".to_string());
+    let code_flow = web && cfg.authorization_code;
     Some(match code {
+        "unauthorized_client" if code_flow => format!(
+            "{} must allow the Authorization Code and Token Exchange grant types: Okta Admin Console > Applications > Applications > the app > General > General Settings > Grant type (Token Exchange is under Advanced)",
+            client(cfg)
+        ),
         "unauthorized_client" if web => format!(
             "{} must allow the Device Authorization and Token Exchange grant types: Okta Admin Console > Applications > Applications > the app > General > General Settings > Grant type (Token Exchange is under Advanced)",
             client(cfg)
+        ),
+        "unauthorized_client" if direct => format!(
+            "{} must be a native app with the direct authentication grants enabled: Admin Console > Applications > the app > General > Grant type > Resource Owner Password, and under Advanced MFA OOB (for push) or MFA OTP (for --mfa-method otp); an access policy rule of authorization server {} must allow the same grants for this app",
+            client(cfg),
+            cfg.authz_id
+        ),
+        "invalid_scope" if direct => format!(
+            "authorization server {} must allow the scopes openid and profile for {} (Security > API > Authorization Servers > {} > Access Policies > the rule > Scopes)",
+            cfg.authz_id,
+            client(cfg),
+            cfg.authz_id
         ),
         "unauthorized_client" => format!(
             "API service app {} must allow the Client Credentials grant (Admin Console > Applications > the app > General > Grant type), and an access policy rule of authorization server {} must allow it for this app",
@@ -91,11 +128,26 @@ fn okta_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
             "listing your AWS Federation apps needs the okta.users.read.self scope: grant it to {} (Admin Console > Applications > the app > Okta API Scopes > okta.users.read.self > Grant), or name the app with --aws-acct-fed-app-id",
             client(cfg)
         ),
+        "invalid_grant" if code_flow && lower.contains("redirect_uri") => {
+            register_redirect_uris(cfg)
+        }
+        authorization_code::NO_CALLBACK if code_flow => format!(
+            "if the browser shows an Okta error about the redirect_uri, {}; if it shows a sign-in page, finish it within --authorization-code-timeout",
+            register_redirect_uris(cfg)
+        ),
+        "invalid_grant" | "access_denied"
+            if code_flow && (lower.contains("assurance") || lower.contains("policy")) =>
+        {
+            format!(
+                "the authentication policy of {fed_app} refused this sign-in: in Admin Console > Security > Authentication Policies (the policy on the app's Sign On tab), check the rule that applies to {} and what it asks of the device and the authenticators",
+                client(cfg)
+            )
+        }
         "invalid_grant" | "access_denied"
             if web && (lower.contains("assurance") || lower.contains("policy")) =>
         {
             format!(
-                "the authentication policy of {fed_app} asks for more than a device sign-in can prove: in Admin Console > Security > Authentication Policies (the policy on the app's Sign On tab), set the rule that applies to {} to Device State: Any, with no device assurance",
+                "the authentication policy of {fed_app} asks for more than a device sign-in can prove: sign in with --authorization-code, where the browser on this computer can prove the device (Okta Verify, FastPass); or in Admin Console > Security > Authentication Policies (the policy on the app's Sign On tab), set the rule that applies to {} to Device State: Any, with no device assurance",
                 client(cfg)
             )
         }
@@ -205,7 +257,25 @@ mod tests {
     fn each_known_failure_has_its_hint() {
         let web = cfg(Command::Web);
         let m2m = cfg(Command::M2m);
+        let direct = cfg(Command::Direct);
+        let code_flow = Config {
+            authorization_code: true,
+            redirect_ports: vec![8180, 8181],
+            ..cfg(Command::Web)
+        };
         let cases: Vec<(Error, &Config, &str)> = vec![
+            (okta("unauthorized_client", "x"), &direct, "MFA OOB"),
+            (okta("invalid_scope", "x"), &direct, "openid and profile"),
+            (
+                aws("AccessDenied", "x"),
+                &direct,
+                "AssumeRoleWithWebIdentity",
+            ),
+            (
+                aws("InvalidIdentityToken", "x"),
+                &direct,
+                "https://example.okta.com/oauth2/default",
+            ),
             (okta("unauthorized_client", "x"), &web, "Token Exchange"),
             (okta("unauthorized_client", "x"), &m2m, "Client Credentials"),
             (okta("invalid_scope", "x"), &web, "okta.users.read.self"),
@@ -222,6 +292,37 @@ mod tests {
                 ),
                 &web,
                 "Device State: Any",
+            ),
+            (
+                okta(
+                    "invalid_grant",
+                    "The application's assurance requirements are not met",
+                ),
+                &web,
+                "--authorization-code",
+            ),
+            (
+                okta("unauthorized_client", "x"),
+                &code_flow,
+                "Authorization Code",
+            ),
+            (
+                okta(
+                    "invalid_grant",
+                    "The 'redirect_uri' does not match the redirection URI",
+                ),
+                &code_flow,
+                "http://127.0.0.1:8180/callback, http://127.0.0.1:8181/callback",
+            ),
+            (
+                okta(authorization_code::NO_CALLBACK, "x"),
+                &code_flow,
+                "Sign-in redirect URI",
+            ),
+            (
+                okta("access_denied", "denied by policy"),
+                &code_flow,
+                "Authentication Policies",
             ),
             (okta("invalid_target", "x"), &web, "web SSO client"),
             (okta(fed_app::NO_FED_APPS, "x"), &web, "Assignments"),
@@ -271,6 +372,30 @@ mod tests {
         );
         assert_eq!(hint(&Error::runtime("network"), Some(&web)), None);
         assert_eq!(hint(&okta("unauthorized_client", "x"), None), None);
+        // The authorization code flow: a reply from elsewhere, or a plain denial.
+        let code_flow = Config {
+            authorization_code: true,
+            ..cfg(Command::Web)
+        };
+        assert_eq!(
+            hint(
+                &okta(authorization_code::STATE_MISMATCH, "x"),
+                Some(&code_flow)
+            ),
+            None
+        );
+        assert_eq!(
+            hint(
+                &okta("access_denied", "denied in the browser"),
+                Some(&code_flow)
+            ),
+            None
+        );
+        // Without --authorization-code these codes are not ours.
+        assert_eq!(
+            hint(&okta(authorization_code::NO_CALLBACK, "x"), Some(&web)),
+            None
+        );
     }
 
     #[test]

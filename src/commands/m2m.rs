@@ -59,13 +59,26 @@ pub fn run(cfg: &Config, http: &Http) -> Result<crate::aws::sts::Credentials> {
     let reply = http.send_repeatable_with(Service::Okta, &mut build)?;
     let token = okta::m2m_token_reply(&reply, i64::try_from(now).unwrap_or(i64::MAX))?;
 
+    web_identity(cfg, http, role_arn, &token.access_token)
+}
+
+/// STS `AssumeRoleWithWebIdentity` with an Okta `access_token`, as `m2m` and `direct` do:
+/// the run's STS endpoint and region, `--aws-sts-role-session-name`, and the session
+/// duration (default [`DEFAULT_DURATION_SECS`]). Errors as for
+/// [`aws::assume_role_with_web_identity`].
+pub fn web_identity(
+    cfg: &Config,
+    http: &Http,
+    role_arn: &str,
+    access_token: &str,
+) -> Result<crate::aws::sts::Credentials> {
     aws::assume_role_with_web_identity(
         http,
         &cfg.endpoint_urls,
         cfg.sts_region.as_deref(),
         role_arn,
         &cfg.sts_role_session_name,
-        &token.access_token,
+        access_token,
         cfg.session_duration.unwrap_or(DEFAULT_DURATION_SECS),
     )
 }

@@ -1,5 +1,7 @@
 //! I/O: one module per command, stringing the layers below together: `web` (device flow,
-//! SAML, AssumeRoleWithSAML), `m2m` (client assertion, AssumeRoleWithWebIdentity), `debug`
+//! SAML, AssumeRoleWithSAML), `m2m` (client assertion, AssumeRoleWithWebIdentity), `direct`
+//! (Okta direct authentication: password, push or one-time code; AssumeRoleWithWebIdentity),
+//! `debug`
 //! (`list-profiles` and `debug`), `completion` (shell completion scripts), `dotenv` (allow or
 //! deny a `.env`), `explain`
 //! (`--explain`), `hints` (a `hint:` line for known failures), `cache` (`--check`,
@@ -11,6 +13,7 @@ pub mod cache;
 pub mod chain;
 pub mod completion;
 pub mod debug;
+pub mod direct;
 pub mod dotenv;
 pub mod explain;
 pub mod hints;

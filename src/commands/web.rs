@@ -1,7 +1,10 @@
 //! I/O: the `web` command (docs/architecture.md#data-flow-of-a-web-run,
 //! docs/decisions.md#d-session-duration, #d-choice): Okta device
-//! authorization -> access token (optionally cached) -> AWS Federation app -> web SSO token
-//! -> SAML assertion -> IdP and role -> STS `AssumeRoleWithSAML`.
+//! authorization (or, with `--authorization-code`, the authorization code flow of
+//! `authorization_code`; docs/decisions.md#d-authorization-code) -> access token (optionally
+//! cached) -> AWS Federation app -> web SSO token -> SAML assertion -> IdP and role -> STS
+//! `AssumeRoleWithSAML`. The instructions and the browser of both sign-ins go through
+//! `instructions` (docs/decisions.md#d-captured-stderr).
 //!
 //! Requests are built and replies read by the pure `web` files of [`crate::okta`] and by
 //! [`crate::okta::saml`]; the banner, browser, waiting indicator and chooser live in
@@ -13,12 +16,13 @@ use std::io::IsTerminal as _;
 
 use crate::aws::client as aws;
 use crate::aws::sts::Credentials;
-use crate::cache::access_token::{self as token_cache, CachedToken};
-use crate::cache::single_flight::{self, Cache, LockFailure};
+use crate::cache::access_token as token_cache;
+use crate::cache::single_flight::{self, Cache};
 use crate::commands::chain::Start;
 use crate::config::{Config, Format};
 use crate::error::{Error, Result};
 use crate::http::{Http, Request, Response, Service};
+use crate::okta::authorization_code::parse_code_token_reply;
 use crate::okta::choice::{self, ChoiceKind, Selected};
 use crate::okta::device_auth::{self, Decision, OktaTokens, PollReply, Poller};
 use crate::okta::fed_app::{self, FedApp};
@@ -28,6 +32,9 @@ use crate::okta::web_request::{self, OktaWeb};
 use crate::output::profile_names::{self, Planned};
 use crate::term::prompt;
 use crate::term::stderr::{say, say_styled, warn};
+
+mod authorization_code;
+mod instructions;
 
 /// Session duration (seconds) when neither the user nor the assertion sets one (docs/decisions.md#d-session-duration).
 pub const DEFAULT_SESSION_DURATION: u32 = 3600;
@@ -339,127 +346,44 @@ fn cache_file(cfg: &Config) -> std::path::PathBuf {
     token_cache::cache_path(&cfg.home, &cfg.org.host, &cfg.oidc_client_id)
 }
 
-/// The Okta access and ID tokens, and whether they came from the cache.
-///
-/// With `--cache-access-token` the cache entry is locked while it is read and, when it is
-/// absent or stale, while the device flow runs, so parallel runs prompt once (case B29).
-/// A busy lock is announced on stderr and waited on for at most
-/// [`token_cache::LOCK_WAIT`], then the run fails naming the lock file. A lock that cannot
-/// be taken at all (unwritable directory, ...) is a warning: the run goes on without the
-/// cache (no read, no write).
-///
-/// `rejected`: the access token Okta just rejected (the retry after a stale token). Under
-/// the lock the entry is read again: a different token (stored by a parallel run
-/// meanwhile) is used; the rejected one is removed and the device flow runs.
+/// The Okta access and ID tokens, and whether they came from the access-token cache
+/// ([`crate::commands::cache::okta_tokens`], keyed by the OIDC client id). `rejected`: the
+/// access token Okta just rejected (the retry after a stale token).
 fn access_token(
     okta: &OktaWeb<'_>,
     cfg: &Config,
     http: &Http,
     rejected: Option<&str>,
 ) -> Result<(OktaTokens, bool)> {
-    if !cfg.cache_access_token {
-        return Ok((device_flow(okta, cfg, http)?, false));
+    crate::commands::cache::okta_tokens(cfg, &cfg.oidc_client_id, rejected, |user_code| {
+        sign_in(okta, cfg, http, user_code)
+    })
+}
+
+/// Sign in to Okta: the authorization code flow with `--authorization-code`, else the device
+/// flow. `user_code` is set to the device authorization's user code as soon as there is one
+/// (for the failure record of [`access_token`]); the authorization code flow has none.
+fn sign_in(
+    okta: &OktaWeb<'_>,
+    cfg: &Config,
+    http: &Http,
+    user_code: &mut String,
+) -> Result<OktaTokens> {
+    if cfg.authorization_code {
+        let grant = authorization_code::authorize(okta, cfg, quiet(cfg))?;
+        let token =
+            okta.authorization_code_token(&grant.code.0, &grant.redirect_uri, &grant.pkce.verifier);
+        // Sent once: a code is single use, so a repeat could only be refused.
+        return parse_code_token_reply(&send(http, &token)?);
     }
-    let path = cache_file(cfg);
-    let wait_started_ms = crate::clock::unix_now_ms();
-    let mut waited = false;
-    let _lock =
-        match single_flight::lock(&path, Cache::AccessToken, token_cache::LOCK_WAIT, |lock| {
-            waited = true;
-            say(&format!(
-                "waiting for another okta-aws-cli run to finish signing in (lock {})\n",
-                lock.display()
-            ))
-        }) {
-            Ok(lock) => lock,
-            Err(LockFailure::TimedOut(m)) => return Err(Error::Runtime(m)),
-            Err(LockFailure::Unusable(m)) => {
-                warn(&format!("{m}; continuing without the access token cache"));
-                return Ok((device_flow(okta, cfg, http)?, false));
-            }
-        };
-    let now = crate::clock::now();
-    let cached = token_cache::read(&path, &cfg.org.host, &cfg.oidc_client_id, now).unwrap_or_else(
-        |warning| {
-            warn(&warning);
-            None
-        },
-    );
-    match cached {
-        Some(cached) if rejected != Some(cached.access_token.as_str()) => {
-            let tokens = OktaTokens {
-                access_token: cached.access_token,
-                id_token: cached.id_token,
-                token_type: cached.token_type,
-                scope: cached.scope,
-                ..OktaTokens::default()
-            };
-            return Ok((tokens, true));
-        }
-        Some(_) => {
-            // The rejected token: remove it so a failed device flow cannot leave it behind.
-            if let Err(e) = token_cache::remove(&path) {
-                warn(&e.to_string());
-            }
-        }
-        None => {}
-    }
-    if waited
-        && let Some(failed) = token_cache::load_failure(
-            &path,
-            &cfg.org.host,
-            &cfg.oidc_client_id,
-            wait_started_ms,
-            crate::clock::unix_now_ms(),
-        )
-    {
-        // The run this one waited for failed: fail the same way, without a device flow
-        // of our own (single flight also on failure).
-        return Err(failed.to_error());
-    }
-    let start = crate::clock::unix_now();
-    let mut user_code = String::new();
-    let tokens = match device_flow_noting(okta, cfg, http, &mut user_code) {
-        Ok(t) => t,
-        Err(e) => {
-            // Tell the runs waiting on the lock, before it is released (on return).
-            let key = token_cache::failure_key(&cfg.org.host, &cfg.oidc_client_id);
-            if let Some(record) =
-                token_cache::FailureRecord::of(&key, &user_code, &e, crate::clock::unix_now_ms())
-                && let Err(w) = token_cache::store_failure(&path, &record)
-            {
-                warn(&w.to_string());
-            }
-            return Err(e);
-        }
-    };
-    token_cache::remove_failure(&path);
-    let entry = CachedToken {
-        org: cfg.org.host.clone(),
-        client_id: cfg.oidc_client_id.clone(),
-        access_token: tokens.access_token.clone(),
-        id_token: tokens.id_token.clone(),
-        token_type: tokens.token_type.clone(),
-        scope: tokens.scope.clone(),
-        expires_at: i64::try_from(start.saturating_add(tokens.expires_in.unwrap_or(3600)))
-            .unwrap_or(i64::MAX),
-    };
-    if let Err(e) = token_cache::store(&path, &entry) {
-        warn(&e.to_string());
-    }
-    Ok((tokens, false))
+    device_flow(okta, cfg, http, user_code)
 }
 
 /// The OAuth 2.0 device authorization grant (RFC 8628;
-/// docs/decisions.md#d-device-polling): authorize, show the URL (QR code, browser), poll at the server's interval until
-/// approved, denied or expired.
-fn device_flow(okta: &OktaWeb<'_>, cfg: &Config, http: &Http) -> Result<OktaTokens> {
-    device_flow_noting(okta, cfg, http, &mut String::new())
-}
-
-/// [`device_flow`], setting `user_code` to the device authorization's user code as soon as
-/// there is one (for the failure record of [`access_token`]).
-fn device_flow_noting(
+/// docs/decisions.md#d-device-polling): authorize, show the URL (QR code, browser), poll at
+/// the server's interval until approved, denied or expired. Sets `user_code` as soon as
+/// there is one.
+fn device_flow(
     okta: &OktaWeb<'_>,
     cfg: &Config,
     http: &Http,
@@ -472,7 +396,8 @@ fn device_flow_noting(
     // The URL shown, encoded in the QR code and opened: on the org's origin, percent-encoded.
     let url = device_auth::activation_url(&auth, &cfg.org.base)?;
     let url = url.as_str();
-    let opens = cfg.open_browser || cfg.open_browser_command.is_some();
+    let shown = instructions::Instructions::plan(cfg);
+    let opens = shown.opens;
     let qr = if cfg.qr_code {
         match prompt::render_qr(url) {
             Ok(q) => Some(q),
@@ -484,20 +409,16 @@ fn device_flow_noting(
     } else {
         None
     };
-    say(&prompt::device_banner(
+    shown.show(&prompt::device_banner(
         url,
         &auth.user_code,
         opens,
         qr.as_deref(),
     ));
-    if opens {
-        for warning in prompt::open_browser(url, cfg.open_browser_command.as_deref()) {
-            warn(&warning);
-        }
-    }
+    shown.open(cfg, url);
     let mut poller = Poller::new(auth.interval, auth.expires_in, start);
     let mut indicator = prompt::WaitIndicator::new(prompt::stderr_is_tty() && !quiet(cfg));
-    let mut wait = poller.first_wait();
+    let mut wait = poller.clock().first_wait();
     let poll = okta.device_token(&auth.device_code);
     for _ in 0..MAX_POLLS {
         indicator.sleep(wait);

@@ -1,6 +1,6 @@
 //! PURE: the settings read from the environment alone, with no flag, `.env` or okta.yaml
-//! layer: the AWS endpoint overrides, the passphrase of an encrypted m2m private key, and
-//! whether colour is allowed (`NO_COLOR`, `TERM`). Each variable is read here, once, into
+//! layer: the AWS endpoint overrides, the passphrase of an encrypted m2m private key, the
+//! one-time code of `direct`, and whether colour is allowed (`NO_COLOR`, `TERM`). Each variable is read here, once, into
 //! [`Config`]; the layers above never look at the environment for them.
 
 use crate::config::settings::{Config, EndpointUrls, Env, Source};
@@ -8,6 +8,9 @@ use crate::term::style::color_allowed;
 
 /// The variable holding the passphrase of an encrypted PKCS#8 private key (m2m).
 pub const PASSPHRASE_VAR: &str = "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE";
+
+/// The variable holding the one-time code of `direct --mfa-method otp`.
+pub const OTP_VAR: &str = "OKTA_AWSCLI_OTP";
 
 /// The `--explain` name of each endpoint variable of [`EndpointUrls::VARS`].
 const ENDPOINT_KEYS: [(&str, &str); 4] = [
@@ -52,6 +55,7 @@ impl EndpointUrls {
 /// - [`Config::endpoint_urls`]: see [`EndpointUrls::from_env`].
 /// - [`Config::private_key_passphrase`]: [`PASSPHRASE_VAR`] as given (a passphrase may
 ///   begin or end with spaces); empty means unset.
+/// - [`Config::otp`]: [`OTP_VAR`], unset when empty or blank.
 /// - [`Config::no_color`]: `NO_COLOR` set and not empty, or `TERM` is `dumb` (surrounding
 ///   spaces ignored), as [`color_allowed`] decides.
 pub(super) fn read_environment(env: &Env, cfg: &mut Config) -> Vec<(&'static str, Source)> {
@@ -65,6 +69,10 @@ pub(super) fn read_environment(env: &Env, cfg: &mut Config) -> Vec<(&'static str
     cfg.private_key_passphrase = env.get(PASSPHRASE_VAR).filter(|p| !p.is_empty()).cloned();
     if cfg.private_key_passphrase.is_some() {
         found.push(("private-key-passphrase", Source::Env(PASSPHRASE_VAR.into())));
+    }
+    cfg.otp = env.get(OTP_VAR).filter(|c| !c.trim().is_empty()).cloned();
+    if cfg.otp.is_some() {
+        found.push(("otp", Source::Env(OTP_VAR.into())));
     }
     let no_color = env.get("NO_COLOR").map(String::as_str);
     let term = env.get("TERM").map(String::as_str);

@@ -455,10 +455,12 @@ pub fn section<'a>(root: &'a Value, path: &[&str]) -> Section<'a> {
 }
 
 /// Keys an `awscli.profiles.<name>` entry may hold (docs/decisions.md#d-okta-yaml, plus
-/// `short-user-agent`, which we also accept there, and the credential cache's
-/// `cache-aws-credentials` and `min-ttl`).
+/// `short-user-agent`, which we also accept there, the credential cache's
+/// `cache-aws-credentials` and `min-ttl`, and `direct`'s `mfa-method`).
 pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "all-profiles",
+    "authorization-code",
+    "authorization-code-timeout",
     "authz-id",
     "chain-external-id",
     "chain-role",
@@ -480,6 +482,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "format",
     "key-id",
     "legacy-aws-variables",
+    "mfa-method",
     "min-ttl",
     "oidc-client-id",
     "open-browser",
@@ -489,14 +492,16 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "private-key-file",
     "profile-template",
     "qr-code",
+    "redirect-port",
     "session-duration",
     "shell",
     "short-user-agent",
     "write-aws-credentials",
-    // Read by upstream but without effect here (`direct` command, no-op key).
+    // The `direct` command's user and password.
     "password",
-    "profile",
     "username",
+    // Read by upstream but without effect here (no-op key).
+    "profile",
 ];
 
 /// The known profile key closest to `unknown` (e.g. `write-credentials` ->
@@ -515,7 +520,7 @@ pub fn closest_key(unknown: &str) -> Option<&'static str> {
 }
 
 /// Profile keys that may also be written as a YAML list of strings (`chain-role`).
-pub const LIST_PROFILE_KEYS: &[&str] = &["chain-role"];
+pub const LIST_PROFILE_KEYS: &[&str] = &["chain-role", "redirect-port"];
 
 /// The texts of a YAML list whose items are all strings, numbers or booleans (`None` for
 /// any other value, or a list holding a list, a map or null).

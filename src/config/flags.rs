@@ -74,6 +74,13 @@ pub struct Flags {
     pub open_browser_command: Option<String>,
     /// web `--all-profiles`/`-k`.
     pub all_profiles: Option<bool>,
+    /// web `--authorization-code`.
+    pub authorization_code: Option<bool>,
+    /// web `--redirect-port` (repeatable, raw; checked by the resolver). Empty means "not on
+    /// the command line".
+    pub redirect_port: Vec<String>,
+    /// web `--authorization-code-timeout` (raw: seconds or `90s`/`5m`).
+    pub authorization_code_timeout: Option<String>,
     /// web `--profile-template`.
     pub profile_template: Option<String>,
     /// m2m `--key-id`/`-i`.
@@ -84,18 +91,27 @@ pub struct Flags {
     pub private_key_file: Option<String>,
     /// m2m `--custom-scope`/`-m`.
     pub custom_scope: Option<String>,
-    /// m2m `--authz-id`/`-u`.
+    /// m2m and direct `--authz-id`/`-u`.
     pub authz_id: Option<String>,
-    /// m2m `--aws-sts-role-session-name`/`-q`.
+    /// m2m and direct `--aws-sts-role-session-name`/`-q`.
     pub aws_sts_role_session_name: Option<String>,
+    /// direct `--username`/`-a`.
+    pub username: Option<String>,
+    /// direct `--password`/`-b` (secret).
+    pub password: Option<String>,
+    /// direct `--mfa-method` (raw: `push` or `otp`; checked by the resolver).
+    pub mfa_method: Option<String>,
 }
 
-/// Debug output redacts `private_key`.
+/// Debug output redacts `private_key` and `password`.
 impl std::fmt::Debug for Flags {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut shown = self.clone();
         if shown.private_key.is_some() {
             shown.private_key = Some("<redacted>".into());
+        }
+        if shown.password.is_some() {
+            shown.password = Some("<redacted>".into());
         }
         f.debug_struct("Flags")
             .field("org_domain", &shown.org_domain)
@@ -129,6 +145,12 @@ impl std::fmt::Debug for Flags {
             .field("open_browser", &shown.open_browser)
             .field("open_browser_command", &shown.open_browser_command)
             .field("all_profiles", &shown.all_profiles)
+            .field("authorization_code", &shown.authorization_code)
+            .field("redirect_port", &shown.redirect_port)
+            .field(
+                "authorization_code_timeout",
+                &shown.authorization_code_timeout,
+            )
             .field("profile_template", &shown.profile_template)
             .field("key_id", &shown.key_id)
             .field("private_key", &shown.private_key)
@@ -139,6 +161,9 @@ impl std::fmt::Debug for Flags {
                 "aws_sts_role_session_name",
                 &shown.aws_sts_role_session_name,
             )
+            .field("username", &shown.username)
+            .field("password", &shown.password)
+            .field("mfa_method", &shown.mfa_method)
             .finish()
     }
 }

@@ -25,13 +25,15 @@ pub mod suggest;
 pub mod template;
 mod values;
 
-pub use environment::PASSPHRASE_VAR;
+pub use environment::{OTP_VAR, PASSPHRASE_VAR};
 pub use org::normalize_org;
 pub use precedence::{env_name, setting_keys};
 pub use resolve::{Failure, resolve, resolve_with_warnings};
 pub use settings::{
-    Command, Config, DEFAULT_MIN_TTL_SECS, DotEnvTrust, EndpointUrls, Env, Format,
-    MAX_MIN_TTL_SECS, OrgUrl, SettingOrigin, Shell, Source,
+    Command, Config, DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS, DEFAULT_MIN_TTL_SECS,
+    DEFAULT_REDIRECT_PORTS, DotEnvTrust, EndpointUrls, Env, Format,
+    MAX_AUTHORIZATION_CODE_TIMEOUT_SECS, MAX_MIN_TTL_SECS, MfaMethod, OrgUrl, SettingOrigin, Shell,
+    Source,
 };
 pub use values::{
     home_dir, normalize_profile, okta_yaml_path, parse_min_ttl, parse_session_duration,

@@ -103,6 +103,17 @@ const SPECS: &[Spec] = &[
         &[],
     ),
     spec("all-profiles", &["OKTA_AWSCLI_ALL_PROFILES"], &[]),
+    spec(
+        "authorization-code",
+        &["OKTA_AWSCLI_AUTHORIZATION_CODE"],
+        &[],
+    ),
+    spec("redirect-port", &["OKTA_AWSCLI_REDIRECT_PORTS"], &[]),
+    spec(
+        "authorization-code-timeout",
+        &["OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT"],
+        &[],
+    ),
     spec("key-id", &["OKTA_AWSCLI_KEY_ID"], &[]),
     spec("private-key", &["OKTA_AWSCLI_PRIVATE_KEY"], &[]),
     spec("private-key-file", &["OKTA_AWSCLI_PRIVATE_KEY_FILE"], &[]),
@@ -113,6 +124,9 @@ const SPECS: &[Spec] = &[
         &["OKTA_AWSCLI_STS_ROLE_SESSION_NAME"],
         &[],
     ),
+    spec("username", &["OKTA_AWSCLI_USERNAME"], &[]),
+    spec("password", &["OKTA_AWSCLI_PASSWORD"], &[]),
+    spec("mfa-method", &["OKTA_AWSCLI_MFA_METHOD"], &[]),
 ];
 
 /// Settings a `.env` in the current directory may not set: those that name a program to
@@ -350,13 +364,18 @@ impl Layers<'_> {
     }
 
     pub(super) fn boolean(&mut self, key: &str, flag: Option<bool>) -> Result<bool> {
+        Ok(self.boolean_set(key, flag)?.unwrap_or(false))
+    }
+
+    /// [`Self::boolean`], telling "set to false" (`Some(false)`) from "not set" (`None`).
+    pub(super) fn boolean_set(&mut self, key: &str, flag: Option<bool>) -> Result<Option<bool>> {
         if let Some(b) = flag {
             self.record(key, &Source::Flag(format!("--{key}")));
-            return Ok(b);
+            return Ok(Some(b));
         }
         match self.get(key, None)? {
-            None => Ok(false),
-            Some((v, src)) => parse_bool(&v).ok_or_else(|| {
+            None => Ok(None),
+            Some((v, src)) => parse_bool(&v).map(Some).ok_or_else(|| {
                 Error::config(format!("invalid boolean {v:?} in {src}: use {BOOL_WORDS}"))
             }),
         }

@@ -16,7 +16,9 @@ use crate::config::org::normalize_org;
 use crate::config::precedence::{Layers, dotenv_refusals, non_empty};
 use crate::config::settings::DotEnvTrust;
 use crate::config::settings::{
-    Command, Config, DEFAULT_MIN_TTL_SECS, Env, Format, OrgUrl, SettingOrigin, Shell, Source,
+    Command, Config, DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS, DEFAULT_MIN_TTL_SECS,
+    DEFAULT_REDIRECT_PORTS, Env, Format, MAX_AUTHORIZATION_CODE_TIMEOUT_SECS, MfaMethod, OrgUrl,
+    SettingOrigin, Shell, Source,
 };
 use crate::config::template::ProfileTemplate;
 use crate::config::values::{
@@ -24,6 +26,11 @@ use crate::config::values::{
     okta_yaml_path, parse_min_ttl, parse_session_duration, role_arn_problem,
 };
 use crate::error::{Error, Result};
+
+/// The warning for a password given on the command line (`direct --password`).
+pub const PASSWORD_FLAG_WARNING: &str = "--password puts the password on the command line, where \
+     other local users can read it (process list, shell history); use OKTA_AWSCLI_PASSWORD or \
+     let direct ask for it";
 
 /// Resolve every setting (PURE; docs/decisions.md#d-precedence, #d-region-endpoint, #d-org-domain).
 ///
@@ -36,9 +43,9 @@ use crate::error::{Error, Result};
 ///
 /// Errors: [`Error::Config`] for an invalid value (naming its source), invalid okta.yaml
 /// (naming the file, line and column), both private-key settings in one layer, and all
-/// missing required values of `web`/`m2m` in one message; [`Error::Usage`] for `--exec`
-/// without a command after `--`, words after `--` without `--exec`, or `--clear-cache`
-/// without the org (the one setting it needs).
+/// missing required values of `web`/`m2m`/`direct` in one message; [`Error::Usage`] for
+/// `--exec` without a command after `--`, words after `--` without `--exec`, or
+/// `--clear-cache` without the org (the one setting it needs).
 pub fn resolve(
     inv: &Invocation,
     env: &Env,
@@ -119,6 +126,9 @@ fn resolve_into(
     let mut found = layers.found;
 
     check_values(&mut cfg, &inv.flags, raw.unchecked)?;
+    if cfg.command == Command::Direct && inv.flags.password.is_some() {
+        warnings.push(PASSWORD_FLAG_WARNING.to_string());
+    }
     cfg.org = match raw.org {
         None => OrgUrl::default(),
         Some((v, src)) => {
@@ -298,6 +308,9 @@ struct Unchecked {
     chain_external_id: Option<(String, Source)>,
     console_destination: Option<(String, Source)>,
     profile_template: Option<(String, Source)>,
+    mfa_method: Option<(String, Source)>,
+    redirect_ports: Option<(Vec<String>, Source)>,
+    authorization_code_timeout: Option<(String, Source)>,
 }
 
 /// Look every layered setting up, always in this order: it is the order of `--explain`'s
@@ -343,9 +356,17 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
     cfg.aws_acct_fed_app_id = l.string("aws-acct-fed-app-id", &flags.aws_acct_fed_app_id)?;
     cfg.aws_iam_idp = l.string("aws-iam-idp", &flags.aws_iam_idp)?;
     cfg.qr_code = l.boolean("qr-code", flags.qr_code)?;
-    cfg.open_browser = l.boolean("open-browser", flags.open_browser)?;
+    let open_browser = l.boolean_set("open-browser", flags.open_browser)?;
+    cfg.open_browser = open_browser == Some(true);
+    cfg.open_browser_off = open_browser == Some(false);
     cfg.open_browser_command = l.string("open-browser-command", &flags.open_browser_command)?;
     cfg.all_profiles = l.boolean("all-profiles", flags.all_profiles)?;
+    cfg.authorization_code = l.boolean("authorization-code", flags.authorization_code)?;
+    let redirect_ports = l.list("redirect-port", &flags.redirect_port)?;
+    let authorization_code_timeout = l.get(
+        "authorization-code-timeout",
+        flags.authorization_code_timeout.as_ref(),
+    )?;
     let chain_roles = l.list("chain-role", &flags.chain_role)?;
     let chain_external_id = l.get("chain-external-id", flags.chain_external_id.as_ref())?;
     let console_destination = l.get("console-destination", flags.console_destination.as_ref())?;
@@ -365,6 +386,16 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
             &flags.aws_sts_role_session_name,
         )?
         .unwrap_or_else(|| "okta-aws-cli".into());
+    cfg.username = l.string("username", &flags.username)?;
+    // A password is taken as given (spaces kept) from the flag and the environment.
+    cfg.password = l
+        .get("password", flags.password.as_ref())?
+        .map(|(v, src)| match src {
+            Source::Flag(_) => flags.password.clone().unwrap_or(v),
+            Source::Env(name) => l.env.get(&name).cloned().unwrap_or(v),
+            _ => v,
+        });
+    let mfa_method = l.get("mfa-method", flags.mfa_method.as_ref())?;
     Ok(Raw {
         org,
         aws_credentials,
@@ -379,6 +410,9 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
             chain_external_id,
             console_destination,
             profile_template,
+            mfa_method,
+            redirect_ports,
+            authorization_code_timeout,
         },
     })
 }
@@ -445,6 +479,24 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
         ProfileTemplate::parse,
     )?;
     refuse_one_role_outputs(cfg)?;
+    cfg.mfa_method = checked(raw.mfa_method, "MFA method", |v| {
+        MfaMethod::parse(v).ok_or_else(|| expected_one_of(&MfaMethod::ALL.map(MfaMethod::as_str)))
+    })?
+    .unwrap_or_default();
+    cfg.redirect_ports = match raw.redirect_ports {
+        None => DEFAULT_REDIRECT_PORTS.to_vec(),
+        Some((items, src)) => redirect_ports(&items, &src)?,
+    };
+    cfg.authorization_code_timeout_secs = checked(
+        raw.authorization_code_timeout,
+        "authorization code timeout",
+        |v| {
+            parse_min_ttl(v)
+                .filter(|s| (1..=MAX_AUTHORIZATION_CODE_TIMEOUT_SECS).contains(s))
+                .ok_or("expected seconds or a number with s, m or h (90, 90s, 5m), from 1 second to 1 hour")
+        },
+    )?
+    .unwrap_or(DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS);
 
     if (cfg.write_aws_credentials || cfg.all_profiles)
         && !matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
@@ -467,6 +519,32 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The `--redirect-port` list: port numbers 1..=65535, in order, each once. An empty list
+/// (`OKTA_AWSCLI_REDIRECT_PORTS=,`) is an error: the flow needs a port.
+fn redirect_ports(items: &[String], src: &Source) -> Result<Vec<u16>> {
+    let mut ports: Vec<u16> = Vec::new();
+    for item in items {
+        match item.parse::<u16>() {
+            Ok(p) if p > 0 => {
+                if !ports.contains(&p) {
+                    ports.push(p);
+                }
+            }
+            _ => {
+                return Err(Error::config(format!(
+                    "invalid redirect port {item:?} in {src}: expected a port number from 1 to 65535"
+                )));
+            }
+        }
+    }
+    if ports.is_empty() {
+        return Err(Error::config(format!(
+            "no redirect port in {src}: give at least one port number"
+        )));
+    }
+    Ok(ports)
 }
 
 /// `web --all-profiles` gives many sets of credentials: refuse the outputs that take one.
@@ -621,11 +699,12 @@ fn origins(
         .collect()
 }
 
-/// All missing required values of `web`/`m2m`, named in one error (docs/decisions.md#d-validation).
-/// `--clear-cache` needs the org alone (it removes every entry of the org, whatever the
-/// client, role or key): without it, an [`Error::Usage`] that says so.
+/// All missing required values of `web`/`m2m`/`direct`, named in one error
+/// (docs/decisions.md#d-validation; `direct` needs the username, and asks for a missing
+/// password). `--clear-cache` needs the org alone (it removes every entry of the org,
+/// whatever the client, role or key): without it, an [`Error::Usage`] that says so.
 fn check_required(cfg: &Config) -> Result<()> {
-    let flow = matches!(cfg.command, Command::Web | Command::M2m);
+    let flow = matches!(cfg.command, Command::Web | Command::M2m | Command::Direct);
     if flow && cfg.clear_cache {
         if cfg.org.base.is_empty() {
             return Err(Error::usage(format!(
@@ -636,7 +715,7 @@ fn check_required(cfg: &Config) -> Result<()> {
         return Ok(());
     }
     let mut missing: Vec<&str> = Vec::new();
-    if matches!(cfg.command, Command::Web | Command::M2m) {
+    if matches!(cfg.command, Command::Web | Command::M2m | Command::Direct) {
         if cfg.org.base.is_empty() {
             missing.push("--org-domain (OKTA_AWSCLI_ORG_DOMAIN)");
         }
@@ -657,13 +736,21 @@ fn check_required(cfg: &Config) -> Result<()> {
             );
         }
     }
+    if cfg.command == Command::Direct {
+        if cfg.aws_iam_role.is_none() {
+            missing.push("--aws-iam-role (OKTA_AWSCLI_IAM_ROLE)");
+        }
+        if cfg.username.is_none() {
+            missing.push("--username (OKTA_AWSCLI_USERNAME)");
+        }
+    }
     if missing.is_empty() {
         return Ok(());
     }
-    let cmd = if cfg.command == Command::M2m {
-        "m2m"
-    } else {
-        "web"
+    let cmd = match cfg.command {
+        Command::M2m => "m2m",
+        Command::Direct => "direct",
+        _ => "web",
     };
     Err(Error::config(format!(
         "missing required settings for {cmd}: {}; set each by flag, environment variable, .env or okta.yaml profile {:?}",
@@ -675,7 +762,8 @@ fn check_required(cfg: &Config) -> Result<()> {
 /// `--exec` needs words after `--`; words after `--` need `--exec` (docs/decisions.md#d-exec, B37).
 fn check_exec(cfg: &Config) -> Result<()> {
     // `--clear-cache` runs nothing: an `--exec` from a lower layer does not matter to it.
-    let runs_flow = matches!(cfg.command, Command::Web | Command::M2m) && !cfg.clear_cache;
+    let runs_flow =
+        matches!(cfg.command, Command::Web | Command::M2m | Command::Direct) && !cfg.clear_cache;
     if cfg.exec && runs_flow && cfg.exec_args.is_empty() {
         return Err(Error::usage("--exec needs a command after --"));
     }

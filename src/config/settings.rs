@@ -20,6 +20,9 @@ pub enum Command {
     Web,
     /// Machine-to-machine: client-credentials grant + web identity federation.
     M2m,
+    /// Okta direct authentication (password, then an Okta Verify push or a one-time code)
+    /// + web identity federation.
+    Direct,
     /// Print the profile names of okta.yaml.
     ListProfiles,
     /// Check okta.yaml and print diagnostics.
@@ -71,13 +74,13 @@ pub struct OrgUrl {
 pub struct Config {
     /// The subcommand.
     pub command: Command,
-    /// Okta org (required for `web` and `m2m`).
+    /// Okta org (required for `web`, `m2m` and `direct`).
     pub org: OrgUrl,
-    /// OIDC client id: native app (web) or API service app (m2m).
+    /// OIDC client id: native app (web, direct) or API service app (m2m).
     pub oidc_client_id: String,
     /// `--aws-iam-idp`: IdP ARN or okta.yaml label to preselect.
     pub aws_iam_idp: Option<String>,
-    /// `--aws-iam-role`: role ARN or okta.yaml label (required for m2m).
+    /// `--aws-iam-role`: role ARN or okta.yaml label (required for m2m and direct).
     pub aws_iam_role: Option<String>,
     /// Session duration in seconds, 900..=43200, when the user set one. `None`: web uses
     /// the assertion's SessionDuration attribute, else 3600 (docs/decisions.md#d-session-duration).
@@ -144,6 +147,21 @@ pub struct Config {
     pub open_browser: bool,
     /// `--open-browser-command`.
     pub open_browser_command: Option<String>,
+    /// `open-browser` was set to false by a layer (`--open-browser=false`,
+    /// `OKTA_AWSCLI_OPEN_BROWSER=false`, okta.yaml `open-browser: false`): the browser is not
+    /// opened by default even when stderr is captured and a terminal exists (README "When
+    /// stderr is captured").
+    pub open_browser_off: bool,
+    /// `--authorization-code`: sign in with the authorization code flow and PKCE (RFC 7636)
+    /// in a browser on this computer instead of the device flow.
+    pub authorization_code: bool,
+    /// `--redirect-port`: the loopback ports of the authorization code flow's redirect URI
+    /// (`http://127.0.0.1:<port>/callback`), tried in order; [`DEFAULT_REDIRECT_PORTS`] when
+    /// none is set.
+    pub redirect_ports: Vec<u16>,
+    /// `--authorization-code-timeout` in seconds: how long the authorization code flow waits
+    /// for the browser (default [`DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS`]).
+    pub authorization_code_timeout_secs: u64,
     /// `--all-profiles`.
     pub all_profiles: bool,
     /// `--profile-template`: the `--all-profiles` profile-name template; `None` for the
@@ -164,6 +182,14 @@ pub struct Config {
     /// `--aws-sts-role-session-name`, default `okta-aws-cli`.
     pub sts_role_session_name: String,
 
+    // direct
+    /// `--username`: the Okta user name (required for direct).
+    pub username: Option<String>,
+    /// `--password` (secret): `None` when not given; `direct` then asks on the terminal.
+    pub password: Option<String>,
+    /// `--mfa-method`: the second factor `direct` asks Okta for (default push).
+    pub mfa_method: MfaMethod,
+
     // okta.yaml labels
     /// `awscli.idps` (ARN or regex key -> label), in file order.
     pub idp_labels: Vec<(String, String)>,
@@ -176,6 +202,9 @@ pub struct Config {
     /// The passphrase of an encrypted m2m private key, from
     /// `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE` (kept as given; empty means unset). Secret.
     pub private_key_passphrase: Option<String>,
+    /// The one-time code of `direct --mfa-method otp`, from `OKTA_AWSCLI_OTP` (secret;
+    /// environment only). `None` when unset or blank; `direct` then asks on the terminal.
+    pub otp: Option<String>,
     /// Colour and styles are off: `NO_COLOR` is set and not empty (<https://no-color.org>),
     /// or `TERM` is `dumb`.
     pub no_color: bool,
@@ -337,6 +366,13 @@ impl fmt::Debug for Config {
         d.field("qr_code", &self.qr_code);
         d.field("open_browser", &self.open_browser);
         d.field("open_browser_command", &self.open_browser_command);
+        d.field("open_browser_off", &self.open_browser_off);
+        d.field("authorization_code", &self.authorization_code);
+        d.field("redirect_ports", &self.redirect_ports);
+        d.field(
+            "authorization_code_timeout_secs",
+            &self.authorization_code_timeout_secs,
+        );
         d.field("all_profiles", &self.all_profiles);
         d.field("profile_template", &self.profile_template);
         d.field("key_id", &self.key_id);
@@ -348,6 +384,9 @@ impl fmt::Debug for Config {
         d.field("custom_scope", &self.custom_scope);
         d.field("authz_id", &self.authz_id);
         d.field("sts_role_session_name", &self.sts_role_session_name);
+        d.field("username", &self.username);
+        d.field("password", &self.password.as_ref().map(|_| "<redacted>"));
+        d.field("mfa_method", &self.mfa_method);
         d.field("idp_labels", &self.idp_labels);
         d.field("role_labels", &self.role_labels);
         d.field("endpoint_urls", &self.endpoint_urls);
@@ -355,6 +394,7 @@ impl fmt::Debug for Config {
             "private_key_passphrase",
             &self.private_key_passphrase.as_ref().map(|_| "<redacted>"),
         );
+        d.field("otp", &self.otp.as_ref().map(|_| "<redacted>"));
         d.field("no_color", &self.no_color);
         d.field("home", &self.home);
         d.field("env", &self.env.keys().collect::<Vec<_>>());
@@ -382,6 +422,38 @@ impl Format {
         Format::ALL
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// The second factor of `direct` (`--mfa-method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MfaMethod {
+    /// An Okta Verify push (out of band), possibly with a number challenge.
+    #[default]
+    Push,
+    /// A one-time code from an authenticator app (Okta Verify, Google Authenticator).
+    Otp,
+}
+
+impl MfaMethod {
+    /// Every method, in the order listed in messages and completions.
+    pub const ALL: [MfaMethod; 2] = [MfaMethod::Push, MfaMethod::Otp];
+
+    /// The name used on the command line and in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MfaMethod::Push => "push",
+            MfaMethod::Otp => "otp",
+        }
+    }
+
+    /// The method named `name` (case-insensitive, surrounding spaces ignored), `None` for
+    /// anything else.
+    pub fn parse(name: &str) -> Option<MfaMethod> {
+        let name = name.trim();
+        MfaMethod::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
     }
 }
 
@@ -496,3 +568,15 @@ pub const DEFAULT_MIN_TTL_SECS: u64 = 900;
 
 /// Largest `--min-ttl` (seconds): 12 hours, the longest STS session.
 pub const MAX_MIN_TTL_SECS: u64 = 43_200;
+
+/// The loopback ports the authorization code flow tries, in order, when no
+/// `--redirect-port` is set (README "Sign in with the authorization code flow"). The OIDC
+/// app must have `http://127.0.0.1:<port>/callback` registered for each one used.
+pub const DEFAULT_REDIRECT_PORTS: [u16; 3] = [8180, 8181, 8182];
+
+/// Default `--authorization-code-timeout` (seconds): five minutes, the lifetime of an Okta
+/// authorization code.
+pub const DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS: u64 = 300;
+
+/// Longest `--authorization-code-timeout` (seconds): one hour.
+pub const MAX_AUTHORIZATION_CODE_TIMEOUT_SECS: u64 = 3600;

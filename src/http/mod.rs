@@ -1,5 +1,6 @@
-//! I/O: the one HTTP agent of a run (`agent`: timeouts, sending, redirects, the retry loop)
-//! and the roots it trusts (`tls`). PURE: `message` (a request and a reply as data), `proxy`
+//! I/O: the one HTTP agent of a run (`agent`: timeouts, sending, redirects, the retry loop),
+//! the roots it trusts (`tls`), and the loopback listener that takes the browser's redirect
+//! in the authorization code flow (`loopback`, which imports nothing here). PURE: `message` (a request and a reply as data), `proxy`
 //! (proxy settings and the choice per request), `redact` (every secret hidden from the
 //! `--debug-api-calls` dump) and `dump` (that dump's text), `encode` (percent and form
 //! encoding), `html` (the HTML `<input>` scanner that both the SAML reader and the redactor
@@ -16,6 +17,7 @@ mod agent;
 mod dump;
 pub mod encode;
 pub mod html;
+pub mod loopback;
 mod message;
 mod proxy;
 mod redact;

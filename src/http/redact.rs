@@ -12,6 +12,9 @@ pub const SECRET_FIELDS: &[&str] = &[
     "client_assertion",
     "client_secret",
     "device_code",
+    // The authorization code grant (RFC 6749 §4.1, RFC 7636): the code and the verifier.
+    "code",
+    "code_verifier",
     "actor_token",
     "subject_token",
     "token",
@@ -21,6 +24,10 @@ pub const SECRET_FIELDS: &[&str] = &[
     "device_secret",
     "sessionToken",
     "password",
+    // Okta's direct authentication: the MFA transaction, the push and the one-time code.
+    "mfa_token",
+    "oob_code",
+    "otp",
     "SAMLAssertion",
     "SAMLResponse",
     "WebIdentityToken",

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::http::retry::read_rate_limit;
 use crate::http::{Request, Response};
+use crate::okta::poll::{PollClock, Step};
 use crate::okta::web_request::{OktaWeb, json_body, str_field, u64_field};
 use crate::url::{Url, UrlError};
 
@@ -26,14 +26,9 @@ pub const DEVICE_SCOPE: &str = "openid okta.apps.sso okta.apps.read okta.users.r
 pub const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// Device-code lifetime assumed when Okta sends no `expires_in` (seconds).
 pub const DEFAULT_EXPIRES_IN: u64 = 600;
-/// Polling interval assumed when Okta sends no `interval` (seconds, RFC 8628 §3.5).
-pub const DEFAULT_INTERVAL: u64 = 5;
-/// Longest initial polling interval accepted from Okta (seconds); larger values are cut.
-pub const MAX_INTERVAL: u64 = 60;
 /// Longest device-code lifetime accepted from Okta (seconds); larger values are cut.
 pub const MAX_EXPIRES_IN: u64 = 3600;
-/// Consecutive network errors tolerated while polling before giving up.
-pub const MAX_NETWORK_RETRIES: u32 = 3;
+pub use crate::okta::poll::{DEFAULT_INTERVAL, MAX_INTERVAL, MAX_NETWORK_RETRIES, PollReply};
 
 impl OktaWeb<'_> {
     /// `POST <org>/oauth2/v1/device/authorize`, form `client_id`, `scope` ([`DEVICE_SCOPE`])
@@ -317,15 +312,6 @@ pub fn check_tokens(
     Ok(())
 }
 
-/// What the I/O side observed for one token poll.
-#[derive(Debug, Clone, Copy)]
-pub enum PollReply<'a> {
-    /// Okta answered (any status).
-    Response(&'a Response),
-    /// The request failed without a reply; the text names the transport error (no secrets).
-    NetworkError(&'a str),
-}
-
 /// What to do after a poll.
 #[derive(Debug)]
 pub enum Decision {
@@ -340,16 +326,12 @@ pub enum Decision {
 /// The device-code polling state machine (RFC 8628 §3.4–3.5, docs/decisions.md#d-device-polling, case B09).
 ///
 /// Times are whole seconds on one clock (Unix epoch seconds, since `X-Rate-Limit-Reset` is
-/// epoch seconds). The first poll comes [`Poller::first_wait`] seconds after the
+/// epoch seconds). The first poll comes [`PollClock::first_wait`] seconds after the
 /// authorization; each reply is fed to [`Poller::next`]. The loop is bounded by the device
 /// code's `expires_in` deadline and by [`MAX_NETWORK_RETRIES`].
 #[derive(Debug, Clone)]
 pub struct Poller {
-    interval: u64,
-    start: u64,
-    deadline: u64,
-    rate_limited: u32,
-    network_errors: u32,
+    clock: PollClock,
 }
 
 impl Poller {
@@ -361,40 +343,20 @@ impl Poller {
     /// [`MAX_INTERVAL`]; `expires_in` absent or 0 means [`DEFAULT_EXPIRES_IN`], else at most
     /// [`MAX_EXPIRES_IN`] (one hour).
     pub fn new(interval: Option<u64>, expires_in: Option<u64>, start: u64) -> Poller {
-        let interval = match interval {
-            None | Some(0) => DEFAULT_INTERVAL,
-            Some(i) => i.min(MAX_INTERVAL),
-        };
         let lifetime = match expires_in {
             None | Some(0) => DEFAULT_EXPIRES_IN,
             Some(e) => e.min(MAX_EXPIRES_IN),
         };
         Poller {
-            interval,
-            start,
-            deadline: start.saturating_add(lifetime),
-            rate_limited: 0,
-            network_errors: 0,
+            clock: PollClock::new(interval, lifetime, start),
         }
     }
 
-    /// Seconds to wait before the first poll: the interval, but never past the device
-    /// code's deadline (a long server interval with a short lifetime polls once, at the
-    /// deadline, and then ends with `device code expired`).
-    pub fn first_wait(&self) -> u64 {
-        self.interval
-            .min(self.deadline.saturating_sub(self.start))
-            .max(1)
-    }
-
-    /// The current polling interval in seconds (grows by 5 on each `slow_down`).
-    pub fn interval(&self) -> u64 {
-        self.interval
-    }
-
-    /// When the device code expires (same clock as `start`).
-    pub fn deadline(&self) -> u64 {
-        self.deadline
+    /// The interval (grows by 5 s on each `slow_down`), the device code's deadline and the
+    /// first wait (never past the deadline: a long server interval with a short lifetime
+    /// polls once, at the deadline, and then ends with `device code expired`).
+    pub fn clock(&self) -> &PollClock {
+        &self.clock
     }
 
     /// Decide after one poll observed at `now`.
@@ -413,34 +375,10 @@ impl Poller {
     ///
     /// Waits never run past the deadline.
     pub fn next(&mut self, reply: PollReply<'_>, now: u64) -> Decision {
-        let resp = match reply {
-            PollReply::NetworkError(e) => {
-                self.network_errors += 1;
-                if self.network_errors > MAX_NETWORK_RETRIES {
-                    return Decision::Fail(Error::runtime(format!(
-                        "fetching access token polling received API err {e} (gave up after {} attempts)",
-                        self.network_errors
-                    )));
-                }
-                return self.wait(self.interval, now);
-            }
-            PollReply::Response(r) => r,
+        let resp = match self.clock.screen(reply, now) {
+            Ok(resp) => resp,
+            Err(step) => return decide(step),
         };
-        self.network_errors = 0;
-        if resp.status == 429 {
-            self.rate_limited = self.rate_limited.saturating_add(1);
-            let reset = read_rate_limit(
-                resp.header("x-rate-limit-reset"),
-                resp.header("retry-after"),
-                now,
-            );
-            let until = reset.map(|r| r.secs_from(now)).unwrap_or_else(|| {
-                let shift = self.rate_limited.min(6);
-                self.interval.saturating_mul(1 << shift).min(60)
-            });
-            return self.wait(until.max(self.interval), now);
-        }
-        self.rate_limited = 0;
         let json = json_body(resp);
         if resp.status == 200 {
             let Some(v) = json.as_ref().filter(|v| v.is_object()) else {
@@ -469,10 +407,10 @@ impl Poller {
                 })
                 .unwrap_or_default();
             return match error.as_str() {
-                "authorization_pending" => self.wait(self.interval, now),
+                "authorization_pending" => decide(self.clock.wait(self.clock.interval(), now)),
                 "slow_down" => {
-                    self.interval = self.interval.saturating_add(5);
-                    self.wait(self.interval, now)
+                    self.clock.slow_down(u64::MAX);
+                    decide(self.clock.wait(self.clock.interval(), now))
                 }
                 "expired_token" => Decision::Fail(Error::Okta {
                     code: Some(error),
@@ -503,12 +441,18 @@ impl Poller {
             crate::okta::oauth::body_excerpt(&resp.body)
         )))
     }
+}
 
-    fn wait(&self, secs: u64, now: u64) -> Decision {
-        if now >= self.deadline {
-            return Decision::Fail(Error::runtime("device code expired, run the command again"));
+/// The decision for a step that [`PollClock`] settled without reading a body.
+fn decide(step: Step<'_>) -> Decision {
+    match step {
+        Step::Wait(secs) => Decision::Wait(secs),
+        Step::Expired => {
+            Decision::Fail(Error::runtime("device code expired, run the command again"))
         }
-        Decision::Wait(secs.min(self.deadline - now).max(1))
+        Step::GaveUp(e, attempts) => Decision::Fail(Error::runtime(format!(
+            "fetching access token polling received API err {e} (gave up after {attempts} attempts)"
+        ))),
     }
 }
 

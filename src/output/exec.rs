@@ -53,10 +53,13 @@ impl EnvChanges {
 }
 
 /// Variables holding this tool's own secrets, never passed to the `--exec` child: the m2m
-/// private key and its passphrase (neither has a legacy name; see `config::resolve` SPECS).
+/// private key and its passphrase, `direct`'s password and one-time code (none has a legacy
+/// name; see `config::resolve` SPECS).
 pub const SECRET_VARS: &[&str] = &[
     "OKTA_AWSCLI_PRIVATE_KEY",
     "OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE",
+    "OKTA_AWSCLI_PASSWORD",
+    "OKTA_AWSCLI_OTP",
 ];
 
 /// The changes that turn the parent's environment into the child's.
@@ -73,9 +76,10 @@ pub const SECRET_VARS: &[&str] = &[
 /// * `AWS_REGION` and `AWS_DEFAULT_REGION`: both set to `region` when a region is known
 ///   (the caller passes the resolved region, docs/decisions.md#d-region-endpoint); left as inherited otherwise.
 ///
-/// * `OKTA_AWSCLI_PRIVATE_KEY` and `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE` ([`SECRET_VARS`]):
-///   **removed**; the m2m private key and its passphrase are this tool's secrets, not the
-///   child's (issue 15).
+/// * `OKTA_AWSCLI_PRIVATE_KEY`, `OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE`,
+///   `OKTA_AWSCLI_PASSWORD` and `OKTA_AWSCLI_OTP` ([`SECRET_VARS`]): **removed**; the m2m
+///   private key and its passphrase and the `direct` password and code are this tool's
+///   secrets, not the child's (issue 15).
 ///
 /// Removals are listed whether or not the parent has the variable (a value that is not
 /// UTF-8 is missing from the [`Env`] snapshot but still inherited). Everything else (`PATH`,
@@ -244,9 +248,13 @@ mod tests {
             "fake-pass".into(),
         );
         parent.insert("OKTA_AWSCLI_PRIVATE_KEY_FILE".into(), "/keys/k.pem".into());
+        parent.insert("OKTA_AWSCLI_PASSWORD".into(), "fake-password".into());
+        parent.insert("OKTA_AWSCLI_OTP".into(), "123456".into());
         let env = child_env(&creds(), false, None).apply(&parent);
         assert!(!env.contains_key("OKTA_AWSCLI_PRIVATE_KEY"));
         assert!(!env.contains_key("OKTA_AWSCLI_PRIVATE_KEY_PASSPHRASE"));
+        assert!(!env.contains_key("OKTA_AWSCLI_PASSWORD"));
+        assert!(!env.contains_key("OKTA_AWSCLI_OTP"));
         // A path is not a secret.
         assert_eq!(env["OKTA_AWSCLI_PRIVATE_KEY_FILE"], "/keys/k.pem");
     }

@@ -41,6 +41,30 @@ pub fn device_banner(url: &str, user_code: &str, browser_opens: bool, qr: Option
     out
 }
 
+/// The banner of the authorization code flow (`web --authorization-code`) for stderr:
+///
+/// ```text
+/// <Open|Web browser will open> the following URL to sign in to Okta for the AWS CLI
+///
+/// <authorize URL>
+///
+/// ```
+///
+/// `browser_opens` as for [`device_banner`]. The URL is shown escaped
+/// ([`crate::term::sanitize::line`]). No QR code: the redirect goes to this computer, so a
+/// phone cannot finish the sign-in.
+pub fn sign_in_banner(url: &str, browser_opens: bool) -> String {
+    let verb = if browser_opens {
+        "Web browser will open"
+    } else {
+        "Open"
+    };
+    format!(
+        "{verb} the following URL to sign in to Okta for the AWS CLI\n\n{}\n\n",
+        sanitize::line(url)
+    )
+}
+
 /// Modules of light margin around the QR symbol (ISO/IEC 18004 quiet zone).
 pub const QR_QUIET_ZONE: i32 = 4;
 
@@ -91,6 +115,17 @@ mod tests {
             "Web browser will open the following URL to begin Okta device authorization for the AWS CLI\n\n\
              QR\nhttps://example.okta.com/activate?user_code=ABCDEFGH\n\n"
         );
+    }
+
+    #[test]
+    fn sign_in_banner_wording() {
+        let url = "https://example.okta.com/oauth2/v1/authorize?client_id=0oa";
+        assert_eq!(
+            sign_in_banner(url, false),
+            format!("Open the following URL to sign in to Okta for the AWS CLI\n\n{url}\n\n")
+        );
+        assert!(sign_in_banner("https://x/\u{1b}[2J", true).starts_with("Web browser will open"));
+        assert!(!sign_in_banner("https://x/\u{1b}[2J", true).contains('\u{1b}'));
     }
 
     #[test]

@@ -56,7 +56,9 @@ impl WaitIndicator {
         }
     }
 
-    fn draw(&mut self) {
+    /// Draw the next frame now (when enabled), for a caller that waits in its own loop (the
+    /// authorization code flow's listener): call it every 200 ms or so.
+    pub fn draw(&mut self) {
         if !self.enabled {
             return;
         }

@@ -71,6 +71,7 @@ fn man_page_renders_and_covers_every_help_text() {
         "EXIT CODES",
         "COMMAND WEB",
         "COMMAND M2M",
+        "COMMAND DIRECT",
     ] {
         assert!(rendered.contains(heading), "{heading}:\n{rendered}");
     }
@@ -78,6 +79,7 @@ fn man_page_renders_and_covers_every_help_text() {
         &["--help"][..],
         &["web", "--help"],
         &["m2m", "--help"],
+        &["direct", "--help"],
         &["completion", "--help"],
     ] {
         let help = Command::new(BIN).args(args).output().unwrap();

@@ -76,9 +76,23 @@ The scenario is a JSON object with one section per route family:
                                 # appLinks without okta.users.read.self -> 403 insufficient_scope
   }
   Per app: "assurance_unmet": true (the token exchange fails the app's authentication
-  policy: invalid_grant "assurance requirements are not met"), "web_sso_clients": [ids] (only
+  policy for tokens of the device grant: invalid_grant "assurance requirements are not met";
+  tokens of the authorization code grant, signed in in the browser, pass), "web_sso_clients": [ids] (only
   these OIDC apps may request web SSO tokens for it; others get invalid_target). An audience
   naming no app gets invalid_target "The target audience is not valid".
+  The authorization code grant with PKCE (the web command's --authorization-code):
+  GET /oauth2/v1/authorize checks client_id (unknown: a 400 HTML page, as Okta shows one),
+  the redirect_uri (must be http://127.0.0.1:<port>/callback for a port of
+  "web": {"authorize": {"redirect_ports": [...]}}, default 8180-8182; else a 400 HTML page
+  naming the redirect_uri, no redirect), then answers 302 to the redirect URI with
+  error=... and the state when: state is missing, response_type is not code,
+  code_challenge_method is not S256 or code_challenge is not 43 base64url characters
+  (invalid_request), the scopes are wrong (invalid_scope), the app lacks the grant
+  (unauthorized_client), or "authorize": {"outcome": "access_denied"}; else 302 with a
+  fresh code and the state. "authorization_code" is one of the default "grant_types". The
+  token request (grant_type authorization_code) must carry exactly client_id, code,
+  code_verifier, grant_type and redirect_uri; a code works once (a second use, an unknown
+  code, a different redirect_uri or a verifier whose S256 is not the challenge: invalid_grant).
   "sts": {"max_session_duration": 3600} makes DurationSeconds above it a ValidationError
   naming MaxSessionDuration, as STS words it.
 
@@ -86,6 +100,25 @@ and for the STS stand-in's AssumeRoleWithSAML: "sts": {"fail_roles": {"<role arn
 {"code": ..., "message": ...}}, "role_credentials": {"<role arn>": {...}}}. The assertion
 must be one this org issued, and (PrincipalArn, RoleArn) must be a pair in its Role values.
 Without role_credentials the AccessKeyId is derived from the role ARN (ASIA + 16 hex).
+"direct": {                   # direct authentication (routes direct-token, direct-challenge)
+    "client_id": "0oa...",      # the OIDC native app
+    "authz_id": "default",      # the only authorization server (others: 404)
+    "users": {"alice": "pw"},   # username -> password; anything else: invalid_grant
+    "grant_types": [...],       # default: password, mfa-oob, mfa-otp; a missing one ->
+                                # unauthorized_client, as Okta says it
+    "mfa": "required",          # or "none": tokens straight after the password grant
+    "push": {"interval": 1, "expires_in": 300, "approve_after": 2,
+             "outcome": "approve",   # or "deny" / "expire"
+             "slow_down_at": [0],    # 0-based poll numbers answered slow_down (interval += 5)
+             "binding_code": "42",   # a number challenge (binding_method transfer)
+             "lives": 300},          # how long the server honours the push (default:
+                                     # expires_in), to test the client's own deadline
+    "otp": "123456",            # the one-time code that is accepted
+    "token_lifetime": 3600
+  }
+Every direct request must carry X-Okta-Aws-Cli-Operation: direct, Accept JSON, our
+User-Agent and exactly the form fields Okta documents for its step; polls sooner than the
+interval get a "polled too early" verdict. Tokens it issues are accepted by the STS stand-in.
 Faults on any route: "faults": {"<route name>": [FAULT, ...]} (see injected_fault), e.g.
 {"m2m-token": [{"status": 429, "reset_in": 1}], "sts": [{"status": 400, "aws_code": "Throttling"}]}.
 IAM ListAccountAliases (POST /iam/, for --all-profiles): "iam": {"aliases": {"<account>": "x"},
@@ -364,7 +397,10 @@ class Org:
         self.counters = {}
         self.seen_jti = set()
         self.issued_tokens = set()
+        self.mfa_tokens = {}  # direct: mfa_token -> {"user", "expires_at", "used"}
+        self.pushes = {}  # direct: oob_code -> polling state of one push
         self.devices = {}  # device code -> polling state
+        self.codes = {}  # authorization code -> redirect_uri, challenge, used, expires_at
         self.web_tokens = {}  # access token -> {"id_token", "expires_at"}
         self.sso_tokens = {}  # web SSO token -> Federation app id (single use)
         self.issued_assertions = set()  # base64 SAML Responses served by /login/token/sso
@@ -572,6 +608,7 @@ def route_token(org, req):
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
+AUTHORIZATION_CODE_GRANT = "authorization_code"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
 ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token"
 WEB_SSO_TOKEN_TYPE = "urn:okta:oauth:token-type:web_sso_token"
@@ -690,7 +727,7 @@ def fake_id_token(org, client_id):
 
 def grant_refused(cfg, grant):
     """unauthorized_client, in Okta's words, when the OIDC app lacks `grant`; else None."""
-    grants = cfg.get("grant_types", [DEVICE_GRANT, EXCHANGE_GRANT])
+    grants = cfg.get("grant_types", [DEVICE_GRANT, EXCHANGE_GRANT, AUTHORIZATION_CODE_GRANT])
     if grant in grants:
         return None
     return oauth_error(400, "unauthorized_client",
@@ -698,14 +735,15 @@ def grant_refused(cfg, grant):
                        f"Configured grant types: {grants}.")
 
 
-def issue_tokens(org, client_id):
+def issue_tokens(org, client_id, grant=DEVICE_GRANT):
     cfg = web_cfg(org)
     lifetime = cfg.get("token_lifetime", 3600)
     access = "simorg-at-" + secrets.token_urlsafe(24)
     id_token = fake_id_token(org, client_id)
     with org.lock:
         org.issued_tokens.add(access)
-        org.web_tokens[access] = {"id_token": id_token, "expires_at": time.time() + lifetime}
+        org.web_tokens[access] = {"id_token": id_token, "expires_at": time.time() + lifetime,
+                                  "grant": grant}
     return json_reply(200, {
         "token_type": "Bearer",
         "expires_in": lifetime,
@@ -824,11 +862,11 @@ def grant_token_exchange(org, req):
         return oauth_error(400, "invalid_target",
                            "The target audience app must be configured to allow the client to request a "
                            "'web_sso_token'.")
-    if app.get("assurance_unmet"):
-        return oauth_error(400, "invalid_grant",
-                           "The application's assurance requirements are not met by the 'subject_token'.")
     with org.lock:
         issued = org.web_tokens.get(f.get("actor_token", ""))
+    if app.get("assurance_unmet") and (issued or {}).get("grant") != AUTHORIZATION_CODE_GRANT:
+        return oauth_error(400, "invalid_grant",
+                           "The application's assurance requirements are not met by the 'subject_token'.")
     if (issued is None or issued["id_token"] != f.get("subject_token")
             or issued["expires_at"] <= time.time()):
         return oauth_error(400, "invalid_grant",
@@ -988,6 +1026,131 @@ def route_app_links(org, req):
 
 GRANTS[DEVICE_GRANT] = grant_device_code
 GRANTS[EXCHANGE_GRANT] = grant_token_exchange
+
+
+# ---------------------------------------------------------------------------------------
+# The authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636) and a loopback redirect
+# ---------------------------------------------------------------------------------------
+
+DEFAULT_REDIRECT_PORTS = [8180, 8181, 8182]
+# Lifetime of an authorization code (seconds), as Okta documents it.
+CODE_LIFETIME = 300
+BASE64URL_43 = re.compile(r"^[A-Za-z0-9_-]{43}$")
+VERIFIER = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
+
+
+def html_error(status, message, verdict):
+    page = ("<!DOCTYPE html><html><head><title>Error</title></head><body><h1>400 Bad Request</h1>"
+            f"<p>{html.escape(message)}</p></body></html>")
+    return Reply(status, page, "text/html; charset=utf-8", verdict=verdict)
+
+
+def redirect_to(uri, params, verdict):
+    """A 302 to `uri` with `params` (in order) as its query."""
+    location = uri + "?" + urllib.parse.urlencode(params)
+    return Reply(302, b"", "text/html", headers=[("Location", location)], verdict=verdict)
+
+
+def route_authorize(org, req):
+    cfg = web_cfg(org)
+    acfg = cfg.get("authorize", {})
+    if req.method != "GET":
+        return html_error(405, "The authorize endpoint takes GET here.", "not GET")
+    qs = urllib.parse.parse_qs(req.query, keep_blank_values=True)
+    dupes = [k for k, v in qs.items() if len(v) > 1]
+    one = lambda k: (qs.get(k) or [None])[0]
+    if one("client_id") != cfg.get("client_id"):
+        return html_error(400, "Invalid value for 'client_id' parameter.", "unknown client_id")
+    ports = acfg.get("redirect_ports", DEFAULT_REDIRECT_PORTS)
+    registered = [f"http://127.0.0.1:{p}/callback" for p in ports]
+    uri = one("redirect_uri")
+    if uri not in registered:
+        return html_error(400, "The 'redirect_uri' parameter must be a Login redirect URI in the "
+                               "client app settings: " + str(uri), "ok (redirect_uri not registered)")
+    state = one("state")
+
+    def fail(error, description, verdict):
+        params = [("error", error), ("error_description", description)]
+        if state is not None:
+            params.append(("state", state))
+        return redirect_to(uri, params, verdict)
+
+    if dupes:
+        return fail("invalid_request", f"Duplicate parameters: {dupes}", f"duplicate parameters {dupes}")
+    if not state:
+        return fail("invalid_request", "The authorization request is missing the state parameter.",
+                    "missing state")
+    if one("response_type") != "code":
+        return fail("unsupported_response_type", "The response type is not supported.",
+                    "response_type must be code")
+    if one("code_challenge_method") != "S256":
+        return fail("invalid_request", "PKCE code_challenge_method must be S256.",
+                    "code_challenge_method must be S256")
+    challenge = one("code_challenge") or ""
+    if not BASE64URL_43.match(challenge):
+        return fail("invalid_request", "The PKCE code challenge is invalid.",
+                    "code_challenge must be 43 base64url characters")
+    scopes = (one("scope") or "").split(" ")
+    required = cfg.get("required_scopes", ["openid", "okta.apps.sso", "okta.users.read.self"])
+    allowed = set(cfg.get("allowed_scopes", required + ["okta.apps.read"]))
+    if [s for s in scopes if s not in allowed] or [s for s in required if s not in scopes]:
+        return fail("invalid_scope", "One or more scopes are not configured for the authorization "
+                    "server resource.", "ok (scopes refused)")
+    if grant_refused(cfg, AUTHORIZATION_CODE_GRANT):
+        return fail("unauthorized_client", "The client is not authorized to use the provided grant "
+                    "type. Configured grant types: " + str(cfg.get("grant_types")),
+                    "ok (grant not allowed)")
+    if acfg.get("outcome") == "access_denied":
+        return fail("access_denied", acfg.get("error_description",
+                                              "User is not assigned to the client application."),
+                    "ok (access denied)")
+    code = "simorg-code-" + secrets.token_urlsafe(18)
+    with org.lock:
+        org.codes[code] = {"redirect_uri": uri, "challenge": challenge, "used": False,
+                           "expires_at": time.time() + CODE_LIFETIME,
+                           "client_id": one("client_id")}
+    return redirect_to(uri, [("code", code), ("state", state)], "ok")
+
+
+def grant_authorization_code(org, req):
+    if req.params.get("authz"):
+        return oauth_error(400, "unsupported_grant_type", "This grant is served by /oauth2/v1/token only.")
+    cfg = web_cfg(org)
+    f = req.form
+    problem = web_common_checks(req)
+    expected = {"client_id", "code", "code_verifier", "grant_type", "redirect_uri"}
+    if not problem and (set(f) != expected or req.form_duplicates):
+        problem = f"form fields must be exactly {sorted(expected)}, got {sorted(f)}"
+    if problem:
+        return oauth_error(400, "invalid_request", "simorg: " + problem)
+    if f.get("client_id") != cfg.get("client_id"):
+        return oauth_error(401, "invalid_client", "Client authentication failed.")
+    refused = grant_refused(cfg, AUTHORIZATION_CODE_GRANT)
+    if refused:
+        return refused
+    with org.lock:
+        entry = org.codes.get(f.get("code", ""))
+        first_use = entry is not None and not entry["used"]
+        if entry is not None:
+            entry["used"] = True  # single use, whatever the outcome
+    if entry is None or entry["expires_at"] <= time.time():
+        return oauth_error(400, "invalid_grant", "The authorization code is invalid or has expired.",
+                           verdict="ok (unknown code)")
+    if not first_use:
+        return oauth_error(400, "invalid_grant", "The authorization code is invalid or has expired.",
+                           verdict="ok (code used twice)")
+    if f.get("redirect_uri") != entry["redirect_uri"]:
+        return oauth_error(400, "invalid_grant", "The 'redirect_uri' does not match the redirection "
+                           "URI used in the authorization request.", verdict="redirect_uri must match")
+    verifier = f.get("code_verifier", "")
+    digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii", "replace")).digest())
+    if not VERIFIER.match(verifier) or digest.rstrip(b"=").decode() != entry["challenge"]:
+        return oauth_error(400, "invalid_grant", "PKCE verification failed.",
+                           verdict="code_verifier must match the code_challenge")
+    return issue_tokens(org, cfg.get("client_id"), grant=AUTHORIZATION_CODE_GRANT)
+
+
+GRANTS[AUTHORIZATION_CODE_GRANT] = grant_authorization_code
 
 
 def saml_role_values(assertion_b64):
@@ -1299,13 +1462,241 @@ def route_iam_reply(org, req):
 
 
 # ---------------------------------------------------------------------------------------
+# DIRECT: Okta direct authentication at /oauth2/<authz>/v1/token (password, mfa-oob and
+# mfa-otp grants) and /oauth2/<authz>/v1/challenge, as Okta's OAuth API describes them
+# ---------------------------------------------------------------------------------------
+
+PASSWORD_GRANT = "password"
+MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"
+MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp"
+DIRECT_GRANTS = (PASSWORD_GRANT, MFA_OOB, MFA_OTP)
+
+
+def direct_cfg(org):
+    return org.scenario.get("direct", {})
+
+
+def is_direct_request(req):
+    """Whether a POST to /oauth2/<authz>/v1/token carries one of the direct grants."""
+    return req.form.get("grant_type") in DIRECT_GRANTS
+
+
+def direct_checks(org, req, fields):
+    """What every direct request must carry: POST, a form body with exactly `fields` (no
+    duplicates, no query string), the operation header, Accept JSON, our User-Agent, this
+    scenario's client id and authorization server. Returns an error Reply or None."""
+    cfg = direct_cfg(org)
+    authz = req.params.get("authz")
+    if authz != cfg.get("authz_id", "default"):
+        return json_reply(404, {"errorCode": "E0000007",
+                                "errorSummary": f"Not found: Resource not found: {authz} (AuthorizationServer)",
+                                "errorLink": "E0000007", "errorId": "oae0", "errorCauses": []},
+                          verdict=f"unknown authorization server {authz}")
+    if req.method != "POST":
+        return oauth_error(405, "invalid_request", "POST only.")
+    ctype = (req.header("content-type") or "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        return oauth_error(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.")
+    if req.query:
+        return oauth_error(400, "invalid_request", "simorg: secrets belong in the body, not the query string")
+    if req.header("x-okta-aws-cli-operation") != "direct":
+        return oauth_error(400, "invalid_request", "simorg: missing header X-Okta-Aws-Cli-Operation: direct")
+    if "application/json" not in (req.header("accept") or ""):
+        return oauth_error(400, "invalid_request", "simorg: Accept must be application/json")
+    if not (req.header("user-agent") or "").startswith("okta-aws-cli"):
+        return oauth_error(400, "invalid_request", "simorg: User-Agent must start with okta-aws-cli")
+    if req.form_duplicates:
+        return oauth_error(400, "invalid_request", f"Duplicate form fields: {req.form_duplicates}")
+    if sorted(req.form) != sorted(fields):
+        return oauth_error(400, "invalid_request",
+                           f"simorg: form fields {sorted(req.form)}, expected {sorted(fields)}")
+    if req.form.get("client_id") != cfg.get("client_id"):
+        return oauth_error(401, "invalid_client", "Client authentication failed. Either the client or the "
+                           "client credentials are invalid.")
+    return None
+
+
+def direct_grant_refused(org, grant):
+    """unauthorized_client, in Okta's words, when the app lacks `grant`; else None."""
+    grants = direct_cfg(org).get("grant_types", list(DIRECT_GRANTS))
+    if grant in grants:
+        return None
+    return oauth_error(400, "unauthorized_client",
+                       "The client isn't authorized to use the provided grant type. "
+                       f"Configured grant types: {grants}.")
+
+
+def direct_scope_problem(req):
+    scopes = req.form.get("scope", "").split(" ")
+    if scopes != ["openid", "profile"]:
+        return oauth_error(400, "invalid_scope", f"simorg: scope must be 'openid profile', got {scopes}")
+    return None
+
+
+def issue_direct_tokens(org, user):
+    cfg = direct_cfg(org)
+    lifetime = cfg.get("token_lifetime", 3600)
+    access = "simorg-at-" + secrets.token_urlsafe(24)
+    with org.lock:
+        org.issued_tokens.add(access)
+    reply = json_reply(200, {
+        "token_type": "Bearer",
+        "expires_in": lifetime,
+        "access_token": access,
+        "id_token": fake_id_token(org, cfg.get("client_id")),
+        "scope": "openid profile",
+    })
+    reply.record = {"user": user, "issued_access_token": access}
+    return reply
+
+
+def grant_password(org, req):
+    cfg = direct_cfg(org)
+    failure = direct_checks(org, req, ["client_id", "grant_type", "scope", "username", "password"]) \
+        or direct_grant_refused(org, PASSWORD_GRANT) or direct_scope_problem(req)
+    if failure:
+        return failure
+    user = req.form.get("username")
+    if cfg.get("users", {}).get(user) != req.form.get("password"):
+        return oauth_error(400, "invalid_grant", "The credentials provided were invalid.", verdict="ok (wrong password)")
+    if cfg.get("mfa", "required") == "none":
+        return issue_direct_tokens(org, user)
+    token = "simorg-mfa-" + secrets.token_urlsafe(18)
+    with org.lock:
+        org.mfa_tokens[token] = {"user": user, "expires_at": time.time() + 300, "used": False}
+    return json_reply(403, {"error": "mfa_required",
+                            "error_description": "The client must complete multifactor authentication.",
+                            "mfa_token": token})
+
+
+def mfa_state(org, token):
+    """The live state of an mfa_token, or an error Reply."""
+    with org.lock:
+        state = org.mfa_tokens.get(token)
+    if state is None or state["used"] or time.time() >= state["expires_at"]:
+        return None, oauth_error(400, "invalid_grant", "The mfa_token is invalid or has expired.")
+    return state, None
+
+
+def route_direct_challenge(org, req):
+    cfg = direct_cfg(org)
+    kind = req.form.get("challenge_types_supported")
+    fields = ["client_id", "mfa_token", "challenge_types_supported"]
+    if kind == MFA_OOB:
+        fields.append("channel_hint")
+    failure = direct_checks(org, req, fields)
+    if failure:
+        return failure
+    if kind not in (MFA_OOB, MFA_OTP):
+        return oauth_error(403, "access_denied", f"`{kind}` isn't supported as a `challenge_type`. "
+                           "Try again with another value.")
+    refused = direct_grant_refused(org, kind)
+    if refused:
+        return refused
+    state, failure = mfa_state(org, req.form.get("mfa_token", ""))
+    if failure:
+        return failure
+    if kind == MFA_OTP:
+        return json_reply(200, {"challenge_type": MFA_OTP})
+    if req.form.get("channel_hint") != "push":
+        return oauth_error(400, "invalid_request", "simorg: channel_hint must be push")
+    push = cfg.get("push", {})
+    interval = push.get("interval", 5)
+    expires_in = push.get("expires_in", 300)
+    lives = push.get("lives", expires_in)
+    oob = "simorg-oob-" + secrets.token_urlsafe(18)
+    now = time.time()
+    with org.lock:
+        org.pushes[oob] = {"mfa_token": req.form["mfa_token"], "user": state["user"], "created": now,
+                           "expires_at": now + lives, "interval": interval, "last_poll": None,
+                           "polls": 0, "pending": 0, "done": False}
+    body = {"challenge_type": MFA_OOB, "oob_code": oob, "channel": "push",
+            "binding_method": "none", "expires_in": expires_in, "interval": interval}
+    if "binding_code" in push:
+        body["binding_method"] = "transfer"
+        body["binding_code"] = push["binding_code"]
+    return json_reply(200, body)
+
+
+def grant_mfa_oob(org, req):
+    failure = direct_checks(org, req, ["client_id", "scope", "grant_type", "oob_code", "mfa_token"]) \
+        or direct_grant_refused(org, MFA_OOB) or direct_scope_problem(req)
+    if failure:
+        return failure
+    script = direct_cfg(org).get("push", {})
+    now = time.time()
+    with org.lock:
+        dev = org.pushes.get(req.form.get("oob_code", ""))
+        if dev is None or dev["mfa_token"] != req.form.get("mfa_token"):
+            return oauth_error(400, "invalid_grant", "The oob_code is invalid.")
+        if dev["done"]:
+            return oauth_error(400, "invalid_grant", "The oob_code has already been used.")
+        k = dev["polls"]
+        dev["polls"] += 1
+        early = None
+        since = now - (dev["last_poll"] if dev["last_poll"] is not None else dev["created"])
+        if since + POLL_TOLERANCE < dev["interval"]:
+            early = f"polled too early: {since:.2f}s after the previous call, interval {dev['interval']}s"
+        dev["last_poll"] = now
+
+        def err(error, description):
+            return oauth_error(400, error, description, verdict=early or "ok")
+
+        if now >= dev["expires_at"]:
+            return err("expired_token", "The oob_code has expired.")
+        if k in script.get("slow_down_at", []):
+            dev["interval"] += 5
+            return err("slow_down", "Slow down the polling frequency. Please try again later.")
+        if dev["pending"] < script.get("approve_after", 0):
+            dev["pending"] += 1
+            return err("authorization_pending", "The authorization request is still pending.")
+        outcome = script.get("outcome", "approve")
+        if outcome == "deny":
+            dev["done"] = True
+            return err("access_denied", "The resource owner or authorization server denied the request.")
+        if outcome == "expire":
+            return err("expired_token", "The oob_code has expired.")
+        dev["done"] = True
+        org.mfa_tokens[dev["mfa_token"]]["used"] = True
+        user = dev["user"]
+    reply = issue_direct_tokens(org, user)
+    reply.verdict = early or "ok"
+    return reply
+
+
+def grant_mfa_otp(org, req):
+    failure = direct_checks(org, req, ["client_id", "scope", "grant_type", "mfa_token", "otp"]) \
+        or direct_grant_refused(org, MFA_OTP) or direct_scope_problem(req)
+    if failure:
+        return failure
+    state, failure = mfa_state(org, req.form.get("mfa_token", ""))
+    if failure:
+        return failure
+    if req.form.get("otp") != direct_cfg(org).get("otp", "123456"):
+        return oauth_error(400, "invalid_grant", "The passcode is invalid.", verdict="ok (wrong one-time code)")
+    with org.lock:
+        state["used"] = True
+    return issue_direct_tokens(org, state["user"])
+
+
+def route_direct_token(org, req):
+    return {PASSWORD_GRANT: grant_password, MFA_OOB: grant_mfa_oob, MFA_OTP: grant_mfa_otp}[
+        req.form.get("grant_type")](org, req)
+
+
+# ---------------------------------------------------------------------------------------
 # Routing
 # ---------------------------------------------------------------------------------------
 
-# (name, path regex, handler). First match wins; named groups become req.params.
+# (name, path regex, handler[, predicate]). The first entry whose regex matches (and whose
+# predicate, when given, accepts the request) wins; named groups become req.params.
 ROUTES = [
     ("device-authorize", re.compile(r"^/oauth2/v1/device/authorize$"), route_device_authorize),
+    ("authorize", re.compile(r"^/oauth2/v1/authorize$"), route_authorize),
     ("token", re.compile(r"^/oauth2/v1/token$"), route_token),
+    ("direct-token", re.compile(r"^/oauth2/(?P<authz>[^/]+)/v1/token$"), route_direct_token,
+     is_direct_request),
+    ("direct-challenge", re.compile(r"^/oauth2/(?P<authz>[^/]+)/v1/challenge$"), route_direct_challenge),
     ("m2m-token", re.compile(r"^/oauth2/(?P<authz>[^/]+)/v1/token$"), route_token),
     ("sso", re.compile(r"^/login/token/sso$"), route_login_token_sso),
     ("applinks", re.compile(r"^/api/v1/users/me/appLinks$"), route_app_links),
@@ -1354,9 +1745,9 @@ def injected_fault(org, route):
 
 
 def dispatch(org, req):
-    for name, pattern, handler in ROUTES:
+    for name, pattern, handler, *predicate in ROUTES:
         m = pattern.match(req.path)
-        if m:
+        if m and all(p(req) for p in predicate):
             req.params = m.groupdict()
             fault = injected_fault(org, name)
             if fault is not None:

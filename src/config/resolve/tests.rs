@@ -1080,3 +1080,187 @@ fn profile_template_is_checked_before_any_sign_in() {
     let m = cfg_err(Command::Debug, Flags::default(), &e, None, None).to_string();
     assert!(m.contains("OKTA_AWSCLI_PROFILE_TEMPLATE"), "{m}");
 }
+
+#[test]
+fn direct_requires_role_and_username_but_not_the_password() {
+    let e = env(&[
+        ("OKTA_AWSCLI_ORG_DOMAIN", "x.okta.com"),
+        ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+    ]);
+    let m = cfg_err(Command::Direct, Flags::default(), &e, None, None).to_string();
+    assert!(
+        m.contains("missing required settings for direct")
+            && m.contains("--aws-iam-role")
+            && m.contains("--username (OKTA_AWSCLI_USERNAME)")
+            && !m.contains("password"),
+        "{m}"
+    );
+    let e = env(&[
+        ("OKTA_AWSCLI_ORG_DOMAIN", "x.okta.com"),
+        ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+        ("OKTA_AWSCLI_IAM_ROLE", "arn:aws:iam::123456789012:role/R"),
+        ("OKTA_AWSCLI_USERNAME", "alice"),
+        ("OKTA_AWSCLI_PASSWORD", " spaced pw "),
+        ("OKTA_AWSCLI_MFA_METHOD", "OTP"),
+        ("OKTA_AWSCLI_OTP", "987654"),
+    ]);
+    let c = resolve(&inv(Command::Direct, Flags::default()), &e, None, None).unwrap();
+    assert_eq!(c.otp.as_deref(), Some("987654"));
+    assert!(!format!("{c:?}").contains("987654"));
+    assert!(c.origins.iter().any(|o| o.key == "otp"));
+    assert_eq!(c.username.as_deref(), Some("alice"));
+    // Taken as given: a password may start or end with a space.
+    assert_eq!(c.password.as_deref(), Some(" spaced pw "));
+    assert_eq!(c.mfa_method, MfaMethod::Otp);
+    assert_eq!(
+        (c.authz_id.as_str(), c.sts_role_session_name.as_str()),
+        ("default", "okta-aws-cli")
+    );
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    assert!(!format!("{c:?}").contains("spaced pw"));
+}
+
+#[test]
+fn direct_password_flag_warns_and_mfa_method_is_checked() {
+    let e = env(&[
+        ("OKTA_AWSCLI_ORG_DOMAIN", "x.okta.com"),
+        ("OKTA_AWSCLI_OIDC_CLIENT_ID", "0oa1"),
+        ("OKTA_AWSCLI_IAM_ROLE", "arn:aws:iam::123456789012:role/R"),
+        ("OKTA_AWSCLI_USERNAME", "alice"),
+    ]);
+    let f = Flags {
+        password: Some("pw-from-flag".into()),
+        ..Flags::default()
+    };
+    let c = resolve(&inv(Command::Direct, f.clone()), &e, None, None).unwrap();
+    assert_eq!(c.password.as_deref(), Some("pw-from-flag"));
+    assert_eq!(c.mfa_method, MfaMethod::Push);
+    assert_eq!(c.warnings, [PASSWORD_FLAG_WARNING]);
+    assert!(!c.warnings[0].contains("pw-from-flag"));
+    assert!(!format!("{f:?}").contains("pw-from-flag"));
+    let bad = Flags {
+        mfa_method: Some("sms".into()),
+        ..Flags::default()
+    };
+    let m = cfg_err(Command::Direct, bad, &e, None, None).to_string();
+    assert_eq!(
+        m,
+        "invalid MFA method \"sms\" in --mfa-method: expected one of push, otp"
+    );
+}
+
+#[test]
+fn open_browser_set_to_false_is_told_from_unset() {
+    let c = debug_cfg(Flags::default(), &env(&[]), None, None);
+    assert!(!c.open_browser && !c.open_browser_off);
+    for (flags, e, yaml) in [
+        (
+            Flags {
+                open_browser: Some(false),
+                ..Flags::default()
+            },
+            env(&[]),
+            None,
+        ),
+        (
+            Flags::default(),
+            env(&[("OKTA_AWSCLI_OPEN_BROWSER", "false")]),
+            None,
+        ),
+        (
+            Flags::default(),
+            env(&[]),
+            Some("awscli:\n  profiles:\n    default:\n      open-browser: false\n"),
+        ),
+    ] {
+        let c = debug_cfg(flags, &e, None, yaml);
+        assert!(!c.open_browser && c.open_browser_off);
+    }
+    let c = debug_cfg(Flags::default(), &env(&[]), None, Some(YAML_DEFAULT));
+    assert!(c.open_browser && !c.open_browser_off);
+}
+
+#[test]
+fn authorization_code_settings_from_every_layer() {
+    let c = debug_cfg(Flags::default(), &env(&[]), None, None);
+    assert!(!c.authorization_code);
+    assert_eq!(c.redirect_ports, [8180, 8181, 8182]);
+    assert_eq!(c.authorization_code_timeout_secs, 300);
+
+    let f = Flags {
+        authorization_code: Some(true),
+        redirect_port: vec!["9001".into(), "9002,9001".into()],
+        authorization_code_timeout: Some("90s".into()),
+        ..Flags::default()
+    };
+    let e = env(&[("OKTA_AWSCLI_REDIRECT_PORTS", "7000")]);
+    let c = debug_cfg(f, &e, None, None);
+    assert!(c.authorization_code);
+    assert_eq!(c.redirect_ports, [9001, 9002], "flags win, each port once");
+    let origin = |c: &Config| {
+        c.origins
+            .iter()
+            .find(|o| o.key == "redirect-port")
+            .map(|o| o.source.clone())
+    };
+    assert_eq!(origin(&c), Some(Source::Flag("--redirect-port".into())));
+    assert_eq!(c.authorization_code_timeout_secs, 90);
+
+    let e = env(&[
+        ("OKTA_AWSCLI_AUTHORIZATION_CODE", "true"),
+        ("OKTA_AWSCLI_REDIRECT_PORTS", " 7000 , 7001 "),
+        ("OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT", "2"),
+    ]);
+    let c = debug_cfg(Flags::default(), &e, None, None);
+    assert!(c.authorization_code);
+    assert_eq!(c.redirect_ports, [7000, 7001]);
+    assert_eq!(c.authorization_code_timeout_secs, 2);
+
+    let yaml = "awscli:\n  profiles:\n    default:\n      authorization-code: true\n      redirect-port:\n        - 8280\n        - 8281\n      authorization-code-timeout: 10m\n";
+    let c = debug_cfg(Flags::default(), &env(&[]), None, Some(yaml));
+    assert!(c.authorization_code);
+    assert_eq!(c.redirect_ports, [8280, 8281]);
+    assert!(
+        matches!(origin(&c), Some(Source::OktaYaml { key, .. }) if key == "redirect-port"),
+        "{:?}",
+        origin(&c)
+    );
+    assert_eq!(c.authorization_code_timeout_secs, 600);
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+
+    for (var, value, needle) in [
+        (
+            "OKTA_AWSCLI_REDIRECT_PORTS",
+            "80a",
+            "invalid redirect port \"80a\"",
+        ),
+        (
+            "OKTA_AWSCLI_REDIRECT_PORTS",
+            "0",
+            "invalid redirect port \"0\"",
+        ),
+        ("OKTA_AWSCLI_REDIRECT_PORTS", "70000", "from 1 to 65535"),
+        ("OKTA_AWSCLI_REDIRECT_PORTS", ",", "no redirect port"),
+        (
+            "OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT",
+            "0",
+            "from 1 second to 1 hour",
+        ),
+        (
+            "OKTA_AWSCLI_AUTHORIZATION_CODE_TIMEOUT",
+            "2h",
+            "from 1 second to 1 hour",
+        ),
+    ] {
+        let err = cfg_err(
+            Command::Web,
+            Flags::default(),
+            &env(&[(var, value)]),
+            None,
+            None,
+        );
+        assert_eq!(err.exit_code(), 2, "{var}={value}");
+        let text = err.to_string();
+        assert!(text.contains(needle) && text.contains(var), "{text}");
+    }
+}

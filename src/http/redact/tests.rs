@@ -314,3 +314,35 @@ fn console_federation_secrets_are_redacted() {
     );
     assert!(!body.contains("TOKEN-SECRET"), "{body}");
 }
+
+#[test]
+fn direct_authentication_secrets_are_redacted() {
+    let body = form_encode(&[
+        ("client_id", "0oaPUBLIC"),
+        ("username", "user@example.com"),
+        ("password", "PASSWORD-SECRET"),
+        ("mfa_token", "MFA-TOKEN-SECRET"),
+        ("oob_code", "OOB-CODE-SECRET"),
+        ("otp", "OTP-SECRET"),
+    ]);
+    let out = redact_form(&body);
+    for s in [
+        "PASSWORD-SECRET",
+        "MFA-TOKEN-SECRET",
+        "OOB-CODE-SECRET",
+        "OTP-SECRET",
+    ] {
+        assert!(!out.contains(s), "{s} leaked: {out}");
+    }
+    assert!(out.contains("username=user%40example.com"), "{out}");
+    let reply = r#"{"error":"mfa_required","mfa_token":"MFA-TOKEN-SECRET"}"#;
+    let out = redact_body(Some("application/json"), reply.as_bytes());
+    assert!(!out.contains("MFA-TOKEN-SECRET"), "{out}");
+    assert!(out.contains("mfa_required"), "{out}");
+    let challenge = r#"{"oob_code":"OOB-CODE-SECRET","binding_code":"95"}"#;
+    let out = redact_body(Some("application/json"), challenge.as_bytes());
+    assert!(
+        !out.contains("OOB-CODE-SECRET") && out.contains("95"),
+        "{out}"
+    );
+}

@@ -118,7 +118,7 @@ fn pending() -> Response {
 fn drive(script: &[Value], max_polls: usize) -> (Vec<u64>, std::result::Result<OktaTokens, Error>) {
     let auth = &transcript()["device_authorize"]["response"]["json"];
     let mut poller = Poller::new(auth["interval"].as_u64(), auth["expires_in"].as_u64(), T0);
-    let mut now = T0 + poller.first_wait();
+    let mut now = T0 + poller.clock().first_wait();
     let mut times = Vec::new();
     for _ in 0..max_polls {
         let t = now - T0;
@@ -284,7 +284,7 @@ fn b09_connection_reset_is_retried_then_fails() {
     assert_eq!(outcome.unwrap().access_token, "FAKE.ACCESS.TOKEN");
     // Every poll fails: a bounded number of retries, then the error.
     let mut p = Poller::new(Some(5), Some(600), 0);
-    let mut now = p.first_wait();
+    let mut now = p.clock().first_wait();
     let mut polls = 0;
     let err = loop {
         polls += 1;
@@ -314,7 +314,7 @@ fn rate_limit_variants() {
         d => panic!("{d:?}"),
     };
     let mut p = Poller::new(None, None, 1000);
-    assert_eq!(p.first_wait(), 5);
+    assert_eq!(p.clock().first_wait(), 5);
     assert_eq!(wait(&mut p, &r429(vec![("Retry-After", "17")]), 1005), 17);
     // A reset already in the past still respects the interval.
     assert_eq!(
@@ -458,13 +458,19 @@ fn okta_error_descriptions_are_escaped() {
 #[test]
 fn huge_and_zero_server_numbers_are_bounded() {
     // RFC 8628 §3.5: 0 or absent -> 5 s; absurd values are cut, never overflow.
-    assert_eq!(Poller::new(Some(0), None, 0).interval(), DEFAULT_INTERVAL);
-    assert_eq!(Poller::new(None, Some(0), 0).deadline(), DEFAULT_EXPIRES_IN);
+    assert_eq!(
+        Poller::new(Some(0), None, 0).clock().interval(),
+        DEFAULT_INTERVAL
+    );
+    assert_eq!(
+        Poller::new(None, Some(0), 0).clock().deadline(),
+        DEFAULT_EXPIRES_IN
+    );
     let mut p = Poller::new(Some(u64::MAX), Some(u64::MAX), u64::MAX - 10);
-    assert_eq!(p.interval(), MAX_INTERVAL);
-    assert_eq!(p.deadline(), u64::MAX);
+    assert_eq!(p.clock().interval(), MAX_INTERVAL);
+    assert_eq!(p.clock().deadline(), u64::MAX);
     let mut p2 = Poller::new(Some(u64::MAX), Some(u64::MAX), 0);
-    assert_eq!(p2.deadline(), MAX_EXPIRES_IN);
+    assert_eq!(p2.clock().deadline(), MAX_EXPIRES_IN);
     let slow = json_resp(400, json!({"error": "slow_down"}));
     for _ in 0..3 {
         assert!(matches!(
@@ -472,14 +478,14 @@ fn huge_and_zero_server_numbers_are_bounded() {
             Decision::Wait(_)
         ));
     }
-    assert_eq!(p2.interval(), MAX_INTERVAL + 15);
+    assert_eq!(p2.clock().interval(), MAX_INTERVAL + 15);
     // Repeated slow_down at a huge interval saturates instead of overflowing.
-    p.interval = u64::MAX - 1;
+    p.clock.set_interval(u64::MAX - 1);
     match p.next(PollReply::Response(&slow), u64::MAX - 5) {
         Decision::Wait(s) => assert_eq!(s, 5),
         d => panic!("{d:?}"),
     }
-    assert_eq!(p.interval(), u64::MAX);
+    assert_eq!(p.clock().interval(), u64::MAX);
     // 429 back-off with a huge interval and huge header values.
     let r429 = Response {
         status: 429,
@@ -510,9 +516,9 @@ fn long_server_interval_never_sleeps_past_the_deadline() {
     // interval 100000 s, device code valid 30 s: the first wait is cut to the lifetime,
     // the poll at the deadline still pending ends the run with "device code expired".
     let mut p = Poller::new(Some(100_000), Some(30), T0);
-    assert_eq!(p.first_wait(), 30);
-    let mut now = T0 + p.first_wait();
-    let mut slept = p.first_wait();
+    assert_eq!(p.clock().first_wait(), 30);
+    let mut now = T0 + p.clock().first_wait();
+    let mut slept = p.clock().first_wait();
     let mut outcome = None;
     for _ in 0..10 {
         match p.next(PollReply::Response(&pending()), now) {
@@ -535,8 +541,8 @@ fn long_server_interval_never_sleeps_past_the_deadline() {
     // A lifetime longer than the (clamped) interval: every wait, first included, stays
     // within the remaining lifetime, and the total never passes it.
     let mut p = Poller::new(Some(100_000), Some(100), T0);
-    let mut now = T0 + p.first_wait();
-    let mut waits = vec![p.first_wait()];
+    let mut now = T0 + p.clock().first_wait();
+    let mut waits = vec![p.clock().first_wait()];
     loop {
         match p.next(PollReply::Response(&pending()), now) {
             Decision::Wait(s) => {

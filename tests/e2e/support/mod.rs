@@ -257,7 +257,8 @@ impl SimOrg {
 
     /// Our binary with a clean environment: HOME (and USERPROFILE) = [`Self::home`], cwd =
     /// [`Self::work_dir`], `SSL_CERT_FILE` = the test CA, `AWS_ENDPOINT_URL_STS` = the STS
-    /// stand-in, `PATH` kept. Add the flags and `OKTA_AWSCLI_*` variables of the test.
+    /// stand-in, `OKTA_AWSCLI_OPEN_BROWSER=false`, `PATH` kept. Add the flags and
+    /// `OKTA_AWSCLI_*` variables of the test.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_okta-aws-cli"));
         cmd.env_clear()
@@ -266,6 +267,10 @@ impl SimOrg {
             .env("USERPROFILE", self.home())
             .env("SSL_CERT_FILE", self.ca_path())
             .env("AWS_ENDPOINT_URL_STS", self.sts_url())
+            // A test run from a terminal has a controlling terminal while stderr is
+            // captured, where web would open the browser by default (README "When stderr
+            // is captured"): never the developer's browser.
+            .env("OKTA_AWSCLI_OPEN_BROWSER", "false")
             .stdin(Stdio::null());
         if let Some(path) = std::env::var_os("PATH") {
             cmd.env("PATH", path);
