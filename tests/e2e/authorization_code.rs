@@ -11,7 +11,7 @@
 // On Windows only the tests that start no browser run; the helpers stay unused there.
 #![cfg_attr(not(unix), allow(dead_code, unused_imports))]
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

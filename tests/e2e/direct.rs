@@ -9,7 +9,7 @@
 //! `--debug-api-calls`, and the AWS CLI reading our `credential_process` output with moto
 //! as STS.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -31,6 +31,7 @@ mod sts_moto;
 
 // The binary against the simulated org (tests/simorg/simorg.py).
 mod all_profiles;
+mod authorization_code;
 mod aws_extras;
 mod cache_hostile_files;
 mod cache_min_ttl;
@@ -38,6 +39,7 @@ mod cache_single_flight;
 mod clear_cache;
 mod concurrency;
 mod credential_cache;
+mod direct;
 mod dotenv_trust;
 mod hints;
 mod long_term_keys;
