@@ -668,6 +668,7 @@ mod tests {
             "posix",
             "arn:aws:iam::123456789012:role/Sample",
             "https://console.aws.amazon.com/s3/",
+            "push",
             "sample",
         ];
         for key in crate::config::setting_keys() {
