@@ -34,6 +34,7 @@ fn main() {
             ("non-UTF-8 environment", non_utf8_variables_reach_child),
             ("legacy and region", legacy_and_region),
             ("command not found", command_not_found_is_127),
+            ("missing #! interpreter", missing_interpreter_is_named),
             ("stderr once", stderr_appears_once),
             ("arguments unchanged", arguments_reach_child_unchanged),
             ("empty command", empty_command_is_usage_error),
@@ -245,6 +246,30 @@ fn legacy_and_region() {
     assert_eq!(
         o.stdout,
         "FAKE/EXEC+TOKEN=|us-east-2|us-east-2|ASIAEXAMPLEEXEC00001\n"
+    );
+}
+
+/// A script whose `#!` interpreter does not exist: the error names the interpreter, not the
+/// script, which is there.
+#[cfg(unix)]
+fn missing_interpreter_is_named() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(format!("exec-child-shebang-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("deploy.sh");
+    std::fs::write(&script, "#!/nonexistent/interpreter/bash -e\necho hi\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = script.to_str().unwrap().to_string();
+    let o = run(tool(&[], &[&script]), None);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.stdout, "");
+    assert_eq!(
+        o.stderr,
+        format!(
+            "Error: cannot run \"{script}\": the interpreter on its #! line, \
+             \"/nonexistent/interpreter/bash\", was not found\n"
+        )
     );
 }
 

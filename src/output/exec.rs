@@ -160,11 +160,13 @@ pub fn run(args: &[String], changes: &EnvChanges) -> Result<()> {
     {
         use std::os::unix::process::CommandExt;
         let e = cmd.exec();
-        Err(start_error(program, &e))
+        Err(start_error(program, &e, program_head(program).as_deref()))
     }
     #[cfg(not(unix))]
     {
-        let status = cmd.status().map_err(|e| start_error(program, &e))?;
+        let status = cmd
+            .status()
+            .map_err(|e| start_error(program, &e, program_head(program).as_deref()))?;
         match status.code() {
             Some(0) => Ok(()),
             Some(code) => Err(Error::ChildExit(code)),
@@ -173,15 +175,52 @@ pub fn run(args: &[String], changes: &EnvChanges) -> Result<()> {
     }
 }
 
-/// Map a failure to start `program` to our error.
-fn start_error(program: &str, e: &std::io::Error) -> Error {
+/// PURE: map a failure to start `program` to our error. `head` is the start of the
+/// program's file when one was found: "not found" for a file that exists is about the
+/// interpreter its `#!` line names (a script written on another machine), and says so.
+fn start_error(program: &str, e: &std::io::Error, head: Option<&[u8]>) -> Error {
     match e.kind() {
-        std::io::ErrorKind::NotFound => Error::CommandNotFound(program.to_string()),
+        std::io::ErrorKind::NotFound => match head.and_then(shebang_interpreter) {
+            Some(interpreter) => Error::runtime(format!(
+                "cannot run \"{program}\": the interpreter on its #! line, \"{interpreter}\", \
+                 was not found"
+            )),
+            None => Error::CommandNotFound(program.to_string()),
+        },
         std::io::ErrorKind::PermissionDenied => {
             Error::runtime(format!("cannot run \"{program}\": permission denied"))
         }
         _ => Error::runtime(format!("cannot run \"{program}\": {e}")),
     }
+}
+
+/// PURE: the interpreter a `#!` line at the start of `head` names (its first word), if
+/// `head` starts with one.
+fn shebang_interpreter(head: &[u8]) -> Option<String> {
+    let line = head.strip_prefix(b"#!")?;
+    let line = line.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let word = line.split_whitespace().next()?;
+    Some(crate::term::sanitize::line(word).into_owned())
+}
+
+/// I/O: the first bytes (at most 256) of the file `program` names: the path itself when it
+/// has a path separator, else the first match on `PATH`. `None` when there is no such file.
+fn program_head(program: &str) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let path = if program.contains(std::path::MAIN_SEPARATOR) || program.contains('/') {
+        Some(std::path::PathBuf::from(program))
+    } else {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(program))
+                .find(|p| p.is_file())
+        })
+    }?;
+    let file = std::fs::File::open(path).ok()?;
+    let mut head = Vec::with_capacity(256);
+    file.take(256).read_to_end(&mut head).ok()?;
+    Some(head)
 }
 
 #[cfg(test)]
@@ -323,12 +362,40 @@ mod tests {
     fn start_errors_are_mapped() {
         let nf = std::io::Error::from(std::io::ErrorKind::NotFound);
         assert_eq!(
-            start_error("nope", &nf),
+            start_error("nope", &nf, None),
             Error::CommandNotFound("nope".into())
         );
+        // A file without a #! line that is still "not found" (a binary for another loader).
+        assert_eq!(
+            start_error("./bin", &nf, Some(b"\x7fELF\x02\x01")),
+            Error::CommandNotFound("./bin".into())
+        );
+        let e = start_error(
+            "./deploy.sh",
+            &nf,
+            Some(b"#!/opt/homebrew/bin/bash -e\necho\n"),
+        );
+        assert_eq!(e.exit_code(), 1);
+        assert_eq!(
+            e.to_string(),
+            "cannot run \"./deploy.sh\": the interpreter on its #! line, \
+             \"/opt/homebrew/bin/bash\", was not found"
+        );
         let pd = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
-        let e = start_error("./x", &pd);
+        let e = start_error("./x", &pd, None);
         assert_eq!(e.exit_code(), 1);
         assert_eq!(e.to_string(), "cannot run \"./x\": permission denied");
+    }
+
+    #[test]
+    fn shebang_lines_name_their_interpreter() {
+        assert_eq!(
+            shebang_interpreter(b"#!/usr/bin/env python3\nprint()"),
+            Some("/usr/bin/env".into())
+        );
+        assert_eq!(shebang_interpreter(b"#! /bin/sh\n"), Some("/bin/sh".into()));
+        assert_eq!(shebang_interpreter(b"#!\n"), None);
+        assert_eq!(shebang_interpreter(b"echo hi\n"), None);
+        assert_eq!(shebang_interpreter(b""), None);
     }
 }
