@@ -681,7 +681,7 @@ mod tests {
             let text = SAMPLES
                 .iter()
                 .find_map(|v| {
-                    let env = [(var, *v), ("HOME", "/home/u")];
+                    let env = [(var, *v), ("HOME", "/home/u"), ("USERPROFILE", "/home/u")];
                     try_explained(command, &Flags::default(), &env)
                 })
                 .unwrap_or_else(|| panic!("no sample value resolves for {key}: add one"));
