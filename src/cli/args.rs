@@ -104,7 +104,7 @@ pub struct TopArgs {
     /// explicit off for --short-user-agent
     #[argh(switch, hidden_help)]
     pub no_short_user_agent: bool,
-    /// cache the AWS credentials under ~/.okta and reuse them while fresh (default: on with process-credentials only) [OKTA_AWSCLI_CACHE_AWS_CREDENTIALS]
+    /// cache the AWS credentials under ~/.okta and reuse them while fresh (default: on with process-credentials and eks-token only) [OKTA_AWSCLI_CACHE_AWS_CREDENTIALS]
     #[argh(switch)]
     pub cache_aws_credentials: bool,
     /// explicit off for --cache-aws-credentials
