@@ -348,3 +348,55 @@ fn the_token_never_outlives_the_credentials() {
     );
     assert!(expires >= started.replace_nanosecond(0).unwrap() + time::Duration::minutes(14));
 }
+
+#[test]
+fn web_with_a_preselected_role_is_quiet_and_cached() {
+    const CLIENT_ID: &str = "0oaWEBeks0000001";
+    let idp = "arn:aws:iam::123456789012:saml-provider/ExampleOkta";
+    let admin = "arn:aws:iam::123456789012:role/Admin";
+    let readonly = "arn:aws:iam::123456789012:role/ReadOnly";
+    let roles = [admin, readonly].map(|r| format!("{idp},{r}"));
+    let Some(org) = SimOrg::start(json!({
+        "web": {
+            "client_id": CLIENT_ID,
+            "device": {"interval": 1, "expires_in": 120, "approve_after": 0},
+            "apps": [{"id": "0oaFEDEKS", "label": "AWS", "appName": "amazon_aws", "roles": roles}],
+        },
+        "sts": {}
+    })) else {
+        return;
+    };
+    let web = |extra: &[&str]| {
+        let mut cmd = org.command();
+        cmd.arg("web")
+            .args(["--org-domain", &org.base_url()])
+            .args(["--oidc-client-id", CLIENT_ID])
+            .args(EKS)
+            .args(extra);
+        run(&mut cmd)
+    };
+    // Two roles and none preselected: nothing is asked, the run names the flag.
+    let unchosen = web(&[]);
+    unchosen.expect_code(2);
+    assert_eq!(unchosen.stdout, "");
+    assert!(
+        unchosen.stderr.contains("--aws-iam-role"),
+        "{}",
+        unchosen.stderr
+    );
+
+    let first = web(&["--aws-iam-role", readonly]);
+    first.expect_code(0);
+    exec_credential(&first.stdout);
+    // No IdP/Role chatter for kubectl, as for credential_process.
+    assert!(!first.stderr.contains("  Role:"), "{}", first.stderr);
+    let requests = org.requests().len();
+    let again = web(&["--aws-iam-role", readonly]);
+    again.expect_code(0);
+    exec_credential(&again.stdout);
+    assert_eq!(
+        org.requests().len(),
+        requests,
+        "a cache hit makes no request"
+    );
+}
