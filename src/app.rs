@@ -1,5 +1,6 @@
 //! I/O: the pipeline. argv + env -> config -> auth flow -> credentials -> output.
 
+use crate::aws::eks;
 use crate::aws::sts::Credentials;
 use crate::cache::aws_credentials;
 use crate::cli::{self, Parsed};
@@ -104,6 +105,7 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::M2m | Command::Web | Command::Direct => {
             check_exec_program(cfg)?;
             check_credentials_target(cfg)?;
+            eks_endpoint(cfg)?;
             if aws_credentials::applies(cfg) {
                 let creds = cache::through(cfg, || sign_in(cfg)?.only())?;
                 return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
@@ -238,11 +240,40 @@ fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
 }
 
 /// Whether the run writes the credentials file: `aws-credentials`, or `process-credentials`
-/// / `console-url` with `--write-aws-credentials`.
+/// / `console-url` / `eks-token` with `--write-aws-credentials`.
 fn writes_credentials_file(cfg: &Config) -> bool {
     cfg.format == Format::AwsCredentials
-        || (matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
-            && cfg.write_aws_credentials)
+        || (matches!(
+            cfg.format,
+            Format::ProcessCredentials | Format::ConsoleUrl | Format::EksToken
+        ) && cfg.write_aws_credentials)
+}
+
+/// The STS endpoint of `--format eks-token`'s token ([`eks::endpoint`]), `None` for other
+/// formats. The role whose credentials sign (the last `--chain-role`, else
+/// `--aws-iam-role`) names the partition when no region is set. Called before the sign-in
+/// too, so a bad endpoint costs no sign-in.
+fn eks_endpoint(cfg: &Config) -> Result<Option<eks::Endpoint>> {
+    if cfg.format != Format::EksToken {
+        return Ok(None);
+    }
+    let role = cfg.chain_roles.last().or(cfg.aws_iam_role.as_ref());
+    eks::endpoint(
+        &cfg.endpoint_urls,
+        cfg.sts_region.as_deref(),
+        role.map(String::as_str),
+    )
+    .map(Some)
+}
+
+/// The stdout text of `--format eks-token` (README "Kubernetes: EKS tokens"): the
+/// `ExecCredential` of a token signed now with `creds`, also when they come from the cache.
+fn eks_token_text(cfg: &Config, creds: &Credentials) -> Result<String> {
+    let (Some(ep), Some(cluster)) = (eks_endpoint(cfg)?, cfg.eks_cluster_id.as_deref()) else {
+        return Err(Error::usage("--format eks-token needs --eks-cluster-id"));
+    };
+    let now = i64::try_from(crate::clock::unix_now()).unwrap_or(i64::MAX);
+    eks::exec_credential(&ep, cluster, creds, now)
 }
 
 /// Before any network work, refuse a profile of the credentials file that holds long-term
@@ -351,7 +382,10 @@ fn deliver(
             expiration: cfg.expiry_aws_variables,
             region: cfg.aws_region.as_deref(),
         };
-        text.push_str(&output::stdout_text(format, creds, &env_opts)?);
+        text.push_str(&match format {
+            Format::EksToken => eks_token_text(cfg, creds)?,
+            _ => output::stdout_text(format, creds, &env_opts)?,
+        });
     }
     if !text.is_empty() {
         print_stdout(&text)?;

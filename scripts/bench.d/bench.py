@@ -41,11 +41,13 @@ VERSION_TARGET_MS = 1.0
 RSS_TARGET = 6 * MB
 REQUESTS_TARGET = 2
 CACHED_OVER_TRUE_TARGET_MS = 1.0
+EKS_OVER_CACHED_TARGET_MS = 0.5
 HANDSHAKES_PER_HOST_TARGET = 1
 
 M2M_CLIENT_ID = "0oaBENCHclient0001"
 M2M_KID = "bench-kid-0001"
 M2M_ROLE = "arn:aws:iam::123456789012:role/Bench"
+EKS_CLUSTER = "bench-cluster"
 
 # Bounds on every wait.
 READY_TIMEOUT = 30.0
@@ -458,10 +460,14 @@ def measure_m2m(rec, args, res, tmp):
 def measure_cached(rec, args, argv, fresh_env, org, sts):
     """The cached credential_process path (issue 10): one m2m run fills the cache of a
     fresh HOME, then hyperfine times, in one invocation, `/bin/true`, `--version`, the
-    cached call and `--check`. The sim orgs' request counts show the cached calls made none."""
+    cached call, `--check` and an EKS token from the same entry (issue 21: `--format
+    eks-token`, which signs a new URL each time). The sim orgs' request counts show the
+    cached calls made none."""
     env, work = fresh_env("cached")
     filled = run(argv, env=env, cwd=work)
     check_m2m_output({"rc": filled.returncode, "out": filled.stdout, "err": filled.stderr})
+    eks_argv = argv[:-2] + ["--format", "eks-token", "--eks-cluster-id", EKS_CLUSTER]
+    check_eks_output(run(eks_argv, env=env, cwd=work, check=False))
     shown = {"HOME": env["HOME"], "SSL_CERT_FILE": env["SSL_CERT_FILE"],
              "AWS_ENDPOINT_URL_STS": env["AWS_ENDPOINT_URL_STS"]}
     time.sleep(0.05)
@@ -473,10 +479,26 @@ def measure_cached(rec, args, argv, fresh_env, org, sts):
                                ("version", [args.bin, "--version"]),
                                ("cached", argv),
                                ("check", argv[:-2] + ["--check"]),
+                               ("eks", eks_argv),
                            ], runs, warmup, env=env, shown=shown, cwd=work)
     time.sleep(0.05)
     after = org.counts()[0] + sts.counts()[0]
-    return {"times": times, "requests": after - before, "calls": 2 * (runs + warmup)}
+    return {"times": times, "requests": after - before, "calls": 3 * (runs + warmup)}
+
+
+def check_eks_output(proc):
+    """A cached `--format eks-token` run must succeed with one ExecCredential on stdout."""
+    if proc.returncode != 0:
+        first = (proc.stderr.strip().splitlines() or [""])[0][:200]
+        raise Failure(f"eks-token run exited {proc.returncode}: {first}")
+    try:
+        doc = json.loads(proc.stdout)
+        ok = doc.get("kind") == "ExecCredential" and \
+            doc["status"]["token"].startswith("k8s-aws-v1.")
+    except (ValueError, AttributeError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise Failure("eks-token run printed no ExecCredential with a k8s-aws-v1. token on stdout")
 
 
 def check_m2m_output(r):
@@ -655,7 +677,19 @@ def build_report(res, size_summary):
         row("`m2m --check` wall time (fresh entry)",
             f"{spread(t['check'])}; {check_over:+.2f} ms vs `/bin/true`", "", "",
             ["n/a" for _ in peers])
-        row("HTTP requests of the cached calls and checks", f"{c['requests']} in {c['calls']} calls",
+        eks_med = statistics.median(t["eks"])
+        eks_over = eks_med - cached_med
+        eks_ok = eks_over <= EKS_OVER_CACHED_TARGET_MS
+        row("EKS token from the cache (m2m, eks-token) wall time",
+            f"{spread(t['eks'])}; {eks_over:+.2f} ms vs the cached call, "
+            f"{eks_med - true_med:+.2f} ms vs `/bin/true`",
+            "median within 0.5 ms of the cached `credential_process` call", verdict(eks_ok),
+            ["n/a" for _ in peers])
+        if not eks_ok:
+            misses.append(f"EKS token from the cache: median {eks_med:.3f} ms is {eks_over:.3f} ms "
+                          f"over the cached call ({cached_med:.3f} ms), more than 0.5 ms.")
+        row("HTTP requests of the cached calls, checks and EKS tokens",
+            f"{c['requests']} in {c['calls']} calls",
             "0", verdict(c["requests"] == 0), ["" for _ in peers])
         if c["requests"]:
             misses.append(f"cached calls made {c['requests']} HTTP requests; expected none.")

@@ -1,8 +1,10 @@
-//! PURE: AWS Signature Version 4 (`AWS4-HMAC-SHA256`) for header-based authentication.
+//! PURE: AWS Signature Version 4 (`AWS4-HMAC-SHA256`): header-based authentication
+//! ([`sign`]) and query-string authentication, the presigned URL ([`presign`]).
 //!
 //! Follows the AWS General Reference "Signature Version 4 signing process" (create a canonical
 //! request, create a string to sign, derive the signing key, calculate the signature, add the
-//! `Authorization` header) with the rules of non-S3 services (IAM, STS):
+//! `Authorization` header, or the `X-Amz-*` query parameters of "Authenticating requests:
+//! using query parameters") with the rules of non-S3 services (IAM, STS):
 //!
 //! * canonical URI: dot segments (`.`, `..`) and empty segments are removed, then the path *as
 //!   sent* (already percent-encoded once) is URI-encoded once more (`%3A` becomes `%253A`); `/`
@@ -408,13 +410,13 @@ fn has_line_break(s: &str) -> bool {
     s.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0))
 }
 
-/// Sign `req` with `params`: computes every stage and the headers to send.
+/// Check what [`sign`] and [`presign`] share, and return the signing time in UTC.
 ///
 /// Errors (never containing a secret): empty or malformed method, region, service or access
 /// key id; empty secret access key; a path not starting with `/`; a header name that is not an
 /// HTTP token; a header value or session token with CR, LF or NUL; no `Host` header; a time
 /// outside the years 0000..=9999.
-pub fn sign(req: &Request<'_>, params: &Params<'_>) -> Result<Signed> {
+fn check_input(req: &Request<'_>, params: &Params<'_>) -> Result<OffsetDateTime> {
     if req.method.is_empty() || !req.method.bytes().all(is_token_char) {
         return Err(Error::runtime(format!(
             "sigv4: the HTTP method {:?} is not a valid token",
@@ -433,8 +435,7 @@ pub fn sign(req: &Request<'_>, params: &Params<'_>) -> Result<Signed> {
     if params.credentials.secret_access_key.is_empty() {
         return Err(Error::runtime("sigv4: the secret access key is empty"));
     }
-    let token = params.credentials.session_token;
-    if token.is_some_and(has_line_break) {
+    if params.credentials.session_token.is_some_and(has_line_break) {
         return Err(Error::runtime(
             "sigv4: the session token contains CR, LF or NUL",
         ));
@@ -458,7 +459,18 @@ pub fn sign(req: &Request<'_>, params: &Params<'_>) -> Result<Signed> {
     {
         return Err(Error::runtime("sigv4: the request has no Host header"));
     }
-    let time = check_year(params.time)?;
+    check_year(params.time)
+}
+
+/// Sign `req` with `params`: computes every stage and the headers to send.
+///
+/// Errors: those of the shared input checks (never containing a secret): empty or
+/// malformed method, region, service or access key id; empty secret access key; a path not
+/// starting with `/`; a header name that is not an HTTP token; a header value or session
+/// token with CR, LF or NUL; no `Host` header; a time outside the years 0000..=9999.
+pub fn sign(req: &Request<'_>, params: &Params<'_>) -> Result<Signed> {
+    let time = check_input(req, params)?;
+    let token = params.credentials.session_token;
 
     let amz = amz_date(time);
     let date = &amz[..8];
@@ -548,6 +560,175 @@ pub fn sign_request(request: &mut http::Request, params: &Params<'_>) -> Result<
     let signed = sign(&view, params)?;
     request.headers = signed.request_headers.clone();
     Ok(signed)
+}
+
+/// The query parameters of query-string authentication, in the order [`presign`] appends
+/// them (after the request's own query), `X-Amz-Signature` last.
+const PRESIGN_PARAMS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+];
+
+/// Longest `X-Amz-Expires` SigV4 allows, in seconds (seven days).
+pub const MAX_PRESIGN_EXPIRES_SECS: u32 = 604_800;
+
+/// Who presigns, for how long, and where the session token goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Presign<'a> {
+    /// The credentials, region, service and signing time. `add_content_sha256` does not
+    /// apply: a presigned request has no header of its own, and its payload hash is always
+    /// the SHA-256 of the body.
+    pub params: Params<'a>,
+    /// `X-Amz-Expires`: how long the URL is valid after its `X-Amz-Date`, in seconds,
+    /// 1..=[`MAX_PRESIGN_EXPIRES_SECS`].
+    pub expires_secs: u32,
+    /// `true` (STS, botocore, the AWS SDKs): the session token is part of the canonical
+    /// query, so it is signed. `false`: it is appended after signing (services that want it
+    /// unsigned). Without a session token this does nothing.
+    pub sign_session_token: bool,
+}
+
+/// Every stage of one presigned request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Presigned {
+    /// `YYYYMMDDTHHMMSSZ` (UTC), the `X-Amz-Date` value.
+    pub amz_date: String,
+    /// `YYYYMMDD/<region>/<service>/aws4_request`.
+    pub credential_scope: String,
+    /// The canonical request (lines joined by `\n`). Contains the session token when it is
+    /// signed.
+    pub canonical_request: String,
+    /// Signed header names, lower-case, sorted, joined by `;`.
+    pub signed_headers: String,
+    /// `AWS4-HMAC-SHA256\n<amz date>\n<scope>\n<hex sha256 of canonical request>`.
+    pub string_to_sign: String,
+    /// Lower-case hex HMAC-SHA256 of the string to sign.
+    pub signature: String,
+    /// The query to send, without `?` (secret: it carries the session token and the
+    /// signature): the request's own query as given, then `X-Amz-Algorithm`,
+    /// `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-SignedHeaders`, `X-Amz-Expires`,
+    /// `X-Amz-Security-Token` (with a session token) and `X-Amz-Signature`, each value
+    /// RFC 3986-encoded.
+    pub query: String,
+}
+
+impl fmt::Debug for Presigned {
+    /// Shows the public parts only: the canonical request and the query carry the session
+    /// token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Presigned")
+            .field("amz_date", &self.amz_date)
+            .field("credential_scope", &self.credential_scope)
+            .field("canonical_request", &"<redacted>")
+            .field("signed_headers", &self.signed_headers)
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &self.signature)
+            .field("query", &format_args!("<{} bytes>", self.query.len()))
+            .finish()
+    }
+}
+
+/// Append `name=value` to `query` (with `&` when it is not empty), the value RFC
+/// 3986-encoded.
+fn append_param(query: &mut String, name: &str, value: &str) {
+    if !query.is_empty() {
+        query.push('&');
+    }
+    query.push_str(name);
+    query.push('=');
+    query.push_str(&uri_encode(value.as_bytes(), false));
+}
+
+/// Presign `req`: SigV4 query-string authentication (AWS General Reference, "Authenticating
+/// requests: using query parameters"). The authentication parameters go into the query, the
+/// canonical query covers them (all but `X-Amz-Signature`, and the session token only when
+/// [`Presign::sign_session_token`]), every header of `req` is signed (`Host` included), and
+/// the payload hash is the SHA-256 of the body. Nothing is read from the clock: the signing
+/// time is [`Params::time`].
+///
+/// Errors (never containing a secret): those of [`sign`]'s input checks; `X-Amz-Expires`
+/// outside 1..=[`MAX_PRESIGN_EXPIRES_SECS`]; a query that already holds one of the
+/// authentication parameters.
+pub fn presign(req: &Request<'_>, p: &Presign<'_>) -> Result<Presigned> {
+    let params = &p.params;
+    let time = check_input(req, params)?;
+    if !(1..=MAX_PRESIGN_EXPIRES_SECS).contains(&p.expires_secs) {
+        return Err(Error::runtime(format!(
+            "sigv4: X-Amz-Expires {} is outside 1..={MAX_PRESIGN_EXPIRES_SECS} seconds",
+            p.expires_secs
+        )));
+    }
+    let taken = req.query.split('&').find_map(|pair| {
+        let name = pair.split_once('=').map_or(pair, |(n, _)| n);
+        let name = String::from_utf8_lossy(&uri_decode(name)).into_owned();
+        PRESIGN_PARAMS
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(&name))
+    });
+    if let Some(name) = taken {
+        return Err(Error::runtime(format!(
+            "sigv4: the query to presign already holds {name}"
+        )));
+    }
+
+    let amz = amz_date(time);
+    let date = &amz[..8];
+    let credential_scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+    let credential = format!("{}/{credential_scope}", params.credentials.access_key_id);
+    let (header_block, signed_headers) = canonical_headers(req.headers);
+    let expires = p.expires_secs.to_string();
+    let mut query = String::with_capacity(req.query.len() + 512);
+    query.push_str(req.query);
+    for (name, value) in
+        PRESIGN_PARAMS[..5]
+            .iter()
+            .zip([ALGORITHM, &credential, &amz, &signed_headers, &expires])
+    {
+        append_param(&mut query, name, value);
+    }
+    let token = params.credentials.session_token;
+    if let Some(t) = token.filter(|_| p.sign_session_token) {
+        append_param(&mut query, PRESIGN_PARAMS[5], t);
+    }
+    let canonical_request = format!(
+        "{}\n{}\n{}\n{}\n{}\n{}",
+        req.method,
+        canonical_uri(req.path),
+        canonical_query(&query),
+        header_block,
+        signed_headers,
+        sha256_hex(req.body)
+    );
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{amz}\n{credential_scope}\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    );
+    let key = signing_key(
+        params.credentials.secret_access_key,
+        date,
+        params.region,
+        params.service,
+    );
+    let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
+    // An unsigned session token goes in after signing.
+    if let Some(t) = token.filter(|_| !p.sign_session_token) {
+        append_param(&mut query, PRESIGN_PARAMS[5], t);
+    }
+    append_param(&mut query, PRESIGN_PARAMS[6], &signature);
+    Ok(Presigned {
+        amz_date: amz,
+        credential_scope,
+        canonical_request,
+        signed_headers,
+        string_to_sign,
+        signature,
+        query,
+    })
 }
 
 #[cfg(test)]

@@ -91,6 +91,20 @@ impl Partition {
         }
     }
 
+    /// The partition whose regions include `region`, judged by its name prefix (`cn-`,
+    /// `us-gov-`, `us-iso-`, `us-isob-`; any other name is in `aws`).
+    pub fn of_region(region: &str) -> Partition {
+        [
+            Partition::AwsCn,
+            Partition::AwsUsGov,
+            Partition::AwsIso,
+            Partition::AwsIsoB,
+        ]
+        .into_iter()
+        .find(|p| p.owns_region(region))
+        .unwrap_or(Partition::Aws)
+    }
+
     /// Whether `region` belongs to this partition, judged by its name prefix
     /// (`cn-` for China, `us-gov-` for GovCloud, `us-iso-` / `us-isob-` for ISO).
     fn owns_region(self, region: &str) -> bool {
@@ -152,29 +166,50 @@ fn valid_region(region: &str) -> bool {
 /// of another partition (e.g. `us-east-1` with an `arn:aws-cn:` role), or an override that
 /// is not an http(s) URL.
 pub fn endpoint(endpoints: &EndpointUrls, role_arn: &str, region: Option<&str>) -> Result<String> {
-    if let Some((name, url)) = endpoints.first(&["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"]) {
-        return endpoint_override(name, url);
+    if let Some(url) = overridden_endpoint(endpoints)? {
+        return Ok(url);
     }
     let partition = partition_of(role_arn)?;
     let region = region.map(str::trim).filter(|r| !r.is_empty());
-    let host = match region {
-        None => partition.global_sts_host().to_string(),
+    match region {
+        None => Ok(format!("https://{}/", partition.global_sts_host())),
         Some(region) => {
-            if !valid_region(region) {
-                return Err(Error::config(format!(
-                    "invalid AWS region {region:?} (expected a name such as us-east-1)"
-                )));
-            }
-            if !partition.owns_region(region) {
+            if valid_region(region) && !partition.owns_region(region) {
                 return Err(Error::config(format!(
                     "AWS region {region:?} is not in partition {:?} of role {role_arn:?}",
                     partition.name()
                 )));
             }
-            format!("sts.{region}.{}", partition.dns_suffix())
+            regional_endpoint(region)
         }
-    };
-    Ok(format!("https://{host}/"))
+    }
+}
+
+/// The STS endpoint override of `endpoints`: `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`
+/// (as given, with `/` added when nothing follows its authority); `None` when neither is set.
+///
+/// Errors: [`Error::Config`] naming the variable when it is not an http(s) URL.
+pub fn overridden_endpoint(endpoints: &EndpointUrls) -> Result<Option<String>> {
+    endpoints
+        .first(&["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"])
+        .map(|(name, url)| endpoint_override(name, url))
+        .transpose()
+}
+
+/// The regional STS endpoint `https://sts.<region>.<DNS suffix>/` of `region` (trimmed), in
+/// the partition the region belongs to ([`Partition::of_region`]): `sts.eu-west-1.amazonaws.com`,
+/// `sts.cn-north-1.amazonaws.com.cn`.
+///
+/// Errors: [`Error::Config`] for a malformed region name.
+pub fn regional_endpoint(region: &str) -> Result<String> {
+    let region = region.trim();
+    if !valid_region(region) {
+        return Err(Error::config(format!(
+            "invalid AWS region {region:?} (expected a name such as us-east-1)"
+        )));
+    }
+    let suffix = Partition::of_region(region).dns_suffix();
+    Ok(format!("https://sts.{region}.{suffix}/"))
 }
 
 /// The override `url` of variable `name` as given, with `/` added when nothing follows its
@@ -792,6 +827,36 @@ mod tests {
             partition_of("arn:aws-mars:iam::1:role/A"),
             Err(Error::Config(_))
         ));
+    }
+
+    #[test]
+    fn regions_name_their_partition_and_regional_endpoint() {
+        assert_eq!(Partition::of_region("eu-west-1"), Partition::Aws);
+        assert_eq!(Partition::of_region("cn-northwest-1"), Partition::AwsCn);
+        assert_eq!(Partition::of_region("us-gov-east-1"), Partition::AwsUsGov);
+        assert_eq!(Partition::of_region("us-iso-east-1"), Partition::AwsIso);
+        assert_eq!(Partition::of_region("us-isob-east-1"), Partition::AwsIsoB);
+        assert_eq!(
+            regional_endpoint(" cn-north-1 ").unwrap(),
+            "https://sts.cn-north-1.amazonaws.com.cn/"
+        );
+        assert_eq!(
+            regional_endpoint("us-gov-west-1").unwrap(),
+            "https://sts.us-gov-west-1.amazonaws.com/"
+        );
+        assert!(matches!(
+            regional_endpoint("EU WEST"),
+            Err(Error::Config(_))
+        ));
+        let mut urls = EndpointUrls::default();
+        assert_eq!(overridden_endpoint(&urls).unwrap(), None);
+        urls.all = Some("http://127.0.0.1:5000".into());
+        assert_eq!(
+            overridden_endpoint(&urls).unwrap().as_deref(),
+            Some("http://127.0.0.1:5000/")
+        );
+        urls.sts = Some("ftp://x".into());
+        assert!(matches!(overridden_endpoint(&urls), Err(Error::Config(_))));
     }
 
     #[test]

@@ -128,14 +128,15 @@ fn labels(list: &[(String, String)]) -> serde_json::Value {
 /// the run delivers one set of credentials (not `--all-profiles`) as credentials (not as a
 /// console sign-in URL, which needs a fresh federation call anyway), and for `web` the role
 /// cannot be chosen differently from one run to the next: preselected with
-/// `--aws-iam-role`, or `process-credentials`, where nothing prompts.
+/// `--aws-iam-role`, or a credential helper's format (`process-credentials`, `eks-token`),
+/// where nothing prompts.
 pub fn applies(cfg: &Config) -> bool {
     cfg.cache_aws_credentials
         && !cfg.all_profiles
         && cfg.format != Format::ConsoleUrl
         && (matches!(cfg.command, Command::M2m | Command::Direct)
             || cfg.aws_iam_role.is_some()
-            || cfg.format == Format::ProcessCredentials)
+            || cfg.format.is_credential_helper())
 }
 
 /// The entry file of a key: `<home>/.okta/awscli-credentials/<first 32 hex digits of

@@ -22,6 +22,7 @@ pub(super) const PROGRAM: &str = "okta-aws-cli";
     example = "okta-aws-cli web --org-domain example.okta.com --oidc-client-id 0oa... --profile dev",
     example = "okta-aws-cli m2m --format process-credentials",
     example = "okta-aws-cli direct --username user@example.com --format process-credentials",
+    example = "okta-aws-cli m2m --format eks-token --eks-cluster-id my-cluster",
     example = "okta-aws-cli --exec -- aws s3 ls"
 )]
 pub struct TopArgs {
@@ -43,7 +44,7 @@ pub struct TopArgs {
     /// AWS profile name (default "default") [OKTA_AWSCLI_PROFILE]
     #[argh(option, short = 'p')]
     pub profile: Option<String>,
-    /// output format: env-var (default), aws-credentials, process-credentials, console-url, noop [OKTA_AWSCLI_FORMAT]
+    /// output format: env-var (default), aws-credentials, process-credentials, console-url, eks-token, noop [OKTA_AWSCLI_FORMAT]
     #[argh(option, short = 'f')]
     pub format: Option<String>,
     /// env-var output syntax: posix (default on Unix), fish, powershell, cmd, setx (default on Windows) [OKTA_AWSCLI_SHELL]
@@ -103,7 +104,7 @@ pub struct TopArgs {
     /// explicit off for --short-user-agent
     #[argh(switch, hidden_help)]
     pub no_short_user_agent: bool,
-    /// cache the AWS credentials under ~/.okta and reuse them while fresh (default: on with process-credentials only) [OKTA_AWSCLI_CACHE_AWS_CREDENTIALS]
+    /// cache the AWS credentials under ~/.okta and reuse them while fresh (default: on with process-credentials and eks-token only) [OKTA_AWSCLI_CACHE_AWS_CREDENTIALS]
     #[argh(switch)]
     pub cache_aws_credentials: bool,
     /// explicit off for --cache-aws-credentials
@@ -139,6 +140,9 @@ pub struct TopArgs {
     /// console page for --format console-url (default: the partition's console home) [OKTA_AWSCLI_CONSOLE_DESTINATION]
     #[argh(option, arg_name = "url")]
     pub console_destination: Option<String>,
+    /// EKS cluster name or id the --format eks-token token is for (required with that format) [OKTA_AWSCLI_EKS_CLUSTER_ID]
+    #[argh(option, arg_name = "name")]
+    pub eks_cluster_id: Option<String>,
     /// print every setting of the run, its value and where it came from, then exit (no network call)
     #[argh(switch)]
     pub explain: bool,
@@ -369,6 +373,7 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
         chain_role: top.chain_role,
         chain_external_id: top.chain_external_id,
         console_destination: top.console_destination,
+        eks_cluster_id: top.eks_cluster_id,
         ..Flags::default()
     };
     let command = match top.command {

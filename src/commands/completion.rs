@@ -434,6 +434,8 @@ mod tests {
                 "aws-acct-fed-app-id",
                 "private-key-file",
                 "process-credentials",
+                "eks-token",
+                "eks-cluster-id",
                 "direct",
                 "mfa-method",
                 "otp",

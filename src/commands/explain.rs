@@ -41,6 +41,7 @@ const GLOBAL_KEYS: &[&str] = &[
     "chain-role",
     "chain-external-id",
     "console-destination",
+    "eks-cluster-id",
     "aws-endpoint-url",
     "aws-endpoint-url-sts",
     "aws-endpoint-url-signin",
@@ -135,11 +136,13 @@ fn missing_required(cfg: &Config, key: &str) -> bool {
     }
     let m2m = cfg.command == Command::M2m;
     let direct = cfg.command == Command::Direct;
+    let token = cfg.format == Format::EksToken && !cfg.check;
     match key {
         "org-domain" => flow && cfg.org.base.is_empty(),
         "oidc-client-id" => flow && cfg.oidc_client_id.is_empty(),
         "aws-iam-role" => (m2m || direct) && cfg.aws_iam_role.is_none(),
         "username" => direct && cfg.username.is_none(),
+        "eks-cluster-id" => flow && token && cfg.eks_cluster_id.is_none(),
         "key-id" => m2m && cfg.key_id.is_none(),
         "private-key" | "private-key-file" => {
             m2m && cfg.private_key.is_none() && cfg.private_key_file.is_none()
@@ -190,6 +193,7 @@ fn shown_value(cfg: &Config, key: &str) -> Option<String> {
         "chain-role" => cfg.chain_roles.join(", "),
         "chain-external-id" => opt(&cfg.chain_external_id),
         "console-destination" => opt(&cfg.console_destination),
+        "eks-cluster-id" => opt(&cfg.eks_cluster_id),
         "profile-template" => cfg
             .profile_template
             .as_ref()
@@ -252,6 +256,9 @@ fn shown_value(cfg: &Config, key: &str) -> Option<String> {
 /// Where `key`'s value came from, one line.
 fn shown_source(cfg: &Config, key: &str) -> String {
     let origin: Option<&SettingOrigin> = cfg.origins.iter().rev().find(|o| o.key == key);
+    if missing_required(cfg, key) && key == "eks-cluster-id" {
+        return "MISSING: required by --format eks-token".into();
+    }
     if missing_required(cfg, key) {
         return format!("MISSING: required by {}", command_name(cfg.command));
     }
@@ -268,6 +275,9 @@ fn shown_source(cfg: &Config, key: &str) -> String {
         }
         "cache-aws-credentials" if origin.is_none() && cfg.format == Format::ProcessCredentials => {
             Some("default: on with --format process-credentials")
+        }
+        "cache-aws-credentials" if origin.is_none() && cfg.format == Format::EksToken => {
+            Some("default: on with --format eks-token")
         }
         _ => None,
     };
@@ -439,7 +449,8 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
     }
     if matches!(cfg.command, Command::Web | Command::M2m | Command::Direct) {
         let writes = cfg.format == Format::AwsCredentials
-            || (cfg.format == Format::ProcessCredentials && cfg.write_aws_credentials);
+            || (matches!(cfg.format, Format::ProcessCredentials | Format::EksToken)
+                && cfg.write_aws_credentials);
         let long_term = writes
             && !cfg.all_profiles
             && matches!(
@@ -729,6 +740,32 @@ mod tests {
             row(&text, "profile-template").1,
             "default ({alias}-{idp}-{role_path})"
         );
+    }
+
+    #[test]
+    fn eks_token_rows_show_the_cluster_and_the_cache_default() {
+        let flags = Flags {
+            format: Some("eks-token".into()),
+            ..Flags::default()
+        };
+        let text = try_explained(Command::M2m, &flags, &[]).expect("resolves");
+        assert_eq!(
+            row(&text, "eks-cluster-id"),
+            pair("-", "MISSING: required by --format eks-token")
+        );
+        assert_eq!(
+            row(&text, "cache-aws-credentials"),
+            pair("true", "default: on with --format eks-token")
+        );
+        let env = [("OKTA_AWSCLI_EKS_CLUSTER_ID", "prod")];
+        let text = try_explained(Command::Web, &flags, &env).expect("resolves");
+        assert_eq!(
+            row(&text, "eks-cluster-id"),
+            pair("prod", "environment variable OKTA_AWSCLI_EKS_CLUSTER_ID")
+        );
+        // Other formats do not need it.
+        let text = explained(Command::M2m, &[]);
+        assert_eq!(row(&text, "eks-cluster-id"), pair("-", "not set"));
     }
 
     /// The (value, source) of the table row of `key`.

@@ -19,7 +19,7 @@ use crate::aws::sts::Credentials;
 use crate::cache::access_token as token_cache;
 use crate::cache::single_flight::{self, Cache};
 use crate::commands::chain::Start;
-use crate::config::{Config, Format};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::http::{Http, Request, Response, Service};
 use crate::okta::authorization_code::parse_code_token_reply;
@@ -539,10 +539,11 @@ fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
     Ok((idp, role))
 }
 
-/// Ask the user to choose; without a terminal, or in `process-credentials` format, fail
+/// Ask the user to choose; without a terminal, or in a credential helper's format
+/// (`process-credentials`, `eks-token`), fail
 /// with the list of choices and the flag instead of waiting (docs/decisions.md#d-choice).
 fn ask(cfg: &Config, kind: ChoiceKind, choices: &[choice::Choice]) -> Result<String> {
-    if cfg.format == Format::ProcessCredentials || !prompt::can_prompt() {
+    if cfg.format.is_credential_helper() || !prompt::can_prompt() {
         return Err(choice::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
@@ -608,10 +609,11 @@ fn assume_role(
 // Small helpers
 // ---------------------------------------------------------------------------------------
 
-/// `process-credentials` callers (the AWS SDKs) show no chatter: no IdP/Role lines and no
-/// waiting indicator. The device banner is still printed, since the user must see it.
+/// Credential helpers' callers (the AWS SDKs for `process-credentials`, kubectl for
+/// `eks-token`) show no chatter: no IdP/Role lines and no waiting indicator. The device
+/// banner is still printed, since the user must see it.
 fn quiet(cfg: &Config) -> bool {
-    cfg.format == Format::ProcessCredentials
+    cfg.format.is_credential_helper()
 }
 
 #[cfg(test)]

@@ -456,7 +456,7 @@ pub fn section<'a>(root: &'a Value, path: &[&str]) -> Section<'a> {
 
 /// Keys an `awscli.profiles.<name>` entry may hold (docs/decisions.md#d-okta-yaml, plus
 /// `short-user-agent`, which we also accept there, the credential cache's
-/// `cache-aws-credentials` and `min-ttl`, and `direct`'s `mfa-method`).
+/// `cache-aws-credentials` and `min-ttl`, `direct`'s `mfa-method`, and `eks-cluster-id`).
 pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "all-profiles",
     "authorization-code",
@@ -477,6 +477,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "custom-scope",
     "debug",
     "debug-api-calls",
+    "eks-cluster-id",
     "exec",
     "expiry-aws-variables",
     "format",

@@ -62,6 +62,8 @@ pub struct Flags {
     pub chain_external_id: Option<String>,
     /// `--console-destination`.
     pub console_destination: Option<String>,
+    /// `--eks-cluster-id`.
+    pub eks_cluster_id: Option<String>,
     /// web `--aws-acct-fed-app-id`/`-a`.
     pub aws_acct_fed_app_id: Option<String>,
     /// web `--aws-iam-idp`/`-i`.
@@ -139,6 +141,7 @@ impl std::fmt::Debug for Flags {
             .field("chain_role", &shown.chain_role)
             .field("chain_external_id", &shown.chain_external_id)
             .field("console_destination", &shown.console_destination)
+            .field("eks_cluster_id", &shown.eks_cluster_id)
             .field("aws_acct_fed_app_id", &shown.aws_acct_fed_app_id)
             .field("aws_iam_idp", &shown.aws_iam_idp)
             .field("qr_code", &shown.qr_code)

@@ -88,6 +88,7 @@ const SPECS: &[Spec] = &[
         &["OKTA_AWSCLI_CONSOLE_DESTINATION"],
         &[],
     ),
+    spec("eks-cluster-id", &["OKTA_AWSCLI_EKS_CLUSTER_ID"], &[]),
     spec("profile-template", &["OKTA_AWSCLI_PROFILE_TEMPLATE"], &[]),
     spec(
         "aws-acct-fed-app-id",

@@ -22,8 +22,9 @@ use crate::config::settings::{
 };
 use crate::config::template::ProfileTemplate;
 use crate::config::values::{
-    check_console_destination, check_external_id, expand_tilde, home_dir, normalize_profile,
-    okta_yaml_path, parse_min_ttl, parse_session_duration, role_arn_problem,
+    check_console_destination, check_eks_cluster_id, check_eks_token, check_external_id,
+    expand_tilde, home_dir, normalize_profile, okta_yaml_path, parse_min_ttl,
+    parse_session_duration, role_arn_problem,
 };
 use crate::error::{Error, Result};
 
@@ -167,6 +168,7 @@ fn resolve_into(
         return Ok(cfg);
     }
     check_required(&cfg)?;
+    check_eks_token(&cfg)?;
     check_exec(&cfg)?;
     Ok(cfg)
 }
@@ -307,6 +309,7 @@ struct Unchecked {
     chain_roles: Option<(Vec<String>, Source)>,
     chain_external_id: Option<(String, Source)>,
     console_destination: Option<(String, Source)>,
+    eks_cluster_id: Option<(String, Source)>,
     profile_template: Option<(String, Source)>,
     mfa_method: Option<(String, Source)>,
     redirect_ports: Option<(Vec<String>, Source)>,
@@ -370,6 +373,7 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
     let chain_roles = l.list("chain-role", &flags.chain_role)?;
     let chain_external_id = l.get("chain-external-id", flags.chain_external_id.as_ref())?;
     let console_destination = l.get("console-destination", flags.console_destination.as_ref())?;
+    let eks_cluster_id = l.get("eks-cluster-id", flags.eks_cluster_id.as_ref())?;
     let profile_template = l.get("profile-template", flags.profile_template.as_ref())?;
     cfg.key_id = l.string("key-id", &flags.key_id)?;
     let private_key = l.get("private-key", flags.private_key.as_ref())?;
@@ -409,6 +413,7 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
             chain_roles,
             chain_external_id,
             console_destination,
+            eks_cluster_id,
             profile_template,
             mfa_method,
             redirect_ports,
@@ -473,6 +478,7 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
         "console destination",
         check_console_destination,
     )?;
+    cfg.eks_cluster_id = checked(raw.eks_cluster_id, "EKS cluster id", check_eks_cluster_id)?;
     cfg.profile_template = checked(
         raw.profile_template,
         "profile template",
@@ -499,17 +505,20 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
     .unwrap_or(DEFAULT_AUTHORIZATION_CODE_TIMEOUT_SECS);
 
     if (cfg.write_aws_credentials || cfg.all_profiles)
-        && !matches!(cfg.format, Format::ProcessCredentials | Format::ConsoleUrl)
+        && !matches!(
+            cfg.format,
+            Format::ProcessCredentials | Format::ConsoleUrl | Format::EksToken
+        )
     {
         cfg.format = Format::AwsCredentials;
     }
     if cfg.open_browser_command.is_some() {
         cfg.open_browser = true;
     }
-    // On by default where repeated calls are the norm: credential_process.
+    // On by default where repeated calls are the norm: credential_process, kubectl.
     cfg.cache_aws_credentials = raw
         .cache_aws_credentials
-        .unwrap_or(cfg.format == Format::ProcessCredentials);
+        .unwrap_or(cfg.format.is_credential_helper());
     cfg.check = flags.check.unwrap_or(false);
     cfg.clear_cache = flags.clear_cache.unwrap_or(false);
     cfg.force_overwrite = flags.force_overwrite.unwrap_or(false);
@@ -556,6 +565,12 @@ fn refuse_all_profiles_with_one_set(cfg: &Config) -> Result<()> {
             return Err(Error::usage(
                 "--all-profiles cannot be used with --format process-credentials \
                  (credential_process takes one set of credentials); use --format aws-credentials",
+            ));
+        }
+        if cfg.format == Format::EksToken {
+            return Err(Error::usage(
+                "--all-profiles cannot be used with --format eks-token (a token is for one \
+                 role); pick one role with --aws-iam-role instead",
             ));
         }
         if cfg.exec {

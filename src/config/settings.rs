@@ -41,6 +41,9 @@ pub enum Format {
     ProcessCredentials,
     /// One AWS Management Console sign-in URL on stdout (or opened with `--open-browser`).
     ConsoleUrl,
+    /// One Kubernetes `ExecCredential` with an Amazon EKS token on stdout (kubectl's `exec`
+    /// credential plugin).
+    EksToken,
     /// Print nothing (for `--exec`).
     Noop,
 }
@@ -53,8 +56,17 @@ impl Format {
             Format::AwsCredentials => "aws-credentials",
             Format::ProcessCredentials => "process-credentials",
             Format::ConsoleUrl => "console-url",
+            Format::EksToken => "eks-token",
             Format::Noop => "noop",
         }
+    }
+
+    /// Whether a program calls the tool for this output each time it needs credentials:
+    /// `process-credentials` (the AWS SDKs' `credential_process`) and `eks-token` (kubectl's
+    /// exec plugin). Such runs never ask a question, print no chatter on stderr, and use
+    /// the AWS credential cache by default (README "As a credential_process").
+    pub fn is_credential_helper(self) -> bool {
+        matches!(self, Format::ProcessCredentials | Format::EksToken)
     }
 }
 
@@ -137,6 +149,9 @@ pub struct Config {
     /// `--console-destination`: the console page of `--format console-url` (an `https://`
     /// URL); `None` for the partition's console home.
     pub console_destination: Option<String>,
+    /// `--eks-cluster-id`: the cluster a `--format eks-token` token is for (signed as
+    /// `x-k8s-aws-id`); required with that format.
+    pub eks_cluster_id: Option<String>,
 
     // web
     /// `--aws-acct-fed-app-id`.
@@ -362,6 +377,7 @@ impl fmt::Debug for Config {
         d.field("chain_roles", &self.chain_roles);
         d.field("chain_external_id", &self.chain_external_id);
         d.field("console_destination", &self.console_destination);
+        d.field("eks_cluster_id", &self.eks_cluster_id);
         d.field("aws_acct_fed_app_id", &self.aws_acct_fed_app_id);
         d.field("qr_code", &self.qr_code);
         d.field("open_browser", &self.open_browser);
@@ -408,9 +424,10 @@ impl fmt::Debug for Config {
 
 impl Format {
     /// Every format, in the order listed in messages.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::AwsCredentials,
         Format::ConsoleUrl,
+        Format::EksToken,
         Format::EnvVar,
         Format::Noop,
         Format::ProcessCredentials,

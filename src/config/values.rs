@@ -1,10 +1,12 @@
 //! PURE: parse and check the value of one setting (durations, `--min-ttl`, the profile
-//! name, role ARNs, the external ID, the console page) and the paths that follow from the
-//! home directory. Errors are messages without the source; the caller names it.
+//! name, role ARNs, the external ID, the console page, the EKS cluster id) and the paths
+//! that follow from the home directory. Errors are messages without the source; the caller
+//! names it. Also [`check_eks_token`]: the one setting a format requires.
 
 use std::path::{Path, PathBuf};
 
-use crate::config::settings::{Env, MAX_MIN_TTL_SECS};
+use crate::config::settings::{Command, Config, Env, Format, MAX_MIN_TTL_SECS};
+use crate::error::{Error, Result};
 use crate::url::{Scheme, Url};
 
 /// The home directory from the environment snapshot: `HOME` (`USERPROFILE` on Windows),
@@ -139,9 +141,53 @@ pub(super) fn check_console_destination(v: &str) -> std::result::Result<String, 
     Ok(v.to_string())
 }
 
+/// Longest EKS cluster id accepted, in characters.
+const MAX_EKS_CLUSTER_ID: usize = 255;
+
+/// An EKS cluster id (`--eks-cluster-id`): the cluster's name or id, 1 to 255 visible ASCII
+/// characters. It is signed as the `x-k8s-aws-id` header of the token, so it may hold no
+/// space or control character.
+pub(super) fn check_eks_cluster_id(v: &str) -> std::result::Result<String, &'static str> {
+    if v.len() > MAX_EKS_CLUSTER_ID {
+        return Err("it is longer than 255 characters");
+    }
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("expected the cluster's name or id: visible ASCII characters, no space");
+    }
+    Ok(v.to_string())
+}
+
+/// `--format eks-token` needs `--eks-cluster-id`, except for `--check` and `--clear-cache`,
+/// which make no token: without it, an [`Error::Usage`] naming the flag and its variable.
+pub(super) fn check_eks_token(cfg: &Config) -> Result<()> {
+    let flow = matches!(cfg.command, Command::Web | Command::M2m | Command::Direct);
+    if flow
+        && cfg.format == Format::EksToken
+        && cfg.eks_cluster_id.is_none()
+        && !cfg.check
+        && !cfg.clear_cache
+    {
+        return Err(Error::usage(format!(
+            "--format eks-token needs the cluster the token is for: set --eks-cluster-id (OKTA_AWSCLI_EKS_CLUSTER_ID) by flag, environment variable, .env or okta.yaml profile {:?}",
+            cfg.profile
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eks_cluster_ids() {
+        for ok in ["my-cluster", "prod_eks.2", "a", "0123abcd-ef"] {
+            assert_eq!(check_eks_cluster_id(ok).as_deref(), Ok(ok));
+        }
+        for bad in ["", "my cluster", "a\nb", "\u{e9}t\u{e9}", &"x".repeat(256)] {
+            assert!(check_eks_cluster_id(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn min_ttl_forms() {

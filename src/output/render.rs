@@ -39,7 +39,8 @@ pub struct EnvVarOptions<'a> {
 /// * [`Format::EnvVar`] gives [`env_var_lines`];
 /// * [`Format::ProcessCredentials`] gives [`process_credentials_json`];
 /// * [`Format::AwsCredentials`], [`Format::ConsoleUrl`] (whose URL needs a network call,
-///   made by the caller) and [`Format::Noop`] give the empty string.
+///   made by the caller), [`Format::EksToken`] (signed by the caller at the time of printing,
+///   [`crate::aws::eks::exec_credential`]) and [`Format::Noop`] give the empty string.
 ///
 /// Errors: [`Error::Runtime`] when the STS expiration is not RFC 3339 (process JSON, or
 /// env-var lines with the expiration), or a value the chosen shell cannot hold.
@@ -47,7 +48,9 @@ pub fn stdout_text(format: Format, creds: &Credentials, env: &EnvVarOptions<'_>)
     match format {
         Format::EnvVar => env_var_lines(creds, env),
         Format::ProcessCredentials => process_credentials_json(creds),
-        Format::AwsCredentials | Format::ConsoleUrl | Format::Noop => Ok(String::new()),
+        Format::AwsCredentials | Format::ConsoleUrl | Format::EksToken | Format::Noop => {
+            Ok(String::new())
+        }
     }
 }
 

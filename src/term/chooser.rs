@@ -250,7 +250,8 @@ pub fn rows_for_height(height: usize) -> usize {
 /// Whether an interactive choice is possible: stderr is a terminal and the controlling
 /// terminal can be opened for keys with this process in its foreground process group
 /// ([`terminal_in_foreground`]; stdin is a terminal on non-Unix systems). The caller
-/// also refuses in `process-credentials` format (docs/decisions.md#d-choice) and then uses
+/// also refuses in a credential helper's format (`process-credentials`, `eks-token`;
+/// docs/decisions.md#d-choice) and then uses
 /// `okta::web_sso::no_tty_error`.
 pub fn can_prompt() -> bool {
     if !stderr_is_tty() {

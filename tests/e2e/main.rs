@@ -41,6 +41,7 @@ mod concurrency;
 mod credential_cache;
 mod direct;
 mod dotenv_trust;
+mod eks_token;
 mod hints;
 mod long_term_keys;
 mod m2m;

@@ -27,6 +27,18 @@ OKTA_AWS_CLI_TEST_PYTHON). Input is one JSON document on stdin, output one on st
       values as received, the raw body), sign it with botocore's SigV4Auth at the instant of
       the sent X-Amz-Date, and compare botocore's Authorization header with the one sent.
       stdout: {"results": [{"match": bool, "sent": "...", "botocore": "...", "error": null}]}.
+
+  pycheck.py eks-token
+      stdin: {"checks": [{"token": "k8s-aws-v1.<base64url>", "cluster_id": "...",
+                          "credentials": {"AccessKeyId", "SecretAccessKey", "SessionToken"}}]}
+      For each token, decode the presigned URL and make the same one the way `aws eks
+      get-token` does: an STS client of botocore at the URL's scheme, host and path, in the
+      region of its X-Amz-Credential, with a before-sign handler that adds the x-k8s-aws-id
+      header, and generate_presigned_url("get_caller_identity", ExpiresIn=60, GET) at the
+      instant of the URL's X-Amz-Date. The two URLs must hold the same query parameters
+      (signature included) and the same scheme, host and path.
+      stdout: {"results": [{"match": bool, "sent": "<our signature>", "botocore": "<its
+      signature>", "error": null}]}.
 """
 
 import base64
@@ -142,6 +154,52 @@ def recompute(check):
     return {"match": ours == sent, "sent": sent, "botocore": ours, "error": None}
 
 
+def recompute_eks(check):
+    import botocore.session
+    from urllib.parse import parse_qsl, urlsplit
+
+    token = check["token"]
+    prefix = "k8s-aws-v1."
+    if not token.startswith(prefix):
+        return {"match": False, "sent": None, "botocore": None, "error": "no k8s-aws-v1. prefix"}
+    body = token[len(prefix):]
+    if "=" in body:
+        return {"match": False, "sent": None, "botocore": None, "error": "padded base64"}
+    url = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("utf-8")
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=True)
+    ours = dict(pairs)
+    if len(ours) != len(pairs):
+        return {"match": False, "sent": None, "botocore": None, "error": "a parameter twice"}
+    try:
+        region = ours["X-Amz-Credential"].split("/")[2]
+        instant = datetime.datetime.strptime(ours["X-Amz-Date"], "%Y%m%dT%H%M%SZ")
+    except (KeyError, IndexError, ValueError) as e:
+        return {"match": False, "sent": None, "botocore": None, "error": f"unreadable URL: {e!r}"}
+    creds = check["credentials"]
+    client = botocore.session.Session().create_client(
+        "sts",
+        region_name=region,
+        endpoint_url=f"{parts.scheme}://{parts.netloc}{parts.path}",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds.get("SessionToken"),
+    )
+
+    def add_cluster_id(request, **kwargs):
+        request.headers["x-k8s-aws-id"] = check["cluster_id"]
+
+    client.meta.events.register("before-sign.sts.GetCallerIdentity", add_cluster_id)
+    with mock.patch("botocore.auth.get_current_datetime", return_value=instant):
+        theirs_url = client.generate_presigned_url(
+            "get_caller_identity", Params={}, ExpiresIn=60, HttpMethod="GET")
+    theirs_parts = urlsplit(theirs_url)
+    theirs = dict(parse_qsl(theirs_parts.query, keep_blank_values=True))
+    same_place = theirs_parts[:3] == parts[:3]
+    return {"match": same_place and theirs == ours, "sent": ours.get("X-Amz-Signature"),
+            "botocore": theirs.get("X-Amz-Signature"), "error": None}
+
+
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
     if mode == "probe":
@@ -153,8 +211,10 @@ def main():
         out = parse_botocore(doc)
     elif mode == "sigv4":
         out = {"results": [recompute(c) for c in doc["checks"]]}
+    elif mode == "eks-token":
+        out = {"results": [recompute_eks(c) for c in doc["checks"]]}
     else:
-        print(f"usage: {sys.argv[0]} probe|ini|botocore|sigv4", file=sys.stderr)
+        print(f"usage: {sys.argv[0]} probe|ini|botocore|sigv4|eks-token", file=sys.stderr)
         return 2
     json.dump(out, sys.stdout)
     return 0

@@ -583,7 +583,9 @@ fn formats_and_implications() {
     let m = cfg_err(Command::Debug, f, &env(&[]), None, None).to_string();
     assert!(
         m.contains("\"json\"")
-            && m.contains("aws-credentials, console-url, env-var, noop, process-credentials"),
+            && m.contains(
+                "aws-credentials, console-url, eks-token, env-var, noop, process-credentials"
+            ),
         "{m}"
     );
     let f = Flags {
@@ -1263,4 +1265,85 @@ fn authorization_code_settings_from_every_layer() {
         let text = err.to_string();
         assert!(text.contains(needle) && text.contains(var), "{text}");
     }
+}
+
+#[test]
+fn eks_token_format_needs_its_cluster_id() {
+    let f = Flags {
+        format: Some("EKS-Token".into()),
+        ..Flags::default()
+    };
+    // The id from each layer; the format caches by default.
+    let e = web_env(&[("OKTA_AWSCLI_EKS_CLUSTER_ID", "from-env")]);
+    let c = resolve(&inv(Command::Web, f.clone()), &e, None, None).unwrap();
+    assert_eq!(c.format, Format::EksToken);
+    assert!(c.format.is_credential_helper());
+    assert_eq!(c.eks_cluster_id.as_deref(), Some("from-env"));
+    assert!(c.cache_aws_credentials);
+    let m2m_env = web_env(&[
+        ("OKTA_AWSCLI_IAM_ROLE", "arn:aws:iam::123456789012:role/R"),
+        ("OKTA_AWSCLI_KEY_ID", "k"),
+        ("OKTA_AWSCLI_PRIVATE_KEY_FILE", "~/key.pem"),
+    ]);
+    let flag = Flags {
+        eks_cluster_id: Some("from-flag".into()),
+        write_aws_credentials: Some(true),
+        ..f.clone()
+    };
+    let c = resolve(&inv(Command::M2m, flag), &m2m_env, None, None).unwrap();
+    assert_eq!(c.eks_cluster_id.as_deref(), Some("from-flag"));
+    assert_eq!(
+        c.format,
+        Format::EksToken,
+        "--write-aws-credentials keeps it"
+    );
+    let yaml = "awscli:\n  profiles:\n    default:\n      eks-cluster-id: from-yaml\n";
+    let c = resolve(
+        &inv(Command::Web, f.clone()),
+        &web_env(&[]),
+        None,
+        Some(yaml),
+    )
+    .unwrap();
+    assert_eq!(c.eks_cluster_id.as_deref(), Some("from-yaml"));
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+
+    // Missing: a usage error (exit 2) naming the flag and the variable.
+    let err = cfg_err(Command::Web, f.clone(), &web_env(&[]), None, None);
+    assert!(matches!(err, Error::Usage(_)), "{err:?}");
+    assert_eq!(err.exit_code(), 2);
+    let m = err.to_string();
+    assert!(
+        m.contains("--eks-cluster-id") && m.contains("OKTA_AWSCLI_EKS_CLUSTER_ID"),
+        "{m}"
+    );
+    // --check and --clear-cache make no token; other formats do not need it.
+    for check in [
+        Flags {
+            check: Some(true),
+            ..f.clone()
+        },
+        Flags {
+            clear_cache: Some(true),
+            ..f.clone()
+        },
+        Flags::default(),
+    ] {
+        assert!(resolve(&inv(Command::Web, check), &web_env(&[]), None, None).is_ok());
+    }
+    // A bad id names its source; --all-profiles is refused.
+    let e = web_env(&[("OKTA_AWSCLI_EKS_CLUSTER_ID", "two words")]);
+    let m = cfg_err(Command::Web, f.clone(), &e, None, None).to_string();
+    assert!(
+        m.contains("OKTA_AWSCLI_EKS_CLUSTER_ID") && m.contains("EKS cluster id"),
+        "{m}"
+    );
+    let all = Flags {
+        all_profiles: Some(true),
+        eks_cluster_id: Some("prod".into()),
+        ..f
+    };
+    let err = cfg_err(Command::Web, all, &web_env(&[]), None, None);
+    assert!(matches!(err, Error::Usage(_)), "{err:?}");
+    assert!(err.to_string().contains("--format eks-token"), "{err}");
 }
