@@ -73,7 +73,7 @@ fn every_top_level_module_is_on_a_layer() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         assert!(
             layer_of(&name).is_some(),
-            "src/{name} is not in tests/layers.rs LAYERS: put it on a layer"
+            "src/{name} is not in tests/e2e/layers.rs LAYERS: put it on a layer"
         );
     }
 }
