@@ -196,15 +196,10 @@ pub fn expiration(now: OffsetDateTime, credentials_expire: &str) -> Result<Offse
 /// `metav1.Time`).
 fn rfc3339_utc(t: OffsetDateTime) -> String {
     let u = t.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        u.year(),
-        u8::from(u.month()),
-        u.day(),
-        u.hour(),
-        u.minute(),
-        u.second()
-    )
+    let whole = u.replace_nanosecond(0).unwrap_or(u);
+    whole
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| format!("{} (Unix seconds)", whole.unix_timestamp()))
 }
 
 /// The `ExecCredential` JSON of `token`, valid until `expires`, and a newline:

@@ -462,6 +462,30 @@ fn check_input(req: &Request<'_>, params: &Params<'_>) -> Result<OffsetDateTime>
     check_year(params.time)
 }
 
+/// PURE: the string to sign of `canonical_request` (SigV4 task 2) and its hex signature
+/// (tasks 3 and 4), with the signing key derived from `params` for `date` (`YYYYMMDD`); `amz` is the
+/// request time (`YYYYMMDDTHHMMSSZ`) and `credential_scope` `date/region/service/aws4_request`.
+fn string_to_sign_and_signature(
+    params: &Params<'_>,
+    date: &str,
+    amz: &str,
+    credential_scope: &str,
+    canonical_request: &str,
+) -> (String, [u8; 32], String) {
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{amz}\n{credential_scope}\n{}",
+        sha256_hex(canonical_request.as_bytes())
+    );
+    let key = signing_key(
+        params.credentials.secret_access_key,
+        date,
+        params.region,
+        params.service,
+    );
+    let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
+    (string_to_sign, key, signature)
+}
+
 /// Sign `req` with `params`: computes every stage and the headers to send.
 ///
 /// Errors: those of the shared input checks (never containing a secret): empty or
@@ -508,17 +532,8 @@ pub fn sign(req: &Request<'_>, params: &Params<'_>) -> Result<Signed> {
         payload_hash
     );
     let credential_scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz}\n{credential_scope}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    );
-    let key = signing_key(
-        params.credentials.secret_access_key,
-        date,
-        params.region,
-        params.service,
-    );
-    let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
+    let (string_to_sign, key, signature) =
+        string_to_sign_and_signature(params, date, &amz, &credential_scope, &canonical_request);
     let authorization = format!(
         "{ALGORITHM} Credential={}/{credential_scope}, SignedHeaders={signed_headers}, Signature={signature}",
         params.credentials.access_key_id
@@ -704,17 +719,8 @@ pub fn presign(req: &Request<'_>, p: &Presign<'_>) -> Result<Presigned> {
         signed_headers,
         sha256_hex(req.body)
     );
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz}\n{credential_scope}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    );
-    let key = signing_key(
-        params.credentials.secret_access_key,
-        date,
-        params.region,
-        params.service,
-    );
-    let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
+    let (string_to_sign, _key, signature) =
+        string_to_sign_and_signature(params, date, &amz, &credential_scope, &canonical_request);
     // An unsigned session token goes in after signing.
     if let Some(t) = token.filter(|_| !p.sign_session_token) {
         append_param(&mut query, PRESIGN_PARAMS[5], t);

@@ -256,25 +256,9 @@ pub fn callback_page(callback: &Callback) -> (u16, String) {
     let page = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
          <body><h1>{title}</h1><p>{}</p></body></html>\n",
-        html_escape(&body)
+        crate::term::browser::page::escape(&body)
     );
     (status, page)
-}
-
-/// Escape `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Read the token reply of [`OktaWeb::authorization_code_token`] (RFC 6749 §5.1–5.2).
