@@ -12,8 +12,9 @@ use crate::config::{Command, Config, Env, Format};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
 use crate::output::credentials_file::{self, UpsertOptions};
-use crate::output::{exec, render as output};
+use crate::output::{ecs_server, exec, render as output};
 use crate::term::stderr;
+use std::sync::Arc;
 
 /// Print each warning as a `WARNING: ...` line on stderr, control characters escaped
 /// ([`stderr::warn`]).
@@ -392,6 +393,14 @@ fn deliver(
     }
     if let Some(url) = console_url {
         deliver_console_url(cfg, url)?;
+    }
+    if cfg.exec && cfg.ecs_server {
+        // The child asks the endpoint, which answers from the cache (fresh entry) or signs
+        // in again, as a cached run does (docs/decisions.md#d-ecs-server).
+        let shared = Arc::new(cfg.clone());
+        let provider: ecs_server::Provider =
+            Arc::new(move || cache::through(&shared, || sign_in(&shared)?.only()));
+        return ecs_server::run(&cfg.exec_args, cfg.sts_region.as_deref(), provider);
     }
     if cfg.exec {
         // The child inherits the real process environment (also its non-UTF-8 variables,

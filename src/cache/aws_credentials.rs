@@ -136,7 +136,8 @@ pub fn applies(cfg: &Config) -> bool {
         && cfg.format != Format::ConsoleUrl
         && (matches!(cfg.command, Command::M2m | Command::Direct)
             || cfg.aws_iam_role.is_some()
-            || cfg.format.is_credential_helper())
+            || cfg.format.is_credential_helper()
+            || cfg.ecs_server)
 }
 
 /// The entry file of a key: `<home>/.okta/awscli-credentials/<first 32 hex digits of

@@ -98,6 +98,12 @@ pub struct TopArgs {
     /// explicit off for --exec
     #[argh(switch, hidden_help)]
     pub no_exec: bool,
+    /// with --exec: serve the credentials to the command from a container-credentials endpoint on 127.0.0.1, refreshed from the cache, instead of AWS_* key variables [OKTA_AWSCLI_ECS_SERVER]
+    #[argh(switch)]
+    pub ecs_server: bool,
+    /// explicit off for --ecs-server
+    #[argh(switch, hidden_help)]
+    pub no_ecs_server: bool,
     /// send the User-Agent header as exactly "okta-aws-cli" [OKTA_AWSCLI_SHORT_USER_AGENT]
     #[argh(switch, short = 'y')]
     pub short_user_agent: bool,
@@ -364,6 +370,7 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
         debug: explicit(top.debug, top.no_debug),
         debug_api_calls: explicit(top.debug_api_calls, top.no_debug_api_calls),
         exec: explicit(top.exec, top.no_exec),
+        ecs_server: explicit(top.ecs_server, top.no_ecs_server),
         short_user_agent: explicit(top.short_user_agent, top.no_short_user_agent),
         cache_aws_credentials: explicit(top.cache_aws_credentials, top.no_cache_aws_credentials),
         min_ttl: top.min_ttl,

@@ -436,6 +436,7 @@ mod tests {
                 "process-credentials",
                 "eks-token",
                 "eks-cluster-id",
+                "ecs-server",
                 "direct",
                 "mfa-method",
                 "otp",

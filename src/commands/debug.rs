@@ -154,6 +154,7 @@ const BOOLEAN_KEYS: &[&str] = &[
     "cache-access-token",
     "debug",
     "debug-api-calls",
+    "ecs-server",
     "exec",
     "expiry-aws-variables",
     "legacy-aws-variables",

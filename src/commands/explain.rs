@@ -37,6 +37,7 @@ const GLOBAL_KEYS: &[&str] = &[
     "debug",
     "debug-api-calls",
     "exec",
+    "ecs-server",
     "short-user-agent",
     "chain-role",
     "chain-external-id",
@@ -189,6 +190,7 @@ fn shown_value(cfg: &Config, key: &str) -> Option<String> {
             true if !cfg.exec_args.is_empty() => format!("true: {}", cfg.exec_args.join(" ")),
             b => yes_no(b),
         },
+        "ecs-server" => yes_no(cfg.ecs_server),
         "short-user-agent" => yes_no(cfg.short_user_agent),
         "chain-role" => cfg.chain_roles.join(", "),
         "chain-external-id" => opt(&cfg.chain_external_id),
@@ -278,6 +280,9 @@ fn shown_source(cfg: &Config, key: &str) -> String {
         }
         "cache-aws-credentials" if origin.is_none() && cfg.format == Format::EksToken => {
             Some("default: on with --format eks-token")
+        }
+        "cache-aws-credentials" if origin.is_none() && cfg.ecs_server => {
+            Some("default: on with --ecs-server, which answers from it")
         }
         _ => None,
     };

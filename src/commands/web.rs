@@ -539,11 +539,12 @@ fn choose_pair(cfg: &Config, roles: &SamlRoles) -> Result<(String, String)> {
     Ok((idp, role))
 }
 
-/// Ask the user to choose; without a terminal, or in a credential helper's format
-/// (`process-credentials`, `eks-token`), fail
+/// Ask the user to choose; without a terminal, in a credential helper's format
+/// (`process-credentials`, `eks-token`), or under `--ecs-server` (whose refreshes must get
+/// the same role without the terminal the command owns), fail
 /// with the list of choices and the flag instead of waiting (docs/decisions.md#d-choice).
 fn ask(cfg: &Config, kind: ChoiceKind, choices: &[choice::Choice]) -> Result<String> {
-    if cfg.format.is_credential_helper() || !prompt::can_prompt() {
+    if quiet(cfg) || !prompt::can_prompt() {
         return Err(choice::no_tty_error(kind, choices));
     }
     let labels: Vec<String> = choices.iter().map(|c| c.label.clone()).collect();
@@ -610,10 +611,11 @@ fn assume_role(
 // ---------------------------------------------------------------------------------------
 
 /// Credential helpers' callers (the AWS SDKs for `process-credentials`, kubectl for
-/// `eks-token`) show no chatter: no IdP/Role lines and no waiting indicator. The device
+/// `eks-token`) show no chatter: no IdP/Role lines and no waiting indicator; nor does
+/// `--ecs-server`, whose refreshes happen while the command owns the terminal. The device
 /// banner is still printed, since the user must see it.
 fn quiet(cfg: &Config) -> bool {
-    cfg.format.is_credential_helper()
+    cfg.format.is_credential_helper() || cfg.ecs_server
 }
 
 #[cfg(test)]

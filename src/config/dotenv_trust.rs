@@ -39,6 +39,7 @@ pub const SENSITIVE_SETTINGS: &[&str] = &[
     "oidc-client-id",
     // What runs.
     "exec",
+    "ecs-server",
 ];
 
 /// Variables outside the settings table that a `.env` sets only once allowed: the profile

@@ -478,6 +478,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "debug",
     "debug-api-calls",
     "eks-cluster-id",
+    "ecs-server",
     "exec",
     "expiry-aws-variables",
     "format",

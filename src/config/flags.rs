@@ -43,6 +43,8 @@ pub struct Flags {
     pub debug_api_calls: Option<bool>,
     /// `--exec`/`-j`.
     pub exec: Option<bool>,
+    /// `--ecs-server`.
+    pub ecs_server: Option<bool>,
     /// `--short-user-agent`/`-y`.
     pub short_user_agent: Option<bool>,
     /// `--cache-aws-credentials`.
@@ -132,6 +134,7 @@ impl std::fmt::Debug for Flags {
             .field("debug", &shown.debug)
             .field("debug_api_calls", &shown.debug_api_calls)
             .field("exec", &shown.exec)
+            .field("ecs_server", &shown.ecs_server)
             .field("short_user_agent", &shown.short_user_agent)
             .field("cache_aws_credentials", &shown.cache_aws_credentials)
             .field("min_ttl", &shown.min_ttl)

@@ -73,6 +73,7 @@ const SPECS: &[Spec] = &[
     spec("debug", &["OKTA_AWSCLI_DEBUG"], &[]),
     spec("debug-api-calls", &["OKTA_AWSCLI_DEBUG_API_CALLS"], &[]),
     spec("exec", &["OKTA_AWSCLI_EXEC"], &[]),
+    spec("ecs-server", &["OKTA_AWSCLI_ECS_SERVER"], &[]),
     spec(
         "short-user-agent",
         &[

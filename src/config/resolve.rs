@@ -22,8 +22,8 @@ use crate::config::settings::{
 };
 use crate::config::template::ProfileTemplate;
 use crate::config::values::{
-    check_console_destination, check_eks_cluster_id, check_eks_token, check_external_id,
-    expand_tilde, home_dir, normalize_profile, okta_yaml_path, parse_min_ttl,
+    check_console_destination, check_ecs_server, check_eks_cluster_id, check_eks_token,
+    check_external_id, expand_tilde, home_dir, normalize_profile, okta_yaml_path, parse_min_ttl,
     parse_session_duration, role_arn_problem,
 };
 use crate::error::{Error, Result};
@@ -170,6 +170,7 @@ fn resolve_into(
     check_required(&cfg)?;
     check_eks_token(&cfg)?;
     check_exec(&cfg)?;
+    check_ecs_server(&cfg)?;
     Ok(cfg)
 }
 
@@ -355,6 +356,7 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
     cfg.debug = l.boolean("debug", flags.debug)?;
     cfg.debug_api_calls = l.boolean("debug-api-calls", flags.debug_api_calls)?;
     cfg.exec = l.boolean("exec", flags.exec)?;
+    cfg.ecs_server = l.boolean("ecs-server", flags.ecs_server)?;
     cfg.short_user_agent = l.boolean("short-user-agent", flags.short_user_agent)?;
     cfg.aws_acct_fed_app_id = l.string("aws-acct-fed-app-id", &flags.aws_acct_fed_app_id)?;
     cfg.aws_iam_idp = l.string("aws-iam-idp", &flags.aws_iam_idp)?;
@@ -518,7 +520,7 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
     // On by default where repeated calls are the norm: credential_process, kubectl.
     cfg.cache_aws_credentials = raw
         .cache_aws_credentials
-        .unwrap_or(cfg.format.is_credential_helper());
+        .unwrap_or(cfg.format.is_credential_helper() || cfg.ecs_server);
     cfg.check = flags.check.unwrap_or(false);
     cfg.clear_cache = flags.clear_cache.unwrap_or(false);
     cfg.force_overwrite = flags.force_overwrite.unwrap_or(false);

@@ -137,6 +137,9 @@ pub struct Config {
     pub debug_api_calls: bool,
     /// `--exec`: run `exec_args` after the credentials are obtained.
     pub exec: bool,
+    /// `--ecs-server` (with `--exec` only): the child gets a container-credentials endpoint
+    /// on 127.0.0.1 instead of key variables (docs/decisions.md#d-ecs-server).
+    pub ecs_server: bool,
     /// Words after `--` (program first).
     pub exec_args: Vec<String>,
     /// `--short-user-agent`: send exactly `okta-aws-cli` as User-Agent.
@@ -372,6 +375,7 @@ impl fmt::Debug for Config {
         d.field("debug", &self.debug);
         d.field("debug_api_calls", &self.debug_api_calls);
         d.field("exec", &self.exec);
+        d.field("ecs_server", &self.ecs_server);
         d.field("exec_args", &self.exec_args);
         d.field("short_user_agent", &self.short_user_agent);
         d.field("chain_roles", &self.chain_roles);

@@ -175,6 +175,32 @@ pub(super) fn check_eks_token(cfg: &Config) -> Result<()> {
     Ok(())
 }
 
+/// `--ecs-server` serves the credentials to the `--exec` command
+/// (docs/decisions.md#d-ecs-server), so a sign-in run with it needs `--exec`, and the AWS
+/// credential cache (which answers the endpoint's requests) must stay on.
+///
+/// Errors: [`Error::Usage`] naming `--ecs-server` and `--exec`, or `--ecs-server` and the
+/// cache setting. `--clear-cache` runs nothing and is not checked.
+pub(super) fn check_ecs_server(cfg: &Config) -> Result<()> {
+    let flow = matches!(cfg.command, Command::Web | Command::M2m | Command::Direct);
+    if !cfg.ecs_server || !flow || cfg.clear_cache {
+        return Ok(());
+    }
+    if !cfg.exec {
+        return Err(Error::usage(
+            "--ecs-server needs --exec: the endpoint serves the command given after -- \
+             (add --exec -- <command>)",
+        ));
+    }
+    if !cfg.cache_aws_credentials {
+        return Err(Error::usage(
+            "--ecs-server needs the AWS credential cache, which answers its requests: \
+             remove --no-cache-aws-credentials (or OKTA_AWSCLI_CACHE_AWS_CREDENTIALS=false)",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

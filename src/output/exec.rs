@@ -98,8 +98,7 @@ pub fn child_env(
         ),
         ("AWS_SESSION_TOKEN".to_string(), creds.session_token.clone()),
     ];
-    let mut remove = vec!["AWS_PROFILE".to_string(), "AWS_DEFAULT_PROFILE".to_string()];
-    remove.extend(SECRET_VARS.iter().map(|v| v.to_string()));
+    let mut remove = common_removals();
     if legacy_aws_variables {
         set.push((
             "AWS_SECURITY_TOKEN".to_string(),
@@ -111,10 +110,59 @@ pub fn child_env(
     if let Ok(expiration) = crate::output::render::utc_expiration(&creds.expiration) {
         set.push(("AWS_CREDENTIAL_EXPIRATION".to_string(), expiration));
     }
+    set_region(&mut set, region);
+    EnvChanges { set, remove }
+}
+
+/// What both kinds of child lose: `AWS_PROFILE`, `AWS_DEFAULT_PROFILE` and [`SECRET_VARS`].
+fn common_removals() -> Vec<String> {
+    let mut remove = vec!["AWS_PROFILE".to_string(), "AWS_DEFAULT_PROFILE".to_string()];
+    remove.extend(SECRET_VARS.iter().map(|v| v.to_string()));
+    remove
+}
+
+/// `AWS_REGION` and `AWS_DEFAULT_REGION` set to `region`, when one is known.
+fn set_region(set: &mut Vec<(String, String)>, region: Option<&str>) {
     if let Some(region) = region.filter(|r| !r.is_empty()) {
         set.push(("AWS_REGION".to_string(), region.to_string()));
         set.push(("AWS_DEFAULT_REGION".to_string(), region.to_string()));
     }
+}
+
+/// Variables the `--ecs-server` child must not inherit, so the SDKs' credential chain
+/// reaches the endpoint (docs/decisions.md#d-ecs-server): the key variables (which come
+/// before the container provider in every SDK's chain), the expiration that goes with them,
+/// and the container provider's other inputs (`..._RELATIVE_URI` is the ECS agent's, and
+/// botocore reads `..._TOKEN_FILE` before `..._TOKEN`).
+pub const CONTAINER_REMOVED_VARS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
+/// The changes for the `--ecs-server` child (docs/decisions.md#d-ecs-server): set
+/// `AWS_CONTAINER_CREDENTIALS_FULL_URI` to `url` and `AWS_CONTAINER_AUTHORIZATION_TOKEN` to
+/// `token`; remove [`CONTAINER_REMOVED_VARS`], and, as for `--exec` ([`child_env`]), the
+/// profile variables and this tool's secrets; set the region variables when `region` is
+/// known. Debug shows names only, so the token is never printed.
+pub fn container_env(url: &str, token: &str, region: Option<&str>) -> EnvChanges {
+    let mut set = vec![
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI".to_string(),
+            url.to_string(),
+        ),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN".to_string(),
+            token.to_string(),
+        ),
+    ];
+    let mut remove = common_removals();
+    remove.extend(CONTAINER_REMOVED_VARS.iter().map(|v| v.to_string()));
+    set_region(&mut set, region);
     EnvChanges { set, remove }
 }
 
@@ -173,6 +221,19 @@ pub fn run(args: &[String], changes: &EnvChanges) -> Result<()> {
             None => Err(Error::ChildExit(1)),
         }
     }
+}
+
+/// Start `cmd` (from [`command`]; `program` is its first word) as a child and return it,
+/// after flushing our stdout (the format's output, if any, comes before the child's).
+///
+/// Errors: as [`run`]'s for a program that cannot be started.
+pub fn spawn(cmd: &mut Command, program: &str) -> Result<std::process::Child> {
+    {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    }
+    cmd.spawn()
+        .map_err(|e| start_error(program, &e, program_head(program).as_deref()))
 }
 
 /// PURE: map a failure to start `program` to our error. `head` is the start of the
@@ -348,6 +409,45 @@ mod tests {
             !shown.contains("fakeExecSecret") && !shown.contains("FAKE/EXEC"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn the_container_child_gets_the_endpoint_and_no_keys() {
+        let mut parent = parent();
+        for (k, v) in [
+            ("AWS_SECRET_ACCESS_KEY", "stale"),
+            ("AWS_SESSION_TOKEN", "stale"),
+            ("AWS_CREDENTIAL_EXPIRATION", "2020-01-01T00:00:00Z"),
+            (
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "/v2/credentials/x",
+            ),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/var/run/token"),
+            ("OKTA_AWSCLI_PASSWORD", "fake-password"),
+        ] {
+            parent.insert(k.into(), v.into());
+        }
+        let c = container_env(
+            "http://127.0.0.1:4321/credentials",
+            "fake-tok",
+            Some("us-west-2"),
+        );
+        let env = c.apply(&parent);
+        assert_eq!(
+            env["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+            "http://127.0.0.1:4321/credentials"
+        );
+        assert_eq!(env["AWS_CONTAINER_AUTHORIZATION_TOKEN"], "fake-tok");
+        for gone in CONTAINER_REMOVED_VARS
+            .iter()
+            .chain(&["AWS_PROFILE", "OKTA_AWSCLI_PASSWORD"])
+        {
+            assert!(!env.contains_key(*gone), "{gone}");
+            assert!(c.remove.iter().any(|n| n == gone), "{gone}");
+        }
+        assert_eq!(env["AWS_REGION"], "us-west-2");
+        assert_eq!(env["AWS_CA_BUNDLE"], "/etc/ca.pem");
+        assert!(!format!("{c:?}").contains("fake-tok"));
     }
 
     #[test]

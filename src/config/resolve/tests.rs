@@ -811,6 +811,51 @@ fn all_profiles_refuses_one_set_outputs() {
 }
 
 #[test]
+fn ecs_server_needs_exec_and_turns_the_cache_on() {
+    let m2m = |exec: bool, cache: Option<bool>| {
+        let mut i = inv(
+            Command::M2m,
+            Flags {
+                org_domain: Some("x.okta.com".into()),
+                oidc_client_id: Some("c".into()),
+                aws_iam_role: Some("arn:aws:iam::123456789012:role/R".into()),
+                key_id: Some("k".into()),
+                private_key_file: Some("/k.pem".into()),
+                ecs_server: Some(true),
+                exec: exec.then_some(true),
+                cache_aws_credentials: cache,
+                ..Flags::default()
+            },
+        );
+        if exec {
+            i.exec_args = vec!["aws".into()];
+        }
+        i
+    };
+    let err = resolve(&m2m(false, None), &env(&[]), None, None).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    let text = err.to_string();
+    assert!(
+        text.contains("--ecs-server") && text.contains("--exec"),
+        "{text}"
+    );
+    let c = resolve(&m2m(true, None), &env(&[]), None, None).unwrap();
+    assert!(c.ecs_server && c.cache_aws_credentials);
+    assert!(crate::cache::aws_credentials::applies(&c));
+    let err = resolve(&m2m(true, Some(false)), &env(&[]), None, None).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("cache"), "{err}");
+    // The variable turns it on; --clear-cache does not care.
+    let mut i = m2m(true, None);
+    i.flags.ecs_server = None;
+    let e = env(&[("OKTA_AWSCLI_ECS_SERVER", "true")]);
+    assert!(resolve(&i, &e, None, None).unwrap().ecs_server);
+    let mut i = m2m(false, None);
+    i.flags.clear_cache = Some(true);
+    assert!(resolve(&i, &env(&[]), None, None).is_ok());
+}
+
+#[test]
 fn exec_rules() {
     let mut i = inv(
         Command::Web,

@@ -1,0 +1,260 @@
+//! I/O: `--exec --ecs-server -- cmd args…` (docs/decisions.md#d-ecs-server): a
+//! container-credentials endpoint on 127.0.0.1 for the life of the child.
+//!
+//! [`run`] binds an ephemeral port on 127.0.0.1, draws a 32-byte token from the operating
+//! system's random generator, starts the child with [`exec::container_env`]'s variables
+//! (the endpoint's URL and token, no key variables), serves the endpoint on a thread beside
+//! it (one short-lived thread per connection, at most [`MAX_CONNECTIONS`] at once), waits
+//! for the child, closes the endpoint and ends as the child ended. The HTTP is the pure
+//! [`protocol`]; the credentials come from the caller's [`Provider`], which answers from
+//! the AWS credential cache and signs in again when the entry is under `--min-ttl`. Calls
+//! of the provider are serialised, so parallel requests make one sign-in; the cache's
+//! lock does the same across processes.
+
+pub mod protocol;
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::aws::sts::Credentials;
+use crate::error::{Error, Result};
+use crate::output::exec;
+use crate::term::stderr::warn;
+use protocol::Verdict;
+
+/// Where the endpoint gets credentials for each served request: the cached run of the
+/// caller (fresh entry, or a new sign-in under the cache's lock).
+pub type Provider = Arc<dyn Fn() -> Result<Credentials> + Send + Sync>;
+
+/// Connections handled at once; further ones are closed unanswered until one ends.
+pub const MAX_CONNECTIONS: usize = 32;
+
+/// How long a client has to send its request head, in all. A client that is slower (or
+/// sends nothing) is answered 400 and closed, so it cannot hold a connection slot.
+pub const READ_DEADLINE: Duration = Duration::from_secs(2);
+
+/// How long writing one answer may block.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Token length in bytes from the OS generator (shown as twice as many hex digits).
+pub const TOKEN_BYTES: usize = 32;
+
+/// Run `args` as a child with the endpoint, and end as it ends.
+///
+/// `region`: passed to the child as `AWS_REGION`/`AWS_DEFAULT_REGION` when known. Our
+/// stdout is flushed before the child starts. While the child runs, SIGINT and SIGQUIT do
+/// not end this process (the terminal sends them to the child too); see [`finish`] for the
+/// end.
+///
+/// Errors: [`Error::Usage`] for an empty `args`; the start errors of [`exec::run`];
+/// [`Error::Runtime`] when the port cannot be bound or no random token can be drawn;
+/// [`Error::ChildExit`] with the child's non-zero exit code.
+pub fn run(args: &[String], region: Option<&str>, provider: Provider) -> Result<()> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .map_err(|e| Error::runtime(format!("--ecs-server: cannot listen on 127.0.0.1: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::runtime(format!("--ecs-server: no local address: {e}")))?;
+    let token = new_token()?;
+    let url = format!("http://{addr}{}", protocol::PATH);
+    let changes = exec::container_env(&url, &token, region);
+    let mut cmd = exec::command(args, &changes)?;
+    let program = args.first().map(String::as_str).unwrap_or_default();
+    let server = Server::start(listener, addr, token, provider);
+    hold_terminal_signals();
+    let waited = exec::spawn(&mut cmd, program).and_then(|mut child| {
+        child
+            .wait()
+            .map_err(|e| Error::runtime(format!("cannot wait for \"{program}\": {e}")))
+    });
+    server.stop();
+    finish(waited?)
+}
+
+/// A hex token of [`TOKEN_BYTES`] random bytes from the operating system.
+fn new_token() -> Result<String> {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
+        Error::runtime(format!(
+            "--ecs-server: the operating system's random generator failed: {e}"
+        ))
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// End as the child ended: exit code 0 is `Ok`; another code is [`Error::ChildExit`]. On
+/// Unix a child killed by a signal makes this process die of the same signal (its default
+/// action, as a shell reports it); a signal whose default is not to end a process gives
+/// exit code 128 + its number.
+fn finish(status: std::process::ExitStatus) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            let _ = std::io::stdout().flush();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            return Err(Error::ChildExit(128 + signal));
+        }
+    }
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(Error::ChildExit(code)),
+        None => Err(Error::ChildExit(1)),
+    }
+}
+
+/// While the child runs, the terminal's SIGINT and SIGQUIT (which reach the whole
+/// foreground process group, the child included) must not end this process first: a
+/// handler that only sets a flag is installed (the child starts with default handlers, as
+/// `exec` resets them). It stays for the rest of the run, which ends with the child.
+fn hold_terminal_signals() {
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGQUIT] {
+        let _ = signal_hook::flag::register(signal, Arc::new(AtomicBool::new(false)));
+    }
+}
+
+/// The endpoint's accepting thread and what it shares with the connection threads.
+struct Server {
+    state: Arc<State>,
+    addr: SocketAddr,
+    thread: std::thread::JoinHandle<()>,
+}
+
+struct State {
+    token: String,
+    provider: Provider,
+    /// Held while the provider runs: one sign-in at a time in this process.
+    refresh: Mutex<()>,
+    /// Connections being handled.
+    active: AtomicUsize,
+    /// Set when the child has ended: the accepting thread stops.
+    stopping: AtomicBool,
+}
+
+impl Server {
+    fn start(listener: TcpListener, addr: SocketAddr, token: String, provider: Provider) -> Server {
+        let state = Arc::new(State {
+            token,
+            provider,
+            refresh: Mutex::new(()),
+            active: AtomicUsize::new(0),
+            stopping: AtomicBool::new(false),
+        });
+        let shared = Arc::clone(&state);
+        let thread = std::thread::spawn(move || accept_loop(&listener, &shared));
+        Server {
+            state,
+            addr,
+            thread,
+        }
+    }
+
+    /// Stop accepting and close the listening socket (a connection to it wakes the
+    /// accepting thread); connections in progress finish on their own threads.
+    fn stop(self) {
+        self.state.stopping.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        let _ = self.thread.join();
+    }
+}
+
+fn accept_loop(listener: &TcpListener, state: &Arc<State>) {
+    for conn in listener.incoming() {
+        if state.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = conn else {
+            // Out of descriptors and the like: do not spin.
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        };
+        if state.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            state.active.fetch_sub(1, Ordering::SeqCst);
+            continue; // dropped: closed unanswered
+        }
+        let shared = Arc::clone(state);
+        let spawned = std::thread::Builder::new().spawn(move || {
+            handle(stream, &shared);
+            shared.active.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            state.active.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Read one head (bounded in size and time), answer it, close.
+fn handle(mut stream: TcpStream, state: &State) {
+    let buf = read_head(&mut stream);
+    let verdict = protocol::verdict_of(&buf, &state.token);
+    let answer = match verdict {
+        Verdict::Serve => serve(state),
+        other => protocol::response(protocol::refusal_status(other), ""),
+    };
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.write_all(answer.as_bytes());
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}
+
+/// The bytes of a request head: read until its blank line, [`protocol::MAX_HEAD_BYTES`],
+/// the end of the stream or [`READ_DEADLINE`], whichever comes first.
+fn read_head(stream: &mut TcpStream) -> Vec<u8> {
+    let deadline = Instant::now() + READ_DEADLINE;
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    while protocol::head_len(&buf).is_none() && buf.len() < protocol::MAX_HEAD_BYTES {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        let room = (protocol::MAX_HEAD_BYTES - buf.len()).min(chunk.len());
+        match stream.read(&mut chunk[..room]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    buf
+}
+
+/// The answer to a request with the right token: the provider's credentials (200), or,
+/// when it fails, the reason on our stderr and a fixed message (500). The endpoint goes on.
+fn serve(state: &State) -> String {
+    let got = {
+        let _one = state
+            .refresh
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (state.provider)()
+    };
+    match got.and_then(|creds| protocol::credentials_body(&creds)) {
+        Ok(body) => protocol::response(200, &body),
+        Err(e) => {
+            warn(&format!(
+                "--ecs-server: no credentials for the command's request: {e}"
+            ));
+            protocol::response(500, protocol::FAILURE_BODY)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_64_hex_digits_and_differ() {
+        let a = new_token().unwrap();
+        let b = new_token().unwrap();
+        assert_eq!(a.len(), 2 * TOKEN_BYTES);
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        assert_ne!(a, b);
+    }
+}
