@@ -41,6 +41,7 @@ mod concurrency;
 mod credential_cache;
 mod direct;
 mod dotenv_trust;
+mod ecs_server;
 mod eks_token;
 mod hints;
 mod long_term_keys;
