@@ -128,8 +128,8 @@ fn labels(list: &[(String, String)]) -> serde_json::Value {
 /// the run delivers one set of credentials (not `--all-profiles`) as credentials (not as a
 /// console sign-in URL, which needs a fresh federation call anyway), and for `web` the role
 /// cannot be chosen differently from one run to the next: preselected with
-/// `--aws-iam-role`, or a credential helper's format (`process-credentials`, `eks-token`),
-/// where nothing prompts.
+/// `--aws-iam-role`, or a credential helper's format (`process-credentials`, `eks-token`)
+/// or `--ecs-server`, where nothing prompts.
 pub fn applies(cfg: &Config) -> bool {
     cfg.cache_aws_credentials
         && !cfg.all_profiles
@@ -416,6 +416,21 @@ mod tests {
             private_key: Some("-----BEGIN PRIVATE KEY-----secret".into()),
             ..Config::default()
         }
+    }
+
+    #[test]
+    fn the_cache_applies_to_web_without_a_role_under_the_ecs_server() {
+        let mut c = Config {
+            aws_iam_role: None,
+            cache_aws_credentials: true,
+            ..cfg(Command::Web)
+        };
+        assert!(!applies(&c), "a role chosen run by run");
+        c.ecs_server = true;
+        assert!(
+            applies(&c),
+            "--ecs-server never asks, so the role cannot change"
+        );
     }
 
     fn creds(expiration: &str) -> Credentials {

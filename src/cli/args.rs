@@ -23,7 +23,8 @@ pub(super) const PROGRAM: &str = "okta-aws-cli";
     example = "okta-aws-cli m2m --format process-credentials",
     example = "okta-aws-cli direct --username user@example.com --format process-credentials",
     example = "okta-aws-cli m2m --format eks-token --eks-cluster-id my-cluster",
-    example = "okta-aws-cli --exec -- aws s3 ls"
+    example = "okta-aws-cli --exec -- aws s3 ls",
+    example = "okta-aws-cli m2m --exec --ecs-server -- ./long-job.sh"
 )]
 pub struct TopArgs {
     /// okta org domain, e.g. example.okta.com [OKTA_AWSCLI_ORG_DOMAIN]

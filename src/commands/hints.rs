@@ -9,6 +9,7 @@
 //! `AssumeRoleWithWebIdentity`; `direct`: the direct-authentication grants,
 //! `AssumeRoleWithWebIdentity`). Where one code covers several causes the description Okta
 //! or AWS sends picks the hint (their documented phrases: "assurance", "MaxSessionDuration").
+//! One entry keys on our own refusal to ask for a choice under `--ecs-server`.
 //! Hints name settings and Admin Console places, never a secret.
 
 use crate::config::{Command, Config};
@@ -74,6 +75,9 @@ pub fn hint(err: &Error, cfg: Option<&Config>) -> Option<String> {
     match err {
         Error::Okta { code, message } => okta_hint(cfg, code.as_deref()?, message),
         Error::Aws { code, message } => aws_hint(cfg, code, message),
+        Error::Config(m) if cfg.ecs_server && m.starts_with("several ") => Some(
+            "--ecs-server never asks for a choice, since it may sign in again while the command owns the terminal: preselect it with the flag named above (or an okta.yaml profile setting it)".to_string(),
+        ),
         _ => None,
     }
 }
@@ -237,6 +241,24 @@ mod tests {
             custom_scope: "okta-m2m-access".into(),
             ..Config::default()
         }
+    }
+
+    #[test]
+    fn ecs_server_choices_point_at_preselection() {
+        let err = crate::okta::choice::no_tty_error(
+            crate::okta::choice::ChoiceKind::Role,
+            &[crate::okta::choice::Choice {
+                label: "a".into(),
+                value: "arn:aws:iam::123456789012:role/A".into(),
+            }],
+        );
+        assert_eq!(hint(&err, Some(&cfg(Command::Web))), None);
+        let c = Config {
+            ecs_server: true,
+            ..cfg(Command::Web)
+        };
+        let h = hint(&err, Some(&c)).expect("a hint");
+        assert!(h.contains("--ecs-server never asks"), "{h}");
     }
 
     fn okta(code: &str, message: &str) -> Error {

@@ -841,7 +841,6 @@ fn ecs_server_needs_exec_and_turns_the_cache_on() {
     );
     let c = resolve(&m2m(true, None), &env(&[]), None, None).unwrap();
     assert!(c.ecs_server && c.cache_aws_credentials);
-    assert!(crate::cache::aws_credentials::applies(&c));
     let err = resolve(&m2m(true, Some(false)), &env(&[]), None, None).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(err.to_string().contains("cache"), "{err}");
