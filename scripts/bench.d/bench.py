@@ -42,6 +42,9 @@ RSS_TARGET = 6 * MB
 REQUESTS_TARGET = 2
 CACHED_OVER_TRUE_TARGET_MS = 1.0
 EKS_OVER_CACHED_TARGET_MS = 0.5
+ECS_OVER_CACHED_TARGET_MS = 0.5
+# The client of the --ecs-server measurement: N sequential GETs through the endpoint.
+ECS_PROBE = os.path.join(REPO, "tests", "support", "ecs_probe.py")
 HANDSHAKES_PER_HOST_TARGET = 1
 
 M2M_CLIENT_ID = "0oaBENCHclient0001"
@@ -483,7 +486,27 @@ def measure_cached(rec, args, argv, fresh_env, org, sts):
                            ], runs, warmup, env=env, shown=shown, cwd=work)
     time.sleep(0.05)
     after = org.counts()[0] + sts.counts()[0]
-    return {"times": times, "requests": after - before, "calls": 3 * (runs + warmup)}
+    ecs = measure_ecs_request(rec, args, argv, env, work, shown)
+    return {"times": times, "requests": after - before, "calls": 3 * (runs + warmup),
+            "ecs": ecs}
+
+
+def measure_ecs_request(rec, args, argv, env, work, shown):
+    """One `--exec --ecs-server` request (issue 21): one run with the filled cache starts the
+    endpoint, and its child (tests/support/ecs_probe.py, standard-library Python) makes N
+    sequential GETs with the token, after one warm-up, and prints the milliseconds per
+    request: connection, the cached run's file read, the answer. The cache is fresh, so no
+    request signs in."""
+    n = 300 if args.quick else 3000
+    cmd = argv[:-2] + ["--format", "noop", "--exec", "--ecs-server", "--",
+                       sys.executable, ECS_PROBE, "bench", str(n)]
+    rec.note(f"--exec --ecs-server: {n} sequential endpoint requests by one child", cmd, shown)
+    proc = run(cmd, env=env, cwd=work, check=False)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        first = (proc.stderr.strip().splitlines() or [""])[0][:160]
+        raise Failure(f"--ecs-server run exited {proc.returncode}: {first}")
+    return json.loads(lines[-1])["ms_per_request"]
 
 
 def check_eks_output(proc):
@@ -688,6 +711,19 @@ def build_report(res, size_summary):
         if not eks_ok:
             misses.append(f"EKS token from the cache: median {eks_med:.3f} ms is {eks_over:.3f} ms "
                           f"over the cached call ({cached_med:.3f} ms), more than 0.5 ms.")
+        ecs_ms = c.get("ecs")
+        if ecs_ms is not None:
+            ecs_over = ecs_ms - cached_med
+            ecs_ok = ecs_over <= ECS_OVER_CACHED_TARGET_MS
+            row("`--exec --ecs-server` endpoint request (m2m, fresh cache; mean of sequential "
+                "GETs by a Python client)",
+                f"{ecs_ms:.3f} ms; {ecs_over:+.2f} ms vs the cached call, "
+                f"{ecs_ms - true_med:+.2f} ms vs `/bin/true`",
+                "within 0.5 ms of the cached `credential_process` call", verdict(ecs_ok),
+                ["n/a" for _ in peers])
+            if not ecs_ok:
+                misses.append(f"--ecs-server request: {ecs_ms:.3f} ms is {ecs_over:.3f} ms over "
+                              f"the cached call ({cached_med:.3f} ms), more than 0.5 ms.")
         row("HTTP requests of the cached calls, checks and EKS tokens",
             f"{c['requests']} in {c['calls']} calls",
             "0", verdict(c["requests"] == 0), ["" for _ in peers])
