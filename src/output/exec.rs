@@ -200,10 +200,7 @@ pub fn command(args: &[String], changes: &EnvChanges) -> Result<Command> {
 pub fn run(args: &[String], changes: &EnvChanges) -> Result<()> {
     let mut cmd = command(args, changes)?;
     let program = args.first().map(String::as_str).unwrap_or_default();
-    {
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
-    }
+    flush_stdout();
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
@@ -228,12 +225,15 @@ pub fn run(args: &[String], changes: &EnvChanges) -> Result<()> {
 ///
 /// Errors: as [`run`]'s for a program that cannot be started.
 pub fn spawn(cmd: &mut Command, program: &str) -> Result<std::process::Child> {
-    {
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
-    }
+    flush_stdout();
     cmd.spawn()
         .map_err(|e| start_error(program, &e, program_head(program).as_deref()))
+}
+
+/// Our stdout's buffered text goes out before the child writes to the same stdout.
+fn flush_stdout() {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
 }
 
 /// PURE: map a failure to start `program` to our error. `head` is the start of the
