@@ -46,8 +46,8 @@ pub const TOKEN_BYTES: usize = 32;
 ///
 /// `region`: passed to the child as `AWS_REGION`/`AWS_DEFAULT_REGION` when known. Our
 /// stdout is flushed before the child starts. While the child runs, SIGINT and SIGQUIT do
-/// not end this process (the terminal sends them to the child too); see [`finish`] for the
-/// end.
+/// not end this process (the terminal sends them to the child too), and SIGTERM and SIGHUP
+/// are passed on to the child; see [`finish`] for the end.
 ///
 /// Errors: [`Error::Usage`] for an empty `args`; the start errors of [`exec::run`];
 /// [`Error::Runtime`] when the port cannot be bound or no random token can be drawn;
@@ -66,6 +66,7 @@ pub fn run(args: &[String], region: Option<&str>, provider: Provider) -> Result<
     let server = Server::start(listener, addr, token, provider);
     hold_terminal_signals();
     let waited = exec::spawn(&mut cmd, program).and_then(|mut child| {
+        pass_on_termination(child.id());
         child
             .wait()
             .map_err(|e| Error::runtime(format!("cannot wait for \"{program}\": {e}")))
@@ -115,6 +116,35 @@ fn hold_terminal_signals() {
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGQUIT] {
         let _ = signal_hook::flag::register(signal, Arc::new(AtomicBool::new(false)));
     }
+}
+
+/// SIGTERM and SIGHUP sent to this process are passed on to the child `pid`, as they would
+/// reach it directly after `exec` (plain `--exec`): the child ends as it chooses, and this
+/// process then ends as the child did ([`finish`]), instead of dying first and leaving the
+/// child without its endpoint. A thread waits for the signals for the rest of the run.
+fn pass_on_termination(pid: u32) {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) else {
+            return;
+        };
+        let Some(child) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
+            return;
+        };
+        let _ = std::thread::Builder::new().spawn(move || {
+            for signal in signals.forever() {
+                if let Some(signal) = rustix::process::Signal::from_named_raw(signal) {
+                    let _ = rustix::process::kill_process(child, signal);
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
 }
 
 /// The endpoint's accepting thread and what it shares with the connection threads.

@@ -262,6 +262,36 @@ mod unix {
         assert_eq!(probe_out(&out.stdout)["status"], 200);
     }
 
+    /// SIGTERM sent to the run reaches the command (as it would after a plain `--exec`),
+    /// and the run ends as the command chooses to end: here with its exit code 7.
+    #[test]
+    fn sigterm_to_the_run_is_passed_on_to_the_command() {
+        use std::io::BufRead;
+        let Some(py) = support::python() else { return };
+        let Some(org) = SimOrg::start(support::b15_scenario()) else {
+            return;
+        };
+        let mut cmd = probe_run(&org, &py, &[], &["term-trap", "7"]);
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the run");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        // The probe sleeps at most 30 s, so this read is bounded.
+        let ready = lines.next().expect("a ready line").unwrap();
+        assert_eq!(probe_out(&ready)["ready"], true, "{ready}");
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait for the run");
+        let rest: Vec<String> = lines.map_while(|l| l.ok()).collect();
+        assert_eq!(status.code(), Some(7), "{status:?} {rest:?}");
+        assert_eq!(probe_out(&rest.join("\n"))["term"], true, "{rest:?}");
+    }
+
     #[test]
     fn under_min_ttl_each_request_signs_in_again() {
         let Some(py) = support::python() else { return };

@@ -11,6 +11,8 @@ standard library only (as a client that is not an SDK), and prints one JSON line
     ecs_probe.py bench N          N sequential requests: milliseconds per request
     ecs_probe.py exit CODE        one good request, then exit with CODE
     ecs_probe.py signal NAME      one good request, then kill itself with signal NAME
+    ecs_probe.py term-trap CODE   one good request, a "ready" line, then wait for SIGTERM
+                                  (at most the timeout): print a "term" line, exit with CODE
 
 Every request has a 30 s timeout, so the probe cannot hang a test.
 """
@@ -148,6 +150,16 @@ def main():
         print(json.dumps({"status": status}))
         sys.stdout.flush()
         os.kill(os.getpid(), getattr(signal, arg))
+        time.sleep(TIMEOUT)
+    elif mode == "term-trap":
+        def on_term(_signum, _frame):
+            print(json.dumps({"term": True}))
+            sys.stdout.flush()
+            os._exit(int(arg))
+        signal.signal(signal.SIGTERM, on_term)
+        status, _ = good()
+        print(json.dumps({"status": status, "ready": True}))
+        sys.stdout.flush()
         time.sleep(TIMEOUT)
     else:
         raise SystemExit(f"unknown mode {mode}")
