@@ -442,6 +442,7 @@ mod tests {
                 "authorization-code",
                 "authorization-code-timeout",
                 "redirect-port",
+                "write-aws-config",
                 "list-profiles 2>",
                 "explain",
             ] {
