@@ -12,7 +12,8 @@ use crate::config::{Command, Config, Env, Format};
 use crate::error::{Error, Result};
 use crate::http::{self, Http, HttpOptions};
 use crate::output::credentials_file::{self, UpsertOptions};
-use crate::output::{ecs_server, exec, render as output};
+use crate::output::profile_names::Planned;
+use crate::output::{aws_config, ecs_server, exec, render as output};
 use crate::term::stderr;
 use std::sync::Arc;
 
@@ -112,7 +113,11 @@ fn dispatch(cfg: &Config) -> Result<()> {
                 return deliver(cfg, &[(cfg.profile.clone(), creds)], None);
             }
             let signed_in = sign_in(cfg)?;
-            deliver(cfg, &signed_in.results, signed_in.console.as_deref())?;
+            if cfg.write_aws_config {
+                write_aws_config(cfg, &signed_in)?;
+            } else {
+                deliver(cfg, &signed_in.results, signed_in.console.as_deref())?;
+            }
             match signed_in.failures {
                 0 => Ok(()),
                 n => Err(Error::runtime(format!(
@@ -133,6 +138,8 @@ struct SignedIn {
     console: Option<String>,
     /// How many roles or apps failed under `--all-profiles` (reported above already).
     failures: usize,
+    /// Under `--all-profiles`, where each of `results` comes from; empty otherwise.
+    planned: Vec<Planned>,
 }
 
 impl SignedIn {
@@ -150,6 +157,7 @@ impl SignedIn {
 /// `--chain-role` hops and the console sign-in URL).
 fn sign_in(cfg: &Config) -> Result<SignedIn> {
     let http = new_http(cfg)?;
+    let mut planned = Vec::new();
     let (start, results, failures) = match cfg.command {
         Command::M2m => {
             let start = Start {
@@ -173,6 +181,7 @@ fn sign_in(cfg: &Config) -> Result<SignedIn> {
         }
         _ => {
             let outcome = web::run(cfg, &http)?;
+            planned = outcome.planned;
             (outcome.start, outcome.results, outcome.failures.len())
         }
     };
@@ -181,6 +190,7 @@ fn sign_in(cfg: &Config) -> Result<SignedIn> {
         results,
         console,
         failures,
+        planned,
     })
 }
 
@@ -238,6 +248,36 @@ fn deliver_console_url(cfg: &Config, url: &str) -> Result<()> {
             ))
         }
     }
+}
+
+/// `web --all-profiles --write-aws-config` (docs/decisions.md#d-write-aws-config): every
+/// role as a `credential_process` profile in the AWS config file, running this program by
+/// its absolute path, and the credential cache seeded; nothing on stdout and nothing in the
+/// credentials file. Managed sections whose role is gone are removed only when no role or
+/// app failed. Errors: no path for this program, or one that is not UTF-8; the writer's.
+fn write_aws_config(cfg: &Config, signed_in: &SignedIn) -> Result<()> {
+    let exe = std::env::current_exe().map_err(|e| {
+        Error::runtime(format!(
+            "cannot find the path of this program for the credential_process lines: {e}"
+        ))
+    })?;
+    let exe = exe.to_str().ok_or_else(|| {
+        Error::runtime(format!(
+            "the path of this program, {}, is not UTF-8 text; it cannot go into the AWS config file",
+            exe.display()
+        ))
+    })?;
+    let lines = aws_config::write(
+        cfg,
+        exe,
+        &signed_in.results,
+        &signed_in.planned,
+        signed_in.failures == 0,
+    )?;
+    for line in &lines {
+        stderr::say(&format!("{line}\n"));
+    }
+    Ok(())
 }
 
 /// Whether the run writes the credentials file: `aws-credentials`, or `process-credentials`

@@ -215,6 +215,12 @@ pub struct WebArgs {
     /// explicit off for --all-profiles
     #[argh(switch, hidden_help)]
     pub no_all_profiles: bool,
+    /// with --all-profiles: write each role as a credential_process profile to the AWS config file (AWS_CONFIG_FILE, else ~/.aws/config) instead of the credentials file [OKTA_AWSCLI_WRITE_AWS_CONFIG]
+    #[argh(switch)]
+    pub write_aws_config: bool,
+    /// explicit off for --write-aws-config
+    #[argh(switch, hidden_help)]
+    pub no_write_aws_config: bool,
     /// profile names for --all-profiles from {alias} {account} {idp} {role} {role_path} (default "{alias}-{idp}-{role_path}") [OKTA_AWSCLI_PROFILE_TEMPLATE]
     #[argh(option, arg_name = "template")]
     pub profile_template: Option<String>,
@@ -403,6 +409,7 @@ pub(super) fn flags_from(top: TopArgs, warnings: &mut Vec<String>) -> (Command, 
             flags.open_browser = explicit(w.open_browser, w.no_open_browser);
             flags.open_browser_command = w.open_browser_command;
             flags.all_profiles = explicit(w.all_profiles, w.no_all_profiles);
+            flags.write_aws_config = explicit(w.write_aws_config, w.no_write_aws_config);
             flags.profile_template = w.profile_template;
             flags.authorization_code = explicit(w.authorization_code, w.no_authorization_code);
             flags.redirect_port = w.redirect_port;

@@ -443,6 +443,7 @@ mod tests {
                 "authorization-code",
                 "authorization-code-timeout",
                 "redirect-port",
+                "write-aws-config",
                 "list-profiles 2>",
                 "explain",
             ] {

@@ -161,6 +161,7 @@ const BOOLEAN_KEYS: &[&str] = &[
     "open-browser",
     "qr-code",
     "short-user-agent",
+    "write-aws-config",
     "write-aws-credentials",
 ];
 

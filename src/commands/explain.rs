@@ -55,6 +55,8 @@ const WEB_KEYS: &[&str] = &[
     "open-browser",
     "open-browser-command",
     "all-profiles",
+    "write-aws-config",
+    "aws-config-file",
     "profile-template",
     "authorization-code",
     "redirect-port",
@@ -215,6 +217,8 @@ fn shown_value(cfg: &Config, key: &str) -> Option<String> {
         "open-browser" => yes_no(cfg.open_browser),
         "open-browser-command" => opt(&cfg.open_browser_command),
         "all-profiles" => yes_no(cfg.all_profiles),
+        "write-aws-config" => yes_no(cfg.write_aws_config),
+        "aws-config-file" => cfg.aws_config_file.display().to_string(),
         "authorization-code" => yes_no(cfg.authorization_code),
         "redirect-port" => cfg
             .redirect_ports
@@ -284,6 +288,9 @@ fn shown_source(cfg: &Config, key: &str) -> String {
         "cache-aws-credentials" if origin.is_none() && cfg.ecs_server => {
             Some("default: on with --ecs-server, which answers from it")
         }
+        "cache-aws-credentials" if origin.is_none() && cfg.write_aws_config => {
+            Some("default: on with --write-aws-config (the run seeds each profile's entry)")
+        }
         _ => None,
     };
     let described = origin.map(|o| o.describe(&cfg.okta_yaml_path));
@@ -317,6 +324,9 @@ fn shown_source(cfg: &Config, key: &str) -> String {
             Some(r) => format!("not set (STS is reached in region {r}, from the AWS environment)"),
             None => "not set".into(),
         },
+        ("aws-config-file", None, None) => {
+            "default (~/.aws/config; AWS_CONFIG_FILE sets it)".into()
+        }
         ("profile-template", None, None) => {
             format!(
                 "default ({})",
@@ -453,9 +463,10 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
         });
     }
     if matches!(cfg.command, Command::Web | Command::M2m | Command::Direct) {
-        let writes = cfg.format == Format::AwsCredentials
-            || (matches!(cfg.format, Format::ProcessCredentials | Format::EksToken)
-                && cfg.write_aws_credentials);
+        let writes = !cfg.write_aws_config
+            && (cfg.format == Format::AwsCredentials
+                || (matches!(cfg.format, Format::ProcessCredentials | Format::EksToken)
+                    && cfg.write_aws_credentials));
         let long_term = writes
             && !cfg.all_profiles
             && matches!(
@@ -474,12 +485,27 @@ pub fn file_facts(cfg: &Config) -> Vec<FileFact> {
             ),
             (true, true) => "profile updated in place".to_string(),
             (true, false) => "created".to_string(),
+            (false, _) if cfg.write_aws_config => "not written with --write-aws-config; read to \
+                 name its sections that would shadow a written profile"
+                .to_string(),
             (false, _) => format!("not written with format {}", cfg.format.as_str()),
         };
         out.push(FileFact {
             what: "AWS credentials file",
             path: cfg.aws_credentials.clone(),
             state,
+        });
+    }
+    if cfg.command == Command::Web && cfg.write_aws_config {
+        out.push(FileFact {
+            what: "AWS config file",
+            path: cfg.aws_config_file.clone(),
+            state: if exists(&cfg.aws_config_file) {
+                "its okta-aws-cli profiles of this org updated in place; other sections kept"
+            } else {
+                "created"
+            }
+            .into(),
         });
     }
     out

@@ -78,8 +78,29 @@ pub fn hint(err: &Error, cfg: Option<&Config>) -> Option<String> {
         Error::Config(m) if cfg.ecs_server && m.starts_with("several ") => Some(
             "--ecs-server never asks for a choice, since it may sign in again while the command owns the terminal: preselect it with the flag named above (or an okta.yaml profile setting it)".to_string(),
         ),
+        Error::Runtime(message) if cfg.write_aws_config => aws_config_hint(cfg, message),
         _ => None,
     }
+}
+
+/// `--write-aws-config` refusals of the AWS config file (docs/decisions.md#d-write-aws-config).
+fn aws_config_hint(cfg: &Config, message: &str) -> Option<String> {
+    if message.contains("already has a section [") {
+        return Some(format!(
+            "okta-aws-cli writes only sections it manages: name the profiles otherwise with \
+             --profile-template (now {}), e.g. \"okta-{{alias}}-{{role}}\", or point \
+             AWS_CONFIG_FILE at another file",
+            origin(cfg, "profile-template")
+        ));
+    }
+    if message.contains("cannot be read as botocore reads it") {
+        return Some(
+            "the AWS CLI refuses that file too: remove the repeated section or key, or the \
+             line that is neither a [section], a key = value nor a comment, at the line named"
+                .to_string(),
+        );
+    }
+    None
 }
 
 fn okta_hint(cfg: &Config, code: &str, message: &str) -> Option<String> {
@@ -273,6 +294,27 @@ mod tests {
             code: code.into(),
             message: message.into(),
         }
+    }
+
+    #[test]
+    fn write_aws_config_refusals_have_hints() {
+        let mut web = cfg(Command::Web);
+        let taken = Error::runtime(
+            "AWS config file \"/h/.aws/config\" already has a section [profile x] (line 3) for profile \"x\"",
+        );
+        let broken =
+            Error::runtime("AWS config file \"c\" cannot be read as botocore reads it: line 2: x");
+        assert_eq!(
+            hint(&taken, Some(&web)),
+            None,
+            "only with --write-aws-config"
+        );
+        web.write_aws_config = true;
+        let h = hint(&taken, Some(&web)).expect("hint");
+        assert!(h.contains("--profile-template (now default)"), "{h}");
+        let h = hint(&broken, Some(&web)).expect("hint");
+        assert!(h.contains("repeated section or key"), "{h}");
+        assert_eq!(hint(&Error::runtime("other"), Some(&web)), None);
     }
 
     #[test]

@@ -142,6 +142,7 @@ fn federate(okta: &OktaWeb<'_>, cfg: &Config, http: &Http, tokens: &OktaTokens) 
             session_name,
             duration,
         }),
+        planned: Vec::new(),
     })
 }
 
@@ -157,6 +158,9 @@ pub struct Outcome {
     /// The role and session of the single result, where a `--chain-role` chain starts and
     /// whose partition the console sign-in uses; `None` under `--all-profiles`.
     pub start: Option<Start>,
+    /// Under `--all-profiles`, where each result comes from (profile, IdP, role, app), in
+    /// the order of `results`; empty otherwise.
+    pub planned: Vec<Planned>,
 }
 
 /// `--all-profiles`: every (IdP, role) pair of every Federation app
@@ -185,7 +189,7 @@ fn all_profiles(
     };
     let mut failures = Vec::new();
     // (IdP, role, credentials) of every role assumed, in order.
-    let mut assumed: Vec<(String, String, Credentials)> = Vec::new();
+    let mut assumed: Vec<(String, String, Credentials, String)> = Vec::new();
     for app_id in apps {
         let (assertion, roles) = match saml_for_app(okta, http, tokens, &app_id) {
             Ok(v) => v,
@@ -200,11 +204,13 @@ fn all_profiles(
         };
         let duration = session_duration(cfg, &roles);
         for (idp, role) in roles.pairs() {
-            if assumed.iter().any(|(i, r, _)| i == idp && r == role) {
+            if assumed.iter().any(|(i, r, _, _)| i == idp && r == role) {
                 continue;
             }
             match assume_role(cfg, http, idp, role, &assertion, duration) {
-                Ok(creds) => assumed.push((idp.to_string(), role.to_string(), creds)),
+                Ok(creds) => {
+                    assumed.push((idp.to_string(), role.to_string(), creds, app_id.clone()))
+                }
                 Err(e) => {
                     say(&format!(
                         "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
@@ -218,15 +224,15 @@ fn all_profiles(
     let mut aliases: Vec<(String, Option<String>)> = Vec::new();
     let mut planned: Vec<Planned> = Vec::new();
     let mut out = Vec::new();
-    for (idp, role, creds) in &assumed {
+    for (idp, role, creds, app_id) in &assumed {
         let account = profile_names::account_id(role).unwrap_or("").to_string();
         let alias = match aliases.iter().find(|(a, _)| *a == account) {
             Some((_, alias)) => alias.clone(),
             None => {
                 let same_account: Vec<(&str, &Credentials)> = assumed
                     .iter()
-                    .filter(|(_, r, _)| profile_names::account_id(r).unwrap_or("") == account)
-                    .map(|(_, r, c)| (r.as_str(), c))
+                    .filter(|(_, r, _, _)| profile_names::account_id(r).unwrap_or("") == account)
+                    .map(|(_, r, c, _)| (r.as_str(), c))
                     .collect();
                 let alias = account_alias(cfg, http, &same_account, &account);
                 aliases.push((account, alias.clone()));
@@ -239,6 +245,7 @@ fn all_profiles(
             profile: profile.clone(),
             idp_arn: idp.clone(),
             role_arn: role.clone(),
+            app_id: app_id.clone(),
         });
         out.push((profile, creds.clone()));
     }
@@ -255,6 +262,7 @@ fn all_profiles(
         results: out,
         failures,
         start: None,
+        planned,
     })
 }
 

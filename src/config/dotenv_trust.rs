@@ -29,6 +29,7 @@ pub const SENSITIVE_SETTINGS: &[&str] = &[
     "format",
     "write-aws-credentials",
     "all-profiles",
+    "write-aws-config",
     "profile-template",
     // Which account and role.
     "aws-iam-idp",

@@ -49,6 +49,28 @@ impl EndpointUrls {
     }
 }
 
+/// The AWS config file (docs/decisions.md#d-write-aws-config): `AWS_CONFIG_FILE` from the
+/// environment when set and not blank (the AWS CLI's variable; a `.env` cannot set it), a
+/// leading `~` being the home directory, else `<home>/.aws/config`, else an empty path
+/// (no home). The source is returned when the variable gave it.
+pub(super) fn aws_config_path(
+    env: &Env,
+    home: Option<&std::path::Path>,
+) -> (std::path::PathBuf, Option<Source>) {
+    const VAR: &str = "AWS_CONFIG_FILE";
+    match env.get(VAR).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        Some(v) => (
+            crate::config::values::expand_tilde(v, home),
+            Some(Source::Env(VAR.into())),
+        ),
+        None => (
+            home.map(|h| h.join(".aws").join("config"))
+                .unwrap_or_default(),
+            None,
+        ),
+    }
+}
+
 /// Set the environment-only settings of `cfg` from `env`, and return where each one that
 /// is set came from (`--explain` key, source), in the order `--explain` lists them.
 ///

@@ -498,6 +498,7 @@ pub const KNOWN_PROFILE_KEYS: &[&str] = &[
     "session-duration",
     "shell",
     "short-user-agent",
+    "write-aws-config",
     "write-aws-credentials",
     // The `direct` command's user and password.
     "password",

@@ -78,6 +78,8 @@ pub struct Flags {
     pub open_browser_command: Option<String>,
     /// web `--all-profiles`/`-k`.
     pub all_profiles: Option<bool>,
+    /// web `--write-aws-config` (with `--all-profiles`).
+    pub write_aws_config: Option<bool>,
     /// web `--authorization-code`.
     pub authorization_code: Option<bool>,
     /// web `--redirect-port` (repeatable, raw; checked by the resolver). Empty means "not on
@@ -151,6 +153,7 @@ impl std::fmt::Debug for Flags {
             .field("open_browser", &shown.open_browser)
             .field("open_browser_command", &shown.open_browser_command)
             .field("all_profiles", &shown.all_profiles)
+            .field("write_aws_config", &shown.write_aws_config)
             .field("authorization_code", &shown.authorization_code)
             .field("redirect_port", &shown.redirect_port)
             .field(

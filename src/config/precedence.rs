@@ -105,6 +105,7 @@ const SPECS: &[Spec] = &[
         &[],
     ),
     spec("all-profiles", &["OKTA_AWSCLI_ALL_PROFILES"], &[]),
+    spec("write-aws-config", &["OKTA_AWSCLI_WRITE_AWS_CONFIG"], &[]),
     spec(
         "authorization-code",
         &["OKTA_AWSCLI_AUTHORIZATION_CODE"],

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::dotenv_trust::{self, DotEnvCheck};
-use crate::config::environment::read_environment;
+use crate::config::environment::{self, read_environment};
 use crate::config::files::{
     self, DotEnv, OktaYaml, ProfileEntry, closest_key, parse_dotenv, parse_okta_yaml,
 };
@@ -23,8 +23,8 @@ use crate::config::settings::{
 use crate::config::template::ProfileTemplate;
 use crate::config::values::{
     check_console_destination, check_ecs_server, check_eks_cluster_id, check_eks_token,
-    check_external_id, expand_tilde, home_dir, normalize_profile, okta_yaml_path, parse_min_ttl,
-    parse_session_duration, role_arn_problem,
+    check_external_id, check_write_aws_config, expand_tilde, home_dir, normalize_profile,
+    okta_yaml_path, parse_min_ttl, parse_session_duration, role_arn_problem,
 };
 use crate::error::{Error, Result};
 
@@ -145,6 +145,9 @@ fn resolve_into(
     let (aws_credentials, from_env) = credentials_path(raw.aws_credentials, env, home, cfg.format)?;
     cfg.aws_credentials = aws_credentials;
     found.extend(from_env.map(|src| ("aws-credentials", src)));
+    let (aws_config_file, from_env) = environment::aws_config_path(env, home);
+    cfg.aws_config_file = aws_config_file;
+    found.extend(from_env.map(|src| ("aws-config-file", src)));
     (cfg.sts_region, cfg.env) = regions(cfg.aws_region.as_deref(), env, &parsed.dotenv);
     found.extend(read_environment(env, &mut cfg));
 
@@ -169,6 +172,7 @@ fn resolve_into(
     }
     check_required(&cfg)?;
     check_eks_token(&cfg)?;
+    check_write_aws_config(&cfg)?;
     check_exec(&cfg)?;
     check_ecs_server(&cfg)?;
     Ok(cfg)
@@ -366,6 +370,7 @@ fn look_up_settings(l: &mut Layers<'_>, flags: &Flags, cfg: &mut Config) -> Resu
     cfg.open_browser_off = open_browser == Some(false);
     cfg.open_browser_command = l.string("open-browser-command", &flags.open_browser_command)?;
     cfg.all_profiles = l.boolean("all-profiles", flags.all_profiles)?;
+    cfg.write_aws_config = l.boolean("write-aws-config", flags.write_aws_config)?;
     cfg.authorization_code = l.boolean("authorization-code", flags.authorization_code)?;
     let redirect_ports = l.list("redirect-port", &flags.redirect_port)?;
     let authorization_code_timeout = l.get(
@@ -520,7 +525,7 @@ fn check_values(cfg: &mut Config, flags: &Flags, raw: Unchecked) -> Result<()> {
     // On by default where repeated calls are the norm: credential_process, kubectl.
     cfg.cache_aws_credentials = raw
         .cache_aws_credentials
-        .unwrap_or(cfg.format.is_credential_helper() || cfg.ecs_server);
+        .unwrap_or(cfg.format.is_credential_helper() || cfg.ecs_server || cfg.write_aws_config);
     cfg.check = flags.check.unwrap_or(false);
     cfg.clear_cache = flags.clear_cache.unwrap_or(false);
     cfg.force_overwrite = flags.force_overwrite.unwrap_or(false);

@@ -182,6 +182,13 @@ pub struct Config {
     pub authorization_code_timeout_secs: u64,
     /// `--all-profiles`.
     pub all_profiles: bool,
+    /// `--write-aws-config` (only with `web --all-profiles`): write each role as a
+    /// `credential_process` profile to the AWS config file [`Config::aws_config_file`]
+    /// instead of the credentials file (docs/decisions.md#d-write-aws-config).
+    pub write_aws_config: bool,
+    /// The AWS config file: `AWS_CONFIG_FILE` from the environment, else
+    /// `<home>/.aws/config` (empty without a home).
+    pub aws_config_file: PathBuf,
     /// `--profile-template`: the `--all-profiles` profile-name template; `None` for the
     /// default rule (`{alias}-{idp}-{role_path}`).
     pub profile_template: Option<ProfileTemplate>,
@@ -394,6 +401,8 @@ impl fmt::Debug for Config {
             &self.authorization_code_timeout_secs,
         );
         d.field("all_profiles", &self.all_profiles);
+        d.field("write_aws_config", &self.write_aws_config);
+        d.field("aws_config_file", &self.aws_config_file);
         d.field("profile_template", &self.profile_template);
         d.field("key_id", &self.key_id);
         d.field(

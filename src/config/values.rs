@@ -201,6 +201,30 @@ pub(super) fn check_ecs_server(cfg: &Config) -> Result<()> {
     Ok(())
 }
 
+/// `--write-aws-config` writes the profiles of `web --all-profiles` as `credential_process`
+/// lines (docs/decisions.md#d-write-aws-config): with another command, without
+/// `--all-profiles`, or with `--write-aws-credentials` (it keeps the credentials file out of
+/// the run), an [`Error::Usage`] naming the settings.
+pub(super) fn check_write_aws_config(cfg: &Config) -> Result<()> {
+    if !cfg.write_aws_config {
+        return Ok(());
+    }
+    if cfg.command != Command::Web || !cfg.all_profiles {
+        return Err(Error::usage(
+            "--write-aws-config (OKTA_AWSCLI_WRITE_AWS_CONFIG) needs web --all-profiles \
+             (OKTA_AWSCLI_ALL_PROFILES): it writes one credential_process profile per role found",
+        ));
+    }
+    if cfg.write_aws_credentials {
+        return Err(Error::usage(
+            "--write-aws-config (OKTA_AWSCLI_WRITE_AWS_CONFIG) cannot be used with \
+             --write-aws-credentials (OKTA_AWSCLI_WRITE_AWS_CREDENTIALS): the profiles go to the \
+             AWS config file and nothing is written to the credentials file",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

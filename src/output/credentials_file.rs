@@ -1,10 +1,9 @@
 //! Upsert profiles into the AWS shared credentials file (docs/decisions.md#d-credentials-file).
 //!
-//! This file is about 830 lines of production code, a little over the project's 800, and is
-//! kept as one piece on purpose: the section scan, the key rewrite and the duplicate-section
-//! merge share one model of the file's lines, and splitting them would spread one set of
-//! botocore reading rules over several files. Its helpers already live in the `syntax`,
-//! `duplicates`, `long_term`, `nested` and `write` submodules.
+//! The file-independent part of the editor (setting keys in one section, a section's leading
+//! comment, removing a section, the checks after each edit) is the `section` submodule,
+//! which the AWS config file's writer (`crate::output::aws_config`) uses too; its helpers are
+//! the `syntax`, `doc`, `duplicates`, `long_term`, `nested` and `write` submodules.
 //!
 //! Two layers, kept apart:
 //! * PURE ([`upsert`], [`upsert_all`]): a line-preserving editor. It takes the file's text and
@@ -76,13 +75,17 @@ mod doc;
 mod duplicates;
 mod long_term;
 mod nested;
+mod section;
 mod syntax;
 mod write;
 
-use doc::{Doc, Line, content_end, entry_end, insertion_indent, sections_named};
-use duplicates::merge_duplicates;
+use doc::Doc;
+use section::{Failure, OwnedKeys, set_section};
+
+pub(crate) use section::{Lead, SectionSet, botocore_problem, edit_sections, read_sections};
 
 pub use long_term::LONG_TERM_PREFIX;
+pub(crate) use write::{FileKind, replace_locked};
 pub use write::{WriteReport, refuse_long_term_keys, write_profiles};
 
 use syntax::Kind;
@@ -251,34 +254,6 @@ pub(crate) fn upsert_all_in(
     })
 }
 
-/// Why one profile's edit failed.
-enum Failure {
-    /// A plain error (bad profile name, credentials, region).
-    Error(Error),
-    /// The file cannot be edited while keeping how botocore reads it: the 0-based line
-    /// index in the file as it was before this profile's edit, and why.
-    Refused(usize, String),
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::Error(e)
-    }
-}
-
-impl Failure {
-    fn into_error(self, file: &str, profile: &str) -> Error {
-        match self {
-            Failure::Error(e) => e,
-            Failure::Refused(line, why) => Error::runtime(format!(
-                "cannot update profile \"{profile}\" in {file}: line {}: {why}; the file was \
-                 not changed, edit it by hand",
-                line + 1
-            )),
-        }
-    }
-}
-
 fn check_profile(profile: &str) -> Result<()> {
     let bad = |why: &str| {
         Err(Error::config(format!(
@@ -359,98 +334,6 @@ fn owned_values(
     Ok((owned, stale))
 }
 
-/// (key, value) pairs we set, in append order.
-type OwnedKeys = Vec<(&'static str, String)>;
-
-/// Style for key lines we add, learnt from the section's existing key lines.
-struct KeyStyle {
-    /// Column of the delimiter when the section's keys are aligned.
-    align: Option<usize>,
-    before: String,
-    delim: char,
-    after: String,
-}
-
-impl KeyStyle {
-    fn learn(lines: &[Line], kinds: &[Kind], from: usize, to: usize) -> KeyStyle {
-        let mut parts = Vec::new();
-        for i in from..to {
-            if let Kind::Key(_) = kinds[i] {
-                let body = &lines[i].body;
-                if let Some(p) = syntax::delimiter(body) {
-                    let left = &body[..p];
-                    let right = &body[p + 1..];
-                    let before = &left[left.trim_end_matches(syntax::is_space).len()..];
-                    let after = syntax::indent_str(right);
-                    let delim = body[p..].chars().next().unwrap_or('=');
-                    parts.push((
-                        left.chars().count(),
-                        before.to_string(),
-                        delim,
-                        after.to_string(),
-                    ));
-                }
-            }
-        }
-        let Some(first) = parts.first() else {
-            return KeyStyle {
-                align: None,
-                before: " ".into(),
-                delim: '=',
-                after: " ".into(),
-            };
-        };
-        let col = first.0;
-        let aligned = parts.len() >= 2
-            && parts.iter().all(|p| p.0 == col)
-            && parts.iter().any(|p| p.1.len() > 1);
-        KeyStyle {
-            align: aligned.then_some(col),
-            before: if first.1.is_empty() {
-                String::new()
-            } else {
-                " ".into()
-            },
-            delim: first.2,
-            after: if first.3.is_empty() {
-                String::new()
-            } else {
-                " ".into()
-            },
-        }
-    }
-
-    /// A key line `<indent><key><pad><delim><after><value>`.
-    fn render(&self, indent: &str, key: &str, value: &str) -> String {
-        let used = indent.chars().count() + key.chars().count();
-        let pad = match self.align {
-            Some(col) if col > used => " ".repeat(col - used),
-            Some(_) => " ".into(),
-            None => self.before.clone(),
-        };
-        format!("{indent}{key}{pad}{}{}{value}", self.delim, self.after)
-    }
-}
-
-/// Replace the value of a key line, keeping everything up to the value's first character.
-fn replace_value(body: &str, value: &str) -> String {
-    let Some(p) = syntax::delimiter(body) else {
-        return body.to_string();
-    };
-    let right = &body[p + 1..];
-    let ws = syntax::indent_str(right);
-    let ws = if syntax::strip(right).is_empty() {
-        if body[..p].ends_with(syntax::is_space) {
-            " "
-        } else {
-            ""
-        }
-    } else {
-        ws
-    };
-    format!("{}{ws}{value}", &body[..=p])
-}
-
 fn upsert_one(
     doc: &mut Doc,
     profile: &str,
@@ -460,12 +343,7 @@ fn upsert_one(
 ) -> std::result::Result<bool, Failure> {
     check_profile(profile)?;
     let (owned, stale) = owned_values(creds, opts)?;
-    let is_owned = |k: &str| owned.iter().any(|(o, _)| *o == k);
-    let is_stale = |k: &str| stale.contains(&k);
-
-    let before = doc.sections();
-    let kinds = doc.kinds();
-    for k in &kinds {
+    for k in &doc.kinds() {
         let Kind::Header(name) = k else { continue };
         let bare = syntax::strip(name);
         // Case B26: "[profile x]" in the credentials file names another profile.
@@ -488,201 +366,7 @@ fn upsert_one(
             ));
         }
     }
-
-    let found = sections_named(&kinds, profile);
-    let existed = !found.is_empty();
-    if existed {
-        if found.len() > 1 {
-            merge_duplicates(doc, &kinds, profile, &found, &is_owned, &is_stale, warnings);
-        }
-        let commented = update_section(doc, profile, &owned, &is_owned, &is_stale)?;
-        if !commented.is_empty() {
-            let names: Vec<String> = commented.iter().map(|k| format!("\"{k}\"")).collect();
-            warnings.push(format!(
-                "WARNING: Commented out \"{profile}\" profile keys {}. Uncomment if third party tools use these values.",
-                names.join(", ")
-            ));
-        }
-    } else {
-        append_section(doc, profile, &owned);
-    }
-    verify(&before, &doc.sections(), profile, &owned, &stale)?;
-    Ok(existed)
-}
-
-/// Update the first (by now only) `[profile]` section in place: set the owned keys (new
-/// ones after the last owned key, else after the section's content), drop repeats of owned
-/// keys and the continuation lines of replaced values, comment out stale keys with their
-/// continuation lines. Returns the stale keys commented out.
-fn update_section(
-    doc: &mut Doc,
-    profile: &str,
-    owned: &[(&'static str, String)],
-    is_owned: &dyn Fn(&str) -> bool,
-    is_stale: &dyn Fn(&str) -> bool,
-) -> std::result::Result<Vec<String>, Failure> {
-    let kinds = doc.kinds();
-    let Some(&(h, end)) = sections_named(&kinds, profile).first() else {
-        return Ok(Vec::new());
-    };
-    let mut out: Vec<Line> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    let mut commented: Vec<String> = Vec::new();
-    let mut last_owned: Option<usize> = None;
-    let mut i = h + 1;
-    while i < end {
-        let stop = match &kinds[i] {
-            Kind::Key(_) => entry_end(&kinds, i, end),
-            _ => i + 1,
-        };
-        match &kinds[i] {
-            Kind::Key(key) if is_owned(key) => {
-                if let Some((name, value)) = owned.iter().find(|(o, _)| o == key)
-                    && !seen.contains(name)
-                {
-                    seen.push(name);
-                    out.push(Line {
-                        body: replace_value(&doc.lines[i].body, value),
-                        eol: doc.lines[i].eol,
-                    });
-                    last_owned = Some(out.len());
-                }
-                // The old value's continuation lines (and a repeated key line) are dropped;
-                // blank and comment lines among them stay.
-                for (line, kind) in doc.lines[i + 1..stop].iter().zip(&kinds[i + 1..stop]) {
-                    if *kind != Kind::Continuation {
-                        out.push(line.clone());
-                    }
-                }
-            }
-            Kind::Key(key) if is_stale(key) => {
-                if !commented.iter().any(|c| c == key) {
-                    commented.push(key.clone());
-                }
-                // The key line and its continuation lines, so that no continuation line is
-                // left to be read as a key or header of its own.
-                for (line, kind) in doc.lines[i..stop].iter().zip(&kinds[i..stop]) {
-                    out.push(match kind {
-                        Kind::Key(_) | Kind::Continuation => Line {
-                            body: format!("# {}", line.body),
-                            eol: line.eol,
-                        },
-                        _ => line.clone(),
-                    });
-                }
-            }
-            _ => out.extend(doc.lines[i..stop].iter().cloned()),
-        }
-        i = stop;
-    }
-    let missing: Vec<&(&str, String)> = owned.iter().filter(|(k, _)| !seen.contains(k)).collect();
-    if !missing.is_empty() {
-        let mut section = vec![doc.lines[h].clone()];
-        section.extend(out.iter().cloned());
-        let section_kinds = syntax::classify(section.iter().map(|l| l.body.as_str()));
-        let style = KeyStyle::learn(&section, &section_kinds, 1, section.len());
-        let at = last_owned.unwrap_or_else(|| content_end(&section_kinds, 0, section.len()) - 1);
-        let indent =
-            insertion_indent(&section[..=at], &out[at..], &doc.lines[end..]).ok_or_else(|| {
-                Failure::Refused(
-                    h + 1 + at,
-                    "no indentation lets a new key go here without changing how the indented \
-                     lines around it are read"
-                        .into(),
-                )
-            })?;
-        let new: Vec<Line> = missing
-            .iter()
-            .map(|(k, v)| doc.new_line(style.render(&indent, k, v)))
-            .collect();
-        out.splice(at..at, new);
-    }
-    doc.lines.splice(h + 1..end, out);
-    doc.fix_endings();
-    Ok(commented)
-}
-
-/// Check the edit against the parser's view: every other section reads as before, there is
-/// one `[profile]` section, its owned keys read exactly as written, no stale key is left,
-/// and its other keys read as they did in one of its copies.
-fn verify(
-    before: &[syntax::Section],
-    after: &[syntax::Section],
-    profile: &str,
-    owned: &[(&'static str, String)],
-    stale: &[&str],
-) -> std::result::Result<(), Failure> {
-    let is_target = |s: &&syntax::Section| s.name.as_deref() == Some(profile);
-    let target_line = before.iter().find(is_target).map_or(0, |s| s.line);
-    let others_before: Vec<&syntax::Section> = before.iter().filter(|s| !is_target(s)).collect();
-    let others_after: Vec<&syntax::Section> = after.iter().filter(|s| !is_target(s)).collect();
-    for (n, old) in others_before.iter().enumerate() {
-        let same = others_after
-            .get(n)
-            .is_some_and(|new| new.name == old.name && new.items == old.items);
-        if !same {
-            let name = old.name.as_deref().unwrap_or("(keys before any section)");
-            return Err(Failure::Refused(
-                old.line,
-                format!(
-                    "the edit would change how the indented lines of section \"[{name}]\" are read"
-                ),
-            ));
-        }
-    }
-    let targets: Vec<&syntax::Section> = after.iter().filter(is_target).collect();
-    let bad = |why: &str| Err(Failure::Refused(target_line, why.to_string()));
-    if others_after.len() != others_before.len() || targets.len() != 1 {
-        return bad("the edit would not leave exactly one section for the profile");
-    }
-    let items = &targets[0].items;
-    for (key, value) in owned {
-        let found: Vec<&String> = items
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v)
-            .collect();
-        if found != [value] {
-            return bad("the new credentials would not read back as written (indented lines)");
-        }
-    }
-    let old_items: Vec<&(String, String)> = before
-        .iter()
-        .filter(is_target)
-        .flat_map(|s| &s.items)
-        .collect();
-    let foreign = |k: &str| !owned.iter().any(|(o, _)| *o == k) && !stale.contains(&k);
-    for (key, _) in &old_items {
-        if foreign(key) && !items.iter().any(|(k, _)| k == key) {
-            return bad("a key of the profile would be lost (indented lines)");
-        }
-    }
-    for item in items {
-        if stale.contains(&item.0.as_str()) {
-            return bad("a stale key would remain active (indented lines)");
-        }
-        if !owned.iter().any(|(k, _)| *k == item.0) && !old_items.contains(&item) {
-            return bad("the edit would change the value of a key of the profile (indented lines)");
-        }
-    }
-    Ok(())
-}
-
-fn append_section(doc: &mut Doc, profile: &str, owned: &[(&'static str, String)]) {
-    let kinds = doc.kinds();
-    if kinds.iter().any(|k| *k != Kind::Blank) && kinds.last() != Some(&Kind::Blank) {
-        let blank = doc.new_line(String::new());
-        doc.lines.push(blank);
-    }
-    // At column 0 a header is never read as a continuation line.
-    let header = doc.new_line(format!("[{profile}]"));
-    doc.lines.push(header);
-    let style = KeyStyle::learn(&[], &[], 0, 0);
-    for (k, v) in owned {
-        let line = doc.new_line(style.render("", k, v));
-        doc.lines.push(line);
-    }
-    doc.fix_endings();
+    set_section(doc, profile, &owned, &stale, None, warnings)
 }
 
 #[cfg(test)]

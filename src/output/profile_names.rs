@@ -130,6 +130,9 @@ pub struct Planned {
     pub idp_arn: String,
     /// Role ARN.
     pub role_arn: String,
+    /// The Federation app whose SAML assertion offered the role (what
+    /// `--aws-acct-fed-app-id` names when this role is signed in again on its own).
+    pub app_id: String,
 }
 
 /// Fail when two different roles would be written under one profile name; the error names
@@ -161,6 +164,7 @@ mod tests {
             profile: profile.into(),
             idp_arn: idp.into(),
             role_arn: role.into(),
+            app_id: "0oaAPP".into(),
         }
     }
 

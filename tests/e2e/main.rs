@@ -52,6 +52,7 @@ mod root_home;
 mod secrets;
 mod simorg;
 mod web;
+mod write_aws_config;
 
 // Our work checked by independent implementations (botocore, the AWS CLI, configparser).
 mod credentials_configparser;

@@ -390,8 +390,10 @@ def error_reply(spec, verdict):
 # ---------------------------------------------------------------------------------------
 
 class Org:
-    def __init__(self, scenario, state_dir):
-        self.scenario = scenario
+    def __init__(self, scenario, state_dir, scenario_path=None):
+        self._scenario = scenario
+        self._scenario_path = scenario_path
+        self._scenario_stamp = self._stamp()
         self.state_dir = state_dir
         self.lock = threading.Lock()
         self.counters = {}
@@ -408,6 +410,24 @@ class Org:
         self.seq = 0
         self.log_path = os.path.join(state_dir, "requests.jsonl")
         self.base_url = None  # set once the port is known
+
+    def _stamp(self):
+        try:
+            st = os.stat(self._scenario_path)
+            return (st.st_mtime_ns, st.st_size)
+        except (OSError, TypeError):
+            return None
+
+    @property
+    def scenario(self):
+        """The scenario, read again when its file changed: a test may change what the org
+        offers between two runs (SimOrg::set_scenario)."""
+        stamp = self._stamp()
+        if stamp is not None and stamp != self._scenario_stamp:
+            with open(self._scenario_path, encoding="utf-8") as f:
+                self._scenario = json.load(f)
+            self._scenario_stamp = stamp
+        return self._scenario
 
     def next_reply_spec(self, section, counter):
         """The scenario's reply for the n-th call of `counter` (the last one repeats)."""
@@ -1855,7 +1875,7 @@ def main():
     os.makedirs(args.state_dir, exist_ok=True)
     _, cert_path, key_path = make_tls_files(args.state_dir)
 
-    org = Org(scenario, args.state_dir)
+    org = Org(scenario, args.state_dir, args.config)
     server = Server(("127.0.0.1", 0), Handler)
     server.org = org
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

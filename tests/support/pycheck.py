@@ -18,6 +18,11 @@ OKTA_AWS_CLI_TEST_PYTHON). Input is one JSON document on stdin, output one on st
       a UTF-8 file as the AWS CLI does. stdout: {"config": {section: {key: value or
       {k: v}}}} or {"error": "<why>"}.
 
+  pycheck.py split
+      stdin: {"line": "<credential_process value>", "platform": "linux" | "win32"}. Splits it
+      with botocore.compat.compat_shell_split, as botocore's ProcessProvider does on that
+      platform. stdout: {"argv": [...]} or {"error": "<why>"}.
+
   pycheck.py sigv4
       stdin: {"checks": [{"request": <a requests.jsonl line of the sim org>,
                           "credentials": {"AccessKeyId", "SecretAccessKey", "SessionToken"},
@@ -105,6 +110,17 @@ def parse_botocore(doc):
     finally:
         os.unlink(path)
     return {"config": config}
+
+
+def split(doc):
+    """How botocore splits a credential_process value on `platform` (compat_shell_split:
+    shlex.split, or _windows_shell_split for win32)."""
+    from botocore.compat import compat_shell_split
+
+    try:
+        return {"argv": compat_shell_split(doc["line"], doc["platform"])}
+    except ValueError as e:
+        return {"error": str(e)}
 
 
 def recompute(check):
@@ -209,12 +225,14 @@ def main():
         out = parse_ini(doc)
     elif mode == "botocore":
         out = parse_botocore(doc)
+    elif mode == "split":
+        out = split(doc)
     elif mode == "sigv4":
         out = {"results": [recompute(c) for c in doc["checks"]]}
     elif mode == "eks-token":
         out = {"results": [recompute_eks(c) for c in doc["checks"]]}
     else:
-        print(f"usage: {sys.argv[0]} probe|ini|botocore|sigv4|eks-token", file=sys.stderr)
+        print(f"usage: {sys.argv[0]} probe|ini|botocore|split|sigv4|eks-token", file=sys.stderr)
         return 2
     json.dump(out, sys.stdout)
     return 0

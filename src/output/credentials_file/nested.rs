@@ -49,7 +49,7 @@ fn is_python_line_break(c: char) -> bool {
 /// rejects, or `None` when the value is not nested (text on the key line, or no
 /// continuation line) or every part of it holds `=`. Follows the lines as
 /// [`syntax::value_at`] does.
-fn bad_nested_line(bodies: &[&str], kinds: &[Kind], i: usize) -> Option<usize> {
+pub(super) fn bad_nested_line(bodies: &[&str], kinds: &[Kind], i: usize) -> Option<usize> {
     let s = syntax::strip(bodies[i]);
     let first = syntax::delimiter(s).map_or("", |p| syntax::strip(&s[p + 1..]));
     if !first.is_empty() {

@@ -79,79 +79,13 @@ pub fn write_profiles(
     items: &[(&str, &Credentials)],
     opts: &UpsertOptions,
 ) -> Result<WriteReport> {
-    let target = resolve_symlinks(path)?;
-    let dir = dir_of(&target);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            Error::runtime(format!(
-                "credentials file path \"{}\" does not name a file",
-                path.display()
-            ))
-        })?;
-    // Before anything is created (a lock file beside a device would be a write too).
-    if let Some(meta) = existing_regular_file(&target, path)? {
-        check_replaceable(&meta, path)?;
-    }
-    atomic_file::create_private_dirs(&dir).map_err(|e| {
-        Error::runtime(format!(
-            "unable to create AWS credentials directory \"{}\": {e}",
-            dir.display()
-        ))
-    })?;
-
-    let lock_path = dir.join(format!(".{name}.lock"));
-    let lock = lock_exclusive(&lock_path)?;
-
-    // Again under the lock, right before reading: the file may have changed meanwhile.
-    let (old_text, old_meta) = match existing_regular_file(&target, path)? {
-        Some(meta) => {
-            check_replaceable(&meta, path)?;
-            let bytes = fs::read(&target).map_err(|e| io_err("cannot read", path, &e))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                Error::runtime(format!(
-                    "credentials file \"{}\" is not UTF-8 text; not changing it",
-                    path.display()
-                ))
-            })?;
-            (text, Some(meta))
-        }
-        None => (String::new(), None),
-    };
-
-    let owner = owner_to_keep(old_meta.as_ref(), &dir);
-    give_lock_to(&lock, owner);
-
     let file = format!("credentials file \"{}\"", path.display());
-    let edit = super::upsert_all_in(&old_text, items, opts, &file)?;
-    // A file that already holds these credentials (a cached answer) is left alone.
-    let unchanged = old_meta.is_some() && edit.text == old_text;
-    if !unchanged {
-        atomic_file::replace_owned(
-            &target,
-            edit.text.as_bytes(),
-            file_mode(old_meta.as_ref()),
-            owner,
-        )
-        .map_err(|e| match e {
-            atomic_file::ReplaceError::Owner(e, (uid, gid)) => Error::runtime(format!(
-                "cannot keep the owner and group (uid {uid}, gid {gid}) of credentials file \"{}\": \
-                 {e}; not changing it",
-                path.display()
-            )),
-            atomic_file::ReplaceError::Io(e) => io_err("cannot write", path, &e),
-        })?;
-    }
-    drop(lock);
-
-    let mut messages: Vec<String> = Vec::new();
-    if let Some(w) = old_meta
-        .as_ref()
-        .and_then(|m| mode_warning(path, file_mode(Some(m))))
-    {
-        messages.push(w);
-    }
+    let done = replace_locked(path, CREDENTIALS_FILE, |old_text| {
+        let edit = super::upsert_all_in(old_text, items, opts, &file)?;
+        Ok((edit.text.clone(), edit))
+    })?;
+    let edit = done.value;
+    let mut messages: Vec<String> = done.mode_warning.into_iter().collect();
     // Section names come from the file: escape control characters for the terminal.
     messages.extend(
         edit.warnings
@@ -159,7 +93,7 @@ pub fn write_profiles(
             .map(|w| crate::term::sanitize::lines(w).into_owned()),
     );
     for p in &edit.profiles {
-        if unchanged {
+        if done.unchanged {
             messages.push(format!(
                 "Profile \"{}\" in credentials file \"{}\" already holds these credentials.",
                 p.profile,
@@ -177,6 +111,131 @@ pub fn write_profiles(
     Ok(WriteReport {
         messages,
         profiles: edit.profiles,
+    })
+}
+
+/// What a file written by [`replace_locked`] is, for its messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileKind {
+    /// How errors name it: `credentials file`.
+    pub name: &'static str,
+    /// How the error about its missing directory names that: `AWS credentials directory`.
+    pub dir: &'static str,
+    /// Whether it holds secrets: a file readable or writable by group or others then gets
+    /// a warning.
+    pub secret: bool,
+}
+
+/// The AWS shared credentials file.
+pub(crate) const CREDENTIALS_FILE: FileKind = FileKind {
+    name: "credentials file",
+    dir: "AWS credentials directory",
+    secret: true,
+};
+
+/// What [`replace_locked`] did.
+#[derive(Debug)]
+pub(crate) struct Replaced<T> {
+    /// What the edit returned besides the text.
+    pub value: T,
+    /// The file existed and the edit gave its text back unchanged: it was not rewritten.
+    pub unchanged: bool,
+    /// A `WARNING: ` line for a secret file readable or writable by group or others.
+    pub mode_warning: Option<String>,
+}
+
+/// Edit the file at `path` in one locked read-modify-write and replace it atomically (the
+/// sequence and the rules on owner, mode and links are the module doc's): `edit` gets the
+/// current text (empty for a missing file) and returns the new text and a value handed
+/// back in [`Replaced::value`]. `path` may be a symlink: its final target is written. A
+/// missing file is created (mode 0600) with missing directories (mode 0700); an existing one
+/// keeps its owner, group and mode; when the text is unchanged nothing is written.
+///
+/// Errors: `edit`'s; [`Error::Runtime`] naming `kind` and the path for I/O failures, a file
+/// that is not UTF-8 text, a target that exists but is not a regular file, is read-only or
+/// has several hard links (for these nothing is written, not even the lock file), an owner
+/// and group that cannot be kept, a symlink loop, or a lock not obtained within 30 seconds.
+/// On error the file is unchanged.
+pub(crate) fn replace_locked<T>(
+    path: &Path,
+    kind: FileKind,
+    edit: impl FnOnce(&str) -> Result<(String, T)>,
+) -> Result<Replaced<T>> {
+    let target = resolve_symlinks(path, kind)?;
+    let dir = dir_of(&target);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            Error::runtime(format!(
+                "{} path \"{}\" does not name a file",
+                kind.name,
+                path.display()
+            ))
+        })?;
+    // Before anything is created (a lock file beside a device would be a write too).
+    if let Some(meta) = existing_regular_file(&target, path, kind)? {
+        check_replaceable(&meta, path, kind)?;
+    }
+    atomic_file::create_private_dirs(&dir).map_err(|e| {
+        Error::runtime(format!(
+            "unable to create {} \"{}\": {e}",
+            kind.dir,
+            dir.display()
+        ))
+    })?;
+
+    let lock_path = dir.join(format!(".{name}.lock"));
+    let lock = lock_exclusive(&lock_path)?;
+
+    // Again under the lock, right before reading: the file may have changed meanwhile.
+    let (old_text, old_meta) = match existing_regular_file(&target, path, kind)? {
+        Some(meta) => {
+            check_replaceable(&meta, path, kind)?;
+            let bytes = fs::read(&target).map_err(|e| io_err("cannot read", path, kind, &e))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::runtime(format!(
+                    "{} \"{}\" is not UTF-8 text; not changing it",
+                    kind.name,
+                    path.display()
+                ))
+            })?;
+            (text, Some(meta))
+        }
+        None => (String::new(), None),
+    };
+
+    let owner = owner_to_keep(old_meta.as_ref(), &dir);
+    give_lock_to(&lock, owner);
+
+    let (new_text, value) = edit(&old_text)?;
+    let unchanged = old_meta.is_some() && new_text == old_text;
+    if !unchanged {
+        atomic_file::replace_owned(
+            &target,
+            new_text.as_bytes(),
+            file_mode(old_meta.as_ref()),
+            owner,
+        )
+        .map_err(|e| match e {
+            atomic_file::ReplaceError::Owner(e, (uid, gid)) => Error::runtime(format!(
+                "cannot keep the owner and group (uid {uid}, gid {gid}) of {} \"{}\": \
+                 {e}; not changing it",
+                kind.name,
+                path.display()
+            )),
+            atomic_file::ReplaceError::Io(e) => io_err("cannot write", path, kind, &e),
+        })?;
+    }
+    drop(lock);
+    let mode_warning = old_meta
+        .as_ref()
+        .filter(|_| kind.secret)
+        .and_then(|m| mode_warning(path, file_mode(Some(m))));
+    Ok(Replaced {
+        value,
+        unchanged,
+        mode_warning,
     })
 }
 
@@ -202,21 +261,19 @@ pub fn refuse_long_term_keys(path: &Path, profiles: &[&str], force: bool) -> Res
     super::long_term::check(&doc.sections(), profiles, false, &file)
 }
 
-fn io_err(what: &str, path: &Path, e: &std::io::Error) -> Error {
-    Error::runtime(format!(
-        "{what} credentials file \"{}\": {e}",
-        path.display()
-    ))
+fn io_err(what: &str, path: &Path, kind: FileKind, e: &std::io::Error) -> Error {
+    Error::runtime(format!("{what} {} \"{}\": {e}", kind.name, path.display()))
 }
 
 /// Follow `path` through symlinks (at most 40) to the file that is really written. A missing
 /// final target is fine (it will be created).
-fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
+fn resolve_symlinks(path: &Path, kind: FileKind) -> Result<PathBuf> {
     let mut p = path.to_path_buf();
     for _ in 0..40 {
         match fs::symlink_metadata(&p) {
             Ok(m) if m.file_type().is_symlink() => {
-                let link = fs::read_link(&p).map_err(|e| io_err("cannot read link", &p, &e))?;
+                let link =
+                    fs::read_link(&p).map_err(|e| io_err("cannot read link", &p, kind, &e))?;
                 p = if link.is_absolute() {
                     link
                 } else {
@@ -225,11 +282,12 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
             }
             Ok(_) => return Ok(p),
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(p),
-            Err(e) => return Err(io_err("cannot inspect", &p, &e)),
+            Err(e) => return Err(io_err("cannot inspect", &p, kind, &e)),
         }
     }
     Err(Error::runtime(format!(
-        "credentials file \"{}\": too many levels of symbolic links",
+        "{} \"{}\": too many levels of symbolic links",
+        kind.name,
         path.display()
     )))
 }
@@ -239,15 +297,20 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
 /// Errors: `credentials file "<path>" is not a regular file` for a directory, device, FIFO,
 /// socket... (replacing one with a regular file, or reading a FIFO, must never happen);
 /// other I/O errors name the path.
-fn existing_regular_file(target: &Path, path: &Path) -> Result<Option<fs::Metadata>> {
+fn existing_regular_file(
+    target: &Path,
+    path: &Path,
+    kind: FileKind,
+) -> Result<Option<fs::Metadata>> {
     match fs::symlink_metadata(target) {
         Ok(meta) if meta.file_type().is_file() => Ok(Some(meta)),
         Ok(_) => Err(Error::runtime(format!(
-            "credentials file \"{}\" is not a regular file",
+            "{} \"{}\" is not a regular file",
+            kind.name,
             path.display()
         ))),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_err("cannot inspect", path, &e)),
+        Err(e) => Err(io_err("cannot inspect", path, kind, &e)),
     }
 }
 
@@ -267,30 +330,32 @@ fn file_mode(old: Option<&fs::Metadata>) -> u32 {
 
 /// Refuse to replace a file that is read-only for its owner or has several hard links
 /// (module doc). Errors name the path.
-fn check_replaceable(meta: &fs::Metadata, path: &Path) -> Result<()> {
+fn check_replaceable(meta: &fs::Metadata, path: &Path, kind: FileKind) -> Result<()> {
     #[cfg(unix)]
     {
         let mode = meta.mode() & 0o7777;
         if mode & 0o200 == 0 {
             return Err(Error::runtime(format!(
-                "credentials file \"{}\" is read-only (mode {mode:04o}); not changing it \
+                "{} \"{}\" is read-only (mode {mode:04o}); not changing it \
                  (make it writable, e.g. 'chmod 600 {}', to let okta-aws-cli update it)",
+                kind.name,
                 path.display(),
                 path.display()
             )));
         }
         if meta.nlink() > 1 {
             return Err(Error::runtime(format!(
-                "credentials file \"{}\" has {} hard links; replacing it would leave the other \
+                "{} \"{}\" has {} hard links; replacing it would leave the other \
                  links with the old contents, so it was not changed (remove the other links or \
                  use a symbolic link)",
+                kind.name,
                 path.display(),
                 meta.nlink()
             )));
         }
     }
     #[cfg(not(unix))]
-    let _ = (meta, path);
+    let _ = (meta, path, kind);
     Ok(())
 }
 

@@ -213,6 +213,16 @@ impl SimOrg {
         Some(org)
     }
 
+    /// Replace the scenario: the sim org reads its file again at its next request (what an
+    /// org offers changes between two runs, e.g. a role removed).
+    pub fn set_scenario(&self, scenario: &Value) {
+        let path = self.dir.path().join("scenario.json");
+        let tmp = self.dir.path().join("scenario.json.new");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(scenario).expect("json"))
+            .expect("write scenario");
+        std::fs::rename(&tmp, &path).expect("replace scenario");
+    }
+
     /// `https://127.0.0.1:<port>`: the org URL to give our binary (`--org-domain`).
     pub fn base_url(&self) -> String {
         format!("https://127.0.0.1:{}", self.port)
