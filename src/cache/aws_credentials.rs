@@ -84,7 +84,15 @@ pub fn key_text(cfg: &Config) -> String {
         ("AWS_ENDPOINT_URL_STS", env("AWS_ENDPOINT_URL_STS").into()),
         ("AWS_ENDPOINT_URL", env("AWS_ENDPOINT_URL").into()),
         ("chain-role", cfg.chain_roles.clone().into()),
-        ("chain-external-id", cfg.chain_external_id.clone().into()),
+        // Without a chain the external id is not used, so it does not split the cache
+        // (a `--write-aws-config` line, which never chains, then meets the seeded entry).
+        (
+            "chain-external-id",
+            cfg.chain_external_id
+                .clone()
+                .filter(|_| !cfg.chain_roles.is_empty())
+                .into(),
+        ),
     ];
     match cfg.command {
         Command::M2m => {
@@ -515,6 +523,20 @@ mod tests {
         c.password = Some("another".into());
         c.otp = None;
         assert_eq!(key_text(&c), key);
+    }
+
+    #[test]
+    fn the_external_id_splits_the_cache_only_with_a_chain() {
+        let web = cfg(Command::Web);
+        let mut with_id = web.clone();
+        with_id.chain_external_id = Some("ext-1".into());
+        assert_eq!(key_text(&with_id), key_text(&web));
+        let mut chained = web.clone();
+        chained.chain_roles = vec!["arn:aws:iam::123456789012:role/Next".into()];
+        let mut chained_with_id = chained.clone();
+        chained_with_id.chain_external_id = Some("ext-1".into());
+        assert_ne!(key_text(&chained), key_text(&web));
+        assert_ne!(key_text(&chained_with_id), key_text(&chained));
     }
 
     #[test]

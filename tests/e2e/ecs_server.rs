@@ -379,4 +379,57 @@ mod unix {
         // Found before any sign-in.
         assert!(org.requests_to("m2m-token").is_empty());
     }
+
+    /// `web` under `--min-ttl`: a request signs in again with a new device authorization,
+    /// whose instructions reach stderr while the command runs, and the request waits for
+    /// the approval (the sim org approves after one pending poll).
+    #[test]
+    fn a_web_refresh_prints_the_instructions_and_the_request_waits() {
+        let Some(py) = support::python() else { return };
+        let idp = "arn:aws:iam::123456789012:saml-provider/ExampleOkta";
+        let role = "arn:aws:iam::123456789012:role/Admin";
+        let at = OffsetDateTime::now_utc() + time::Duration::seconds(600);
+        let expiration = at.replace_nanosecond(0).unwrap().format(&Rfc3339).unwrap();
+        let scenario = json!({
+            "web": {
+                "client_id": "0oaWEBtestclient01",
+                "device": {"interval": 1, "expires_in": 120, "approve_after": 1,
+                           "user_code": "ECSR-WEBC"},
+                "apps": [{"id": "0oaFED1", "label": "AWS", "appName": "amazon_aws",
+                          "roles": [format!("{idp},{role}")]}],
+            },
+            "sts": {"credentials": {"Expiration": expiration}},
+        });
+        let Some(org) = SimOrg::start(scenario) else {
+            return;
+        };
+        let mut cmd = org.command();
+        cmd.arg("web")
+            .args(["--org-domain", &org.base_url()])
+            .args(["--oidc-client-id", "0oaWEBtestclient01"])
+            .args(["--aws-iam-role", role, "--open-browser=false"])
+            .args(["--exec", "--ecs-server", "--"])
+            .arg(&py)
+            .arg(probe_script())
+            .args(["get", "1"]);
+        let out = run(&mut cmd);
+        out.expect_code(0);
+        // The run's own sign-in, then one for the request (ten minutes left is under the
+        // default 15-minute --min-ttl).
+        assert_eq!(
+            org.requests_to("device-authorize").len(),
+            2,
+            "{}",
+            out.stderr
+        );
+        assert_eq!(
+            out.stderr.matches("Code: ECSR-WEBC").count(),
+            2,
+            "the code of each sign-in on stderr: {}",
+            out.stderr
+        );
+        let keys = issued_keys(&org);
+        assert_eq!(keys.len(), 2);
+        assert_eq!(probe_out(&out.stdout)["results"], json!([[200, keys[1]]]));
+    }
 }
