@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use crate::config::dotenv_text::parse_dotenv;
 use crate::config::dotenv_trust::{self, ALLOW_LIST_FILE};
-use crate::config::files::parse_dotenv;
 use crate::config::load;
 use crate::config::{Env, home_dir};
 use crate::error::{Error, Result};

@@ -10,7 +10,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::config::files::DotEnv;
+use crate::config::dotenv_text::DotEnv;
 use crate::config::precedence::{refused_in_dotenv, setting_of_var};
 use crate::config::settings::DotEnvTrust;
 

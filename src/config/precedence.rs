@@ -2,7 +2,8 @@
 //! variables, legacy names) and the lookup that picks one setting's value: flag >
 //! environment > `.env` > okta.yaml profile.
 
-use crate::config::files::{DotEnv, ProfileEntry, Scalar};
+use crate::config::dotenv_text::DotEnv;
+use crate::config::files::{ProfileEntry, Scalar};
 use crate::config::flags::{BOOL_WORDS, parse_bool};
 use crate::config::settings::{Env, Source};
 use crate::error::{Error, Result};

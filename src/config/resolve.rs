@@ -6,11 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::dotenv_text::{DotEnv, parse_dotenv};
 use crate::config::dotenv_trust::{self, DotEnvCheck};
 use crate::config::environment::{self, read_environment};
-use crate::config::files::{
-    self, DotEnv, OktaYaml, ProfileEntry, closest_key, parse_dotenv, parse_okta_yaml,
-};
+use crate::config::files::{self, OktaYaml, ProfileEntry, closest_key, parse_okta_yaml};
 use crate::config::flags::{BOOL_WORDS, Flags, Invocation, parse_bool};
 use crate::config::org::normalize_org;
 use crate::config::precedence::{Layers, dotenv_refusals, non_empty};

@@ -1,5 +1,5 @@
 use super::*;
-use crate::config::files::parse_dotenv;
+use crate::config::dotenv_text::parse_dotenv;
 
 const PATH: &str = "/work/repo/.env";
 const TEXT: &str = "AWS_REGION=eu-west-1\nOKTA_AWSCLI_FORMAT=aws-credentials\nokta_awscli_profile=prod\nOKTA_AWSCLI_DEBUG=true\nOKTA_AWSCLI_CHAIN_ROLE=arn:aws:iam::999999999999:role/X\n";
