@@ -12,6 +12,7 @@
 //! (`crate::config::settings::Config`), never through the re-exports below, so no two of
 //! them import each other.
 
+mod checks;
 pub mod dotenv_text;
 pub mod dotenv_trust;
 mod environment;

@@ -6,6 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::config::checks::{
+    check_ecs_server, check_exec, check_required, check_write_aws_config,
+    refuse_all_profiles_with_one_set, refuse_one_role_outputs,
+};
 use crate::config::dotenv_text::{DotEnv, parse_dotenv};
 use crate::config::dotenv_trust::{self, DotEnvCheck};
 use crate::config::environment::{self, read_environment};
@@ -21,9 +25,9 @@ use crate::config::settings::{
 };
 use crate::config::template::ProfileTemplate;
 use crate::config::values::{
-    check_console_destination, check_ecs_server, check_eks_cluster_id, check_eks_token,
-    check_external_id, check_write_aws_config, expand_tilde, home_dir, normalize_profile,
-    okta_yaml_path, parse_min_ttl, parse_session_duration, role_arn_problem,
+    check_console_destination, check_eks_cluster_id, check_eks_token, check_external_id,
+    expand_tilde, home_dir, normalize_profile, okta_yaml_path, parse_min_ttl,
+    parse_session_duration, role_arn_problem,
 };
 use crate::error::{Error, Result};
 
@@ -562,59 +566,6 @@ fn redirect_ports(items: &[String], src: &Source) -> Result<Vec<u16>> {
     Ok(ports)
 }
 
-/// `web --all-profiles` gives many sets of credentials: refuse the outputs that take one.
-fn refuse_all_profiles_with_one_set(cfg: &Config) -> Result<()> {
-    if cfg.all_profiles && cfg.command == Command::Web {
-        // One credential_process answer is one set of credentials, and one child process
-        // gets one set of variables: neither can take every profile.
-        if cfg.format == Format::ProcessCredentials {
-            return Err(Error::usage(
-                "--all-profiles cannot be used with --format process-credentials \
-                 (credential_process takes one set of credentials); use --format aws-credentials",
-            ));
-        }
-        if cfg.format == Format::EksToken {
-            return Err(Error::usage(
-                "--all-profiles cannot be used with --format eks-token (a token is for one \
-                 role); pick one role with --aws-iam-role instead",
-            ));
-        }
-        if cfg.exec {
-            return Err(Error::usage(
-                "--all-profiles cannot be used with --exec (the command would get only one \
-                 of the profiles); pick one role with --aws-iam-role instead",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Refuse what needs one role with `web --all-profiles` (a role chain, a console URL), and
-/// a console URL with `--exec` (both would write on stdout).
-fn refuse_one_role_outputs(cfg: &Config) -> Result<()> {
-    if cfg.command == Command::Web && cfg.all_profiles {
-        if !cfg.chain_roles.is_empty() {
-            return Err(Error::usage(
-                "--all-profiles cannot be used with --chain-role (a chain starts from one role); \
-                 pick the first role with --aws-iam-role instead",
-            ));
-        }
-        if cfg.format == Format::ConsoleUrl {
-            return Err(Error::usage(
-                "--all-profiles cannot be used with --format console-url (one sign-in URL is for \
-                 one role); pick one role with --aws-iam-role instead",
-            ));
-        }
-    }
-    if cfg.format == Format::ConsoleUrl && cfg.exec {
-        return Err(Error::usage(
-            "--format console-url cannot be used with --exec (stdout would mix the URL with the \
-             command's output); use --format noop with --exec",
-        ));
-    }
-    Ok(())
-}
-
 /// The private key: the key text and the key file are one setting, so the stronger layer
 /// wins; one layer giving both is an error. Literal `\n` in the key text become newlines;
 /// a leading `~` of the file is the home directory.
@@ -718,83 +669,6 @@ fn origins(
             SettingOrigin { key, source, line }
         })
         .collect()
-}
-
-/// All missing required values of `web`/`m2m`/`direct`, named in one error
-/// (docs/decisions.md#d-validation; `direct` needs the username, and asks for a missing
-/// password). `--clear-cache` needs the org alone (it removes every entry of the org,
-/// whatever the client, role or key): without it, an [`Error::Usage`] that says so.
-fn check_required(cfg: &Config) -> Result<()> {
-    let flow = matches!(cfg.command, Command::Web | Command::M2m | Command::Direct);
-    if flow && cfg.clear_cache {
-        if cfg.org.base.is_empty() {
-            return Err(Error::usage(format!(
-                "--clear-cache needs the Okta org whose cache it empties: set --org-domain (OKTA_AWSCLI_ORG_DOMAIN) by flag, environment variable, .env or okta.yaml profile {:?}",
-                cfg.profile
-            )));
-        }
-        return Ok(());
-    }
-    let mut missing: Vec<&str> = Vec::new();
-    if matches!(cfg.command, Command::Web | Command::M2m | Command::Direct) {
-        if cfg.org.base.is_empty() {
-            missing.push("--org-domain (OKTA_AWSCLI_ORG_DOMAIN)");
-        }
-        if cfg.oidc_client_id.is_empty() {
-            missing.push("--oidc-client-id (OKTA_AWSCLI_OIDC_CLIENT_ID)");
-        }
-    }
-    if cfg.command == Command::M2m {
-        if cfg.aws_iam_role.is_none() {
-            missing.push("--aws-iam-role (OKTA_AWSCLI_IAM_ROLE)");
-        }
-        if cfg.key_id.is_none() {
-            missing.push("--key-id (OKTA_AWSCLI_KEY_ID)");
-        }
-        if cfg.private_key.is_none() && cfg.private_key_file.is_none() {
-            missing.push(
-                "--private-key or --private-key-file (OKTA_AWSCLI_PRIVATE_KEY / OKTA_AWSCLI_PRIVATE_KEY_FILE)",
-            );
-        }
-    }
-    if cfg.command == Command::Direct {
-        if cfg.aws_iam_role.is_none() {
-            missing.push("--aws-iam-role (OKTA_AWSCLI_IAM_ROLE)");
-        }
-        if cfg.username.is_none() {
-            missing.push("--username (OKTA_AWSCLI_USERNAME)");
-        }
-    }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let cmd = match cfg.command {
-        Command::M2m => "m2m",
-        Command::Direct => "direct",
-        _ => "web",
-    };
-    Err(Error::config(format!(
-        "missing required settings for {cmd}: {}; set each by flag, environment variable, .env or okta.yaml profile {:?}",
-        missing.join(", "),
-        cfg.profile
-    )))
-}
-
-/// `--exec` needs words after `--`; words after `--` need `--exec` (docs/decisions.md#d-exec, B37).
-fn check_exec(cfg: &Config) -> Result<()> {
-    // `--clear-cache` runs nothing: an `--exec` from a lower layer does not matter to it.
-    let runs_flow =
-        matches!(cfg.command, Command::Web | Command::M2m | Command::Direct) && !cfg.clear_cache;
-    if cfg.exec && runs_flow && cfg.exec_args.is_empty() {
-        return Err(Error::usage("--exec needs a command after --"));
-    }
-    if !cfg.exec && !cfg.exec_args.is_empty() {
-        return Err(Error::usage(format!(
-            "unexpected command after --: {:?} (add --exec to run it)",
-            cfg.exec_args[0]
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

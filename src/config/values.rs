@@ -175,56 +175,6 @@ pub(super) fn check_eks_token(cfg: &Config) -> Result<()> {
     Ok(())
 }
 
-/// `--ecs-server` serves the credentials to the `--exec` command
-/// (docs/decisions.md#d-ecs-server), so a sign-in run with it needs `--exec`, and the AWS
-/// credential cache (which answers the endpoint's requests) must stay on.
-///
-/// Errors: [`Error::Usage`] naming `--ecs-server` and `--exec`, or `--ecs-server` and the
-/// cache setting. `--clear-cache` runs nothing and is not checked.
-pub(super) fn check_ecs_server(cfg: &Config) -> Result<()> {
-    let flow = matches!(cfg.command, Command::Web | Command::M2m | Command::Direct);
-    if !cfg.ecs_server || !flow || cfg.clear_cache {
-        return Ok(());
-    }
-    if !cfg.exec {
-        return Err(Error::usage(
-            "--ecs-server needs --exec: the endpoint serves the command given after -- \
-             (add --exec -- <command>)",
-        ));
-    }
-    if !cfg.cache_aws_credentials {
-        return Err(Error::usage(
-            "--ecs-server needs the AWS credential cache, which answers its requests: \
-             remove --no-cache-aws-credentials (or OKTA_AWSCLI_CACHE_AWS_CREDENTIALS=false)",
-        ));
-    }
-    Ok(())
-}
-
-/// `--write-aws-config` writes the profiles of `web --all-profiles` as `credential_process`
-/// lines (docs/decisions.md#d-write-aws-config): with another command, without
-/// `--all-profiles`, or with `--write-aws-credentials` (it keeps the credentials file out of
-/// the run), an [`Error::Usage`] naming the settings.
-pub(super) fn check_write_aws_config(cfg: &Config) -> Result<()> {
-    if !cfg.write_aws_config {
-        return Ok(());
-    }
-    if cfg.command != Command::Web || !cfg.all_profiles {
-        return Err(Error::usage(
-            "--write-aws-config (OKTA_AWSCLI_WRITE_AWS_CONFIG) needs web --all-profiles \
-             (OKTA_AWSCLI_ALL_PROFILES): it writes one credential_process profile per role found",
-        ));
-    }
-    if cfg.write_aws_credentials {
-        return Err(Error::usage(
-            "--write-aws-config (OKTA_AWSCLI_WRITE_AWS_CONFIG) cannot be used with \
-             --write-aws-credentials (OKTA_AWSCLI_WRITE_AWS_CREDENTIALS): the profiles go to the \
-             AWS config file and nothing is written to the credentials file",
-        ));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
