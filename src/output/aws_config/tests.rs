@@ -16,11 +16,16 @@ fn planned(profile: &str, role: &str, app: &str) -> Planned {
     }
 }
 
+/// An environment of `pairs`; `HOME` also as `USERPROFILE`, the home of Windows runs.
 fn env(pairs: &[(&str, &str)]) -> Env {
-    pairs
+    let mut env: Env = pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+        .collect();
+    if let Some(home) = env.get("HOME").cloned() {
+        env.insert("USERPROFILE".to_string(), home);
+    }
+    env
 }
 
 /// The settings of `argv` (program name excluded) as the binary resolves them.
