@@ -141,7 +141,8 @@ pub(super) fn refuse_one_role_outputs(cfg: &Config) -> Result<()> {
 /// credential cache (which answers the endpoint's requests) must stay on.
 ///
 /// Errors: [`Error::Usage`] naming `--ecs-server` and `--exec`, or `--ecs-server` and the
-/// cache setting. `--clear-cache` runs nothing and is not checked.
+/// cache setting, or a credentials-file write of the profile `default` (the SDKs would
+/// take its keys before the endpoint). `--clear-cache` runs nothing and is not checked.
 pub(super) fn check_ecs_server(cfg: &Config) -> Result<()> {
     let flow = matches!(cfg.command, Command::Web | Command::M2m | Command::Direct);
     if !cfg.ecs_server || !flow || cfg.clear_cache {
@@ -157,6 +158,12 @@ pub(super) fn check_ecs_server(cfg: &Config) -> Result<()> {
         return Err(Error::usage(
             "--ecs-server needs the AWS credential cache, which answers its requests: \
              remove --no-cache-aws-credentials (or OKTA_AWSCLI_CACHE_AWS_CREDENTIALS=false)",
+        ));
+    }
+    let writes_file = cfg.format == Format::AwsCredentials || cfg.write_aws_credentials;
+    if writes_file && cfg.profile == "default" {
+        return Err(Error::usage(
+            "--ecs-server with --format aws-credentials or --write-aws-credentials would write              profile \"default\" to the credentials file, and the AWS SDKs use those keys before              the endpoint (they stop working when the session ends): write another --profile,              or leave the credentials file out",
         ));
     }
     Ok(())

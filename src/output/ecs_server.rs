@@ -157,8 +157,10 @@ struct Server {
 struct State {
     token: String,
     provider: Provider,
-    /// Held while the provider runs: one sign-in at a time in this process.
-    refresh: Mutex<()>,
+    /// Held while the provider runs: one sign-in at a time in this process. It holds when
+    /// the last failed call ended and its message: requests that were already waiting then
+    /// share that failure instead of each starting a sign-in of its own.
+    refresh: Mutex<Option<(Instant, String)>>,
     /// Connections being handled.
     active: AtomicUsize,
     /// Set when the child has ended: the accepting thread stops.
@@ -170,7 +172,7 @@ impl Server {
         let state = Arc::new(State {
             token,
             provider,
-            refresh: Mutex::new(()),
+            refresh: Mutex::new(None),
             active: AtomicUsize::new(0),
             stopping: AtomicBool::new(false),
         });
@@ -253,13 +255,24 @@ fn read_head(stream: &mut TcpStream) -> Vec<u8> {
 
 /// The answer to a request with the right token: the provider's credentials (200), or,
 /// when it fails, the reason on our stderr and a fixed message (500). The endpoint goes on.
+/// Requests that waited while a sign-in failed get its failure (one sign-in for all of
+/// them, as on success); a request that arrives later signs in again.
 fn serve(state: &State) -> String {
+    let asked = Instant::now();
     let got = {
-        let _one = state
+        let mut failed = state
             .refresh
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        (state.provider)()
+        match &*failed {
+            // A sign-in that failed after this request arrived was the one it waited for.
+            Some((ended, why)) if *ended > asked => Err(Error::runtime(why.clone())),
+            _ => {
+                let got = (state.provider)();
+                *failed = got.as_ref().err().map(|e| (Instant::now(), e.to_string()));
+                got
+            }
+        }
     };
     match got.and_then(|creds| protocol::credentials_body(&creds)) {
         Ok(body) => protocol::response(200, &body),
@@ -286,5 +299,49 @@ mod tests {
                 .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
         );
         assert_ne!(a, b);
+    }
+
+    /// One GET with `token` to `addr`; the whole answer.
+    fn get(addr: SocketAddr, token: &str) -> String {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let req = format!(
+            "GET {} HTTP/1.1\r\nAuthorization: {token}\r\n\r\n",
+            protocol::PATH
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let mut got = String::new();
+        let _ = s.read_to_string(&mut got);
+        got
+    }
+
+    #[test]
+    fn requests_waiting_for_a_failed_sign_in_share_its_failure() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let provider: Provider = Arc::new(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(300));
+            Err(Error::runtime("authorization was denied"))
+        });
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let token = new_token().unwrap();
+        let server = Server::start(listener, addr, token.clone(), provider);
+        let clients: Vec<_> = (0..4)
+            .map(|_| {
+                let token = token.clone();
+                std::thread::spawn(move || get(addr, &token))
+            })
+            .collect();
+        for c in clients {
+            let answer = c.join().unwrap();
+            assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "one sign-in for all");
+        // A request after the failure tries again.
+        assert!(get(addr, &token).starts_with("HTTP/1.1 500"));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        server.stop();
     }
 }

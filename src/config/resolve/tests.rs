@@ -852,6 +852,20 @@ fn ecs_server_needs_exec_and_turns_the_cache_on() {
     let mut i = m2m(false, None);
     i.flags.clear_cache = Some(true);
     assert!(resolve(&i, &env(&[]), None, None).is_ok());
+    // Keys written to [default] would come before the endpoint in the SDKs' chain.
+    let mut i = m2m(true, None);
+    i.flags.format = Some("aws-credentials".into());
+    let err = resolve(&i, &env(&[]), None, None).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("profile \"default\""), "{err}");
+    let mut i = m2m(true, None);
+    i.flags.write_aws_credentials = Some(true);
+    assert_eq!(
+        resolve(&i, &env(&[]), None, None).unwrap_err().exit_code(),
+        2
+    );
+    i.flags.profile = Some("okta".into());
+    assert!(resolve(&i, &env(&[]), None, None).is_ok());
 }
 
 #[test]
