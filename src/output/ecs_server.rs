@@ -4,7 +4,8 @@
 //! [`run`] binds an ephemeral port on 127.0.0.1, draws a 32-byte token from the operating
 //! system's random generator, starts the child with [`exec::container_env`]'s variables
 //! (the endpoint's URL and token, no key variables), serves the endpoint on a thread beside
-//! it (one short-lived thread per connection, at most [`MAX_CONNECTIONS`] at once), waits
+//! it (one short-lived thread per connection, at most [`MAX_CONNECTIONS`] at once, the rest
+//! waiting in the backlog), waits
 //! for the child, closes the endpoint and ends as the child ended. The HTTP is the pure
 //! [`protocol`]; the credentials come from the caller's [`Provider`], which answers from
 //! the AWS credential cache and signs in again when the entry is under `--min-ttl`. Calls
@@ -29,8 +30,8 @@ use protocol::Verdict;
 /// caller (fresh entry, or a new sign-in under the cache's lock).
 pub type Provider = Arc<dyn Fn() -> Result<Credentials> + Send + Sync>;
 
-/// Connections handled at once; further ones are closed unanswered until one ends.
-pub const MAX_CONNECTIONS: usize = 32;
+/// Connections handled at once; further ones wait in the kernel's backlog until one ends.
+pub const MAX_CONNECTIONS: usize = 64;
 
 /// How long a client has to send its request head, in all. A client that is slower (or
 /// sends nothing) is answered 400 and closed, so it cannot hold a connection slot.
@@ -195,19 +196,25 @@ impl Server {
 }
 
 fn accept_loop(listener: &TcpListener, state: &Arc<State>) {
-    for conn in listener.incoming() {
+    loop {
+        // At the cap, leave new connections in the kernel's backlog until a slot frees
+        // (a flood of idle connections then delays requests instead of dropping them).
+        while state.active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+            if state.stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let conn = listener.accept();
         if state.stopping.load(Ordering::SeqCst) {
             return;
         }
-        let Ok(stream) = conn else {
+        let Ok((stream, _)) = conn else {
             // Out of descriptors and the like: do not spin.
             std::thread::sleep(Duration::from_millis(20));
             continue;
         };
-        if state.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            state.active.fetch_sub(1, Ordering::SeqCst);
-            continue; // dropped: closed unanswered
-        }
+        state.active.fetch_add(1, Ordering::SeqCst);
         let shared = Arc::clone(state);
         let spawned = std::thread::Builder::new().spawn(move || {
             handle(stream, &shared);
@@ -313,6 +320,23 @@ mod tests {
         let mut got = String::new();
         let _ = s.read_to_string(&mut got);
         got
+    }
+
+    /// Idle connections beyond the cap delay a request; they do not get it dropped.
+    #[test]
+    fn a_flood_of_idle_connections_delays_but_does_not_drop_a_request() {
+        let provider: Provider = Arc::new(|| Err(Error::runtime("no sign-in in this test")));
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let token = new_token().unwrap();
+        let server = Server::start(listener, addr, token.clone(), provider);
+        let idle: Vec<TcpStream> = (0..MAX_CONNECTIONS + 8)
+            .map(|_| TcpStream::connect(addr).unwrap())
+            .collect();
+        let answer = get(addr, &token);
+        assert!(answer.starts_with("HTTP/1.1 500"), "{answer:?}");
+        drop(idle);
+        server.stop();
     }
 
     #[test]

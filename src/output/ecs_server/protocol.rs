@@ -71,8 +71,9 @@ pub fn head_len(buf: &[u8]) -> Option<usize> {
     }
 }
 
-/// Parse a complete head: request line `METHOD SP target SP HTTP/1.x`, then header lines.
-/// `None` when it is not UTF-8 or not in that shape (a header line without `:` included).
+/// Parse a complete head: request line `METHOD SP target SP HTTP/1.0|HTTP/1.1`, then header
+/// lines. `None` when it is not UTF-8 or not in that shape (a header line without `:` or a
+/// folded line included).
 pub fn parse_head(head: &[u8]) -> Option<Head> {
     let text = std::str::from_utf8(head).ok()?;
     let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
@@ -81,12 +82,17 @@ pub fn parse_head(head: &[u8]) -> Option<Head> {
     if words.next().is_some()
         || method.is_empty()
         || !target.starts_with('/')
-        || !version.starts_with("HTTP/1.")
+        || !matches!(version, "HTTP/1.0" | "HTTP/1.1")
     {
         return None;
     }
     let mut authorization = Vec::new();
     for line in lines.take_while(|l| !l.is_empty()) {
+        // A folded line (obs-fold, RFC 9112 §5.2) would continue the header before it,
+        // which could be the token: refused rather than guessed at.
+        if line.starts_with([' ', '\t']) {
+            return None;
+        }
         let (name, value) = line.split_once(':')?;
         if name.is_empty() || name.ends_with([' ', '\t']) {
             return None;

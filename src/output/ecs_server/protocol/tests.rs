@@ -73,6 +73,10 @@ fn malformed_and_oversized_heads() {
         "GET  /credentials HTTP/1.1\r\n\r\n",
         "GET /credentials HTTP/1.1\r\nno colon\r\n\r\n",
         "GET /credentials HTTP/1.1\r\nAuthorization : x\r\n\r\n",
+        "GET /credentials HTTP/1.1junk\r\n\r\n",
+        "GET /credentials HTTP/1.9\r\n\r\n",
+        "GET /credentials HTTP/1.1\r\nAuthorization: x\r\n  more\r\n\r\n",
+        "GET /credentials HTTP/1.1\r\nAuthorization: x\r\n\tmore: y\r\n\r\n",
     ] {
         assert_eq!(parse_head(bad.as_bytes()), None, "{bad:?}");
         assert_eq!(verdict_of(bad.as_bytes(), TOKEN), Verdict::BadRequest);
