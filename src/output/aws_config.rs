@@ -23,9 +23,13 @@ use crate::config::{Command, Config, Format};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
 use crate::output::credentials_file::{
-    FileKind, Lead, SectionSet, botocore_problem, edit_sections, read_sections, replace_locked,
+    FileKind, Lead, SectionSet, SectionView, botocore_problem, edit_sections, read_sections,
+    replace_locked,
 };
 use crate::output::profile_names::Planned;
+
+mod section_names;
+pub use section_names::{profile_of_section, section_name, shlex_split, unreadable_profile};
 
 /// The start of the comment line that marks a section this program manages.
 pub const MARKER_PREFIX: &str = "# okta-aws-cli --write-aws-config:";
@@ -36,16 +40,6 @@ const CONFIG_FILE: FileKind = FileKind {
     dir: "AWS config directory",
     secret: false,
 };
-
-/// The section of profile `profile` in the config file: `default` for the profile
-/// `default`, `profile NAME` for every other.
-pub fn section_name(profile: &str) -> String {
-    if profile == "default" {
-        "default".into()
-    } else {
-        format!("profile {profile}")
-    }
-}
 
 /// What the marker of a managed section names: the org and OIDC client it signs in with,
 /// and the Federation app of its role.
@@ -252,12 +246,50 @@ pub struct ConfigEdit {
     pub warnings: Vec<String>,
 }
 
-/// The profile of a config-file section name: `default` -> `default`, `profile x` -> `x`.
-fn profile_of(section: &str) -> Option<&str> {
-    if section == "default" {
-        return Some("default");
+/// The section of `sections` (the config file's) that the profile `profile` goes to: the one
+/// section botocore reads as that profile ([`profile_of_section`]: `[profile  x]` and
+/// `[profile "x"]` are `x` too, `[profile default]` is `default`), kept as it is written,
+/// when `ours` accepts its marker; else, when there is none, [`section_name`]. `file` names
+/// the file in errors.
+///
+/// Errors ([`Error::Runtime`]): a section botocore reads as the profile that has no marker
+/// or another org's or client's (`<file> already has a section [<as written>] (line N) for
+/// profile "<p>" and ...`), or two such sections.
+fn target_section(
+    sections: &[SectionView],
+    profile: &str,
+    ours: &dyn Fn(&Marker) -> bool,
+    file: &str,
+) -> Result<String> {
+    let mut found: Option<&SectionView> = None;
+    for s in sections {
+        if profile_of_section(&s.name).as_deref() != Some(profile) {
+            continue;
+        }
+        let managed = s.lead.as_deref().and_then(Marker::parse);
+        let whose = match (&managed, found) {
+            (Some(m), _) if !ours(m) => format!(
+                "okta-aws-cli manages it for org {}, client {}",
+                m.org, m.client_id
+            ),
+            (None, _) => "okta-aws-cli does not manage it".into(),
+            (Some(_), Some(first)) => format!(
+                "botocore reads [{}] (line {}) as that profile too",
+                first.name, first.line
+            ),
+            (Some(_), None) => {
+                found = Some(s);
+                continue;
+            }
+        };
+        return Err(Error::runtime(format!(
+            "{file} already has a section [{}] (line {}) for profile \"{profile}\" and {whose}; \
+             not changing the file: rename or remove that section, or name the profiles \
+             otherwise with --profile-template",
+            s.name, s.line
+        )));
     }
-    section.strip_prefix("profile ").map(str::trim)
+    Ok(found.map_or_else(|| section_name(profile), |s| s.name.clone()))
 }
 
 /// Edit the config file's `text` for the run `cfg`: set one managed section per profile
@@ -269,8 +301,10 @@ fn profile_of(section: &str) -> Option<&str> {
 ///
 /// Errors ([`Error::Runtime`], the file is not to be written): text botocore refuses
 /// ([`botocore_problem`]: `<file> cannot be read as botocore reads it: line N: ...`); a
-/// section a profile would go to that this program does not manage for this org and
-/// client; an edit the section editor refuses.
+/// section botocore reads as one of the profiles (however it is written: see
+/// [`profile_of_section`]) that this program does not manage for this org and client
+/// ; an edit the section editor refuses. A managed section written
+/// otherwise (`[profile "x"]`) is updated where it is, its header kept.
 pub fn edit(
     text: &str,
     cfg: &Config,
@@ -285,30 +319,9 @@ pub fn edit(
     }
     let ours = |m: &Marker| m.org == cfg.org.base && m.client_id == cfg.oidc_client_id;
     let sections = read_sections(text);
-    let names: Vec<String> = profiles
-        .iter()
-        .map(|p| section_name(&p.planned.profile))
-        .collect();
-    for (name, p) in names.iter().zip(profiles) {
-        let Some(s) = sections.iter().find(|s| &s.name == name) else {
-            continue;
-        };
-        let managed = s.lead.as_deref().and_then(Marker::parse);
-        if !managed.as_ref().is_some_and(ours) {
-            let whose = match managed {
-                Some(m) => format!(
-                    "okta-aws-cli manages it for org {}, client {}",
-                    m.org, m.client_id
-                ),
-                None => "okta-aws-cli does not manage it".into(),
-            };
-            return Err(Error::runtime(format!(
-                "{file} already has a section [{name}] (line {}) for profile \"{}\" and {whose}; \
-                 not changing the file: rename or remove that section, or name the profiles \
-                 otherwise with --profile-template",
-                s.line, p.planned.profile
-            )));
-        }
+    let mut names: Vec<String> = Vec::new();
+    for p in profiles {
+        names.push(target_section(&sections, &p.planned.profile, &ours, file)?);
     }
     let mut gone = Vec::new();
     for s in &sections {
@@ -355,7 +368,7 @@ pub fn edit(
     let (text, warnings, existed) = edit_sections(text, &sets, &remove, file)?;
     let shown = |list: &[String]| -> Vec<String> {
         list.iter()
-            .map(|s| profile_of(s).unwrap_or(s).to_string())
+            .map(|s| profile_of_section(s).unwrap_or_else(|| s.clone()))
             .collect()
     };
     let (removed, kept) = if complete {

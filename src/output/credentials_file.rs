@@ -82,7 +82,9 @@ mod write;
 use doc::Doc;
 use section::{Failure, OwnedKeys, set_section};
 
-pub(crate) use section::{Lead, SectionSet, botocore_problem, edit_sections, read_sections};
+pub(crate) use section::{
+    Lead, SectionSet, SectionView, botocore_problem, edit_sections, read_sections,
+};
 
 pub use long_term::LONG_TERM_PREFIX;
 pub(crate) use write::{FileKind, replace_locked};

@@ -414,3 +414,91 @@ fn botocore_splits_our_lines_back_into_the_words_on_both_systems() {
         assert_eq!(argv, words, "{platform}: {line}");
     }
 }
+
+#[test]
+fn sections_are_read_as_profiles_as_botocore_reads_them() {
+    let Some(py) = support::python() else { return };
+    use okta_aws_cli::output::aws_config::profile_of_section;
+    let sections = [
+        "profile x",
+        "profile  x",
+        "profile \"x\"",
+        "profile 'x'",
+        "profile\tx",
+        "profile x ",
+        "profile default",
+        "default",
+        " default",
+        "Profile x",
+        "profilex y",
+        "profile",
+        "profile x y",
+        "profile \"a b\"",
+        r"profile a\ b",
+        r"profile a\b",
+        r"profile x\\",
+        "profile \"x",
+        "profile 'x",
+        "profile #x",
+        "profile x#y",
+        r#"profile "a\$b\`c\"d""#,
+        r"profile 'a\b'",
+        "profile \"\"",
+        "profile é",
+        "profile a\u{a0}b",
+        "sso-session x",
+    ];
+    let out = support::pycheck(&py, "profile-names", &json!({"sections": sections}));
+    let theirs = out["profiles"].as_array().expect("profiles");
+    for (section, theirs) in sections.iter().zip(theirs) {
+        // A section botocore cannot parse at all is no profile either.
+        let theirs = theirs.as_str().map(str::to_string);
+        assert_eq!(profile_of_section(section), theirs, "[{section}]");
+    }
+}
+
+#[test]
+fn a_section_botocore_reads_as_the_profile_is_that_profiles_section() {
+    let Some(s) = setup(&["CfgAdmin"]) else {
+        return;
+    };
+    std::fs::create_dir_all(s.config().parent().unwrap()).unwrap();
+    // The user's own section, written otherwise: refused, named as written.
+    let foreign = "[default]\nregion = eu-west-1\n\n[profile  okta-CfgAdmin]\nregion = eu-west-2\noutput = table\n";
+    std::fs::write(s.config(), foreign).unwrap();
+    let out = run(&mut s.write_run());
+    out.expect_code(1);
+    let error = out
+        .stderr_lines()
+        .into_iter()
+        .find(|l| l.starts_with("Error:"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        error.contains(&s.config().display().to_string())
+            && error.contains(
+                "already has a section [profile  okta-CfgAdmin] (line 4) for profile \"okta-CfgAdmin\""
+            ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(s.config()).unwrap(), foreign);
+
+    // Our own section, its header rewritten by hand: updated where it is, nothing appended.
+    std::fs::write(s.config(), "").unwrap();
+    run(&mut s.write_run()).expect_code(0);
+    let ours = std::fs::read_to_string(s.config()).unwrap();
+    let quoted = ours.replace("[profile okta-CfgAdmin]", "[profile \"okta-CfgAdmin\"]");
+    assert_ne!(quoted, ours);
+    let stale = quoted.replace("credential_process = ", "credential_process = /stale ");
+    std::fs::write(s.config(), &stale).unwrap();
+    run(&mut s.write_run()).expect_code(0);
+    assert_eq!(std::fs::read_to_string(s.config()).unwrap(), quoted);
+    let parsed = support::pycheck(&s.py, "botocore", &json!({"text": quoted}));
+    assert!(
+        parsed["config"]["profile \"okta-CfgAdmin\""]["credential_process"]
+            .as_str()
+            .is_some_and(|l| !l.contains("/stale"))
+    );
+    assert_eq!(s.caller_arn("okta-CfgAdmin"), assumed("CfgAdmin"));
+}

@@ -337,3 +337,58 @@ fn shadowing_sections_get_one_line_each() {
     assert!(lines[0].contains("[dev]") && lines[0].contains("\"dev\""));
     assert!(!lines[0].contains('\n'));
 }
+
+#[test]
+fn sections_botocore_reads_as_the_profile_are_that_profiles() {
+    let cfg = cfg_for(None);
+    let dev = [line(planned("dev", "Dev", "0oaA"))];
+    // Written otherwise, without the marker: refused, naming the section as written.
+    for (header, profile) in [
+        ("profile  dev", "dev"),
+        ("profile \"dev\"", "dev"),
+        ("profile 'dev'", "dev"),
+        ("profile\tdev", "dev"),
+        ("profile dev ", "dev"),
+        ("profile default", "default"),
+    ] {
+        let text = format!("# mine\n[{header}]\nregion = eu-west-1\noutput = json\n");
+        let plan = [line(planned(profile, "Dev", "0oaA"))];
+        let err = edit(&text, &cfg, &plan, true, "F").unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "F already has a section [{header}] (line 2) for profile \"{profile}\" and \
+                 okta-aws-cli does not manage it"
+            )),
+            "{err}"
+        );
+    }
+    // With our marker it is the section to update, as it is written: nothing appended.
+    let mine = edit("", &cfg, &dev, true, "F").unwrap().text;
+    let renamed = mine.replace("[profile dev]", "[profile \"dev\"]");
+    let stale = renamed.replace(
+        "credential_process = /bin/okta",
+        "credential_process = /old",
+    );
+    let e = edit(&stale, &cfg, &dev, true, "F").unwrap();
+    assert_eq!(e.text, renamed);
+    assert_eq!(e.existed, [true]);
+    assert!(e.removed.is_empty(), "{:?}", e.removed);
+    // Two of ours for one profile: refused, naming both.
+    let twice = format!(
+        "{mine}\n{}",
+        mine.replace("[profile dev]", "[profile  dev]")
+    );
+    let err = edit(&twice, &cfg, &dev, true, "F").unwrap_err().to_string();
+    assert!(
+        err.contains("[profile  dev] (line 5)") && err.contains("[profile dev] (line 1)"),
+        "{err}"
+    );
+    // Another org's section read as the profile is refused as before.
+    let mut other = cfg.clone();
+    other.org.base = "https://other.okta.com".into();
+    let err = edit(&renamed, &other, &dev, true, "F").unwrap_err();
+    assert!(
+        err.to_string().contains("[profile \"dev\"] (line 1)"),
+        "{err}"
+    );
+}
