@@ -19,6 +19,7 @@ use std::path::Path;
 
 use crate::aws::sts::Credentials;
 use crate::cache::aws_credentials;
+use crate::config::template::ProfileTemplate;
 use crate::config::{Command, Config, Format};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
@@ -221,6 +222,27 @@ pub fn command_line(words: &[String], windows: bool) -> Result<String> {
     Ok(quoted.join(" "))
 }
 
+/// Refuse, before anything is written, a planned profile whose name botocore would not read
+/// back from its config-file section ([`unreadable_profile`]: whitespace, a quote, a
+/// backslash). `template` is the run's `--profile-template`, named in the error when set.
+///
+/// Errors: [`Error::Config`] (exit 2) naming the role, the profile and why.
+pub fn check_names(planned: &[Planned], template: Option<&ProfileTemplate>) -> Result<()> {
+    for p in planned {
+        if let Some(why) = unreadable_profile(&p.profile) {
+            let by = template
+                .map(|t| format!(" (--profile-template {:?})", t.as_str()))
+                .unwrap_or_default();
+            return Err(Error::config(format!(
+                "--write-aws-config: role {} would be written as profile {:?}{by}, which \
+                 botocore cannot read back from the AWS config file: {why}; nothing was written",
+                p.role_arn, p.profile
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// One profile to write: its place in the plan and its `credential_process` value.
 #[derive(Debug, Clone)]
 pub struct ProfileLine {
@@ -302,9 +324,9 @@ fn target_section(
 /// Errors ([`Error::Runtime`], the file is not to be written): text botocore refuses
 /// ([`botocore_problem`]: `<file> cannot be read as botocore reads it: line N: ...`); a
 /// section botocore reads as one of the profiles (however it is written: see
-/// [`profile_of_section`]) that this program does not manage for this org and client
-/// ; an edit the section editor refuses. A managed section written
-/// otherwise (`[profile "x"]`) is updated where it is, its header kept.
+/// [`profile_of_section`]) that this program does not manage for this org and client; an
+/// edit the section editor refuses. A managed section written otherwise (`[profile "x"]`)
+/// is updated where it is, its header kept.
 pub fn edit(
     text: &str,
     cfg: &Config,
@@ -414,8 +436,8 @@ pub fn shadowed(text: &str, profiles: &[&str], path: &Path) -> Vec<String> {
 /// lines for stderr: the shadowing notes ([`shadowed`]), the editor's warnings, one line per
 /// profile written, removed or kept, and a warning for a cache entry not written.
 ///
-/// Errors: those of [`edit`] and of the writer (naming the file); the file is then
-/// unchanged and nothing is seeded.
+/// Errors: those of [`check_names`], of [`edit`] and of the writer (naming the file); the
+/// file is then unchanged and nothing is seeded.
 pub fn write(
     cfg: &Config,
     exe: &str,
@@ -429,6 +451,7 @@ pub fn write(
             "cannot find the home directory (HOME is not set) for the AWS config file; set AWS_CONFIG_FILE",
         ));
     }
+    check_names(planned, cfg.profile_template.as_ref())?;
     let mut profiles = Vec::new();
     for p in planned {
         let mut words = vec![exe.to_string()];

@@ -502,3 +502,36 @@ fn a_section_botocore_reads_as_the_profile_is_that_profiles_section() {
     );
     assert_eq!(s.caller_arn("okta-CfgAdmin"), assumed("CfgAdmin"));
 }
+
+#[test]
+fn profile_names_botocore_cannot_read_back_are_refused_before_writing() {
+    let Some(s) = setup(&["CfgAdmin"]) else {
+        return;
+    };
+    for template in ["okta {role}", "okta'{role}", r"okta\{role}"] {
+        let out = run(s.write_run().args(["--profile-template", template]));
+        out.expect_code(2);
+        let error = out
+            .stderr_lines()
+            .into_iter()
+            .find(|l| l.starts_with("Error:"))
+            .unwrap_or_default()
+            .to_string();
+        let name = template.replace("{role}", "CfgAdmin");
+        assert!(
+            error.contains(&format!("as profile {name:?}"))
+                && error.contains("botocore cannot read back"),
+            "{}",
+            out.stderr
+        );
+        assert!(!s.config().exists(), "nothing written");
+        assert!(!s.config().parent().unwrap().exists(), "no folder either");
+    }
+    // What botocore reads back from a section with such a name: another profile, or none.
+    let names = support::pycheck(
+        &s.py,
+        "profile-names",
+        &json!({"sections": ["profile okta CfgAdmin", "profile okta'CfgAdmin", "profile okta\\CfgAdmin"]}),
+    );
+    assert_eq!(names["profiles"], json!([null, null, "oktaCfgAdmin"]));
+}

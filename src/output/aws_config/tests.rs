@@ -392,3 +392,32 @@ fn sections_botocore_reads_as_the_profile_are_that_profiles() {
         "{err}"
     );
 }
+
+#[test]
+fn names_botocore_cannot_read_back_are_a_configuration_error() {
+    let cfg = parent(
+        &["--profile-template", "okta {role}"],
+        &env(&[("HOME", "/home/u")]),
+        None,
+    );
+    let ok = planned("okta-Dev", "Dev", "0oaA");
+    assert!(check_names(std::slice::from_ref(&ok), cfg.profile_template.as_ref()).is_ok());
+    for (name, why) in [
+        ("okta Dev", "whitespace"),
+        ("it's", "quote"),
+        ("\"Dev\"", "quote"),
+        (r"a\b", "backslash"),
+    ] {
+        let plan = [ok.clone(), planned(name, "Dev", "0oaA")];
+        let err = check_names(&plan, cfg.profile_template.as_ref()).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&format!(
+                "as profile {name:?} (--profile-template \"okta {{role}}\")"
+            )) && msg.contains(why)
+                && msg.contains("role arn:aws:iam::123456789012:role/Dev"),
+            "{msg}"
+        );
+    }
+}
