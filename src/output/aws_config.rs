@@ -268,6 +268,28 @@ pub struct ConfigEdit {
     pub warnings: Vec<String>,
 }
 
+/// Refuse a config file `text` botocore cannot read: one starting with a UTF-8 byte-order
+/// mark (botocore reads the file as UTF-8 without removing it, so the first line is no
+/// section header), or one [`botocore_problem`] finds a problem in. `file` names the file.
+///
+/// Errors ([`Error::Runtime`], one line): `<file> starts with a byte-order mark ...`,
+/// `<file> cannot be read as botocore reads it: line N: ...`.
+pub fn refuse_unreadable(text: &str, file: &str) -> Result<()> {
+    if text.starts_with('\u{feff}') {
+        return Err(Error::runtime(format!(
+            "{file} starts with a byte-order mark (U+FEFF), which botocore cannot read (it \
+             takes the mark as part of the first line); not changing it, save it as UTF-8 \
+             without BOM first"
+        )));
+    }
+    if let Some(why) = botocore_problem(text) {
+        return Err(Error::runtime(format!(
+            "{file} cannot be read as botocore reads it: {why}; not changing it, fix it first"
+        )));
+    }
+    Ok(())
+}
+
 /// The section of `sections` (the config file's) that the profile `profile` goes to: the one
 /// section botocore reads as that profile ([`profile_of_section`]: `[profile  x]` and
 /// `[profile "x"]` are `x` too, `[profile default]` is `default`), kept as it is written,
@@ -322,7 +344,7 @@ fn target_section(
 /// errors. Nothing else changes.
 ///
 /// Errors ([`Error::Runtime`], the file is not to be written): text botocore refuses
-/// ([`botocore_problem`]: `<file> cannot be read as botocore reads it: line N: ...`); a
+/// ([`refuse_unreadable`]: a byte-order mark, or a [`botocore_problem`]); a
 /// section botocore reads as one of the profiles (however it is written: see
 /// [`profile_of_section`]) that this program does not manage for this org and client; an
 /// edit the section editor refuses. A managed section written otherwise (`[profile "x"]`)
@@ -334,11 +356,7 @@ pub fn edit(
     complete: bool,
     file: &str,
 ) -> Result<ConfigEdit> {
-    if let Some(why) = botocore_problem(text) {
-        return Err(Error::runtime(format!(
-            "{file} cannot be read as botocore reads it: {why}; not changing it, fix it first"
-        )));
-    }
+    refuse_unreadable(text, file)?;
     let ours = |m: &Marker| m.org == cfg.org.base && m.client_id == cfg.oidc_client_id;
     let sections = read_sections(text);
     let mut names: Vec<String> = Vec::new();

@@ -321,6 +321,26 @@ fn a_config_file_botocore_refuses_is_left_untouched() {
         out.stderr
     );
     assert_eq!(std::fs::read_to_string(&config).unwrap(), foreign);
+    // A byte-order mark: botocore refuses the file, so do we.
+    let bom = "\u{feff}[default]\nregion = eu-west-1\n";
+    let parsed = support::pycheck(&s.py, "botocore", &json!({"text": bom}));
+    assert!(
+        parsed["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("MissingSectionHeaderError")),
+        "{parsed}"
+    );
+    std::fs::write(&config, bom).unwrap();
+    let out = run(&mut s.write_run());
+    out.expect_code(1);
+    assert!(
+        out.stderr_lines().iter().any(|l| l.starts_with("Error:")
+            && l.contains(&config.display().to_string())
+            && l.contains("starts with a byte-order mark")),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), bom);
 }
 
 #[test]

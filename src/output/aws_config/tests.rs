@@ -323,6 +323,14 @@ fn files_botocore_refuses_are_not_edited() {
         assert!(msg.contains(why), "{text:?}: {msg}");
         assert!(!msg.contains('\n'));
     }
+    // A byte-order mark: botocore reads "\u{feff}[default]" as no section header.
+    let err = edit("\u{feff}[default]\nregion = x\n", &cfg, &dev, true, "F").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "F starts with a byte-order mark (U+FEFF), which botocore cannot read (it takes the \
+         mark as part of the first line); not changing it, save it as UTF-8 without BOM first"
+    );
+    assert!(edit("\u{feff}", &cfg, &dev, true, "F").is_err());
 }
 
 #[test]
