@@ -259,10 +259,11 @@ pub struct ConfigEdit {
     pub text: String,
     /// Per profile, in order: whether its section existed.
     pub existed: Vec<bool>,
-    /// Managed sections removed (profile names): their role is gone.
+    /// Managed sections removed (profile names): not among the profiles of this run (their
+    /// role is gone, or the profile template names it otherwise).
     pub removed: Vec<String>,
-    /// Managed sections kept although their role was not found, because the run was not
-    /// complete (profile names).
+    /// Managed sections kept although they are not among the profiles of this run, because
+    /// the run was not complete (profile names).
     pub kept: Vec<String>,
     /// The editor's warnings.
     pub warnings: Vec<String>,
@@ -505,13 +506,14 @@ pub fn write(
     }
     for name in &e.removed {
         lines.push(format!(
-            "Removed profile \"{name}\" from {file}: its role was not found."
+            "Removed profile \"{name}\" from {file}: it is not among the profiles this run \
+             writes (its role is gone, or --profile-template names it otherwise)."
         ));
     }
     for name in &e.kept {
         lines.push(format!(
-            "Kept profile \"{name}\" in {file} although its role was not found: some roles or \
-             apps failed in this run."
+            "Kept profile \"{name}\" in {file} although it is not among the profiles this run \
+             writes: some roles or apps failed in this run, so its role may still exist."
         ));
     }
     if cfg.cache_aws_credentials && !cfg.home.as_os_str().is_empty() {

@@ -90,6 +90,11 @@ impl Setup {
     }
 
     fn write_run_with(&self, program: Command) -> Command {
+        self.write_run_named(program, "okta-{role}")
+    }
+
+    /// [`Setup::write_run_with`], the profiles named by `template`.
+    fn write_run_named(&self, program: Command, template: &str) -> Command {
         let mut cmd = self.org.command();
         // Same environment, another program.
         let mut with = program;
@@ -109,7 +114,7 @@ impl Setup {
             .args(["web", "--org-domain", &self.org.base_url()])
             .args(["--oidc-client-id", CLIENT_ID])
             .args(["--all-profiles", "--write-aws-config"])
-            .args(["--profile-template", "okta-{role}"])
+            .args(["--profile-template", template])
             .stdin(std::process::Stdio::null());
         cmd
     }
@@ -268,7 +273,11 @@ fn the_aws_cli_runs_the_written_profiles_from_the_seeded_cache() {
     let out = run(&mut s.write_run());
     out.expect_code(0);
     assert!(
-        out.stderr.contains("Removed profile \"okta-CfgOps\""),
+        out.stderr.contains(&format!(
+            "Removed profile \"okta-CfgOps\" from AWS config file \"{}\": it is not among the \
+             profiles this run writes (its role is gone, or --profile-template names it otherwise).",
+            s.config().display()
+        )),
         "{}",
         out.stderr
     );
@@ -280,6 +289,28 @@ fn the_aws_cli_runs_the_written_profiles_from_the_seeded_cache() {
         creds_text
     );
     assert_eq!(s.caller_arn("okta-CfgAdmin"), assumed("CfgAdmin"));
+
+    // Another template: the role is still there, under a new name; the old section goes,
+    // and the message does not say the role is gone.
+    let program = Command::new(env!("CARGO_BIN_EXE_okta-aws-cli"));
+    let out = run(&mut s.write_run_named(program, "team-{role}"));
+    out.expect_code(0);
+    let removed: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("Removed profile"))
+        .collect();
+    assert_eq!(removed.len(), 1, "{}", out.stderr);
+    assert!(
+        removed[0].starts_with("Removed profile \"okta-CfgAdmin\"")
+            && removed[0].contains("it is not among the profiles this run writes")
+            && !removed[0].contains("not found"),
+        "{}",
+        removed[0]
+    );
+    let renamed = std::fs::read_to_string(s.config()).unwrap();
+    assert!(renamed.starts_with(FOREIGN_HEAD) && renamed.contains("[profile team-CfgAdmin]"));
+    assert!(!renamed.contains("okta-CfgAdmin"), "{renamed}");
 }
 
 #[test]
