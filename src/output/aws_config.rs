@@ -24,8 +24,8 @@ use crate::config::{Command, Config, Format};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
 use crate::output::credentials_file::{
-    FileKind, Lead, SectionSet, SectionView, botocore_problem, edit_sections, read_sections,
-    replace_locked,
+    FileKind, Lead, SectionSet, SectionView, botocore_problem, edit_sections, precheck,
+    read_sections, replace_locked,
 };
 use crate::output::profile_names::Planned;
 
@@ -446,6 +446,41 @@ pub fn shadowed(text: &str, profiles: &[&str], path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The config file of the run `cfg`. Errors ([`Error::Config`]): no path (no home and no
+/// `AWS_CONFIG_FILE`); a path that still starts with `~` after expansion (`~user`, which
+/// botocore looks up in the user database and this program does not: writing it would
+/// create a folder named `~user`).
+fn config_path(cfg: &Config) -> Result<&Path> {
+    let path = cfg.aws_config_file.as_path();
+    if path.as_os_str().is_empty() {
+        return Err(Error::config(
+            "cannot find the home directory (HOME is not set) for the AWS config file; set AWS_CONFIG_FILE",
+        ));
+    }
+    if path.to_string_lossy().starts_with('~') {
+        return Err(Error::config(format!(
+            "AWS config file path \"{}\" starts with ~user, which botocore finds in the user \
+             database and okta-aws-cli does not; set AWS_CONFIG_FILE to the full path",
+            path.display()
+        )));
+    }
+    Ok(path)
+}
+
+/// I/O, before any sign-in: refuse now what [`write`] would refuse about the config file
+/// itself, so that it costs no sign-in: [`config_path`]'s errors, the writer's file checks
+/// ([`precheck`]: not a regular file, read-only, several links, a folder that is not
+/// writable, not UTF-8) and text botocore cannot read ([`refuse_unreadable`]). What needs
+/// the roles (a section of a profile's name) is left to [`write`], which checks everything
+/// again under its lock.
+pub fn check_target(cfg: &Config) -> Result<()> {
+    let path = config_path(cfg)?;
+    if let Some(text) = precheck(path, CONFIG_FILE)? {
+        refuse_unreadable(&text, &format!("AWS config file \"{}\"", path.display()))?;
+    }
+    Ok(())
+}
+
 /// I/O: deliver the `--write-aws-config` run (docs/decisions.md#d-write-aws-config):
 /// `results` (profile name, credentials) with `planned` (same order), `exe` the absolute
 /// path of this program, `complete` when no role or app failed. Writes the config file in
@@ -464,12 +499,7 @@ pub fn write(
     planned: &[Planned],
     complete: bool,
 ) -> Result<Vec<String>> {
-    let path = &cfg.aws_config_file;
-    if path.as_os_str().is_empty() {
-        return Err(Error::config(
-            "cannot find the home directory (HOME is not set) for the AWS config file; set AWS_CONFIG_FILE",
-        ));
-    }
+    let path = config_path(cfg)?;
     check_names(planned, cfg.profile_template.as_ref())?;
     let mut profiles = Vec::new();
     for p in planned {

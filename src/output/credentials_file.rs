@@ -87,7 +87,7 @@ pub(crate) use section::{
 };
 
 pub use long_term::LONG_TERM_PREFIX;
-pub(crate) use write::{FileKind, replace_locked};
+pub(crate) use write::{FileKind, precheck, replace_locked};
 pub use write::{WriteReport, refuse_long_term_keys, write_profiles};
 
 use syntax::Kind;

@@ -586,3 +586,71 @@ fn profile_names_botocore_cannot_read_back_are_refused_before_writing() {
     );
     assert_eq!(names["profiles"], json!([null, null, "oktaCfgAdmin"]));
 }
+
+#[test]
+fn a_config_file_that_cannot_be_written_is_refused_before_the_sign_in() {
+    let Some(s) = setup(&["CfgAdmin"]) else {
+        return;
+    };
+    let dir = s.org.home().join("cfgs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken");
+    std::fs::write(&broken, "[a]\n[a]\n").unwrap();
+    let bom = dir.join("bom");
+    std::fs::write(&bom, "\u{feff}[default]\n").unwrap();
+    let read_only = dir.join("read-only");
+    std::fs::write(&read_only, "[default]\n").unwrap();
+    std::fs::set_permissions(
+        &read_only,
+        std::os::unix::fs::PermissionsExt::from_mode(0o400),
+    )
+    .unwrap();
+    let fifo = dir.join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let cases: Vec<(String, i32, &str)> = vec![
+        (
+            broken.display().to_string(),
+            1,
+            "section [a] appears more than once",
+        ),
+        (
+            bom.display().to_string(),
+            1,
+            "starts with a byte-order mark",
+        ),
+        (read_only.display().to_string(), 1, "is read-only"),
+        ("/dev/null".into(), 1, "is not a regular file"),
+        (fifo.display().to_string(), 1, "is not a regular file"),
+        (dir.display().to_string(), 1, "is not a regular file"),
+        ("~nobody-here/config".into(), 2, "starts with ~user"),
+    ];
+    for (path, code, why) in cases {
+        let before = s.org.requests().len();
+        let out = run(s.write_run().env("AWS_CONFIG_FILE", &path));
+        out.expect_code(code);
+        assert!(
+            out.stderr_lines()
+                .iter()
+                .any(|l| l.starts_with("Error:") && l.contains(&path) && l.contains(why)),
+            "{path}: {}",
+            out.stderr
+        );
+        assert_eq!(s.org.requests().len(), before, "{path}: no sign-in");
+    }
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "[a]\n[a]\n");
+    assert!(!s.org.work_dir().join("~nobody-here").exists());
+    // A folder this user may not write to (root may write anywhere: checked as a user only).
+    if !rustix::process::geteuid().is_root() {
+        let locked = dir.join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o500))
+            .unwrap();
+        let path = locked.join("config").display().to_string();
+        let before = s.org.requests().len();
+        let out = run(s.write_run().env("AWS_CONFIG_FILE", &path));
+        out.expect_code(1);
+        assert!(out.stderr.contains("is not writable"), "{}", out.stderr);
+        assert_eq!(s.org.requests().len(), before);
+    }
+}
