@@ -107,6 +107,9 @@ fn dispatch(cfg: &Config) -> Result<()> {
         Command::M2m | Command::Web | Command::Direct => {
             check_exec_program(cfg)?;
             check_credentials_target(cfg)?;
+            if cfg.write_aws_config {
+                aws_config::check_target(cfg)?;
+            }
             eks_endpoint(cfg)?;
             if aws_credentials::applies(cfg) {
                 let creds = cache::through(cfg, || sign_in(cfg)?.only())?;

@@ -4,6 +4,7 @@
 //! [`Config`]; the layers above never look at the environment for them.
 
 use crate::config::settings::{Config, EndpointUrls, Env, Source};
+use crate::config::values::expand_botocore_path;
 use crate::term::style::color_allowed;
 
 /// The variable holding the passphrase of an encrypted PKCS#8 private key (m2m).
@@ -50,17 +51,18 @@ impl EndpointUrls {
 }
 
 /// The AWS config file (docs/decisions.md#d-write-aws-config): `AWS_CONFIG_FILE` from the
-/// environment when set and not blank (the AWS CLI's variable; a `.env` cannot set it), a
-/// leading `~` being the home directory, else `<home>/.aws/config`, else an empty path
+/// environment when set and not empty (the AWS CLI's variable; a `.env` cannot set it),
+/// expanded as botocore expands it (`$VAR`, `${VAR}`, then a leading `~`:
+/// [`expand_botocore_path`]), not trimmed; else `<home>/.aws/config`, else an empty path
 /// (no home). The source is returned when the variable gave it.
 pub(super) fn aws_config_path(
     env: &Env,
     home: Option<&std::path::Path>,
 ) -> (std::path::PathBuf, Option<Source>) {
     const VAR: &str = "AWS_CONFIG_FILE";
-    match env.get(VAR).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+    match env.get(VAR).filter(|v| !v.is_empty()) {
         Some(v) => (
-            crate::config::values::expand_tilde(v, home),
+            expand_botocore_path(v, env, home),
             Some(Source::Env(VAR.into())),
         ),
         None => (
@@ -122,6 +124,23 @@ mod tests {
         let mut cfg = Config::default();
         let found = read_environment(&env(pairs), &mut cfg);
         (cfg, found)
+    }
+
+    #[test]
+    fn the_config_file_variable_is_expanded_as_botocore_does_and_not_trimmed() {
+        let home = Some(std::path::Path::new("/home/u"));
+        let path =
+            |v: &str| aws_config_path(&env(&[("HOME", "/home/u"), ("AWS_CONFIG_FILE", v)]), home);
+        let var = Some(Source::Env("AWS_CONFIG_FILE".into()));
+        assert_eq!(
+            path("$HOME/.aws/cfg"),
+            ("/home/u/.aws/cfg".into(), var.clone())
+        );
+        assert_eq!(path("${HOME}/c"), ("/home/u/c".into(), var.clone()));
+        assert_eq!(path("~/c"), ("/home/u/c".into(), var.clone()));
+        assert_eq!(path(" /c "), (" /c ".into(), var.clone()));
+        assert_eq!(path(""), ("/home/u/.aws/config".into(), None));
+        assert_eq!(aws_config_path(&env(&[]), None), (Default::default(), None));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::config::settings::{
 use crate::config::template::ProfileTemplate;
 use crate::config::values::{
     check_console_destination, check_eks_cluster_id, check_eks_token, check_external_id,
-    expand_tilde, home_dir, normalize_profile, okta_yaml_path, parse_min_ttl,
+    expand_botocore_path, expand_tilde, home_dir, normalize_profile, okta_yaml_path, parse_min_ttl,
     parse_session_duration, role_arn_problem,
 };
 use crate::error::{Error, Result};
@@ -590,8 +590,10 @@ fn private_key_pair(
     ))
 }
 
-/// The AWS credentials file: the setting, else `AWS_SHARED_CREDENTIALS_FILE` from the
-/// environment (then also returned as the source), else `<home>/.aws/credentials`. Without
+/// The AWS credentials file: the setting (a leading `~` expanded), else
+/// `AWS_SHARED_CREDENTIALS_FILE` from the environment when not empty, expanded as botocore
+/// expands it ([`expand_botocore_path`]: `$VAR`, `${VAR}`, `~`; not trimmed) and then also
+/// returned as the source, else `<home>/.aws/credentials`. Without
 /// a home that is an error only when the file will be written (`format`).
 fn credentials_path(
     setting: Option<String>,
@@ -601,13 +603,14 @@ fn credentials_path(
 ) -> Result<(PathBuf, Option<Source>)> {
     const VAR: &str = "AWS_SHARED_CREDENTIALS_FILE";
     let from_env = match &setting {
-        None => env.get(VAR).and_then(|v| non_empty(v)),
+        None => env.get(VAR).filter(|v| !v.is_empty()),
         Some(_) => None,
     };
-    let source = from_env.as_ref().map(|_| Source::Env(VAR.into()));
-    let path = match setting.or(from_env) {
-        Some(p) => expand_tilde(&p, home),
-        None => match home {
+    let source = from_env.map(|_| Source::Env(VAR.into()));
+    let path = match (setting, from_env) {
+        (Some(p), _) => expand_tilde(&p, home),
+        (None, Some(v)) => expand_botocore_path(v, env, home),
+        (None, None) => match home {
             Some(h) => h.join(".aws").join("credentials"),
             None if format == Format::AwsCredentials => {
                 return Err(Error::config(

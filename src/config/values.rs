@@ -33,6 +33,46 @@ pub(super) fn expand_tilde(path: &str, home: Option<&Path>) -> PathBuf {
     }
 }
 
+/// The path botocore makes of an `AWS_CONFIG_FILE` or `AWS_SHARED_CREDENTIALS_FILE` value
+/// (`botocore.configloader.raw_config_parse`): Python's `os.path.expandvars`, then
+/// `os.path.expanduser`, with the POSIX rules on every system. `$NAME` (`NAME` of ASCII
+/// letters, digits and `_`) and `${NAME}` (anything but `}`) are replaced by the variable of
+/// `env` when it is set (also when empty) and left as written when not; a replaced value is
+/// not expanded again. Then a leading `~` is the home ([`expand_tilde`]); `~user` is left as
+/// written (botocore looks it up in the user database, which this pure function cannot).
+/// The value is not trimmed. (Windows' `%NAME%` is not expanded.)
+pub(super) fn expand_botocore_path(value: &str, env: &Env, home: Option<&Path>) -> PathBuf {
+    expand_tilde(&expand_vars(value, env), home)
+}
+
+/// Python's `posixpath.expandvars` of `value` with the variables of `env` (see
+/// [`expand_botocore_path`]).
+fn expand_vars(value: &str, env: &Env) -> String {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = if let Some(inner) = after.strip_prefix('{') {
+            match inner.find('}') {
+                Some(end) => (&inner[..end], end + 2),
+                None => ("", 0),
+            }
+        } else {
+            let len = after.find(|c: char| !word(c)).unwrap_or(after.len());
+            (&after[..len], len)
+        };
+        match env.get(name).filter(|_| len > 0) {
+            Some(v) => out.push_str(v),
+            None => out.push_str(&rest[at..at + 1 + len]),
+        }
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Parse a `--min-ttl`: whole seconds (`900`) or a whole number with the unit `s`, `m` or
 /// `h` (`90s`, `15m`, `1h`), surrounding spaces ignored, at most [`MAX_MIN_TTL_SECS`].
 /// `None` for anything else.
@@ -178,6 +218,44 @@ pub(super) fn check_eks_token(cfg: &Config) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aws_file_variables_expand_as_botocore_expands_them() {
+        let env: Env = [
+            ("HOME", "/home/u"),
+            ("D", "/data"),
+            ("EMPTY", ""),
+            ("T", "~/t"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let home = Some(Path::new("/home/u"));
+        let path = |v: &str| expand_botocore_path(v, &env, home);
+        // What botocore makes of them (os.path.expandvars, then expanduser, on Linux).
+        for (value, expected) in [
+            ("$HOME/.aws/config", "/home/u/.aws/config"),
+            ("${HOME}/.aws/config", "/home/u/.aws/config"),
+            ("~/.aws/config", "/home/u/.aws/config"),
+            ("~", "/home/u"),
+            ("$D/x", "/data/x"),
+            ("$D_x/y", "$D_x/y"),
+            ("${D}_x/y", "/data_x/y"),
+            ("$NOPE/x", "$NOPE/x"),
+            ("${NOPE}/x", "${NOPE}/x"),
+            ("$EMPTY/x", "/x"),
+            ("$/x", "$/x"),
+            ("${D/x", "${D/x"),
+            ("${}/x", "${}/x"),
+            ("$T/c", "/home/u/t/c"),
+            ("$D$D", "/data/data"),
+            ("~bob/x", "~bob/x"),
+            (" /x ", " /x "),
+            ("/a/b", "/a/b"),
+        ] {
+            assert_eq!(path(value), PathBuf::from(expected), "{value:?}");
+        }
+    }
 
     #[test]
     fn eks_cluster_ids() {

@@ -19,13 +19,18 @@ use std::path::Path;
 
 use crate::aws::sts::Credentials;
 use crate::cache::aws_credentials;
+use crate::config::template::ProfileTemplate;
 use crate::config::{Command, Config, Format};
 use crate::error::{Error, Result};
 use crate::fs::bounded;
 use crate::output::credentials_file::{
-    FileKind, Lead, SectionSet, botocore_problem, edit_sections, read_sections, replace_locked,
+    FileKind, Lead, SectionSet, SectionView, botocore_problem, edit_sections, precheck,
+    read_sections, replace_locked,
 };
 use crate::output::profile_names::Planned;
+
+mod section_names;
+pub use section_names::{profile_of_section, section_name, shlex_split, unreadable_profile};
 
 /// The start of the comment line that marks a section this program manages.
 pub const MARKER_PREFIX: &str = "# okta-aws-cli --write-aws-config:";
@@ -36,16 +41,6 @@ const CONFIG_FILE: FileKind = FileKind {
     dir: "AWS config directory",
     secret: false,
 };
-
-/// The section of profile `profile` in the config file: `default` for the profile
-/// `default`, `profile NAME` for every other.
-pub fn section_name(profile: &str) -> String {
-    if profile == "default" {
-        "default".into()
-    } else {
-        format!("profile {profile}")
-    }
-}
 
 /// What the marker of a managed section names: the org and OIDC client it signs in with,
 /// and the Federation app of its role.
@@ -227,6 +222,27 @@ pub fn command_line(words: &[String], windows: bool) -> Result<String> {
     Ok(quoted.join(" "))
 }
 
+/// Refuse, before anything is written, a planned profile whose name botocore would not read
+/// back from its config-file section ([`unreadable_profile`]: whitespace, a quote, a
+/// backslash). `template` is the run's `--profile-template`, named in the error when set.
+///
+/// Errors: [`Error::Config`] (exit 2) naming the role, the profile and why.
+pub fn check_names(planned: &[Planned], template: Option<&ProfileTemplate>) -> Result<()> {
+    for p in planned {
+        if let Some(why) = unreadable_profile(&p.profile) {
+            let by = template
+                .map(|t| format!(" (--profile-template {:?})", t.as_str()))
+                .unwrap_or_default();
+            return Err(Error::config(format!(
+                "--write-aws-config: role {} would be written as profile {:?}{by}, which \
+                 botocore cannot read back from the AWS config file: {why}; nothing was written",
+                p.role_arn, p.profile
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// One profile to write: its place in the plan and its `credential_process` value.
 #[derive(Debug, Clone)]
 pub struct ProfileLine {
@@ -243,21 +259,82 @@ pub struct ConfigEdit {
     pub text: String,
     /// Per profile, in order: whether its section existed.
     pub existed: Vec<bool>,
-    /// Managed sections removed (profile names): their role is gone.
+    /// Managed sections removed (profile names): not among the profiles of this run (their
+    /// role is gone, or the profile template names it otherwise).
     pub removed: Vec<String>,
-    /// Managed sections kept although their role was not found, because the run was not
-    /// complete (profile names).
+    /// Managed sections kept although they are not among the profiles of this run, because
+    /// the run was not complete (profile names).
     pub kept: Vec<String>,
     /// The editor's warnings.
     pub warnings: Vec<String>,
 }
 
-/// The profile of a config-file section name: `default` -> `default`, `profile x` -> `x`.
-fn profile_of(section: &str) -> Option<&str> {
-    if section == "default" {
-        return Some("default");
+/// Refuse a config file `text` botocore cannot read: one starting with a UTF-8 byte-order
+/// mark (botocore reads the file as UTF-8 without removing it, so the first line is no
+/// section header), or one [`botocore_problem`] finds a problem in. `file` names the file.
+///
+/// Errors ([`Error::Runtime`], one line): `<file> starts with a byte-order mark ...`,
+/// `<file> cannot be read as botocore reads it: line N: ...`.
+pub fn refuse_unreadable(text: &str, file: &str) -> Result<()> {
+    if text.starts_with('\u{feff}') {
+        return Err(Error::runtime(format!(
+            "{file} starts with a byte-order mark (U+FEFF), which botocore cannot read (it \
+             takes the mark as part of the first line); not changing it, save it as UTF-8 \
+             without BOM first"
+        )));
     }
-    section.strip_prefix("profile ").map(str::trim)
+    if let Some(why) = botocore_problem(text) {
+        return Err(Error::runtime(format!(
+            "{file} cannot be read as botocore reads it: {why}; not changing it, fix it first"
+        )));
+    }
+    Ok(())
+}
+
+/// The section of `sections` (the config file's) that the profile `profile` goes to: the one
+/// section botocore reads as that profile ([`profile_of_section`]: `[profile  x]` and
+/// `[profile "x"]` are `x` too, `[profile default]` is `default`), kept as it is written,
+/// when `ours` accepts its marker; else, when there is none, [`section_name`]. `file` names
+/// the file in errors.
+///
+/// Errors ([`Error::Runtime`]): a section botocore reads as the profile that has no marker
+/// or another org's or client's (`<file> already has a section [<as written>] (line N) for
+/// profile "<p>" and ...`), or two such sections.
+fn target_section(
+    sections: &[SectionView],
+    profile: &str,
+    ours: &dyn Fn(&Marker) -> bool,
+    file: &str,
+) -> Result<String> {
+    let mut found: Option<&SectionView> = None;
+    for s in sections {
+        if profile_of_section(&s.name).as_deref() != Some(profile) {
+            continue;
+        }
+        let managed = s.lead.as_deref().and_then(Marker::parse);
+        let whose = match (&managed, found) {
+            (Some(m), _) if !ours(m) => format!(
+                "okta-aws-cli manages it for org {}, client {}",
+                m.org, m.client_id
+            ),
+            (None, _) => "okta-aws-cli does not manage it".into(),
+            (Some(_), Some(first)) => format!(
+                "botocore reads [{}] (line {}) as that profile too",
+                first.name, first.line
+            ),
+            (Some(_), None) => {
+                found = Some(s);
+                continue;
+            }
+        };
+        return Err(Error::runtime(format!(
+            "{file} already has a section [{}] (line {}) for profile \"{profile}\" and {whose}; \
+             not changing the file: rename or remove that section, or name the profiles \
+             otherwise with --profile-template",
+            s.name, s.line
+        )));
+    }
+    Ok(found.map_or_else(|| section_name(profile), |s| s.name.clone()))
 }
 
 /// Edit the config file's `text` for the run `cfg`: set one managed section per profile
@@ -268,9 +345,11 @@ fn profile_of(section: &str) -> Option<&str> {
 /// errors. Nothing else changes.
 ///
 /// Errors ([`Error::Runtime`], the file is not to be written): text botocore refuses
-/// ([`botocore_problem`]: `<file> cannot be read as botocore reads it: line N: ...`); a
-/// section a profile would go to that this program does not manage for this org and
-/// client; an edit the section editor refuses.
+/// ([`refuse_unreadable`]: a byte-order mark, or a [`botocore_problem`]); a
+/// section botocore reads as one of the profiles (however it is written: see
+/// [`profile_of_section`]) that this program does not manage for this org and client; an
+/// edit the section editor refuses. A managed section written otherwise (`[profile "x"]`)
+/// is updated where it is, its header kept.
 pub fn edit(
     text: &str,
     cfg: &Config,
@@ -278,37 +357,12 @@ pub fn edit(
     complete: bool,
     file: &str,
 ) -> Result<ConfigEdit> {
-    if let Some(why) = botocore_problem(text) {
-        return Err(Error::runtime(format!(
-            "{file} cannot be read as botocore reads it: {why}; not changing it, fix it first"
-        )));
-    }
+    refuse_unreadable(text, file)?;
     let ours = |m: &Marker| m.org == cfg.org.base && m.client_id == cfg.oidc_client_id;
     let sections = read_sections(text);
-    let names: Vec<String> = profiles
-        .iter()
-        .map(|p| section_name(&p.planned.profile))
-        .collect();
-    for (name, p) in names.iter().zip(profiles) {
-        let Some(s) = sections.iter().find(|s| &s.name == name) else {
-            continue;
-        };
-        let managed = s.lead.as_deref().and_then(Marker::parse);
-        if !managed.as_ref().is_some_and(ours) {
-            let whose = match managed {
-                Some(m) => format!(
-                    "okta-aws-cli manages it for org {}, client {}",
-                    m.org, m.client_id
-                ),
-                None => "okta-aws-cli does not manage it".into(),
-            };
-            return Err(Error::runtime(format!(
-                "{file} already has a section [{name}] (line {}) for profile \"{}\" and {whose}; \
-                 not changing the file: rename or remove that section, or name the profiles \
-                 otherwise with --profile-template",
-                s.line, p.planned.profile
-            )));
-        }
+    let mut names: Vec<String> = Vec::new();
+    for p in profiles {
+        names.push(target_section(&sections, &p.planned.profile, &ours, file)?);
     }
     let mut gone = Vec::new();
     for s in &sections {
@@ -355,7 +409,7 @@ pub fn edit(
     let (text, warnings, existed) = edit_sections(text, &sets, &remove, file)?;
     let shown = |list: &[String]| -> Vec<String> {
         list.iter()
-            .map(|s| profile_of(s).unwrap_or(s).to_string())
+            .map(|s| profile_of_section(s).unwrap_or_else(|| s.clone()))
             .collect()
     };
     let (removed, kept) = if complete {
@@ -392,6 +446,41 @@ pub fn shadowed(text: &str, profiles: &[&str], path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The config file of the run `cfg`. Errors ([`Error::Config`]): no path (no home and no
+/// `AWS_CONFIG_FILE`); a path that still starts with `~` after expansion (`~user`, which
+/// botocore looks up in the user database and this program does not: writing it would
+/// create a folder named `~user`).
+fn config_path(cfg: &Config) -> Result<&Path> {
+    let path = cfg.aws_config_file.as_path();
+    if path.as_os_str().is_empty() {
+        return Err(Error::config(
+            "cannot find the home directory (HOME is not set) for the AWS config file; set AWS_CONFIG_FILE",
+        ));
+    }
+    if path.to_string_lossy().starts_with('~') {
+        return Err(Error::config(format!(
+            "AWS config file path \"{}\" starts with ~user, which botocore finds in the user \
+             database and okta-aws-cli does not; set AWS_CONFIG_FILE to the full path",
+            path.display()
+        )));
+    }
+    Ok(path)
+}
+
+/// I/O, before any sign-in: refuse now what [`write`] would refuse about the config file
+/// itself, so that it costs no sign-in: [`config_path`]'s errors, the writer's file checks
+/// ([`precheck`]: not a regular file, read-only, several links, a folder that is not
+/// writable, not UTF-8) and text botocore cannot read ([`refuse_unreadable`]). What needs
+/// the roles (a section of a profile's name) is left to [`write`], which checks everything
+/// again under its lock.
+pub fn check_target(cfg: &Config) -> Result<()> {
+    let path = config_path(cfg)?;
+    if let Some(text) = precheck(path, CONFIG_FILE)? {
+        refuse_unreadable(&text, &format!("AWS config file \"{}\"", path.display()))?;
+    }
+    Ok(())
+}
+
 /// I/O: deliver the `--write-aws-config` run (docs/decisions.md#d-write-aws-config):
 /// `results` (profile name, credentials) with `planned` (same order), `exe` the absolute
 /// path of this program, `complete` when no role or app failed. Writes the config file in
@@ -401,8 +490,8 @@ pub fn shadowed(text: &str, profiles: &[&str], path: &Path) -> Vec<String> {
 /// lines for stderr: the shadowing notes ([`shadowed`]), the editor's warnings, one line per
 /// profile written, removed or kept, and a warning for a cache entry not written.
 ///
-/// Errors: those of [`edit`] and of the writer (naming the file); the file is then
-/// unchanged and nothing is seeded.
+/// Errors: those of [`check_names`], of [`edit`] and of the writer (naming the file); the
+/// file is then unchanged and nothing is seeded.
 pub fn write(
     cfg: &Config,
     exe: &str,
@@ -410,12 +499,8 @@ pub fn write(
     planned: &[Planned],
     complete: bool,
 ) -> Result<Vec<String>> {
-    let path = &cfg.aws_config_file;
-    if path.as_os_str().is_empty() {
-        return Err(Error::config(
-            "cannot find the home directory (HOME is not set) for the AWS config file; set AWS_CONFIG_FILE",
-        ));
-    }
+    let path = config_path(cfg)?;
+    check_names(planned, cfg.profile_template.as_ref())?;
     let mut profiles = Vec::new();
     for p in planned {
         let mut words = vec![exe.to_string()];
@@ -451,13 +536,14 @@ pub fn write(
     }
     for name in &e.removed {
         lines.push(format!(
-            "Removed profile \"{name}\" from {file}: its role was not found."
+            "Removed profile \"{name}\" from {file}: it is not among the profiles this run \
+             writes (its role is gone, or --profile-template names it otherwise)."
         ));
     }
     for name in &e.kept {
         lines.push(format!(
-            "Kept profile \"{name}\" in {file} although its role was not found: some roles or \
-             apps failed in this run."
+            "Kept profile \"{name}\" in {file} although it is not among the profiles this run \
+             writes: some roles or apps failed in this run, so its role may still exist."
         ));
     }
     if cfg.cache_aws_credentials && !cfg.home.as_os_str().is_empty() {

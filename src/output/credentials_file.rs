@@ -82,10 +82,12 @@ mod write;
 use doc::Doc;
 use section::{Failure, OwnedKeys, set_section};
 
-pub(crate) use section::{Lead, SectionSet, botocore_problem, edit_sections, read_sections};
+pub(crate) use section::{
+    Lead, SectionSet, SectionView, botocore_problem, edit_sections, read_sections,
+};
 
 pub use long_term::LONG_TERM_PREFIX;
-pub(crate) use write::{FileKind, replace_locked};
+pub(crate) use write::{FileKind, precheck, replace_locked};
 pub use write::{WriteReport, refuse_long_term_keys, write_profiles};
 
 use syntax::Kind;

@@ -90,6 +90,11 @@ impl Setup {
     }
 
     fn write_run_with(&self, program: Command) -> Command {
+        self.write_run_named(program, "okta-{role}")
+    }
+
+    /// [`Setup::write_run_with`], the profiles named by `template`.
+    fn write_run_named(&self, program: Command, template: &str) -> Command {
         let mut cmd = self.org.command();
         // Same environment, another program.
         let mut with = program;
@@ -109,7 +114,7 @@ impl Setup {
             .args(["web", "--org-domain", &self.org.base_url()])
             .args(["--oidc-client-id", CLIENT_ID])
             .args(["--all-profiles", "--write-aws-config"])
-            .args(["--profile-template", "okta-{role}"])
+            .args(["--profile-template", template])
             .stdin(std::process::Stdio::null());
         cmd
     }
@@ -268,7 +273,11 @@ fn the_aws_cli_runs_the_written_profiles_from_the_seeded_cache() {
     let out = run(&mut s.write_run());
     out.expect_code(0);
     assert!(
-        out.stderr.contains("Removed profile \"okta-CfgOps\""),
+        out.stderr.contains(&format!(
+            "Removed profile \"okta-CfgOps\" from AWS config file \"{}\": it is not among the \
+             profiles this run writes (its role is gone, or --profile-template names it otherwise).",
+            s.config().display()
+        )),
         "{}",
         out.stderr
     );
@@ -280,6 +289,28 @@ fn the_aws_cli_runs_the_written_profiles_from_the_seeded_cache() {
         creds_text
     );
     assert_eq!(s.caller_arn("okta-CfgAdmin"), assumed("CfgAdmin"));
+
+    // Another template: the role is still there, under a new name; the old section goes,
+    // and the message does not say the role is gone.
+    let program = Command::new(env!("CARGO_BIN_EXE_okta-aws-cli"));
+    let out = run(&mut s.write_run_named(program, "team-{role}"));
+    out.expect_code(0);
+    let removed: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("Removed profile"))
+        .collect();
+    assert_eq!(removed.len(), 1, "{}", out.stderr);
+    assert!(
+        removed[0].starts_with("Removed profile \"okta-CfgAdmin\"")
+            && removed[0].contains("it is not among the profiles this run writes")
+            && !removed[0].contains("not found"),
+        "{}",
+        removed[0]
+    );
+    let renamed = std::fs::read_to_string(s.config()).unwrap();
+    assert!(renamed.starts_with(FOREIGN_HEAD) && renamed.contains("[profile team-CfgAdmin]"));
+    assert!(!renamed.contains("okta-CfgAdmin"), "{renamed}");
 }
 
 #[test]
@@ -321,6 +352,26 @@ fn a_config_file_botocore_refuses_is_left_untouched() {
         out.stderr
     );
     assert_eq!(std::fs::read_to_string(&config).unwrap(), foreign);
+    // A byte-order mark: botocore refuses the file, so do we.
+    let bom = "\u{feff}[default]\nregion = eu-west-1\n";
+    let parsed = support::pycheck(&s.py, "botocore", &json!({"text": bom}));
+    assert!(
+        parsed["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("MissingSectionHeaderError")),
+        "{parsed}"
+    );
+    std::fs::write(&config, bom).unwrap();
+    let out = run(&mut s.write_run());
+    out.expect_code(1);
+    assert!(
+        out.stderr_lines().iter().any(|l| l.starts_with("Error:")
+            && l.contains(&config.display().to_string())
+            && l.contains("starts with a byte-order mark")),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), bom);
 }
 
 #[test]
@@ -412,5 +463,194 @@ fn botocore_splits_our_lines_back_into_the_words_on_both_systems() {
         let argv: Vec<String> = serde_json::from_value(out["argv"].clone())
             .unwrap_or_else(|_| panic!("{platform}: {out} for {line}"));
         assert_eq!(argv, words, "{platform}: {line}");
+    }
+}
+
+#[test]
+fn sections_are_read_as_profiles_as_botocore_reads_them() {
+    let Some(py) = support::python() else { return };
+    use okta_aws_cli::output::aws_config::profile_of_section;
+    let sections = [
+        "profile x",
+        "profile  x",
+        "profile \"x\"",
+        "profile 'x'",
+        "profile\tx",
+        "profile x ",
+        "profile default",
+        "default",
+        " default",
+        "Profile x",
+        "profilex y",
+        "profile",
+        "profile x y",
+        "profile \"a b\"",
+        r"profile a\ b",
+        r"profile a\b",
+        r"profile x\\",
+        "profile \"x",
+        "profile 'x",
+        "profile #x",
+        "profile x#y",
+        r#"profile "a\$b\`c\"d""#,
+        r"profile 'a\b'",
+        "profile \"\"",
+        "profile é",
+        "profile a\u{a0}b",
+        "sso-session x",
+    ];
+    let out = support::pycheck(&py, "profile-names", &json!({"sections": sections}));
+    let theirs = out["profiles"].as_array().expect("profiles");
+    for (section, theirs) in sections.iter().zip(theirs) {
+        // A section botocore cannot parse at all is no profile either.
+        let theirs = theirs.as_str().map(str::to_string);
+        assert_eq!(profile_of_section(section), theirs, "[{section}]");
+    }
+}
+
+#[test]
+fn a_section_botocore_reads_as_the_profile_is_that_profiles_section() {
+    let Some(s) = setup(&["CfgAdmin"]) else {
+        return;
+    };
+    std::fs::create_dir_all(s.config().parent().unwrap()).unwrap();
+    // The user's own section, written otherwise: refused, named as written.
+    let foreign = "[default]\nregion = eu-west-1\n\n[profile  okta-CfgAdmin]\nregion = eu-west-2\noutput = table\n";
+    std::fs::write(s.config(), foreign).unwrap();
+    let out = run(&mut s.write_run());
+    out.expect_code(1);
+    let error = out
+        .stderr_lines()
+        .into_iter()
+        .find(|l| l.starts_with("Error:"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        error.contains(&s.config().display().to_string())
+            && error.contains(
+                "already has a section [profile  okta-CfgAdmin] (line 4) for profile \"okta-CfgAdmin\""
+            ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(s.config()).unwrap(), foreign);
+
+    // Our own section, its header rewritten by hand: updated where it is, nothing appended.
+    std::fs::write(s.config(), "").unwrap();
+    run(&mut s.write_run()).expect_code(0);
+    let ours = std::fs::read_to_string(s.config()).unwrap();
+    let quoted = ours.replace("[profile okta-CfgAdmin]", "[profile \"okta-CfgAdmin\"]");
+    assert_ne!(quoted, ours);
+    let stale = quoted.replace("credential_process = ", "credential_process = /stale ");
+    std::fs::write(s.config(), &stale).unwrap();
+    run(&mut s.write_run()).expect_code(0);
+    assert_eq!(std::fs::read_to_string(s.config()).unwrap(), quoted);
+    let parsed = support::pycheck(&s.py, "botocore", &json!({"text": quoted}));
+    assert!(
+        parsed["config"]["profile \"okta-CfgAdmin\""]["credential_process"]
+            .as_str()
+            .is_some_and(|l| !l.contains("/stale"))
+    );
+    assert_eq!(s.caller_arn("okta-CfgAdmin"), assumed("CfgAdmin"));
+}
+
+#[test]
+fn profile_names_botocore_cannot_read_back_are_refused_before_writing() {
+    let Some(s) = setup(&["CfgAdmin"]) else {
+        return;
+    };
+    for template in ["okta {role}", "okta'{role}", r"okta\{role}"] {
+        let out = run(s.write_run().args(["--profile-template", template]));
+        out.expect_code(2);
+        let error = out
+            .stderr_lines()
+            .into_iter()
+            .find(|l| l.starts_with("Error:"))
+            .unwrap_or_default()
+            .to_string();
+        let name = template.replace("{role}", "CfgAdmin");
+        assert!(
+            error.contains(&format!("as profile {name:?}"))
+                && error.contains("botocore cannot read back"),
+            "{}",
+            out.stderr
+        );
+        assert!(!s.config().exists(), "nothing written");
+        assert!(!s.config().parent().unwrap().exists(), "no folder either");
+    }
+    // What botocore reads back from a section with such a name: another profile, or none.
+    let names = support::pycheck(
+        &s.py,
+        "profile-names",
+        &json!({"sections": ["profile okta CfgAdmin", "profile okta'CfgAdmin", "profile okta\\CfgAdmin"]}),
+    );
+    assert_eq!(names["profiles"], json!([null, null, "oktaCfgAdmin"]));
+}
+
+#[test]
+fn a_config_file_that_cannot_be_written_is_refused_before_the_sign_in() {
+    let Some(s) = setup(&["CfgAdmin"]) else {
+        return;
+    };
+    let dir = s.org.home().join("cfgs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken");
+    std::fs::write(&broken, "[a]\n[a]\n").unwrap();
+    let bom = dir.join("bom");
+    std::fs::write(&bom, "\u{feff}[default]\n").unwrap();
+    let read_only = dir.join("read-only");
+    std::fs::write(&read_only, "[default]\n").unwrap();
+    std::fs::set_permissions(
+        &read_only,
+        std::os::unix::fs::PermissionsExt::from_mode(0o400),
+    )
+    .unwrap();
+    let fifo = dir.join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let cases: Vec<(String, i32, &str)> = vec![
+        (
+            broken.display().to_string(),
+            1,
+            "section [a] appears more than once",
+        ),
+        (
+            bom.display().to_string(),
+            1,
+            "starts with a byte-order mark",
+        ),
+        (read_only.display().to_string(), 1, "is read-only"),
+        ("/dev/null".into(), 1, "is not a regular file"),
+        (fifo.display().to_string(), 1, "is not a regular file"),
+        (dir.display().to_string(), 1, "is not a regular file"),
+        ("~nobody-here/config".into(), 2, "starts with ~user"),
+    ];
+    for (path, code, why) in cases {
+        let before = s.org.requests().len();
+        let out = run(s.write_run().env("AWS_CONFIG_FILE", &path));
+        out.expect_code(code);
+        assert!(
+            out.stderr_lines()
+                .iter()
+                .any(|l| l.starts_with("Error:") && l.contains(&path) && l.contains(why)),
+            "{path}: {}",
+            out.stderr
+        );
+        assert_eq!(s.org.requests().len(), before, "{path}: no sign-in");
+    }
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "[a]\n[a]\n");
+    assert!(!s.org.work_dir().join("~nobody-here").exists());
+    // A folder this user may not write to (root may write anywhere: checked as a user only).
+    if !rustix::process::geteuid().is_root() {
+        let locked = dir.join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o500))
+            .unwrap();
+        let path = locked.join("config").display().to_string();
+        let before = s.org.requests().len();
+        let out = run(s.write_run().env("AWS_CONFIG_FILE", &path));
+        out.expect_code(1);
+        assert!(out.stderr.contains("is not writable"), "{}", out.stderr);
+        assert_eq!(s.org.requests().len(), before);
     }
 }

@@ -23,6 +23,12 @@ OKTA_AWS_CLI_TEST_PYTHON). Input is one JSON document on stdin, output one on st
       with botocore.compat.compat_shell_split, as botocore's ProcessProvider does on that
       platform. stdout: {"argv": [...]} or {"error": "<why>"}.
 
+  pycheck.py profile-names
+      stdin: {"sections": ["profile  x", ...]}. For each name, a config file holding the
+      section [name] alone, read with raw_config_parse and then build_profile_map (the
+      profile names botocore sees: shlex.split of the section name). stdout:
+      {"profiles": ["x" | null | {"error": "<why>"}, ...]} in input order.
+
   pycheck.py sigv4
       stdin: {"checks": [{"request": <a requests.jsonl line of the sim org>,
                           "credentials": {"AccessKeyId", "SecretAccessKey", "SessionToken"},
@@ -110,6 +116,23 @@ def parse_botocore(doc):
     finally:
         os.unlink(path)
     return {"config": config}
+
+
+def profile_names(doc):
+    """The profile botocore reads each of `sections` (names between the brackets) as, in a
+    config file holding that section alone (raw_config_parse, then build_profile_map);
+    None when it is no profile."""
+    import botocore.configloader
+
+    out = []
+    for name in doc["sections"]:
+        read = parse_botocore({"text": f"[{name}]\nregion = r\n"})
+        if "error" in read:
+            out.append({"error": read["error"]})
+            continue
+        profiles = list(botocore.configloader.build_profile_map(read["config"])["profiles"])
+        out.append(profiles[0] if profiles else None)
+    return {"profiles": out}
 
 
 def split(doc):
@@ -227,12 +250,14 @@ def main():
         out = parse_botocore(doc)
     elif mode == "split":
         out = split(doc)
+    elif mode == "profile-names":
+        out = profile_names(doc)
     elif mode == "sigv4":
         out = {"results": [recompute(c) for c in doc["checks"]]}
     elif mode == "eks-token":
         out = {"results": [recompute_eks(c) for c in doc["checks"]]}
     else:
-        print(f"usage: {sys.argv[0]} probe|ini|botocore|split|sigv4|eks-token", file=sys.stderr)
+        print(f"usage: {sys.argv[0]} probe|ini|botocore|split|profile-names|sigv4|eks-token", file=sys.stderr)
         return 2
     json.dump(out, sys.stdout)
     return 0

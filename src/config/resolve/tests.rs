@@ -630,6 +630,17 @@ fn credentials_path() {
     );
     // .env may not move the credentials file (issue 15); the environment's path stays.
     assert_eq!(c.aws_credentials, PathBuf::from("/shared"));
+    // The variable is expanded as botocore expands it, and not trimmed.
+    for (value, expected) in [
+        ("$HOME/.aws/creds", "/home/u/.aws/creds"),
+        ("${HOME}/c", "/home/u/c"),
+        ("~/c", "/home/u/c"),
+        ("/c ", "/c "),
+    ] {
+        let e = env(&[("AWS_SHARED_CREDENTIALS_FILE", value)]);
+        let c = debug_cfg(Flags::default(), &e, None, None);
+        assert_eq!(c.aws_credentials, PathBuf::from(expected), "{value:?}");
+    }
     let yaml = "awscli:\n  profiles:\n    default:\n      aws-credentials: ~/x\n";
     let c = debug_cfg(Flags::default(), &e, None, Some(yaml));
     assert_eq!(c.aws_credentials, PathBuf::from("/home/u/x"));

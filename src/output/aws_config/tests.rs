@@ -323,6 +323,14 @@ fn files_botocore_refuses_are_not_edited() {
         assert!(msg.contains(why), "{text:?}: {msg}");
         assert!(!msg.contains('\n'));
     }
+    // A byte-order mark: botocore reads "\u{feff}[default]" as no section header.
+    let err = edit("\u{feff}[default]\nregion = x\n", &cfg, &dev, true, "F").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "F starts with a byte-order mark (U+FEFF), which botocore cannot read (it takes the \
+         mark as part of the first line); not changing it, save it as UTF-8 without BOM first"
+    );
+    assert!(edit("\u{feff}", &cfg, &dev, true, "F").is_err());
 }
 
 #[test]
@@ -336,4 +344,88 @@ fn shadowing_sections_get_one_line_each() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("[dev]") && lines[0].contains("\"dev\""));
     assert!(!lines[0].contains('\n'));
+}
+
+#[test]
+fn sections_botocore_reads_as_the_profile_are_that_profiles() {
+    let cfg = cfg_for(None);
+    let dev = [line(planned("dev", "Dev", "0oaA"))];
+    // Written otherwise, without the marker: refused, naming the section as written.
+    for (header, profile) in [
+        ("profile  dev", "dev"),
+        ("profile \"dev\"", "dev"),
+        ("profile 'dev'", "dev"),
+        ("profile\tdev", "dev"),
+        ("profile dev ", "dev"),
+        ("profile default", "default"),
+    ] {
+        let text = format!("# mine\n[{header}]\nregion = eu-west-1\noutput = json\n");
+        let plan = [line(planned(profile, "Dev", "0oaA"))];
+        let err = edit(&text, &cfg, &plan, true, "F").unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "F already has a section [{header}] (line 2) for profile \"{profile}\" and \
+                 okta-aws-cli does not manage it"
+            )),
+            "{err}"
+        );
+    }
+    // With our marker it is the section to update, as it is written: nothing appended.
+    let mine = edit("", &cfg, &dev, true, "F").unwrap().text;
+    let renamed = mine.replace("[profile dev]", "[profile \"dev\"]");
+    let stale = renamed.replace(
+        "credential_process = /bin/okta",
+        "credential_process = /old",
+    );
+    let e = edit(&stale, &cfg, &dev, true, "F").unwrap();
+    assert_eq!(e.text, renamed);
+    assert_eq!(e.existed, [true]);
+    assert!(e.removed.is_empty(), "{:?}", e.removed);
+    // Two of ours for one profile: refused, naming both.
+    let twice = format!(
+        "{mine}\n{}",
+        mine.replace("[profile dev]", "[profile  dev]")
+    );
+    let err = edit(&twice, &cfg, &dev, true, "F").unwrap_err().to_string();
+    assert!(
+        err.contains("[profile  dev] (line 5)") && err.contains("[profile dev] (line 1)"),
+        "{err}"
+    );
+    // Another org's section read as the profile is refused as before.
+    let mut other = cfg.clone();
+    other.org.base = "https://other.okta.com".into();
+    let err = edit(&renamed, &other, &dev, true, "F").unwrap_err();
+    assert!(
+        err.to_string().contains("[profile \"dev\"] (line 1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn names_botocore_cannot_read_back_are_a_configuration_error() {
+    let cfg = parent(
+        &["--profile-template", "okta {role}"],
+        &env(&[("HOME", "/home/u")]),
+        None,
+    );
+    let ok = planned("okta-Dev", "Dev", "0oaA");
+    assert!(check_names(std::slice::from_ref(&ok), cfg.profile_template.as_ref()).is_ok());
+    for (name, why) in [
+        ("okta Dev", "whitespace"),
+        ("it's", "quote"),
+        ("\"Dev\"", "quote"),
+        (r"a\b", "backslash"),
+    ] {
+        let plan = [ok.clone(), planned(name, "Dev", "0oaA")];
+        let err = check_names(&plan, cfg.profile_template.as_ref()).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&format!(
+                "as profile {name:?} (--profile-template \"okta {{role}}\")"
+            )) && msg.contains(why)
+                && msg.contains("role arn:aws:iam::123456789012:role/Dev"),
+            "{msg}"
+        );
+    }
 }

@@ -161,22 +161,7 @@ pub(crate) fn replace_locked<T>(
     kind: FileKind,
     edit: impl FnOnce(&str) -> Result<(String, T)>,
 ) -> Result<Replaced<T>> {
-    let target = resolve_symlinks(path, kind)?;
-    let dir = dir_of(&target);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| {
-            Error::runtime(format!(
-                "{} path \"{}\" does not name a file",
-                kind.name,
-                path.display()
-            ))
-        })?;
-    // Before anything is created (a lock file beside a device would be a write too).
-    if let Some(meta) = existing_regular_file(&target, path, kind)? {
-        check_replaceable(&meta, path, kind)?;
-    }
+    let (target, dir, name) = checked_target(path, kind)?;
     atomic_file::create_private_dirs(&dir).map_err(|e| {
         Error::runtime(format!(
             "unable to create {} \"{}\": {e}",
@@ -192,15 +177,7 @@ pub(crate) fn replace_locked<T>(
     let (old_text, old_meta) = match existing_regular_file(&target, path, kind)? {
         Some(meta) => {
             check_replaceable(&meta, path, kind)?;
-            let bytes = fs::read(&target).map_err(|e| io_err("cannot read", path, kind, &e))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                Error::runtime(format!(
-                    "{} \"{}\" is not UTF-8 text; not changing it",
-                    kind.name,
-                    path.display()
-                ))
-            })?;
-            (text, Some(meta))
+            (read_text(&target, path, kind)?, Some(meta))
         }
         None => (String::new(), None),
     };
@@ -237,6 +214,96 @@ pub(crate) fn replace_locked<T>(
         unchanged,
         mode_warning,
     })
+}
+
+/// The checks [`replace_locked`] makes before it creates anything: `path` followed through
+/// symlinks to the file written, which must name a file and, when it exists, be a regular
+/// file that is not read-only and has one link. Returns that file, its folder and its name.
+fn checked_target(path: &Path, kind: FileKind) -> Result<(PathBuf, PathBuf, String)> {
+    let target = resolve_symlinks(path, kind)?;
+    let dir = dir_of(&target);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| {
+            Error::runtime(format!(
+                "{} path \"{}\" does not name a file",
+                kind.name,
+                path.display()
+            ))
+        })?;
+    // Before anything is created (a lock file beside a device would be a write too).
+    if let Some(meta) = existing_regular_file(&target, path, kind)? {
+        check_replaceable(&meta, path, kind)?;
+    }
+    Ok((target, dir, name))
+}
+
+/// The UTF-8 text of the regular file `target` (`path` as the caller named it, for errors).
+fn read_text(target: &Path, path: &Path, kind: FileKind) -> Result<String> {
+    let bytes = fs::read(target).map_err(|e| io_err("cannot read", path, kind, &e))?;
+    String::from_utf8(bytes).map_err(|_| {
+        Error::runtime(format!(
+            "{} \"{}\" is not UTF-8 text; not changing it",
+            kind.name,
+            path.display()
+        ))
+    })
+}
+
+/// Before any sign-in: what [`replace_locked`] would refuse before its edit, without a lock
+/// and without creating anything: the target checks (symlinks followed; not a regular file,
+/// read-only, several hard links), a folder (or, when missing, its nearest existing parent)
+/// this process may not write to (Unix), a file that cannot be read or is not UTF-8. Returns
+/// the file's text, `None` when it does not exist yet. [`replace_locked`] checks all of it
+/// again under its lock.
+///
+/// Errors: [`Error::Runtime`] naming `kind` and `path`, as [`replace_locked`]'s.
+pub(crate) fn precheck(path: &Path, kind: FileKind) -> Result<Option<String>> {
+    let (target, dir, _) = checked_target(path, kind)?;
+    check_dir_writable(&dir, path, kind)?;
+    match existing_regular_file(&target, path, kind)? {
+        Some(_) => read_text(&target, path, kind).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Refuse a folder `dir` (or its nearest existing parent, where the missing ones would be
+/// created) that this process may not write to: the lock and temporary files go there. Unix
+/// only (`faccessat` with the effective ids); elsewhere the write reports it.
+fn check_dir_writable(dir: &Path, path: &Path, kind: FileKind) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{Access, AtFlags, CWD, accessat};
+        let existing = dir.ancestors().find(|d| {
+            let d = if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            };
+            d.is_dir()
+        });
+        let Some(at) = existing else {
+            return Ok(());
+        };
+        let at = if at.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            at
+        };
+        if let Err(e) = accessat(CWD, at, Access::WRITE_OK, AtFlags::EACCESS) {
+            return Err(Error::runtime(format!(
+                "cannot write {} \"{}\": its folder \"{}\" is not writable ({}); not changing it",
+                kind.name,
+                path.display(),
+                at.display(),
+                std::io::Error::from(e)
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, path, kind);
+    Ok(())
 }
 
 /// Before any sign-in: refuse now when one of `profiles` holds long-term keys in the
