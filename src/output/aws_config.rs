@@ -168,11 +168,14 @@ pub fn quote_posix(word: &str) -> String {
 
 /// Quote `word` for botocore's `_windows_shell_split` (`botocore.compat`), what it splits a
 /// `credential_process` line with on Windows (the rules of `CommandLineToArgvW`): unchanged
-/// when it is not empty and has no space, tab or `"`; else in double quotes, where a run of
+/// when it is not empty and has no space, tab, `"` or character that cmd.exe treats specially
+/// (`& | < > ^ ( ) %`: SDKs that start the line through `cmd /C`, such as the Go and
+/// JavaScript SDKs, would otherwise cut it there); else in double quotes, where a run of
 /// backslashes before a `"` (or before the closing quote) is doubled and the `"` escaped
 /// with one more backslash, and other backslashes stay as they are.
 pub fn quote_windows(word: &str) -> String {
-    if !word.is_empty() && !word.contains([' ', '\t', '"']) {
+    const SPECIAL: [char; 11] = [' ', '\t', '"', '&', '|', '<', '>', '^', '(', ')', '%'];
+    if !word.is_empty() && !word.contains(SPECIAL) {
         return word.to_string();
     }
     let mut out = String::from("\"");

@@ -452,6 +452,7 @@ fn botocore_splits_our_lines_back_into_the_words_on_both_systems() {
         "",
         "two  spaces",
         "$HOME #not-a-comment",
+        r"C:\R&D (x86)\100%^|<>.exe",
         "arn:aws:iam::123456789012:role/team/Admin",
     ]
     .iter()

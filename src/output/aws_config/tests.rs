@@ -174,6 +174,14 @@ fn windows_quoting() {
         r#""C:\Program Files\okta\okta.exe""#
     );
     assert_eq!(quote_windows(""), r#""""#);
+    // cmd.exe's special characters are quoted for SDKs that run the line through cmd /C.
+    assert_eq!(
+        quote_windows(r"C:\R&D\okta-aws-cli.exe"),
+        r#""C:\R&D\okta-aws-cli.exe""#
+    );
+    for word in ["a|b", "a<b", "a>b", "a^b", "(x)", "100%"] {
+        assert_eq!(quote_windows(word), format!("\"{word}\""), "{word}");
+    }
     assert_eq!(quote_windows(r#"a"b"#), r#""a\"b""#);
     assert_eq!(quote_windows(r#"a\"b"#), r#""a\\\"b""#);
     assert_eq!(quote_windows(r"C:\my dir\"), r#""C:\my dir\\""#);
