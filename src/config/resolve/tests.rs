@@ -632,12 +632,15 @@ fn credentials_path() {
     assert_eq!(c.aws_credentials, PathBuf::from("/shared"));
     // The variable is expanded as botocore expands it, and not trimmed.
     for (value, expected) in [
-        ("$HOME/.aws/creds", "/home/u/.aws/creds"),
-        ("${HOME}/c", "/home/u/c"),
+        ("$AWSDIR/creds", "/home/u/.aws/creds"),
+        ("${AWSDIR}/c", "/home/u/.aws/c"),
         ("~/c", "/home/u/c"),
         ("/c ", "/c "),
     ] {
-        let e = env(&[("AWS_SHARED_CREDENTIALS_FILE", value)]);
+        let e = env(&[
+            ("AWS_SHARED_CREDENTIALS_FILE", value),
+            ("AWSDIR", "/home/u/.aws"),
+        ]);
         let c = debug_cfg(Flags::default(), &e, None, None);
         assert_eq!(c.aws_credentials, PathBuf::from(expected), "{value:?}");
     }
