@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use rustls::SignatureScheme;
-use rustls::crypto::ring::{cipher_suite as suite, kx_group, sign};
+use rustls::crypto::ring::{cipher_suite as suite, kx_group};
 use rustls::crypto::{
     CryptoProvider, GetRandomFailed, KeyProvider, SecureRandom, WebPkiSupportedAlgorithms,
 };
@@ -179,7 +179,7 @@ pub(super) fn tls_config(roots: &[Certificate<'static>]) -> TlsConfig {
 /// preferred first: TLS 1.3 AES-256-GCM and AES-128-GCM, then TLS 1.2 ECDHE (ECDSA or RSA)
 /// with AES-256-GCM or AES-128-GCM. Key exchange: X25519, P-256, P-384. Certificates and
 /// handshake signatures: ECDSA P-256/P-384, Ed25519, RSA PKCS#1 v1.5 and PSS (2048 to 8192
-/// bits), as rustls's ring provider verifies them.
+/// bits), as rustls's ring provider verifies them. No TLS client keys ([`RingCrypto`]).
 ///
 /// One value for the run, so agents built from it compare equal in ureq's pool checks.
 static PROVIDER: LazyLock<Arc<CryptoProvider>> = LazyLock::new(|| {
@@ -256,7 +256,7 @@ const SIGNATURE_ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithm
     ],
 };
 
-/// Randomness and private keys of [`PROVIDER`], from *ring* as in rustls's ring provider.
+/// Randomness of [`PROVIDER`], from *ring* as in rustls's ring provider, and no private keys.
 #[derive(Debug)]
 struct RingCrypto;
 
@@ -270,13 +270,17 @@ impl SecureRandom for RingCrypto {
 }
 
 impl KeyProvider for RingCrypto {
-    /// An RSA, ECDSA or Ed25519 key (only for TLS client certificates, which no agent
-    /// presents today).
+    /// Refuses every key. rustls asks for one only to present a TLS client certificate,
+    /// which no agent of this program does (no `client_cert` in [`tls_config`]). ring's
+    /// `any_supported_type` here would link rustls's signing keys and Ed25519 signing
+    /// (13 KB) for nothing; a future client certificate needs it back.
     fn load_private_key(
         &self,
-        key_der: PrivateKeyDer<'static>,
+        _key_der: PrivateKeyDer<'static>,
     ) -> std::result::Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
-        sign::any_supported_type(&key_der)
+        Err(rustls::Error::General(
+            "TLS client certificates are not supported".into(),
+        ))
     }
 }
 
@@ -334,6 +338,16 @@ mod tests {
         let mut random = [0u8; 32];
         PROVIDER.secure_random.fill(&mut random).unwrap();
         assert_ne!(random, [0u8; 32]);
+        // No client keys: even a well-formed one (the test server's P-256 key) is refused.
+        let pem = fixture("test-server-key.pem");
+        let der = ureq::tls::parse_pem(&pem)
+            .find_map(|i| match i {
+                Ok(PemItem::PrivateKey(k)) => Some(k.der().to_vec()),
+                _ => None,
+            })
+            .unwrap();
+        let key = PrivateKeyDer::Pkcs8(der.into());
+        assert!(PROVIDER.key_provider.load_private_key(key).is_err());
     }
 
     #[test]
