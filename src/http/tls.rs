@@ -6,8 +6,16 @@
 //! are read here, not by `rustls-native-certs`, for that reason ([`cert_dir_certs`]).
 
 use std::path::Path;
+use std::sync::{Arc, LazyLock};
 
+use rustls::SignatureScheme;
+use rustls::crypto::ring::{cipher_suite as suite, kx_group};
+use rustls::crypto::{
+    CryptoProvider, GetRandomFailed, KeyProvider, SecureRandom, WebPkiSupportedAlgorithms,
+};
+use rustls::pki_types::PrivateKeyDer;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
+use webpki::ring as alg;
 
 use crate::error::{Error, Result};
 use crate::fs::bounded::{CA_BUNDLE_CAP, read_bounded_bytes};
@@ -151,6 +159,8 @@ pub(super) fn aws_ca_bundle(path: &str) -> Result<Vec<Certificate<'static>>> {
     Ok(certs)
 }
 
+/// The TLS settings of an agent: rustls with [`PROVIDER`], trusting `roots` (the bundled
+/// Mozilla roots when empty).
 pub(super) fn tls_config(roots: &[Certificate<'static>]) -> TlsConfig {
     let roots = if roots.is_empty() {
         RootCerts::WebPki
@@ -159,8 +169,119 @@ pub(super) fn tls_config(roots: &[Certificate<'static>]) -> TlsConfig {
     };
     TlsConfig::builder()
         .provider(TlsProvider::Rustls)
+        .unversioned_rustls_crypto_provider(PROVIDER.clone())
         .root_certs(roots)
         .build()
+}
+
+/// The crypto of every TLS connection: rustls's *ring* provider (`default_provider()`) less
+/// its ChaCha20-Poly1305 suites (docs/decisions.md#d-tls-suites). Cipher suites, most
+/// preferred first: TLS 1.3 AES-256-GCM and AES-128-GCM, then TLS 1.2 ECDHE (ECDSA or RSA)
+/// with AES-256-GCM or AES-128-GCM. Key exchange: X25519, P-256, P-384. Certificates and
+/// handshake signatures: ECDSA P-256/P-384, Ed25519, RSA PKCS#1 v1.5 and PSS (2048 to 8192
+/// bits), as rustls's ring provider verifies them. No TLS client keys ([`RingCrypto`]).
+///
+/// One value for the run, so agents built from it compare equal in ureq's pool checks.
+static PROVIDER: LazyLock<Arc<CryptoProvider>> = LazyLock::new(|| {
+    Arc::new(CryptoProvider {
+        cipher_suites: vec![
+            suite::TLS13_AES_256_GCM_SHA384,
+            suite::TLS13_AES_128_GCM_SHA256,
+            suite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ],
+        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
+        signature_verification_algorithms: SIGNATURE_ALGORITHMS,
+        secure_random: &RingCrypto,
+        key_provider: &RingCrypto,
+    })
+});
+
+/// The signature algorithms rustls's ring provider accepts, with the TLS signature schemes
+/// each one serves (RFC 8446 section 4.2.3; for TLS 1.2 the curve of an ECDSA scheme is
+/// not fixed, so both curves are listed).
+const SIGNATURE_ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
+    all: &[
+        alg::ECDSA_P256_SHA256,
+        alg::ECDSA_P256_SHA384,
+        alg::ECDSA_P384_SHA256,
+        alg::ECDSA_P384_SHA384,
+        alg::ED25519,
+        alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+        alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+        alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+        alg::RSA_PKCS1_2048_8192_SHA256,
+        alg::RSA_PKCS1_2048_8192_SHA384,
+        alg::RSA_PKCS1_2048_8192_SHA512,
+        alg::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+        alg::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+        alg::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+    ],
+    mapping: &[
+        (
+            SignatureScheme::ECDSA_NISTP384_SHA384,
+            &[alg::ECDSA_P384_SHA384, alg::ECDSA_P256_SHA384],
+        ),
+        (
+            SignatureScheme::ECDSA_NISTP256_SHA256,
+            &[alg::ECDSA_P256_SHA256, alg::ECDSA_P384_SHA256],
+        ),
+        (SignatureScheme::ED25519, &[alg::ED25519]),
+        (
+            SignatureScheme::RSA_PSS_SHA512,
+            &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PSS_SHA384,
+            &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PSS_SHA256,
+            &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA512,
+            &[alg::RSA_PKCS1_2048_8192_SHA512],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA384,
+            &[alg::RSA_PKCS1_2048_8192_SHA384],
+        ),
+        (
+            SignatureScheme::RSA_PKCS1_SHA256,
+            &[alg::RSA_PKCS1_2048_8192_SHA256],
+        ),
+    ],
+};
+
+/// Randomness of [`PROVIDER`], from *ring* as in rustls's ring provider, and no private keys.
+#[derive(Debug)]
+struct RingCrypto;
+
+impl SecureRandom for RingCrypto {
+    fn fill(&self, buf: &mut [u8]) -> std::result::Result<(), GetRandomFailed> {
+        use ring::rand::SecureRandom as _;
+        ring::rand::SystemRandom::new()
+            .fill(buf)
+            .map_err(|_| GetRandomFailed)
+    }
+}
+
+impl KeyProvider for RingCrypto {
+    /// Refuses every key. rustls asks for one only to present a TLS client certificate,
+    /// which no agent of this program does (no `client_cert` in [`tls_config`]). ring's
+    /// `any_supported_type` here would link rustls's signing keys and Ed25519 signing
+    /// (13 KB) for nothing; a future client certificate needs it back.
+    fn load_private_key(
+        &self,
+        _key_der: PrivateKeyDer<'static>,
+    ) -> std::result::Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
+        Err(rustls::Error::General(
+            "TLS client certificates are not supported".into(),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -181,6 +302,52 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The provider is rustls's ring provider less the ChaCha20-Poly1305 suites: the same
+    /// AES-GCM suites in the same order, the same key exchanges and signature algorithms.
+    #[test]
+    fn provider_is_rustls_ring_provider_less_chacha20() {
+        let ring = rustls::crypto::ring::default_provider();
+        let suites = |p: &CryptoProvider| -> Vec<rustls::CipherSuite> {
+            p.cipher_suites.iter().map(|s| s.suite()).collect()
+        };
+        let without_chacha: Vec<_> = suites(&ring)
+            .into_iter()
+            .filter(|s| !format!("{s:?}").contains("CHACHA20"))
+            .collect();
+        assert_eq!(without_chacha.len(), 6);
+        assert_eq!(suites(&PROVIDER), without_chacha);
+        let groups = |p: &CryptoProvider| -> Vec<rustls::NamedGroup> {
+            p.kx_groups.iter().map(|g| g.name()).collect()
+        };
+        assert_eq!(groups(&PROVIDER), groups(&ring));
+        let algs = |a: &WebPkiSupportedAlgorithms| {
+            let all: Vec<String> = a.all.iter().map(|v| format!("{v:?}")).collect();
+            let mapping: Vec<(SignatureScheme, Vec<String>)> = a
+                .mapping
+                .iter()
+                .map(|(s, v)| (*s, v.iter().map(|v| format!("{v:?}")).collect()))
+                .collect();
+            (all, mapping)
+        };
+        assert_eq!(
+            algs(&PROVIDER.signature_verification_algorithms),
+            algs(&ring.signature_verification_algorithms)
+        );
+        let mut random = [0u8; 32];
+        PROVIDER.secure_random.fill(&mut random).unwrap();
+        assert_ne!(random, [0u8; 32]);
+        // No client keys: even a well-formed one (the test server's P-256 key) is refused.
+        let pem = fixture("test-server-key.pem");
+        let der = ureq::tls::parse_pem(&pem)
+            .find_map(|i| match i {
+                Ok(PemItem::PrivateKey(k)) => Some(k.der().to_vec()),
+                _ => None,
+            })
+            .unwrap();
+        let key = PrivateKeyDer::Pkcs8(der.into());
+        assert!(PROVIDER.key_provider.load_private_key(key).is_err());
     }
 
     #[test]

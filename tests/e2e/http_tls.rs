@@ -17,7 +17,12 @@ use ureq::tls::{PemItem, parse_pem};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
 
-fn server_config() -> Arc<rustls::ServerConfig> {
+/// The test server's settings: rustls's whole ring provider, or only `suites` of it, and
+/// the TLS `versions` (both when empty).
+fn server_config_with(
+    suites: &[rustls::CipherSuite],
+    versions: &[&'static rustls::SupportedProtocolVersion],
+) -> Arc<rustls::ServerConfig> {
     let certs: Vec<CertificateDer<'static>> =
         parse_pem(&std::fs::read(format!("{FIXTURES}/test-server.pem")).unwrap())
             .filter_map(|i| match i.unwrap() {
@@ -33,23 +38,37 @@ fn server_config() -> Arc<rustls::ServerConfig> {
             _ => None,
         })
         .unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
+    let mut provider = rustls::crypto::ring::default_provider();
+    if !suites.is_empty() {
+        provider
+            .cipher_suites
+            .retain(|s| suites.contains(&s.suite()));
+        assert_eq!(provider.cipher_suites.len(), suites.len(), "{suites:?}");
+    }
+    let versions = if versions.is_empty() {
+        rustls::DEFAULT_VERSIONS
+    } else {
+        versions
+    };
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
     Arc::new(config)
 }
 
 /// A TLS server answering `200 OK` to each of up to `n` connections (bounded in time).
 fn tls_server(n: usize) -> (u16, JoinHandle<()>) {
+    tls_server_with(n, server_config_with(&[], &[]))
+}
+
+/// [`tls_server`] with the given settings.
+fn tls_server_with(n: usize, config: Arc<rustls::ServerConfig>) -> (u16, JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     listener.set_nonblocking(true).unwrap();
-    let config = server_config();
     let handle = std::thread::spawn(move || {
         let deadline = Instant::now() + Duration::from_secs(10);
         let mut served = 0;
@@ -186,4 +205,37 @@ fn aws_ca_bundle_is_trusted_for_aws_calls_only() {
     let err = http.get(Service::Okta, &url, &[]).unwrap_err();
     assert!(err.to_string().contains("TLS failure"), "{err}");
     server.join().unwrap();
+}
+
+/// The client offers TLS 1.3 and TLS 1.2 with the AES-GCM suites (each one is negotiated
+/// when it is the only one the server has), and no ChaCha20-Poly1305 suite: a server with
+/// nothing else fails the handshake (docs/decisions.md#d-tls-suites).
+#[test]
+fn aes_gcm_suites_of_tls_1_3_and_1_2_are_offered_chacha20_is_not() {
+    use rustls::CipherSuite as S;
+    use rustls::version::{TLS12, TLS13};
+    let get = |suites: &[S], version: &'static rustls::SupportedProtocolVersion| {
+        let (port, server) = tls_server_with(1, server_config_with(suites, &[version]));
+        let http = http(&[("SSL_CERT_FILE", format!("{FIXTURES}/test-ca.pem"))]);
+        let got = http.get(Service::Okta, &format!("https://127.0.0.1:{port}/"), &[]);
+        server.join().unwrap();
+        got.map(|r| r.text())
+    };
+    for suite in [S::TLS13_AES_128_GCM_SHA256, S::TLS13_AES_256_GCM_SHA384] {
+        assert_eq!(get(&[suite], &TLS13).unwrap(), "secure", "{suite:?}");
+    }
+    // The test server's key is ECDSA P-256.
+    for suite in [
+        S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    ] {
+        assert_eq!(get(&[suite], &TLS12).unwrap(), "secure", "{suite:?}");
+    }
+    for (suite, version) in [
+        (S::TLS13_CHACHA20_POLY1305_SHA256, &TLS13),
+        (S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, &TLS12),
+    ] {
+        let err = get(&[suite], version).unwrap_err();
+        assert!(err.to_string().contains("TLS failure"), "{suite:?}: {err}");
+    }
 }

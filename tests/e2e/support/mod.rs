@@ -331,13 +331,17 @@ pub fn jwt_claims(jws: &str) -> Value {
     serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
-/// A ureq agent that trusts only the sim org's CA (for harness self-tests).
+/// A ureq agent that trusts only the sim org's CA (for harness self-tests). ureq has no
+/// crypto provider of its own (feature "rustls-no-provider", Cargo.toml): rustls's ring one.
 pub fn https_agent(org: &SimOrg) -> ureq::Agent {
     use ureq::tls::{Certificate, RootCerts, TlsConfig};
     let pem = std::fs::read(org.ca_path()).expect("ca.pem");
     let ca = Certificate::from_pem(&pem).expect("CA PEM").to_owned();
     let tls = TlsConfig::builder()
         .root_certs(RootCerts::Specific(std::sync::Arc::new(vec![ca])))
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
         .build();
     ureq::Agent::config_builder()
         .tls_config(tls)
