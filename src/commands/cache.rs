@@ -70,7 +70,7 @@ pub fn through(cfg: &Config, sign_in: impl FnOnce() -> Result<Credentials>) -> R
     let planned_note =
         planned_session_secs(cfg).and_then(|secs| cache::never_fresh_note(secs, cfg.min_ttl_secs));
     if let Some(note) = &planned_note {
-        warn(note);
+        warn_never_fresh(note);
     }
     if let Some(creds) = cached(cfg, &path, &key, true) {
         return Ok(creds);
@@ -128,9 +128,18 @@ pub fn through(cfg: &Config, sign_in: impl FnOnce() -> Result<Credentials>) -> R
     if planned_note.is_none()
         && let Some(note) = obtained_note(cfg, &creds, crate::clock::now())
     {
-        warn(&note);
+        warn_never_fresh(&note);
     }
     Ok(creds)
+}
+
+/// The "never fresh" note, said once per process: an `--ecs-server` run signs in again for
+/// its requests, and the same note each time would only repeat itself.
+fn warn_never_fresh(note: &str) {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SAID.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        warn(note);
+    }
 }
 
 /// The session length (seconds) these settings ask STS for, when it is known before the

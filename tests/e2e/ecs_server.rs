@@ -428,6 +428,13 @@ mod unix {
             "the code of each sign-in on stderr: {}",
             out.stderr
         );
+        // The note that such sessions never make the cache answer is said once.
+        assert_eq!(
+            out.stderr.matches("never answers them").count(),
+            1,
+            "{}",
+            out.stderr
+        );
         let keys = issued_keys(&org);
         assert_eq!(keys.len(), 2);
         assert_eq!(probe_out(&out.stdout)["results"], json!([[200, keys[1]]]));
