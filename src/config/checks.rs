@@ -157,13 +157,16 @@ pub(super) fn check_ecs_server(cfg: &Config) -> Result<()> {
     if !cfg.cache_aws_credentials {
         return Err(Error::usage(
             "--ecs-server needs the AWS credential cache, which answers its requests: \
-             remove --no-cache-aws-credentials (or OKTA_AWSCLI_CACHE_AWS_CREDENTIALS=false)",
+             remove --cache-aws-credentials=false (or OKTA_AWSCLI_CACHE_AWS_CREDENTIALS=false)",
         ));
     }
     let writes_file = cfg.format == Format::AwsCredentials || cfg.write_aws_credentials;
     if writes_file && cfg.profile == "default" {
         return Err(Error::usage(
-            "--ecs-server with --format aws-credentials or --write-aws-credentials would write              profile \"default\" to the credentials file, and the AWS SDKs use those keys before              the endpoint (they stop working when the session ends): write another --profile,              or leave the credentials file out",
+            "--ecs-server with --format aws-credentials or --write-aws-credentials would write \
+             profile \"default\" to the credentials file, and the AWS SDKs use those keys before \
+             the endpoint (they stop working when the session ends): write another --profile, \
+             or leave the credentials file out",
         ));
     }
     Ok(())

@@ -648,6 +648,20 @@ fn yaml_line_key(body: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Every setting of the settings table may be written in an okta.yaml profile; the
+    /// other known keys are the two this file reads itself (`profile`, the older
+    /// `session-duration`). A setting added to the table but not here would be reported as
+    /// an unknown okta.yaml key (`okta-aws-cli debug`, did-you-mean).
+    #[test]
+    fn known_profile_keys_are_the_settings_table() {
+        let mut table: Vec<&str> = crate::config::setting_keys().collect();
+        table.extend(["profile", "session-duration"]);
+        table.sort_unstable();
+        let mut known = KNOWN_PROFILE_KEYS.to_vec();
+        known.sort_unstable();
+        assert_eq!(known, table);
+    }
+
     const B34: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/cases/B34-okta.yaml"

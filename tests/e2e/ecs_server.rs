@@ -38,7 +38,7 @@ fn ecs_server_without_exec_is_a_usage_error() {
     out.usage_error("--ecs-server needs --exec");
     // The endpoint answers from the cache: turning it off is refused.
     let mut with_exec = args.to_vec();
-    with_exec.extend(["--no-cache-aws-credentials", "--exec", "--", "true"]);
+    with_exec.extend(["--cache-aws-credentials=false", "--exec", "--", "true"]);
     s.run(&with_exec, &[])
         .usage_error("--ecs-server needs the AWS credential cache");
 }

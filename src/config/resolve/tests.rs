@@ -872,6 +872,10 @@ fn ecs_server_needs_exec_and_turns_the_cache_on() {
     let err = resolve(&i, &env(&[]), None, None).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(err.to_string().contains("profile \"default\""), "{err}");
+    assert!(
+        !err.to_string().contains("  "),
+        "one line, no runs of spaces: {err}"
+    );
     let mut i = m2m(true, None);
     i.flags.write_aws_credentials = Some(true);
     assert_eq!(
