@@ -48,7 +48,7 @@ pub const TOKEN_BYTES: usize = 32;
 /// `region`: passed to the child as `AWS_REGION`/`AWS_DEFAULT_REGION` when known. Our
 /// stdout is flushed before the child starts. While the child runs, SIGINT and SIGQUIT do
 /// not end this process (the terminal sends them to the child too), and SIGTERM and SIGHUP
-/// are passed on to the child; see [`finish`] for the end.
+/// are passed on to the child; see [`exec::end_as`] for the end.
 ///
 /// Errors: [`Error::Usage`] for an empty `args`; the start errors of [`exec::run`];
 /// [`Error::Runtime`] when the port cannot be bound or no random token can be drawn;
@@ -73,7 +73,7 @@ pub fn run(args: &[String], region: Option<&str>, provider: Provider) -> Result<
             .map_err(|e| Error::runtime(format!("cannot wait for \"{program}\": {e}")))
     });
     server.stop();
-    finish(waited?)
+    exec::end_as(waited?)
 }
 
 /// A hex token of [`TOKEN_BYTES`] random bytes from the operating system.
@@ -85,27 +85,6 @@ fn new_token() -> Result<String> {
         ))
     })?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// End as the child ended: exit code 0 is `Ok`; another code is [`Error::ChildExit`]. On
-/// Unix a child killed by a signal makes this process die of the same signal (its default
-/// action, as a shell reports it); a signal whose default is not to end a process gives
-/// exit code 128 + its number.
-fn finish(status: std::process::ExitStatus) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            let _ = std::io::stdout().flush();
-            let _ = signal_hook::low_level::emulate_default_handler(signal);
-            return Err(Error::ChildExit(128 + signal));
-        }
-    }
-    match status.code() {
-        Some(0) => Ok(()),
-        Some(code) => Err(Error::ChildExit(code)),
-        None => Err(Error::ChildExit(1)),
-    }
 }
 
 /// While the child runs, the terminal's SIGINT and SIGQUIT (which reach the whole
@@ -121,7 +100,7 @@ fn hold_terminal_signals() {
 
 /// SIGTERM and SIGHUP sent to this process are passed on to the child `pid`, as they would
 /// reach it directly after `exec` (plain `--exec`): the child ends as it chooses, and this
-/// process then ends as the child did ([`finish`]), instead of dying first and leaving the
+/// process then ends as the child did ([`exec::end_as`]), instead of dying first and leaving the
 /// child without its endpoint. A thread waits for the signals for the rest of the run.
 fn pass_on_termination(pid: u32) {
     #[cfg(unix)]

@@ -209,14 +209,31 @@ pub fn run(args: &[String], changes: &EnvChanges) -> Result<()> {
     }
     #[cfg(not(unix))]
     {
-        let status = cmd
-            .status()
-            .map_err(|e| start_error(program, &e, program_head(program).as_deref()))?;
-        match status.code() {
-            Some(0) => Ok(()),
-            Some(code) => Err(Error::ChildExit(code)),
-            None => Err(Error::ChildExit(1)),
+        let status = spawn(&mut cmd, program)?
+            .wait()
+            .map_err(|e| Error::runtime(format!("cannot wait for \"{program}\": {e}")))?;
+        end_as(status)
+    }
+}
+
+/// End as a child that was spawned and waited for ended: exit code 0 is `Ok`; another code
+/// is [`Error::ChildExit`]. On Unix a child killed by a signal makes this process die of the
+/// same signal (its default action, as a shell reports it); a signal whose default is not
+/// to end a process gives exit code 128 + its number.
+pub fn end_as(status: std::process::ExitStatus) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            flush_stdout();
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            return Err(Error::ChildExit(128 + signal));
         }
+    }
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(code) => Err(Error::ChildExit(code)),
+        None => Err(Error::ChildExit(1)),
     }
 }
 
