@@ -163,6 +163,15 @@ pub struct Outcome {
     pub planned: Vec<Planned>,
 }
 
+/// One role assumed under `--all-profiles`: its IdP and role ARNs, its credentials, and the
+/// Federation app whose SAML assertion it came from.
+struct Assumed {
+    idp: String,
+    role: String,
+    creds: Credentials,
+    app_id: String,
+}
+
 /// `--all-profiles`: every (IdP, role) pair of every Federation app
 /// (docs/decisions.md#d-all-profiles), each under the profile name of [`profile_names::name_for`] (`--profile-template`,
 /// else upstream's rule) with the account alias from IAM (read once per account, with the
@@ -188,8 +197,8 @@ fn all_profiles(
         }
     };
     let mut failures = Vec::new();
-    // (IdP, role, credentials) of every role assumed, in order.
-    let mut assumed: Vec<(String, String, Credentials, String)> = Vec::new();
+    // Every role assumed, in order.
+    let mut assumed: Vec<Assumed> = Vec::new();
     for app_id in apps {
         let (assertion, roles) = match saml_for_app(okta, http, tokens, &app_id) {
             Ok(v) => v,
@@ -204,13 +213,16 @@ fn all_profiles(
         };
         let duration = session_duration(cfg, &roles);
         for (idp, role) in roles.pairs() {
-            if assumed.iter().any(|(i, r, _, _)| i == idp && r == role) {
+            if assumed.iter().any(|a| a.idp == idp && a.role == role) {
                 continue;
             }
             match assume_role(cfg, http, idp, role, &assertion, duration) {
-                Ok(creds) => {
-                    assumed.push((idp.to_string(), role.to_string(), creds, app_id.clone()))
-                }
+                Ok(creds) => assumed.push(Assumed {
+                    idp: idp.to_string(),
+                    role: role.to_string(),
+                    creds,
+                    app_id: app_id.clone(),
+                }),
                 Err(e) => {
                     say(&format!(
                         "failed to fetch AWS creds IdP \"{idp}\", and Role \"{role}\", error:\n{e}\n"
@@ -224,15 +236,21 @@ fn all_profiles(
     let mut aliases: Vec<(String, Option<String>)> = Vec::new();
     let mut planned: Vec<Planned> = Vec::new();
     let mut out = Vec::new();
-    for (idp, role, creds, app_id) in &assumed {
+    for Assumed {
+        idp,
+        role,
+        creds,
+        app_id,
+    } in &assumed
+    {
         let account = profile_names::account_id(role).unwrap_or("").to_string();
         let alias = match aliases.iter().find(|(a, _)| *a == account) {
             Some((_, alias)) => alias.clone(),
             None => {
                 let same_account: Vec<(&str, &Credentials)> = assumed
                     .iter()
-                    .filter(|(_, r, _, _)| profile_names::account_id(r).unwrap_or("") == account)
-                    .map(|(_, r, c, _)| (r.as_str(), c))
+                    .filter(|a| profile_names::account_id(&a.role).unwrap_or("") == account)
+                    .map(|a| (a.role.as_str(), &a.creds))
                     .collect();
                 let alias = account_alias(cfg, http, &same_account, &account);
                 aliases.push((account, alias.clone()));
