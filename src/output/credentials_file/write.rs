@@ -275,21 +275,19 @@ fn check_dir_writable(dir: &Path, path: &Path, kind: FileKind) -> Result<()> {
     #[cfg(unix)]
     {
         use rustix::fs::{Access, AtFlags, CWD, accessat};
-        let existing = dir.ancestors().find(|d| {
-            let d = if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            };
-            d.is_dir()
-        });
+        // A relative path's last ancestor is "", the current folder.
+        let existing = dir
+            .ancestors()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            })
+            .find(|d| d.is_dir());
         let Some(at) = existing else {
             return Ok(());
-        };
-        let at = if at.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            at
         };
         if let Err(e) = accessat(CWD, at, Access::WRITE_OK, AtFlags::EACCESS) {
             return Err(Error::runtime(format!(
